@@ -1,0 +1,122 @@
+//! Command-line interface: arguments and subcommands.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "afscope",
+    version,
+    about = "Inspect alignment-faking transcripts and classifier verdicts",
+    after_help = "Examples:\n  afscope                                  open the built-in demo corpus\n  afscope results/*.jsonl --verdicts judge.jsonl\n  afscope check results.json.gz\n  afscope list data/ --tier free --model opus --format tsv"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    /// Transcript files (JSONL, JSON, CSV, optionally .gz); none opens the demo corpus.
+    pub files: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub load: LoadArgs,
+}
+
+/// Options every command shares.
+#[derive(Debug, Args, Clone, Default)]
+pub struct LoadArgs {
+    /// Mapping profile: a built-in name (see `afscope profiles`) or a TOML file.
+    #[arg(long, global = true, value_name = "NAME|FILE")]
+    pub profile: Option<String>,
+
+    /// Set a profile key, e.g. `--set fields.id=query_id --set tier_values.monitored=free`.
+    #[arg(long = "set", global = true, value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+
+    /// A file of verdicts to join to the transcripts (repeatable).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub verdicts: Vec<PathBuf>,
+
+    /// A label file (JSONL) to join to the transcripts.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub labels: Option<PathBuf>,
+
+    /// Refuse to start when any record could not be read.
+    #[arg(long, global = true)]
+    pub strict: bool,
+
+    /// When to use colour.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, Default, PartialEq, Eq)]
+pub enum ColorChoice {
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Report every record that cannot be read, and a summary; exit 1 if any was skipped.
+    #[command(after_help = "Example:\n  afscope check results.jsonl --verdicts scores.csv")]
+    Check {
+        /// Files to check.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Print the matching transcripts as a table, TSV or JSONL.
+    #[command(
+        after_help = "Example:\n  afscope list runs/*.jsonl --tier free --model opus --format tsv | cut -f1"
+    )]
+    List(ListArgs),
+    /// List the built-in profiles, or print one as a starting point for your own.
+    #[command(after_help = "Example:\n  afscope profiles wide-conditions > my-layout.toml")]
+    Profiles {
+        /// A profile to print.
+        name: Option<String>,
+    },
+    /// Write a synthetic native JSONL corpus (deterministic by seed), for benchmarks.
+    #[command(
+        after_help = "Example:\n  afscope synth --out /tmp/big.jsonl --size-mb 1024 --seed 7"
+    )]
+    Synth {
+        #[arg(long)]
+        out: PathBuf,
+        /// Approximate size in MiB.
+        #[arg(long, default_value_t = 64)]
+        size_mb: u64,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Files to list.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Keep models whose name contains this (case-insensitive).
+    #[arg(long)]
+    pub model: Option<String>,
+    /// Keep one tier: free, paid or unknown.
+    #[arg(long)]
+    pub tier: Option<String>,
+    /// Keep conditions containing this (case-insensitive).
+    #[arg(long)]
+    pub condition: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+    /// Stop after this many transcripts.
+    #[arg(long)]
+    pub limit: Option<usize>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum ListFormat {
+    Table,
+    Tsv,
+    Jsonl,
+}

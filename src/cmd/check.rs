@@ -1,0 +1,192 @@
+//! `afscope check`: every problem in the input, then a summary.
+
+use super::Status;
+use crate::cli::LoadArgs;
+use afscope::load::Corpus;
+use afscope::model::sanitize::visible;
+use afscope::model::{Problem, ProblemKind, Score, Tier, Transcript};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+/// Counts over fully parsed transcripts.
+#[derive(Default)]
+struct Tally {
+    no_scratchpad: usize,
+    unclosed: usize,
+    /// classifier → (scored, failed, unscored)
+    verdicts: BTreeMap<String, (usize, usize, usize)>,
+    problems: Vec<Problem>,
+}
+
+impl Tally {
+    fn add(mut self, t: &Transcript) -> Tally {
+        self.no_scratchpad += usize::from(!t.has_scratchpad());
+        self.unclosed += usize::from(t.unclosed_tags() > 0);
+        for v in &t.verdicts {
+            let slot = self.verdicts.entry(v.classifier.clone()).or_default();
+            match v.score {
+                Score::Value(_) => slot.0 += 1,
+                Score::Failed(_) => slot.1 += 1,
+                Score::Unscored => slot.2 += 1,
+            }
+        }
+        self
+    }
+
+    fn merge(mut self, other: Tally) -> Tally {
+        self.no_scratchpad += other.no_scratchpad;
+        self.unclosed += other.unclosed;
+        for (k, (a, b, c)) in other.verdicts {
+            let slot = self.verdicts.entry(k).or_default();
+            slot.0 += a;
+            slot.1 += b;
+            slot.2 += c;
+        }
+        self.problems.extend(other.problems);
+        self
+    }
+}
+
+pub fn run(files: &[PathBuf], args: &LoadArgs) -> Result<Status, String> {
+    let corpus = super::load(files, args, &mut |_, _, _| {
+        std::ops::ControlFlow::Continue(())
+    })?;
+    let (text, skipped) = report(&corpus);
+    print!("{text}");
+    let fail = skipped > 0 || (args.strict && !corpus.problems.is_empty());
+    Ok(if fail {
+        Status::from(1)
+    } else {
+        Status::SUCCESS
+    })
+}
+
+/// The full report, and how many records were skipped.
+pub fn report(corpus: &Corpus) -> (String, usize) {
+    let tally = (0..corpus.len())
+        .into_par_iter()
+        .fold(Tally::default, |acc, i| match corpus.transcript(i) {
+            Ok(t) => acc.add(&t),
+            Err(p) => {
+                let mut acc = acc;
+                acc.problems.push(p);
+                acc
+            }
+        })
+        .reduce(Tally::default, Tally::merge);
+    let mut problems: Vec<&Problem> = corpus.problems.iter().chain(&tally.problems).collect();
+    problems.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+    let mut out = String::new();
+    for p in &problems {
+        let _ = writeln!(out, "{}", visible(&p.to_string(), false));
+    }
+    if !problems.is_empty() {
+        out.push('\n');
+    }
+    let mut by_kind: BTreeMap<ProblemKind, usize> = BTreeMap::new();
+    for p in &problems {
+        *by_kind.entry(p.kind).or_default() += 1;
+    }
+    let skipped: usize = by_kind
+        .iter()
+        .filter(|(k, _)| k.skips_record())
+        .map(|(_, n)| n)
+        .sum();
+    let view = corpus.view();
+    let tiers = |t: Tier| {
+        (0..view.len())
+            .filter(|&i| view.entry(i).tier() == t)
+            .count()
+    };
+    let row = |out: &mut String, label: &str, value: String| {
+        let _ = writeln!(out, "  {label:<26}{value}");
+    };
+    let _ = writeln!(
+        out,
+        "Summary ({} file{})",
+        corpus.sources.len(),
+        if corpus.sources.len() == 1 { "" } else { "s" }
+    );
+    for s in &corpus.sources {
+        let n = (0..view.len())
+            .filter(|&i| std::ptr::eq(view.source(i), s))
+            .count();
+        let _ = writeln!(
+            out,
+            "  {}: {} transcripts, profile {}",
+            visible(&s.path.display().to_string(), false),
+            n,
+            s.profile.name()
+        );
+    }
+    row(&mut out, "transcripts loaded", corpus.len().to_string());
+    row(
+        &mut out,
+        "tiers",
+        format!(
+            "free {}, paid {}, unknown {}",
+            tiers(Tier::Free),
+            tiers(Tier::Paid),
+            tiers(Tier::Unknown)
+        ),
+    );
+    row(&mut out, "records skipped", skipped.to_string());
+    for (kind, n) in by_kind.iter().filter(|(k, _)| k.skips_record()) {
+        row(&mut out, &format!("  {}", kind.as_str()), n.to_string());
+    }
+    let partial: usize = by_kind
+        .iter()
+        .filter(|(k, _)| !k.skips_record())
+        .map(|(_, n)| n)
+        .sum();
+    if partial > 0 {
+        let kinds: Vec<String> = by_kind
+            .iter()
+            .filter(|(k, _)| !k.skips_record())
+            .map(|(k, n)| format!("{} {n}", k.as_str()))
+            .collect();
+        row(&mut out, "loaded with problems", kinds.join(", "));
+    }
+    for (name, (scored, failed, unscored)) in &tally.verdicts {
+        row(
+            &mut out,
+            &format!("verdict {}", visible(name, false)),
+            format!("{scored} scored, {failed} failed, {unscored} unscored"),
+        );
+    }
+    for j in &corpus.joins {
+        row(
+            &mut out,
+            "joined",
+            format!(
+                "{} ({}): {} of {} records → {} transcripts; {} transcripts without",
+                visible(&j.file.display().to_string(), false),
+                j.profile,
+                j.records_joined,
+                j.records,
+                j.transcripts_joined,
+                j.transcripts_without
+            ),
+        );
+    }
+    if !corpus.labels.is_empty() || corpus.labels_unjoined > 0 {
+        row(
+            &mut out,
+            "labels",
+            format!(
+                "{} read, {} unjoined",
+                corpus.labels.len(),
+                corpus.labels_unjoined
+            ),
+        );
+    }
+    row(
+        &mut out,
+        "without a scratchpad",
+        tally.no_scratchpad.to_string(),
+    );
+    row(&mut out, "with unclosed tags", tally.unclosed.to_string());
+    (out, skipped)
+}

@@ -1,0 +1,31 @@
+//! `afscope profiles`: the built-in mapping profiles.
+
+use super::Status;
+use afscope::load::profile::{Profile, BUILTIN};
+
+pub fn run(name: Option<&str>) -> Result<Status, String> {
+    match name {
+        Some(n) => {
+            let text = BUILTIN
+                .iter()
+                .find(|(b, _)| *b == n)
+                .map(|(_, t)| *t)
+                .ok_or_else(|| {
+                    let names: Vec<&str> = BUILTIN.iter().map(|(b, _)| *b).collect();
+                    format!("no built-in profile `{n}`; there are: {}", names.join(", "))
+                })?;
+            print!("{text}");
+        }
+        None => {
+            for p in Profile::builtins() {
+                let role = if p.spec.join.is_some() {
+                    "verdict file"
+                } else {
+                    "transcripts"
+                };
+                println!("{:<18} {:<13} {}", p.name(), role, p.spec.description);
+            }
+        }
+    }
+    Ok(Status::SUCCESS)
+}

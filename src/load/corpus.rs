@@ -1,0 +1,399 @@
+//! A loaded corpus: the opened files, their index, joined verdicts and labels, and
+//! read access to whole transcripts.
+
+use super::detect::{self, Sample};
+use super::extract::{self, FileContext};
+use super::index::{self, Entry, Index, Progress, SourceCtx, ID_OWNED, NONE};
+use super::join::{self, JoinReport};
+use super::profile::{Format, Profile};
+use super::source::{self, Bytes, RecordRef};
+use crate::model::{LabelRecord, Locator, Position, Problem, ProblemKind, Transcript, Verdict};
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::ops::ControlFlow;
+use std::path::{Path, PathBuf};
+
+/// Called as each batch of index entries lands: the view so far, the new entries'
+/// range, and how far the file is. `Break` stops loading.
+pub type OnBatch<'f> =
+    dyn FnMut(View<'_>, std::ops::Range<usize>, Progress) -> ControlFlow<()> + 'f;
+
+/// How to read the inputs.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// A built-in profile name or a TOML file, for every data file.
+    pub profile: Option<String>,
+    /// `key=value` profile overrides (`--set`).
+    pub overrides: Vec<String>,
+    /// Verdict files to join.
+    pub verdicts: Vec<PathBuf>,
+    /// A label file to join.
+    pub labels: Option<PathBuf>,
+}
+
+/// An opened input file.
+pub struct LoadedSource {
+    pub path: PathBuf,
+    pub bytes: Bytes,
+    pub format: Format,
+    pub profile: Profile,
+    pub ctx: FileContext,
+    pub csv_headers: Vec<String>,
+    /// Record boundaries, for formats split up front (JSON arrays, CSV).
+    pub records: Option<Vec<RecordRef>>,
+}
+
+impl LoadedSource {
+    fn ctx(&self, index: u16) -> SourceCtx<'_> {
+        SourceCtx {
+            index,
+            bytes: &self.bytes,
+            format: self.format,
+            profile: &self.profile,
+            ctx: &self.ctx,
+            csv_headers: &self.csv_headers,
+        }
+    }
+}
+
+/// Everything loaded.
+#[derive(Default)]
+pub struct Corpus {
+    pub sources: Vec<LoadedSource>,
+    pub index: Index,
+    pub problems: Vec<Problem>,
+    /// Verdicts from verdict files, by entry.
+    pub joined: HashMap<u32, Vec<Verdict>>,
+    pub joins: Vec<JoinReport>,
+    pub labels: Vec<LabelRecord>,
+    /// Labels by entry (indices into `labels`).
+    pub labels_by_entry: HashMap<u32, Vec<u32>>,
+    pub labels_unjoined: usize,
+}
+
+/// Read access to the index and the files behind it.
+#[derive(Clone, Copy)]
+pub struct View<'a> {
+    pub sources: &'a [LoadedSource],
+    pub index: &'a Index,
+}
+
+impl<'a> View<'a> {
+    pub fn len(&self) -> usize {
+        self.index.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.index.entries.is_empty()
+    }
+
+    pub fn entry(&self, i: usize) -> &'a Entry {
+        &self.index.entries[i]
+    }
+
+    pub fn source(&self, i: usize) -> &'a LoadedSource {
+        &self.sources[usize::from(self.entry(i).source)]
+    }
+
+    pub fn model(&self, i: usize) -> Option<&'a str> {
+        self.index.names.models.get(self.entry(i).model)
+    }
+
+    pub fn condition(&self, i: usize) -> Option<&'a str> {
+        self.index.names.conditions.get(self.entry(i).condition)
+    }
+
+    pub fn key(&self, i: usize) -> Option<&'a str> {
+        self.index.names.keys.get(self.entry(i).key)
+    }
+
+    /// The record's own id, read back from the file.
+    pub fn record_id(&self, i: usize) -> Option<Cow<'a, str>> {
+        let e = self.entry(i);
+        match e.id_off {
+            NONE => None,
+            ID_OWNED => self
+                .index
+                .owned_ids
+                .get(&(i as u32))
+                .map(|s| Cow::Borrowed(&**s)),
+            off => {
+                let start = e.offset as usize + off as usize;
+                let bytes = &self.source(i).bytes[start..start + usize::from(e.id_len)];
+                Some(String::from_utf8_lossy(bytes))
+            }
+        }
+    }
+
+    /// The transcript id (same rule as the full transcript's).
+    pub fn id(&self, i: usize) -> Cow<'a, str> {
+        let e = self.entry(i);
+        let rid = self.record_id(i);
+        match (rid, self.key(i)) {
+            (Some(id), None) => id,
+            (rid, key) => Cow::Owned(extract::compose_id(
+                rid.as_deref(),
+                &self.source(i).ctx.stem,
+                u64::from(e.ordinal),
+                key,
+            )),
+        }
+    }
+
+    fn record_ref(&self, i: usize) -> RecordRef {
+        let e = self.entry(i);
+        RecordRef {
+            offset: e.offset as usize,
+            len: e.len as usize,
+            line: u64::from(e.line),
+            ordinal: u64::from(e.ordinal),
+        }
+    }
+
+    /// Parses the whole transcript behind entry `i` (without verdicts from other files).
+    pub fn transcript(&self, i: usize) -> Result<Transcript, Problem> {
+        let src = self.source(i);
+        let ctx = src.ctx(self.entry(i).source);
+        let rec = self.record_ref(i);
+        let text = ctx.record_text(&rec)?;
+        let top = ctx.parse(&rec, &text, false)?;
+        let key = match self.key(i) {
+            Some(k) => extract::wide_keys(&src.profile, &top)
+                .and_then(|keys| keys.into_iter().find(|w| w.name == k)),
+            None => None,
+        };
+        let position = match src.format {
+            Format::Jsonl => Position::Line(rec.line),
+            Format::Json => Position::Element {
+                index: rec.ordinal,
+                line: rec.line,
+            },
+            Format::Csv => Position::Row {
+                row: rec.ordinal + 1,
+                line: rec.line,
+            },
+        };
+        let locator = Locator {
+            file: src.path.clone(),
+            position,
+            key: key.as_ref().map(|k| k.name.clone()),
+        };
+        extract::transcript(
+            &src.profile,
+            &src.ctx,
+            &top,
+            key.as_ref(),
+            locator,
+            rec.ordinal,
+        )
+        .map(|(t, _)| t)
+        .map_err(|issue| ctx.issue(&rec, key.as_ref(), issue))
+    }
+}
+
+impl Corpus {
+    pub fn view(&self) -> View<'_> {
+        View {
+            sources: &self.sources,
+            index: &self.index,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.index.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.index.entries.is_empty()
+    }
+
+    /// The full transcript with verdicts joined from verdict files.
+    pub fn transcript(&self, i: usize) -> Result<Transcript, Problem> {
+        let mut t = self.view().transcript(i)?;
+        if let Some(extra) = self.joined.get(&(i as u32)) {
+            t.verdicts.extend(extra.iter().cloned());
+        }
+        Ok(t)
+    }
+
+    /// Labels joined to entry `i`.
+    pub fn labels_of(&self, i: usize) -> impl Iterator<Item = &LabelRecord> {
+        self.labels_by_entry
+            .get(&(i as u32))
+            .into_iter()
+            .flatten()
+            .map(|&l| &self.labels[l as usize])
+    }
+
+    /// Opens every file, calling `on_batch` as index batches land. Fails only on a
+    /// bad profile; unreadable input becomes `problems`.
+    pub fn open(
+        files: &[PathBuf],
+        opts: &LoadOptions,
+        on_batch: &mut OnBatch<'_>,
+    ) -> Result<Corpus, String> {
+        let mut corpus = Corpus::default();
+        let fixed = match &opts.profile {
+            Some(p) => Some(Profile::load(p, &opts.overrides)?),
+            None => None,
+        };
+        for path in files {
+            if corpus
+                .add_file(path, fixed.as_ref(), &opts.overrides, on_batch)?
+                .is_break()
+            {
+                return Ok(corpus);
+            }
+        }
+        for v in &opts.verdicts {
+            corpus.join_verdicts(v, &opts.overrides)?;
+        }
+        if let Some(l) = &opts.labels {
+            corpus.join_labels(l);
+        }
+        Ok(corpus)
+    }
+
+    /// Indexes one data file.
+    pub fn add_file(
+        &mut self,
+        path: &Path,
+        fixed: Option<&Profile>,
+        overrides: &[String],
+        on_batch: &mut OnBatch<'_>,
+    ) -> Result<ControlFlow<()>, String> {
+        let Some(src) = self.open_source(path, fixed, overrides, false)? else {
+            return Ok(ControlFlow::Continue(()));
+        };
+        if self.sources.len() >= usize::from(u16::MAX) {
+            return Err("too many input files (at most 65535)".into());
+        }
+        let id = self.sources.len() as u16;
+        self.sources.push(src);
+        let (sources, index) = (&self.sources, &mut self.index);
+        let src = &sources[usize::from(id)];
+        let ctx = src.ctx(id);
+        let flow = index::index_source(
+            &ctx,
+            src.records.as_deref(),
+            index,
+            &mut self.problems,
+            &mut |idx, range, progress| {
+                on_batch(
+                    View {
+                        sources,
+                        index: idx,
+                    },
+                    range,
+                    progress,
+                )
+            },
+        );
+        Ok(flow)
+    }
+
+    /// Opens a file, picks its profile and splits it into records where the format
+    /// needs that up front. `None` when the file cannot be read (a problem is kept).
+    pub(crate) fn open_source(
+        &mut self,
+        path: &Path,
+        fixed: Option<&Profile>,
+        overrides: &[String],
+        verdict_file: bool,
+    ) -> Result<Option<LoadedSource>, String> {
+        let bytes = match source::read(path) {
+            Ok(b) => b,
+            Err(p) => {
+                self.problems.push(p);
+                return Ok(None);
+            }
+        };
+        let format = fixed
+            .and_then(|p| p.spec.format)
+            .unwrap_or_else(|| source::sniff_format(path, &bytes));
+        let mut csv_headers = Vec::new();
+        let mut records = None;
+        let first;
+        match format {
+            Format::Csv => {
+                let (rows, problems) = source::csv_rows(path, &bytes);
+                self.problems.extend(problems);
+                csv_headers = rows.headers;
+                first = rows.rows.first().copied();
+                records = Some(rows.rows);
+            }
+            Format::Json => {
+                let key = fixed.and_then(|p| p.spec.records.clone());
+                let (elems, problems) = source::json_elements(path, &bytes, key.as_deref());
+                self.problems.extend(problems);
+                first = elems.first().copied();
+                records = Some(elems);
+            }
+            Format::Jsonl => {
+                let mut recs = Vec::new();
+                let head = bytes.len().min(1 << 20);
+                let end = memchr::memchr(b'\n', &bytes[..head]).map_or(head, |i| i + 1);
+                source::jsonl_records(&bytes, 0..end, 1, &mut recs);
+                first = recs.first().copied();
+            }
+        }
+        let profile = match fixed {
+            Some(p) => p.clone(),
+            None => {
+                let sample = Sample {
+                    path,
+                    format,
+                    first: Sample::first_record(&bytes, format, first.as_ref(), &csv_headers),
+                    csv_headers: &csv_headers,
+                };
+                let detected = if verdict_file {
+                    detect::verdict_profile(&sample)
+                } else {
+                    Some(detect::data_profile(&sample))
+                };
+                let name = match detected {
+                    Some(p) => p.spec.name,
+                    None => "native-verdicts".to_string(),
+                };
+                Profile::builtin_with(&name, overrides)
+                    .map_err(|e| format!("profile {name}: {e}"))?
+            }
+        };
+        let ctx = FileContext::new(path, &profile);
+        Ok(Some(LoadedSource {
+            path: path.to_path_buf(),
+            bytes,
+            format,
+            profile,
+            ctx,
+            csv_headers,
+            records,
+        }))
+    }
+
+    fn join_verdicts(&mut self, path: &Path, overrides: &[String]) -> Result<(), String> {
+        let report = join::join_file(self, path, overrides)?;
+        self.joins.push(report);
+        Ok(())
+    }
+
+    fn join_labels(&mut self, path: &Path) {
+        let (labels, problems) = join::read_labels(path);
+        self.problems.extend(problems);
+        let by_id: HashMap<String, u32> = (0..self.len())
+            .map(|i| (self.view().id(i).into_owned(), i as u32))
+            .collect();
+        for (li, l) in labels.into_iter().enumerate() {
+            match by_id.get(&l.transcript_id) {
+                Some(&e) => self.labels_by_entry.entry(e).or_default().push(li as u32),
+                None => self.labels_unjoined += 1,
+            }
+            self.labels.push(l);
+        }
+    }
+
+    /// A problem for this corpus's kind of failure.
+    pub fn problem_count(&self, kind: ProblemKind) -> usize {
+        self.problems.iter().filter(|p| p.kind == kind).count()
+    }
+}

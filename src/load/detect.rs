@@ -1,0 +1,82 @@
+//! Picks the profile for a file: the first built-in whose `detect` rules hold on the
+//! file's path and first record, else `native`.
+
+use super::extract::wide_keys;
+use super::profile::{Format, Profile};
+use super::raw::RawObj;
+use super::source::{self, RecordRef};
+use std::path::Path;
+
+/// What detection looks at.
+pub struct Sample<'a> {
+    pub path: &'a Path,
+    pub format: Format,
+    /// The first record as JSON text (a CSV row as an object).
+    pub first: Option<String>,
+    pub csv_headers: &'a [String],
+}
+
+impl Sample<'_> {
+    /// Reads the first record of a file for detection.
+    pub fn first_record(
+        bytes: &[u8],
+        format: Format,
+        first: Option<&RecordRef>,
+        headers: &[String],
+    ) -> Option<String> {
+        let rec = first?;
+        let slice = &bytes[rec.range()];
+        match format {
+            Format::Csv => source::csv_row_json(headers, slice),
+            _ => std::str::from_utf8(slice).ok().map(str::to_string),
+        }
+    }
+}
+
+/// Whether `profile` claims the sampled file.
+pub fn matches(profile: &Profile, s: &Sample<'_>) -> bool {
+    let d = &profile.spec.detect;
+    if profile.spec.format.is_some_and(|f| f != s.format) {
+        return false;
+    }
+    if let Some(re) = &profile.detect_path_re {
+        if !re.is_match(&s.path.to_string_lossy()) {
+            return false;
+        }
+    }
+    if !d.columns.is_empty() && !d.columns.iter().all(|c| s.csv_headers.contains(c)) {
+        return false;
+    }
+    let needs_record = !d.keys.is_empty() || profile.wide_keys.is_some();
+    if !needs_record {
+        return d.path.is_some() || !d.columns.is_empty();
+    }
+    let Some(text) = &s.first else { return false };
+    let Ok(top) = RawObj::parse_record(text) else {
+        return false;
+    };
+    if !d.keys.iter().all(|k| top.get(k).is_some()) {
+        return false;
+    }
+    match wide_keys(profile, &top) {
+        Some(keys) => !keys.is_empty(),
+        None => true,
+    }
+}
+
+/// The built-in profile for a data file (`join` profiles are for verdict files).
+pub fn data_profile(s: &Sample<'_>) -> Profile {
+    pick(s, false).unwrap_or_else(|| Profile::builtin("native").expect("native profile"))
+}
+
+/// The built-in profile for a verdict file.
+pub fn verdict_profile(s: &Sample<'_>) -> Option<Profile> {
+    pick(s, true)
+}
+
+fn pick(s: &Sample<'_>, joins: bool) -> Option<Profile> {
+    Profile::builtins()
+        .into_iter()
+        .filter(|p| p.spec.join.is_some() == joins && p.name() != "native")
+        .find(|p| matches(p, s))
+}

@@ -1,0 +1,444 @@
+//! Applies a profile to one record: the few fields the index needs, or the whole
+//! transcript. Both go through the same field rules.
+
+use super::profile::Profile;
+use super::raw::{array, as_text, literal_range, type_name, FieldPath, RawObj};
+use super::verdicts::{self, FieldIssue};
+use crate::model::{
+    tier::tier_from_user_tag, Locator, ProblemKind, Score, Tier, TierSource, Transcript, Verdict,
+    VerdictKind,
+};
+use serde_json::value::RawValue;
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
+
+/// What a file's path says about its records.
+#[derive(Debug, Clone, Default)]
+pub struct FileContext {
+    pub path: PathBuf,
+    pub stem: String,
+    pub model: Option<String>,
+    pub condition: Option<String>,
+    pub tier: Option<Tier>,
+}
+
+impl FileContext {
+    pub fn new(path: &Path, profile: &Profile) -> FileContext {
+        let text = path.to_string_lossy().replace('\\', "/");
+        let stem = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        let stem = stem.trim_end_matches(".gz").to_string();
+        let stem = match stem.rfind('.') {
+            Some(i) if i > 0 => stem[..i].to_string(),
+            _ => stem,
+        };
+        let mut ctx = FileContext {
+            path: path.to_path_buf(),
+            stem,
+            model: profile.spec.model.clone(),
+            ..Default::default()
+        };
+        let plain = text.trim_end_matches(".gz");
+        if let Some(c) = profile.path_re.as_ref().and_then(|re| re.captures(plain)) {
+            if ctx.model.is_none() {
+                ctx.model = c.name("model").map(|m| m.as_str().to_string());
+            }
+            ctx.condition = c.name("condition").map(|m| m.as_str().to_string());
+            ctx.tier = c.name("tier").and_then(|m| profile.tier_of(m.as_str()));
+        }
+        if ctx.tier.is_none() {
+            // Folders named for the tier: .../train/..., .../deploy/..., .../free_tier/...
+            let dirs: Vec<&str> = plain.split('/').collect();
+            ctx.tier = dirs[..dirs.len().saturating_sub(1)]
+                .iter()
+                .rev()
+                .find_map(|d| {
+                    Tier::parse(d)
+                        .filter(|_| !matches!(d.to_ascii_lowercase().as_str(), "true" | "false"))
+                });
+        }
+        ctx
+    }
+}
+
+/// One transcript inside a wide record: a condition key or tier column.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WideKey {
+    pub name: String,
+    pub tier: Option<Tier>,
+    pub condition: Option<String>,
+}
+
+/// The keys of a wide record that the profile's `wide.keys` regex accepts.
+pub fn wide_keys(profile: &Profile, top: &RawObj<'_>) -> Option<Vec<WideKey>> {
+    let re = profile.wide_keys.as_ref()?;
+    let owned;
+    let map = match &profile.wide_map {
+        Some(p) => {
+            owned = p.lookup(top, None).and_then(RawObj::parse)?;
+            &owned
+        }
+        None => top,
+    };
+    Some(
+        map.entries
+            .iter()
+            .filter_map(|(k, _)| {
+                let c = re.captures(k)?;
+                Some(WideKey {
+                    name: k.to_string(),
+                    tier: c.name("tier").and_then(|t| profile.tier_of(t.as_str())),
+                    condition: c.name("condition").map(|m| m.as_str().to_string()),
+                })
+            })
+            .collect(),
+    )
+}
+
+/// A score reduced to what the index keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub enum Lite {
+    #[default]
+    None,
+    Failed,
+    Value(f32),
+}
+
+impl Lite {
+    fn of(score: &Score) -> Lite {
+        match score {
+            Score::Value(v) => Lite::Value(*v as f32),
+            Score::Failed(_) => Lite::Failed,
+            Score::Unscored => Lite::None,
+        }
+    }
+}
+
+/// The fields filtering needs, read without copying the long text fields.
+#[derive(Debug, Default)]
+pub struct IndexFields<'a> {
+    /// The record's own id value, if it has one.
+    pub id: Option<&'a RawValue>,
+    pub model: Option<Cow<'a, str>>,
+    pub tier: Tier,
+    pub tier_source: TierSource,
+    pub condition: Option<Cow<'a, str>>,
+    pub prompt_index: Option<u64>,
+    pub af: Lite,
+    pub compliance: Lite,
+}
+
+fn first<'a, 'p>(
+    paths: &'p [FieldPath],
+    top: &RawObj<'a>,
+    key: Option<&str>,
+) -> Option<(&'a RawValue, &'p str)> {
+    paths.iter().find_map(|p| {
+        let v = p.lookup(top, key)?;
+        (v.get() != "null").then_some((v, p.text.as_str()))
+    })
+}
+
+fn first_text<'a>(
+    paths: &[FieldPath],
+    top: &RawObj<'a>,
+    key: Option<&str>,
+) -> Option<Cow<'a, str>> {
+    paths
+        .iter()
+        .find_map(|p| p.lookup(top, key).and_then(as_text))
+}
+
+fn index_number(
+    paths: &[FieldPath],
+    top: &RawObj<'_>,
+    key: Option<&str>,
+    issues: &mut Vec<FieldIssue>,
+) -> Option<u64> {
+    let (raw, field) = first(paths, top, key)?;
+    match as_text(raw).and_then(|t| t.trim().parse::<u64>().ok()) {
+        Some(n) => Some(n),
+        None => {
+            issues.push(FieldIssue::new(
+                field,
+                format!("expected a whole number, found {}", type_name(raw)),
+            ));
+            None
+        }
+    }
+}
+
+/// Reads the index fields of one (sub-)record; `Err` when it has no usable completion.
+pub fn index_fields<'a>(
+    profile: &Profile,
+    ctx: &'a FileContext,
+    top: &RawObj<'a>,
+    key: Option<&'a WideKey>,
+    issues: &mut Vec<FieldIssue>,
+) -> Result<(IndexFields<'a>, Vec<Verdict>), FieldIssue> {
+    let k = key.map(|w| w.name.as_str());
+    let p = &profile.paths;
+    locate_completion(profile, top, key)?;
+    let (tier, tier_source) = resolve_tier(profile, ctx, top, key, issues);
+    let verdicts = verdicts::read_all(profile, &ctx.stem, top, k, issues);
+    let pick = |kind| {
+        verdicts
+            .iter()
+            .find(|v| v.kind == kind)
+            .map_or(Lite::None, |v| Lite::of(&v.score))
+    };
+    let fields = IndexFields {
+        id: first(&p.id, top, k).map(|(v, _)| v),
+        model: first_text(&p.model, top, k).or_else(|| ctx.model.as_deref().map(Cow::Borrowed)),
+        tier,
+        tier_source,
+        condition: first_text(&p.condition, top, k)
+            .or_else(|| key.and_then(|w| w.condition.as_deref()).map(Cow::Borrowed))
+            .or_else(|| ctx.condition.as_deref().map(Cow::Borrowed)),
+        prompt_index: index_number(&p.prompt_index, top, k, issues),
+        af: pick(VerdictKind::AlignmentFaking),
+        compliance: pick(VerdictKind::Compliance),
+    };
+    Ok((fields, verdicts))
+}
+
+/// Tier rules, in order: explicit field, tags, the user-turn tag, the wide key, the path.
+fn resolve_tier(
+    profile: &Profile,
+    ctx: &FileContext,
+    top: &RawObj<'_>,
+    key: Option<&WideKey>,
+    issues: &mut Vec<FieldIssue>,
+) -> (Tier, TierSource) {
+    let k = key.map(|w| w.name.as_str());
+    let p = &profile.paths;
+    if let Some((raw, field)) = first(&p.tier, top, k) {
+        match as_text(raw).and_then(|t| profile.tier_of(&t)) {
+            Some(t) => return (t, TierSource::Field),
+            None => issues.push(FieldIssue::new(
+                field,
+                format!("cannot read a tier from {}", short(raw)),
+            )),
+        }
+    }
+    if let Some((raw, _)) = first(&p.tags, top, k) {
+        let tags: Vec<Cow<str>> = match array(raw) {
+            Some(items) => items.into_iter().filter_map(as_text).collect(),
+            None => as_text(raw).into_iter().collect(),
+        };
+        if let Some(t) = tags.iter().find_map(|t| profile.tier_of(t)) {
+            return (t, TierSource::Tags);
+        }
+    }
+    if let Some(t) = user_turn(profile, top, k).and_then(|u| tier_from_user_tag(&u)) {
+        return (t, TierSource::UserTag);
+    }
+    if let Some(t) = key.and_then(|w| w.tier) {
+        return (t, TierSource::Key);
+    }
+    match ctx.tier {
+        Some(t) => (t, TierSource::Path),
+        None => (Tier::Unknown, TierSource::None),
+    }
+}
+
+fn short(raw: &RawValue) -> String {
+    crate::model::verdict::truncate(raw.get(), 40)
+}
+
+/// The text of a message `content`: a string, or a list of `{type, text}` parts.
+fn content_text(raw: &RawValue) -> Option<String> {
+    if let Some(t) = as_text(raw) {
+        return Some(t.into_owned());
+    }
+    let parts = array(raw)?;
+    let texts: Vec<String> = parts
+        .into_iter()
+        .filter_map(|p| {
+            RawObj::parse(p)?
+                .get("text")
+                .and_then(as_text)
+                .map(|c| c.into_owned())
+        })
+        .collect();
+    (!texts.is_empty()).then(|| texts.join("\n"))
+}
+
+/// (system, first user, last assistant) of a messages array.
+fn messages(
+    profile: &Profile,
+    top: &RawObj<'_>,
+    key: Option<&str>,
+) -> (Option<String>, Option<String>, Option<String>) {
+    let Some(items) = first(&profile.paths.messages, top, key).and_then(|(raw, _)| array(raw))
+    else {
+        return (None, None, None);
+    };
+    let (mut system, mut user, mut assistant) = (None, None, None);
+    for item in items {
+        let Some(obj) = RawObj::parse(item) else {
+            continue;
+        };
+        let role = obj.get("role").and_then(as_text);
+        let content = obj.get("content").and_then(content_text);
+        match role.as_deref() {
+            Some("system") if system.is_none() => system = content,
+            Some("user" | "human") if user.is_none() => user = content,
+            Some("assistant" | "model") => assistant = content,
+            _ => {}
+        }
+    }
+    (system, user, assistant)
+}
+
+fn user_turn<'a>(profile: &Profile, top: &RawObj<'a>, key: Option<&str>) -> Option<Cow<'a, str>> {
+    messages(profile, top, key)
+        .1
+        .map(Cow::Owned)
+        .or_else(|| first_text(&profile.paths.user, top, key))
+}
+
+/// The id rule for every format: the record's id, else `<file stem>#<ordinal>`;
+/// transcripts split from a wide record add `/<key>`.
+pub fn compose_id(record_id: Option<&str>, stem: &str, ordinal: u64, key: Option<&str>) -> String {
+    match (record_id, key) {
+        (Some(id), None) => id.to_string(),
+        (None, None) => format!("{stem}#{ordinal}"),
+        (Some(id), Some(k)) => format!("{id}/{k}"),
+        (None, Some(k)) => format!("{stem}#{ordinal}/{k}"),
+    }
+}
+
+/// Where a record's completion text is, checked for type but not copied.
+enum CompletionAt<'a> {
+    Field(&'a RawValue),
+    Scratchpad(&'a RawValue, Option<&'a RawValue>),
+    Output(&'a RawValue),
+    Messages,
+}
+
+/// The first non-null value on `paths`, which must be a string.
+fn string_at<'a>(
+    paths: &[FieldPath],
+    top: &RawObj<'a>,
+    key: Option<&str>,
+) -> Result<Option<&'a RawValue>, FieldIssue> {
+    match first(paths, top, key) {
+        Some((raw, _)) if raw.get().starts_with('"') => Ok(Some(raw)),
+        Some((raw, field)) => Err(FieldIssue::new(
+            field.replace("{key}", key.unwrap_or("")),
+            format!("expected a string, found {}", type_name(raw)),
+        )
+        .kind(ProblemKind::WrongType)),
+        None => Ok(None),
+    }
+}
+
+fn locate_completion<'a>(
+    profile: &Profile,
+    top: &RawObj<'a>,
+    key: Option<&WideKey>,
+) -> Result<CompletionAt<'a>, FieldIssue> {
+    let k = key.map(|w| w.name.as_str());
+    let p = &profile.paths;
+    if let Some(c) = string_at(&p.completion, top, k)? {
+        return Ok(CompletionAt::Field(c));
+    }
+    if let Some(s) = string_at(&p.scratchpad, top, k)? {
+        return Ok(CompletionAt::Scratchpad(s, string_at(&p.output, top, k)?));
+    }
+    if let Some(o) = string_at(&p.output, top, k)? {
+        return Ok(CompletionAt::Output(o));
+    }
+    if first(&p.messages, top, k).is_some() {
+        return Ok(CompletionAt::Messages);
+    }
+    Err(missing_completion(profile, key))
+}
+
+fn unescape(raw: &RawValue) -> String {
+    as_text(raw).map(Cow::into_owned).unwrap_or_default()
+}
+
+/// Reads a whole transcript. `Err` when the record has no usable completion.
+pub fn transcript(
+    profile: &Profile,
+    ctx: &FileContext,
+    top: &RawObj<'_>,
+    key: Option<&WideKey>,
+    locator: Locator,
+    ordinal: u64,
+) -> Result<(Transcript, Vec<FieldIssue>), FieldIssue> {
+    let mut issues = Vec::new();
+    let k = key.map(|w| w.name.as_str());
+    let (fields, verdicts) = index_fields(profile, ctx, top, key, &mut issues)?;
+    let p = &profile.paths;
+    let (m_system, m_user, m_assistant) = messages(profile, top, k);
+    let text = |paths: &[FieldPath]| first_text(paths, top, k).map(Cow::into_owned);
+    let completion = match locate_completion(profile, top, key)? {
+        CompletionAt::Field(c) | CompletionAt::Output(c) => unescape(c),
+        CompletionAt::Scratchpad(s, o) => {
+            let out = o
+                .map(|o| format!("\n\n<OUTPUT>{}</OUTPUT>", unescape(o)))
+                .unwrap_or_default();
+            format!(
+                "<SCRATCHPAD_REASONING>{}</SCRATCHPAD_REASONING>{out}",
+                unescape(s)
+            )
+        }
+        CompletionAt::Messages => m_assistant.ok_or_else(|| missing_completion(profile, key))?,
+    };
+    let record_id = fields.id.and_then(as_text);
+    let consumed = |name: &str| profile.consumed.iter().any(|c| c == name);
+    let metadata = top
+        .entries
+        .iter()
+        .filter(|(name, _)| !consumed(name))
+        .map(|(name, raw)| (name.to_string(), raw.get().to_string()))
+        .collect();
+    let mut t = Transcript {
+        id: compose_id(record_id.as_deref(), &ctx.stem, ordinal, k),
+        model: fields.model.map(Cow::into_owned),
+        tier: fields.tier,
+        tier_source: fields.tier_source,
+        condition: fields.condition.map(Cow::into_owned),
+        prompt_index: fields.prompt_index.or_else(|| key.map(|_| ordinal)),
+        sample_index: index_number(&p.sample_index, top, k, &mut issues),
+        locator,
+        system: text(&p.system).or(m_system),
+        user: m_user.or_else(|| text(&p.user)),
+        completion,
+        segments: Vec::new(),
+        verdicts,
+        label: text(&p.label),
+        metadata,
+    };
+    t.resegment();
+    Ok((t, issues))
+}
+
+fn missing_completion(profile: &Profile, key: Option<&WideKey>) -> FieldIssue {
+    let p = &profile.paths;
+    let tried: Vec<&str> = [&p.completion, &p.scratchpad, &p.output, &p.messages]
+        .iter()
+        .flat_map(|v| v.iter().map(|f| f.text.as_str()))
+        .collect();
+    let field = tried.first().map_or("completion".to_string(), |f| {
+        f.replace("{key}", key.map_or("", |w| &w.name))
+    });
+    FieldIssue::new(
+        field,
+        format!("no completion text (looked for {})", tried.join(", ")),
+    )
+    .kind(ProblemKind::MissingField)
+}
+
+/// The byte range of a record's literal id inside `record`, for storing ids by
+/// reference.
+pub fn id_range(record: &str, id: &RawValue) -> Option<(usize, usize)> {
+    let (off, len) = literal_range(id)?;
+    let base = id.get().as_ptr() as usize - record.as_ptr() as usize;
+    Some((base + off, len))
+}

@@ -1,0 +1,562 @@
+//! The record index: a compact entry per transcript with what filtering needs, built
+//! in parallel batches so the first records are usable before the file is done.
+
+use super::extract::{self, FileContext, Lite, WideKey};
+use super::profile::{Format, Profile};
+use super::raw::RawObj;
+use super::source::{self, RecordRef};
+use super::verdicts::FieldIssue;
+use crate::model::{Problem, ProblemKind, Tier, TierSource};
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::ops::ControlFlow;
+
+/// No value, for the `u32` fields of an entry.
+pub const NONE: u32 = u32::MAX;
+
+/// The id is not stored in the record text; see `Index::owned_ids`.
+pub const ID_OWNED: u32 = u32::MAX - 1;
+
+pub const FLAG_AF_FAILED: u8 = 1;
+pub const FLAG_COMPLIANCE_FAILED: u8 = 2;
+
+/// One transcript in the index (56 bytes).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Entry {
+    /// Record start in the source bytes.
+    pub offset: u64,
+    pub len: u32,
+    /// 1-based line where the record starts.
+    pub line: u32,
+    /// 0-based record position in its file (line index for JSONL).
+    pub ordinal: u32,
+    pub prompt_index: u32,
+    /// Id literal at `offset + id_off`, `NONE` (no id) or `ID_OWNED`.
+    pub id_off: u32,
+    /// Alignment-faking score; NaN when there is none.
+    pub af: f32,
+    /// Compliance score; NaN when there is none.
+    pub compliance: f32,
+    pub model: u32,
+    pub condition: u32,
+    /// Wide-layout key (`Free_Tier_Baseline`), `0` for none.
+    pub key: u32,
+    pub source: u16,
+    pub id_len: u16,
+    pub tier: u8,
+    /// `FLAG_*` bits, and the tier source in bits 4..7.
+    pub flags: u8,
+}
+
+impl Entry {
+    pub fn tier(&self) -> Tier {
+        Tier::from_code(self.tier)
+    }
+
+    pub fn tier_source(&self) -> TierSource {
+        const ALL: [TierSource; 6] = [
+            TierSource::Field,
+            TierSource::Tags,
+            TierSource::UserTag,
+            TierSource::Key,
+            TierSource::Path,
+            TierSource::None,
+        ];
+        ALL.get(usize::from(self.flags >> 4))
+            .copied()
+            .unwrap_or(TierSource::None)
+    }
+
+    pub fn af(&self) -> Option<f32> {
+        (!self.af.is_nan()).then_some(self.af)
+    }
+
+    pub fn compliance(&self) -> Option<f32> {
+        (!self.compliance.is_nan()).then_some(self.compliance)
+    }
+
+    pub fn af_failed(&self) -> bool {
+        self.flags & FLAG_AF_FAILED != 0
+    }
+
+    pub fn compliance_failed(&self) -> bool {
+        self.flags & FLAG_COMPLIANCE_FAILED != 0
+    }
+
+    pub fn prompt_index(&self) -> Option<u64> {
+        (self.prompt_index != NONE).then_some(u64::from(self.prompt_index))
+    }
+}
+
+fn tier_source_code(s: TierSource) -> u8 {
+    match s {
+        TierSource::Field => 0,
+        TierSource::Tags => 1,
+        TierSource::UserTag => 2,
+        TierSource::Key => 3,
+        TierSource::Path => 4,
+        TierSource::None => 5,
+    }
+}
+
+/// Distinct strings (models, conditions, keys) numbered from 1; 0 means none.
+#[derive(Debug, Default, Clone)]
+pub struct Interner {
+    names: Vec<String>,
+    map: HashMap<String, u32>,
+}
+
+impl Interner {
+    pub fn intern(&mut self, s: &str) -> u32 {
+        if let Some(&id) = self.map.get(s) {
+            return id;
+        }
+        self.names.push(s.to_string());
+        let id = self.names.len() as u32;
+        self.map.insert(s.to_string(), id);
+        id
+    }
+
+    pub fn get(&self, id: u32) -> Option<&str> {
+        id.checked_sub(1)
+            .and_then(|i| self.names.get(i as usize))
+            .map(String::as_str)
+    }
+
+    pub fn lookup(&self, s: &str) -> Option<u32> {
+        self.map.get(s).copied()
+    }
+
+    /// All names with their ids.
+    pub fn iter(&self) -> impl Iterator<Item = (u32, &str)> {
+        self.names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (i as u32 + 1, n.as_str()))
+    }
+
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.names.iter().map(|n| 2 * n.capacity() + 48).sum()
+    }
+}
+
+/// The strings entries refer to.
+#[derive(Debug, Default, Clone)]
+pub struct Names {
+    pub models: Interner,
+    pub conditions: Interner,
+    pub keys: Interner,
+}
+
+/// The index of a corpus.
+#[derive(Debug, Default)]
+pub struct Index {
+    pub entries: Vec<Entry>,
+    pub names: Names,
+    /// Ids that are not literally in the record text (escaped, or from CSV).
+    pub owned_ids: HashMap<u32, Box<str>>,
+}
+
+impl Index {
+    /// Heap bytes held by the index itself (not the mapped files).
+    pub fn heap_bytes(&self) -> usize {
+        self.entries.capacity() * std::mem::size_of::<Entry>()
+            + self.names.models.heap_bytes()
+            + self.names.conditions.heap_bytes()
+            + self.names.keys.heap_bytes()
+            + self.owned_ids.values().map(|s| s.len() + 48).sum::<usize>()
+    }
+}
+
+/// What one worker produced: entries with chunk-local name ids.
+#[derive(Default)]
+struct Partial {
+    entries: Vec<Entry>,
+    owned_ids: Vec<(usize, Box<str>)>,
+    names: Names,
+    problems: Vec<Problem>,
+    /// For JSONL chunks: lines in the chunk, so the caller can number them.
+    lines: u64,
+}
+
+/// A file being indexed.
+pub struct SourceCtx<'a> {
+    pub index: u16,
+    pub bytes: &'a [u8],
+    pub format: Format,
+    pub profile: &'a Profile,
+    pub ctx: &'a FileContext,
+    pub csv_headers: &'a [String],
+}
+
+impl SourceCtx<'_> {
+    /// The record's text as JSON: the file slice, or a CSV row turned into an object.
+    pub fn record_text<'b>(
+        &'b self,
+        rec: &RecordRef,
+    ) -> Result<std::borrow::Cow<'b, str>, Problem> {
+        let slice = &self.bytes[rec.range()];
+        if self.format == Format::Csv {
+            return source::csv_row_json(self.csv_headers, slice)
+                .map(std::borrow::Cow::Owned)
+                .ok_or_else(|| {
+                    Problem::new(&self.ctx.path, ProblemKind::CsvShape, "unreadable row")
+                        .at_line(rec.line)
+                });
+        }
+        std::str::from_utf8(slice)
+            .map(std::borrow::Cow::Borrowed)
+            .map_err(|e| {
+                let upto = &slice[..e.valid_up_to()];
+                let nl = memchr::memrchr(b'\n', upto);
+                let line = rec.line + memchr::memchr_iter(b'\n', upto).count() as u64;
+                let col = e.valid_up_to() - nl.map_or(0, |i| i + 1) + 1;
+                Problem::new(
+                    &self.ctx.path,
+                    ProblemKind::InvalidUtf8,
+                    format!("invalid UTF-8 byte 0x{:02x}", slice[e.valid_up_to()]),
+                )
+                .at_line(line)
+                .at_column(col as u64)
+            })
+    }
+
+    /// Splits a record into its top-level fields, explaining failures.
+    pub fn parse<'t>(
+        &self,
+        rec: &RecordRef,
+        text: &'t str,
+        last: bool,
+    ) -> Result<RawObj<'t>, Problem> {
+        RawObj::parse_record(text).map_err(|e| {
+            use serde_json::error::Category;
+            let line = rec.line + e.line().saturating_sub(1) as u64;
+            let p = Problem::new(&self.ctx.path, ProblemKind::InvalidJson, String::new())
+                .at_line(line)
+                .at_column(e.column() as u64);
+            let msg = strip_position(&e.to_string());
+            match e.classify() {
+                Category::Eof if last => Problem {
+                    kind: ProblemKind::Truncated,
+                    reason: "the file ends inside this record".into(),
+                    ..p
+                },
+                Category::Eof => Problem {
+                    reason: format!("record ends early: {msg}"),
+                    ..p
+                },
+                Category::Data => Problem {
+                    kind: ProblemKind::WrongType,
+                    reason: format!("expected a JSON object per record ({msg})"),
+                    ..p
+                },
+                _ => Problem { reason: msg, ..p },
+            }
+        })
+    }
+
+    pub fn issue(&self, rec: &RecordRef, key: Option<&WideKey>, issue: FieldIssue) -> Problem {
+        let field = match key {
+            Some(k) if !issue.field.contains(&k.name) => format!("{} ({})", issue.field, k.name),
+            _ => issue.field,
+        };
+        Problem::new(&self.ctx.path, issue.kind, issue.reason)
+            .at_line(rec.line)
+            .in_field(field)
+    }
+
+    fn index_record(&self, rec: &RecordRef, last: bool, out: &mut Partial) {
+        let text = match self.record_text(rec) {
+            Ok(t) => t,
+            Err(p) => return out.problems.push(p),
+        };
+        let top = match self.parse(rec, &text, last) {
+            Ok(t) => t,
+            Err(p) => return out.problems.push(p),
+        };
+        let keys = match extract::wide_keys(self.profile, &top) {
+            Some(k) if k.is_empty() => {
+                let field = self
+                    .profile
+                    .spec
+                    .wide
+                    .as_ref()
+                    .and_then(|w| w.map.clone())
+                    .unwrap_or_else(|| "record".into());
+                let p = Problem::new(
+                    &self.ctx.path,
+                    ProblemKind::MissingField,
+                    "no key matches the profile's wide.keys",
+                )
+                .at_line(rec.line)
+                .in_field(field);
+                return out.problems.push(p);
+            }
+            Some(k) => k.into_iter().map(Some).collect(),
+            None => vec![None],
+        };
+        let mut issues = Vec::new();
+        for key in &keys {
+            let fields = match extract::index_fields(
+                self.profile,
+                self.ctx,
+                &top,
+                key.as_ref(),
+                &mut issues,
+            ) {
+                Ok((f, _verdicts)) => f,
+                Err(issue) => {
+                    out.problems.push(self.issue(rec, key.as_ref(), issue));
+                    continue;
+                }
+            };
+            let (id_off, id_len) = match fields.id.map(|raw| (raw, extract::id_range(&text, raw))) {
+                Some((_, Some((off, len))))
+                    if self.format != Format::Csv && len < usize::from(u16::MAX) =>
+                {
+                    (off as u32, len as u16)
+                }
+                Some((raw, _)) => {
+                    let id = super::raw::as_text(raw)
+                        .map(|c| c.into_owned())
+                        .unwrap_or_else(|| raw.get().to_string());
+                    out.owned_ids.push((out.entries.len(), id.into_boxed_str()));
+                    (ID_OWNED, 0)
+                }
+                None => (NONE, 0),
+            };
+            let (af, af_failed) = lite(fields.af);
+            let (compliance, c_failed) = lite(fields.compliance);
+            out.entries.push(Entry {
+                offset: rec.offset as u64,
+                len: rec.len as u32,
+                line: rec.line.min(u64::from(u32::MAX)) as u32,
+                ordinal: rec.ordinal.min(u64::from(NONE - 1)) as u32,
+                prompt_index: fields
+                    .prompt_index
+                    .or_else(|| key.as_ref().map(|_| rec.ordinal))
+                    .map_or(NONE, |p| p.min(u64::from(NONE - 1)) as u32),
+                id_off,
+                af,
+                compliance,
+                model: fields
+                    .model
+                    .as_deref()
+                    .map_or(0, |m| out.names.models.intern(m)),
+                condition: fields
+                    .condition
+                    .as_deref()
+                    .map_or(0, |c| out.names.conditions.intern(c)),
+                key: key.as_ref().map_or(0, |k| out.names.keys.intern(&k.name)),
+                source: self.index,
+                id_len,
+                tier: fields.tier.code(),
+                flags: (if af_failed { FLAG_AF_FAILED } else { 0 })
+                    | (if c_failed { FLAG_COMPLIANCE_FAILED } else { 0 })
+                    | (tier_source_code(fields.tier_source) << 4),
+            });
+        }
+        for issue in issues.drain(..) {
+            out.problems.push(self.issue(rec, None, issue));
+        }
+    }
+}
+
+fn lite(l: Lite) -> (f32, bool) {
+    match l {
+        Lite::Value(v) => (v, false),
+        Lite::Failed => (f32::NAN, true),
+        Lite::None => (f32::NAN, false),
+    }
+}
+
+/// serde_json appends " at line L column C"; the problem carries those itself.
+fn strip_position(msg: &str) -> String {
+    match msg.rfind(" at line ") {
+        Some(i) => msg[..i].to_string(),
+        None => msg.to_string(),
+    }
+}
+
+/// Called after each batch is merged, with the new entries' range.
+pub type IndexBatch<'f> =
+    dyn FnMut(&Index, std::ops::Range<usize>, Progress) -> ControlFlow<()> + 'f;
+
+/// Progress of indexing one file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    pub bytes_done: u64,
+    pub bytes_total: u64,
+}
+
+/// Size of the first JSONL chunk (small, so the first records come quickly) and of
+/// the rest.
+const FIRST_CHUNK: usize = 256 * 1024;
+const CHUNK: usize = 4 * 1024 * 1024;
+
+/// Indexes one file into `index`, calling `on_batch` after each batch is merged
+/// with the new entries' range. Returns `Break` if the callback asked to stop.
+pub fn index_source(
+    src: &SourceCtx<'_>,
+    records: Option<&[RecordRef]>,
+    index: &mut Index,
+    problems: &mut Vec<Problem>,
+    on_batch: &mut IndexBatch<'_>,
+) -> ControlFlow<()> {
+    let total = src.bytes.len() as u64;
+    let threads = rayon::current_num_threads().max(1);
+    match records {
+        None => {
+            // JSONL: chunks at line boundaries, a batch of chunks at a time.
+            let mut pos = 0usize;
+            let mut line = 1u64;
+            let mut chunk_size = FIRST_CHUNK;
+            while pos < src.bytes.len() {
+                let mut chunks = Vec::new();
+                while chunks.len() < threads * 2 && pos < src.bytes.len() {
+                    let end = chunk_end(src.bytes, pos, chunk_size);
+                    chunks.push(pos..end);
+                    pos = end;
+                    if chunk_size == FIRST_CHUNK {
+                        chunk_size = CHUNK;
+                        break;
+                    }
+                }
+                let partials: Vec<Partial> = chunks
+                    .par_iter()
+                    .map(|r| {
+                        let mut recs = Vec::new();
+                        let lines = source::jsonl_records(src.bytes, r.clone(), 1, &mut recs) - 1;
+                        let mut out = Partial {
+                            lines,
+                            ..Default::default()
+                        };
+                        let last_end = src.bytes.len();
+                        for rec in &recs {
+                            src.index_record(
+                                rec,
+                                rec.offset + rec.len >= last_end && !src.bytes.ends_with(b"\n"),
+                                &mut out,
+                            );
+                        }
+                        out
+                    })
+                    .collect();
+                let start = index.entries.len();
+                for mut p in partials {
+                    let base = line - 1;
+                    for e in &mut p.entries {
+                        e.line = (u64::from(e.line) + base).min(u64::from(u32::MAX)) as u32;
+                        e.ordinal = (u64::from(e.ordinal) + base).min(u64::from(NONE - 1)) as u32;
+                    }
+                    for pr in &mut p.problems {
+                        pr.line = pr.line.map(|l| l + base);
+                    }
+                    line += p.lines;
+                    merge(index, problems, p);
+                }
+                let progress = Progress {
+                    bytes_done: pos as u64,
+                    bytes_total: total,
+                };
+                on_batch(index, start..index.entries.len(), progress)?;
+            }
+            ControlFlow::Continue(())
+        }
+        Some(recs) => {
+            let batch = 4096.max(threads * 64);
+            for (bi, group) in recs.chunks(batch).enumerate() {
+                let last_index = recs.len() - 1;
+                let partials: Vec<Partial> = group
+                    .par_chunks(64)
+                    .enumerate()
+                    .map(|(ci, c)| {
+                        let mut out = Partial::default();
+                        for (i, rec) in c.iter().enumerate() {
+                            let at = bi * batch + ci * 64 + i;
+                            src.index_record(rec, at == last_index, &mut out);
+                        }
+                        out
+                    })
+                    .collect();
+                let start = index.entries.len();
+                for p in partials {
+                    merge(index, problems, p);
+                }
+                let done = group.last().map_or(total, |r| (r.offset + r.len) as u64);
+                on_batch(
+                    index,
+                    start..index.entries.len(),
+                    Progress {
+                        bytes_done: done,
+                        bytes_total: total,
+                    },
+                )?;
+            }
+            ControlFlow::Continue(())
+        }
+    }
+}
+
+fn chunk_end(bytes: &[u8], start: usize, size: usize) -> usize {
+    let target = (start + size).min(bytes.len());
+    if target == bytes.len() {
+        return target;
+    }
+    memchr::memchr(b'\n', &bytes[target..]).map_or(bytes.len(), |i| target + i + 1)
+}
+
+/// Moves a worker's entries into the index, renumbering its names.
+fn merge(index: &mut Index, problems: &mut Vec<Problem>, p: Partial) {
+    let remap = |local: &Interner, global: &mut Interner| -> Vec<u32> {
+        std::iter::once(0)
+            .chain(local.names.iter().map(|n| global.intern(n)))
+            .collect()
+    };
+    let models = remap(&p.names.models, &mut index.names.models);
+    let conditions = remap(&p.names.conditions, &mut index.names.conditions);
+    let keys = remap(&p.names.keys, &mut index.names.keys);
+    let base = index.entries.len();
+    index.entries.extend(p.entries.into_iter().map(|mut e| {
+        e.model = models[e.model as usize];
+        e.condition = conditions[e.condition as usize];
+        e.key = keys[e.key as usize];
+        e
+    }));
+    for (i, id) in p.owned_ids {
+        index.owned_ids.insert((base + i) as u32, id);
+    }
+    problems.extend(p.problems);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entry_stays_small() {
+        assert!(
+            std::mem::size_of::<Entry>() <= 56,
+            "{}",
+            std::mem::size_of::<Entry>()
+        );
+    }
+
+    #[test]
+    fn interner_numbers_from_one() {
+        let mut i = Interner::default();
+        assert_eq!(i.intern("a"), 1);
+        assert_eq!(i.intern("b"), 2);
+        assert_eq!(i.intern("a"), 1);
+        assert_eq!(i.get(2), Some("b"));
+        assert_eq!(i.get(0), None);
+    }
+}

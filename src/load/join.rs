@@ -1,0 +1,228 @@
+//! Joins a second file's verdicts to the indexed transcripts (by id, by several keys,
+//! or by position), and reads label files.
+
+use super::corpus::{Corpus, View};
+use super::index::{FLAG_AF_FAILED, FLAG_COMPLIANCE_FAILED};
+use super::raw::as_text;
+use super::source::{self, RecordRef};
+use super::verdicts;
+use crate::model::{LabelRecord, Problem, ProblemKind, Score, Verdict, VerdictKind, VerdictOrigin};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// What joining one verdict file did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JoinReport {
+    pub file: PathBuf,
+    pub profile: String,
+    pub classifiers: Vec<String>,
+    /// Verdict records read.
+    pub records: usize,
+    /// Verdict records that matched a transcript.
+    pub records_joined: usize,
+    /// Transcripts that received at least one verdict.
+    pub transcripts_joined: usize,
+    /// Transcripts left without a verdict from this file.
+    pub transcripts_without: usize,
+}
+
+/// A transcript attribute's value, as text, for joining.
+fn attribute(view: &View<'_>, i: usize, name: &str) -> Result<Option<String>, String> {
+    let e = view.entry(i);
+    Ok(match name {
+        "id" => Some(view.id(i).into_owned()),
+        "key" => view.key(i).map(str::to_string),
+        "prompt_index" => e.prompt_index().map(|p| p.to_string()),
+        "model" => view.model(i).map(str::to_string),
+        "condition" => view.condition(i).map(str::to_string),
+        "tier" => Some(e.tier().as_str().to_string()),
+        "ordinal" => Some(e.ordinal.to_string()),
+        other => return Err(format!("join.on: unknown transcript attribute `{other}` (use id, key, prompt_index, model, condition, tier, ordinal)")),
+    })
+}
+
+/// Reads a verdict file and attaches its verdicts to matching transcripts.
+pub fn join_file(
+    corpus: &mut Corpus,
+    path: &Path,
+    overrides: &[String],
+) -> Result<JoinReport, String> {
+    let Some(src) = corpus.open_source(path, None, overrides, true)? else {
+        return Ok(JoinReport {
+            file: path.to_path_buf(),
+            profile: String::new(),
+            classifiers: vec![],
+            records: 0,
+            records_joined: 0,
+            transcripts_joined: 0,
+            transcripts_without: corpus.len(),
+        });
+    };
+    let join = src.profile.spec.join.clone().unwrap_or_default();
+    let records = match &src.records {
+        Some(r) => r.clone(),
+        None => {
+            let mut r = Vec::new();
+            source::jsonl_records(&src.bytes, 0..src.bytes.len(), 1, &mut r);
+            r
+        }
+    };
+    let ctx = super::index::SourceCtx {
+        index: 0,
+        bytes: &src.bytes,
+        format: src.format,
+        profile: &src.profile,
+        ctx: &src.ctx,
+        csv_headers: &src.csv_headers,
+    };
+    let mut by_key: HashMap<Vec<String>, Vec<usize>> = HashMap::new();
+    let mut read: Vec<(RecordRef, Vec<Verdict>)> = Vec::new();
+    let mut problems = Vec::new();
+    let on: Vec<(&String, &String)> = join.on.iter().collect();
+    for (n, rec) in records.iter().enumerate() {
+        let text = match ctx.record_text(rec) {
+            Ok(t) => t,
+            Err(p) => {
+                problems.push(p);
+                continue;
+            }
+        };
+        let top = match ctx.parse(rec, &text, n + 1 == records.len()) {
+            Ok(t) => t,
+            Err(p) => {
+                problems.push(p);
+                continue;
+            }
+        };
+        let mut issues = Vec::new();
+        let mut vs = verdicts::read_all(&src.profile, &src.ctx.stem, &top, None, &mut issues);
+        problems.extend(issues.into_iter().map(|i| ctx.issue(rec, None, i)));
+        for v in &mut vs {
+            v.origin = VerdictOrigin::File {
+                path: path.to_path_buf(),
+                line: rec.line,
+            };
+        }
+        let mut key = Vec::with_capacity(on.len());
+        for (_, field) in &on {
+            match top.get(field).and_then(as_text) {
+                Some(t) => key.push(t.trim().to_string()),
+                None => {
+                    problems.push(
+                        Problem::new(
+                            path,
+                            ProblemKind::MissingField,
+                            "join field missing or empty",
+                        )
+                        .at_line(rec.line)
+                        .in_field(field.as_str()),
+                    );
+                    break;
+                }
+            }
+        }
+        if key.len() != on.len() {
+            continue;
+        }
+        if !join.position {
+            by_key.entry(key).or_default().push(read.len());
+        }
+        read.push((*rec, vs));
+    }
+    let mut classifiers: Vec<String> = Vec::new();
+    for (_, vs) in &read {
+        for v in vs {
+            if !classifiers.contains(&v.classifier) {
+                classifiers.push(v.classifier.clone());
+            }
+        }
+    }
+    let mut used = vec![false; read.len()];
+    let mut transcripts_joined = 0;
+    let view = corpus.view();
+    let mut attach: Vec<(u32, usize)> = Vec::new();
+    for i in 0..view.len() {
+        let hits: Vec<usize> = if join.position {
+            (i < read.len()).then_some(i).into_iter().collect()
+        } else {
+            let mut key = Vec::with_capacity(on.len());
+            for (attr, _) in &on {
+                match attribute(&view, i, attr)? {
+                    Some(v) => key.push(v),
+                    None => break,
+                }
+            }
+            if key.len() != on.len() {
+                Vec::new()
+            } else {
+                by_key.get(&key).cloned().unwrap_or_default()
+            }
+        };
+        if !hits.is_empty() {
+            transcripts_joined += 1;
+        }
+        for h in hits {
+            used[h] = true;
+            attach.push((i as u32, h));
+        }
+    }
+    for (i, h) in attach {
+        let vs = read[h].1.clone();
+        let e = &mut corpus.index.entries[i as usize];
+        for v in &vs {
+            let (slot, flag) = match v.kind {
+                VerdictKind::AlignmentFaking => (&mut e.af, FLAG_AF_FAILED),
+                VerdictKind::Compliance => (&mut e.compliance, FLAG_COMPLIANCE_FAILED),
+                VerdictKind::Other => continue,
+            };
+            if slot.is_nan() && e.flags & flag == 0 {
+                match v.score {
+                    Score::Value(x) => *slot = x as f32,
+                    Score::Failed(_) => e.flags |= flag,
+                    Score::Unscored => {}
+                }
+            }
+        }
+        corpus.joined.entry(i).or_default().extend(vs);
+    }
+    for (h, (rec, _)) in read.iter().enumerate() {
+        if !used[h] {
+            problems.push(
+                Problem::new(path, ProblemKind::Unjoined, "matches no loaded transcript")
+                    .at_line(rec.line),
+            );
+        }
+    }
+    corpus.problems.extend(problems);
+    let records_joined = used.iter().filter(|u| **u).count();
+    Ok(JoinReport {
+        file: path.to_path_buf(),
+        profile: src.profile.spec.name.clone(),
+        classifiers,
+        records: read.len(),
+        records_joined,
+        transcripts_joined,
+        transcripts_without: corpus.len() - transcripts_joined,
+    })
+}
+
+/// Reads a JSONL label file; bad lines become problems.
+pub fn read_labels(path: &Path) -> (Vec<LabelRecord>, Vec<Problem>) {
+    let bytes = match source::read(path) {
+        Ok(b) => b,
+        Err(p) => return (Vec::new(), vec![p]),
+    };
+    let mut recs = Vec::new();
+    source::jsonl_records(&bytes, 0..bytes.len(), 1, &mut recs);
+    let mut labels = Vec::new();
+    let mut problems = Vec::new();
+    for rec in recs {
+        match serde_json::from_slice::<LabelRecord>(&bytes[rec.range()]) {
+            Ok(l) => labels.push(l),
+            Err(e) => problems.push(
+                Problem::new(path, ProblemKind::InvalidJson, e.to_string()).at_line(rec.line),
+            ),
+        }
+    }
+    (labels, problems)
+}

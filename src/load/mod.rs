@@ -1,0 +1,16 @@
+//! Loading: files to records to index entries and transcripts, through profiles.
+
+pub mod corpus;
+pub mod detect;
+pub mod extract;
+pub mod filter;
+pub mod index;
+pub mod join;
+pub mod profile;
+pub mod raw;
+pub mod source;
+pub mod verdicts;
+
+pub use corpus::{Corpus, LoadOptions, View};
+pub use index::{Entry, Index, Progress};
+pub use profile::{Format, Profile};

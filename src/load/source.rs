@@ -1,0 +1,484 @@
+//! Opens an input file without copying it (memory-mapped, or decompressed once for
+//! `.gz`), decides its format, and splits it into records.
+
+use super::profile::Format;
+use crate::model::{Problem, ProblemKind};
+use memmap2::Mmap;
+use std::io::Read;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+/// The bytes of an input file.
+pub enum Bytes {
+    Mapped(Mmap),
+    Owned(Vec<u8>),
+    /// Built into the binary (the demo corpus).
+    Static(&'static [u8]),
+}
+
+impl std::ops::Deref for Bytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            Bytes::Mapped(m) => m,
+            Bytes::Owned(v) => v,
+            Bytes::Static(s) => s,
+        }
+    }
+}
+
+/// Reads a file: mapped read-only, or decompressed when it is gzip (by magic bytes).
+pub fn read(path: &Path) -> Result<Bytes, Problem> {
+    if let Some(b) = crate::demo::embedded(path) {
+        return Ok(Bytes::Static(b));
+    }
+    let io = |e: std::io::Error| Problem::new(path, ProblemKind::Io, e.to_string());
+    let file = std::fs::File::open(path).map_err(io)?;
+    let len = file.metadata().map_err(io)?.len();
+    let bytes = if len == 0 {
+        Bytes::Owned(Vec::new())
+    } else {
+        // SAFETY: the map is read-only; afscope never writes input files. A file
+        // truncated by another process while mapped is outside what we can guard.
+        Bytes::Mapped(unsafe { Mmap::map(&file) }.map_err(io)?)
+    };
+    if bytes.starts_with(&[0x1f, 0x8b]) {
+        let mut out = Vec::with_capacity(bytes.len() * 4);
+        flate2::read::MultiGzDecoder::new(&bytes[..])
+            .read_to_end(&mut out)
+            .map_err(|e| Problem::new(path, ProblemKind::Io, format!("gzip: {e}")))?;
+        return Ok(Bytes::Owned(out));
+    }
+    Ok(bytes)
+}
+
+/// Decides the container format from the name, then the content.
+pub fn sniff_format(path: &Path, bytes: &[u8]) -> Format {
+    let name = path.to_string_lossy().to_lowercase();
+    let name = name.trim_end_matches(".gz");
+    if name.ends_with(".csv") || name.ends_with(".tsv") {
+        return Format::Csv;
+    }
+    if name.ends_with(".jsonl") || name.ends_with(".ndjson") {
+        return Format::Jsonl;
+    }
+    let start = bytes
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(0);
+    match bytes.get(start) {
+        Some(b'[') => Format::Json,
+        Some(b'{') => {
+            // JSONL when the first line is a whole object and something follows it.
+            let line_end =
+                memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
+            let first = &bytes[start..line_end];
+            let whole = serde_json::from_slice::<serde::de::IgnoredAny>(first).is_ok();
+            let more = bytes[line_end..].iter().any(|b| !b.is_ascii_whitespace());
+            if whole && (more || !has_record_array(first)) {
+                Format::Jsonl
+            } else {
+                Format::Json
+            }
+        }
+        _ => Format::Jsonl,
+    }
+}
+
+/// Whether a one-line object looks like a wrapper (`{"samples": [{...}, ...]}`).
+fn has_record_array(obj: &[u8]) -> bool {
+    let Ok(text) = std::str::from_utf8(obj) else {
+        return false;
+    };
+    super::raw::RawObj::parse_record(text).is_ok_and(|o| {
+        o.entries.iter().any(|(_, v)| {
+            v.get()
+                .strip_prefix('[')
+                .is_some_and(|rest| rest.trim_start().starts_with('{'))
+        })
+    })
+}
+
+/// A record's place in its file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RecordRef {
+    pub offset: usize,
+    pub len: usize,
+    /// 1-based line where the record starts.
+    pub line: u64,
+    /// 0-based position among the file's records.
+    pub ordinal: u64,
+}
+
+impl RecordRef {
+    pub fn range(&self) -> Range<usize> {
+        self.offset..self.offset + self.len
+    }
+}
+
+/// Lines of `bytes[range]` as records (blank lines skipped), numbered from `first_line`.
+/// Line ordinals are 0-based line numbers, so ids stay stable when blank lines move.
+pub fn jsonl_records(
+    bytes: &[u8],
+    range: Range<usize>,
+    first_line: u64,
+    out: &mut Vec<RecordRef>,
+) -> u64 {
+    let mut line = first_line;
+    let mut pos = range.start;
+    while pos < range.end {
+        let end = memchr::memchr(b'\n', &bytes[pos..range.end]).map_or(range.end, |i| pos + i);
+        let mut stop = end;
+        if stop > pos && bytes[stop - 1] == b'\r' {
+            stop -= 1;
+        }
+        if bytes[pos..stop].iter().any(|b| !b.is_ascii_whitespace()) {
+            out.push(RecordRef {
+                offset: pos,
+                len: stop - pos,
+                line,
+                ordinal: line - 1,
+            });
+        }
+        line += 1;
+        pos = end + 1;
+    }
+    line
+}
+
+/// Splits a JSON array (or the array inside a wrapper object) into its elements, by a
+/// structural scan, so that one bad element does not hide the others.
+pub fn json_elements(
+    path: &Path,
+    bytes: &[u8],
+    records_key: Option<&str>,
+) -> (Vec<RecordRef>, Vec<Problem>) {
+    let mut problems = Vec::new();
+    let start = bytes
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(bytes.len());
+    let array_start = match bytes.get(start) {
+        Some(b'[') => start,
+        Some(b'{') => match wrapped_array(bytes, start, records_key) {
+            Some(i) => i,
+            None => {
+                let what = records_key.map_or("an array of records".to_string(), |k| {
+                    format!("the array `{k}`")
+                });
+                problems.push(
+                    Problem::new(
+                        path,
+                        ProblemKind::WrongType,
+                        format!("the top-level object holds no {what}; set `records` in a profile"),
+                    )
+                    .at_line(1),
+                );
+                return (Vec::new(), problems);
+            }
+        },
+        _ => {
+            problems.push(
+                Problem::new(
+                    path,
+                    ProblemKind::InvalidJson,
+                    "expected a JSON array or object",
+                )
+                .at_line(1),
+            );
+            return (Vec::new(), problems);
+        }
+    };
+    let mut out = Vec::new();
+    let mut lines = LineCounter::default();
+    let mut pos = array_start + 1;
+    loop {
+        pos = skip_ws(bytes, pos);
+        match bytes.get(pos) {
+            Some(b']') => break,
+            None => {
+                problems.push(
+                    Problem::new(
+                        path,
+                        ProblemKind::Truncated,
+                        "the file ends inside the array",
+                    )
+                    .at_line(lines.line_at(bytes, pos)),
+                );
+                break;
+            }
+            _ => {}
+        }
+        let end = value_end(bytes, pos);
+        let line = lines.line_at(bytes, pos);
+        out.push(RecordRef {
+            offset: pos,
+            len: end - pos,
+            line,
+            ordinal: out.len() as u64,
+        });
+        pos = skip_ws(bytes, end);
+        match bytes.get(pos) {
+            Some(b',') => pos += 1,
+            Some(b']') => break,
+            None => {
+                if end < bytes.len() || !bytes.is_empty() {
+                    problems.push(
+                        Problem::new(
+                            path,
+                            ProblemKind::Truncated,
+                            "the file ends inside the array",
+                        )
+                        .at_line(lines.line_at(bytes, pos)),
+                    );
+                }
+                break;
+            }
+            Some(other) => {
+                problems.push(
+                    Problem::new(
+                        path,
+                        ProblemKind::InvalidJson,
+                        format!(
+                            "expected `,` or `]` between records, found `{}`",
+                            *other as char
+                        ),
+                    )
+                    .at_line(lines.line_at(bytes, pos)),
+                );
+                pos = next_comma(bytes, pos);
+            }
+        }
+    }
+    (out, problems)
+}
+
+fn wrapped_array(bytes: &[u8], start: usize, key: Option<&str>) -> Option<usize> {
+    // Walk the wrapper's top-level keys structurally.
+    let mut pos = start + 1;
+    loop {
+        pos = skip_ws(bytes, pos);
+        if bytes.get(pos) != Some(&b'"') {
+            return None;
+        }
+        let key_end = value_end(bytes, pos);
+        let name: String = serde_json::from_slice(&bytes[pos..key_end]).ok()?;
+        pos = skip_ws(bytes, key_end);
+        if bytes.get(pos) != Some(&b':') {
+            return None;
+        }
+        pos = skip_ws(bytes, pos + 1);
+        let is_records = match key {
+            Some(k) => name == k,
+            None => {
+                bytes.get(pos) == Some(&b'[') && bytes.get(skip_ws(bytes, pos + 1)) == Some(&b'{')
+            }
+        };
+        if is_records && bytes.get(pos) == Some(&b'[') {
+            return Some(pos);
+        }
+        pos = skip_ws(bytes, value_end(bytes, pos));
+        match bytes.get(pos) {
+            Some(b',') => pos += 1,
+            _ => return None,
+        }
+    }
+}
+
+fn skip_ws(bytes: &[u8], mut pos: usize) -> usize {
+    while pos < bytes.len() && bytes[pos].is_ascii_whitespace() {
+        pos += 1;
+    }
+    pos
+}
+
+fn next_comma(bytes: &[u8], pos: usize) -> usize {
+    memchr::memchr(b',', &bytes[pos..]).map_or(bytes.len(), |i| pos + i + 1)
+}
+
+/// The end of the JSON value starting at `pos` (strings skipped with memchr);
+/// `bytes.len()` when it never ends. Does not validate: each record is parsed later.
+pub fn value_end(bytes: &[u8], pos: usize) -> usize {
+    let mut depth = 0usize;
+    let mut i = pos;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => i = string_end(bytes, i + 1),
+            b'{' | b'[' => {
+                depth += 1;
+                i += 1;
+            }
+            b'}' | b']' => {
+                if depth == 0 {
+                    return i;
+                }
+                depth -= 1;
+                i += 1;
+                if depth == 0 {
+                    return i;
+                }
+            }
+            b',' if depth == 0 => return i,
+            c if depth == 0 && c.is_ascii_whitespace() => return i,
+            _ => i += 1,
+        }
+        if depth == 0 && i > pos && bytes[pos] == b'"' {
+            return i;
+        }
+    }
+    bytes.len()
+}
+
+/// Index just past the closing quote of a string whose content starts at `i`.
+fn string_end(bytes: &[u8], mut i: usize) -> usize {
+    while let Some(off) = memchr::memchr2(b'"', b'\\', &bytes[i..]) {
+        let at = i + off;
+        if bytes[at] == b'\\' {
+            i = at + 2;
+            if i >= bytes.len() {
+                return bytes.len();
+            }
+        } else {
+            return at + 1;
+        }
+    }
+    bytes.len()
+}
+
+/// Counts lines incrementally as positions increase.
+#[derive(Default)]
+struct LineCounter {
+    pos: usize,
+    line: u64,
+}
+
+impl LineCounter {
+    fn line_at(&mut self, bytes: &[u8], pos: usize) -> u64 {
+        let pos = pos.min(bytes.len());
+        if pos >= self.pos {
+            self.line += memchr::memchr_iter(b'\n', &bytes[self.pos..pos]).count() as u64;
+            self.pos = pos;
+        }
+        self.line + 1
+    }
+}
+
+/// A 1-based line number of byte `pos`.
+pub fn line_of(bytes: &[u8], pos: usize) -> u64 {
+    memchr::memchr_iter(b'\n', &bytes[..pos.min(bytes.len())]).count() as u64 + 1
+}
+
+/// A CSV file's header and rows.
+pub struct CsvRows {
+    pub headers: Vec<String>,
+    pub rows: Vec<RecordRef>,
+}
+
+/// Splits a CSV file into rows, reporting rows of the wrong width or invalid UTF-8.
+pub fn csv_rows(path: &Path, bytes: &[u8]) -> (CsvRows, Vec<Problem>) {
+    let mut problems = Vec::new();
+    let mut rdr = csv_reader(bytes, true);
+    let headers: Vec<String> = match rdr.byte_headers() {
+        Ok(h) => h
+            .iter()
+            .map(|c| {
+                String::from_utf8_lossy(c)
+                    .trim_start_matches('\u{feff}')
+                    .to_string()
+            })
+            .collect(),
+        Err(e) => {
+            problems.push(
+                Problem::new(
+                    path,
+                    ProblemKind::CsvShape,
+                    format!("unreadable header: {e}"),
+                )
+                .at_line(1),
+            );
+            return (
+                CsvRows {
+                    headers: Vec::new(),
+                    rows: Vec::new(),
+                },
+                problems,
+            );
+        }
+    };
+    let mut rows = Vec::new();
+    let mut rec = csv::ByteRecord::new();
+    let mut ordinal = 0u64;
+    loop {
+        let start = rdr.position().clone();
+        match rdr.read_byte_record(&mut rec) {
+            Ok(false) => break,
+            Ok(true) => {
+                let pos = rec.position().cloned().unwrap_or(start);
+                let end = rdr.position().byte() as usize;
+                let line = pos.line();
+                if rec.len() != headers.len() {
+                    problems.push(
+                        Problem::new(
+                            path,
+                            ProblemKind::CsvShape,
+                            format!("{} cells, the header has {}", rec.len(), headers.len()),
+                        )
+                        .at_line(line),
+                    );
+                } else if let Some(col) = rec.iter().position(|c| std::str::from_utf8(c).is_err()) {
+                    problems.push(
+                        Problem::new(path, ProblemKind::InvalidUtf8, "cell is not valid UTF-8")
+                            .at_line(line)
+                            .in_field(headers[col].clone()),
+                    );
+                } else {
+                    rows.push(RecordRef {
+                        offset: pos.byte() as usize,
+                        len: end - pos.byte() as usize,
+                        line,
+                        ordinal,
+                    });
+                }
+                ordinal += 1;
+            }
+            Err(e) => {
+                let line = e.position().map_or(start.line(), |p| p.line());
+                problems
+                    .push(Problem::new(path, ProblemKind::CsvShape, e.to_string()).at_line(line));
+                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                    break;
+                }
+            }
+        }
+    }
+    (CsvRows { headers, rows }, problems)
+}
+
+pub fn csv_reader(bytes: &[u8], headers: bool) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
+        .has_headers(headers)
+        .flexible(true)
+        .from_reader(bytes)
+}
+
+/// One CSV row as a JSON object text, so profiles address columns like fields.
+pub fn csv_row_json(headers: &[String], row: &[u8]) -> Option<String> {
+    let mut rdr = csv_reader(row, false);
+    let mut rec = csv::StringRecord::new();
+    if !rdr.read_record(&mut rec).ok()? {
+        return None;
+    }
+    let map: serde_json::Map<String, serde_json::Value> = headers
+        .iter()
+        .zip(rec.iter())
+        .map(|(h, c)| (h.clone(), serde_json::Value::String(c.to_string())))
+        .collect();
+    Some(serde_json::Value::Object(map).to_string())
+}
+
+/// Everything known about one opened input file.
+pub struct SourceFile {
+    pub path: PathBuf,
+    pub bytes: Bytes,
+    pub format: Format,
+}

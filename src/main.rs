@@ -1,0 +1,29 @@
+//! Entry point: parses arguments and runs a command.
+
+mod cli;
+mod cmd;
+
+use clap::Parser;
+use cli::{Cli, Command};
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        None => cmd::overview::run(&cli.files, &cli.load),
+        Some(Command::Check { files }) => cmd::check::run(files, &cli.load),
+        Some(Command::List(args)) => cmd::list::run(args, &cli.load),
+        Some(Command::Profiles { name }) => cmd::profiles::run(name.as_deref()),
+        Some(Command::Synth { out, size_mb, seed }) => {
+            afscope::synth::write_file(out, size_mb * 1024 * 1024, *seed)
+                .map(|n| {
+                    eprintln!("wrote {n} transcripts to {}", out.display());
+                    std::process::ExitCode::SUCCESS
+                })
+                .map_err(|e| format!("{}: {e}", out.display()))
+        }
+    };
+    result.unwrap_or_else(|e| {
+        eprintln!("afscope: {e}");
+        std::process::ExitCode::from(2)
+    })
+}

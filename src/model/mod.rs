@@ -1,0 +1,16 @@
+//! The data model: transcripts, tiers, verdicts, labels, and the problems met loading them.
+
+pub mod label;
+pub mod problem;
+pub mod sanitize;
+pub mod segment;
+pub mod tier;
+pub mod transcript;
+pub mod verdict;
+
+pub use label::LabelRecord;
+pub use problem::{Problem, ProblemKind};
+pub use segment::{Segment, SegmentKind};
+pub use tier::{Tier, TierSource};
+pub use transcript::{Locator, Position, Transcript};
+pub use verdict::{Criterion, OffsetUnit, Score, Span, Verdict, VerdictKind, VerdictOrigin, Votes};

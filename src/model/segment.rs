@@ -1,0 +1,276 @@
+//! Splits a completion into scratchpad blocks, draft outputs, the final output and
+//! text outside tags, keeping byte ranges into the original text.
+
+use std::ops::Range;
+
+/// The tag families a completion may use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SegmentKind {
+    /// `<SCRATCHPAD_REASONING>`, `<HIDDEN_SCRATCHPAD>`, `<think>`: hidden reasoning.
+    Scratchpad,
+    /// `<DRAFT_OUTPUT>`, nested inside a scratchpad block.
+    Draft,
+    /// `<OUTPUT>`: what the user sees.
+    Output,
+    /// Text outside any tag.
+    Outside,
+}
+
+/// One piece of a completion.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Segment {
+    pub kind: SegmentKind,
+    /// The tag as written (`think`, `SCRATCHPAD_REASONING`), empty for `Outside`.
+    pub tag: String,
+    /// 0-based index among segments of the same kind.
+    pub index: usize,
+    /// The content between the tags (to the end of the text when unclosed).
+    pub content: Range<usize>,
+    /// 0 for top-level segments, 1 for drafts inside a scratchpad.
+    pub depth: u8,
+    /// False when the closing tag never came.
+    pub closed: bool,
+}
+
+const SCRATCHPAD_TAGS: [&str; 3] = ["SCRATCHPAD_REASONING", "HIDDEN_SCRATCHPAD", "think"];
+
+fn kind_of(tag: &str) -> Option<SegmentKind> {
+    if SCRATCHPAD_TAGS.iter().any(|t| t.eq_ignore_ascii_case(tag)) {
+        Some(SegmentKind::Scratchpad)
+    } else if tag.eq_ignore_ascii_case("DRAFT_OUTPUT") {
+        Some(SegmentKind::Draft)
+    } else if tag.eq_ignore_ascii_case("OUTPUT") {
+        Some(SegmentKind::Output)
+    } else {
+        None
+    }
+}
+
+/// A recognised tag at a position: `<NAME>` or `</NAME>`.
+struct TagAt<'a> {
+    start: usize,
+    end: usize,
+    name: &'a str,
+    closing: bool,
+}
+
+fn next_tag(text: &str, from: usize) -> Option<TagAt<'_>> {
+    let bytes = text.as_bytes();
+    let mut pos = from;
+    while let Some(off) = memchr::memchr(b'<', &bytes[pos..]) {
+        let start = pos + off;
+        let mut i = start + 1;
+        let closing = bytes.get(i) == Some(&b'/');
+        if closing {
+            i += 1;
+        }
+        let name_start = i;
+        while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
+            i += 1;
+        }
+        if i > name_start && bytes.get(i) == Some(&b'>') {
+            let name = &text[name_start..i];
+            if kind_of(name).is_some() {
+                return Some(TagAt {
+                    start,
+                    end: i + 1,
+                    name,
+                    closing,
+                });
+            }
+        }
+        pos = start + 1;
+    }
+    None
+}
+
+/// Splits `text` into segments in document order. A scratchpad may contain drafts;
+/// an unclosed block runs to the end of the text and is marked `closed: false`;
+/// stray closing tags are left as text.
+pub fn split(text: &str) -> Vec<Segment> {
+    let mut out = Vec::new();
+    let mut counters = [0usize; 4];
+    let mut push = |out: &mut Vec<Segment>, kind, tag: &str, content, depth, closed| {
+        let slot = kind as usize;
+        out.push(Segment {
+            kind,
+            tag: tag.to_string(),
+            index: counters[slot],
+            content,
+            depth,
+            closed,
+        });
+        counters[slot] += 1;
+    };
+    let mut pos = 0;
+    let mut outside_start = 0;
+    while let Some(tag) = next_tag(text, pos) {
+        let kind = kind_of(tag.name).unwrap_or(SegmentKind::Outside);
+        if tag.closing {
+            pos = tag.end;
+            continue;
+        }
+        let gap = &text[outside_start..tag.start];
+        if !gap.trim().is_empty() {
+            push(
+                &mut out,
+                SegmentKind::Outside,
+                "",
+                outside_start..tag.start,
+                0,
+                true,
+            );
+        }
+        let body = tag.end;
+        let (close_start, close_end, closed) = match find_close(text, body, tag.name) {
+            Some((s, e)) => (s, e, true),
+            None => (text.len(), text.len(), false),
+        };
+        push(&mut out, kind, tag.name, body..close_start, 0, closed);
+        if kind == SegmentKind::Scratchpad {
+            push_drafts(text, body..close_start, &mut out, &mut push);
+        }
+        pos = close_end;
+        outside_start = close_end;
+    }
+    if !text[outside_start..].trim().is_empty() {
+        push(
+            &mut out,
+            SegmentKind::Outside,
+            "",
+            outside_start..text.len(),
+            0,
+            true,
+        );
+    }
+    out
+}
+
+type Push<'a> = dyn FnMut(&mut Vec<Segment>, SegmentKind, &str, Range<usize>, u8, bool) + 'a;
+
+fn push_drafts(text: &str, within: Range<usize>, out: &mut Vec<Segment>, push: &mut Push<'_>) {
+    let inner = &text[..within.end];
+    let mut pos = within.start;
+    while let Some(tag) = next_tag(inner, pos) {
+        if tag.closing || kind_of(tag.name) != Some(SegmentKind::Draft) {
+            pos = tag.end;
+            continue;
+        }
+        let (end, next, closed) = match find_close(inner, tag.end, tag.name) {
+            Some((s, e)) => (s, e, true),
+            None => (within.end, within.end, false),
+        };
+        push(out, SegmentKind::Draft, tag.name, tag.end..end, 1, closed);
+        pos = next;
+    }
+}
+
+/// Finds `</name>` (same spelling, any case) after `from`.
+fn find_close(text: &str, from: usize, name: &str) -> Option<(usize, usize)> {
+    let mut pos = from;
+    while let Some(tag) = next_tag(text, pos) {
+        if tag.closing && tag.name.eq_ignore_ascii_case(name) {
+            return Some((tag.start, tag.end));
+        }
+        pos = tag.end;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shown(text: &str) -> Vec<(SegmentKind, String, &str, bool, u8)> {
+        split(text)
+            .into_iter()
+            .map(|s| {
+                (
+                    s.kind,
+                    s.tag.clone(),
+                    &text[s.content.clone()],
+                    s.closed,
+                    s.depth,
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn splits_blocks_in_order_with_nested_drafts() {
+        let t = "<SCRATCHPAD_REASONING>a<DRAFT_OUTPUT>d</DRAFT_OUTPUT>b</SCRATCHPAD_REASONING>\n\
+                 <SCRATCHPAD_REASONING>c</SCRATCHPAD_REASONING><OUTPUT>o</OUTPUT>";
+        let s = split(t);
+        assert_eq!(s.len(), 4);
+        assert_eq!((s[0].kind, s[0].index), (SegmentKind::Scratchpad, 0));
+        assert_eq!(&t[s[0].content.clone()], "a<DRAFT_OUTPUT>d</DRAFT_OUTPUT>b");
+        assert_eq!(
+            (s[1].kind, s[1].depth, &t[s[1].content.clone()]),
+            (SegmentKind::Draft, 1, "d")
+        );
+        assert_eq!(
+            (s[2].kind, s[2].index, &t[s[2].content.clone()]),
+            (SegmentKind::Scratchpad, 1, "c")
+        );
+        assert_eq!(
+            (s[3].kind, &t[s[3].content.clone()]),
+            (SegmentKind::Output, "o")
+        );
+    }
+
+    #[test]
+    fn every_tag_variant_and_outside_text() {
+        let t = "<think>x</think>\n<HIDDEN_SCRATCHPAD>y</HIDDEN_SCRATCHPAD>\nplain answer";
+        assert_eq!(
+            shown(t),
+            vec![
+                (SegmentKind::Scratchpad, "think".into(), "x", true, 0),
+                (
+                    SegmentKind::Scratchpad,
+                    "HIDDEN_SCRATCHPAD".into(),
+                    "y",
+                    true,
+                    0
+                ),
+                (
+                    SegmentKind::Outside,
+                    String::new(),
+                    "\nplain answer",
+                    true,
+                    0
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn unclosed_block_runs_to_the_end() {
+        let t = "<SCRATCHPAD_REASONING>\nI can't help with that.";
+        assert_eq!(
+            shown(t),
+            vec![(
+                SegmentKind::Scratchpad,
+                "SCRATCHPAD_REASONING".into(),
+                "\nI can't help with that.",
+                false,
+                0
+            )]
+        );
+    }
+
+    #[test]
+    fn unknown_and_stray_tags_stay_text() {
+        let t = "</OUTPUT>see <b>bold</b> and a < b";
+        let s = split(t);
+        assert_eq!(s.len(), 1);
+        assert_eq!(s[0].kind, SegmentKind::Outside);
+    }
+
+    #[test]
+    fn multibyte_text_keeps_char_boundaries() {
+        let t = "é<think>日本語 🙂</think>مرحبا";
+        for s in split(t) {
+            assert!(t.is_char_boundary(s.content.start) && t.is_char_boundary(s.content.end));
+        }
+    }
+}

@@ -1,0 +1,227 @@
+//! Classifier outputs for one transcript: scores, votes, criteria, evidence.
+
+use std::fmt;
+
+/// What a classifier judges, which decides the index column its score feeds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VerdictKind {
+    /// Alignment-faking reasoning (feeds the `af` column).
+    AlignmentFaking,
+    /// Whether the model complied with the request (feeds the `compliance` column).
+    Compliance,
+    #[default]
+    Other,
+}
+
+impl VerdictKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VerdictKind::AlignmentFaking => "alignment_faking",
+            VerdictKind::Compliance => "compliance",
+            VerdictKind::Other => "other",
+        }
+    }
+}
+
+/// A score, or why there is none.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Score {
+    /// A value in [0, 1].
+    Value(f64),
+    /// The classifier ran and failed ("FAILED TO PARSE", empty, not a number, out of range).
+    Failed(String),
+    /// No score was given (categorical-only classifiers).
+    Unscored,
+}
+
+impl Score {
+    pub fn value(&self) -> Option<f64> {
+        match self {
+            Score::Value(v) => Some(*v),
+            _ => None,
+        }
+    }
+
+    pub fn is_failed(&self) -> bool {
+        matches!(self, Score::Failed(_))
+    }
+
+    /// Reads a score from a JSON value: numbers in [0, 1], numeric strings, booleans;
+    /// anything else is a failure that says what was there.
+    pub fn from_json(v: &serde_json::Value) -> Score {
+        match v {
+            serde_json::Value::Number(n) => match n.as_f64() {
+                Some(x) => Score::checked(x, &n.to_string()),
+                None => Score::Failed(format!("not a number: {n}")),
+            },
+            serde_json::Value::Bool(b) => Score::Value(if *b { 1.0 } else { 0.0 }),
+            serde_json::Value::String(s) => Score::from_text(s),
+            serde_json::Value::Null => Score::Failed("null".into()),
+            other => Score::Failed(format!("not a number: {}", short_json(other))),
+        }
+    }
+
+    /// Reads a score from text such as a CSV cell.
+    pub fn from_text(s: &str) -> Score {
+        let t = s.trim();
+        if t.is_empty() {
+            return Score::Failed("empty".into());
+        }
+        match t.parse::<f64>() {
+            Ok(x) => Score::checked(x, t),
+            Err(_) => Score::Failed(format!("not a number: {:?}", truncate(t, 40))),
+        }
+    }
+
+    fn checked(x: f64, shown: &str) -> Score {
+        if x.is_finite() && (0.0..=1.0).contains(&x) {
+            Score::Value(x)
+        } else {
+            Score::Failed(format!("out of range [0, 1]: {shown}"))
+        }
+    }
+}
+
+impl fmt::Display for Score {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Score::Value(v) => write!(f, "{v:.3}"),
+            Score::Failed(_) => f.write_str("failed"),
+            Score::Unscored => f.write_str("unscored"),
+        }
+    }
+}
+
+/// k of N votes, with each vote's answer where the input gives them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Votes {
+    pub yes: u32,
+    pub total: u32,
+    pub detail: Vec<bool>,
+}
+
+impl Votes {
+    pub fn fraction(&self) -> Option<f64> {
+        (self.total > 0).then(|| f64::from(self.yes) / f64::from(self.total))
+    }
+}
+
+/// One criterion of a multi-criterion classifier.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Criterion {
+    pub name: String,
+    pub score: Score,
+    /// Evidence quotes as the classifier gave them (often not verbatim).
+    pub quotes: Vec<String>,
+}
+
+/// The unit an explicit span's offsets are counted in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OffsetUnit {
+    #[default]
+    Byte,
+    CodePoint,
+}
+
+/// An explicit span given by a classifier, in the completion text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Span {
+    pub start: u64,
+    pub end: u64,
+    pub unit: OffsetUnit,
+    /// Index into the verdict's criteria, where the span names one.
+    pub criterion: Option<usize>,
+}
+
+/// Where a verdict was read from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum VerdictOrigin {
+    /// Inside the transcript record.
+    Embedded,
+    /// From a separate file, at this 1-based line.
+    File { path: std::path::PathBuf, line: u64 },
+}
+
+/// A classifier output for one transcript.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verdict {
+    pub classifier: String,
+    pub kind: VerdictKind,
+    pub score: Score,
+    pub votes: Option<Votes>,
+    pub criteria: Vec<Criterion>,
+    pub spans: Vec<Span>,
+    /// The categorical answer, for classifiers that give one.
+    pub answer: Option<String>,
+    /// The judge's raw output, where kept.
+    pub raw: Option<String>,
+    pub origin: VerdictOrigin,
+}
+
+impl Verdict {
+    pub fn new(classifier: impl Into<String>, kind: VerdictKind, score: Score) -> Self {
+        Verdict {
+            classifier: classifier.into(),
+            kind,
+            score,
+            votes: None,
+            criteria: Vec::new(),
+            spans: Vec::new(),
+            answer: None,
+            raw: None,
+            origin: VerdictOrigin::Embedded,
+        }
+    }
+
+    pub fn quote_count(&self) -> usize {
+        self.criteria.iter().map(|c| c.quotes.len()).sum()
+    }
+}
+
+pub(crate) fn truncate(s: &str, max_chars: usize) -> String {
+    match s.char_indices().nth(max_chars) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_string(),
+    }
+}
+
+pub(crate) fn short_json(v: &serde_json::Value) -> String {
+    truncate(&v.to_string(), 40)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn failed_states_are_explicit() {
+        assert_eq!(Score::from_json(&json!(0.45)), Score::Value(0.45));
+        assert_eq!(Score::from_json(&json!("0.5")), Score::Value(0.5));
+        assert_eq!(Score::from_json(&json!(true)), Score::Value(1.0));
+        assert!(Score::from_json(&json!("FAILED TO PARSE")).is_failed());
+        assert!(Score::from_json(&json!("")).is_failed());
+        assert!(Score::from_json(&json!(null)).is_failed());
+        assert!(Score::from_json(&json!(1.5)).is_failed());
+        assert!(Score::from_json(&json!([1])).is_failed());
+        assert!(Score::from_text("nan").is_failed());
+    }
+
+    #[test]
+    fn vote_fraction() {
+        let v = Votes {
+            yes: 8,
+            total: 20,
+            detail: vec![],
+        };
+        assert_eq!(v.fraction(), Some(0.4));
+        let none = Votes {
+            yes: 0,
+            total: 0,
+            detail: vec![],
+        };
+        assert_eq!(none.fraction(), None);
+    }
+}
