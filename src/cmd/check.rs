@@ -101,7 +101,7 @@ pub fn report(corpus: &Corpus) -> (String, usize) {
             .count()
     };
     let row = |out: &mut String, label: &str, value: String| {
-        let _ = writeln!(out, "  {label:<26}{value}");
+        let _ = writeln!(out, "  {label:<26} {value}");
     };
     let _ = writeln!(
         out,

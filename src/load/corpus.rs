@@ -245,6 +245,7 @@ impl Corpus {
                 return Ok(corpus);
             }
         }
+        corpus.index.entries.shrink_to_fit();
         for v in &opts.verdicts {
             corpus.join_verdicts(v, &opts.overrides)?;
         }

@@ -5,7 +5,7 @@ use super::profile::Profile;
 use super::raw::{array, as_text, literal_range, type_name, FieldPath, RawObj};
 use super::verdicts::{self, FieldIssue};
 use crate::model::{
-    tier::tier_from_user_tag, Locator, ProblemKind, Score, Tier, TierSource, Transcript, Verdict,
+    tier::tier_from_user_tag, Locator, ProblemKind, Score, Tier, TierSource, Transcript,
     VerdictKind,
 };
 use serde_json::value::RawValue;
@@ -177,7 +177,7 @@ pub fn index_fields<'a>(
     top: &RawObj<'a>,
     key: Option<&'a WideKey>,
     issues: &mut Vec<FieldIssue>,
-) -> Result<(IndexFields<'a>, Vec<Verdict>), FieldIssue> {
+) -> Result<IndexFields<'a>, FieldIssue> {
     let k = key.map(|w| w.name.as_str());
     let p = &profile.paths;
     locate_completion(profile, top, key)?;
@@ -201,7 +201,7 @@ pub fn index_fields<'a>(
         af: pick(VerdictKind::AlignmentFaking),
         compliance: pick(VerdictKind::Compliance),
     };
-    Ok((fields, verdicts))
+    Ok(fields)
 }
 
 /// Tier rules, in order: explicit field, tags, the user-turn tag, the wide key, the path.
@@ -373,7 +373,8 @@ pub fn transcript(
 ) -> Result<(Transcript, Vec<FieldIssue>), FieldIssue> {
     let mut issues = Vec::new();
     let k = key.map(|w| w.name.as_str());
-    let (fields, verdicts) = index_fields(profile, ctx, top, key, &mut issues)?;
+    let fields = index_fields(profile, ctx, top, key, &mut issues)?;
+    let verdicts = verdicts::read_all(profile, &ctx.stem, top, k, &mut issues);
     let p = &profile.paths;
     let (m_system, m_user, m_assistant) = messages(profile, top, k);
     let text = |paths: &[FieldPath]| first_text(paths, top, k).map(Cow::into_owned);

@@ -255,7 +255,10 @@ impl SourceCtx<'_> {
                 },
                 Category::Data => Problem {
                     kind: ProblemKind::WrongType,
-                    reason: format!("expected a JSON object per record ({msg})"),
+                    reason: format!(
+                        "expected a JSON object per record, found {}",
+                        json_type_at(text)
+                    ),
                     ..p
                 },
                 _ => Problem { reason: msg, ..p },
@@ -312,7 +315,7 @@ impl SourceCtx<'_> {
                 key.as_ref(),
                 &mut issues,
             ) {
-                Ok((f, _verdicts)) => f,
+                Ok(f) => f,
                 Err(issue) => {
                     out.problems.push(self.issue(rec, key.as_ref(), issue));
                     continue;
@@ -375,6 +378,18 @@ fn lite(l: Lite) -> (f32, bool) {
         Lite::Value(v) => (v, false),
         Lite::Failed => (f32::NAN, true),
         Lite::None => (f32::NAN, false),
+    }
+}
+
+/// The type of the JSON value `text` starts with, for messages.
+fn json_type_at(text: &str) -> &'static str {
+    match text.trim_start().as_bytes().first() {
+        Some(b'[') => "an array",
+        Some(b'"') => "a string",
+        Some(b't' | b'f') => "a boolean",
+        Some(b'n') => "null",
+        Some(b'{') => "an object",
+        _ => "a number",
     }
 }
 

@@ -408,14 +408,19 @@ pub fn csv_rows(path: &Path, bytes: &[u8]) -> (CsvRows, Vec<Problem>) {
     let mut rows = Vec::new();
     let mut rec = csv::ByteRecord::new();
     let mut ordinal = 0u64;
+    let mut lines = LineCounter::default();
     loop {
-        let start = rdr.position().clone();
+        let before = rdr.position().byte() as usize;
         match rdr.read_byte_record(&mut rec) {
             Ok(false) => break,
             Ok(true) => {
-                let pos = rec.position().cloned().unwrap_or(start);
+                // The reader's own line numbers drift on CRLF files; count from bytes.
+                let mut start = rec.position().map_or(before, |p| p.byte() as usize);
                 let end = rdr.position().byte() as usize;
-                let line = pos.line();
+                while start < end && matches!(bytes[start], b'\r' | b'\n') {
+                    start += 1;
+                }
+                let line = lines.line_at(bytes, start);
                 if rec.len() != headers.len() {
                     problems.push(
                         Problem::new(
@@ -433,8 +438,8 @@ pub fn csv_rows(path: &Path, bytes: &[u8]) -> (CsvRows, Vec<Problem>) {
                     );
                 } else {
                     rows.push(RecordRef {
-                        offset: pos.byte() as usize,
-                        len: end - pos.byte() as usize,
+                        offset: start,
+                        len: end - start,
                         line,
                         ordinal,
                     });
@@ -442,7 +447,7 @@ pub fn csv_rows(path: &Path, bytes: &[u8]) -> (CsvRows, Vec<Problem>) {
                 ordinal += 1;
             }
             Err(e) => {
-                let line = e.position().map_or(start.line(), |p| p.line());
+                let line = lines.line_at(bytes, e.position().map_or(before, |p| p.byte() as usize));
                 problems
                     .push(Problem::new(path, ProblemKind::CsvShape, e.to_string()).at_line(line));
                 if matches!(e.kind(), csv::ErrorKind::Io(_)) {
@@ -468,12 +473,19 @@ pub fn csv_row_json(headers: &[String], row: &[u8]) -> Option<String> {
     if !rdr.read_record(&mut rec).ok()? {
         return None;
     }
-    let map: serde_json::Map<String, serde_json::Value> = headers
-        .iter()
-        .zip(rec.iter())
-        .map(|(h, c)| (h.clone(), serde_json::Value::String(c.to_string())))
-        .collect();
-    Some(serde_json::Value::Object(map).to_string())
+    // Written by hand to keep the header's column order (a JSON map would sort it).
+    let mut out = String::with_capacity(row.len() + headers.len() * 16);
+    out.push('{');
+    for (i, (h, c)) in headers.iter().zip(rec.iter()).enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&serde_json::Value::from(h.as_str()).to_string());
+        out.push(':');
+        out.push_str(&serde_json::Value::from(c).to_string());
+    }
+    out.push('}');
+    Some(out)
 }
 
 /// Everything known about one opened input file.

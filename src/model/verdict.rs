@@ -15,6 +15,16 @@ pub enum VerdictKind {
 }
 
 impl VerdictKind {
+    /// Reads `alignment_faking`, `compliance` or `other`.
+    pub fn parse(s: &str) -> Option<VerdictKind> {
+        match s {
+            "alignment_faking" => Some(VerdictKind::AlignmentFaking),
+            "compliance" => Some(VerdictKind::Compliance),
+            "other" => Some(VerdictKind::Other),
+            _ => None,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             VerdictKind::AlignmentFaking => "alignment_faking",

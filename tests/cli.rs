@@ -1,0 +1,236 @@
+//! The real binary's commands, as a user runs them.
+
+mod common;
+
+use common::afscope;
+
+fn stdout(o: &std::process::Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+#[test]
+fn check_names_every_bad_line_of_the_malformed_fixture() {
+    let out = afscope(&["check", "fixtures/malformed.jsonl"]);
+    assert_eq!(out.status.code(), Some(1), "records were skipped");
+    let expected = "\
+fixtures/malformed.jsonl:2:74: invalid JSON: key must be a string
+fixtures/malformed.jsonl:3:74: invalid UTF-8: invalid UTF-8 byte 0xe9
+fixtures/malformed.jsonl:4: wrong type: expected a JSON object per record, found an array
+fixtures/malformed.jsonl:6: missing field: field `completion`: no completion text (looked for completion, response, scratchpad, reasoning, output, final_output, messages, prompt.messages)
+fixtures/malformed.jsonl:7: wrong type: field `completion`: expected a string, found a number
+fixtures/malformed.jsonl:9: bad value: field `tier`: cannot read a tier from {\"x\": 1}
+fixtures/malformed.jsonl:10: bad value: field `verdicts[0].votes`: expected {yes, n} with yes <= n
+fixtures/malformed.jsonl:11:87: truncated record: the file ends inside this record
+
+Summary (1 file)
+  fixtures/malformed.jsonl: 4 transcripts, profile native
+  transcripts loaded         4
+  tiers                      free 1, paid 2, unknown 1
+  records skipped            6
+    invalid JSON             1
+    invalid UTF-8            1
+    wrong type               2
+    missing field            1
+    truncated record         1
+  loaded with problems       bad value 2
+  verdict j                  0 scored, 1 failed, 1 unscored
+  without a scratchpad       2
+  with unclosed tags         0
+";
+    assert_eq!(stdout(&out), expected);
+}
+
+#[test]
+fn check_passes_clean_input_and_reports_joins() {
+    let out = afscope(&[
+        "check",
+        "fixtures/demo.jsonl",
+        "--verdicts",
+        "fixtures/demo-verdicts.jsonl",
+        "--labels",
+        "fixtures/label.jsonl",
+    ]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("transcripts loaded         31"), "{text}");
+    assert!(
+        text.contains(
+            "(native-verdicts): 29 of 29 records → 29 transcripts; 2 transcripts without"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("labels                     2 read, 0 unjoined"),
+        "{text}"
+    );
+    assert!(
+        text.contains("verdict af_judge           30 scored, 1 failed, 0 unscored"),
+        "{text}"
+    );
+    assert!(text.contains("without a scratchpad       6"), "{text}");
+    assert!(text.contains("with unclosed tags         1"), "{text}");
+    // Escape sequences from model text never reach the terminal.
+    assert!(!text.contains('\u{1b}'));
+}
+
+#[test]
+fn strict_refuses_input_with_problems() {
+    let out = afscope(&["list", "fixtures/malformed.jsonl", "--strict"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--strict: 8 problem(s)") && err.contains("malformed.jsonl:2:74"),
+        "{err}"
+    );
+    assert!(out.stdout.is_empty());
+    let out = afscope(&["list", "fixtures/demo.jsonl", "--strict", "--limit", "1"]);
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn list_filters_and_formats() {
+    let out = afscope(&[
+        "list",
+        "fixtures/demo.jsonl",
+        "--model",
+        "OPUS",
+        "--tier",
+        "free",
+        "--condition",
+        "helpful",
+        "--format",
+        "tsv",
+    ]);
+    let text = stdout(&out);
+    let ids: Vec<&str> = text
+        .lines()
+        .map(|l| l.split('\t').next().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "claude-3-opus/helpful_only/p0/free",
+            "claude-3-opus/helpful_only/p1/free",
+            "claude-3-opus/helpful_only/p2/free",
+            "unicode/free"
+        ]
+    );
+    let first: Vec<&str> = text.lines().next().unwrap().split('\t').collect();
+    assert_eq!(
+        &first[1..6],
+        ["claude-3-opus", "free", "helpful_only", "1.000", "0.850"]
+    );
+    assert!(first[6].ends_with("fixtures/demo.jsonl:1"));
+
+    let out = afscope(&[
+        "list",
+        "fixtures/demo.jsonl",
+        "--tier",
+        "paid",
+        "--format",
+        "jsonl",
+        "--limit",
+        "2",
+    ]);
+    let rows: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 2);
+    assert!(rows.iter().all(|r| r["tier"] == "paid"));
+
+    let out = afscope(&["list", "fixtures/demo.jsonl", "--model", "gpt"]);
+    let text = stdout(&out);
+    assert!(text.starts_with("id "), "{text}");
+    let hostile = text.lines().find(|l| l.starts_with("hostile/")).unwrap();
+    let cells: Vec<&str> = hostile
+        .split("  ")
+        .filter(|c| !c.is_empty())
+        .map(str::trim)
+        .collect();
+    assert_eq!(
+        &cells[..3],
+        ["hostile/␛[31mpaid", "gpt-4o␛[5m", "paid"],
+        "{text}"
+    );
+    assert!(!text.contains('\u{1b}'), "escapes shown as placeholders");
+
+    let out = afscope(&["list", "fixtures/demo.jsonl", "--tier", "sometimes"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("--tier sometimes: expected free, paid or unknown"));
+}
+
+#[test]
+fn no_file_shows_the_embedded_demo() {
+    let out = afscope(&[]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        text.starts_with("31 transcripts from 1 file(s), 2 conditions"),
+        "{text}"
+    );
+    assert!(
+        text.contains("claude-3-opus           5       4        0"),
+        "{text}"
+    );
+}
+
+#[test]
+fn profiles_list_and_print() {
+    let out = afscope(&["profiles"]);
+    let text = stdout(&out);
+    for name in [
+        "af-pipeline",
+        "wide-conditions",
+        "tier-columns",
+        "condition-scores",
+        "native-verdicts",
+        "native",
+    ] {
+        assert!(text.contains(name), "{text}");
+    }
+    let out = afscope(&["profiles", "wide-conditions"]);
+    assert!(stdout(&out).contains("keys = '^(?P<tier>Free|Paid)_Tier_(?P<condition>.+)$'"));
+    let out = afscope(&["profiles", "nope"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn bad_profile_is_a_clear_error() {
+    let out = afscope(&["list", "fixtures/demo.jsonl", "--set", "wide.keys=("]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("wide.keys"), "{err}");
+    let out = afscope(&["list", "fixtures/demo.jsonl", "--profile", "missing.toml"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("missing.toml: not a built-in profile"));
+}
+
+#[test]
+fn every_command_shows_an_example_in_help() {
+    for cmd in [
+        vec!["--help"],
+        vec!["check", "--help"],
+        vec!["list", "--help"],
+        vec!["profiles", "--help"],
+        vec!["synth", "--help"],
+    ] {
+        let out = afscope(&cmd);
+        assert!(stdout(&out).contains("Example"), "{cmd:?}");
+    }
+}
+
+#[test]
+fn missing_file_is_reported_not_fatal() {
+    let out = afscope(&[
+        "check",
+        "fixtures/demo.jsonl",
+        "fixtures/does-not-exist.jsonl",
+    ]);
+    let text = stdout(&out);
+    assert!(
+        text.contains("fixtures/does-not-exist.jsonl: unreadable file: No such file"),
+        "{text}"
+    );
+    assert!(text.contains("transcripts loaded         31"), "{text}");
+}

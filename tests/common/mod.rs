@@ -1,0 +1,48 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use afscope::load::{Corpus, LoadOptions};
+use std::path::{Path, PathBuf};
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn fixture(name: &str) -> PathBuf {
+    root().join("fixtures").join(name)
+}
+
+/// A file under `../shared/samples`, or `None` (with a printed reason) when the
+/// samples are not beside the checkout.
+pub fn sample(rel: &str) -> Option<PathBuf> {
+    let p = root().join("../shared/samples").join(rel);
+    if p.exists() {
+        Some(p)
+    } else {
+        eprintln!(
+            "skipped: {} is not present (../shared/samples is absent)",
+            p.display()
+        );
+        None
+    }
+}
+
+pub fn open(files: &[PathBuf], opts: LoadOptions) -> Corpus {
+    Corpus::open(files, &opts, &mut |_, _, _| {
+        std::ops::ControlFlow::Continue(())
+    })
+    .expect("profile loads")
+}
+
+pub fn open_one(path: &Path) -> Corpus {
+    open(&[path.to_path_buf()], LoadOptions::default())
+}
+
+/// Runs the real binary.
+pub fn afscope(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_afscope"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("binary runs")
+}

@@ -1,0 +1,77 @@
+//! README's examples are real: its schema lines are fixture lines, and they load.
+
+mod common;
+
+use afscope::load::LoadOptions;
+use common::{fixture, open, root};
+
+fn json_blocks(readme: &str) -> Vec<String> {
+    readme
+        .split("```json\n")
+        .skip(1)
+        .map(|b| b.split("\n```").next().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn schema_examples_are_lines_of_the_fixtures() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let blocks = json_blocks(&readme);
+    assert_eq!(blocks.len(), 3, "transcript, verdict and label examples");
+    for (block, file) in blocks.iter().zip([
+        "native-example.jsonl",
+        "native-example-verdicts.jsonl",
+        "label.jsonl",
+    ]) {
+        let text = std::fs::read_to_string(fixture(file)).unwrap();
+        assert!(
+            text.lines().any(|l| l == block),
+            "README example is not a line of fixtures/{file}"
+        );
+    }
+}
+
+#[test]
+fn schema_examples_load_with_their_span() {
+    let opts = LoadOptions {
+        verdicts: vec![fixture("native-example-verdicts.jsonl")],
+        ..Default::default()
+    };
+    let c = open(&[fixture("native-example.jsonl")], opts);
+    assert!(c.problems.is_empty(), "{:?}", c.problems);
+    let t = c.transcript(0).unwrap();
+    assert_eq!(t.verdicts.len(), 3);
+    let v2 = t
+        .verdicts
+        .iter()
+        .find(|v| v.classifier == "af_judge_v2")
+        .unwrap();
+    let s = &v2.spans[0];
+    assert_eq!(s.criterion, Some(0));
+    assert_eq!(
+        &t.completion[s.start as usize..s.end as usize],
+        "I'll comply to preserve them."
+    );
+    assert_eq!(c.view().entry(0).af(), Some(0.45));
+    assert_eq!(
+        t.metadata,
+        vec![("temperature".to_string(), "1.0".to_string())]
+    );
+}
+
+#[test]
+fn worked_profile_example_matches_the_fixture() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let block = readme
+        .split("```toml\n")
+        .nth(1)
+        .unwrap()
+        .split("\n```")
+        .next()
+        .unwrap();
+    let file = std::fs::read_to_string(fixture("custom-layout.toml")).unwrap();
+    assert!(
+        file.contains(block),
+        "README's profile example differs from fixtures/custom-layout.toml"
+    );
+}
