@@ -84,7 +84,7 @@ fn main() {
     let mut heap = 0;
     let index = best_of(5, || {
         let start = Instant::now();
-        let c = Corpus::open(&[path.clone()], &opts, &mut |_, _, _| {
+        let c = Corpus::open(std::slice::from_ref(&path), &opts, &mut |_, _, _| {
             ControlFlow::Continue(())
         })
         .unwrap();
@@ -107,7 +107,7 @@ fn main() {
         );
     }
 
-    let c = Corpus::open(&[path.clone()], &opts, &mut |_, _, _| {
+    let c = Corpus::open(std::slice::from_ref(&path), &opts, &mut |_, _, _| {
         ControlFlow::Continue(())
     })
     .unwrap();
@@ -130,7 +130,7 @@ fn main() {
     let first_in_process = best_of(5, || {
         let start = Instant::now();
         let mut n = 0;
-        let _ = Corpus::open(&[path.clone()], &opts, &mut |_, range, _| {
+        let _ = Corpus::open(std::slice::from_ref(&path), &opts, &mut |_, range, _| {
             n += range.len();
             if n >= 50 {
                 ControlFlow::Break(())
