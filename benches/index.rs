@@ -47,6 +47,10 @@ fn secs(d: Duration) -> String {
     format!("{:.3} s", d.as_secs_f64())
 }
 
+fn open(path: &Path, on_batch: &mut afscope::load::corpus::OnBatch<'_>) -> Corpus {
+    Corpus::open(&[path.to_path_buf()], &LoadOptions::default(), on_batch).unwrap()
+}
+
 fn main() {
     let mb: u64 = std::env::var("AFSCOPE_BENCH_MB")
         .ok()
@@ -63,11 +67,29 @@ fn main() {
         rayon::current_num_threads()
     );
 
+    // Memory first, before other runs leave freed memory in the allocator.
+    let before = rss_anon_kb();
+    let c = open(&path, &mut |_, _, _| ControlFlow::Continue(()));
+    let after = rss_anon_kb();
+    let records = c.len();
+    assert!(c.problems.is_empty());
+    println!(
+        "index heap                   {:.1} bytes/record ({} bytes for {records} records)",
+        c.index.heap_bytes() as f64 / records as f64,
+        c.index.heap_bytes()
+    );
+    if let (Some(b), Some(a)) = (before, after) {
+        println!(
+            "anonymous RSS growth         {:.1} bytes/record (mapped file pages excluded)",
+            (a.saturating_sub(b) * 1024) as f64 / records as f64
+        );
+    }
+    drop(c);
+
     let wc = best_of(5, || {
         time_cmd(Command::new("wc").args(["-l", p])).expect("wc runs")
     });
     println!("wc -l                        {}", secs(wc));
-
     let jq = time_cmd(
         Command::new("jq")
             .args(["-c", "select(.tier == \"free\") | .id", p])
@@ -78,25 +100,16 @@ fn main() {
         None => println!("jq                           not installed"),
     }
 
-    let opts = LoadOptions::default();
-    let mut records = 0;
-    let before = rss_anon_kb();
-    let mut heap = 0;
     let index = best_of(5, || {
         let start = Instant::now();
-        let c = Corpus::open(std::slice::from_ref(&path), &opts, &mut |_, _, _| {
-            ControlFlow::Continue(())
-        })
-        .unwrap();
+        let c = open(&path, &mut |_, _, _| ControlFlow::Continue(()));
         let d = start.elapsed();
-        records = c.len();
-        heap = c.index.heap_bytes();
-        assert!(c.problems.is_empty());
+        assert_eq!(c.len(), records);
         d
     });
     let gbps = size as f64 / 1e9 / index.as_secs_f64();
     println!(
-        "afscope full index           {}  ({gbps:.2} GB/s, {records} records, {:.2}x wc -l)",
+        "afscope full index           {}  ({gbps:.2} GB/s, {:.2}x wc -l)",
         secs(index),
         index.as_secs_f64() / wc.as_secs_f64()
     );
@@ -107,30 +120,11 @@ fn main() {
         );
     }
 
-    let c = Corpus::open(std::slice::from_ref(&path), &opts, &mut |_, _, _| {
-        ControlFlow::Continue(())
-    })
-    .unwrap();
-    let after = rss_anon_kb();
-    println!(
-        "index heap                   {:.1} bytes/record ({} bytes total)",
-        heap as f64 / records as f64,
-        heap
-    );
-    if let (Some(b), Some(a)) = (before, after) {
-        println!(
-            "anonymous RSS growth         {:.1} bytes/record (mapped file pages excluded)",
-            (a.saturating_sub(b) * 1024) as f64 / c.len() as f64
-        );
-    }
-    drop(c);
-
-    let mut first = Duration::ZERO;
     let mut shown = 0;
-    let first_in_process = best_of(5, || {
+    let first = best_of(5, || {
         let start = Instant::now();
         let mut n = 0;
-        let _ = Corpus::open(std::slice::from_ref(&path), &opts, &mut |_, range, _| {
+        let _ = open(&path, &mut |_, range, _| {
             n += range.len();
             if n >= 50 {
                 ControlFlow::Break(())
@@ -142,11 +136,11 @@ fn main() {
         start.elapsed()
     });
     println!(
-        "first 50 records (in process) {}  ({shown} indexed when shown)",
-        secs(first_in_process)
+        "first 50 records (in process) {}  ({shown} indexed by then)",
+        secs(first)
     );
     let bin = env!("CARGO_BIN_EXE_afscope");
-    if let Some(d) = (0..5)
+    let list = (0..5)
         .filter_map(|_| {
             time_cmd(
                 Command::new(bin)
@@ -154,12 +148,8 @@ fn main() {
                     .stdout(std::process::Stdio::null()),
             )
         })
-        .min()
-    {
-        first = d;
+        .min();
+    if let Some(d) = list {
+        println!("`afscope list --limit 50`    {}  (whole process)", secs(d));
     }
-    println!(
-        "`afscope list --limit 50`    {}  (whole process)",
-        secs(first)
-    );
 }

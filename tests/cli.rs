@@ -15,12 +15,12 @@ fn check_names_every_bad_line_of_the_malformed_fixture() {
     let expected = "\
 fixtures/malformed.jsonl:2:74: invalid JSON: key must be a string
 fixtures/malformed.jsonl:3:74: invalid UTF-8: invalid UTF-8 byte 0xe9
-fixtures/malformed.jsonl:4: wrong type: expected a JSON object per record, found an array
+fixtures/malformed.jsonl:4:1: wrong type: expected a JSON object per record, found an array
 fixtures/malformed.jsonl:6: missing field: field `completion`: no completion text (looked for completion, response, scratchpad, reasoning, output, final_output, messages, prompt.messages)
 fixtures/malformed.jsonl:7: wrong type: field `completion`: expected a string, found a number
 fixtures/malformed.jsonl:9: bad value: field `tier`: cannot read a tier from {\"x\": 1}
 fixtures/malformed.jsonl:10: bad value: field `verdicts[0].votes`: expected {yes, n} with yes <= n
-fixtures/malformed.jsonl:11:87: truncated record: the file ends inside this record
+fixtures/malformed.jsonl:11:71: truncated record: the file ends inside this record
 
 Summary (1 file)
   fixtures/malformed.jsonl: 4 transcripts, profile native
@@ -79,7 +79,7 @@ fn strict_refuses_input_with_problems() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("--strict: 8 problem(s)") && err.contains("malformed.jsonl:2:74"),
+        err.contains("--strict: 7 problem(s)") && err.contains("malformed.jsonl:2:74"),
         "{err}"
     );
     assert!(out.stdout.is_empty());

@@ -67,17 +67,21 @@ pub fn run(files: &[PathBuf], args: &LoadArgs) -> Result<Status, String> {
 pub fn report(corpus: &Corpus) -> (String, usize) {
     let tally = (0..corpus.len())
         .into_par_iter()
-        .fold(Tally::default, |acc, i| match corpus.transcript(i) {
-            Ok(t) => acc.add(&t),
-            Err(p) => {
-                let mut acc = acc;
-                acc.problems.push(p);
-                acc
+        .fold(Tally::default, |mut acc, i| {
+            match corpus.transcript_checked(i) {
+                Ok((t, problems)) => {
+                    acc.problems.extend(problems);
+                    acc = acc.add(&t);
+                }
+                Err(p) => acc.problems.push(p),
             }
+            acc
         })
         .reduce(Tally::default, Tally::merge);
     let mut problems: Vec<&Problem> = corpus.problems.iter().chain(&tally.problems).collect();
     problems.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+    // Indexing and full reads both see some value problems; report each once.
+    problems.dedup_by(|a, b| a == b);
     let mut out = String::new();
     for p in &problems {
         let _ = writeln!(out, "{}", visible(&p.to_string(), false));

@@ -152,11 +152,18 @@ impl<'a> View<'a> {
 
     /// Parses the whole transcript behind entry `i` (without verdicts from other files).
     pub fn transcript(&self, i: usize) -> Result<Transcript, Problem> {
+        self.transcript_checked(i).map(|(t, _)| t)
+    }
+
+    /// The transcript, and the problems met reading its values (verdict layouts, spans).
+    pub fn transcript_checked(&self, i: usize) -> Result<(Transcript, Vec<Problem>), Problem> {
         let src = self.source(i);
         let ctx = src.ctx(self.entry(i).source);
         let rec = self.record_ref(i);
         let text = ctx.record_text(&rec)?;
-        let top = ctx.parse(&rec, &text, false)?;
+        let last = rec.offset + rec.len >= src.bytes.len();
+        ctx.validate(&rec, &text, last)?;
+        let top = ctx.parse(&rec, &text, last)?;
         let key = match self.key(i) {
             Some(k) => extract::wide_keys(&src.profile, &top)
                 .and_then(|keys| keys.into_iter().find(|w| w.name == k)),
@@ -178,16 +185,20 @@ impl<'a> View<'a> {
             position,
             key: key.as_ref().map(|k| k.name.clone()),
         };
-        extract::transcript(
+        let found = extract::transcript(
             &src.profile,
             &src.ctx,
             &top,
             key.as_ref(),
             locator,
             rec.ordinal,
-        )
-        .map(|(t, _)| t)
-        .map_err(|issue| ctx.issue(&rec, key.as_ref(), issue))
+        );
+        let (t, issues) = found.map_err(|issue| ctx.issue(&rec, key.as_ref(), issue))?;
+        let problems = issues
+            .into_iter()
+            .map(|i| ctx.issue(&rec, key.as_ref(), i))
+            .collect();
+        Ok((t, problems))
     }
 }
 
@@ -209,11 +220,16 @@ impl Corpus {
 
     /// The full transcript with verdicts joined from verdict files.
     pub fn transcript(&self, i: usize) -> Result<Transcript, Problem> {
-        let mut t = self.view().transcript(i)?;
+        self.transcript_checked(i).map(|(t, _)| t)
+    }
+
+    /// The full transcript, and the problems met reading its values.
+    pub fn transcript_checked(&self, i: usize) -> Result<(Transcript, Vec<Problem>), Problem> {
+        let (mut t, problems) = self.view().transcript_checked(i)?;
         if let Some(extra) = self.joined.get(&(i as u32)) {
             t.verdicts.extend(extra.iter().cloned());
         }
-        Ok(t)
+        Ok((t, problems))
     }
 
     /// Labels joined to entry `i`.

@@ -2,13 +2,12 @@
 //! transcript. Both go through the same field rules.
 
 use super::profile::Profile;
-use super::raw::{array, as_text, literal_range, type_name, FieldPath, RawObj};
+use super::raw::{array, as_text, literal_range, type_name, FieldPath, Raw, RawObj};
 use super::verdicts::{self, FieldIssue};
 use crate::model::{
     tier::tier_from_user_tag, Locator, ProblemKind, Score, Tier, TierSource, Transcript,
     VerdictKind,
 };
-use serde_json::value::RawValue;
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
@@ -120,7 +119,7 @@ impl Lite {
 #[derive(Debug, Default)]
 pub struct IndexFields<'a> {
     /// The record's own id value, if it has one.
-    pub id: Option<&'a RawValue>,
+    pub id: Option<Raw<'a>>,
     pub model: Option<Cow<'a, str>>,
     pub tier: Tier,
     pub tier_source: TierSource,
@@ -134,7 +133,7 @@ fn first<'a, 'p>(
     paths: &'p [FieldPath],
     top: &RawObj<'a>,
     key: Option<&str>,
-) -> Option<(&'a RawValue, &'p str)> {
+) -> Option<(Raw<'a>, &'p str)> {
     paths.iter().find_map(|p| {
         let v = p.lookup(top, key)?;
         (v.get() != "null").then_some((v, p.text.as_str()))
@@ -182,12 +181,12 @@ pub fn index_fields<'a>(
     let p = &profile.paths;
     locate_completion(profile, top, key)?;
     let (tier, tier_source) = resolve_tier(profile, ctx, top, key, issues);
-    let verdicts = verdicts::read_all(profile, &ctx.stem, top, k, issues);
+    let scores = verdicts::scores(profile, top, k);
     let pick = |kind| {
-        verdicts
+        scores
             .iter()
-            .find(|v| v.kind == kind)
-            .map_or(Lite::None, |v| Lite::of(&v.score))
+            .find(|(k, _)| *k == kind)
+            .map_or(Lite::None, |(_, s)| Lite::of(s))
     };
     let fields = IndexFields {
         id: first(&p.id, top, k).map(|(v, _)| v),
@@ -244,12 +243,12 @@ fn resolve_tier(
     }
 }
 
-fn short(raw: &RawValue) -> String {
+fn short(raw: Raw<'_>) -> String {
     crate::model::verdict::truncate(raw.get(), 40)
 }
 
 /// The text of a message `content`: a string, or a list of `{type, text}` parts.
-fn content_text(raw: &RawValue) -> Option<String> {
+fn content_text(raw: Raw<'_>) -> Option<String> {
     if let Some(t) = as_text(raw) {
         return Some(t.into_owned());
     }
@@ -313,9 +312,9 @@ pub fn compose_id(record_id: Option<&str>, stem: &str, ordinal: u64, key: Option
 
 /// Where a record's completion text is, checked for type but not copied.
 enum CompletionAt<'a> {
-    Field(&'a RawValue),
-    Scratchpad(&'a RawValue, Option<&'a RawValue>),
-    Output(&'a RawValue),
+    Field(Raw<'a>),
+    Scratchpad(Raw<'a>, Option<Raw<'a>>),
+    Output(Raw<'a>),
     Messages,
 }
 
@@ -324,7 +323,7 @@ fn string_at<'a>(
     paths: &[FieldPath],
     top: &RawObj<'a>,
     key: Option<&str>,
-) -> Result<Option<&'a RawValue>, FieldIssue> {
+) -> Result<Option<Raw<'a>>, FieldIssue> {
     match first(paths, top, key) {
         Some((raw, _)) if raw.get().starts_with('"') => Ok(Some(raw)),
         Some((raw, field)) => Err(FieldIssue::new(
@@ -358,7 +357,7 @@ fn locate_completion<'a>(
     Err(missing_completion(profile, key))
 }
 
-fn unescape(raw: &RawValue) -> String {
+fn unescape(raw: Raw<'_>) -> String {
     as_text(raw).map(Cow::into_owned).unwrap_or_default()
 }
 
@@ -438,7 +437,7 @@ fn missing_completion(profile: &Profile, key: Option<&WideKey>) -> FieldIssue {
 
 /// The byte range of a record's literal id inside `record`, for storing ids by
 /// reference.
-pub fn id_range(record: &str, id: &RawValue) -> Option<(usize, usize)> {
+pub fn id_range(record: &str, id: Raw<'_>) -> Option<(usize, usize)> {
     let (off, len) = literal_range(id)?;
     let base = id.get().as_ptr() as usize - record.as_ptr() as usize;
     Some((base + off, len))

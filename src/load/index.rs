@@ -3,7 +3,7 @@
 
 use super::extract::{self, FileContext, Lite, WideKey};
 use super::profile::{Format, Profile};
-use super::raw::RawObj;
+use super::raw::{RawObj, ScanErrorKind};
 use super::source::{self, RecordRef};
 use super::verdicts::FieldIssue;
 use crate::model::{Problem, ProblemKind, Tier, TierSource};
@@ -230,6 +230,7 @@ impl SourceCtx<'_> {
     }
 
     /// Splits a record into its top-level fields, explaining failures.
+    /// Splits a record into its top-level fields (structural scan), explaining failures.
     pub fn parse<'t>(
         &self,
         rec: &RecordRef,
@@ -237,33 +238,68 @@ impl SourceCtx<'_> {
         last: bool,
     ) -> Result<RawObj<'t>, Problem> {
         RawObj::parse_record(text).map_err(|e| {
-            use serde_json::error::Category;
-            let line = rec.line + e.line().saturating_sub(1) as u64;
-            let p = Problem::new(&self.ctx.path, ProblemKind::InvalidJson, String::new())
-                .at_line(line)
-                .at_column(e.column() as u64);
-            let msg = strip_position(&e.to_string());
-            match e.classify() {
-                Category::Eof if last => Problem {
-                    kind: ProblemKind::Truncated,
-                    reason: "the file ends inside this record".into(),
-                    ..p
-                },
-                Category::Eof => Problem {
-                    reason: format!("record ends early: {msg}"),
-                    ..p
-                },
-                Category::Data => Problem {
-                    kind: ProblemKind::WrongType,
-                    reason: format!(
-                        "expected a JSON object per record, found {}",
-                        json_type_at(text)
-                    ),
-                    ..p
-                },
-                _ => Problem { reason: msg, ..p },
-            }
+            let upto = &text.as_bytes()[..e.pos.min(text.len())];
+            let line = rec.line + memchr::memchr_iter(b'\n', upto).count() as u64;
+            let col = e.pos - memchr::memrchr(b'\n', upto).map_or(0, |i| i + 1) + 1;
+            self.problem(line, col, e.kind, e.message, text, last)
         })
+    }
+
+    /// Checks a whole record strictly (every string, escape and number), as full
+    /// reads do; the index's structural scan checks less.
+    pub fn validate(&self, rec: &RecordRef, text: &str, last: bool) -> Result<(), Problem> {
+        use serde_json::error::Category;
+        serde_json::from_str::<serde::de::IgnoredAny>(text)
+            .map(|_| ())
+            .map_err(|e| {
+                let kind = match e.classify() {
+                    Category::Eof => ScanErrorKind::Eof,
+                    _ => ScanErrorKind::Syntax,
+                };
+                let line = rec.line + e.line().saturating_sub(1) as u64;
+                self.problem(
+                    line,
+                    e.column(),
+                    kind,
+                    strip_position(&e.to_string()),
+                    text,
+                    last,
+                )
+            })
+    }
+
+    fn problem(
+        &self,
+        line: u64,
+        col: usize,
+        kind: ScanErrorKind,
+        msg: String,
+        text: &str,
+        last: bool,
+    ) -> Problem {
+        let p = Problem::new(&self.ctx.path, ProblemKind::InvalidJson, msg)
+            .at_line(line)
+            .at_column(col as u64);
+        match kind {
+            ScanErrorKind::Eof if last => Problem {
+                kind: ProblemKind::Truncated,
+                reason: "the file ends inside this record".into(),
+                ..p
+            },
+            ScanErrorKind::Eof => Problem {
+                reason: format!("record ends early: {}", p.reason),
+                ..p
+            },
+            ScanErrorKind::NotObject => Problem {
+                kind: ProblemKind::WrongType,
+                reason: format!(
+                    "expected a JSON object per record, found {}",
+                    json_type_at(text)
+                ),
+                ..p
+            },
+            ScanErrorKind::Syntax => p,
+        }
     }
 
     pub fn issue(&self, rec: &RecordRef, key: Option<&WideKey>, issue: FieldIssue) -> Problem {

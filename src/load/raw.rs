@@ -1,82 +1,257 @@
 //! Borrowed, lazy navigation of JSON records: objects are split one level at a time
 //! into `&RawValue`s, so the long text fields are scanned but never copied.
 
-use serde::de::{self, Deserializer, MapAccess, Visitor};
-use serde_json::value::RawValue;
 use std::borrow::Cow;
-use std::fmt;
+
+/// A JSON value's text, borrowed from the record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Raw<'a>(&'a str);
+
+impl<'a> Raw<'a> {
+    pub fn get(&self) -> &'a str {
+        self.0
+    }
+}
+
+/// Why a record could not be split, at a byte offset in its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScanError {
+    pub pos: usize,
+    pub kind: ScanErrorKind,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScanErrorKind {
+    /// The text ends inside the value.
+    Eof,
+    /// The record is valid JSON but not an object.
+    NotObject,
+    Syntax,
+}
 
 /// A JSON object split one level deep, keys in file order.
+///
+/// Splitting is structural: strings are skipped with `memchr2` and nested values by
+/// bracket matching, so long text fields cost little. Scalars at this level are
+/// checked; the inside of nested values is checked when they are split in turn, and
+/// whole records are validated strictly when a transcript is read.
 pub struct RawObj<'a> {
-    pub entries: Vec<(Cow<'a, str>, &'a RawValue)>,
+    pub entries: Vec<(Cow<'a, str>, Raw<'a>)>,
 }
 
 impl<'a> RawObj<'a> {
     /// Splits `raw` if it is an object.
-    pub fn parse(raw: &'a RawValue) -> Option<RawObj<'a>> {
+    pub fn parse(raw: Raw<'a>) -> Option<RawObj<'a>> {
         if !raw.get().starts_with('{') {
             return None;
         }
-        serde_json::from_str(raw.get()).ok()
+        Self::parse_record(raw.get()).ok()
     }
 
     /// Splits a whole record, reporting why it is not an object.
-    pub fn parse_record(text: &'a str) -> Result<RawObj<'a>, serde_json::Error> {
-        serde_json::from_str(text)
+    pub fn parse_record(text: &'a str) -> Result<RawObj<'a>, ScanError> {
+        let b = text.as_bytes();
+        let err = |pos: usize, kind, message: &str| ScanError {
+            pos,
+            kind,
+            message: message.to_string(),
+        };
+        let mut pos = skip_ws(b, 0);
+        match b.get(pos) {
+            Some(b'{') => pos += 1,
+            None => return Err(err(pos, ScanErrorKind::Eof, "empty record")),
+            Some(_) => return Err(err(pos, ScanErrorKind::NotObject, "not an object")),
+        }
+        let mut entries = Vec::with_capacity(16);
+        pos = skip_ws(b, pos);
+        if b.get(pos) == Some(&b'}') {
+            return finish(b, pos + 1, RawObj { entries });
+        }
+        loop {
+            pos = skip_ws(b, pos);
+            match b.get(pos) {
+                Some(b'"') => {}
+                None => return Err(err(pos, ScanErrorKind::Eof, "record ends early")),
+                Some(_) => return Err(err(pos, ScanErrorKind::Syntax, "key must be a string")),
+            }
+            let key_end = string_end(b, pos + 1);
+            if key_end > b.len() {
+                return Err(err(pos, ScanErrorKind::Eof, "unterminated string"));
+            }
+            let key_text = &text[pos + 1..key_end - 1];
+            let key = if key_text.contains('\\') {
+                match serde_json::from_str::<String>(&text[pos..key_end]) {
+                    Ok(k) => Cow::Owned(k),
+                    Err(_) => return Err(err(pos, ScanErrorKind::Syntax, "invalid escape in key")),
+                }
+            } else {
+                Cow::Borrowed(key_text)
+            };
+            pos = skip_ws(b, key_end);
+            match b.get(pos) {
+                Some(b':') => pos = skip_ws(b, pos + 1),
+                None => return Err(err(pos, ScanErrorKind::Eof, "record ends early")),
+                Some(_) => return Err(err(pos, ScanErrorKind::Syntax, "expected `:` after key")),
+            }
+            let end = scan_value(b, pos).map_err(|(p, kind, m)| err(p, kind, m))?;
+            entries.push((key, Raw(&text[pos..end])));
+            pos = skip_ws(b, end);
+            match b.get(pos) {
+                Some(b',') => pos += 1,
+                Some(b'}') => return finish(b, pos + 1, RawObj { entries }),
+                None => return Err(err(pos, ScanErrorKind::Eof, "record ends early")),
+                Some(_) => return Err(err(pos, ScanErrorKind::Syntax, "expected `,` or `}`")),
+            }
+        }
     }
 
-    pub fn get(&self, key: &str) -> Option<&'a RawValue> {
+    pub fn get(&self, key: &str) -> Option<Raw<'a>> {
         self.entries.iter().find(|(k, _)| k == key).map(|(_, v)| *v)
     }
 }
 
-struct Key<'a>(Cow<'a, str>);
+fn finish<'a>(b: &[u8], pos: usize, obj: RawObj<'a>) -> Result<RawObj<'a>, ScanError> {
+    let rest = skip_ws(b, pos);
+    if rest < b.len() {
+        return Err(ScanError {
+            pos: rest,
+            kind: ScanErrorKind::Syntax,
+            message: "trailing characters after the record".into(),
+        });
+    }
+    Ok(obj)
+}
 
-impl<'de: 'a, 'a> de::Deserialize<'de> for Key<'a> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Key<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a string key")
-            }
-            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
-                Ok(Key(Cow::Borrowed(v)))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
-                Ok(Key(Cow::Owned(v.to_string())))
+pub(crate) fn skip_ws(b: &[u8], mut pos: usize) -> usize {
+    while pos < b.len() && matches!(b[pos], b' ' | b'\n' | b'\r' | b'\t') {
+        pos += 1;
+    }
+    pos
+}
+
+type ScanFail = (usize, ScanErrorKind, &'static str);
+
+/// The end of the value starting at `pos`: scalars checked, containers matched.
+fn scan_value(b: &[u8], pos: usize) -> Result<usize, ScanFail> {
+    match b.get(pos) {
+        None => Err((pos, ScanErrorKind::Eof, "record ends early")),
+        Some(b'"') => {
+            let end = string_end(b, pos + 1);
+            if end > b.len() {
+                Err((pos, ScanErrorKind::Eof, "unterminated string"))
+            } else {
+                Ok(end)
             }
         }
-        d.deserialize_str(V)
+        Some(b'{' | b'[') => {
+            // A nested value ends before the record's own closing brace, so one that
+            // runs to the end of the text never closed.
+            let end = value_end(b, pos);
+            if end >= b.len() {
+                Err((pos, ScanErrorKind::Eof, "record ends early"))
+            } else {
+                Ok(end)
+            }
+        }
+        Some(_) => {
+            let mut end = pos;
+            while end < b.len()
+                && !matches!(b[end], b',' | b'}' | b']' | b' ' | b'\n' | b'\r' | b'\t')
+            {
+                end += 1;
+            }
+            let tok = &b[pos..end];
+            let ok = matches!(tok, b"true" | b"false" | b"null")
+                || (!tok.is_empty()
+                    && std::str::from_utf8(tok).is_ok_and(|t| {
+                        t.parse::<f64>().is_ok()
+                            && !t.starts_with('+')
+                            && !t.contains(['i', 'n', 'I', 'N'])
+                    }));
+            if ok {
+                Ok(end)
+            } else {
+                Err((pos, ScanErrorKind::Syntax, "expected a value"))
+            }
+        }
     }
 }
 
-impl<'de: 'a, 'a> de::Deserialize<'de> for RawObj<'a> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = RawObj<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a JSON object")
-            }
-            fn visit_map<M: MapAccess<'de>>(self, mut m: M) -> Result<RawObj<'de>, M::Error> {
-                let mut entries = Vec::with_capacity(m.size_hint().unwrap_or(16));
-                while let Some((k, v)) = m.next_entry::<Key<'de>, &'de RawValue>()? {
-                    entries.push((k.0, v));
+/// The end of the JSON value starting at `pos` (strings skipped with memchr), found by
+/// bracket matching; `bytes.len()` or more when it never ends.
+pub fn value_end(bytes: &[u8], pos: usize) -> usize {
+    let mut depth = 0usize;
+    let mut i = pos;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                i = string_end(bytes, i + 1);
+                if depth == 0 {
+                    return i;
                 }
-                Ok(RawObj { entries })
+            }
+            b'{' | b'[' => {
+                depth += 1;
+                i += 1;
+            }
+            b'}' | b']' => {
+                if depth == 0 {
+                    return i;
+                }
+                depth -= 1;
+                i += 1;
+                if depth == 0 {
+                    return i;
+                }
+            }
+            b',' if depth == 0 => return i,
+            c if depth == 0 && c.is_ascii_whitespace() => return i,
+            _ => {
+                // Skip to the next structural byte quickly inside containers.
+                i += 1;
             }
         }
-        d.deserialize_map(V)
     }
+    bytes.len()
+}
+
+/// Index just past the closing quote of a string whose content starts at `i`;
+/// past `bytes.len()` when the string never closes.
+pub fn string_end(bytes: &[u8], mut i: usize) -> usize {
+    while i <= bytes.len() {
+        match memchr::memchr2(b'"', b'\\', &bytes[i..]) {
+            Some(off) if bytes[i + off] == b'\\' => i += off + 2,
+            Some(off) => return i + off + 1,
+            None => break,
+        }
+    }
+    bytes.len() + 1
 }
 
 /// Splits `raw` if it is an array.
-pub fn array(raw: &RawValue) -> Option<Vec<&RawValue>> {
-    if !raw.get().starts_with('[') {
+pub fn array(raw: Raw<'_>) -> Option<Vec<Raw<'_>>> {
+    let text = raw.get();
+    let b = text.as_bytes();
+    if b.first() != Some(&b'[') {
         return None;
     }
-    serde_json::from_str(raw.get()).ok()
+    let mut items = Vec::new();
+    let mut pos = skip_ws(b, 1);
+    if b.get(pos) == Some(&b']') {
+        return Some(items);
+    }
+    loop {
+        pos = skip_ws(b, pos);
+        let end = scan_value(b, pos).ok()?;
+        items.push(Raw(&text[pos..end]));
+        pos = skip_ws(b, end);
+        match b.get(pos)? {
+            b',' => pos += 1,
+            b']' => return Some(items),
+            _ => return None,
+        }
+    }
 }
 
 /// One step of a field path.
@@ -145,7 +320,7 @@ impl FieldPath {
     }
 
     /// Follows the path from a record already split at the top level.
-    pub fn lookup<'a>(&self, top: &RawObj<'a>, key: Option<&str>) -> Option<&'a RawValue> {
+    pub fn lookup<'a>(&self, top: &RawObj<'a>, key: Option<&str>) -> Option<Raw<'a>> {
         let (first, rest) = self.steps.split_first()?;
         let start = match first {
             Step::Key(k) => top.get(k)?,
@@ -156,7 +331,7 @@ impl FieldPath {
     }
 }
 
-fn follow<'a>(mut cur: &'a RawValue, steps: &[Step], key: Option<&str>) -> Option<&'a RawValue> {
+fn follow<'a>(mut cur: Raw<'a>, steps: &[Step], key: Option<&str>) -> Option<Raw<'a>> {
     for step in steps {
         cur = match step {
             Step::Key(k) => RawObj::parse(cur)?.get(k)?,
@@ -167,7 +342,7 @@ fn follow<'a>(mut cur: &'a RawValue, steps: &[Step], key: Option<&str>) -> Optio
                 *items.get(usize::try_from(idx).ok()?)?
             }
             Step::Select { field, value } => array(cur)?.into_iter().find(|item| {
-                RawObj::parse(item)
+                RawObj::parse(*item)
                     .and_then(|o| o.get(field))
                     .and_then(as_text)
                     .is_some_and(|t| t == *value)
@@ -179,7 +354,7 @@ fn follow<'a>(mut cur: &'a RawValue, steps: &[Step], key: Option<&str>) -> Optio
 
 /// A scalar as text: strings unescaped, numbers as written (integral floats without
 /// `.0`), booleans as `true`/`false`; `None` for null, objects and arrays.
-pub fn as_text(raw: &RawValue) -> Option<Cow<'_, str>> {
+pub fn as_text(raw: Raw<'_>) -> Option<Cow<'_, str>> {
     let s = raw.get();
     match s.as_bytes().first()? {
         b'"' => {
@@ -201,7 +376,7 @@ pub fn as_text(raw: &RawValue) -> Option<Cow<'_, str>> {
 
 /// The byte range of a string value's literal text inside `raw`, when it has no
 /// escapes (so ids can be read back from the file without storing them).
-pub fn literal_range(raw: &RawValue) -> Option<(usize, usize)> {
+pub fn literal_range(raw: Raw<'_>) -> Option<(usize, usize)> {
     let s = raw.get();
     match s.as_bytes().first()? {
         b'"' if !s.contains('\\') => Some((1, s.len() - 2)),
@@ -211,7 +386,7 @@ pub fn literal_range(raw: &RawValue) -> Option<(usize, usize)> {
 }
 
 /// What kind of JSON value `raw` is, for error messages.
-pub fn type_name(raw: &RawValue) -> &'static str {
+pub fn type_name(raw: Raw<'_>) -> &'static str {
     match raw.get().as_bytes().first() {
         Some(b'"') => "a string",
         Some(b'{') => "an object",
@@ -270,6 +445,37 @@ mod tests {
         assert_eq!(t("d").as_deref(), Some("true"));
         assert_eq!(t("e"), None);
         assert_eq!(t("f").as_deref(), Some("é"));
+    }
+
+    #[test]
+    fn splits_strings_with_braces_quotes_and_escapes() {
+        let s = r#"{"a":"x}\"{[\\","b\"k":{"n":[1,{"m":"]"}]},"c":-1.5e3,"d":null}"#;
+        let top = rec(s);
+        let keys: Vec<&str> = top.entries.iter().map(|(k, _)| k.as_ref()).collect();
+        assert_eq!(keys, ["a", "b\"k", "c", "d"]);
+        assert_eq!(as_text(top.get("a").unwrap()).unwrap(), "x}\"{[\\");
+        assert_eq!(top.get("b\"k").unwrap().get(), r#"{"n":[1,{"m":"]"}]}"#);
+        assert!(
+            array(top.get("b\"k").unwrap()).is_none(),
+            "an object is not an array"
+        );
+        let inner = RawObj::parse(top.get("b\"k").unwrap()).unwrap();
+        assert_eq!(array(inner.get("n").unwrap()).unwrap().len(), 2);
+    }
+
+    #[test]
+    fn scan_errors_say_where_and_why() {
+        let err = |s: &str| RawObj::parse_record(s).err().map(|e| (e.pos, e.kind));
+        assert_eq!(err(r#"["x"]"#), Some((0, ScanErrorKind::NotObject)));
+        assert_eq!(err(r#"{"a": "unterminated"#), Some((6, ScanErrorKind::Eof)));
+        assert_eq!(err(r#"{"a": [1, 2"#), Some((6, ScanErrorKind::Eof)));
+        assert_eq!(err(r#"{"a": 1,, }"#), Some((8, ScanErrorKind::Syntax)));
+        assert_eq!(err(r#"{"a" 1}"#), Some((5, ScanErrorKind::Syntax)));
+        assert_eq!(err(r#"{"a": tru}"#), Some((6, ScanErrorKind::Syntax)));
+        assert_eq!(err(r#"{"a": 1} x"#), Some((9, ScanErrorKind::Syntax)));
+        assert_eq!(err(r#"{"a": 1"#), Some((7, ScanErrorKind::Eof)));
+        assert_eq!(err("  "), Some((2, ScanErrorKind::Eof)));
+        assert!(RawObj::parse_record(" {} ").unwrap().entries.is_empty());
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! `.gz`), decides its format, and splits it into records.
 
 use super::profile::Format;
+use super::raw::{skip_ws, value_end};
 use crate::model::{Problem, ProblemKind};
 use memmap2::Mmap;
 use std::io::Read;
@@ -285,64 +286,8 @@ fn wrapped_array(bytes: &[u8], start: usize, key: Option<&str>) -> Option<usize>
     }
 }
 
-fn skip_ws(bytes: &[u8], mut pos: usize) -> usize {
-    while pos < bytes.len() && bytes[pos].is_ascii_whitespace() {
-        pos += 1;
-    }
-    pos
-}
-
 fn next_comma(bytes: &[u8], pos: usize) -> usize {
     memchr::memchr(b',', &bytes[pos..]).map_or(bytes.len(), |i| pos + i + 1)
-}
-
-/// The end of the JSON value starting at `pos` (strings skipped with memchr);
-/// `bytes.len()` when it never ends. Does not validate: each record is parsed later.
-pub fn value_end(bytes: &[u8], pos: usize) -> usize {
-    let mut depth = 0usize;
-    let mut i = pos;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'"' => i = string_end(bytes, i + 1),
-            b'{' | b'[' => {
-                depth += 1;
-                i += 1;
-            }
-            b'}' | b']' => {
-                if depth == 0 {
-                    return i;
-                }
-                depth -= 1;
-                i += 1;
-                if depth == 0 {
-                    return i;
-                }
-            }
-            b',' if depth == 0 => return i,
-            c if depth == 0 && c.is_ascii_whitespace() => return i,
-            _ => i += 1,
-        }
-        if depth == 0 && i > pos && bytes[pos] == b'"' {
-            return i;
-        }
-    }
-    bytes.len()
-}
-
-/// Index just past the closing quote of a string whose content starts at `i`.
-fn string_end(bytes: &[u8], mut i: usize) -> usize {
-    while let Some(off) = memchr::memchr2(b'"', b'\\', &bytes[i..]) {
-        let at = i + off;
-        if bytes[at] == b'\\' {
-            i = at + 2;
-            if i >= bytes.len() {
-                return bytes.len();
-            }
-        } else {
-            return at + 1;
-        }
-    }
-    bytes.len()
 }
 
 /// Counts lines incrementally as positions increase.

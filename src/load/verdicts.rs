@@ -1,7 +1,7 @@
 //! Reads verdicts out of a record in each layout a profile can name.
 
 use super::profile::{Profile, VerdictSpec, VerdictStyle};
-use super::raw::{as_text, FieldPath, RawObj};
+use super::raw::{as_text, FieldPath, Raw, RawObj};
 use crate::model::{Criterion, OffsetUnit, ProblemKind, Score, Span, Verdict, VerdictKind, Votes};
 use serde_json::Value;
 
@@ -505,7 +505,7 @@ pub fn scores(profile: &Profile, top: &RawObj<'_>, key: Option<&str>) -> Vec<(Ve
                                         .all(|(_, v)| v.get().starts_with('{')) =>
                             {
                                 for (_, v) in &obj.entries {
-                                    if let Some(inner) = RawObj::parse(v) {
+                                    if let Some(inner) = RawObj::parse(*v) {
                                         out.extend(raw_native(spec, &inner));
                                     }
                                 }
@@ -522,7 +522,7 @@ pub fn scores(profile: &Profile, top: &RawObj<'_>, key: Option<&str>) -> Vec<(Ve
     out
 }
 
-fn raw_score(raw: &serde_json::value::RawValue) -> Score {
+fn raw_score(raw: Raw<'_>) -> Score {
     let s = raw.get();
     match s.as_bytes().first() {
         Some(b'-' | b'0'..=b'9') => Score::from_text(s),
@@ -544,13 +544,13 @@ fn raw_native(spec: &VerdictSpec, obj: &RawObj<'_>) -> Option<(VerdictKind, Scor
 }
 
 /// The "yes" share of `{yes, n}` or of a list of votes, as `votes` reads them.
-fn raw_vote_fraction(raw: &serde_json::value::RawValue) -> Option<f64> {
+fn raw_vote_fraction(raw: Raw<'_>) -> Option<f64> {
     use super::raw::array;
     let (yes, n) = match array(raw) {
         Some(items) => {
             let mut yes = 0u64;
             for item in &items {
-                match as_text(item)?.to_ascii_lowercase().as_str() {
+                match as_text(*item)?.to_ascii_lowercase().as_str() {
                     "yes" | "true" | "1" => yes += 1,
                     "no" | "false" | "0" => {}
                     _ => return None,
