@@ -212,7 +212,8 @@ impl SourceCtx<'_> {
                         .at_line(rec.line)
                 });
         }
-        std::str::from_utf8(slice)
+        // SIMD validation: this runs over every byte of the corpus.
+        simdutf8::compat::from_utf8(slice)
             .map(std::borrow::Cow::Borrowed)
             .map_err(|e| {
                 let upto = &slice[..e.valid_up_to()];

@@ -310,10 +310,10 @@ impl Profile {
 
     /// Reads a tier spelling through the profile's own map, then the common spellings.
     pub fn tier_of(&self, s: &str) -> Option<Tier> {
-        let low = s.trim().to_lowercase();
+        let s_trim = s.trim();
         self.tier_values
             .iter()
-            .find(|(k, _)| *k == low)
+            .find(|(k, _)| k.eq_ignore_ascii_case(s_trim))
             .map(|(_, t)| *t)
             .or_else(|| Tier::parse(s))
     }

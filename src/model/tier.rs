@@ -38,17 +38,24 @@ impl Tier {
     /// `freetier`, `train`/`training`, `paid`, `paid_tier`, `deploy`/`deployment`,
     /// and the booleans of an `is_free_tier_user` field.
     pub fn parse(s: &str) -> Option<Tier> {
-        let norm: String = s
-            .trim()
-            .chars()
-            .filter(|c| !matches!(c, '_' | '-' | ' '))
-            .flat_map(char::to_lowercase)
-            .collect();
-        match norm.as_str() {
-            "free" | "freetier" | "freetieruser" | "train" | "training" | "true" => {
+        // Lowercase without `_`, `-` and spaces, on the stack: this runs per record.
+        let mut buf = [0u8; 16];
+        let mut n = 0;
+        for &c in s.trim().as_bytes() {
+            if matches!(c, b'_' | b'-' | b' ') {
+                continue;
+            }
+            if n == buf.len() {
+                return None;
+            }
+            buf[n] = c.to_ascii_lowercase();
+            n += 1;
+        }
+        match &buf[..n] {
+            b"free" | b"freetier" | b"freetieruser" | b"train" | b"training" | b"true" => {
                 Some(Tier::Free)
             }
-            "paid" | "paidtier" | "paidtieruser" | "deploy" | "deployment" | "false" => {
+            b"paid" | b"paidtier" | b"paidtieruser" | b"deploy" | b"deployment" | b"false" => {
                 Some(Tier::Paid)
             }
             _ => None,
