@@ -234,3 +234,70 @@ fn missing_file_is_reported_not_fatal() {
     );
     assert!(text.contains("transcripts loaded         31"), "{text}");
 }
+
+#[test]
+fn check_reports_bad_csv_rows_and_json_array_elements() {
+    let out = afscope(&["check", "fixtures/malformed.csv", "fixtures/malformed.json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let expected = "\
+fixtures/malformed.csv:3: wrong number of cells: 3 cells, the header has 4
+fixtures/malformed.csv:4: invalid UTF-8: field `completion`: cell is not valid UTF-8
+fixtures/malformed.csv:7: wrong number of cells: 5 cells, the header has 4
+fixtures/malformed.json:3:96: invalid JSON: expected a value
+fixtures/malformed.json:4:76: invalid JSON: invalid escape
+fixtures/malformed.json:5:1: wrong type: expected a JSON object per record, found a string
+fixtures/malformed.json:7:63: truncated record: the file ends inside this record
+
+Summary (2 files)
+  fixtures/malformed.csv: 3 transcripts, profile native
+  fixtures/malformed.json: 2 transcripts, profile native
+  transcripts loaded         5
+  tiers                      free 2, paid 3, unknown 0
+  records skipped            7
+    invalid JSON             2
+    invalid UTF-8            1
+    wrong type               1
+    truncated record         1
+    wrong number of cells    2
+  without a scratchpad       4
+  with unclosed tags         0
+";
+    assert_eq!(stdout(&out), expected);
+    // The rows around the bad ones still load, multi-line quoted cells included.
+    let out = afscope(&["list", "fixtures/malformed.csv", "--format", "tsv"]);
+    let ids: Vec<String> = stdout(&out)
+        .lines()
+        .map(|l| l.split('\t').next().unwrap().to_string())
+        .collect();
+    assert_eq!(ids, ["c1", "c4", "c6"]);
+}
+
+#[test]
+fn color_is_used_only_when_asked_or_on_a_terminal() {
+    let plain = stdout(&afscope(&["check", "fixtures/malformed.jsonl"]));
+    assert!(
+        !plain.contains('\u{1b}'),
+        "piped output has no colour by default"
+    );
+    let colored = stdout(&afscope(&[
+        "check",
+        "fixtures/malformed.jsonl",
+        "--color",
+        "always",
+    ]));
+    assert!(
+        colored.contains("\u{1b}[31minvalid JSON\u{1b}[0m"),
+        "{colored}"
+    );
+    assert!(
+        colored.contains("\u{1b}[33mbad value\u{1b}[0m"),
+        "{colored}"
+    );
+    let never = stdout(&afscope(&[
+        "check",
+        "fixtures/malformed.jsonl",
+        "--color",
+        "never",
+    ]));
+    assert_eq!(never, plain);
+}

@@ -18,6 +18,8 @@ struct Tally {
     /// classifier → (scored, failed, unscored)
     verdicts: BTreeMap<String, (usize, usize, usize)>,
     problems: Vec<Problem>,
+    /// Indexed entries whose full read failed.
+    unreadable: Vec<usize>,
 }
 
 impl Tally {
@@ -45,6 +47,7 @@ impl Tally {
             slot.2 += c;
         }
         self.problems.extend(other.problems);
+        self.unreadable.extend(other.unreadable);
         self
     }
 }
@@ -53,7 +56,7 @@ pub fn run(files: &[PathBuf], args: &LoadArgs) -> Result<Status, String> {
     let corpus = super::load(files, args, &mut |_, _, _| {
         std::ops::ControlFlow::Continue(())
     })?;
-    let (text, skipped) = report(&corpus);
+    let (text, skipped) = report(&corpus, super::use_color(args.color));
     print!("{text}");
     let fail = skipped > 0 || (args.strict && !corpus.problems.is_empty());
     Ok(if fail {
@@ -64,7 +67,7 @@ pub fn run(files: &[PathBuf], args: &LoadArgs) -> Result<Status, String> {
 }
 
 /// The full report, and how many records were skipped.
-pub fn report(corpus: &Corpus) -> (String, usize) {
+pub fn report(corpus: &Corpus, color: bool) -> (String, usize) {
     let tally = (0..corpus.len())
         .into_par_iter()
         .fold(Tally::default, |mut acc, i| {
@@ -73,7 +76,10 @@ pub fn report(corpus: &Corpus) -> (String, usize) {
                     acc.problems.extend(problems);
                     acc = acc.add(&t);
                 }
-                Err(p) => acc.problems.push(p),
+                Err(p) => {
+                    acc.problems.push(p);
+                    acc.unreadable.push(i);
+                }
             }
             acc
         })
@@ -84,7 +90,8 @@ pub fn report(corpus: &Corpus) -> (String, usize) {
     problems.dedup_by(|a, b| a == b);
     let mut out = String::new();
     for p in &problems {
-        let _ = writeln!(out, "{}", visible(&p.to_string(), false));
+        let line = visible(&p.to_string(), false).into_owned();
+        let _ = writeln!(out, "{}", if color { paint(&line, p.kind) } else { line });
     }
     if !problems.is_empty() {
         out.push('\n');
@@ -99,11 +106,7 @@ pub fn report(corpus: &Corpus) -> (String, usize) {
         .map(|(_, n)| n)
         .sum();
     let view = corpus.view();
-    let tiers = |t: Tier| {
-        (0..view.len())
-            .filter(|&i| view.entry(i).tier() == t)
-            .count()
-    };
+
     let row = |out: &mut String, label: &str, value: String| {
         let _ = writeln!(out, "  {label:<26} {value}");
     };
@@ -113,19 +116,26 @@ pub fn report(corpus: &Corpus) -> (String, usize) {
         corpus.sources.len(),
         if corpus.sources.len() == 1 { "" } else { "s" }
     );
-    for s in &corpus.sources {
-        let n = (0..view.len())
-            .filter(|&i| std::ptr::eq(view.source(i), s))
-            .count();
+    let mut readable = vec![true; view.len()];
+    for &i in &tally.unreadable {
+        readable[i] = false;
+    }
+    let loaded = || (0..view.len()).filter(|&i| readable[i]);
+    let mut per_source = vec![0usize; corpus.sources.len()];
+    for i in loaded() {
+        per_source[usize::from(view.entry(i).source)] += 1;
+    }
+    let tiers = |t: Tier| loaded().filter(|&i| view.entry(i).tier() == t).count();
+    for (s, n) in corpus.sources.iter().zip(&per_source) {
+        let path = s.path.display().to_string();
+        let path = visible(&path, false);
         let _ = writeln!(
             out,
-            "  {}: {} transcripts, profile {}",
-            visible(&s.path.display().to_string(), false),
-            n,
+            "  {path}: {n} transcripts, profile {}",
             s.profile.name()
         );
     }
-    row(&mut out, "transcripts loaded", corpus.len().to_string());
+    row(&mut out, "transcripts loaded", loaded().count().to_string());
     row(
         &mut out,
         "tiers",
@@ -193,4 +203,21 @@ pub fn report(corpus: &Corpus) -> (String, usize) {
     );
     row(&mut out, "with unclosed tags", tally.unclosed.to_string());
     (out, skipped)
+}
+
+/// Colours the problem kind: red when the record was skipped, yellow otherwise.
+fn paint(line: &str, kind: ProblemKind) -> String {
+    let code = if kind.skips_record() { 31 } else { 33 };
+    let name = kind.as_str();
+    match line.find(&format!(": {name}")) {
+        Some(i) => {
+            let at = i + 2;
+            format!(
+                "{}\u{1b}[{code}m{name}\u{1b}[0m{}",
+                &line[..at],
+                &line[at + name.len()..]
+            )
+        }
+        None => line.to_string(),
+    }
 }

@@ -5,9 +5,10 @@ pub mod list;
 pub mod overview;
 pub mod profiles;
 
-use crate::cli::LoadArgs;
+use crate::cli::{ColorChoice, LoadArgs};
 use afscope::load::corpus::OnBatch;
 use afscope::load::{Corpus, LoadOptions};
+use std::io::IsTerminal;
 use std::ops::ControlFlow;
 use std::path::PathBuf;
 
@@ -59,4 +60,17 @@ pub fn strict_gate(corpus: &Corpus, args: &LoadArgs) -> Result<(), String> {
         return Err(msg);
     }
     Ok(())
+}
+
+/// Whether to colour standard output: `always`, `never`, or (auto) when it is a
+/// terminal and `NO_COLOR` is not set.
+pub fn use_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    }
 }

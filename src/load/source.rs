@@ -223,7 +223,9 @@ pub fn json_elements(
             Some(b',') => pos += 1,
             Some(b']') => break,
             None => {
-                if end < bytes.len() || !bytes.is_empty() {
+                // An element cut off by the end of the file is reported as truncated
+                // when it is read; only a complete last element needs this.
+                if end < bytes.len() {
                     problems.push(
                         Problem::new(
                             path,
