@@ -2,12 +2,13 @@
 //! read access to whole transcripts.
 
 use super::detect::{self, Sample};
+use super::entry::{Entry, Index, ID_OWNED, NONE};
 use super::extract::{self, FileContext};
-use super::index::{self, Entry, Index, Progress, SourceCtx, ID_OWNED, NONE};
+use super::index::{self, Progress, SourceCtx};
 use super::join::{self, JoinReport};
 use super::profile::{Format, Profile};
 use super::source::{self, Bytes, RecordRef};
-use crate::model::{LabelRecord, Locator, Position, Problem, ProblemKind, Transcript, Verdict};
+use crate::model::{LabelRecord, Locator, Position, Problem, Transcript, Verdict};
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ops::ControlFlow;
@@ -407,10 +408,5 @@ impl Corpus {
             }
             self.labels.push(l);
         }
-    }
-
-    /// A problem for this corpus's kind of failure.
-    pub fn problem_count(&self, kind: ProblemKind) -> usize {
-        self.problems.iter().filter(|p| p.kind == kind).count()
     }
 }

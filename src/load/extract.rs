@@ -181,7 +181,7 @@ pub fn index_fields<'a>(
     let p = &profile.paths;
     locate_completion(profile, top, key)?;
     let (tier, tier_source) = resolve_tier(profile, ctx, top, key, issues);
-    let scores = verdicts::scores(profile, top, k);
+    let scores = super::scores::scores(profile, top, k);
     let pick = |kind| {
         scores
             .iter()

@@ -1,180 +1,18 @@
 //! The record index: a compact entry per transcript with what filtering needs, built
 //! in parallel batches so the first records are usable before the file is done.
 
+use super::entry::{
+    tier_source_code, Entry, Index, Interner, Names, FLAG_AF_FAILED, FLAG_COMPLIANCE_FAILED,
+    ID_OWNED, NONE,
+};
 use super::extract::{self, FileContext, Lite, WideKey};
 use super::profile::{Format, Profile};
 use super::raw::{RawObj, ScanErrorKind};
 use super::source::{self, RecordRef};
 use super::verdicts::FieldIssue;
-use crate::model::{Problem, ProblemKind, Tier, TierSource};
+use crate::model::{Problem, ProblemKind};
 use rayon::prelude::*;
-use std::collections::HashMap;
 use std::ops::ControlFlow;
-
-/// No value, for the `u32` fields of an entry.
-pub const NONE: u32 = u32::MAX;
-
-/// The id is not stored in the record text; see `Index::owned_ids`.
-pub const ID_OWNED: u32 = u32::MAX - 1;
-
-pub const FLAG_AF_FAILED: u8 = 1;
-pub const FLAG_COMPLIANCE_FAILED: u8 = 2;
-
-/// One transcript in the index (56 bytes).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Entry {
-    /// Record start in the source bytes.
-    pub offset: u64,
-    pub len: u32,
-    /// 1-based line where the record starts.
-    pub line: u32,
-    /// 0-based record position in its file (line index for JSONL).
-    pub ordinal: u32,
-    pub prompt_index: u32,
-    /// Id literal at `offset + id_off`, `NONE` (no id) or `ID_OWNED`.
-    pub id_off: u32,
-    /// Alignment-faking score; NaN when there is none.
-    pub af: f32,
-    /// Compliance score; NaN when there is none.
-    pub compliance: f32,
-    pub model: u32,
-    pub condition: u32,
-    /// Wide-layout key (`Free_Tier_Baseline`), `0` for none.
-    pub key: u32,
-    pub source: u16,
-    pub id_len: u16,
-    pub tier: u8,
-    /// `FLAG_*` bits, and the tier source in bits 4..7.
-    pub flags: u8,
-}
-
-impl Entry {
-    pub fn tier(&self) -> Tier {
-        Tier::from_code(self.tier)
-    }
-
-    pub fn tier_source(&self) -> TierSource {
-        const ALL: [TierSource; 6] = [
-            TierSource::Field,
-            TierSource::Tags,
-            TierSource::UserTag,
-            TierSource::Key,
-            TierSource::Path,
-            TierSource::None,
-        ];
-        ALL.get(usize::from(self.flags >> 4))
-            .copied()
-            .unwrap_or(TierSource::None)
-    }
-
-    pub fn af(&self) -> Option<f32> {
-        (!self.af.is_nan()).then_some(self.af)
-    }
-
-    pub fn compliance(&self) -> Option<f32> {
-        (!self.compliance.is_nan()).then_some(self.compliance)
-    }
-
-    pub fn af_failed(&self) -> bool {
-        self.flags & FLAG_AF_FAILED != 0
-    }
-
-    pub fn compliance_failed(&self) -> bool {
-        self.flags & FLAG_COMPLIANCE_FAILED != 0
-    }
-
-    pub fn prompt_index(&self) -> Option<u64> {
-        (self.prompt_index != NONE).then_some(u64::from(self.prompt_index))
-    }
-}
-
-fn tier_source_code(s: TierSource) -> u8 {
-    match s {
-        TierSource::Field => 0,
-        TierSource::Tags => 1,
-        TierSource::UserTag => 2,
-        TierSource::Key => 3,
-        TierSource::Path => 4,
-        TierSource::None => 5,
-    }
-}
-
-/// Distinct strings (models, conditions, keys) numbered from 1; 0 means none.
-#[derive(Debug, Default, Clone)]
-pub struct Interner {
-    names: Vec<String>,
-    map: HashMap<String, u32>,
-}
-
-impl Interner {
-    pub fn intern(&mut self, s: &str) -> u32 {
-        if let Some(&id) = self.map.get(s) {
-            return id;
-        }
-        self.names.push(s.to_string());
-        let id = self.names.len() as u32;
-        self.map.insert(s.to_string(), id);
-        id
-    }
-
-    pub fn get(&self, id: u32) -> Option<&str> {
-        id.checked_sub(1)
-            .and_then(|i| self.names.get(i as usize))
-            .map(String::as_str)
-    }
-
-    pub fn lookup(&self, s: &str) -> Option<u32> {
-        self.map.get(s).copied()
-    }
-
-    /// All names with their ids.
-    pub fn iter(&self) -> impl Iterator<Item = (u32, &str)> {
-        self.names
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (i as u32 + 1, n.as_str()))
-    }
-
-    pub fn len(&self) -> usize {
-        self.names.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.names.is_empty()
-    }
-
-    fn heap_bytes(&self) -> usize {
-        self.names.iter().map(|n| 2 * n.capacity() + 48).sum()
-    }
-}
-
-/// The strings entries refer to.
-#[derive(Debug, Default, Clone)]
-pub struct Names {
-    pub models: Interner,
-    pub conditions: Interner,
-    pub keys: Interner,
-}
-
-/// The index of a corpus.
-#[derive(Debug, Default)]
-pub struct Index {
-    pub entries: Vec<Entry>,
-    pub names: Names,
-    /// Ids that are not literally in the record text (escaped, or from CSV).
-    pub owned_ids: HashMap<u32, Box<str>>,
-}
-
-impl Index {
-    /// Heap bytes held by the index itself (not the mapped files).
-    pub fn heap_bytes(&self) -> usize {
-        self.entries.capacity() * std::mem::size_of::<Entry>()
-            + self.names.models.heap_bytes()
-            + self.names.conditions.heap_bytes()
-            + self.names.keys.heap_bytes()
-            + self.owned_ids.values().map(|s| s.len() + 48).sum::<usize>()
-    }
-}
 
 /// What one worker produced: entries with chunk-local name ids.
 #[derive(Default)]
@@ -295,7 +133,7 @@ impl SourceCtx<'_> {
                 kind: ProblemKind::WrongType,
                 reason: format!(
                     "expected a JSON object per record, found {}",
-                    json_type_at(text)
+                    super::raw::type_of_text(text)
                 ),
                 ..p
             },
@@ -415,18 +253,6 @@ fn lite(l: Lite) -> (f32, bool) {
         Lite::Value(v) => (v, false),
         Lite::Failed => (f32::NAN, true),
         Lite::None => (f32::NAN, false),
-    }
-}
-
-/// The type of the JSON value `text` starts with, for messages.
-fn json_type_at(text: &str) -> &'static str {
-    match text.trim_start().as_bytes().first() {
-        Some(b'[') => "an array",
-        Some(b'"') => "a string",
-        Some(b't' | b'f') => "a boolean",
-        Some(b'n') => "null",
-        Some(b'{') => "an object",
-        _ => "a number",
     }
 }
 
@@ -570,7 +396,7 @@ fn chunk_end(bytes: &[u8], start: usize, size: usize) -> usize {
 fn merge(index: &mut Index, problems: &mut Vec<Problem>, p: Partial) {
     let remap = |local: &Interner, global: &mut Interner| -> Vec<u32> {
         std::iter::once(0)
-            .chain(local.names.iter().map(|n| global.intern(n)))
+            .chain(local.iter().map(|(_, n)| global.intern(n)))
             .collect()
     };
     let models = remap(&p.names.models, &mut index.names.models);
@@ -587,28 +413,4 @@ fn merge(index: &mut Index, problems: &mut Vec<Problem>, p: Partial) {
         index.owned_ids.insert((base + i) as u32, id);
     }
     problems.extend(p.problems);
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn entry_stays_small() {
-        assert!(
-            std::mem::size_of::<Entry>() <= 56,
-            "{}",
-            std::mem::size_of::<Entry>()
-        );
-    }
-
-    #[test]
-    fn interner_numbers_from_one() {
-        let mut i = Interner::default();
-        assert_eq!(i.intern("a"), 1);
-        assert_eq!(i.intern("b"), 2);
-        assert_eq!(i.intern("a"), 1);
-        assert_eq!(i.get(2), Some("b"));
-        assert_eq!(i.get(0), None);
-    }
 }

@@ -2,7 +2,7 @@
 //! or by position), and reads label files.
 
 use super::corpus::{Corpus, View};
-use super::index::{FLAG_AF_FAILED, FLAG_COMPLIANCE_FAILED};
+use super::entry::{FLAG_AF_FAILED, FLAG_COMPLIANCE_FAILED};
 use super::raw::as_text;
 use super::source::{self, RecordRef};
 use super::verdicts;

@@ -2,15 +2,18 @@
 
 pub mod corpus;
 pub mod detect;
+pub mod entry;
 pub mod extract;
 pub mod filter;
 pub mod index;
 pub mod join;
 pub mod profile;
 pub mod raw;
+pub mod scores;
 pub mod source;
 pub mod verdicts;
 
 pub use corpus::{Corpus, LoadOptions, View};
-pub use index::{Entry, Index, Progress};
+pub use entry::{Entry, Index};
+pub use index::Progress;
 pub use profile::{Format, Profile};

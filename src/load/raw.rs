@@ -387,7 +387,12 @@ pub fn literal_range(raw: Raw<'_>) -> Option<(usize, usize)> {
 
 /// What kind of JSON value `raw` is, for error messages.
 pub fn type_name(raw: Raw<'_>) -> &'static str {
-    match raw.get().as_bytes().first() {
+    type_of_text(raw.get())
+}
+
+/// What kind of JSON value `text` starts with, for error messages.
+pub fn type_of_text(text: &str) -> &'static str {
+    match text.trim_start().as_bytes().first() {
         Some(b'"') => "a string",
         Some(b'{') => "an object",
         Some(b'[') => "an array",

@@ -7,7 +7,7 @@ use crate::model::{Problem, ProblemKind};
 use memmap2::Mmap;
 use std::io::Read;
 use std::ops::Range;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// The bytes of an input file.
 pub enum Bytes {
@@ -310,11 +310,6 @@ impl LineCounter {
     }
 }
 
-/// A 1-based line number of byte `pos`.
-pub fn line_of(bytes: &[u8], pos: usize) -> u64 {
-    memchr::memchr_iter(b'\n', &bytes[..pos.min(bytes.len())]).count() as u64 + 1
-}
-
 /// A CSV file's header and rows.
 pub struct CsvRows {
     pub headers: Vec<String>,
@@ -433,11 +428,4 @@ pub fn csv_row_json(headers: &[String], row: &[u8]) -> Option<String> {
     }
     out.push('}');
     Some(out)
-}
-
-/// Everything known about one opened input file.
-pub struct SourceFile {
-    pub path: PathBuf,
-    pub bytes: Bytes,
-    pub format: Format,
 }

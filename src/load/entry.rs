@@ -1,0 +1,193 @@
+//! The index's data: a compact entry per transcript and the strings entries name.
+
+use crate::model::{Tier, TierSource};
+use std::collections::HashMap;
+
+/// No value, for the `u32` fields of an entry.
+pub const NONE: u32 = u32::MAX;
+
+/// The id is not stored in the record text; see `Index::owned_ids`.
+pub const ID_OWNED: u32 = u32::MAX - 1;
+
+pub const FLAG_AF_FAILED: u8 = 1;
+pub const FLAG_COMPLIANCE_FAILED: u8 = 2;
+
+/// One transcript in the index (56 bytes).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Entry {
+    /// Record start in the source bytes.
+    pub offset: u64,
+    pub len: u32,
+    /// 1-based line where the record starts.
+    pub line: u32,
+    /// 0-based record position in its file (line index for JSONL).
+    pub ordinal: u32,
+    pub prompt_index: u32,
+    /// Id literal at `offset + id_off`, `NONE` (no id) or `ID_OWNED`.
+    pub id_off: u32,
+    /// Alignment-faking score; NaN when there is none.
+    pub af: f32,
+    /// Compliance score; NaN when there is none.
+    pub compliance: f32,
+    pub model: u32,
+    pub condition: u32,
+    /// Wide-layout key (`Free_Tier_Baseline`), `0` for none.
+    pub key: u32,
+    pub source: u16,
+    pub id_len: u16,
+    pub tier: u8,
+    /// `FLAG_*` bits, and the tier source in bits 4..7.
+    pub flags: u8,
+}
+
+impl Entry {
+    pub fn tier(&self) -> Tier {
+        Tier::from_code(self.tier)
+    }
+
+    pub fn tier_source(&self) -> TierSource {
+        const ALL: [TierSource; 6] = [
+            TierSource::Field,
+            TierSource::Tags,
+            TierSource::UserTag,
+            TierSource::Key,
+            TierSource::Path,
+            TierSource::None,
+        ];
+        ALL.get(usize::from(self.flags >> 4))
+            .copied()
+            .unwrap_or(TierSource::None)
+    }
+
+    pub fn af(&self) -> Option<f32> {
+        (!self.af.is_nan()).then_some(self.af)
+    }
+
+    pub fn compliance(&self) -> Option<f32> {
+        (!self.compliance.is_nan()).then_some(self.compliance)
+    }
+
+    pub fn af_failed(&self) -> bool {
+        self.flags & FLAG_AF_FAILED != 0
+    }
+
+    pub fn compliance_failed(&self) -> bool {
+        self.flags & FLAG_COMPLIANCE_FAILED != 0
+    }
+
+    pub fn prompt_index(&self) -> Option<u64> {
+        (self.prompt_index != NONE).then_some(u64::from(self.prompt_index))
+    }
+}
+
+pub(crate) fn tier_source_code(s: TierSource) -> u8 {
+    match s {
+        TierSource::Field => 0,
+        TierSource::Tags => 1,
+        TierSource::UserTag => 2,
+        TierSource::Key => 3,
+        TierSource::Path => 4,
+        TierSource::None => 5,
+    }
+}
+
+/// Distinct strings (models, conditions, keys) numbered from 1; 0 means none.
+#[derive(Debug, Default, Clone)]
+pub struct Interner {
+    names: Vec<String>,
+    map: HashMap<String, u32>,
+}
+
+impl Interner {
+    pub fn intern(&mut self, s: &str) -> u32 {
+        if let Some(&id) = self.map.get(s) {
+            return id;
+        }
+        self.names.push(s.to_string());
+        let id = self.names.len() as u32;
+        self.map.insert(s.to_string(), id);
+        id
+    }
+
+    pub fn get(&self, id: u32) -> Option<&str> {
+        id.checked_sub(1)
+            .and_then(|i| self.names.get(i as usize))
+            .map(String::as_str)
+    }
+
+    pub fn lookup(&self, s: &str) -> Option<u32> {
+        self.map.get(s).copied()
+    }
+
+    /// All names with their ids.
+    pub fn iter(&self) -> impl Iterator<Item = (u32, &str)> {
+        self.names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (i as u32 + 1, n.as_str()))
+    }
+
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.names.iter().map(|n| 2 * n.capacity() + 48).sum()
+    }
+}
+
+/// The strings entries refer to.
+#[derive(Debug, Default, Clone)]
+pub struct Names {
+    pub models: Interner,
+    pub conditions: Interner,
+    pub keys: Interner,
+}
+
+/// The index of a corpus.
+#[derive(Debug, Default)]
+pub struct Index {
+    pub entries: Vec<Entry>,
+    pub names: Names,
+    /// Ids that are not literally in the record text (escaped, or from CSV).
+    pub owned_ids: HashMap<u32, Box<str>>,
+}
+
+impl Index {
+    /// Heap bytes held by the index itself (not the mapped files).
+    pub fn heap_bytes(&self) -> usize {
+        self.entries.capacity() * std::mem::size_of::<Entry>()
+            + self.names.models.heap_bytes()
+            + self.names.conditions.heap_bytes()
+            + self.names.keys.heap_bytes()
+            + self.owned_ids.values().map(|s| s.len() + 48).sum::<usize>()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entry_stays_small() {
+        assert!(
+            std::mem::size_of::<Entry>() <= 56,
+            "{}",
+            std::mem::size_of::<Entry>()
+        );
+    }
+
+    #[test]
+    fn interner_numbers_from_one() {
+        let mut i = Interner::default();
+        assert_eq!(i.intern("a"), 1);
+        assert_eq!(i.intern("b"), 2);
+        assert_eq!(i.intern("a"), 1);
+        assert_eq!(i.get(2), Some("b"));
+        assert_eq!(i.get(0), None);
+    }
+}
