@@ -36,6 +36,14 @@ pub struct LoadArgs {
     #[arg(long, global = true, value_name = "FILE")]
     pub verdicts: Vec<PathBuf>,
 
+    /// Mapping profile for every verdict file (default: detected per file).
+    #[arg(long, global = true, value_name = "NAME|FILE")]
+    pub verdict_profile: Option<String>,
+
+    /// Set a key of the verdict files' profile, e.g. `--verdict-set join.position=true`.
+    #[arg(long = "verdict-set", global = true, value_name = "KEY=VALUE")]
+    pub verdict_set: Vec<String>,
+
     /// A label file (JSONL) to join to the transcripts.
     #[arg(long, global = true, value_name = "FILE")]
     pub labels: Option<PathBuf>,

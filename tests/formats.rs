@@ -288,7 +288,10 @@ fn index_scores_agree_with_full_verdicts_on_every_fixture() {
             checked += 1;
         }
     }
-    assert!(checked >= 43, "every fixture transcript was compared ({checked})");
+    assert!(
+        checked >= 43,
+        "every fixture transcript was compared ({checked})"
+    );
 }
 
 #[test]
@@ -343,4 +346,78 @@ fn inputs_are_never_written() {
         assert_eq!(std::fs::read(f).unwrap(), bytes);
         assert_eq!(std::fs::metadata(f).unwrap().modified().unwrap(), mtime);
     }
+}
+
+#[test]
+fn verdict_file_joined_by_position() {
+    let opts = LoadOptions {
+        verdicts: vec![fixture("position-scores.csv")],
+        verdict_profile: Some(fixture("position-scores.toml").to_string_lossy().into()),
+        ..Default::default()
+    };
+    let c = open(&[fixture("wrapped.json")], opts);
+    let j = &c.joins[0];
+    assert_eq!(
+        (
+            j.records,
+            j.records_joined,
+            j.transcripts_joined,
+            j.transcripts_without
+        ),
+        (4, 3, 3, 0)
+    );
+    let v = c.view();
+    assert_eq!(v.entry(0).af(), Some(0.9));
+    assert_eq!(v.entry(1).af(), Some(0.1));
+    assert!(v.entry(2).af_failed());
+    let unjoined: Vec<_> = c
+        .problems
+        .iter()
+        .filter(|p| p.kind == afscope::model::ProblemKind::Unjoined)
+        .collect();
+    assert_eq!(unjoined.len(), 1);
+    assert_eq!(unjoined[0].line, Some(5));
+    assert_eq!(
+        c.transcript(0).unwrap().verdicts.last().unwrap().classifier,
+        "pos_judge"
+    );
+}
+
+#[test]
+fn verdict_file_joined_on_several_keys() {
+    let opts = LoadOptions {
+        verdicts: vec![fixture("keyed-scores.csv")],
+        verdict_profile: Some("native-verdicts".into()),
+        verdict_overrides: vec![
+            r#"join.on={model="model", prompt_index="prompt_index", tier="tier"}"#.into(),
+        ],
+        ..Default::default()
+    };
+    let c = open(&[fixture("demo.jsonl")], opts);
+    let j = &c.joins[0];
+    assert_eq!(
+        (j.records, j.records_joined, j.transcripts_joined),
+        (4, 3, 3)
+    );
+    let v = c.view();
+    let find = |id: &str| (0..c.len()).find(|&i| v.id(i) == id).unwrap();
+    let t = c
+        .transcript(find("claude-3-opus/helpful_only/p0/free"))
+        .unwrap();
+    let keyed = t
+        .verdicts
+        .iter()
+        .find(|v| v.classifier == "keyed-scores")
+        .unwrap();
+    assert_eq!(keyed.score.value(), Some(0.75));
+    assert!(c
+        .transcript(find("claude-3-opus/helpful_only/p1/free"))
+        .unwrap()
+        .verdicts
+        .iter()
+        .all(|v| v.classifier != "keyed-scores"));
+    assert!(c
+        .problems
+        .iter()
+        .any(|p| p.line == Some(5) && p.reason.contains("matches no loaded transcript")));
 }

@@ -53,9 +53,7 @@ impl Tally {
 }
 
 pub fn run(files: &[PathBuf], args: &LoadArgs) -> Result<Status, String> {
-    let corpus = super::load(files, args, &mut |_, _, _| {
-        std::ops::ControlFlow::Continue(())
-    })?;
+    let corpus = super::load_with_progress(files, args)?;
     let (text, skipped) = report(&corpus, super::use_color(args.color));
     print!("{text}");
     let fail = skipped > 0 || (args.strict && !corpus.problems.is_empty());

@@ -8,7 +8,7 @@ pub mod profiles;
 use crate::cli::{ColorChoice, LoadArgs};
 use afscope::load::corpus::OnBatch;
 use afscope::load::{Corpus, LoadOptions};
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::ops::ControlFlow;
 use std::path::PathBuf;
 
@@ -20,6 +20,8 @@ pub fn options(args: &LoadArgs) -> LoadOptions {
         profile: args.profile.clone(),
         overrides: args.set.clone(),
         verdicts: args.verdicts.clone(),
+        verdict_profile: args.verdict_profile.clone(),
+        verdict_overrides: args.verdict_set.clone(),
         labels: args.labels.clone(),
     }
 }
@@ -39,7 +41,7 @@ pub fn load(
 
 /// Loads, and under `--strict` refuses input with unreadable records.
 pub fn load_checked(files: &[PathBuf], args: &LoadArgs) -> Result<Corpus, String> {
-    let corpus = load(files, args, &mut |_, _, _| ControlFlow::Continue(()))?;
+    let corpus = load_with_progress(files, args)?;
     strict_gate(&corpus, args)?;
     Ok(corpus)
 }
@@ -73,4 +75,29 @@ pub fn use_color(choice: ColorChoice) -> bool {
                 && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
     }
+}
+
+/// Loads with a progress line on standard error when it is a terminal.
+pub fn load_with_progress(files: &[PathBuf], args: &LoadArgs) -> Result<Corpus, String> {
+    let mut stderr = std::io::stderr();
+    let show = stderr.is_terminal();
+    let mut last = std::time::Instant::now();
+    let mut shown = false;
+    let corpus = load(files, args, &mut |view, _, progress| {
+        if show && last.elapsed() > std::time::Duration::from_millis(100) {
+            last = std::time::Instant::now();
+            let pct = progress.bytes_done * 100 / progress.bytes_total.max(1);
+            let _ = write!(
+                stderr,
+                "\r\x1b[2Kindexing: {pct}% ({} transcripts)",
+                view.len()
+            );
+            shown = true;
+        }
+        ControlFlow::Continue(())
+    });
+    if shown {
+        let _ = write!(stderr, "\r\x1b[2K");
+    }
+    corpus
 }

@@ -26,6 +26,10 @@ pub struct LoadOptions {
     pub profile: Option<String>,
     /// `key=value` profile overrides (`--set`).
     pub overrides: Vec<String>,
+    /// A profile for every verdict file (default: detected per file).
+    pub verdict_profile: Option<String>,
+    /// `key=value` overrides for verdict files' profiles (`--verdict-set`).
+    pub verdict_overrides: Vec<String>,
     /// Verdict files to join.
     pub verdicts: Vec<PathBuf>,
     /// A label file to join.
@@ -264,7 +268,7 @@ impl Corpus {
         }
         corpus.index.entries.shrink_to_fit();
         for v in &opts.verdicts {
-            corpus.join_verdicts(v, &opts.overrides)?;
+            corpus.join_verdicts(v, opts.verdict_profile.as_deref(), &opts.verdict_overrides)?;
         }
         if let Some(l) = &opts.labels {
             corpus.join_labels(l);
@@ -389,8 +393,14 @@ impl Corpus {
         }))
     }
 
-    fn join_verdicts(&mut self, path: &Path, overrides: &[String]) -> Result<(), String> {
-        let report = join::join_file(self, path, overrides)?;
+    fn join_verdicts(
+        &mut self,
+        path: &Path,
+        profile: Option<&str>,
+        overrides: &[String],
+    ) -> Result<(), String> {
+        let fixed = profile.map(|p| Profile::load(p, overrides)).transpose()?;
+        let report = join::join_file(self, path, fixed.as_ref(), overrides)?;
         self.joins.push(report);
         Ok(())
     }

@@ -3,6 +3,7 @@
 
 use super::corpus::{Corpus, View};
 use super::entry::{FLAG_AF_FAILED, FLAG_COMPLIANCE_FAILED};
+use super::profile::Profile;
 use super::raw::as_text;
 use super::source::{self, RecordRef};
 use super::verdicts;
@@ -45,9 +46,10 @@ fn attribute(view: &View<'_>, i: usize, name: &str) -> Result<Option<String>, St
 pub fn join_file(
     corpus: &mut Corpus,
     path: &Path,
+    fixed: Option<&Profile>,
     overrides: &[String],
 ) -> Result<JoinReport, String> {
-    let Some(src) = corpus.open_source(path, None, overrides, true)? else {
+    let Some(src) = corpus.open_source(path, fixed, overrides, true)? else {
         return Ok(JoinReport {
             file: path.to_path_buf(),
             profile: String::new(),
