@@ -357,15 +357,7 @@ fn verdict_file_joined_by_position() {
     };
     let c = open(&[fixture("wrapped.json")], opts);
     let j = &c.joins[0];
-    assert_eq!(
-        (
-            j.records,
-            j.records_joined,
-            j.transcripts_joined,
-            j.transcripts_without
-        ),
-        (4, 3, 3, 0)
-    );
+    assert_eq!(common::join_counts(j), (4, 3, 3, 0));
     let v = c.view();
     assert_eq!(v.entry(0).af(), Some(0.9));
     assert_eq!(v.entry(1).af(), Some(0.1));

@@ -106,15 +106,7 @@ fn causal_audit_wide_file_with_partial_csv_join() {
     assert_eq!((count(Tier::Free), count(Tier::Paid)), (200, 200));
     assert_eq!(c.joins.len(), 1);
     let j = &c.joins[0];
-    assert_eq!(
-        (
-            j.records,
-            j.records_joined,
-            j.transcripts_joined,
-            j.transcripts_without
-        ),
-        (300, 300, 300, 100)
-    );
+    assert_eq!(common::join_counts(j), (300, 300, 300, 100));
     assert_eq!(j.profile, "condition-scores");
     // Every transcript has the JSON judge; 300 have the CSV verdict too.
     let mut with_csv = 0;

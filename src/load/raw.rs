@@ -188,7 +188,7 @@ pub fn value_end(bytes: &[u8], pos: usize) -> usize {
             b'"' => {
                 i = string_end(bytes, i + 1);
                 if depth == 0 {
-                    return i;
+                    return i.min(bytes.len());
                 }
             }
             b'{' | b'[' => {

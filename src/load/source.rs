@@ -192,20 +192,21 @@ pub fn json_elements(
     };
     let mut out = Vec::new();
     let mut lines = LineCounter::default();
+    let truncated = |lines: &mut LineCounter, pos: usize| {
+        Problem::new(
+            path,
+            ProblemKind::Truncated,
+            "the file ends inside the array",
+        )
+        .at_line(lines.line_at(bytes, pos))
+    };
     let mut pos = array_start + 1;
     loop {
         pos = skip_ws(bytes, pos);
         match bytes.get(pos) {
             Some(b']') => break,
             None => {
-                problems.push(
-                    Problem::new(
-                        path,
-                        ProblemKind::Truncated,
-                        "the file ends inside the array",
-                    )
-                    .at_line(lines.line_at(bytes, pos)),
-                );
+                problems.push(truncated(&mut lines, pos));
                 break;
             }
             _ => {}
@@ -226,14 +227,7 @@ pub fn json_elements(
                 // An element cut off by the end of the file is reported as truncated
                 // when it is read; only a complete last element needs this.
                 if end < bytes.len() {
-                    problems.push(
-                        Problem::new(
-                            path,
-                            ProblemKind::Truncated,
-                            "the file ends inside the array",
-                        )
-                        .at_line(lines.line_at(bytes, pos)),
-                    );
+                    problems.push(truncated(&mut lines, pos));
                 }
                 break;
             }

@@ -46,3 +46,13 @@ pub fn afscope(args: &[&str]) -> std::process::Output {
         .output()
         .expect("binary runs")
 }
+
+/// (records read, records joined, transcripts joined, transcripts without) of a join.
+pub fn join_counts(j: &afscope::load::join::JoinReport) -> (usize, usize, usize, usize) {
+    (
+        j.records,
+        j.records_joined,
+        j.transcripts_joined,
+        j.transcripts_without,
+    )
+}
