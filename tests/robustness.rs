@@ -88,7 +88,7 @@ fn a_json_array_with_an_unterminated_string_element() {
         r#"{"samples": [{"id": 1"#,
     ] {
         std::fs::write(&path, text).unwrap();
-        let c = open(&[path.clone()], LoadOptions::default());
+        let c = open(std::slice::from_ref(&path), LoadOptions::default());
         assert!(!c.problems.is_empty(), "{text}");
     }
 }
