@@ -105,6 +105,12 @@ pub struct ListArgs {
     /// Files to list.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
+    /// A query, e.g. `tier:free model:opus scratchpad:"RLHF"` (see below).
+    #[arg(short, long)]
+    pub query: Option<String>,
+    /// Print counts of matches by model and tier instead of the transcripts.
+    #[arg(long)]
+    pub count: bool,
     /// Keep models whose name contains this (case-insensitive).
     #[arg(long)]
     pub model: Option<String>,

@@ -7,4 +7,5 @@
 pub mod demo;
 pub mod load;
 pub mod model;
+pub mod query;
 pub mod synth;

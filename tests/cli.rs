@@ -157,8 +157,11 @@ fn list_filters_and_formats() {
 
     let out = afscope(&["list", "fixtures/demo.jsonl", "--tier", "sometimes"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr)
-        .contains("--tier sometimes: expected free, paid or unknown"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("tier:\"sometimes\"\n     ^^^^^^^^^^^ tier is free, paid or unknown"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -300,4 +303,51 @@ fn color_is_used_only_when_asked_or_on_a_terminal() {
         "never",
     ]));
     assert_eq!(never, plain);
+}
+
+#[test]
+fn list_takes_the_query_language_and_counts_by_model_and_tier() {
+    let out = afscope(&[
+        "list",
+        "fixtures/demo.jsonl",
+        "-q",
+        "scratchpad:/modify my values|values to be changed/i",
+        "--count",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        stdout(&out),
+        "\
+model             free    paid  unknown   total
+claude-3-opus        3       0        0       3
+llama-3.1-405b       3       0        0       3
+total                6       0        0       6
+"
+    );
+    let out = afscope(&[
+        "list",
+        "fixtures/demo.jsonl",
+        "-q",
+        "af>=0.4 or label:af",
+        "--model",
+        "opus",
+        "--format",
+        "tsv",
+    ]);
+    let ids: Vec<String> = stdout(&out)
+        .lines()
+        .map(|l| l.split('\t').next().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "claude-3-opus/helpful_only/p0/free",
+            "claude-3-opus/helpful_only/p1/free",
+            "claude-3-opus/helpful_only/p2/free",
+            "claude-3-opus/animal_welfare/p3/free"
+        ]
+    );
+    let out = afscope(&["list", "fixtures/demo.jsonl", "-q", "(tier:free"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("^ this `(` is never closed"));
 }

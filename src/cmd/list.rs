@@ -1,10 +1,13 @@
-//! `afscope list`: matching transcripts as a table, TSV or JSONL.
+//! `afscope list`: matching transcripts as a table, TSV or JSONL, or their counts.
 
 use super::Status;
 use crate::cli::{ListArgs, ListFormat, LoadArgs};
-use afscope::load::filter::FieldFilter;
-use afscope::load::View;
+use afscope::load::{Corpus, View};
 use afscope::model::sanitize::visible;
+use afscope::model::Tier;
+use afscope::query::Query;
+use rayon::prelude::*;
+use std::collections::BTreeMap;
 use std::io::{BufWriter, Write};
 use std::ops::ControlFlow;
 
@@ -82,50 +85,78 @@ fn write_row(out: &mut dyn Write, format: ListFormat, r: &Row) -> std::io::Resul
     }
 }
 
+/// The query from `--query` and the shorthand flags, and-ed.
+fn query_text(args: &ListArgs) -> String {
+    let quote = |s: &str| format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""));
+    let mut parts = Vec::new();
+    if let Some(q) = &args.query {
+        parts.push(format!("({q})"));
+    }
+    if let Some(m) = &args.model {
+        parts.push(format!("model:{}", quote(m)));
+    }
+    if let Some(t) = &args.tier {
+        parts.push(format!("tier:{}", quote(t)));
+    }
+    if let Some(c) = &args.condition {
+        parts.push(format!("condition:{}", quote(c)));
+    }
+    parts.join(" and ")
+}
+
 pub fn run(args: &ListArgs, load: &LoadArgs) -> Result<Status, String> {
-    let filter = FieldFilter::new(
-        args.model.as_deref(),
-        args.tier.as_deref(),
-        args.condition.as_deref(),
-    )?;
+    let text = query_text(args);
+    let query = Query::parse(&text).map_err(|e| format!("query:\n{}", e.pointed(&text)))?;
     let limit = args.limit.unwrap_or(usize::MAX);
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
+    // Without a filter or joins, rows stream as batches are indexed.
+    let streaming = query.is_all()
+        && !args.count
+        && load.verdicts.is_empty()
+        && load.labels.is_none()
+        && !load.strict;
     let mut rows: Vec<Row> = Vec::new();
     let mut failed_write = None;
-    // Rows stream as batches are indexed, unless joins can still change scores.
-    let streaming = load.verdicts.is_empty() && load.labels.is_none() && !load.strict;
-    let mut emit =
-        |view: View<'_>, range: std::ops::Range<usize>, rows: &mut Vec<Row>| -> ControlFlow<()> {
+    let corpus = if streaming {
+        super::load(&args.files, load, &mut |view, range, _| {
             for i in range {
                 if rows.len() >= limit {
                     return ControlFlow::Break(());
                 }
-                if filter.matches(&view, i) {
-                    let r = row(&view, i);
-                    if args.format != ListFormat::Table {
-                        if let Err(e) = write_row(&mut out, args.format, &r) {
-                            failed_write = Some(e);
-                            return ControlFlow::Break(());
-                        }
+                let r = row(&view, i);
+                if args.format != ListFormat::Table {
+                    if let Err(e) = write_row(&mut out, args.format, &r) {
+                        failed_write = Some(e);
+                        return ControlFlow::Break(());
                     }
-                    rows.push(r);
                 }
+                rows.push(r);
             }
             if rows.len() >= limit {
                 ControlFlow::Break(())
             } else {
                 ControlFlow::Continue(())
             }
-        };
-    let corpus = if streaming {
-        super::load(&args.files, load, &mut |view, range, _| {
-            emit(view, range, &mut rows)
         })?
     } else {
-        let corpus = super::load(&args.files, load, &mut |_, _, _| ControlFlow::Continue(()))?;
+        let corpus = super::load_with_progress(&args.files, load)?;
         super::strict_gate(&corpus, load)?;
-        let _ = emit(corpus.view(), 0..corpus.len(), &mut rows);
+        let hits = matching(&corpus, &query);
+        if args.count {
+            print!("{}", count_table(&corpus, &hits));
+            return Ok(Status::SUCCESS);
+        }
+        for &i in hits.iter().take(limit) {
+            let r = row(&corpus.view(), i);
+            if args.format != ListFormat::Table {
+                if let Err(e) = write_row(&mut out, args.format, &r) {
+                    failed_write = Some(e);
+                    break;
+                }
+            }
+            rows.push(r);
+        }
         corpus
     };
     if let Some(e) = failed_write {
@@ -145,6 +176,62 @@ pub fn run(args: &ListArgs, load: &LoadArgs) -> Result<Status, String> {
         );
     }
     Ok(Status::SUCCESS)
+}
+
+/// Entries matching `query`, in corpus order; index fields first, text in parallel.
+pub fn matching(corpus: &Corpus, query: &Query) -> Vec<usize> {
+    let p = query.prepare(corpus);
+    (0..corpus.len())
+        .into_par_iter()
+        .filter(|&i| p.fields(i).unwrap_or_else(|| p.matches(i)))
+        .collect()
+}
+
+/// Matches by model (rows) and tier (columns), with totals.
+fn count_table(corpus: &Corpus, hits: &[usize]) -> String {
+    let view = corpus.view();
+    let mut counts: BTreeMap<String, [usize; 3]> = BTreeMap::new();
+    for &i in hits {
+        let model = visible(view.model(i).unwrap_or("(unknown model)"), false).into_owned();
+        let col = match view.entry(i).tier() {
+            Tier::Free => 0,
+            Tier::Paid => 1,
+            Tier::Unknown => 2,
+        };
+        counts.entry(model).or_default()[col] += 1;
+    }
+    let width = counts
+        .keys()
+        .map(|m| m.chars().count())
+        .max()
+        .unwrap_or(5)
+        .max(5);
+    let mut s = format!(
+        "{:<width$}  {:>6}  {:>6}  {:>7}  {:>6}\n",
+        "model", "free", "paid", "unknown", "total"
+    );
+    let mut total = [0usize; 3];
+    for (m, c) in &counts {
+        s.push_str(&format!(
+            "{m:<width$}  {:>6}  {:>6}  {:>7}  {:>6}\n",
+            c[0],
+            c[1],
+            c[2],
+            c.iter().sum::<usize>()
+        ));
+        for k in 0..3 {
+            total[k] += c[k];
+        }
+    }
+    s.push_str(&format!(
+        "{:<width$}  {:>6}  {:>6}  {:>7}  {:>6}\n",
+        "total",
+        total[0],
+        total[1],
+        total[2],
+        hits.len()
+    ));
+    s
 }
 
 fn write_table(out: &mut dyn Write, rows: &[Row]) -> std::io::Result<()> {

@@ -4,7 +4,6 @@ pub mod corpus;
 pub mod detect;
 pub mod entry;
 pub mod extract;
-pub mod filter;
 pub mod index;
 pub mod join;
 pub mod profile;

@@ -90,21 +90,22 @@ impl Transcript {
     /// The answer the user saw: the `<OUTPUT>` block, else the text after the last
     /// scratchpad, else the whole completion.
     pub fn final_output(&self) -> &str {
-        let pick = self
-            .segments
-            .iter()
-            .rev()
-            .find(|s| s.kind == SegmentKind::Output)
-            .or_else(|| {
-                self.segments
-                    .iter()
-                    .rev()
-                    .find(|s| s.kind == SegmentKind::Outside && s.depth == 0)
-            });
-        match pick {
-            Some(s) => &self.completion[s.content.clone()],
-            None if self.segments.is_empty() => &self.completion,
-            None => "",
+        self.final_output_range()
+            .map_or("", |r| &self.completion[r])
+    }
+
+    /// Where `final_output` is in the completion.
+    pub fn final_output_range(&self) -> Option<std::ops::Range<usize>> {
+        let last = |kind| {
+            self.segments
+                .iter()
+                .rev()
+                .find(|s| s.kind == kind && s.depth == 0)
+        };
+        match last(SegmentKind::Output).or_else(|| last(SegmentKind::Outside)) {
+            Some(s) => Some(s.content.clone()),
+            None if self.segments.is_empty() => Some(0..self.completion.len()),
+            None => None,
         }
     }
 

@@ -1,0 +1,126 @@
+//! The query language's syntax tree.
+
+use crate::model::Tier;
+use regex::Regex;
+use std::ops::Range;
+
+/// A parsed query.
+#[derive(Debug, Clone)]
+pub enum Expr {
+    /// Matches everything (the empty query).
+    All,
+    And(Vec<Expr>),
+    Or(Vec<Expr>),
+    Not(Box<Expr>),
+    Field(FieldTest),
+    Text(TextTest),
+}
+
+/// How a string field is compared.
+#[derive(Debug, Clone)]
+pub enum StrMatch {
+    /// `model:opus`: case-insensitive substring.
+    Contains(String),
+    /// `model:=claude-3-opus`: exact, case-insensitive.
+    Exact(String),
+    /// `condition:~force|comply`: regex (case-insensitive unless the pattern says so).
+    Regex(Regex),
+}
+
+/// A numeric comparison.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cmp {
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Eq,
+    Ne,
+}
+
+impl Cmp {
+    pub fn test(self, a: f64, b: f64) -> bool {
+        match self {
+            Cmp::Lt => a < b,
+            Cmp::Le => a <= b,
+            Cmp::Gt => a > b,
+            Cmp::Ge => a >= b,
+            Cmp::Eq => (a - b).abs() < 1e-9,
+            Cmp::Ne => (a - b).abs() >= 1e-9,
+        }
+    }
+}
+
+/// The indexed scores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScoreField {
+    Af,
+    Compliance,
+}
+
+/// A test on indexed fields (cheap: no transcript is read).
+#[derive(Debug, Clone)]
+pub enum FieldTest {
+    Id(StrMatch),
+    Model(StrMatch),
+    Condition(StrMatch),
+    Tier(Tier),
+    Score(ScoreField, Cmp, f64),
+    /// `af:failed`, `compliance:none`, `af:any`.
+    ScoreState(ScoreField, ScoreState),
+    /// `verdict:failed`: any indexed score failed.
+    VerdictFailed,
+    /// `label:none`, `label:any`, `label:af` (yes), `label:no`, `label:unsure`.
+    Label(LabelTest),
+    PromptIndex(Cmp, f64),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScoreState {
+    Failed,
+    None,
+    Any,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LabelTest {
+    None,
+    Any,
+    /// The alignment-faking answer of any label (`yes`, `no`, `unsure`, ...).
+    Af(String),
+}
+
+/// Which text of a transcript a text term searches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Scope {
+    /// System prompt, user turn and completion.
+    All,
+    System,
+    User,
+    Completion,
+    Scratchpad,
+    Output,
+}
+
+impl Scope {
+    pub fn parse(s: &str) -> Option<Scope> {
+        Some(match s {
+            "text" => Scope::All,
+            "system" => Scope::System,
+            "user" | "prompt" => Scope::User,
+            "completion" => Scope::Completion,
+            "scratchpad" | "reasoning" => Scope::Scratchpad,
+            "output" => Scope::Output,
+            _ => return None,
+        })
+    }
+}
+
+/// A text search term: `"literal"` or `/regex/`, optionally scoped.
+#[derive(Debug, Clone)]
+pub struct TextTest {
+    pub scope: Scope,
+    pub regex: Regex,
+    /// Where the term was written in the query, for messages.
+    pub span: Range<usize>,
+}

@@ -1,0 +1,309 @@
+//! Evaluates a query against a corpus: index fields first (no text read), text terms
+//! on the parsed transcript, and the match positions for highlighting.
+
+use super::ast::{Expr, FieldTest, LabelTest, Scope, ScoreField, ScoreState, StrMatch, TextTest};
+use super::parse::{parse, QueryError};
+use crate::load::entry::Interner;
+use crate::load::Corpus;
+use crate::model::{SegmentKind, Transcript};
+use std::ops::Range;
+
+/// A parsed query with its source text.
+#[derive(Debug, Clone)]
+pub struct Query {
+    pub text: String,
+    pub expr: Expr,
+}
+
+/// Which text of a transcript a position is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TextField {
+    System,
+    User,
+    Completion,
+}
+
+/// One text match, for highlighting and `n` / `N`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextMatch {
+    pub field: TextField,
+    pub range: Range<usize>,
+}
+
+impl StrMatch {
+    pub fn test(&self, s: &str) -> bool {
+        match self {
+            StrMatch::Contains(n) => s.to_lowercase().contains(n.as_str()),
+            StrMatch::Exact(n) => s.to_lowercase() == *n,
+            StrMatch::Regex(r) => r.is_match(s),
+        }
+    }
+}
+
+impl Query {
+    pub fn parse(text: &str) -> Result<Query, QueryError> {
+        Ok(Query {
+            text: text.trim().to_string(),
+            expr: parse(text)?,
+        })
+    }
+
+    pub fn is_all(&self) -> bool {
+        matches!(self.expr, Expr::All)
+    }
+
+    /// Whether any term searches transcript text.
+    pub fn needs_text(&self) -> bool {
+        fn walk(e: &Expr) -> bool {
+            match e {
+                Expr::Text(_) => true,
+                Expr::And(v) | Expr::Or(v) => v.iter().any(walk),
+                Expr::Not(e) => walk(e),
+                Expr::All | Expr::Field(_) => false,
+            }
+        }
+        walk(&self.expr)
+    }
+
+    /// Binds the query to a corpus: string tests on models and conditions are run
+    /// once per distinct name.
+    pub fn prepare<'c>(&'c self, corpus: &'c Corpus) -> Prepared<'c> {
+        let mut tests = Vec::new();
+        collect(&self.expr, &mut tests);
+        let names = &corpus.index.names;
+        let table = |m: &StrMatch, names: &Interner| -> Vec<bool> {
+            std::iter::once(false)
+                .chain((1..=names.len() as u32).map(|id| names.get(id).is_some_and(|n| m.test(n))))
+                .collect()
+        };
+        let tables = tests
+            .into_iter()
+            .map(|t| match t {
+                FieldTest::Model(m) => table(m, &names.models),
+                FieldTest::Condition(m) => table(m, &names.conditions),
+                _ => Vec::new(),
+            })
+            .collect();
+        Prepared {
+            query: self,
+            corpus,
+            tables,
+        }
+    }
+}
+
+fn collect<'e>(e: &'e Expr, out: &mut Vec<&'e FieldTest>) {
+    match e {
+        Expr::Field(t) => out.push(t),
+        Expr::And(v) | Expr::Or(v) => v.iter().for_each(|e| collect(e, out)),
+        Expr::Not(e) => collect(e, out),
+        Expr::All | Expr::Text(_) => {}
+    }
+}
+
+/// A query bound to a corpus.
+pub struct Prepared<'c> {
+    query: &'c Query,
+    corpus: &'c Corpus,
+    /// Per field test in tree order: which model / condition ids pass.
+    tables: Vec<Vec<bool>>,
+}
+
+impl Prepared<'_> {
+    /// The answer from index fields alone; `None` when it depends on text.
+    pub fn fields(&self, i: usize) -> Option<bool> {
+        let mut k = 0;
+        self.eval(&self.query.expr, i, &mut k, &mut |_| None)
+    }
+
+    /// The full answer, reading the transcript only when text terms decide it.
+    pub fn matches(&self, i: usize) -> bool {
+        let mut cached: Option<Option<Transcript>> = None;
+        let mut k = 0;
+        let corpus = self.corpus;
+        self.eval(&self.query.expr, i, &mut k, &mut |t: &TextTest| {
+            let tr = cached.get_or_insert_with(|| corpus.transcript(i).ok());
+            Some(tr.as_ref().is_some_and(|tr| text_match(t, tr)))
+        })
+        .unwrap_or(false)
+    }
+
+    fn eval(
+        &self,
+        e: &Expr,
+        i: usize,
+        k: &mut usize,
+        text: &mut dyn FnMut(&TextTest) -> Option<bool>,
+    ) -> Option<bool> {
+        match e {
+            Expr::All => Some(true),
+            Expr::Field(t) => {
+                let r = self.field(t, i, &self.tables[*k]);
+                *k += 1;
+                Some(r)
+            }
+            Expr::Text(t) => text(t),
+            Expr::Not(inner) => self.eval(inner, i, k, text).map(|b| !b),
+            Expr::And(items) => {
+                let mut unknown = false;
+                let mut result = Some(true);
+                for item in items {
+                    match self.eval(item, i, k, text) {
+                        Some(false) => result = Some(false),
+                        None => unknown = true,
+                        Some(true) => {}
+                    }
+                }
+                if result == Some(false) {
+                    result
+                } else if unknown {
+                    None
+                } else {
+                    Some(true)
+                }
+            }
+            Expr::Or(items) => {
+                let mut unknown = false;
+                let mut result = Some(false);
+                for item in items {
+                    match self.eval(item, i, k, text) {
+                        Some(true) => result = Some(true),
+                        None => unknown = true,
+                        Some(false) => {}
+                    }
+                }
+                if result == Some(true) {
+                    result
+                } else if unknown {
+                    None
+                } else {
+                    Some(false)
+                }
+            }
+        }
+    }
+
+    fn field(&self, t: &FieldTest, i: usize, table: &[bool]) -> bool {
+        let view = self.corpus.view();
+        let e = view.entry(i);
+        let score = |f: ScoreField| match f {
+            ScoreField::Af => (e.af(), e.af_failed()),
+            ScoreField::Compliance => (e.compliance(), e.compliance_failed()),
+        };
+        match t {
+            FieldTest::Id(m) => m.test(&view.id(i)),
+            FieldTest::Model(_) => table.get(e.model as usize).copied().unwrap_or(false),
+            FieldTest::Condition(_) => table.get(e.condition as usize).copied().unwrap_or(false),
+            FieldTest::Tier(t) => e.tier() == *t,
+            FieldTest::Score(f, c, v) => score(*f).0.is_some_and(|s| c.test(f64::from(s), *v)),
+            FieldTest::ScoreState(f, st) => {
+                let (v, failed) = score(*f);
+                match st {
+                    ScoreState::Failed => failed,
+                    ScoreState::None => v.is_none() && !failed,
+                    ScoreState::Any => v.is_some(),
+                }
+            }
+            FieldTest::VerdictFailed => e.af_failed() || e.compliance_failed(),
+            FieldTest::Label(l) => {
+                let mut labels = self.corpus.labels_of(i).peekable();
+                match l {
+                    LabelTest::None => labels.peek().is_none(),
+                    LabelTest::Any => labels.peek().is_some(),
+                    LabelTest::Af(v) => {
+                        labels.any(|r| r.af().is_some_and(|a| a.eq_ignore_ascii_case(v)))
+                    }
+                }
+            }
+            FieldTest::PromptIndex(c, v) => e.prompt_index().is_some_and(|p| c.test(p as f64, *v)),
+        }
+    }
+}
+
+/// The texts a scope covers, as (field, byte range of that field).
+pub fn scope_texts(scope: Scope, t: &Transcript) -> Vec<(TextField, Range<usize>)> {
+    let whole = |f: TextField, s: &Option<String>| s.as_ref().map(|s| (f, 0..s.len()));
+    let segs = |kind: SegmentKind| -> Vec<(TextField, Range<usize>)> {
+        t.segments
+            .iter()
+            .filter(|s| s.kind == kind && s.depth == 0)
+            .map(|s| (TextField::Completion, s.content.clone()))
+            .collect()
+    };
+    match scope {
+        Scope::All => [
+            whole(TextField::System, &t.system),
+            whole(TextField::User, &t.user),
+            Some((TextField::Completion, 0..t.completion.len())),
+        ]
+        .into_iter()
+        .flatten()
+        .collect(),
+        Scope::System => whole(TextField::System, &t.system).into_iter().collect(),
+        Scope::User => whole(TextField::User, &t.user).into_iter().collect(),
+        Scope::Completion => vec![(TextField::Completion, 0..t.completion.len())],
+        Scope::Scratchpad => segs(SegmentKind::Scratchpad),
+        Scope::Output => {
+            let out = segs(SegmentKind::Output);
+            if !out.is_empty() {
+                return out;
+            }
+            // No <OUTPUT> tag: the answer is the text after the scratchpads.
+            t.final_output_range()
+                .filter(|r| !r.is_empty())
+                .map(|r| (TextField::Completion, r))
+                .into_iter()
+                .collect()
+        }
+    }
+}
+
+pub fn field_text(t: &Transcript, f: TextField) -> &str {
+    match f {
+        TextField::System => t.system.as_deref().unwrap_or(""),
+        TextField::User => t.user.as_deref().unwrap_or(""),
+        TextField::Completion => &t.completion,
+    }
+}
+
+fn text_match(test: &TextTest, t: &Transcript) -> bool {
+    scope_texts(test.scope, t)
+        .into_iter()
+        .any(|(f, r)| test.regex.is_match(&field_text(t, f)[r]))
+}
+
+impl Query {
+    /// Every match of the query's positive text terms, in reading order
+    /// (system prompt, user turn, completion).
+    pub fn text_matches(&self, t: &Transcript) -> Vec<TextMatch> {
+        let mut terms = Vec::new();
+        positive_terms(&self.expr, false, &mut terms);
+        let mut out = Vec::new();
+        for term in terms {
+            for (f, r) in scope_texts(term.scope, t) {
+                let text = &field_text(t, f)[r.clone()];
+                out.extend(
+                    term.regex
+                        .find_iter(text)
+                        .filter(|m| !m.is_empty())
+                        .map(|m| TextMatch {
+                            field: f,
+                            range: r.start + m.start()..r.start + m.end(),
+                        }),
+                );
+            }
+        }
+        out.sort_by_key(|m| (m.field, m.range.start, m.range.end));
+        out.dedup();
+        out
+    }
+}
+
+fn positive_terms<'e>(e: &'e Expr, negated: bool, out: &mut Vec<&'e TextTest>) {
+    match e {
+        Expr::Text(t) if !negated => out.push(t),
+        Expr::Not(inner) => positive_terms(inner, !negated, out),
+        Expr::And(v) | Expr::Or(v) => v.iter().for_each(|e| positive_terms(e, negated, out)),
+        _ => {}
+    }
+}

@@ -1,0 +1,8 @@
+//! The query language shared by the interface's filter bar and `afscope list`.
+
+pub mod ast;
+pub mod eval;
+pub mod parse;
+
+pub use eval::{Prepared, Query, TextField, TextMatch};
+pub use parse::QueryError;
