@@ -19,6 +19,20 @@ pub struct Cli {
 
     #[command(flatten)]
     pub load: LoadArgs,
+
+    /// Interface theme: dark, light, high-contrast, mono, or a TOML file
+    /// (default dark; mono when NO_COLOR is set).
+    #[arg(long, value_name = "NAME|FILE")]
+    pub theme: Option<String>,
+
+    /// Key bindings file (TOML, `[keys] action = ["key", ...]`); default
+    /// ~/.config/afscope/keymap.toml when it exists.
+    #[arg(long, value_name = "FILE")]
+    pub keymap: Option<std::path::PathBuf>,
+
+    /// Seed for the random-transcript key, so a triage order can be repeated.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
 }
 
 /// Options every command shares.

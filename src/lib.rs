@@ -4,8 +4,11 @@
 //! (files to an index and transcripts, through profiles) form the data layer;
 //! the binary's commands sit on top.
 
+pub mod app;
 pub mod demo;
 pub mod load;
 pub mod model;
 pub mod query;
 pub mod synth;
+pub mod tui;
+pub mod ui;

@@ -9,7 +9,7 @@ use cli::{Cli, Command};
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
-        None => cmd::overview::run(&cli.files, &cli.load),
+        None => cmd::interface::run(&cli),
         Some(Command::Check { files }) => cmd::check::run(files, &cli.load),
         Some(Command::List(args)) => cmd::list::run(args, &cli.load),
         Some(Command::Profiles { name }) => cmd::profiles::run(name.as_deref()),

@@ -1,6 +1,7 @@
 //! The subcommands, and the loading they share.
 
 pub mod check;
+pub mod interface;
 pub mod list;
 pub mod overview;
 pub mod profiles;

@@ -1,0 +1,128 @@
+//! Everything a user can do in the interface. The snake_case names are the keymap
+//! file's vocabulary and the help overlay's rows.
+
+/// A user action. Keys map to actions; `update` turns actions into state changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Action {
+    /// Leave afscope.
+    Quit,
+    /// Show or hide the list of keys.
+    Help,
+    /// Move up one row (list) or line (reader).
+    Up,
+    /// Move down one row (list) or line (reader).
+    Down,
+    /// Move up a page.
+    PageUp,
+    /// Move down a page.
+    PageDown,
+    /// Go to the first row or the top of the transcript.
+    Top,
+    /// Go to the last row or the end of the transcript.
+    Bottom,
+    /// Switch focus between the list and the reader.
+    FocusNext,
+    /// Give the reader the whole screen, or give it back.
+    Fullscreen,
+    /// Type a query in the filter bar.
+    Filter,
+    /// Drop the current filter.
+    ClearFilter,
+    /// Jump to the next search match in the transcript.
+    NextMatch,
+    /// Jump to the previous search match in the transcript.
+    PrevMatch,
+    /// Jump to the next scratchpad block.
+    NextBlock,
+    /// Jump to the previous scratchpad block.
+    PrevBlock,
+    /// Expand or collapse the system prompt.
+    ToggleSystem,
+    /// Sort the list by the next column.
+    SortNext,
+    /// Reverse the sort order.
+    SortReverse,
+    /// Jump to a random transcript of the current view (seeded, reproducible).
+    Random,
+}
+
+impl Action {
+    pub const ALL: [Action; 20] = [
+        Action::Quit,
+        Action::Help,
+        Action::Up,
+        Action::Down,
+        Action::PageUp,
+        Action::PageDown,
+        Action::Top,
+        Action::Bottom,
+        Action::FocusNext,
+        Action::Fullscreen,
+        Action::Filter,
+        Action::ClearFilter,
+        Action::NextMatch,
+        Action::PrevMatch,
+        Action::NextBlock,
+        Action::PrevBlock,
+        Action::ToggleSystem,
+        Action::SortNext,
+        Action::SortReverse,
+        Action::Random,
+    ];
+
+    /// The keymap-file name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Action::Quit => "quit",
+            Action::Help => "help",
+            Action::Up => "up",
+            Action::Down => "down",
+            Action::PageUp => "page_up",
+            Action::PageDown => "page_down",
+            Action::Top => "top",
+            Action::Bottom => "bottom",
+            Action::FocusNext => "focus_next",
+            Action::Fullscreen => "fullscreen",
+            Action::Filter => "filter",
+            Action::ClearFilter => "clear_filter",
+            Action::NextMatch => "next_match",
+            Action::PrevMatch => "prev_match",
+            Action::NextBlock => "next_block",
+            Action::PrevBlock => "prev_block",
+            Action::ToggleSystem => "toggle_system",
+            Action::SortNext => "sort_next",
+            Action::SortReverse => "sort_reverse",
+            Action::Random => "random",
+        }
+    }
+
+    /// One line for the help overlay.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Action::Quit => "quit",
+            Action::Help => "show or hide this help",
+            Action::Up => "up one row / line",
+            Action::Down => "down one row / line",
+            Action::PageUp => "up a page",
+            Action::PageDown => "down a page",
+            Action::Top => "first row / top of transcript",
+            Action::Bottom => "last row / end of transcript",
+            Action::FocusNext => "switch between list and reader",
+            Action::Fullscreen => "reader full screen",
+            Action::Filter => "filter with a query",
+            Action::ClearFilter => "clear the filter",
+            Action::NextMatch => "next match in transcript",
+            Action::PrevMatch => "previous match in transcript",
+            Action::NextBlock => "next scratchpad block",
+            Action::PrevBlock => "previous scratchpad block",
+            Action::ToggleSystem => "expand / collapse system prompt",
+            Action::SortNext => "sort by next column",
+            Action::SortReverse => "reverse sort order",
+            Action::Random => "random transcript from the view",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Action> {
+        Action::ALL.into_iter().find(|a| a.name() == name)
+    }
+}

@@ -1,0 +1,103 @@
+//! Where each part of the screen goes for a terminal size; used by `update` (page
+//! sizes, wrap width) and by drawing, so both agree.
+
+/// A rectangle in cells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Area {
+    pub x: u16,
+    pub y: u16,
+    pub width: u16,
+    pub height: u16,
+}
+
+/// The screen's parts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// Smaller than 40×12.
+    TooSmall,
+    Main {
+        /// Absent when the reader has the whole screen.
+        list: Option<Area>,
+        reader: Area,
+        /// The filter bar, when typing a query or showing its error.
+        bar: Option<Area>,
+        status: Area,
+    },
+}
+
+pub const MIN_WIDTH: u16 = 40;
+pub const MIN_HEIGHT: u16 = 12;
+
+/// Splits `width`×`height`: list beside the reader from 120 columns, above it below.
+/// Panels have a one-cell border; `Area`s here are the outer boxes.
+pub fn compute(width: u16, height: u16, fullscreen: bool, bar: bool) -> Layout {
+    if width < MIN_WIDTH || height < MIN_HEIGHT {
+        return Layout::TooSmall;
+    }
+    let status = Area {
+        x: 0,
+        y: height - 1,
+        width,
+        height: 1,
+    };
+    let bar_area = bar.then_some(Area {
+        x: 0,
+        y: height - 2,
+        width,
+        height: 1,
+    });
+    let body_h = height - 1 - u16::from(bar);
+    let body = Area {
+        x: 0,
+        y: 0,
+        width,
+        height: body_h,
+    };
+    if fullscreen {
+        return Layout::Main {
+            list: None,
+            reader: body,
+            bar: bar_area,
+            status,
+        };
+    }
+    let (list, reader) = if width >= 120 {
+        let lw = (width * 2 / 5).max(40);
+        (
+            Area { width: lw, ..body },
+            Area {
+                x: lw,
+                width: width - lw,
+                ..body
+            },
+        )
+    } else {
+        let lh = (body_h * 2 / 5).max(5).min(body_h - 4);
+        (
+            Area { height: lh, ..body },
+            Area {
+                y: lh,
+                height: body_h - lh,
+                ..body
+            },
+        )
+    };
+    Layout::Main {
+        list: Some(list),
+        reader,
+        bar: bar_area,
+        status,
+    }
+}
+
+impl Area {
+    /// Inside a one-cell border.
+    pub fn inner(&self) -> Area {
+        Area {
+            x: self.x + 1,
+            y: self.y + 1,
+            width: self.width.saturating_sub(2),
+            height: self.height.saturating_sub(2),
+        }
+    }
+}

@@ -1,0 +1,192 @@
+//! Interface state: what is shown, selected and typed. Keys become `Action`s, `update`
+//! changes the state and returns `Effect`s for the runner; nothing here touches the
+//! terminal or files.
+
+pub mod action;
+pub mod document;
+pub mod input;
+pub mod keymap;
+pub mod layout;
+pub mod role;
+mod update;
+pub mod wrap;
+
+pub use action::Action;
+pub use keymap::Keymap;
+pub use update::Effect;
+
+use crate::load::Corpus;
+use crate::model::{Problem, Tier, Transcript};
+use crate::query::{Query, QueryError, TextMatch};
+use document::Document;
+use input::LineInput;
+use std::sync::Arc;
+
+/// What keys do right now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Normal,
+    /// Typing a query in the filter bar.
+    Filter,
+    Help,
+}
+
+/// Which panel moves with the motion keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    List,
+    Reader,
+}
+
+/// List columns, in sort order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Column {
+    /// The order of the files.
+    Order,
+    Id,
+    Model,
+    Tier,
+    Condition,
+    Compliance,
+    Af,
+    Label,
+}
+
+impl Column {
+    pub const CYCLE: [Column; 8] = [
+        Column::Order,
+        Column::Id,
+        Column::Model,
+        Column::Tier,
+        Column::Condition,
+        Column::Compliance,
+        Column::Af,
+        Column::Label,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Column::Order => "file order",
+            Column::Id => "id",
+            Column::Model => "model",
+            Column::Tier => "tier",
+            Column::Condition => "condition",
+            Column::Compliance => "compliance",
+            Column::Af => "af",
+            Column::Label => "label",
+        }
+    }
+}
+
+/// The transcript in the reader.
+#[derive(Debug, Default)]
+pub struct Reader {
+    /// Corpus entry shown.
+    pub entry: Option<u32>,
+    pub transcript: Option<Result<Transcript, Problem>>,
+    pub doc: Document,
+    /// First document line on screen.
+    pub scroll: usize,
+    pub show_system: bool,
+    pub matches: Vec<TextMatch>,
+    pub current_match: Option<usize>,
+    /// Width the document was laid out for.
+    pub width: usize,
+}
+
+/// The whole interface state.
+pub struct App {
+    pub corpus: Arc<Corpus>,
+    pub keymap: Keymap,
+    pub mode: Mode,
+    pub focus: Focus,
+    pub fullscreen: bool,
+    /// Corpus entries in view, in display order.
+    pub rows: Vec<u32>,
+    /// Transcripts per tier in `rows`: free, paid, unknown.
+    pub tier_counts: [usize; 3],
+    /// Position in `rows`.
+    pub selected: usize,
+    /// First row on screen.
+    pub list_top: usize,
+    pub sort: Column,
+    pub descending: bool,
+    /// The applied filter.
+    pub filter: Option<Query>,
+    /// The filter bar's text while typing.
+    pub input: LineInput,
+    pub input_error: Option<QueryError>,
+    /// A text search is running in the background.
+    pub searching: bool,
+    pub reader: Reader,
+    pub size: (u16, u16),
+    pub message: Option<String>,
+    /// Start-up warnings (keymap, theme), shown until the first key.
+    pub warnings: Vec<String>,
+    rng: u64,
+    pub quit: bool,
+}
+
+impl App {
+    pub fn new(corpus: Arc<Corpus>, keymap: Keymap, seed: u64) -> App {
+        let rows: Vec<u32> = (0..corpus.len() as u32).collect();
+        let mut app = App {
+            corpus,
+            keymap,
+            mode: Mode::Normal,
+            focus: Focus::List,
+            fullscreen: false,
+            rows,
+            tier_counts: [0; 3],
+            selected: 0,
+            list_top: 0,
+            sort: Column::Order,
+            descending: false,
+            filter: None,
+            input: LineInput::default(),
+            input_error: None,
+            searching: false,
+            reader: Reader::default(),
+            size: (80, 24),
+            message: None,
+            warnings: Vec::new(),
+            rng: seed ^ 0x9e37_79b9_7f4a_7c15,
+            quit: false,
+        };
+        app.count_tiers();
+        app
+    }
+
+    pub fn layout(&self) -> layout::Layout {
+        let bar = self.mode == Mode::Filter || self.input_error.is_some();
+        layout::compute(self.size.0, self.size.1, self.fullscreen, bar)
+    }
+
+    /// The entry under the cursor.
+    pub fn current(&self) -> Option<u32> {
+        self.rows.get(self.selected).copied()
+    }
+
+    fn count_tiers(&mut self) {
+        let view = self.corpus.view();
+        let mut c = [0usize; 3];
+        for &i in &self.rows {
+            c[match view.entry(i as usize).tier() {
+                Tier::Free => 0,
+                Tier::Paid => 1,
+                Tier::Unknown => 2,
+            }] += 1;
+        }
+        self.tier_counts = c;
+    }
+
+    fn next_random(&mut self) -> u64 {
+        // xorshift64*: reproducible from the seed.
+        let mut x = self.rng;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.rng = x;
+        x.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+}

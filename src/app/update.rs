@@ -1,0 +1,491 @@
+//! Actions and events to state changes.
+
+use super::document::{self, DocOptions};
+use super::layout::Layout;
+use super::{Action, App, Column, Focus, Mode};
+use crate::model::{Problem, Transcript};
+use crate::query::Query;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// Work for the runner, whose results come back through `App::on_*`.
+#[derive(Debug, Clone)]
+pub enum Effect {
+    /// Read this entry's transcript, then call `App::on_transcript`.
+    LoadTranscript(u32),
+    /// Test `query`'s text terms on `candidates` in the background, then call
+    /// `App::on_search_done` with those that match plus `certain`.
+    Search {
+        query: Query,
+        certain: Vec<u32>,
+        candidates: Vec<u32>,
+    },
+}
+
+impl App {
+    /// A key press.
+    pub fn on_key(&mut self, ev: KeyEvent) -> Vec<Effect> {
+        self.warnings.clear();
+        self.message = None;
+        match self.mode {
+            Mode::Help => {
+                self.mode = Mode::Normal;
+                Vec::new()
+            }
+            Mode::Filter => self.filter_key(ev),
+            Mode::Normal => match self.keymap.action(&ev) {
+                Some(a) => self.update(a),
+                None => Vec::new(),
+            },
+        }
+    }
+
+    /// What to do when the interface opens: show the first transcript.
+    pub fn update_initial(&mut self) -> Vec<Effect> {
+        self.load_current()
+    }
+
+    /// A mouse event: the wheel scrolls the panel under the pointer, a click in the
+    /// list selects the row.
+    pub fn on_mouse(&mut self, m: crossterm::event::MouseEvent) -> Vec<Effect> {
+        use crossterm::event::{MouseButton, MouseEventKind};
+        let Layout::Main { list, reader, .. } = self.layout() else {
+            return Vec::new();
+        };
+        let inside = |a: super::layout::Area| {
+            m.column >= a.x && m.column < a.x + a.width && m.row >= a.y && m.row < a.y + a.height
+        };
+        let over_list = list.is_some_and(inside);
+        match m.kind {
+            MouseEventKind::ScrollDown if over_list => self.select_by(3),
+            MouseEventKind::ScrollUp if over_list => self.select_by(-3),
+            MouseEventKind::ScrollDown if inside(reader) => {
+                self.scroll_by(3);
+                Vec::new()
+            }
+            MouseEventKind::ScrollUp if inside(reader) => {
+                self.scroll_by(-3);
+                Vec::new()
+            }
+            MouseEventKind::Down(MouseButton::Left) => match list {
+                Some(l) if over_list => {
+                    self.focus = Focus::List;
+                    // Border and header rows come first.
+                    let row = i64::from(m.row) - i64::from(l.y) - 2;
+                    if row >= 0 {
+                        let target = self.list_top as i64 + row;
+                        return self.select_by(target - self.selected as i64);
+                    }
+                    Vec::new()
+                }
+                _ if inside(reader) => {
+                    self.focus = Focus::Reader;
+                    Vec::new()
+                }
+                _ => Vec::new(),
+            },
+            _ => Vec::new(),
+        }
+    }
+
+    /// The terminal changed size.
+    pub fn on_resize(&mut self, width: u16, height: u16) -> Vec<Effect> {
+        self.size = (width, height);
+        self.relayout();
+        self.keep_selection_visible();
+        Vec::new()
+    }
+
+    /// A transcript the runner read.
+    pub fn on_transcript(&mut self, entry: u32, result: Result<Transcript, Problem>) {
+        if self.current() != Some(entry) {
+            return;
+        }
+        self.reader.matches = match (&result, &self.filter) {
+            (Ok(t), Some(q)) => q.text_matches(t),
+            _ => Vec::new(),
+        };
+        self.reader.current_match = None;
+        self.reader.entry = Some(entry);
+        self.reader.transcript = Some(result);
+        self.reader.scroll = 0;
+        self.reader.width = 0;
+        self.relayout();
+    }
+
+    /// A background search finished.
+    pub fn on_search_done(&mut self, query: Query, mut rows: Vec<u32>) -> Vec<Effect> {
+        rows.sort_unstable();
+        self.searching = false;
+        self.set_rows(Some(query), rows)
+    }
+
+    /// One action.
+    pub fn update(&mut self, action: Action) -> Vec<Effect> {
+        let list = self.focus == Focus::List && !self.fullscreen;
+        match action {
+            Action::Quit => self.quit = true,
+            Action::Help => self.mode = Mode::Help,
+            Action::Up if list => return self.select_by(-1),
+            Action::Down if list => return self.select_by(1),
+            Action::PageUp if list => return self.select_by(-(self.list_page() as i64)),
+            Action::PageDown if list => return self.select_by(self.list_page() as i64),
+            Action::Top if list => return self.select_by(i64::MIN / 2),
+            Action::Bottom if list => return self.select_by(i64::MAX / 2),
+            Action::Up => self.scroll_by(-1),
+            Action::Down => self.scroll_by(1),
+            Action::PageUp => self.scroll_by(-(self.reader_page() as i64)),
+            Action::PageDown => self.scroll_by(self.reader_page() as i64),
+            Action::Top => self.reader.scroll = 0,
+            Action::Bottom => self.scroll_by(i64::MAX / 2),
+            Action::FocusNext => {
+                self.focus = if self.focus == Focus::List {
+                    Focus::Reader
+                } else {
+                    Focus::List
+                };
+            }
+            Action::Fullscreen => {
+                self.fullscreen = !self.fullscreen;
+                self.focus = if self.fullscreen {
+                    Focus::Reader
+                } else {
+                    Focus::List
+                };
+                self.relayout();
+            }
+            Action::Filter => {
+                self.mode = Mode::Filter;
+                self.input = super::input::LineInput::new(
+                    self.filter.as_ref().map_or("", |q| q.text.as_str()),
+                );
+                self.relayout();
+            }
+            Action::ClearFilter => {
+                if self.fullscreen {
+                    self.fullscreen = false;
+                    self.focus = Focus::List;
+                    self.relayout();
+                } else if self.filter.is_some() || self.input_error.is_some() {
+                    self.input_error = None;
+                    let all = (0..self.corpus.len() as u32).collect();
+                    return self.set_rows(None, all);
+                }
+            }
+            Action::NextMatch => self.jump_match(true),
+            Action::PrevMatch => self.jump_match(false),
+            Action::NextBlock => self.jump_block(true),
+            Action::PrevBlock => self.jump_block(false),
+            Action::ToggleSystem => {
+                self.reader.show_system = !self.reader.show_system;
+                self.reader.width = 0;
+                self.relayout();
+            }
+            Action::SortNext => {
+                let i = Column::CYCLE
+                    .iter()
+                    .position(|c| *c == self.sort)
+                    .unwrap_or(0);
+                self.sort = Column::CYCLE[(i + 1) % Column::CYCLE.len()];
+                return self.resort();
+            }
+            Action::SortReverse => {
+                self.descending = !self.descending;
+                return self.resort();
+            }
+            Action::Random => {
+                if !self.rows.is_empty() {
+                    let r = self.next_random() % self.rows.len() as u64;
+                    let delta = r as i64 - self.selected as i64;
+                    self.message = Some(format!("random: row {} of {}", r + 1, self.rows.len()));
+                    return self.select_by(delta);
+                }
+            }
+        }
+        Vec::new()
+    }
+
+    fn filter_key(&mut self, ev: KeyEvent) -> Vec<Effect> {
+        let ctrl = ev.modifiers.contains(KeyModifiers::CONTROL);
+        match ev.code {
+            KeyCode::Esc => {
+                self.mode = Mode::Normal;
+                self.input_error = None;
+                self.relayout();
+            }
+            KeyCode::Enter => {
+                let text = self.input.text.clone();
+                match Query::parse(&text) {
+                    Ok(q) => {
+                        self.mode = Mode::Normal;
+                        self.input_error = None;
+                        self.relayout();
+                        return self.apply_filter(q);
+                    }
+                    // The previous view stays; the error points at the bad token.
+                    Err(e) => self.input_error = Some(e),
+                }
+            }
+            KeyCode::Char('c') if ctrl => {
+                self.mode = Mode::Normal;
+                self.input_error = None;
+                self.relayout();
+            }
+            KeyCode::Char('w') if ctrl => self.input.delete_word(),
+            KeyCode::Char('u') if ctrl => self.input = super::input::LineInput::default(),
+            KeyCode::Char('a') if ctrl => self.input.home(),
+            KeyCode::Char('e') if ctrl => self.input.end(),
+            KeyCode::Char(c) if !ctrl => self.input.insert(c),
+            KeyCode::Backspace => self.input.backspace(),
+            KeyCode::Delete => self.input.delete(),
+            KeyCode::Left => self.input.left(),
+            KeyCode::Right => self.input.right(),
+            KeyCode::Home => self.input.home(),
+            KeyCode::End => self.input.end(),
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    /// Applies a parsed query: index fields decide at once; text terms go to the
+    /// background for the entries the fields leave open.
+    pub fn apply_filter(&mut self, q: Query) -> Vec<Effect> {
+        if q.is_all() {
+            let all = (0..self.corpus.len() as u32).collect();
+            return self.set_rows(None, all);
+        }
+        let (certain, candidates) = {
+            let p = q.prepare(&self.corpus);
+            let mut certain = Vec::new();
+            let mut candidates = Vec::new();
+            for i in 0..self.corpus.len() {
+                match p.fields(i) {
+                    Some(true) => certain.push(i as u32),
+                    Some(false) => {}
+                    None => candidates.push(i as u32),
+                }
+            }
+            (certain, candidates)
+        };
+        if candidates.is_empty() {
+            return self.set_rows(Some(q), certain);
+        }
+        self.searching = true;
+        self.message = Some(format!("searching {} transcripts…", candidates.len()));
+        vec![Effect::Search {
+            query: q,
+            certain,
+            candidates,
+        }]
+    }
+
+    fn set_rows(&mut self, filter: Option<Query>, rows: Vec<u32>) -> Vec<Effect> {
+        let keep = self.current();
+        self.filter = filter;
+        self.rows = rows;
+        self.count_tiers();
+        self.sort_rows();
+        self.selected = keep
+            .and_then(|k| self.rows.iter().position(|&r| r == k))
+            .unwrap_or(0);
+        self.keep_selection_visible();
+        // Matches depend on the filter: read the transcript again.
+        self.reader.entry = None;
+        self.reader.transcript = None;
+        self.load_current()
+    }
+
+    fn resort(&mut self) -> Vec<Effect> {
+        let keep = self.current();
+        self.sort_rows();
+        self.selected = keep
+            .and_then(|k| self.rows.iter().position(|&r| r == k))
+            .unwrap_or(0);
+        self.message = Some(format!(
+            "sorted by {}{}",
+            self.sort.name(),
+            if self.descending { ", descending" } else { "" }
+        ));
+        self.keep_selection_visible();
+        Vec::new()
+    }
+
+    fn sort_rows(&mut self) {
+        let corpus = self.corpus.clone();
+        let view = corpus.view();
+        let score = |v: Option<f32>| v.map_or(f32::NEG_INFINITY, |x| x);
+        match self.sort {
+            Column::Order => self.rows.sort_unstable(),
+            Column::Id => self
+                .rows
+                .sort_by_cached_key(|&i| view.id(i as usize).into_owned()),
+            Column::Model => self
+                .rows
+                .sort_by_key(|&i| (view.model(i as usize).unwrap_or(""), i)),
+            Column::Tier => self
+                .rows
+                .sort_by_key(|&i| (view.entry(i as usize).tier(), i)),
+            Column::Condition => self
+                .rows
+                .sort_by_key(|&i| (view.condition(i as usize).unwrap_or(""), i)),
+            Column::Compliance => self.rows.sort_by(|&a, &b| {
+                score(view.entry(a as usize).compliance())
+                    .total_cmp(&score(view.entry(b as usize).compliance()))
+                    .then(a.cmp(&b))
+            }),
+            Column::Af => self.rows.sort_by(|&a, &b| {
+                score(view.entry(a as usize).af())
+                    .total_cmp(&score(view.entry(b as usize).af()))
+                    .then(a.cmp(&b))
+            }),
+            Column::Label => self.rows.sort_by_cached_key(|&i| {
+                (
+                    corpus
+                        .labels_of(i as usize)
+                        .last()
+                        .and_then(|l| l.af().map(str::to_string))
+                        .unwrap_or_default(),
+                    i,
+                )
+            }),
+        }
+        if self.descending {
+            self.rows.reverse();
+        }
+    }
+
+    fn list_page(&self) -> usize {
+        match self.layout() {
+            Layout::Main { list: Some(l), .. } => {
+                usize::from(l.inner().height.saturating_sub(1)).max(1)
+            }
+            _ => 1,
+        }
+    }
+
+    fn reader_page(&self) -> usize {
+        match self.layout() {
+            Layout::Main { reader, .. } => {
+                usize::from(reader.inner().height).saturating_sub(1).max(1)
+            }
+            Layout::TooSmall => 1,
+        }
+    }
+
+    fn select_by(&mut self, delta: i64) -> Vec<Effect> {
+        if self.rows.is_empty() {
+            return Vec::new();
+        }
+        let max = self.rows.len() as i64 - 1;
+        self.selected = (self.selected as i64).saturating_add(delta).clamp(0, max) as usize;
+        self.keep_selection_visible();
+        self.load_current()
+    }
+
+    fn load_current(&mut self) -> Vec<Effect> {
+        match self.current() {
+            Some(e) if self.reader.entry != Some(e) => vec![Effect::LoadTranscript(e)],
+            Some(_) => Vec::new(),
+            None => {
+                self.reader = super::Reader {
+                    show_system: self.reader.show_system,
+                    ..Default::default()
+                };
+                Vec::new()
+            }
+        }
+    }
+
+    fn keep_selection_visible(&mut self) {
+        let page = self.list_page();
+        if self.selected < self.list_top {
+            self.list_top = self.selected;
+        } else if self.selected >= self.list_top + page {
+            self.list_top = self.selected + 1 - page;
+        }
+        self.list_top = self.list_top.min(self.rows.len().saturating_sub(page));
+    }
+
+    fn scroll_by(&mut self, delta: i64) {
+        let max = self
+            .reader
+            .doc
+            .lines
+            .len()
+            .saturating_sub(self.reader_page()) as i64;
+        self.reader.scroll = (self.reader.scroll as i64)
+            .saturating_add(delta)
+            .clamp(0, max.max(0)) as usize;
+    }
+
+    fn scroll_to(&mut self, line: usize) {
+        self.reader.scroll = 0;
+        self.scroll_by((line as i64 - self.reader_page() as i64 / 3).max(0));
+    }
+
+    fn jump_match(&mut self, forward: bool) {
+        let n = self.reader.matches.len();
+        if n == 0 {
+            self.message = Some("no matches in this transcript".into());
+            return;
+        }
+        let next = match (self.reader.current_match, forward) {
+            (None, true) => 0,
+            (None, false) => n - 1,
+            (Some(c), true) => (c + 1) % n,
+            (Some(c), false) => (c + n - 1) % n,
+        };
+        self.reader.current_match = Some(next);
+        self.reader.width = 0;
+        self.relayout();
+        if let Some(&line) = self.reader.doc.match_lines.get(next) {
+            self.scroll_to(line);
+        }
+        self.message = Some(format!("match {}/{}", next + 1, n));
+    }
+
+    fn jump_block(&mut self, forward: bool) {
+        let s = self.reader.scroll;
+        let target = if forward {
+            self.reader.doc.blocks.iter().find(|&&b| b > s).copied()
+        } else {
+            self.reader
+                .doc
+                .blocks
+                .iter()
+                .rev()
+                .find(|&&b| b < s)
+                .copied()
+        };
+        match target {
+            Some(line) => {
+                self.reader.scroll = 0;
+                self.scroll_by(line as i64);
+            }
+            None => self.message = Some("no more scratchpad blocks".into()),
+        }
+    }
+
+    /// Lays the transcript out again when the reader's width or options changed.
+    fn relayout(&mut self) {
+        let width = match self.layout() {
+            Layout::Main { reader, .. } => usize::from(reader.inner().width.saturating_sub(1)),
+            Layout::TooSmall => return,
+        };
+        if width == self.reader.width {
+            return;
+        }
+        self.reader.width = width;
+        if let Some(Ok(t)) = &self.reader.transcript {
+            let opts = DocOptions {
+                width,
+                show_system: self.reader.show_system,
+                blind: false,
+                current_match: self.reader.current_match,
+            };
+            self.reader.doc = document::build(t, &self.reader.matches, &opts);
+            self.scroll_by(0);
+        } else {
+            self.reader.doc = Default::default();
+        }
+    }
+}

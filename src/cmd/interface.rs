@@ -1,0 +1,70 @@
+//! `afscope [FILES...]` on a terminal: the interface; elsewhere, the overview.
+
+use super::Status;
+use crate::cli::{Cli, ColorChoice};
+use afscope::app::Keymap;
+use afscope::ui::Theme;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+/// The theme from `--theme`, else mono under NO_COLOR or `--color never`, else dark.
+pub fn theme(cli: &Cli) -> Result<Theme, String> {
+    if let Some(t) = &cli.theme {
+        return Theme::load(t);
+    }
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let name = if no_color || cli.load.color == ColorChoice::Never {
+        "mono"
+    } else {
+        "dark"
+    };
+    Theme::load(name)
+}
+
+fn default_keymap_path() -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))?;
+    Some(base.join("afscope/keymap.toml")).filter(|p| p.exists())
+}
+
+/// The keymap with the user's file applied, and what in it was not understood.
+pub fn keymap(cli: &Cli) -> Result<(Keymap, Vec<String>), String> {
+    let mut keymap = Keymap::default();
+    let path = match &cli.keymap {
+        Some(p) => Some(p.clone()),
+        None => default_keymap_path(),
+    };
+    let mut warnings = Vec::new();
+    if let Some(p) = path {
+        let text =
+            std::fs::read_to_string(&p).map_err(|e| format!("keymap {}: {e}", p.display()))?;
+        warnings = keymap
+            .apply_toml(&text)
+            .into_iter()
+            .map(|w| format!("{}: {w}", p.display()))
+            .collect();
+    }
+    Ok((keymap, warnings))
+}
+
+pub fn run(cli: &Cli) -> Result<Status, String> {
+    let tty = std::io::stdout().is_terminal() && std::io::stdin().is_terminal();
+    if !tty {
+        return super::overview::run(&cli.files, &cli.load);
+    }
+    let theme = theme(cli)?;
+    let (keymap, mut warnings) = keymap(cli)?;
+    let corpus = super::load_checked(&cli.files, &cli.load)?;
+    if !corpus.problems.is_empty() {
+        warnings.push(format!(
+            "{} problem(s) in the input; run `afscope check` for details",
+            corpus.problems.len()
+        ));
+    }
+    for w in &warnings {
+        eprintln!("afscope: {w}");
+    }
+    let code = afscope::tui::run(corpus, theme, keymap, warnings, cli.seed)?;
+    Ok(Status::from(code.clamp(0, 255) as u8))
+}

@@ -1,0 +1,41 @@
+//! The help overlay, generated from the live keymap.
+
+use crate::app::{Action, App};
+use crate::ui::Theme;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::Frame;
+
+pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
+    let mut lines: Vec<Line> = Action::ALL
+        .iter()
+        .map(|a| {
+            let keys: Vec<String> = app.keymap.keys(*a).iter().map(|k| k.label()).collect();
+            Line::from(vec![
+                Span::styled(format!("{:<16}", keys.join(" ")), theme.get("status_key")),
+                Span::raw(format!(" {}", a.describe())),
+            ])
+        })
+        .collect();
+    lines.push(Line::from(""));
+    lines.push(Line::styled(
+        "filter: model:opus tier:free af>=0.4 scratchpad:/modify my values/i",
+        theme.get("title"),
+    ));
+    lines.push(Line::from("any key closes"));
+    let w = area.width.min(72);
+    let h = area.height.min(lines.len() as u16 + 2);
+    let r = Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    };
+    frame.render_widget(Clear, r);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.get("border_focus"))
+        .title(" keys ");
+    frame.render_widget(Paragraph::new(lines).block(block), r);
+}

@@ -1,0 +1,160 @@
+//! The transcript list.
+
+use crate::app::role::Role;
+use crate::app::{App, Column, Focus};
+use crate::model::sanitize::visible;
+use crate::ui::Theme;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Cell, Row, Table};
+use ratatui::Frame;
+
+fn score(v: Option<f32>, failed: bool) -> (String, Role) {
+    match (v, failed) {
+        (Some(x), _) => (
+            format!("{x:.2}"),
+            if x >= 0.5 {
+                Role::ScoreHigh
+            } else {
+                Role::ScoreLow
+            },
+        ),
+        (None, true) => ("unscored".into(), Role::Failed),
+        (None, false) => ("-".into(), Role::Dim),
+    }
+}
+
+pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
+    let focused = app.focus == Focus::List;
+    let sort = if app.sort == Column::Order {
+        String::new()
+    } else {
+        format!(
+            " · by {}{}",
+            app.sort.name(),
+            if app.descending { " ↓" } else { " ↑" }
+        )
+    };
+    let title = format!(
+        " transcripts {}/{}{sort} ",
+        app.rows.len(),
+        app.corpus.len()
+    );
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.get(if focused { "border_focus" } else { "border" }))
+        .title(Span::styled(title, theme.get("title")));
+    let inner_w = area.width.saturating_sub(2);
+    // Columns that fit: id and tier always; the rest as width allows.
+    let mut cols: Vec<(Column, &str, u16)> = vec![(Column::Id, "id", 0), (Column::Tier, "tier", 4)];
+    let optional = [
+        (Column::Af, "af", 8),
+        (Column::Model, "model", 16),
+        (Column::Compliance, "comp", 5),
+        (Column::Condition, "condition", 14),
+        (Column::Label, "label", 6),
+    ];
+    let mut used = 4 + 12;
+    for c in optional {
+        if used + c.2 < inner_w {
+            used += c.2 + 1;
+            cols.push(c);
+        }
+    }
+    let order = [
+        Column::Id,
+        Column::Model,
+        Column::Tier,
+        Column::Condition,
+        Column::Compliance,
+        Column::Af,
+        Column::Label,
+    ];
+    cols.sort_by_key(|c| order.iter().position(|o| *o == c.0));
+    let id_w = inner_w.saturating_sub(used - 12).max(8);
+    let widths: Vec<Constraint> = cols
+        .iter()
+        .map(|c| Constraint::Length(if c.0 == Column::Id { id_w } else { c.2 }))
+        .collect();
+    let header = Row::new(cols.iter().map(|c| {
+        let mark = if c.0 == app.sort {
+            if app.descending {
+                "↓"
+            } else {
+                "↑"
+            }
+        } else {
+            ""
+        };
+        Cell::from(format!("{}{mark}", c.1))
+    }))
+    .style(theme.get("header"));
+    let view = app.corpus.view();
+    let height = usize::from(area.height.saturating_sub(3));
+    let rows = app
+        .rows
+        .iter()
+        .enumerate()
+        .skip(app.list_top)
+        .take(height)
+        .map(|(pos, &i)| {
+            let i = i as usize;
+            let e = view.entry(i);
+            let cells = cols.iter().map(|c| match c.0 {
+                Column::Id => Cell::from(visible(&view.id(i), false).into_owned()),
+                Column::Model => {
+                    Cell::from(visible(view.model(i).unwrap_or("-"), false).into_owned())
+                }
+                Column::Tier => Cell::from(Span::styled(
+                    e.tier().as_str(),
+                    theme.role(Role::tier(e.tier())),
+                )),
+                Column::Condition => {
+                    Cell::from(visible(view.condition(i).unwrap_or("-"), false).into_owned())
+                }
+                Column::Compliance => {
+                    let (t, r) = score(e.compliance(), e.compliance_failed());
+                    Cell::from(Span::styled(t, theme.role(r)))
+                }
+                Column::Af => {
+                    let (t, r) = score(e.af(), e.af_failed());
+                    Cell::from(Span::styled(t, theme.role(r)))
+                }
+                Column::Label => {
+                    let l = app
+                        .corpus
+                        .labels_of(i)
+                        .last()
+                        .and_then(|l| l.af().map(str::to_string))
+                        .unwrap_or_else(|| "-".into());
+                    Cell::from(visible(&l, false).into_owned())
+                }
+                Column::Order => Cell::from(""),
+            });
+            let row = Row::new(cells);
+            if pos == app.selected {
+                row.style(theme.get("selection"))
+            } else {
+                row
+            }
+        });
+    let table = Table::new(rows, widths)
+        .header(header)
+        .block(block)
+        .column_spacing(1);
+    frame.render_widget(table, area);
+    if app.rows.is_empty() {
+        let msg = if app.filter.is_some() {
+            "no transcript matches the filter (Esc clears it)"
+        } else {
+            "no transcripts"
+        };
+        let inner = Rect {
+            x: area.x + 2,
+            y: area.y + 2,
+            width: area.width.saturating_sub(4),
+            height: 1,
+        };
+        frame.render_widget(Line::styled(msg, theme.role(Role::Dim)), inner);
+    }
+}

@@ -1,0 +1,75 @@
+//! The reader pane: the laid-out transcript, its title and a scrollbar.
+
+use crate::app::role::Role;
+use crate::app::{App, Focus};
+use crate::model::sanitize::visible;
+use crate::ui::Theme;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{
+    Block, Borders, Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState,
+};
+use ratatui::Frame;
+
+pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
+    let focused = app.focus == Focus::Reader || app.fullscreen;
+    let r = &app.reader;
+    let title = match (&r.transcript, r.entry) {
+        (Some(Ok(t)), _) => {
+            let model = t.model.as_deref().unwrap_or("?");
+            let mut s = format!(" {} · {} · {} ", t.id, model, t.tier);
+            if !r.matches.is_empty() {
+                match r.current_match {
+                    Some(c) => s.push_str(&format!("· match {}/{} ", c + 1, r.matches.len())),
+                    None => s.push_str(&format!("· {} matches ", r.matches.len())),
+                }
+            }
+            visible(&s, false).into_owned()
+        }
+        (Some(Err(_)), _) => " unreadable transcript ".into(),
+        (None, _) => " reader ".into(),
+    };
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.get(if focused { "border_focus" } else { "border" }))
+        .title(Span::styled(title, theme.get("title")));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let height = usize::from(inner.height);
+    let lines: Vec<Line> = match &r.transcript {
+        Some(Err(p)) => vec![Line::styled(
+            visible(&p.to_string(), false).into_owned(),
+            theme.role(Role::Failed),
+        )],
+        None if app.rows.is_empty() => Vec::new(),
+        None => vec![Line::styled("loading…", theme.role(Role::Dim))],
+        Some(Ok(_)) => r
+            .doc
+            .lines
+            .iter()
+            .skip(r.scroll)
+            .take(height)
+            .map(|l| {
+                Line::from(
+                    l.spans
+                        .iter()
+                        .map(|(t, role)| Span::styled(t.as_str(), theme.role(*role)))
+                        .collect::<Vec<_>>(),
+                )
+            })
+            .collect(),
+    };
+    let text_area = Rect {
+        width: inner.width.saturating_sub(1),
+        ..inner
+    };
+    frame.render_widget(Paragraph::new(lines), text_area);
+    let total = r.doc.lines.len();
+    if total > height {
+        let mut state = ScrollbarState::new(total.saturating_sub(height)).position(r.scroll);
+        let bar = Scrollbar::new(ScrollbarOrientation::VerticalRight)
+            .begin_symbol(None)
+            .end_symbol(None);
+        frame.render_stateful_widget(bar, inner, &mut state);
+    }
+}
