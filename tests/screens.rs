@@ -1,0 +1,188 @@
+//! Screen snapshots at 80×24 and 40×12, reached by pressing keys through the real
+//! keymap, and the hostile-text screen.
+
+mod common;
+
+use afscope::app::{App, Keymap};
+use afscope::load::LoadOptions;
+use afscope::tui::execute_sync;
+use afscope::ui::{self, Theme};
+use common::{fixture, open};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+use std::sync::Arc;
+
+fn app(width: u16, height: u16) -> App {
+    let opts = LoadOptions {
+        verdicts: vec![fixture("demo-verdicts.jsonl")],
+        labels: Some(fixture("label.jsonl")),
+        ..Default::default()
+    };
+    let corpus = open(&[fixture("demo.jsonl")], opts);
+    let mut app = App::new(Arc::new(corpus), Keymap::default(), 7);
+    let fx = app.on_resize(width, height);
+    execute_sync(&mut app, fx);
+    let fx = app.update_initial();
+    execute_sync(&mut app, fx);
+    app
+}
+
+/// Presses keys: plain characters, or `<Enter>`, `<Esc>`, `<Tab>`, `<C-d>`, `<Down>`.
+fn press(app: &mut App, keys: &str) {
+    let mut rest = keys;
+    while let Some(c) = rest.chars().next() {
+        let (ev, len) = if c == '<' && rest.contains('>') {
+            let end = rest.find('>').unwrap();
+            let name = &rest[1..end];
+            let ev = match name {
+                "Enter" => KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE),
+                "Esc" => KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE),
+                "Tab" => KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE),
+                "Down" => KeyEvent::new(KeyCode::Down, KeyModifiers::NONE),
+                "PgDn" => KeyEvent::new(KeyCode::PageDown, KeyModifiers::NONE),
+                "BS" => KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE),
+                n if n.starts_with("C-") => KeyEvent::new(
+                    KeyCode::Char(n.chars().nth(2).unwrap()),
+                    KeyModifiers::CONTROL,
+                ),
+                other => panic!("unknown key <{other}>"),
+            };
+            (ev, end + 1)
+        } else {
+            let m = if c.is_uppercase() {
+                KeyModifiers::SHIFT
+            } else {
+                KeyModifiers::NONE
+            };
+            (KeyEvent::new(KeyCode::Char(c), m), c.len_utf8())
+        };
+        let fx = app.on_key(ev);
+        execute_sync(app, fx);
+        rest = &rest[len..];
+    }
+}
+
+fn screen(app: &App, theme: &str) -> String {
+    let mut t = Terminal::new(TestBackend::new(app.size.0, app.size.1)).unwrap();
+    let theme = Theme::builtin(theme).unwrap();
+    t.draw(|f| ui::draw(f, app, &theme)).unwrap();
+    let buf = t.backend().buffer();
+    (0..buf.area.height)
+        .map(|y| {
+            (0..buf.area.width)
+                .map(|x| buf[(x, y)].symbol())
+                .collect::<String>()
+                .trim_end()
+                .to_string()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn start_screen_80x24() {
+    insta::assert_snapshot!(screen(&app(80, 24), "dark"));
+}
+
+#[test]
+fn start_screen_40x12() {
+    insta::assert_snapshot!(screen(&app(40, 12), "dark"));
+}
+
+#[test]
+fn wide_screen_puts_the_reader_beside_the_list() {
+    insta::assert_snapshot!(screen(&app(130, 30), "dark"));
+}
+
+#[test]
+fn filter_then_jump_to_a_match_80x24() {
+    let mut a = app(80, 24);
+    press(&mut a, "/tier:free scratchpad:/modify my values/i<Enter>n");
+    assert_eq!(a.rows.len(), 6);
+    insta::assert_snapshot!(screen(&a, "dark"));
+}
+
+#[test]
+fn filter_error_points_at_the_token_and_keeps_the_view() {
+    let mut a = app(80, 24);
+    press(&mut a, "/tier:free and modle:opus<Enter>");
+    assert_eq!(a.rows.len(), 31, "the previous view stays");
+    insta::assert_snapshot!(screen(&a, "dark"));
+}
+
+#[test]
+fn fullscreen_reader_with_system_prompt_40x12() {
+    let mut a = app(40, 12);
+    press(&mut a, "jjfs");
+    insta::assert_snapshot!(screen(&a, "dark"));
+}
+
+#[test]
+fn help_overlay_lists_the_live_keymap() {
+    let mut a = app(80, 24);
+    press(&mut a, "?");
+    insta::assert_snapshot!(screen(&a, "dark"));
+}
+
+#[test]
+fn too_small_says_so() {
+    let a = app(30, 10);
+    insta::assert_snapshot!(screen(&a, "dark"));
+}
+
+#[test]
+fn next_block_and_bottom_move_the_reader() {
+    let mut a = app(80, 24);
+    press(&mut a, "<Tab>]");
+    let first = a.reader.scroll;
+    assert!(first > 0);
+    press(&mut a, "]");
+    assert!(a.reader.scroll > first);
+    press(&mut a, "G");
+    let bottom = a.reader.scroll;
+    press(&mut a, "j");
+    assert_eq!(a.reader.scroll, bottom, "already at the end");
+    press(&mut a, "g");
+    assert_eq!(a.reader.scroll, 0);
+    press(&mut a, "G");
+    insta::assert_snapshot!(screen(&a, "mono"));
+}
+
+#[test]
+fn hostile_text_is_shown_as_placeholders() {
+    let mut a = app(100, 40);
+    press(&mut a, "/id:hostile<Enter>f");
+    let s = screen(&a, "dark");
+    assert!(
+        !s.contains('\u{1b}')
+            && !s.contains('\u{202e}')
+            && !s.contains('\u{9b}')
+            && !s.contains('\u{7}')
+    );
+    assert!(s.contains("␛[2J"), "{s}");
+    assert!(s.contains("<U+202E>evil"), "{s}");
+    insta::assert_snapshot!(s);
+}
+
+#[test]
+fn sort_and_random_are_reproducible() {
+    let mut a = app(80, 24);
+    press(&mut a, "oooooo");
+    assert_eq!(a.sort, afscope::app::Column::Af);
+    let corpus = a.corpus.clone();
+    let v = corpus.view();
+    let afs: Vec<f32> = a
+        .rows
+        .iter()
+        .map(|&i| v.entry(i as usize).af().unwrap_or(f32::NEG_INFINITY))
+        .collect();
+    assert!(afs.windows(2).all(|w| w[0] <= w[1]));
+    press(&mut a, "O");
+    assert_eq!(v.entry(a.rows[0] as usize).af(), Some(0.85));
+    let mut c = app(80, 24);
+    let mut d = app(80, 24);
+    press(&mut c, "rrrr");
+    press(&mut d, "rrrr");
+    assert_eq!(c.selected, d.selected, "same seed, same sequence");
+}
