@@ -220,5 +220,10 @@ fn suspend(terminal: &mut Terminal<CrosstermBackend<Stdout>>) -> Result<(), Stri
     restore();
     let _ = signal_hook::low_level::raise(signal_hook::consts::SIGTSTP);
     enter().map_err(|e| format!("terminal: {e}"))?;
-    terminal.clear().map_err(|e| format!("terminal: {e}"))
+    // A resize to the same size forces a full redraw; `clear` would query the cursor
+    // position, whose answer the input thread would swallow.
+    let size = terminal.size().map_err(|e| format!("terminal: {e}"))?;
+    terminal
+        .resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))
+        .map_err(|e| format!("terminal: {e}"))
 }

@@ -1,0 +1,268 @@
+//! End-to-end: the real binary in a pseudo-terminal, driven by keys and signals; the
+//! screen is read back through a terminal emulator.
+
+mod common;
+
+use portable_pty::{native_pty_system, CommandBuilder, PtySize};
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+struct Session {
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+    writer: Box<dyn Write + Send>,
+    bytes: Arc<Mutex<Vec<u8>>>,
+    _master: Box<dyn portable_pty::MasterPty + Send>,
+}
+
+impl Session {
+    fn start(args: &[&str]) -> Session {
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows: 24,
+                cols: 80,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("pty");
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_afscope"));
+        cmd.args(args);
+        cmd.cwd(common::root());
+        cmd.env("TERM", "xterm-256color");
+        cmd.env_remove("NO_COLOR");
+        let child = pair.slave.spawn_command(cmd).expect("spawn");
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().expect("reader");
+        let writer = pair.master.take_writer().expect("writer");
+        let bytes = Arc::new(Mutex::new(Vec::new()));
+        let sink = bytes.clone();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        });
+        Session {
+            child,
+            writer,
+            bytes,
+            _master: pair.master,
+        }
+    }
+
+    fn screen(&self) -> String {
+        let mut p = vt100::Parser::new(nz(24), nz(80), 0);
+        p.process(&self.bytes.lock().unwrap());
+        p.screen().contents()
+    }
+
+    fn wait_for(&self, text: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if s.contains(text) {
+                return s;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "timed out waiting for {text:?}; screen:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(30));
+        }
+    }
+
+    fn keys(&mut self, s: &str) {
+        self.writer.write_all(s.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+        std::thread::sleep(Duration::from_millis(60));
+    }
+
+    fn raw(&self) -> Vec<u8> {
+        self.bytes.lock().unwrap().clone()
+    }
+
+    fn signal(&self, sig: &str) {
+        let pid = self.child.process_id().expect("pid").to_string();
+        let ok = std::process::Command::new("kill")
+            .args([format!("-{sig}"), pid])
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok);
+    }
+
+    fn wait_exit(&mut self) -> u32 {
+        let start = Instant::now();
+        loop {
+            if let Some(st) = self.child.try_wait().unwrap() {
+                return st.exit_code();
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "did not exit; screen:\n{}",
+                self.screen()
+            );
+            std::thread::sleep(Duration::from_millis(30));
+        }
+    }
+}
+
+fn nz(n: u16) -> std::num::NonZeroU16 {
+    std::num::NonZeroU16::new(n).expect("non-zero size")
+}
+
+fn count(hay: &[u8], needle: &[u8]) -> usize {
+    hay.windows(needle.len()).filter(|w| *w == needle).count()
+}
+
+const ENTER_ALT: &[u8] = b"\x1b[?1049h";
+const LEAVE_ALT: &[u8] = b"\x1b[?1049l";
+const SHOW_CURSOR: &[u8] = b"\x1b[?25h";
+
+fn assert_restored(raw: &[u8]) {
+    let leave = raw
+        .windows(LEAVE_ALT.len())
+        .rposition(|w| w == LEAVE_ALT)
+        .expect("left the alternate screen");
+    let enter = raw
+        .windows(ENTER_ALT.len())
+        .rposition(|w| w == ENTER_ALT)
+        .unwrap();
+    assert!(
+        leave > enter,
+        "the last screen switch is back to the main screen"
+    );
+    assert!(
+        raw[leave..]
+            .windows(SHOW_CURSOR.len())
+            .any(|w| w == SHOW_CURSOR),
+        "cursor shown again"
+    );
+}
+
+#[test]
+fn filter_read_search_and_quit_at_80x24() {
+    let mut s = Session::start(&[
+        "fixtures/demo.jsonl",
+        "--verdicts",
+        "fixtures/demo-verdicts.jsonl",
+    ]);
+    s.wait_for("transcripts 31/31");
+    s.keys("/");
+    s.keys("model:opus tier:free scratchpad:/modify my values/i\r");
+    let screen = s.wait_for("transcripts 3/31");
+    assert!(screen.contains("free 3 paid 0"), "{screen}");
+    s.keys("j");
+    s.wait_for("claude-3-opus/helpful_only/p1/free");
+    s.keys("n");
+    let screen = s.wait_for("match 1/1");
+    assert!(screen.contains("modify my values"), "{screen}");
+    s.keys("f");
+    s.wait_for("SCRATCHPAD_REASONING #2");
+    s.keys("q");
+    assert_eq!(s.wait_exit(), 0);
+    assert_restored(&s.raw());
+}
+
+#[test]
+fn escape_sequences_in_transcripts_never_reach_the_terminal() {
+    let mut s = Session::start(&["fixtures/demo.jsonl"]);
+    s.wait_for("transcripts 31/31");
+    s.keys("/id:hostile\r");
+    s.wait_for("transcripts 1/31");
+    s.keys("f");
+    s.wait_for("␛[2J");
+    s.keys("sG");
+    std::thread::sleep(Duration::from_millis(200));
+    s.keys("q");
+    s.wait_exit();
+    let raw = s.raw();
+    assert_eq!(
+        count(&raw, ENTER_ALT),
+        1,
+        "the transcript's own alternate-screen switch was not sent"
+    );
+    for bad in [
+        &b"\x1b[2J"[..],
+        b"\x1b]0;pwned",
+        b"\x1b[31mALERT",
+        b"\x07",
+        "\u{202e}".as_bytes(),
+        "\u{9b}".as_bytes(),
+        b"\x1b[5m",
+    ] {
+        assert_eq!(count(&raw, bad), 0, "{bad:?} reached the terminal");
+    }
+    assert_restored(&raw);
+}
+
+#[test]
+fn sigterm_and_sighup_restore_the_terminal() {
+    for (sig, code) in [("TERM", 128 + 15), ("HUP", 128 + 1)] {
+        let mut s = Session::start(&["fixtures/demo.jsonl"]);
+        s.wait_for("transcripts 31/31");
+        s.signal(sig);
+        assert_eq!(s.wait_exit(), code, "SIG{sig}");
+        assert_restored(&s.raw());
+    }
+}
+
+#[test]
+fn ctrl_c_quits_and_ctrl_z_suspends_and_resumes() {
+    let mut s = Session::start(&["fixtures/demo.jsonl"]);
+    s.wait_for("transcripts 31/31");
+    s.keys("\x1a");
+    let start = Instant::now();
+    while count(&s.raw(), LEAVE_ALT) == 0 {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "no restore on suspend"
+        );
+        std::thread::sleep(Duration::from_millis(30));
+    }
+    s.signal("CONT");
+    let start = Instant::now();
+    while count(&s.raw(), ENTER_ALT) < 2 {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "no redraw on resume"
+        );
+        std::thread::sleep(Duration::from_millis(30));
+    }
+    s.wait_for("transcripts 31/31");
+    s.keys("\x03");
+    assert_eq!(s.wait_exit(), 0);
+    assert_restored(&s.raw());
+}
+
+#[test]
+fn resize_and_too_small() {
+    let mut s = Session::start(&["fixtures/demo.jsonl"]);
+    s.wait_for("transcripts 31/31");
+    s._master
+        .resize(PtySize {
+            rows: 10,
+            cols: 30,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .unwrap();
+    let start = Instant::now();
+    loop {
+        let mut p = vt100::Parser::new(nz(10), nz(30), 0);
+        p.process(&s.raw());
+        if p.screen().contents().contains("terminal too small") {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "no too-small message"
+        );
+        std::thread::sleep(Duration::from_millis(30));
+    }
+    s.keys("q");
+    assert_eq!(s.wait_exit(), 0);
+}
