@@ -186,3 +186,30 @@ fn sort_and_random_are_reproducible() {
     press(&mut d, "rrrr");
     assert_eq!(c.selected, d.selected, "same seed, same sequence");
 }
+
+#[test]
+fn facet_table_counts_the_view_and_filters_to_a_cell() {
+    let mut a = app(80, 24);
+    press(&mut a, "c");
+    let f = a.facets.as_ref().unwrap();
+    let opus = f
+        .rows
+        .iter()
+        .find(|r| r.model.as_deref() == Some("claude-3-opus"))
+        .unwrap();
+    assert_eq!(opus.counts, [5, 4, 0]);
+    insta::assert_snapshot!(screen(&a, "dark"));
+    // Down to llama, left from "all" to "unknown", "paid": filter to paid llama.
+    press(&mut a, "jjjjhh<Enter>");
+    assert_eq!(
+        a.filter.as_ref().unwrap().text,
+        "model:=\"llama-3.1-405b\" tier:paid"
+    );
+    assert_eq!(a.rows.len(), 3);
+    // Facets narrow an existing filter; Tab splits rows by condition.
+    press(&mut a, "c<Tab>");
+    assert!(a.facets.as_ref().unwrap().by_condition);
+    press(&mut a, "<Enter>");
+    assert_eq!(a.filter.as_ref().unwrap().text, "(model:=\"llama-3.1-405b\" tier:paid) model:=\"llama-3.1-405b\" condition:=\"helpful_only\"");
+    assert_eq!(a.rows.len(), 3);
+}

@@ -44,10 +44,12 @@ pub enum Action {
     SortReverse,
     /// Jump to a random transcript of the current view (seeded, reproducible).
     Random,
+    /// Count the view by model × tier; choose a cell to filter to it.
+    Facets,
 }
 
 impl Action {
-    pub const ALL: [Action; 20] = [
+    pub const ALL: [Action; 21] = [
         Action::Quit,
         Action::Help,
         Action::Up,
@@ -68,6 +70,7 @@ impl Action {
         Action::SortNext,
         Action::SortReverse,
         Action::Random,
+        Action::Facets,
     ];
 
     /// The keymap-file name.
@@ -93,6 +96,7 @@ impl Action {
             Action::SortNext => "sort_next",
             Action::SortReverse => "sort_reverse",
             Action::Random => "random",
+            Action::Facets => "facets",
         }
     }
 
@@ -119,6 +123,7 @@ impl Action {
             Action::SortNext => "sort by next column",
             Action::SortReverse => "reverse sort order",
             Action::Random => "random transcript from the view",
+            Action::Facets => "counts by model × tier; Enter filters",
         }
     }
 

@@ -160,6 +160,7 @@ const DEFAULTS: &[(Action, &[&str])] = &[
     (Action::SortNext, &["o"]),
     (Action::SortReverse, &["O"]),
     (Action::Random, &["r"]),
+    (Action::Facets, &["c"]),
 ];
 
 impl Default for Keymap {

@@ -4,6 +4,7 @@
 
 pub mod action;
 pub mod document;
+pub mod facets;
 pub mod input;
 pub mod keymap;
 pub mod layout;
@@ -29,6 +30,8 @@ pub enum Mode {
     /// Typing a query in the filter bar.
     Filter,
     Help,
+    /// The facet table is open.
+    Facets,
 }
 
 /// Which panel moves with the motion keys.
@@ -119,6 +122,8 @@ pub struct App {
     /// A text search is running in the background.
     pub searching: bool,
     pub reader: Reader,
+    /// The facet table, while open.
+    pub facets: Option<facets::Facets>,
     pub size: (u16, u16),
     pub message: Option<String>,
     /// Start-up warnings (keymap, theme), shown until the first key.
@@ -147,6 +152,7 @@ impl App {
             input_error: None,
             searching: false,
             reader: Reader::default(),
+            facets: None,
             size: (80, 24),
             message: None,
             warnings: Vec::new(),

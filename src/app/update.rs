@@ -32,6 +32,7 @@ impl App {
                 Vec::new()
             }
             Mode::Filter => self.filter_key(ev),
+            Mode::Facets => self.facets_key(ev),
             Mode::Normal => match self.keymap.action(&ev) {
                 Some(a) => self.update(a),
                 None => Vec::new(),
@@ -192,6 +193,14 @@ impl App {
                 self.descending = !self.descending;
                 return self.resort();
             }
+            Action::Facets => {
+                self.facets = Some(super::facets::Facets::count(
+                    &self.corpus.view(),
+                    &self.rows,
+                    false,
+                ));
+                self.mode = Mode::Facets;
+            }
             Action::Random => {
                 if !self.rows.is_empty() {
                     let r = self.next_random() % self.rows.len() as u64;
@@ -199,6 +208,52 @@ impl App {
                     self.message = Some(format!("random: row {} of {}", r + 1, self.rows.len()));
                     return self.select_by(delta);
                 }
+            }
+        }
+        Vec::new()
+    }
+
+    fn facets_key(&mut self, ev: KeyEvent) -> Vec<Effect> {
+        let Some(f) = self.facets.as_mut() else {
+            self.mode = Mode::Normal;
+            return Vec::new();
+        };
+        let action = self.keymap.action(&ev);
+        match (ev.code, action) {
+            (KeyCode::Enter, _) => {
+                let cell = f.cell_query();
+                self.facets = None;
+                self.mode = Mode::Normal;
+                if let Some(cell) = cell {
+                    let text = match &self.filter {
+                        Some(q) => format!("({}) {cell}", q.text),
+                        None => cell,
+                    };
+                    match Query::parse(&text) {
+                        Ok(q) => return self.apply_filter(q),
+                        Err(e) => self.message = Some(format!("facet filter: {}", e.message)),
+                    }
+                }
+            }
+            (KeyCode::Tab, _) => {
+                let by = !f.by_condition;
+                let (row, col) = (f.row, f.col);
+                let mut fresh = super::facets::Facets::count(&self.corpus.view(), &self.rows, by);
+                fresh.row = row.min(fresh.rows.len().saturating_sub(1));
+                fresh.col = col;
+                self.facets = Some(fresh);
+            }
+            (KeyCode::Left | KeyCode::Char('h') | KeyCode::BackTab, _) => f.move_by(0, -1),
+            (KeyCode::Right | KeyCode::Char('l'), _) => f.move_by(0, 1),
+            (_, Some(Action::Up)) => f.move_by(-1, 0),
+            (_, Some(Action::Down)) => f.move_by(1, 0),
+            (_, Some(Action::PageUp)) => f.move_by(-10, 0),
+            (_, Some(Action::PageDown)) => f.move_by(10, 0),
+            (_, Some(Action::Top)) => f.move_by(i64::MIN / 2, 0),
+            (_, Some(Action::Bottom)) => f.move_by(i64::MAX / 2, 0),
+            _ => {
+                self.facets = None;
+                self.mode = Mode::Normal;
             }
         }
         Vec::new()

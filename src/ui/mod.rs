@@ -1,5 +1,6 @@
 //! Drawing: read-only functions from `App` to a frame.
 
+mod facets;
 mod help;
 mod list;
 mod reader;
@@ -52,8 +53,10 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, theme: &Theme) {
                 status::draw_bar(frame, rect(b), app, theme);
             }
             status::draw(frame, rect(s), app, theme);
-            if app.mode == Mode::Help {
-                help::draw(frame, full, app, theme);
+            match app.mode {
+                Mode::Help => help::draw(frame, full, app, theme),
+                Mode::Facets => facets::draw(frame, full, app, theme),
+                _ => {}
             }
         }
     }

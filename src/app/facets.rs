@@ -1,0 +1,86 @@
+//! The facet table: transcripts of the current view counted by model (or model and
+//! condition) × tier; choosing a cell narrows the filter to it.
+
+use crate::load::View;
+use crate::model::Tier;
+use std::collections::BTreeMap;
+
+/// One row: a model, or a model and condition.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FacetRow {
+    pub model: Option<String>,
+    pub condition: Option<String>,
+    /// free, paid, unknown
+    pub counts: [usize; 3],
+}
+
+/// The open facet table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Facets {
+    pub rows: Vec<FacetRow>,
+    pub by_condition: bool,
+    pub row: usize,
+    /// 0 free, 1 paid, 2 unknown, 3 both tiers.
+    pub col: usize,
+}
+
+pub const COLUMNS: [&str; 4] = ["free", "paid", "unknown", "all"];
+
+impl Facets {
+    pub fn count(view: &View<'_>, rows: &[u32], by_condition: bool) -> Facets {
+        let mut map: BTreeMap<(u32, u32), [usize; 3]> = BTreeMap::new();
+        for &i in rows {
+            let e = view.entry(i as usize);
+            let key = (e.model, if by_condition { e.condition } else { 0 });
+            let col = match e.tier() {
+                Tier::Free => 0,
+                Tier::Paid => 1,
+                Tier::Unknown => 2,
+            };
+            map.entry(key).or_default()[col] += 1;
+        }
+        let names = &view.index.names;
+        let mut out: Vec<FacetRow> = map
+            .into_iter()
+            .map(|((m, c), counts)| FacetRow {
+                model: names.models.get(m).map(str::to_string),
+                condition: names.conditions.get(c).map(str::to_string),
+                counts,
+            })
+            .collect();
+        out.sort_by(|a, b| (&a.model, &a.condition).cmp(&(&b.model, &b.condition)));
+        Facets {
+            rows: out,
+            by_condition,
+            row: 0,
+            col: 3,
+        }
+    }
+
+    pub fn move_by(&mut self, drow: i64, dcol: i64) {
+        let rows = self.rows.len() as i64;
+        self.row = (self.row as i64 + drow).clamp(0, (rows - 1).max(0)) as usize;
+        self.col = (self.col as i64 + dcol).clamp(0, 3) as usize;
+    }
+
+    /// The query terms for the chosen cell.
+    pub fn cell_query(&self) -> Option<String> {
+        let row = self.rows.get(self.row)?;
+        let quote = |s: &str| format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""));
+        let mut parts = Vec::new();
+        match &row.model {
+            Some(m) => parts.push(format!("model:={}", quote(m))),
+            None => parts.push("not model:~.".to_string()),
+        }
+        if self.by_condition {
+            match &row.condition {
+                Some(c) => parts.push(format!("condition:={}", quote(c))),
+                None => parts.push("not condition:~.".to_string()),
+            }
+        }
+        if self.col < 3 {
+            parts.push(format!("tier:{}", COLUMNS[self.col]));
+        }
+        Some(parts.join(" "))
+    }
+}
