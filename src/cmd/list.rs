@@ -219,8 +219,8 @@ fn count_table(corpus: &Corpus, hits: &[usize]) -> String {
             c[2],
             c.iter().sum::<usize>()
         ));
-        for k in 0..3 {
-            total[k] += c[k];
+        for (t, n) in total.iter_mut().zip(c) {
+            *t += n;
         }
     }
     s.push_str(&format!(

@@ -33,8 +33,8 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     let top = f.row.saturating_sub(visible_rows.saturating_sub(1));
     let mut totals = [0usize; 3];
     for r in &f.rows {
-        for k in 0..3 {
-            totals[k] += r.counts[k];
+        for (t, c) in totals.iter_mut().zip(r.counts) {
+            *t += c;
         }
     }
     let cell = |n: usize, selected: bool, role: Role| {
