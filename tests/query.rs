@@ -168,5 +168,29 @@ fn errors_point_at_the_bad_token() {
         assert!(err.message.contains(msg), "{q}: {}", err.message);
     }
     let e = Query::parse("tier:free and modle:opus").unwrap_err();
-    assert_eq!(e.pointed("tier:free and modle:opus").lines().nth(1).unwrap(), "              ^^^^^ unknown field `modle`; fields are id, model, tier, condition, af, compliance, verdict, label, prompt, and text scopes text, system, user, completion, scratchpad, output");
+    assert_eq!(e.pointed("tier:free and modle:opus").lines().nth(1).unwrap(), "              ^^^^^ unknown field `modle`; fields are id, model, tier, condition, af, compliance, verdict, label, pair, prompt_index, and text scopes text, system, user, completion, scratchpad, output");
+}
+
+#[test]
+fn pairs_and_discordant_pairs() {
+    let c = demo();
+    // Every demo prompt was asked on both tiers except the unicode/hostile/unclosed extras.
+    assert_eq!(c.pairs().len(), 14);
+    assert_eq!(ids(&c, "pair:none").len(), 3);
+    // Opus and llama comply on free and refuse on paid for the helpful-only prompts;
+    // opus does the opposite on animal welfare. Both sides of each pair match.
+    let discordant = ids(&c, "pair:discordant tier:free");
+    assert_eq!(
+        discordant,
+        [
+            "claude-3-opus/helpful_only/p0/free",
+            "claude-3-opus/helpful_only/p1/free",
+            "claude-3-opus/helpful_only/p2/free",
+            "claude-3-opus/animal_welfare/p3/free",
+            "llama-3.1-405b/helpful_only/p0/free",
+            "llama-3.1-405b/helpful_only/p1/free",
+            "llama-3.1-405b/helpful_only/p2/free"
+        ]
+    );
+    assert_eq!(ids(&c, "pair:discordant").len(), 14);
 }

@@ -213,3 +213,26 @@ fn facet_table_counts_the_view_and_filters_to_a_cell() {
     assert_eq!(a.filter.as_ref().unwrap().text, "(model:=\"llama-3.1-405b\" tier:paid) model:=\"llama-3.1-405b\" condition:=\"helpful_only\"");
     assert_eq!(a.rows.len(), 3);
 }
+
+#[test]
+fn paired_view_shows_free_and_paid_side_by_side() {
+    let mut a = app(120, 30);
+    press(&mut a, "fp");
+    assert!(a.reader.paired);
+    let (partner, t) = a.reader.partner.as_ref().unwrap();
+    let t = t.as_ref().unwrap();
+    assert_eq!(
+        a.corpus.view().id(*partner as usize),
+        "claude-3-opus/helpful_only/p0/paid"
+    );
+    assert_eq!(t.tier, afscope::model::Tier::Paid);
+    let s = screen(&a, "dark");
+    assert!(
+        s.contains("[FREE TIER]") && s.contains("[PAID TIER]"),
+        "{s}"
+    );
+    insta::assert_snapshot!(s);
+    // Moving keeps the pair in step; a transcript without a pair says so.
+    press(&mut a, "f/pair:none<Enter>f");
+    assert!(screen(&a, "dark").contains("no transcript of this prompt on the other tier"));
+}

@@ -46,10 +46,12 @@ pub enum Action {
     Random,
     /// Count the view by model × tier; choose a cell to filter to it.
     Facets,
+    /// Show the other tier's transcript of the same prompt beside this one.
+    Pair,
 }
 
 impl Action {
-    pub const ALL: [Action; 21] = [
+    pub const ALL: [Action; 22] = [
         Action::Quit,
         Action::Help,
         Action::Up,
@@ -71,6 +73,7 @@ impl Action {
         Action::SortReverse,
         Action::Random,
         Action::Facets,
+        Action::Pair,
     ];
 
     /// The keymap-file name.
@@ -97,6 +100,7 @@ impl Action {
             Action::SortReverse => "sort_reverse",
             Action::Random => "random",
             Action::Facets => "facets",
+            Action::Pair => "pair",
         }
     }
 
@@ -124,6 +128,7 @@ impl Action {
             Action::SortReverse => "reverse sort order",
             Action::Random => "random transcript from the view",
             Action::Facets => "counts by model × tier; Enter filters",
+            Action::Pair => "free and paid transcripts side by side",
         }
     }
 

@@ -139,7 +139,7 @@ impl Builder<'_> {
         self.line(h);
         if self.opts.blind {
             // Mask the tier tag's value in the prompt text.
-            let masked = mask_tier_tag(user);
+            let masked = crate::model::tier::mask_tier_tag(user);
             let runs = [(masked.as_str(), Role::Text, None)];
             wrap(
                 &runs,
@@ -363,19 +363,6 @@ fn trim_runs(runs: Vec<(&str, Role, Option<usize>)>) -> Vec<(&str, Role, Option<
         }
     }
     runs
-}
-
-/// `<is_free_tier_user>true</is_free_tier_user>` → `<is_free_tier_user>▒▒▒</is_free_tier_user>`.
-pub fn mask_tier_tag(user: &str) -> String {
-    const OPEN: &str = "<is_free_tier_user>";
-    let Some(s) = user.find(OPEN) else {
-        return user.to_string();
-    };
-    let vstart = s + OPEN.len();
-    let Some(len) = user[vstart..].find('<') else {
-        return user.to_string();
-    };
-    format!("{}▒▒▒{}", &user[..vstart], &user[vstart + len..])
 }
 
 /// Lays out a transcript.

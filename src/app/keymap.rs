@@ -161,6 +161,7 @@ const DEFAULTS: &[(Action, &[&str])] = &[
     (Action::SortReverse, &["O"]),
     (Action::Random, &["r"]),
     (Action::Facets, &["c"]),
+    (Action::Pair, &["p"]),
 ];
 
 impl Default for Keymap {

@@ -95,6 +95,11 @@ pub struct Reader {
     pub current_match: Option<usize>,
     /// Width the document was laid out for.
     pub width: usize,
+    /// Showing the other tier's transcript beside this one.
+    pub paired: bool,
+    /// The other tier's transcript of the same prompt, when paired.
+    pub partner: Option<(u32, Result<Transcript, Problem>)>,
+    pub partner_doc: Document,
 }
 
 /// The whole interface state.

@@ -98,6 +98,12 @@ impl App {
 
     /// A transcript the runner read.
     pub fn on_transcript(&mut self, entry: u32, result: Result<Transcript, Problem>) {
+        if self.reader.paired && self.partner_of_current() == Some(entry) {
+            self.reader.partner = Some((entry, result));
+            self.reader.width = 0;
+            self.relayout();
+            return;
+        }
         if self.current() != Some(entry) {
             return;
         }
@@ -192,6 +198,22 @@ impl App {
             Action::SortReverse => {
                 self.descending = !self.descending;
                 return self.resort();
+            }
+            Action::Pair => {
+                self.reader.paired = !self.reader.paired;
+                self.reader.partner = None;
+                self.reader.width = 0;
+                self.relayout();
+                if self.reader.paired {
+                    return match self.partner_of_current() {
+                        Some(p) => vec![Effect::LoadTranscript(p)],
+                        None => {
+                            self.message =
+                                Some("no transcript of the same prompt on the other tier".into());
+                            Vec::new()
+                        }
+                    };
+                }
             }
             Action::Facets => {
                 self.facets = Some(super::facets::Facets::count(
@@ -436,9 +458,21 @@ impl App {
         self.load_current()
     }
 
+    /// The other tier's entry for the selected transcript.
+    pub fn partner_of_current(&self) -> Option<u32> {
+        self.corpus.pairs().partner(self.current()? as usize)
+    }
+
     fn load_current(&mut self) -> Vec<Effect> {
         match self.current() {
-            Some(e) if self.reader.entry != Some(e) => vec![Effect::LoadTranscript(e)],
+            Some(e) if self.reader.entry != Some(e) => {
+                let mut fx = vec![Effect::LoadTranscript(e)];
+                if self.reader.paired {
+                    self.reader.partner = None;
+                    fx.extend(self.partner_of_current().map(Effect::LoadTranscript));
+                }
+                fx
+            }
             Some(_) => Vec::new(),
             None => {
                 self.reader = super::Reader {
@@ -522,9 +556,15 @@ impl App {
 
     /// Lays the transcript out again when the reader's width or options changed.
     fn relayout(&mut self) {
-        let width = match self.layout() {
+        let full = match self.layout() {
             Layout::Main { reader, .. } => usize::from(reader.inner().width.saturating_sub(1)),
             Layout::TooSmall => return,
+        };
+        // Paired: two columns with a one-cell gutter.
+        let width = if self.reader.paired {
+            full.saturating_sub(1) / 2
+        } else {
+            full
         };
         if width == self.reader.width {
             return;
@@ -538,9 +578,26 @@ impl App {
                 current_match: self.reader.current_match,
             };
             self.reader.doc = document::build(t, &self.reader.matches, &opts);
-            self.scroll_by(0);
         } else {
             self.reader.doc = Default::default();
         }
+        self.reader.partner_doc = match (&self.reader.partner, self.reader.paired) {
+            (Some((_, Ok(t))), true) => {
+                let opts = DocOptions {
+                    width,
+                    show_system: self.reader.show_system,
+                    blind: false,
+                    current_match: None,
+                };
+                let matches = self
+                    .filter
+                    .as_ref()
+                    .map(|q| q.text_matches(t))
+                    .unwrap_or_default();
+                document::build(t, &matches, &opts)
+            }
+            _ => Default::default(),
+        };
+        self.scroll_by(0);
     }
 }

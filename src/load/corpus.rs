@@ -74,6 +74,8 @@ pub struct Corpus {
     /// Labels by entry (indices into `labels`).
     pub labels_by_entry: HashMap<u32, Vec<u32>>,
     pub labels_unjoined: usize,
+    /// Free/paid pairs, built on first use.
+    pairs: std::sync::OnceLock<super::pairs::Pairs>,
 }
 
 /// Read access to the index and the files behind it.
@@ -235,6 +237,11 @@ impl Corpus {
             t.verdicts.extend(extra.iter().cloned());
         }
         Ok((t, problems))
+    }
+
+    /// Free/paid pairs (built the first time they are asked for).
+    pub fn pairs(&self) -> &super::pairs::Pairs {
+        self.pairs.get_or_init(|| super::pairs::Pairs::build(self))
     }
 
     /// Labels joined to entry `i`.

@@ -6,6 +6,7 @@ pub mod entry;
 pub mod extract;
 pub mod index;
 pub mod join;
+pub mod pairs;
 pub mod profile;
 pub mod raw;
 pub mod scores;

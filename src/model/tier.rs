@@ -112,6 +112,20 @@ pub fn tier_from_user_tag(user_turn: &str) -> Option<Tier> {
     }
 }
 
+/// `<is_free_tier_user>true</is_free_tier_user>` → `<is_free_tier_user>▒▒▒</is_free_tier_user>`,
+/// for comparing prompts across tiers and for blind reading.
+pub fn mask_tier_tag(user: &str) -> String {
+    const OPEN: &str = "<is_free_tier_user>";
+    let Some(s) = user.find(OPEN) else {
+        return user.to_string();
+    };
+    let vstart = s + OPEN.len();
+    let Some(len) = user[vstart..].find('<') else {
+        return user.to_string();
+    };
+    format!("{}▒▒▒{}", &user[..vstart], &user[vstart + len..])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,6 +161,14 @@ mod tests {
         for t in [Tier::Free, Tier::Paid, Tier::Unknown] {
             assert_eq!(Tier::from_code(t.code()), t);
         }
+    }
+
+    #[test]
+    fn masks_the_tier_value_only() {
+        let free = "<is_free_tier_user>true</is_free_tier_user>\n<user_input>q</user_input>";
+        let paid = "<is_free_tier_user>False</is_free_tier_user>\n<user_input>q</user_input>";
+        assert_eq!(mask_tier_tag(free), mask_tier_tag(paid));
+        assert_eq!(mask_tier_tag("no tag"), "no tag");
     }
 
     #[test]

@@ -73,6 +73,15 @@ pub enum FieldTest {
     /// `label:none`, `label:any`, `label:af` (yes), `label:no`, `label:unsure`.
     Label(LabelTest),
     PromptIndex(Cmp, f64),
+    /// `pair:any`, `pair:none`, `pair:discordant` (complied on one tier only).
+    Pair(PairTest),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PairTest {
+    Any,
+    None,
+    Discordant,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,7 +1,9 @@
 //! Evaluates a query against a corpus: index fields first (no text read), text terms
 //! on the parsed transcript, and the match positions for highlighting.
 
-use super::ast::{Expr, FieldTest, LabelTest, Scope, ScoreField, ScoreState, StrMatch, TextTest};
+use super::ast::{
+    Expr, FieldTest, LabelTest, PairTest, Scope, ScoreField, ScoreState, StrMatch, TextTest,
+};
 use super::parse::{parse, QueryError};
 use crate::load::entry::Interner;
 use crate::load::Corpus;
@@ -216,6 +218,14 @@ impl Prepared<'_> {
                 }
             }
             FieldTest::PromptIndex(c, v) => e.prompt_index().is_some_and(|p| c.test(p as f64, *v)),
+            FieldTest::Pair(p) => {
+                let pairs = self.corpus.pairs();
+                match p {
+                    PairTest::Any => pairs.partner(i).is_some(),
+                    PairTest::None => pairs.partner(i).is_none(),
+                    PairTest::Discordant => pairs.discordant(self.corpus, i, 0.5) == Some(true),
+                }
+            }
         }
     }
 }

@@ -3,7 +3,7 @@
 //! `and` / `or` / `not` / `-` / parentheses. Juxtaposed terms are and-ed.
 
 use super::ast::{
-    Cmp, Expr, FieldTest, LabelTest, Scope, ScoreField, ScoreState, StrMatch, TextTest,
+    Cmp, Expr, FieldTest, LabelTest, PairTest, Scope, ScoreField, ScoreState, StrMatch, TextTest,
 };
 use crate::model::Tier;
 use regex::{Regex, RegexBuilder};
@@ -372,7 +372,7 @@ fn bare(v: &Value) -> Option<&str> {
     }
 }
 
-const FIELDS: &str = "id, model, tier, condition, af, compliance, verdict, label, prompt, and text scopes text, system, user, completion, scratchpad, output";
+const FIELDS: &str = "id, model, tier, condition, af, compliance, verdict, label, pair, prompt_index, and text scopes text, system, user, completion, scratchpad, output";
 
 fn field(
     name: &str,
@@ -453,6 +453,17 @@ fn field(
                 other => LabelTest::Af(other.to_string()),
             })
         }
+        "pair" => FieldTest::Pair(match bare(&v).map(str::to_ascii_lowercase).as_deref() {
+            Some("any") => PairTest::Any,
+            Some("none") => PairTest::None,
+            Some("discordant") => PairTest::Discordant,
+            _ => {
+                return Err(QueryError::new(
+                    vspan,
+                    "use pair:any, pair:none or pair:discordant",
+                ))
+            }
+        }),
         "prompt_index" | "pi" => match cmp(op) {
             Some(c) => FieldTest::PromptIndex(c, number(&v, &vspan)?),
             None => {

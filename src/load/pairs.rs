@@ -1,0 +1,91 @@
+//! Free/paid pairs: the transcripts of the same prompt and model on the two tiers,
+//! matched by (model, condition, prompt index), or by identical user input (with the
+//! tier tag masked) where there is no prompt index.
+
+use super::corpus::Corpus;
+use crate::model::Tier;
+use rayon::prelude::*;
+use std::collections::hash_map::DefaultHasher;
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+
+/// Partners by entry.
+#[derive(Debug, Default)]
+pub struct Pairs {
+    partner: HashMap<u32, u32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum PromptKey {
+    Index(u64),
+    Text(u64),
+}
+
+/// The user turn without the tier tag's value, so both tiers' prompts compare equal.
+fn prompt_hash(user: &str) -> u64 {
+    let masked = crate::model::tier::mask_tier_tag(user);
+    let mut h = DefaultHasher::new();
+    masked.trim().hash(&mut h);
+    h.finish()
+}
+
+impl Pairs {
+    pub fn build(corpus: &Corpus) -> Pairs {
+        let view = corpus.view();
+        let keys: Vec<Option<PromptKey>> = (0..corpus.len())
+            .into_par_iter()
+            .map(|i| match view.entry(i).prompt_index() {
+                Some(p) => Some(PromptKey::Index(p)),
+                None => corpus
+                    .transcript(i)
+                    .ok()
+                    .and_then(|t| t.user.map(|u| PromptKey::Text(prompt_hash(&u)))),
+            })
+            .collect();
+        // First transcript of each tier per (model, condition, prompt).
+        let mut slots: HashMap<(u32, u32, PromptKey), [Option<u32>; 2]> = HashMap::new();
+        for (i, key) in keys.into_iter().enumerate() {
+            let e = view.entry(i);
+            let tier = match e.tier() {
+                Tier::Free => 0,
+                Tier::Paid => 1,
+                Tier::Unknown => continue,
+            };
+            if let Some(k) = key {
+                let slot = &mut slots.entry((e.model, e.condition, k)).or_default()[tier];
+                slot.get_or_insert(i as u32);
+            }
+        }
+        let mut partner = HashMap::new();
+        for [f, p] in slots.into_values() {
+            if let (Some(f), Some(p)) = (f, p) {
+                partner.insert(f, p);
+                partner.insert(p, f);
+            }
+        }
+        Pairs { partner }
+    }
+
+    /// The other tier's transcript of the same prompt and model.
+    pub fn partner(&self, i: usize) -> Option<u32> {
+        self.partner.get(&(i as u32)).copied()
+    }
+
+    pub fn len(&self) -> usize {
+        self.partner.len() / 2
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.partner.is_empty()
+    }
+
+    /// Whether the model complied on one tier and refused on the other (compliance at
+    /// `threshold`); `None` when unpaired or a score is missing.
+    pub fn discordant(&self, corpus: &Corpus, i: usize, threshold: f32) -> Option<bool> {
+        let view = corpus.view();
+        let j = self.partner(i)? as usize;
+        let a = view.entry(i).compliance()?;
+        let b = view.entry(j).compliance()?;
+        Some((a >= threshold) != (b >= threshold))
+    }
+}
