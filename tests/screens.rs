@@ -236,3 +236,19 @@ fn paired_view_shows_free_and_paid_side_by_side() {
     press(&mut a, "f/pair:none<Enter>f");
     assert!(screen(&a, "dark").contains("no transcript of this prompt on the other tier"));
 }
+
+#[test]
+fn help_scrolls_when_it_does_not_fit_40x12() {
+    let mut a = app(40, 12);
+    press(&mut a, "?");
+    assert!(screen(&a, "dark").contains("j/k scroll"));
+    press(&mut a, "jjjjjjjjjjjjjjjjjjjjjjjjjjjjjj");
+    let s = screen(&a, "dark");
+    assert!(
+        s.contains("side by side") && s.contains("any key closes"),
+        "{s}"
+    );
+    insta::assert_snapshot!(s);
+    press(&mut a, "x");
+    assert_eq!(a.mode, afscope::app::Mode::Normal);
+}

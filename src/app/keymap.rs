@@ -184,18 +184,21 @@ impl Keymap {
 
     /// The keys bound to `action`, in a stable order.
     pub fn keys(&self, action: Action) -> Vec<Key> {
-        self.map
+        let mut keys: Vec<Key> = self
+            .map
             .iter()
             .filter(|(_, a)| **a == action)
             .map(|(k, _)| *k)
-            .collect()
+            .collect();
+        // Plain single keys first, then named keys, then chords.
+        keys.sort_by_key(|k| (k.ctrl || k.alt, k.label().chars().count() > 1, k.label()));
+        keys
     }
 
-    /// The key shown in hints for `action`: a plain key before a modified one.
+    /// The key shown in hints for `action`.
     pub fn hint(&self, action: Action) -> String {
-        let keys = self.keys(action);
-        keys.iter()
-            .min_by_key(|k| (k.ctrl || k.alt, k.label().chars().count()))
+        self.keys(action)
+            .first()
             .map_or_else(|| "-".into(), Key::label)
     }
 

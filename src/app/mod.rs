@@ -129,6 +129,8 @@ pub struct App {
     pub reader: Reader,
     /// The facet table, while open.
     pub facets: Option<facets::Facets>,
+    /// First line of the help overlay on screen.
+    pub help_scroll: usize,
     pub size: (u16, u16),
     pub message: Option<String>,
     /// Start-up warnings (keymap, theme), shown until the first key.
@@ -158,6 +160,7 @@ impl App {
             searching: false,
             reader: Reader::default(),
             facets: None,
+            help_scroll: 0,
             size: (80, 24),
             message: None,
             warnings: Vec::new(),

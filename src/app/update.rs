@@ -28,7 +28,15 @@ impl App {
         self.message = None;
         match self.mode {
             Mode::Help => {
-                self.mode = Mode::Normal;
+                // Motion keys scroll the help; anything else closes it.
+                match self.keymap.action(&ev) {
+                    Some(Action::Down) => self.help_scroll += 1,
+                    Some(Action::Up) => self.help_scroll = self.help_scroll.saturating_sub(1),
+                    Some(Action::PageDown) => self.help_scroll += 10,
+                    Some(Action::PageUp) => self.help_scroll = self.help_scroll.saturating_sub(10),
+                    _ => self.mode = Mode::Normal,
+                }
+                self.help_scroll = self.help_scroll.min(Action::ALL.len());
                 Vec::new()
             }
             Mode::Filter => self.filter_key(ev),
@@ -131,7 +139,10 @@ impl App {
         let list = self.focus == Focus::List && !self.fullscreen;
         match action {
             Action::Quit => self.quit = true,
-            Action::Help => self.mode = Mode::Help,
+            Action::Help => {
+                self.mode = Mode::Help;
+                self.help_scroll = 0;
+            }
             Action::Up if list => return self.select_by(-1),
             Action::Down if list => return self.select_by(1),
             Action::PageUp if list => return self.select_by(-(self.list_page() as i64)),

@@ -23,7 +23,6 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         "filter: model:opus tier:free af>=0.4 scratchpad:/modify my values/i",
         theme.get("title"),
     ));
-    lines.push(Line::from("any key closes"));
     let w = area.width.min(72);
     let h = area.height.min(lines.len() as u16 + 2);
     let r = Rect {
@@ -32,10 +31,21 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         width: w,
         height: h,
     };
+    let room = usize::from(h.saturating_sub(2));
+    let top = app.help_scroll.min(lines.len().saturating_sub(room));
+    let more = if top + room < lines.len() {
+        " j/k scroll · other keys close "
+    } else {
+        " any key closes "
+    };
     frame.render_widget(Clear, r);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.get("border_focus"))
-        .title(" keys ");
-    frame.render_widget(Paragraph::new(lines).block(block), r);
+        .title(" keys ")
+        .title_bottom(more);
+    frame.render_widget(
+        Paragraph::new(lines.into_iter().skip(top).collect::<Vec<_>>()).block(block),
+        r,
+    );
 }
