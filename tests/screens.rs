@@ -245,8 +245,8 @@ fn help_scrolls_when_it_does_not_fit_40x12() {
     press(&mut a, "jjjjjjjjjjjjjjjjjjjjjjjjjjjjjj");
     let s = screen(&a, "dark");
     assert!(
-        s.contains("side by side") && s.contains("any key closes"),
-        "{s}"
+        s.contains("│p ") && s.contains("any key closes"),
+        "the last action and the end of the help:\n{s}"
     );
     insta::assert_snapshot!(s);
     press(&mut a, "x");
