@@ -1,8 +1,9 @@
 //! Runs the interface: owns the terminal (restored on quit, error, panic, SIGTERM,
 //! SIGHUP and across Ctrl-Z), turns terminal events into `App` calls, carries out
-//! effects, and redraws only after something happened.
+//! effects (background work on threads), and redraws only after something happened.
 
-use crate::app::{App, Effect};
+use crate::app::find::Hit;
+use crate::app::{App, Effect, Keymap};
 use crate::load::Corpus;
 use crate::query::Query;
 use crate::ui::{self, Theme};
@@ -18,44 +19,121 @@ use std::sync::Arc;
 /// Something for the main loop.
 enum Msg {
     Term(Event),
-    SearchDone {
+    Done(Done),
+    Signal(i32),
+}
+
+/// The result of background work.
+enum Done {
+    Search {
         generation: u64,
         query: Query,
         rows: Vec<u32>,
     },
-    Signal(i32),
+    Find {
+        generation: u64,
+        pattern: String,
+        hits: Vec<Hit>,
+    },
 }
 
-/// Carries out effects on the calling thread (for tests and small corpora).
-pub fn execute_sync(app: &mut App, effects: Vec<Effect>) {
-    let mut queue = effects;
-    while let Some(effect) = queue.pop() {
-        match effect {
-            Effect::LoadTranscript(i) => {
-                let r = app.corpus.transcript(i as usize);
-                app.on_transcript(i, r);
-            }
-            Effect::Search {
+/// Does an effect's background work on the calling thread.
+fn perform(corpus: &Corpus, effect: Effect, search_generation: u64) -> Option<Done> {
+    match effect {
+        Effect::Search {
+            query,
+            mut certain,
+            candidates,
+        } => {
+            let p = query.prepare(corpus);
+            certain.par_extend(
+                candidates
+                    .par_iter()
+                    .copied()
+                    .filter(|&i| p.matches(i as usize)),
+            );
+            Some(Done::Search {
+                generation: search_generation,
                 query,
-                certain,
-                candidates,
-            } => {
-                let rows = search(&app.corpus, &query, certain, &candidates);
-                queue.extend(app.on_search_done(query, rows));
-            }
+                rows: certain,
+            })
+        }
+        Effect::Find {
+            pattern,
+            generation,
+        } => {
+            let hits = crate::app::find::search(corpus, &pattern);
+            Some(Done::Find {
+                generation,
+                pattern,
+                hits,
+            })
+        }
+        Effect::LoadTranscript(_) => None,
+    }
+}
+
+/// Hands finished work to the app; superseded searches are dropped.
+fn apply(app: &mut App, done: Done, search_generation: u64) -> Vec<Effect> {
+    match done {
+        Done::Search {
+            generation,
+            query,
+            rows,
+        } if generation == search_generation => app.on_search_done(query, rows),
+        Done::Search { .. } => Vec::new(),
+        Done::Find {
+            generation,
+            pattern,
+            hits,
+        } => {
+            app.on_find_results(generation, pattern, hits);
+            Vec::new()
         }
     }
 }
 
-fn search(corpus: &Corpus, query: &Query, mut certain: Vec<u32>, candidates: &[u32]) -> Vec<u32> {
-    let p = query.prepare(corpus);
-    let found: Vec<u32> = candidates
-        .par_iter()
-        .copied()
-        .filter(|&i| p.matches(i as usize))
-        .collect();
-    certain.extend(found);
-    certain
+fn load(app: &mut App, i: u32) {
+    let r = app.corpus.transcript(i as usize);
+    app.on_transcript(i, r);
+}
+
+/// Carries out effects on the calling thread (for tests and scripts).
+pub fn execute_sync(app: &mut App, effects: Vec<Effect>) {
+    let mut queue = effects;
+    while let Some(effect) = queue.pop() {
+        if let Effect::LoadTranscript(i) = effect {
+            load(app, i);
+        } else if let Some(done) = perform(&app.corpus.clone(), effect, 0) {
+            queue.extend(apply(app, done, 0));
+        }
+    }
+}
+
+/// Carries out effects, background work on threads that report to the main loop.
+fn execute(
+    app: &mut App,
+    effects: Vec<Effect>,
+    tx: &mpsc::Sender<Msg>,
+    search_generation: &mut u64,
+) {
+    for effect in effects {
+        if let Effect::LoadTranscript(i) = effect {
+            load(app, i);
+            continue;
+        }
+        if matches!(effect, Effect::Search { .. }) {
+            *search_generation += 1;
+        }
+        let g = *search_generation;
+        let corpus = app.corpus.clone();
+        let tx = tx.clone();
+        std::thread::spawn(move || {
+            if let Some(done) = perform(&corpus, effect, g) {
+                let _ = tx.send(Msg::Done(done));
+            }
+        });
+    }
 }
 
 /// Puts the terminal back as it was.
@@ -88,12 +166,16 @@ impl Drop for Guard {
     }
 }
 
+fn term_err(e: impl std::fmt::Display) -> String {
+    format!("terminal: {e}")
+}
+
 /// Opens the interface on a loaded corpus. Returns the exit status: 0, or 128 plus
 /// the signal that ended it.
 pub fn run(
     corpus: Corpus,
     theme: Theme,
-    keymap: crate::app::Keymap,
+    keymap: Keymap,
     warnings: Vec<String>,
     seed: u64,
 ) -> Result<i32, String> {
@@ -102,23 +184,23 @@ pub fn run(
         restore();
         default_hook(info);
     }));
-    enter().map_err(|e| format!("terminal: {e}"))?;
+    enter().map_err(term_err)?;
     let _guard = Guard;
-    let mut terminal =
-        Terminal::new(CrosstermBackend::new(io::stdout())).map_err(|e| format!("terminal: {e}"))?;
-    let size = terminal.size().map_err(|e| format!("terminal: {e}"))?;
+    let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout())).map_err(term_err)?;
+    let size = terminal.size().map_err(term_err)?;
     let mut app = App::new(Arc::new(corpus), keymap, seed);
     app.warnings = warnings;
-    let first = app.on_resize(size.width, size.height);
     let (tx, rx) = mpsc::channel::<Msg>();
     spawn_input(tx.clone());
     spawn_signals(tx.clone())?;
-    let mut generation = 0u64;
-    let mut effects = first;
+    let mut search_generation = 0u64;
+    let mut effects = app.on_resize(size.width, size.height);
     effects.extend(app.update_initial());
     loop {
-        run_effects(&mut app, effects, &tx, &mut generation);
-        draw(&mut terminal, &app, &theme)?;
+        execute(&mut app, effects, &tx, &mut search_generation);
+        terminal
+            .draw(|f| ui::draw(f, &app, &theme))
+            .map_err(term_err)?;
         if app.quit {
             return Ok(0);
         }
@@ -135,55 +217,9 @@ pub fn run(
             Msg::Term(Event::Resize(w, h)) => app.on_resize(w, h),
             Msg::Term(Event::Mouse(m)) => app.on_mouse(m),
             Msg::Term(_) => Vec::new(),
-            Msg::SearchDone {
-                generation: g,
-                query,
-                rows,
-            } if g == generation => app.on_search_done(query, rows),
-            Msg::SearchDone { .. } => Vec::new(),
+            Msg::Done(done) => apply(&mut app, done, search_generation),
             Msg::Signal(sig) => return Ok(128 + sig),
         };
-    }
-}
-
-fn draw(
-    terminal: &mut Terminal<CrosstermBackend<Stdout>>,
-    app: &App,
-    theme: &Theme,
-) -> Result<(), String> {
-    terminal
-        .draw(|f| ui::draw(f, app, theme))
-        .map(|_| ())
-        .map_err(|e| format!("terminal: {e}"))
-}
-
-fn run_effects(app: &mut App, effects: Vec<Effect>, tx: &mpsc::Sender<Msg>, generation: &mut u64) {
-    let mut queue = effects;
-    while let Some(effect) = queue.pop() {
-        match effect {
-            Effect::LoadTranscript(i) => {
-                let r = app.corpus.transcript(i as usize);
-                app.on_transcript(i, r);
-            }
-            Effect::Search {
-                query,
-                certain,
-                candidates,
-            } => {
-                *generation += 1;
-                let g = *generation;
-                let corpus = app.corpus.clone();
-                let tx = tx.clone();
-                std::thread::spawn(move || {
-                    let rows = search(&corpus, &query, certain, &candidates);
-                    let _ = tx.send(Msg::SearchDone {
-                        generation: g,
-                        query,
-                        rows,
-                    });
-                });
-            }
-        }
     }
 }
 
@@ -219,11 +255,11 @@ fn spawn_signals(tx: mpsc::Sender<Msg>) -> Result<(), String> {
 fn suspend(terminal: &mut Terminal<CrosstermBackend<Stdout>>) -> Result<(), String> {
     restore();
     let _ = signal_hook::low_level::raise(signal_hook::consts::SIGTSTP);
-    enter().map_err(|e| format!("terminal: {e}"))?;
+    enter().map_err(term_err)?;
     // A resize to the same size forces a full redraw; `clear` would query the cursor
     // position, whose answer the input thread would swallow.
-    let size = terminal.size().map_err(|e| format!("terminal: {e}"))?;
+    let size = terminal.size().map_err(term_err)?;
     terminal
         .resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))
-        .map_err(|e| format!("terminal: {e}"))
+        .map_err(term_err)
 }

@@ -252,3 +252,31 @@ fn help_scrolls_when_it_does_not_fit_40x12() {
     press(&mut a, "x");
     assert_eq!(a.mode, afscope::app::Mode::Normal);
 }
+
+#[test]
+fn finder_jumps_by_id_model_or_prompt_text() {
+    let mut a = app(80, 24);
+    press(&mut a, "/tier:free<Enter>");
+    press(&mut a, "tllama p1 paid");
+    let first = &a.finder.hits[0];
+    assert_eq!(
+        a.corpus.view().id(first.entry as usize),
+        "llama-3.1-405b/helpful_only/p1/paid"
+    );
+    insta::assert_snapshot!(screen(&a, "dark"));
+    // Jumping to a transcript the filter hides clears the filter.
+    press(&mut a, "<Enter>");
+    assert!(a.filter.is_none());
+    assert_eq!(
+        a.corpus.view().id(a.current().unwrap() as usize),
+        "llama-3.1-405b/helpful_only/p1/paid"
+    );
+    // Prompt text.
+    press(&mut a, "t<C-u>hotwire");
+    assert_eq!(
+        a.corpus.view().id(a.finder.hits[0].entry as usize),
+        "unclosed/free"
+    );
+    press(&mut a, "<Esc>");
+    assert_eq!(a.mode, afscope::app::Mode::Normal);
+}

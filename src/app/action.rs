@@ -48,10 +48,12 @@ pub enum Action {
     Facets,
     /// Show the other tier's transcript of the same prompt beside this one.
     Pair,
+    /// Find a transcript by id, model or prompt text (fuzzy).
+    Find,
 }
 
 impl Action {
-    pub const ALL: [Action; 22] = [
+    pub const ALL: [Action; 23] = [
         Action::Quit,
         Action::Help,
         Action::Up,
@@ -74,6 +76,7 @@ impl Action {
         Action::Random,
         Action::Facets,
         Action::Pair,
+        Action::Find,
     ];
 
     /// The keymap-file name.
@@ -101,6 +104,7 @@ impl Action {
             Action::Random => "random",
             Action::Facets => "facets",
             Action::Pair => "pair",
+            Action::Find => "find",
         }
     }
 
@@ -129,6 +133,7 @@ impl Action {
             Action::Random => "random transcript from the view",
             Action::Facets => "counts by model × tier; Enter filters",
             Action::Pair => "free and paid transcripts side by side",
+            Action::Find => "find by id, model or prompt (fuzzy)",
         }
     }
 

@@ -162,6 +162,7 @@ const DEFAULTS: &[(Action, &[&str])] = &[
     (Action::Random, &["r"]),
     (Action::Facets, &["c"]),
     (Action::Pair, &["p"]),
+    (Action::Find, &["t", "ctrl-p"]),
 ];
 
 impl Default for Keymap {

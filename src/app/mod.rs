@@ -5,6 +5,7 @@
 pub mod action;
 pub mod document;
 pub mod facets;
+pub mod find;
 pub mod input;
 pub mod keymap;
 pub mod layout;
@@ -32,6 +33,8 @@ pub enum Mode {
     Help,
     /// The facet table is open.
     Facets,
+    /// The finder is open.
+    Find,
 }
 
 /// Which panel moves with the motion keys.
@@ -131,6 +134,8 @@ pub struct App {
     pub facets: Option<facets::Facets>,
     /// First line of the help overlay on screen.
     pub help_scroll: usize,
+    /// The finder's state (kept between openings).
+    pub finder: find::Finder,
     pub size: (u16, u16),
     pub message: Option<String>,
     /// Start-up warnings (keymap, theme), shown until the first key.
@@ -161,6 +166,8 @@ impl App {
             reader: Reader::default(),
             facets: None,
             help_scroll: 0,
+            finder: find::Finder::default(),
+
             size: (80, 24),
             message: None,
             warnings: Vec::new(),

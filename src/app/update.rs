@@ -19,6 +19,9 @@ pub enum Effect {
         certain: Vec<u32>,
         candidates: Vec<u32>,
     },
+    /// Fuzzy-match `pattern` over the corpus in the background, then call
+    /// `App::on_find_results` with the same generation.
+    Find { pattern: String, generation: u64 },
 }
 
 impl App {
@@ -41,6 +44,7 @@ impl App {
             }
             Mode::Filter => self.filter_key(ev),
             Mode::Facets => self.facets_key(ev),
+            Mode::Find => self.find_key(ev),
             Mode::Normal => match self.keymap.action(&ev) {
                 Some(a) => self.update(a),
                 None => Vec::new(),
@@ -210,6 +214,10 @@ impl App {
                 self.descending = !self.descending;
                 return self.resort();
             }
+            Action::Find => {
+                self.mode = Mode::Find;
+                return self.find_request();
+            }
             Action::Pair => {
                 self.reader.paired = !self.reader.paired;
                 self.reader.partner = None;
@@ -244,6 +252,91 @@ impl App {
             }
         }
         Vec::new()
+    }
+
+    /// Results of a finder search; stale ones are dropped.
+    pub fn on_find_results(
+        &mut self,
+        generation: u64,
+        pattern: String,
+        hits: Vec<super::find::Hit>,
+    ) {
+        if generation != self.finder.generation {
+            return;
+        }
+        self.finder.hits = hits;
+        self.finder.shown = pattern;
+        self.finder.cursor = 0;
+    }
+
+    fn find_request(&mut self) -> Vec<Effect> {
+        self.finder.generation += 1;
+        let pattern = self.finder.input.text.trim().to_string();
+        if pattern.is_empty() {
+            self.finder.hits.clear();
+            self.finder.shown.clear();
+            return Vec::new();
+        }
+        vec![Effect::Find {
+            pattern,
+            generation: self.finder.generation,
+        }]
+    }
+
+    fn find_key(&mut self, ev: KeyEvent) -> Vec<Effect> {
+        let ctrl = ev.modifiers.contains(KeyModifiers::CONTROL);
+        let f = &mut self.finder;
+        let before = f.input.text.clone();
+        match ev.code {
+            KeyCode::Esc => {
+                self.mode = Mode::Normal;
+                return Vec::new();
+            }
+            KeyCode::Char('c') if ctrl => {
+                self.mode = Mode::Normal;
+                return Vec::new();
+            }
+            KeyCode::Enter => {
+                self.mode = Mode::Normal;
+                let Some(hit) = f.hits.get(f.cursor) else {
+                    return Vec::new();
+                };
+                let entry = hit.entry;
+                return self.jump_to(entry);
+            }
+            KeyCode::Up => f.cursor = f.cursor.saturating_sub(1),
+            KeyCode::Char('p') if ctrl => f.cursor = f.cursor.saturating_sub(1),
+            KeyCode::Down => f.cursor = (f.cursor + 1).min(f.hits.len().saturating_sub(1)),
+            KeyCode::Char('n') if ctrl => {
+                f.cursor = (f.cursor + 1).min(f.hits.len().saturating_sub(1))
+            }
+            KeyCode::Char('w') if ctrl => f.input.delete_word(),
+            KeyCode::Char('u') if ctrl => f.input = super::input::LineInput::default(),
+            KeyCode::Char(c) if !ctrl => f.input.insert(c),
+            KeyCode::Backspace => f.input.backspace(),
+            KeyCode::Left => f.input.left(),
+            KeyCode::Right => f.input.right(),
+            _ => {}
+        }
+        if self.finder.input.text != before {
+            return self.find_request();
+        }
+        Vec::new()
+    }
+
+    /// Selects `entry`, clearing the filter if it hides it.
+    fn jump_to(&mut self, entry: u32) -> Vec<Effect> {
+        let mut fx = Vec::new();
+        if !self.rows.contains(&entry) {
+            self.input_error = None;
+            let all = (0..self.corpus.len() as u32).collect();
+            fx = self.set_rows(None, all);
+            self.message = Some("filter cleared to show the transcript".into());
+        }
+        let pos = self.rows.iter().position(|&r| r == entry).unwrap_or(0);
+        self.focus = Focus::List;
+        fx.extend(self.select_by(pos as i64 - self.selected as i64));
+        fx
     }
 
     fn facets_key(&mut self, ev: KeyEvent) -> Vec<Effect> {

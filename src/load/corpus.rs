@@ -76,6 +76,8 @@ pub struct Corpus {
     pub labels_unjoined: usize,
     /// Free/paid pairs, built on first use.
     pairs: std::sync::OnceLock<super::pairs::Pairs>,
+    /// Prompt previews for the finder, built on first use.
+    prompts: std::sync::OnceLock<Vec<Box<str>>>,
 }
 
 /// Read access to the index and the files behind it.
@@ -244,7 +246,14 @@ impl Corpus {
         self.pairs.get_or_init(|| super::pairs::Pairs::build(self))
     }
 
+    /// One-line previews of each transcript's user request (built the first time).
+    pub fn prompts(&self) -> &[Box<str>] {
+        self.prompts
+            .get_or_init(|| super::pairs::prompt_previews(self))
+    }
+
     /// Labels joined to entry `i`.
+
     pub fn labels_of(&self, i: usize) -> impl Iterator<Item = &LabelRecord> {
         self.labels_by_entry
             .get(&(i as u32))

@@ -89,3 +89,27 @@ impl Pairs {
         Some((a >= threshold) != (b >= threshold))
     }
 }
+
+/// A short, one-line preview of each transcript's user request (tags and the tier
+/// tag removed), for finding transcripts by prompt text.
+pub fn prompt_previews(corpus: &Corpus) -> Vec<Box<str>> {
+    (0..corpus.len())
+        .into_par_iter()
+        .map(|i| {
+            let Ok(t) = corpus.transcript(i) else {
+                return Box::from("");
+            };
+            let user = t.user.unwrap_or_default();
+            let body = match (user.find("<user_input>"), user.find("</user_input>")) {
+                (Some(s), Some(e)) if e > s => user[s + "<user_input>".len()..e].to_string(),
+                _ => crate::model::tier::mask_tier_tag(&user),
+            };
+            let one_line: String = body.split_whitespace().collect::<Vec<_>>().join(" ");
+            one_line
+                .chars()
+                .take(96)
+                .collect::<String>()
+                .into_boxed_str()
+        })
+        .collect()
+}

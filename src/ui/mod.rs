@@ -1,6 +1,7 @@
 //! Drawing: read-only functions from `App` to a frame.
 
 mod facets;
+mod find;
 mod help;
 mod list;
 mod reader;
@@ -56,6 +57,8 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, theme: &Theme) {
             match app.mode {
                 Mode::Help => help::draw(frame, full, app, theme),
                 Mode::Facets => facets::draw(frame, full, app, theme),
+                Mode::Find => find::draw(frame, full, app, theme),
+
                 _ => {}
             }
         }

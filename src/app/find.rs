@@ -1,0 +1,90 @@
+//! The finder: jump to a transcript by fuzzy-matching its id, model or prompt text.
+//! Matching runs off the input path; results for an old query are dropped.
+
+use super::input::LineInput;
+use crate::load::Corpus;
+use fuzzy_matcher::skim::SkimMatcherV2;
+use fuzzy_matcher::FuzzyMatcher;
+use rayon::prelude::*;
+
+/// How many results the finder lists.
+pub const LIMIT: usize = 200;
+
+/// One result.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    pub entry: u32,
+    pub score: i64,
+    /// The text that matched (id · model · prompt).
+    pub text: String,
+    /// Character positions in `text` that matched.
+    pub positions: Vec<usize>,
+}
+
+/// The open finder.
+#[derive(Debug, Clone, Default)]
+pub struct Finder {
+    pub input: LineInput,
+    pub hits: Vec<Hit>,
+    pub cursor: usize,
+    /// The query the hits are for.
+    pub shown: String,
+    /// Bumped for each query; results for older ones are dropped.
+    pub generation: u64,
+}
+
+/// The searchable text of an entry.
+pub fn haystack(corpus: &Corpus, i: usize) -> String {
+    let view = corpus.view();
+    let prompt = corpus.prompts().get(i).map_or("", |p| &**p);
+    crate::model::sanitize::visible(
+        &format!(
+            "{} · {} · {prompt}",
+            view.id(i),
+            view.model(i).unwrap_or("-")
+        ),
+        false,
+    )
+    .into_owned()
+}
+
+/// Scores `text` against every space-separated term of `pattern` (all must match).
+fn score(matcher: &SkimMatcherV2, text: &str, terms: &[&str]) -> Option<i64> {
+    terms
+        .iter()
+        .try_fold(0i64, |acc, t| matcher.fuzzy_match(text, t).map(|s| acc + s))
+}
+
+/// The best `LIMIT` hits for `pattern` over the whole corpus, best first.
+pub fn search(corpus: &Corpus, pattern: &str) -> Vec<Hit> {
+    let matcher = SkimMatcherV2::default().smart_case();
+    let terms: Vec<&str> = pattern.split_whitespace().collect();
+    if terms.is_empty() {
+        return Vec::new();
+    }
+    let mut scored: Vec<(i64, u32)> = (0..corpus.len())
+        .into_par_iter()
+        .filter_map(|i| score(&matcher, &haystack(corpus, i), &terms).map(|s| (s, i as u32)))
+        .collect();
+    scored.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    scored.truncate(LIMIT);
+    scored
+        .into_iter()
+        .map(|(score, entry)| {
+            let text = haystack(corpus, entry as usize);
+            let mut positions: Vec<usize> = terms
+                .iter()
+                .filter_map(|t| matcher.fuzzy_indices(&text, t))
+                .flat_map(|(_, p)| p)
+                .collect();
+            positions.sort_unstable();
+            positions.dedup();
+            Hit {
+                entry,
+                score,
+                text,
+                positions,
+            }
+        })
+        .collect()
+}
