@@ -253,7 +253,6 @@ impl Corpus {
     }
 
     /// Labels joined to entry `i`.
-
     pub fn labels_of(&self, i: usize) -> impl Iterator<Item = &LabelRecord> {
         self.labels_by_entry
             .get(&(i as u32))
