@@ -64,14 +64,34 @@ fn worked_profile_example_matches_the_fixture() {
     let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
     let block = readme
         .split("```toml\n")
-        .nth(1)
-        .unwrap()
-        .split("\n```")
-        .next()
-        .unwrap();
+        .skip(1)
+        .map(|b| b.split("\n```").next().unwrap())
+        .find(|b| b.contains("name = \"af-sweep\""))
+        .expect("README has the worked profile example");
     let file = std::fs::read_to_string(fixture("custom-layout.toml")).unwrap();
     assert!(
         file.contains(block),
         "README's profile example differs from fixtures/custom-layout.toml"
     );
+}
+
+#[test]
+fn key_table_names_every_action_with_its_default_keys() {
+    use afscope::app::{Action, Keymap};
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let keymap = Keymap::default();
+    for a in Action::ALL {
+        let row = readme
+            .lines()
+            .find(|l| l.starts_with('|') && l.contains(&format!("`{}`", a.name())))
+            .unwrap_or_else(|| panic!("README's key table lacks `{}`", a.name()));
+        for k in keymap.keys(a) {
+            let label = k.label();
+            assert!(
+                row.contains(&format!("`{label}`")),
+                "README row for {} lacks key `{label}`: {row}",
+                a.name()
+            );
+        }
+    }
 }
