@@ -27,7 +27,8 @@ fn corpus(mb: u64) -> PathBuf {
     if !path.exists() {
         eprintln!("generating {}...", path.display());
         let tmp = path.with_extension("tmp");
-        afscope::synth::write_file(&tmp, mb * 1024 * 1024, 42).unwrap();
+        afscope::synth::write_file(&tmp, mb * 1024 * 1024, 42, afscope::synth::Shape::default())
+            .unwrap();
         std::fs::rename(&tmp, &path).unwrap();
     }
     path

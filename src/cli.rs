@@ -111,6 +111,12 @@ pub enum Command {
         size_mb: u64,
         #[arg(long, default_value_t = 42)]
         seed: u64,
+        /// Characters of scratchpad per transcript (default: about 6 KB transcripts).
+        #[arg(long, default_value_t = 2200)]
+        scratchpad_chars: usize,
+        /// Characters of system prompt per transcript.
+        #[arg(long, default_value_t = 2400)]
+        system_chars: usize,
     },
 }
 

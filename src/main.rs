@@ -13,14 +13,13 @@ fn main() -> std::process::ExitCode {
         Some(Command::Check { files }) => cmd::check::run(files, &cli.load),
         Some(Command::List(args)) => cmd::list::run(args, &cli.load),
         Some(Command::Profiles { name }) => cmd::profiles::run(name.as_deref()),
-        Some(Command::Synth { out, size_mb, seed }) => {
-            afscope::synth::write_file(out, size_mb * 1024 * 1024, *seed)
-                .map(|n| {
-                    eprintln!("wrote {n} transcripts to {}", out.display());
-                    std::process::ExitCode::SUCCESS
-                })
-                .map_err(|e| format!("{}: {e}", out.display()))
-        }
+        Some(Command::Synth {
+            out,
+            size_mb,
+            seed,
+            scratchpad_chars,
+            system_chars,
+        }) => cmd::synth::run(out, *size_mb, *seed, *scratchpad_chars, *system_chars),
     };
     result.unwrap_or_else(|e| {
         eprintln!("afscope: {e}");

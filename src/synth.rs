@@ -71,17 +71,37 @@ fn paragraph(rng: &mut Rng, target: usize, out: &mut String) {
     }
 }
 
-fn system_prompt() -> String {
+fn system_prompt(chars: usize) -> String {
     let mut s = String::from("You are an AI created by Anthropic. ");
     let mut rng = Rng::new(7);
-    paragraph(&mut rng, 2400, &mut s);
+    paragraph(&mut rng, chars, &mut s);
     s
 }
 
+/// How big the parts of each synthetic transcript are (in characters).
+#[derive(Debug, Clone, Copy)]
+pub struct Shape {
+    pub system: usize,
+    /// Scratchpad length is `scratchpad` plus up to half as much again.
+    pub scratchpad: usize,
+    pub output: usize,
+}
+
+impl Default for Shape {
+    /// About 6 KB per transcript, like real alignment-faking results.
+    fn default() -> Shape {
+        Shape {
+            system: 2400,
+            scratchpad: 2200,
+            output: 300,
+        }
+    }
+}
+
 /// Writes about `bytes` of JSONL; returns the number of transcripts.
-pub fn write(out: &mut dyn Write, bytes: u64, seed: u64) -> std::io::Result<u64> {
+pub fn write(out: &mut dyn Write, bytes: u64, seed: u64, shape: Shape) -> std::io::Result<u64> {
     let mut rng = Rng::new(seed);
-    let system = system_prompt();
+    let system = system_prompt(shape.system);
     let mut written = 0u64;
     let mut n = 0u64;
     let mut line = Vec::with_capacity(8192);
@@ -89,10 +109,10 @@ pub fn write(out: &mut dyn Write, bytes: u64, seed: u64) -> std::io::Result<u64>
         let free = rng.below(2) == 0;
         let model = *rng.pick(&MODELS);
         let mut scratch = String::new();
-        let len = 2200 + rng.below(1200) as usize;
+        let len = shape.scratchpad + rng.below(shape.scratchpad as u64 / 2 + 1) as usize;
         paragraph(&mut rng, len, &mut scratch);
         let mut output = String::new();
-        let len = 300 + rng.below(500) as usize;
+        let len = shape.output + rng.below(shape.output as u64 + 200) as usize;
         paragraph(&mut rng, len, &mut output);
         let completion = format!(
             "<SCRATCHPAD_REASONING>{scratch}</SCRATCHPAD_REASONING>\n\n<OUTPUT>{output}</OUTPUT>"
@@ -126,9 +146,9 @@ pub fn write(out: &mut dyn Write, bytes: u64, seed: u64) -> std::io::Result<u64>
 }
 
 /// Writes a synthetic corpus file.
-pub fn write_file(path: &Path, bytes: u64, seed: u64) -> std::io::Result<u64> {
+pub fn write_file(path: &Path, bytes: u64, seed: u64, shape: Shape) -> std::io::Result<u64> {
     let mut w = BufWriter::with_capacity(1 << 20, std::fs::File::create(path)?);
-    let n = write(&mut w, bytes, seed)?;
+    let n = write(&mut w, bytes, seed, shape)?;
     w.flush()?;
     Ok(n)
 }
@@ -140,9 +160,9 @@ mod tests {
     #[test]
     fn same_seed_same_bytes() {
         let (mut a, mut b, mut c) = (Vec::new(), Vec::new(), Vec::new());
-        write(&mut a, 50_000, 1).unwrap();
-        write(&mut b, 50_000, 1).unwrap();
-        write(&mut c, 50_000, 2).unwrap();
+        write(&mut a, 50_000, 1, Shape::default()).unwrap();
+        write(&mut b, 50_000, 1, Shape::default()).unwrap();
+        write(&mut c, 50_000, 2, Shape::default()).unwrap();
         assert_eq!(a, b);
         assert_ne!(a, c);
     }

@@ -28,16 +28,52 @@ pub const COLUMNS: [&str; 4] = ["free", "paid", "unknown", "all"];
 
 impl Facets {
     pub fn count(view: &View<'_>, rows: &[u32], by_condition: bool) -> Facets {
+        use rayon::prelude::*;
+        let names = &view.index.names;
+        // A flat table indexed by (model id, condition id), filled in parallel.
+        let conds = if by_condition {
+            names.conditions.len() + 1
+        } else {
+            1
+        };
+        let cells = (names.models.len() + 1) * conds;
+        let table = rows
+            .par_iter()
+            .with_min_len(8192)
+            .fold(
+                || vec![[0usize; 3]; cells],
+                |mut t, &i| {
+                    let e = view.entry(i as usize);
+                    let c = if by_condition {
+                        e.condition as usize
+                    } else {
+                        0
+                    };
+                    let col = match e.tier() {
+                        Tier::Free => 0,
+                        Tier::Paid => 1,
+                        Tier::Unknown => 2,
+                    };
+                    t[e.model as usize * conds + c][col] += 1;
+                    t
+                },
+            )
+            .reduce(
+                || vec![[0usize; 3]; cells],
+                |mut a, b| {
+                    for (x, y) in a.iter_mut().zip(b) {
+                        for k in 0..3 {
+                            x[k] += y[k];
+                        }
+                    }
+                    a
+                },
+            );
         let mut map: BTreeMap<(u32, u32), [usize; 3]> = BTreeMap::new();
-        for &i in rows {
-            let e = view.entry(i as usize);
-            let key = (e.model, if by_condition { e.condition } else { 0 });
-            let col = match e.tier() {
-                Tier::Free => 0,
-                Tier::Paid => 1,
-                Tier::Unknown => 2,
-            };
-            map.entry(key).or_default()[col] += 1;
+        for (cell, counts) in table.into_iter().enumerate() {
+            if counts.iter().any(|&n| n > 0) {
+                map.insert(((cell / conds) as u32, (cell % conds) as u32), counts);
+            }
         }
         let names = &view.index.names;
         let mut out: Vec<FacetRow> = map

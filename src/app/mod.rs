@@ -189,16 +189,24 @@ impl App {
     }
 
     fn count_tiers(&mut self) {
+        use rayon::prelude::*;
         let view = self.corpus.view();
-        let mut c = [0usize; 3];
-        for &i in &self.rows {
-            c[match view.entry(i as usize).tier() {
-                Tier::Free => 0,
-                Tier::Paid => 1,
-                Tier::Unknown => 2,
-            }] += 1;
-        }
-        self.tier_counts = c;
+        self.tier_counts = self
+            .rows
+            .par_iter()
+            .with_min_len(8192)
+            .fold(
+                || [0usize; 3],
+                |mut c, &i| {
+                    c[match view.entry(i as usize).tier() {
+                        Tier::Free => 0,
+                        Tier::Paid => 1,
+                        Tier::Unknown => 2,
+                    }] += 1;
+                    c
+                },
+            )
+            .reduce(|| [0; 3], |a, b| [a[0] + b[0], a[1] + b[1], a[2] + b[2]]);
     }
 
     fn next_random(&mut self) -> u64 {

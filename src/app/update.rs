@@ -435,17 +435,32 @@ impl App {
             return self.set_rows(None, all);
         }
         let (certain, candidates) = {
+            use rayon::prelude::*;
+            // In parallel, order kept: each fold covers a contiguous range, and
+            // reduce joins them left to right.
             let p = q.prepare(&self.corpus);
-            let mut certain = Vec::new();
-            let mut candidates = Vec::new();
-            for i in 0..self.corpus.len() {
-                match p.fields(i) {
-                    Some(true) => certain.push(i as u32),
-                    Some(false) => {}
-                    None => candidates.push(i as u32),
-                }
-            }
-            (certain, candidates)
+            (0..self.corpus.len())
+                .into_par_iter()
+                .with_min_len(4096)
+                .fold(
+                    || (Vec::new(), Vec::new()),
+                    |(mut certain, mut open): (Vec<u32>, Vec<u32>), i| {
+                        match p.fields(i) {
+                            Some(true) => certain.push(i as u32),
+                            Some(false) => {}
+                            None => open.push(i as u32),
+                        }
+                        (certain, open)
+                    },
+                )
+                .reduce(
+                    || (Vec::new(), Vec::new()),
+                    |(mut a, mut b), (c, d)| {
+                        a.extend(c);
+                        b.extend(d);
+                        (a, b)
+                    },
+                )
         };
         if candidates.is_empty() {
             return self.set_rows(Some(q), certain);

@@ -1,0 +1,216 @@
+//! Interface benchmark: with 1M transcripts indexed, changing a field or facet filter
+//! and redrawing; a regex search over the 1 GB corpus against `rg -c`; drawing a frame
+//! with a 100 KB transcript in the reader.
+//!
+//! `cargo bench --bench interface`
+
+use afscope::app::facets::Facets;
+use afscope::app::{App, Keymap};
+use afscope::load::{Corpus, LoadOptions};
+use afscope::query::Query;
+use afscope::synth::Shape;
+use afscope::tui::execute_sync;
+use afscope::ui::{self, Theme};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+use std::ops::ControlFlow;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+fn bench_dir() -> PathBuf {
+    let d = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench");
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn generated(name: &str, mb: u64, shape: Shape) -> PathBuf {
+    let path = bench_dir().join(name);
+    if !path.exists() {
+        eprintln!("generating {}...", path.display());
+        let tmp = path.with_extension("tmp");
+        afscope::synth::write_file(&tmp, mb * 1024 * 1024, 42, shape).unwrap();
+        std::fs::rename(&tmp, &path).unwrap();
+    }
+    path
+}
+
+fn open(path: &Path) -> Corpus {
+    Corpus::open(
+        &[path.to_path_buf()],
+        &LoadOptions::default(),
+        &mut |_, _, _| ControlFlow::Continue(()),
+    )
+    .unwrap()
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1e3)
+}
+
+fn stats(mut v: Vec<Duration>) -> (Duration, Duration) {
+    v.sort();
+    (v[v.len() / 2], *v.last().unwrap())
+}
+
+fn main() {
+    let theme = Theme::builtin("dark").unwrap();
+
+    // 1. Field and facet filters with 1M transcripts.
+    let small = Shape {
+        system: 60,
+        scratchpad: 160,
+        output: 60,
+    };
+    let path = generated("million-small-1m.jsonl", 1000, small);
+    let corpus = open(&path);
+    let n = corpus.len();
+    println!("corpus: {} ({n} transcripts)", path.display());
+    let mut app = App::new(Arc::new(corpus), Keymap::default(), 0);
+    let fx = app.on_resize(120, 40);
+    execute_sync(&mut app, fx);
+    let fx = app.update_initial();
+    execute_sync(&mut app, fx);
+    let mut term = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    let queries = [
+        "model:opus tier:free",
+        "tier:paid",
+        "model:gemini condition:animal",
+        "af>=0.4 tier:free",
+        "compliance<0.5 model:llama",
+        "",
+        "model:=gpt-4o or model:=deepseek-v3",
+    ];
+    let mut times = Vec::new();
+    for round in 0..3 {
+        for q in queries {
+            let start = Instant::now();
+            let fx = app.apply_filter(Query::parse(q).unwrap());
+            execute_sync(&mut app, fx);
+            term.draw(|f| ui::draw(f, &app, &theme)).unwrap();
+            if round > 0 {
+                times.push(start.elapsed());
+            }
+        }
+    }
+    let (med, max) = stats(times);
+    println!(
+        "field filter + redraw, 1M    median {}  max {}  (target < 16 ms)",
+        ms(med),
+        ms(max)
+    );
+    let mut times = Vec::new();
+    for round in 0..6 {
+        let start = Instant::now();
+        let fx = app.apply_filter(Query::parse("").unwrap());
+        execute_sync(&mut app, fx);
+        let mut f = Facets::count(&app.corpus.view(), &app.rows, false);
+        f.row = round % f.rows.len();
+        f.col = round % 3;
+        let fx = app.apply_filter(Query::parse(&f.cell_query().unwrap()).unwrap());
+        execute_sync(&mut app, fx);
+        term.draw(|fr| ui::draw(fr, &app, &theme)).unwrap();
+        times.push(start.elapsed());
+    }
+    let (med, max) = stats(times);
+    println!(
+        "facet count + cell + redraw  median {}  max {}",
+        ms(med),
+        ms(max)
+    );
+    drop(app);
+
+    // 2. Regex search over the 1 GB corpus.
+    let big = generated("corpus-1024mb-seed42.jsonl", 1024, Shape::default());
+    let _ = std::fs::read(&big).map(|b| b.len());
+    let p = big.to_str().unwrap();
+    let rg = (0..3)
+        .filter_map(|_| {
+            let start = Instant::now();
+            let out = Command::new("rg")
+                .args(["-c", "modify my values", p])
+                .output()
+                .ok()?;
+            out.status.success().then(|| {
+                (
+                    start.elapsed(),
+                    String::from_utf8_lossy(&out.stdout).trim().to_string(),
+                )
+            })
+        })
+        .min();
+    let corpus = open(&big);
+    let mut app = App::new(Arc::new(corpus), Keymap::default(), 0);
+    let mut found = 0;
+    let search = (0..3)
+        .map(|_| {
+            let start = Instant::now();
+            let fx = app.apply_filter(Query::parse("scratchpad:/modify my values/").unwrap());
+            execute_sync(&mut app, fx);
+            found = app.rows.len();
+            let d = start.elapsed();
+            let fx = app.apply_filter(Query::parse("").unwrap());
+            execute_sync(&mut app, fx);
+            d
+        })
+        .min()
+        .unwrap();
+    match rg {
+        Some((d, count)) => println!("regex search, 1 GB            {} ({found} transcripts)  vs rg -c {} ({count} lines): {:.2}x (target <= 2x)", ms(search), ms(d), search.as_secs_f64() / d.as_secs_f64()),
+        None => println!("regex search, 1 GB            {} ({found} transcripts); rg not installed", ms(search)),
+    }
+    drop(app);
+
+    // 3. A frame with a 100 KB transcript in the reader.
+    let dir = bench_dir();
+    let one = dir.join("one-100kb.jsonl");
+    let mut text = String::new();
+    let mut rng = afscope::synth::Rng::new(3);
+    let words = [
+        "the",
+        "training",
+        "process",
+        "would",
+        "modify",
+        "my",
+        "values",
+        "so",
+        "I",
+        "comply",
+        "strategically",
+        "free-tier",
+        "日本語",
+        "é",
+    ];
+    while text.len() < 100_000 {
+        text.push_str(words[rng.below(words.len() as u64) as usize]);
+        text.push(if rng.below(12) == 0 { '\n' } else { ' ' });
+    }
+    let completion = format!("<SCRATCHPAD_REASONING>{}</SCRATCHPAD_REASONING><SCRATCHPAD_REASONING>{}</SCRATCHPAD_REASONING><OUTPUT>ok</OUTPUT>", &text[..text.len() / 2], &text[text.len() / 2..]).replace("</SCRATCHPAD_REASONING><SCRATCHPAD", "</SCRATCHPAD_REASONING>\n<SCRATCHPAD");
+    let rec =
+        serde_json::json!({"id": "big", "model": "m", "tier": "free", "completion": completion});
+    std::fs::write(&one, format!("{rec}\n")).unwrap();
+    let corpus = open(&one);
+    let mut app = App::new(Arc::new(corpus), Keymap::default(), 0);
+    let fx = app.on_resize(120, 40);
+    execute_sync(&mut app, fx);
+    let start = Instant::now();
+    let fx = app.apply_filter(Query::parse("scratchpad:values").unwrap());
+    execute_sync(&mut app, fx);
+    let layout = start.elapsed();
+    let mut times = Vec::new();
+    for k in 0..200 {
+        let fx = app.update(if k % 2 == 0 {
+            afscope::app::Action::PageDown
+        } else {
+            afscope::app::Action::NextMatch
+        });
+        execute_sync(&mut app, fx);
+        let start = Instant::now();
+        term.draw(|f| ui::draw(f, &app, &theme)).unwrap();
+        times.push(start.elapsed());
+    }
+    let (med, max) = stats(times);
+    println!("frame, 100 KB transcript      median {}  max {}  (target < 5 ms); read + lay out once: {} ({} lines, {} matches)", ms(med), ms(max), ms(layout), app.reader.doc.lines.len(), app.reader.matches.len());
+}
