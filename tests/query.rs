@@ -194,3 +194,73 @@ fn pairs_and_discordant_pairs() {
     );
     assert_eq!(ids(&c, "pair:discordant").len(), 14);
 }
+
+#[test]
+fn raw_search_agrees_with_the_full_read_wherever_it_decides() {
+    use afscope::query::ast::Expr;
+    let mut corpora = vec![
+        demo(),
+        common::open_one(&fixture("common-fields.jsonl")),
+        common::open_one(&fixture("malformed.csv")),
+    ];
+    for rel in [
+        "causal-audit/results/results_scored_rigorous_5Feb.json",
+        "deep-values/outputs/frontier-eval-base/animal-welfare_prompt-only_cot-base/deepseek/deepseek-v3.2-exp/results_seed42_20260415_122726.json",
+        "koorndijk-replication/data/koorndijk_meta-llama_Meta-Llama-3-8B-Instruct.csv",
+    ] {
+        if let Some(p) = common::sample(rel) {
+            corpora.push(common::open_one(&p));
+        }
+    }
+    let terms = [
+        "values",
+        "\"RLHF\"",
+        "/modif(y|ied)/",
+        "/[Tt]raining/",
+        "scratchpad:values",
+        "scratchpad:/comply/i",
+        "output:help",
+        "output:\"can't\"",
+        "user:phishing",
+        "system:contractors",
+        "completion:nvalues",
+        "scratchpad:free",
+        "output:/[a-z]+ing/",
+        "\"I can't\"",
+        "scratchpad:\"Paid Tier\"",
+        "output:/battery/i",
+        "user:hens",
+        "scratchpad:ill",
+    ];
+    let (mut decided, mut fell_back) = (0, 0);
+    for c in &corpora {
+        for q in terms {
+            let query = Query::parse(q).unwrap();
+            let Expr::Text(t) = &query.expr else {
+                panic!("{q} is one text term")
+            };
+            assert_ne!(
+                t.raw,
+                afscope::query::rawsearch::RawSafety::No,
+                "{q} should be searchable raw"
+            );
+            for i in 0..c.len() {
+                let Ok(tr) = c.transcript(i) else { continue };
+                match afscope::query::rawsearch::test(c, i, t) {
+                    Some(found) => {
+                        decided += 1;
+                        assert_eq!(
+                            found,
+                            afscope::query::eval::text_match(t, &tr),
+                            "{q} on {}",
+                            tr.id
+                        );
+                    }
+                    None => fell_back += 1,
+                }
+            }
+        }
+    }
+    assert!(decided > 1000, "decided {decided}, fell back {fell_back}");
+    eprintln!("raw search decided {decided}, fell back {fell_back}");
+}

@@ -159,6 +159,13 @@ impl<'a> View<'a> {
         }
     }
 
+    /// The record's text as JSON (a CSV row turned into an object).
+    pub fn record_text(&self, i: usize) -> Result<Cow<'a, str>, Problem> {
+        let src = self.source(i);
+        src.ctx(self.entry(i).source)
+            .record_text(&self.record_ref(i))
+    }
+
     /// Parses the whole transcript behind entry `i` (without verdicts from other files).
     pub fn transcript(&self, i: usize) -> Result<Transcript, Problem> {
         self.transcript_checked(i).map(|(t, _)| t)

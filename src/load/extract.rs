@@ -361,6 +361,49 @@ fn unescape(raw: Raw<'_>) -> String {
     as_text(raw).map(Cow::into_owned).unwrap_or_default()
 }
 
+/// A transcript's texts as they stand in the record: JSON string contents with their
+/// escapes not decoded.
+pub struct RawTexts<'a> {
+    pub system: Option<&'a str>,
+    pub user: Option<&'a str>,
+    pub completion: &'a str,
+}
+
+fn raw_string(raw: Raw<'_>) -> &str {
+    let s = raw.get();
+    &s[1..s.len() - 1]
+}
+
+/// The raw texts, when each is a single string field (not assembled from messages or
+/// from separate scratchpad and output fields, which need a full read).
+pub fn raw_texts<'a>(
+    profile: &Profile,
+    top: &RawObj<'a>,
+    key: Option<&str>,
+) -> Option<RawTexts<'a>> {
+    let p = &profile.paths;
+    if first(&p.messages, top, key).is_some() {
+        return None;
+    }
+    let completion = match string_at(&p.completion, top, key).ok()? {
+        Some(c) => c,
+        None if string_at(&p.scratchpad, top, key).ok()?.is_some() => return None,
+        None => string_at(&p.output, top, key).ok()??,
+    };
+    let opt = |paths: &[FieldPath]| -> Option<Option<&'a str>> {
+        match first(paths, top, key) {
+            None => Some(None),
+            Some((raw, _)) if raw.get().starts_with('"') => Some(Some(raw_string(raw))),
+            Some(_) => None,
+        }
+    };
+    Some(RawTexts {
+        system: opt(&p.system)?,
+        user: opt(&p.user)?,
+        completion: raw_string(completion),
+    })
+}
+
 /// Reads a whole transcript. `Err` when the record has no usable completion.
 pub fn transcript(
     profile: &Profile,

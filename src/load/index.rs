@@ -35,13 +35,10 @@ pub struct SourceCtx<'a> {
     pub csv_headers: &'a [String],
 }
 
-impl SourceCtx<'_> {
+impl<'a> SourceCtx<'a> {
     /// The record's text as JSON: the file slice, or a CSV row turned into an object.
-    pub fn record_text<'b>(
-        &'b self,
-        rec: &RecordRef,
-    ) -> Result<std::borrow::Cow<'b, str>, Problem> {
-        let slice = &self.bytes[rec.range()];
+    pub fn record_text(&self, rec: &RecordRef) -> Result<std::borrow::Cow<'a, str>, Problem> {
+        let slice: &'a [u8] = &self.bytes[rec.range()];
         if self.format == Format::Csv {
             return source::csv_row_json(self.csv_headers, slice)
                 .map(std::borrow::Cow::Owned)

@@ -177,6 +177,22 @@ fn find_close(text: &str, from: usize, name: &str) -> Option<(usize, usize)> {
     None
 }
 
+/// Where the answer the user saw is: the last `<OUTPUT>` block, else the last text
+/// outside tags, else (no tags at all) the whole completion of length `len`.
+pub fn final_output_range(segments: &[Segment], len: usize) -> Option<Range<usize>> {
+    let last = |kind| {
+        segments
+            .iter()
+            .rev()
+            .find(|s| s.kind == kind && s.depth == 0)
+    };
+    match last(SegmentKind::Output).or_else(|| last(SegmentKind::Outside)) {
+        Some(s) => Some(s.content.clone()),
+        None if segments.is_empty() => Some(0..len),
+        None => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

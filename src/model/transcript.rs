@@ -96,17 +96,7 @@ impl Transcript {
 
     /// Where `final_output` is in the completion.
     pub fn final_output_range(&self) -> Option<std::ops::Range<usize>> {
-        let last = |kind| {
-            self.segments
-                .iter()
-                .rev()
-                .find(|s| s.kind == kind && s.depth == 0)
-        };
-        match last(SegmentKind::Output).or_else(|| last(SegmentKind::Outside)) {
-            Some(s) => Some(s.content.clone()),
-            None if self.segments.is_empty() => Some(0..self.completion.len()),
-            None => None,
-        }
+        segment::final_output_range(&self.segments, self.completion.len())
     }
 
     /// Builds the segments from the completion text.

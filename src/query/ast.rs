@@ -132,4 +132,6 @@ pub struct TextTest {
     pub regex: Regex,
     /// Where the term was written in the query, for messages.
     pub span: Range<usize>,
+    /// Whether the regex can be run on the stored (undecoded) text; see `rawsearch`.
+    pub raw: super::rawsearch::RawSafety,
 }

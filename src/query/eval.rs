@@ -124,6 +124,11 @@ impl Prepared<'_> {
         let mut k = 0;
         let corpus = self.corpus;
         self.eval(&self.query.expr, i, &mut k, &mut |t: &TextTest| {
+            if t.raw != super::rawsearch::RawSafety::No {
+                if let Some(found) = super::rawsearch::test(corpus, i, t) {
+                    return Some(found);
+                }
+            }
             let tr = cached.get_or_insert_with(|| corpus.transcript(i).ok());
             Some(tr.as_ref().is_some_and(|tr| text_match(t, tr)))
         })
@@ -276,7 +281,8 @@ pub fn field_text(t: &Transcript, f: TextField) -> &str {
     }
 }
 
-fn text_match(test: &TextTest, t: &Transcript) -> bool {
+/// Whether a text term matches a fully read transcript.
+pub fn text_match(test: &TextTest, t: &Transcript) -> bool {
     scope_texts(test.scope, t)
         .into_iter()
         .any(|(f, r)| test.regex.is_match(&field_text(t, f)[r]))

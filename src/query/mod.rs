@@ -3,6 +3,7 @@
 pub mod ast;
 pub mod eval;
 pub mod parse;
+pub mod rawsearch;
 
 pub use eval::{Prepared, Query, TextField, TextMatch};
 pub use parse::QueryError;

@@ -322,11 +322,19 @@ fn regex(
 }
 
 fn text_term(scope: Scope, v: Value, span: Range<usize>) -> Result<Expr, QueryError> {
-    let regex = match &v {
-        Value::Bare(s) | Value::Quoted(s) => regex(&regex::escape(s), "", true, &span)?,
-        Value::Regex(p, f) => regex(p, f, false, &span)?,
+    let (pattern, flags, ci) = match &v {
+        Value::Bare(s) | Value::Quoted(s) => (regex::escape(s), String::new(), true),
+        Value::Regex(p, f) => (p.clone(), f.clone(), false),
     };
-    Ok(Expr::Text(TextTest { scope, regex, span }))
+    let regex = regex(&pattern, &flags, ci, &span)?;
+    let has = |c| flags.contains(c);
+    let raw = super::rawsearch::raw_safety(&pattern, ci || has('i'), has('s'), has('m'), has('x'));
+    Ok(Expr::Text(TextTest {
+        scope,
+        regex,
+        span,
+        raw,
+    }))
 }
 
 fn str_match(op: &str, v: Value, span: &Range<usize>) -> Result<StrMatch, QueryError> {

@@ -1,0 +1,262 @@
+//! Text search on the record as stored, without decoding it. A regex that can only
+//! match characters JSON writers never escape (printable ASCII except `"` `\` `<` `>`
+//! `&` `/`, and no look-around) matches the decoded text exactly where it matches the
+//! raw string, unless the raw match overlaps an escape sequence; then (and for every
+//! other pattern) the caller reads the transcript in full.
+
+use super::ast::{Scope, TextTest};
+use crate::load::extract::{self, RawTexts};
+use crate::load::Corpus;
+use crate::model::segment::{self, SegmentKind};
+use regex::Regex;
+use regex_syntax::hir::{Class, Hir, HirKind};
+use std::ops::Range;
+
+/// Whether a pattern can be run on raw (undecoded) JSON string text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RawSafety {
+    /// It can match characters a writer must escape, or uses look-around.
+    No,
+    /// Only printable ASCII a writer never escapes.
+    Yes,
+    /// Also non-ASCII characters (e.g. from case folding: `k` → `K`), which writers
+    /// that escape non-ASCII store as `\uXXXX`: safe only where there is no `\u`.
+    UnlessUnicodeEscapes,
+}
+
+/// Printable ASCII that JSON writers leave as is (`<`, `>`, `&` and `/` are escaped
+/// by some).
+fn plain_ascii(c: u32) -> bool {
+    (0x20..0x7f).contains(&c)
+        && !matches!(char::from_u32(c), Some('"' | '\\' | '<' | '>' | '&' | '/'))
+}
+
+fn range_safety(start: u32, end: u32) -> RawSafety {
+    if (start..=end.min(0x7f)).any(|c| !plain_ascii(c)) {
+        RawSafety::No
+    } else if end >= 0x80 {
+        RawSafety::UnlessUnicodeEscapes
+    } else {
+        RawSafety::Yes
+    }
+}
+
+fn worst(a: RawSafety, b: RawSafety) -> RawSafety {
+    use RawSafety::*;
+    match (a, b) {
+        (No, _) | (_, No) => No,
+        (UnlessUnicodeEscapes, _) | (_, UnlessUnicodeEscapes) => UnlessUnicodeEscapes,
+        _ => Yes,
+    }
+}
+
+fn hir_safety(h: &Hir) -> RawSafety {
+    match h.kind() {
+        HirKind::Empty => RawSafety::Yes,
+        HirKind::Literal(lit) => match std::str::from_utf8(&lit.0) {
+            Ok(s) => s
+                .chars()
+                .map(|c| range_safety(c as u32, c as u32))
+                .fold(RawSafety::Yes, worst),
+            Err(_) => RawSafety::No,
+        },
+        HirKind::Class(Class::Unicode(c)) => c
+            .ranges()
+            .iter()
+            .map(|r| range_safety(r.start() as u32, r.end() as u32))
+            .fold(RawSafety::Yes, worst),
+        HirKind::Class(Class::Bytes(c)) => c
+            .ranges()
+            .iter()
+            .map(|r| range_safety(u32::from(r.start()), u32::from(r.end())))
+            .fold(RawSafety::Yes, worst),
+        HirKind::Look(_) => RawSafety::No,
+        HirKind::Repetition(r) => hir_safety(&r.sub),
+        HirKind::Capture(c) => hir_safety(&c.sub),
+        HirKind::Concat(v) | HirKind::Alternation(v) => {
+            v.iter().map(hir_safety).fold(RawSafety::Yes, worst)
+        }
+    }
+}
+
+/// How `pattern` (with these flags) can be searched in raw JSON string text.
+pub fn raw_safety(
+    pattern: &str,
+    case_insensitive: bool,
+    dot_all: bool,
+    multi_line: bool,
+    verbose: bool,
+) -> RawSafety {
+    regex_syntax::ParserBuilder::new()
+        .case_insensitive(case_insensitive)
+        .dot_matches_new_line(dot_all)
+        .multi_line(multi_line)
+        .ignore_whitespace(verbose)
+        .build()
+        .parse(pattern)
+        .map_or(RawSafety::No, |h| hir_safety(&h))
+}
+
+/// Byte ranges of the escape sequences in raw JSON string text.
+fn escapes(raw: &str) -> Vec<Range<usize>> {
+    let b = raw.as_bytes();
+    let mut out = Vec::new();
+    let mut pos = 0;
+    while let Some(off) = memchr::memchr(b'\\', &b[pos..]) {
+        let at = pos + off;
+        let len = if b.get(at + 1) == Some(&b'u') { 6 } else { 2 };
+        out.push(at..(at + len).min(b.len()));
+        pos = at + len;
+        if pos >= b.len() {
+            break;
+        }
+    }
+    out
+}
+
+/// `Some(found)` when the raw text decides; `None` when a match overlaps an escape, or
+/// when non-ASCII matches are possible and the text escapes some characters as `\u`.
+fn search(
+    re: &Regex,
+    safety: RawSafety,
+    raw: &str,
+    ranges: impl IntoIterator<Item = Range<usize>>,
+) -> Option<bool> {
+    if safety == RawSafety::UnlessUnicodeEscapes
+        && memchr::memmem::find(raw.as_bytes(), b"\\u").is_some()
+    {
+        return None;
+    }
+    for r in ranges {
+        if let Some(m) = re.find(&raw[r.clone()]) {
+            // The first match decides: genuine unless it overlaps an escape.
+            let (s, e) = (r.start + m.start(), r.start + m.end());
+            let touches = escapes(raw).iter().any(|x| x.start < e && s < x.end);
+            return (!touches).then_some(true);
+        }
+    }
+    Some(false)
+}
+
+/// Tests a raw-safe term on entry `i` without decoding; `None` means read it in full.
+pub fn test(corpus: &Corpus, i: usize, t: &TextTest) -> Option<bool> {
+    let view = corpus.view();
+    let src = view.source(i);
+    let text = view.record_text(i).ok()?;
+    let top = crate::load::raw::RawObj::parse_record(&text).ok()?;
+    let RawTexts {
+        system,
+        user,
+        completion,
+    } = extract::raw_texts(&src.profile, &top, view.key(i))?;
+    let whole = |s: &str| std::iter::once(0..s.len());
+    let in_field =
+        |field: Option<&str>| field.map_or(Some(false), |f| search(&t.regex, t.raw, f, whole(f)));
+    match t.scope {
+        Scope::System => in_field(system),
+        Scope::User => in_field(user),
+        Scope::Completion => search(&t.regex, t.raw, completion, whole(completion)),
+        Scope::All => {
+            let mut undecided = false;
+            for f in [system, user, Some(completion)].into_iter().flatten() {
+                match search(&t.regex, t.raw, f, whole(f)) {
+                    Some(true) => return Some(true),
+                    None => undecided = true,
+                    Some(false) => {}
+                }
+            }
+            (!undecided).then_some(false)
+        }
+        Scope::Scratchpad | Scope::Output => {
+            // Tags must stand as written for their positions to mean anything.
+            let b = completion.as_bytes();
+            if memchr::memmem::find(b, b"\\u003").is_some()
+                || memchr::memmem::find(b, b"<\\/").is_some()
+            {
+                return None;
+            }
+            let segs = segment::split(completion);
+            let ranges: Vec<Range<usize>> = if t.scope == Scope::Scratchpad {
+                segs.iter()
+                    .filter(|s| s.kind == SegmentKind::Scratchpad && s.depth == 0)
+                    .map(|s| s.content.clone())
+                    .collect()
+            } else {
+                let outputs: Vec<Range<usize>> = segs
+                    .iter()
+                    .filter(|s| s.kind == SegmentKind::Output && s.depth == 0)
+                    .map(|s| s.content.clone())
+                    .collect();
+                if outputs.is_empty() {
+                    segment::final_output_range(&segs, completion.len())
+                        .into_iter()
+                        .collect()
+                } else {
+                    outputs
+                }
+            };
+            search(&t.regex, t.raw, completion, ranges)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_patterns_of_unescaped_characters_are_raw_safe() {
+        use RawSafety::*;
+        let safety = |p: &str, ci: bool| raw_safety(p, ci, false, false, false);
+        assert_eq!(safety("modify my values", false), Yes);
+        assert_eq!(safety("modif(y|ied) (my|our) values?", false), Yes);
+        assert_eq!(safety("[a-z]+ing", false), Yes);
+        assert_eq!(safety("can't", false), Yes);
+        assert_eq!(
+            safety("values", true),
+            UnlessUnicodeEscapes,
+            "(?i)s also matches ſ"
+        );
+        assert_eq!(safety("日本語", false), UnlessUnicodeEscapes);
+        assert_eq!(safety("a.b", false), No, "`.` can match a backslash");
+        assert_eq!(
+            safety(r"\bvalues", false),
+            No,
+            "word boundaries differ around escapes"
+        );
+        assert_eq!(safety("<OUTPUT>", false), No);
+        assert_eq!(safety(r#"say "no""#, false), No);
+        assert_eq!(safety(r"\n", false), No);
+    }
+
+    #[test]
+    fn matches_touching_escapes_are_left_to_the_full_read() {
+        let re = Regex::new("nvalues").unwrap();
+        // Raw `\nvalues` decodes to a newline then "values": "nvalues" is not there.
+        assert_eq!(
+            search(&re, RawSafety::Yes, r"a\nvalues", std::iter::once(0..9)),
+            None
+        );
+        let re = Regex::new("values").unwrap();
+        assert_eq!(
+            search(&re, RawSafety::Yes, r"a\nvalues", std::iter::once(0..9)),
+            Some(true)
+        );
+        assert_eq!(
+            search(&re, RawSafety::Yes, r"a\nvalue", std::iter::once(0..8)),
+            Some(false)
+        );
+        let re = Regex::new("(?i)s").unwrap();
+        assert_eq!(
+            search(
+                &re,
+                RawSafety::UnlessUnicodeEscapes,
+                r"\u017f",
+                std::iter::once(0..6)
+            ),
+            None,
+            "could be ſ"
+        );
+        assert_eq!(escapes(r#"x\\y\u00e9z\"q"#), vec![1..3, 4..10, 11..13]);
+    }
+}
