@@ -13,6 +13,7 @@ use ratatui::backend::CrosstermBackend;
 use ratatui::Terminal;
 use rayon::prelude::*;
 use std::io::{self, Stdout};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::sync::Arc;
 
@@ -29,6 +30,13 @@ enum Done {
         generation: u64,
         query: Query,
         rows: Vec<u32>,
+    },
+    /// A search is under way: candidates tested so far, of how many, matches so far.
+    SearchProgress {
+        generation: u64,
+        done: usize,
+        total: usize,
+        found: usize,
     },
     Find {
         generation: u64,
@@ -82,6 +90,16 @@ fn apply(app: &mut App, done: Done, search_generation: u64) -> Vec<Effect> {
             rows,
         } if generation == search_generation => app.on_search_done(query, rows),
         Done::Search { .. } => Vec::new(),
+        Done::SearchProgress {
+            generation,
+            done,
+            total,
+            found,
+        } if generation == search_generation => {
+            app.on_search_progress(done, total, found);
+            Vec::new()
+        }
+        Done::SearchProgress { .. } => Vec::new(),
         Done::Find {
             generation,
             pattern,
@@ -110,29 +128,77 @@ pub fn execute_sync(app: &mut App, effects: Vec<Effect>) {
     }
 }
 
+/// How many candidates a search tests between progress reports.
+const SEARCH_CHUNK: usize = 1 << 15;
+
+/// Searches in chunks, reporting progress, and gives up once a newer search started.
+fn search_in_background(
+    corpus: &Corpus,
+    effect: Effect,
+    generation: u64,
+    latest: &AtomicU64,
+    tx: &mpsc::Sender<Msg>,
+) {
+    let Effect::Search {
+        query,
+        mut certain,
+        candidates,
+    } = effect
+    else {
+        return;
+    };
+    let p = query.prepare(corpus);
+    let total = candidates.len();
+    for (k, chunk) in candidates.chunks(SEARCH_CHUNK).enumerate() {
+        if latest.load(Ordering::Relaxed) != generation {
+            return;
+        }
+        certain.par_extend(chunk.par_iter().copied().filter(|&i| p.matches(i as usize)));
+        let done = (k * SEARCH_CHUNK + chunk.len()).min(total);
+        let progress = Done::SearchProgress {
+            generation,
+            done,
+            total,
+            found: certain.len(),
+        };
+        if done < total && tx.send(Msg::Done(progress)).is_err() {
+            return;
+        }
+    }
+    let _ = tx.send(Msg::Done(Done::Search {
+        generation,
+        query,
+        rows: certain,
+    }));
+}
+
 /// Carries out effects, background work on threads that report to the main loop.
 fn execute(
     app: &mut App,
     effects: Vec<Effect>,
     tx: &mpsc::Sender<Msg>,
     search_generation: &mut u64,
+    latest: &Arc<AtomicU64>,
 ) {
     for effect in effects {
         if let Effect::LoadTranscript(i) = effect {
             load(app, i);
             continue;
         }
-        if matches!(effect, Effect::Search { .. }) {
-            *search_generation += 1;
-        }
-        let g = *search_generation;
         let corpus = app.corpus.clone();
         let tx = tx.clone();
-        std::thread::spawn(move || {
-            if let Some(done) = perform(&corpus, effect, g) {
-                let _ = tx.send(Msg::Done(done));
-            }
-        });
+        if matches!(effect, Effect::Search { .. }) {
+            *search_generation += 1;
+            latest.store(*search_generation, Ordering::Relaxed);
+            let (g, latest) = (*search_generation, latest.clone());
+            std::thread::spawn(move || search_in_background(&corpus, effect, g, &latest, &tx));
+        } else {
+            std::thread::spawn(move || {
+                if let Some(done) = perform(&corpus, effect, 0) {
+                    let _ = tx.send(Msg::Done(done));
+                }
+            });
+        }
     }
 }
 
@@ -194,10 +260,11 @@ pub fn run(
     spawn_input(tx.clone());
     spawn_signals(tx.clone())?;
     let mut search_generation = 0u64;
+    let latest = Arc::new(AtomicU64::new(0));
     let mut effects = app.on_resize(size.width, size.height);
     effects.extend(app.update_initial());
     loop {
-        execute(&mut app, effects, &tx, &mut search_generation);
+        execute(&mut app, effects, &tx, &mut search_generation, &latest);
         terminal
             .draw(|f| ui::draw(f, &app, &theme))
             .map_err(term_err)?;

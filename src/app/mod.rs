@@ -129,6 +129,8 @@ pub struct App {
     pub input_error: Option<QueryError>,
     /// A text search is running in the background.
     pub searching: bool,
+    /// The running search: candidates tested, of how many, matches so far.
+    pub search_progress: Option<(usize, usize, usize)>,
     pub reader: Reader,
     /// The facet table, while open.
     pub facets: Option<facets::Facets>,
@@ -163,6 +165,7 @@ impl App {
             input: LineInput::default(),
             input_error: None,
             searching: false,
+            search_progress: None,
             reader: Reader::default(),
             facets: None,
             help_scroll: 0,

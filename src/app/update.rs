@@ -131,10 +131,21 @@ impl App {
         self.relayout();
     }
 
+    /// A background search is under way.
+    pub fn on_search_progress(&mut self, done: usize, total: usize, found: usize) {
+        self.search_progress = Some((done, total, found));
+        self.message = Some(format!(
+            "searching {}% · {found} found",
+            done * 100 / total.max(1)
+        ));
+    }
+
     /// A background search finished.
     pub fn on_search_done(&mut self, query: Query, mut rows: Vec<u32>) -> Vec<Effect> {
         rows.sort_unstable();
         self.searching = false;
+        self.search_progress = None;
+        self.message = Some(format!("{} found", rows.len()));
         self.set_rows(Some(query), rows)
     }
 
