@@ -128,9 +128,6 @@ pub fn execute_sync(app: &mut App, effects: Vec<Effect>) {
     }
 }
 
-/// How many candidates a search tests between progress reports.
-const SEARCH_CHUNK: usize = 1 << 15;
-
 /// Searches in chunks, reporting progress, and gives up once a newer search started.
 fn search_in_background(
     corpus: &Corpus,
@@ -149,12 +146,14 @@ fn search_in_background(
     };
     let p = query.prepare(corpus);
     let total = candidates.len();
-    for (k, chunk) in candidates.chunks(SEARCH_CHUNK).enumerate() {
+    // About twenty progress reports per search, at least a few thousand tests apart.
+    let step = (total / 20).max(4096);
+    for (k, chunk) in candidates.chunks(step).enumerate() {
         if latest.load(Ordering::Relaxed) != generation {
             return;
         }
         certain.par_extend(chunk.par_iter().copied().filter(|&i| p.matches(i as usize)));
-        let done = (k * SEARCH_CHUNK + chunk.len()).min(total);
+        let done = (k * step + chunk.len()).min(total);
         let progress = Done::SearchProgress {
             generation,
             done,
@@ -329,4 +328,107 @@ fn suspend(terminal: &mut Terminal<CrosstermBackend<Stdout>>) -> Result<(), Stri
     terminal
         .resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))
         .map_err(term_err)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::LoadOptions;
+
+    fn demo_app() -> App {
+        let corpus = crate::demo::open(&LoadOptions::default()).unwrap();
+        App::new(Arc::new(corpus), Keymap::default(), 0)
+    }
+
+    fn search_effect(app: &mut App) -> (Query, Vec<u32>, Vec<u32>) {
+        match app
+            .apply_filter(Query::parse("scratchpad:values").unwrap())
+            .remove(0)
+        {
+            Effect::Search {
+                query,
+                certain,
+                candidates,
+            } => (query, certain, candidates),
+            _ => panic!("a text query needs a search"),
+        }
+    }
+
+    #[test]
+    fn background_search_reports_progress_then_the_result() {
+        let mut app = demo_app();
+        let (query, certain, candidates) = search_effect(&mut app);
+        // Many candidates: the same entries listed repeatedly.
+        let candidates: Vec<u32> = candidates.iter().copied().cycle().take(20_000).collect();
+        let (tx, rx) = mpsc::channel();
+        let latest = AtomicU64::new(7);
+        search_in_background(
+            &app.corpus.clone(),
+            Effect::Search {
+                query,
+                certain,
+                candidates,
+            },
+            7,
+            &latest,
+            &tx,
+        );
+        drop(tx);
+        let msgs: Vec<Done> = rx
+            .into_iter()
+            .filter_map(|m| if let Msg::Done(d) = m { Some(d) } else { None })
+            .collect();
+        let progress: Vec<(usize, usize, usize)> = msgs
+            .iter()
+            .filter_map(|d| {
+                if let Done::SearchProgress {
+                    done, total, found, ..
+                } = d
+                {
+                    Some((*done, *total, *found))
+                } else {
+                    None
+                }
+            })
+            .collect();
+        assert!(progress.len() >= 3, "{progress:?}");
+        assert!(progress
+            .windows(2)
+            .all(|w| w[0].0 < w[1].0 && w[0].2 <= w[1].2));
+        assert!(matches!(
+            msgs.last(),
+            Some(Done::Search { generation: 7, .. })
+        ));
+        let (done, total, found) = progress[0];
+        app.on_search_progress(done, total, found);
+        assert!(
+            app.message
+                .as_deref()
+                .unwrap()
+                .starts_with("searching 20% · "),
+            "{:?}",
+            app.message
+        );
+    }
+
+    #[test]
+    fn a_newer_search_stops_the_older_one() {
+        let mut app = demo_app();
+        let (query, certain, candidates) = search_effect(&mut app);
+        let (tx, rx) = mpsc::channel();
+        let latest = AtomicU64::new(8);
+        search_in_background(
+            &app.corpus.clone(),
+            Effect::Search {
+                query,
+                certain,
+                candidates,
+            },
+            7,
+            &latest,
+            &tx,
+        );
+        drop(tx);
+        assert_eq!(rx.into_iter().count(), 0, "superseded: nothing reported");
+    }
 }
