@@ -20,6 +20,8 @@ use std::sync::Arc;
 /// Something for the main loop.
 enum Msg {
     Term(Event),
+    Loading(ui::Loading),
+    Loaded(Box<Result<Corpus, String>>),
     Done(Done),
     Signal(i32),
 }
@@ -235,13 +237,17 @@ fn term_err(e: impl std::fmt::Display) -> String {
     format!("terminal: {e}")
 }
 
-/// Opens the interface on a loaded corpus. Returns the exit status: 0, or 128 plus
-/// the signal that ended it.
+/// Loads the corpus, calling the argument with (transcripts so far, bytes done, bytes
+/// of the current file) after each indexed batch.
+pub type Loader = Box<dyn FnOnce(&mut dyn FnMut(usize, u64, u64)) -> Result<Corpus, String> + Send>;
+
+/// Opens the interface at once and loads the corpus behind a progress screen. Returns
+/// the exit status: 0, or 128 plus the signal that ended it.
 pub fn run(
-    corpus: Corpus,
+    loader: Loader,
     theme: Theme,
     keymap: Keymap,
-    warnings: Vec<String>,
+    mut warnings: Vec<String>,
     seed: u64,
 ) -> Result<i32, String> {
     let default_hook = std::panic::take_hook();
@@ -252,12 +258,56 @@ pub fn run(
     enter().map_err(term_err)?;
     let _guard = Guard;
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout())).map_err(term_err)?;
-    let size = terminal.size().map_err(term_err)?;
-    let mut app = App::new(Arc::new(corpus), keymap, seed);
-    app.warnings = warnings;
     let (tx, rx) = mpsc::channel::<Msg>();
     spawn_input(tx.clone());
     spawn_signals(tx.clone())?;
+    let loader_tx = tx.clone();
+    std::thread::spawn(move || {
+        let progress_tx = loader_tx.clone();
+        let result = loader(&mut |transcripts, done, total| {
+            let _ = progress_tx.send(Msg::Loading(ui::Loading {
+                transcripts,
+                bytes_done: done,
+                bytes_total: total,
+            }));
+        });
+        let _ = loader_tx.send(Msg::Loaded(Box::new(result)));
+    });
+    // Until the corpus is there: a progress screen, redrawn at most every 50 ms.
+    let mut loading = ui::Loading::default();
+    let mut last_draw: Option<std::time::Instant> = None;
+    let corpus = loop {
+        if last_draw.is_none_or(|t| t.elapsed() >= std::time::Duration::from_millis(50)) {
+            terminal
+                .draw(|f| ui::draw_loading(f, &loading, &theme))
+                .map_err(term_err)?;
+            last_draw = Some(std::time::Instant::now());
+        }
+        match rx.recv() {
+            Ok(Msg::Loading(l)) => loading = l,
+            Ok(Msg::Loaded(result)) => break (*result)?,
+            Ok(Msg::Term(Event::Key(k))) if k.kind != KeyEventKind::Release => {
+                let ctrl_c =
+                    k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL);
+                if ctrl_c || keymap.action(&k) == Some(crate::app::Action::Quit) {
+                    return Ok(0);
+                }
+            }
+            Ok(Msg::Term(Event::Resize(..))) => last_draw = None,
+            Ok(Msg::Signal(sig)) => return Ok(128 + sig),
+            Ok(_) => {}
+            Err(_) => return Ok(0),
+        }
+    };
+    if !corpus.problems.is_empty() {
+        warnings.push(format!(
+            "{} problem(s) in the input; run `afscope check` for details",
+            corpus.problems.len()
+        ));
+    }
+    let size = terminal.size().map_err(term_err)?;
+    let mut app = App::new(Arc::new(corpus), keymap, seed);
+    app.warnings = warnings;
     let mut search_generation = 0u64;
     let latest = Arc::new(AtomicU64::new(0));
     let mut effects = app.on_resize(size.width, size.height);
@@ -282,7 +332,7 @@ pub fn run(
             }
             Msg::Term(Event::Resize(w, h)) => app.on_resize(w, h),
             Msg::Term(Event::Mouse(m)) => app.on_mouse(m),
-            Msg::Term(_) => Vec::new(),
+            Msg::Term(_) | Msg::Loading(_) | Msg::Loaded(_) => Vec::new(),
             Msg::Done(done) => apply(&mut app, done, search_generation),
             Msg::Signal(sig) => return Ok(128 + sig),
         };

@@ -266,3 +266,44 @@ fn resize_and_too_small() {
     s.keys("q");
     assert_eq!(s.wait_exit(), 0);
 }
+
+#[test]
+fn the_screen_comes_up_before_loading_ends_and_load_errors_restore_the_terminal() {
+    let mut s = Session::start(&["fixtures/demo.jsonl"]);
+    s.wait_for("transcripts 31/31");
+    s.keys("q");
+    s.wait_exit();
+    let raw = String::from_utf8_lossy(&s.raw()).into_owned();
+    let progress = raw.find(" indexing ").expect("progress screen drawn first");
+    assert!(progress < raw.find("transcripts 31/31").unwrap());
+
+    let mut s = Session::start(&["fixtures/malformed.jsonl", "--strict"]);
+    assert_eq!(s.wait_exit(), 2);
+    assert_restored(&s.raw());
+    let screen = s.screen();
+    assert!(screen.contains("--strict: 7 problem(s)"), "{screen}");
+}
+
+#[test]
+fn quitting_while_a_big_corpus_loads() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.jsonl");
+    let ok = std::process::Command::new(env!("CARGO_BIN_EXE_afscope"))
+        .args([
+            "synth",
+            "--out",
+            big.to_str().unwrap(),
+            "--size-mb",
+            "120",
+            "--seed",
+            "1",
+        ])
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok);
+    let mut s = Session::start(&[big.to_str().unwrap()]);
+    s.keys("q");
+    assert_eq!(s.wait_exit(), 0);
+    assert_restored(&s.raw());
+}

@@ -54,17 +54,19 @@ pub fn run(cli: &Cli) -> Result<Status, String> {
         return super::overview::run(&cli.files, &cli.load);
     }
     let theme = theme(cli)?;
-    let (keymap, mut warnings) = keymap(cli)?;
-    let corpus = super::load_checked(&cli.files, &cli.load)?;
-    if !corpus.problems.is_empty() {
-        warnings.push(format!(
-            "{} problem(s) in the input; run `afscope check` for details",
-            corpus.problems.len()
-        ));
-    }
+    let (keymap, warnings) = keymap(cli)?;
     for w in &warnings {
         eprintln!("afscope: {w}");
     }
-    let code = afscope::tui::run(corpus, theme, keymap, warnings, cli.seed)?;
+    let (files, args) = (cli.files.clone(), cli.load.clone());
+    let loader: afscope::tui::Loader = Box::new(move |progress| {
+        let corpus = super::load(&files, &args, &mut |view, _, p| {
+            progress(view.len(), p.bytes_done, p.bytes_total);
+            std::ops::ControlFlow::Continue(())
+        })?;
+        super::strict_gate(&corpus, &args)?;
+        Ok(corpus)
+    });
+    let code = afscope::tui::run(loader, theme, keymap, warnings, cli.seed)?;
     Ok(Status::from(code.clamp(0, 255) as u8))
 }

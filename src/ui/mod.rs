@@ -64,3 +64,45 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, theme: &Theme) {
         }
     }
 }
+
+/// Indexing progress, for the screen shown while a corpus loads.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Loading {
+    pub transcripts: usize,
+    pub bytes_done: u64,
+    pub bytes_total: u64,
+}
+
+/// The screen shown while the corpus is indexed.
+pub fn draw_loading(frame: &mut Frame<'_>, l: &Loading, theme: &Theme) {
+    use ratatui::widgets::{Block, Borders, Gauge};
+    let area = frame.area();
+    let w = area.width.min(60);
+    let r = Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + area.height.saturating_sub(3) / 2,
+        width: w,
+        height: 3.min(area.height),
+    };
+    let ratio = if l.bytes_total == 0 {
+        0.0
+    } else {
+        (l.bytes_done as f64 / l.bytes_total as f64).clamp(0.0, 1.0)
+    };
+    let label = format!(
+        "{} transcripts · {:.0}% of the file · q quits",
+        l.transcripts,
+        ratio * 100.0
+    );
+    let gauge = Gauge::default()
+        .block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(theme.get("border_focus"))
+                .title(" indexing "),
+        )
+        .gauge_style(theme.get("selection"))
+        .ratio(ratio)
+        .label(label);
+    frame.render_widget(gauge, r);
+}
