@@ -30,6 +30,11 @@ pub struct Cli {
     #[arg(long, value_name = "FILE")]
     pub keymap: Option<std::path::PathBuf>,
 
+    /// Saved filters file (TOML, `[filters] name = "query"`); default
+    /// ~/.config/afscope/filters.toml.
+    #[arg(long, value_name = "FILE")]
+    pub filters: Option<std::path::PathBuf>,
+
     /// Seed for the random-transcript key, so a triage order can be repeated.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,

@@ -33,6 +33,7 @@ enum Done {
         query: Query,
         rows: Vec<u32>,
     },
+    FiltersSaved(Result<(), String>),
     /// A search is under way: candidates tested so far, of how many, matches so far.
     SearchProgress {
         generation: u64,
@@ -79,6 +80,10 @@ fn perform(corpus: &Corpus, effect: Effect, search_generation: u64) -> Option<Do
                 hits,
             })
         }
+        Effect::SaveFilters { path, saved } => Some(Done::FiltersSaved(write_atomically(
+            &path,
+            &saved.to_toml(),
+        ))),
         Effect::LoadTranscript(_) => None,
     }
 }
@@ -102,6 +107,10 @@ fn apply(app: &mut App, done: Done, search_generation: u64) -> Vec<Effect> {
             Vec::new()
         }
         Done::SearchProgress { .. } => Vec::new(),
+        Done::FiltersSaved(result) => {
+            app.on_filters_saved(result);
+            Vec::new()
+        }
         Done::Find {
             generation,
             pattern,
@@ -111,6 +120,18 @@ fn apply(app: &mut App, done: Done, search_generation: u64) -> Vec<Effect> {
             Vec::new()
         }
     }
+}
+
+/// Writes `text` to `path` through a temporary file in the same folder, so the file
+/// is never half written.
+fn write_atomically(path: &std::path::Path, text: &str) -> Result<(), String> {
+    let err = |e: io::Error| format!("{}: {e}", path.display());
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(err)?;
+    }
+    let tmp = path.with_extension("toml.tmp");
+    std::fs::write(&tmp, text).map_err(err)?;
+    std::fs::rename(&tmp, path).map_err(err)
 }
 
 fn load(app: &mut App, i: u32) {
@@ -243,12 +264,19 @@ pub type Loader = Box<dyn FnOnce(&mut dyn FnMut(usize, u64, u64)) -> Result<Corp
 
 /// Opens the interface at once and loads the corpus behind a progress screen. Returns
 /// the exit status: 0, or 128 plus the signal that ended it.
+/// Where saved filters live, and what was read from there.
+pub struct SavedFilters {
+    pub path: Option<std::path::PathBuf>,
+    pub saved: crate::app::saved::Saved,
+}
+
 pub fn run(
     loader: Loader,
     theme: Theme,
     keymap: Keymap,
     mut warnings: Vec<String>,
     seed: u64,
+    filters: SavedFilters,
 ) -> Result<i32, String> {
     let default_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
@@ -308,6 +336,8 @@ pub fn run(
     let size = terminal.size().map_err(term_err)?;
     let mut app = App::new(Arc::new(corpus), keymap, seed);
     app.warnings = warnings;
+    app.saved = filters.saved;
+    app.filters_path = filters.path;
     let mut search_generation = 0u64;
     let latest = Arc::new(AtomicU64::new(0));
     let mut effects = app.on_resize(size.width, size.height);

@@ -280,3 +280,33 @@ fn finder_jumps_by_id_model_or_prompt_text() {
     press(&mut a, "<Esc>");
     assert_eq!(a.mode, afscope::app::Mode::Normal);
 }
+
+#[test]
+fn saved_filters_are_named_written_applied_and_deleted() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cfg/filters.toml");
+    let mut a = app(80, 24);
+    a.filters_path = Some(path.clone());
+    press(&mut a, "S");
+    assert_eq!(
+        a.message.as_deref(),
+        Some("no filter to save: type one with /")
+    );
+    press(&mut a, "/pair:discordant tier:free<Enter>S");
+    press(&mut a, "discordant free<Enter>");
+    let written = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        written.contains("\"discordant free\" = \"pair:discordant tier:free\""),
+        "{written}"
+    );
+    press(&mut a, "/<C-u>model:gpt<Enter>Sgpt<Enter><Esc>");
+    assert_eq!(a.rows.len(), 31);
+    press(&mut a, "'");
+    insta::assert_snapshot!(screen(&a, "dark"));
+    press(&mut a, "<Enter>");
+    assert_eq!(a.filter.as_ref().unwrap().text, "pair:discordant tier:free");
+    assert_eq!(a.rows.len(), 7);
+    press(&mut a, "'jx");
+    let back = afscope::app::saved::Saved::parse(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(back.filters.keys().collect::<Vec<_>>(), ["discordant free"]);
+}

@@ -50,10 +50,14 @@ pub enum Action {
     Pair,
     /// Find a transcript by id, model or prompt text (fuzzy).
     Find,
+    /// Save the current filter under a name.
+    SaveFilter,
+    /// Choose a saved filter.
+    SavedFilters,
 }
 
 impl Action {
-    pub const ALL: [Action; 23] = [
+    pub const ALL: [Action; 25] = [
         Action::Quit,
         Action::Help,
         Action::Up,
@@ -77,6 +81,8 @@ impl Action {
         Action::Facets,
         Action::Pair,
         Action::Find,
+        Action::SaveFilter,
+        Action::SavedFilters,
     ];
 
     /// The keymap-file name.
@@ -105,6 +111,8 @@ impl Action {
             Action::Facets => "facets",
             Action::Pair => "pair",
             Action::Find => "find",
+            Action::SaveFilter => "save_filter",
+            Action::SavedFilters => "saved_filters",
         }
     }
 
@@ -134,6 +142,8 @@ impl Action {
             Action::Facets => "counts by model × tier; Enter filters",
             Action::Pair => "free and paid transcripts side by side",
             Action::Find => "find by id, model or prompt (fuzzy)",
+            Action::SaveFilter => "save the filter under a name",
+            Action::SavedFilters => "saved filters (Enter applies, x deletes)",
         }
     }
 

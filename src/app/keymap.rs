@@ -163,6 +163,8 @@ const DEFAULTS: &[(Action, &[&str])] = &[
     (Action::Facets, &["c"]),
     (Action::Pair, &["p"]),
     (Action::Find, &["t", "ctrl-p"]),
+    (Action::SaveFilter, &["S"]),
+    (Action::SavedFilters, &["'"]),
 ];
 
 impl Default for Keymap {

@@ -10,6 +10,7 @@ pub mod input;
 pub mod keymap;
 pub mod layout;
 pub mod role;
+pub mod saved;
 mod update;
 pub mod wrap;
 
@@ -35,6 +36,10 @@ pub enum Mode {
     Facets,
     /// The finder is open.
     Find,
+    /// Typing a name for the current filter.
+    NameFilter,
+    /// The saved-filter picker is open.
+    Saved,
 }
 
 /// Which panel moves with the motion keys.
@@ -138,6 +143,12 @@ pub struct App {
     pub help_scroll: usize,
     /// The finder's state (kept between openings).
     pub finder: find::Finder,
+    /// Saved filters.
+    pub saved: saved::Saved,
+    /// The name being typed for a filter.
+    pub name_input: LineInput,
+    /// Where saved filters are written.
+    pub filters_path: Option<std::path::PathBuf>,
     pub size: (u16, u16),
     pub message: Option<String>,
     /// Start-up warnings (keymap, theme), shown until the first key.
@@ -170,6 +181,9 @@ impl App {
             facets: None,
             help_scroll: 0,
             finder: find::Finder::default(),
+            saved: saved::Saved::default(),
+            name_input: LineInput::default(),
+            filters_path: None,
 
             size: (80, 24),
             message: None,
@@ -182,7 +196,8 @@ impl App {
     }
 
     pub fn layout(&self) -> layout::Layout {
-        let bar = self.mode == Mode::Filter || self.input_error.is_some();
+        let bar =
+            matches!(self.mode, Mode::Filter | Mode::NameFilter) || self.input_error.is_some();
         layout::compute(self.size.0, self.size.1, self.fullscreen, bar)
     }
 

@@ -22,6 +22,11 @@ pub enum Effect {
     /// Fuzzy-match `pattern` over the corpus in the background, then call
     /// `App::on_find_results` with the same generation.
     Find { pattern: String, generation: u64 },
+    /// Write the saved filters to `path`, then call `App::on_filters_saved`.
+    SaveFilters {
+        path: std::path::PathBuf,
+        saved: super::saved::Saved,
+    },
 }
 
 impl App {
@@ -45,6 +50,8 @@ impl App {
             Mode::Filter => self.filter_key(ev),
             Mode::Facets => self.facets_key(ev),
             Mode::Find => self.find_key(ev),
+            Mode::NameFilter => self.name_key(ev),
+            Mode::Saved => self.saved_key(ev),
             Mode::Normal => match self.keymap.action(&ev) {
                 Some(a) => self.update(a),
                 None => Vec::new(),
@@ -225,6 +232,22 @@ impl App {
                 self.descending = !self.descending;
                 return self.resort();
             }
+            Action::SaveFilter => match &self.filter {
+                Some(_) => {
+                    self.mode = Mode::NameFilter;
+                    self.name_input = super::input::LineInput::default();
+                }
+                None => self.message = Some("no filter to save: type one with /".into()),
+            },
+            Action::SavedFilters => {
+                if self.saved.filters.is_empty() {
+                    self.message =
+                        Some("no saved filters yet: filter with /, then S to save".into());
+                } else {
+                    self.saved.cursor = self.saved.cursor.min(self.saved.filters.len() - 1);
+                    self.mode = Mode::Saved;
+                }
+            }
             Action::Find => {
                 self.mode = Mode::Find;
                 return self.find_request();
@@ -263,6 +286,90 @@ impl App {
             }
         }
         Vec::new()
+    }
+
+    fn name_key(&mut self, ev: KeyEvent) -> Vec<Effect> {
+        match ev.code {
+            KeyCode::Esc => self.mode = Mode::Normal,
+            KeyCode::Enter => {
+                self.mode = Mode::Normal;
+                let name = self.name_input.text.trim().to_string();
+                if let (false, Some(q)) = (name.is_empty(), &self.filter) {
+                    self.saved.filters.insert(name.clone(), q.text.clone());
+                    self.message = Some(format!("saved as `{name}`"));
+                    return self.save_filters();
+                }
+            }
+            KeyCode::Char(c) if !ev.modifiers.contains(KeyModifiers::CONTROL) => {
+                self.name_input.insert(c)
+            }
+            KeyCode::Backspace => self.name_input.backspace(),
+            KeyCode::Left => self.name_input.left(),
+            KeyCode::Right => self.name_input.right(),
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    fn saved_key(&mut self, ev: KeyEvent) -> Vec<Effect> {
+        let n = self.saved.filters.len();
+        match (ev.code, self.keymap.action(&ev)) {
+            (KeyCode::Enter, _) => {
+                self.mode = Mode::Normal;
+                if let Some((_, q)) = self.saved.selected() {
+                    let text = q.clone();
+                    match Query::parse(&text) {
+                        Ok(q) => return self.apply_filter(q),
+                        Err(e) => {
+                            self.message =
+                                Some(format!("saved filter does not parse: {}", e.message))
+                        }
+                    }
+                }
+            }
+            (KeyCode::Char('x') | KeyCode::Delete, _) => {
+                if let Some((name, _)) = self.saved.selected() {
+                    let name = name.clone();
+                    self.saved.filters.remove(&name);
+                    self.saved.cursor = self
+                        .saved
+                        .cursor
+                        .min(self.saved.filters.len().saturating_sub(1));
+                    self.message = Some(format!("deleted `{name}`"));
+                    if self.saved.filters.is_empty() {
+                        self.mode = Mode::Normal;
+                    }
+                    return self.save_filters();
+                }
+            }
+            (_, Some(Action::Down)) => {
+                self.saved.cursor = (self.saved.cursor + 1).min(n.saturating_sub(1))
+            }
+            (_, Some(Action::Up)) => self.saved.cursor = self.saved.cursor.saturating_sub(1),
+            _ => self.mode = Mode::Normal,
+        }
+        Vec::new()
+    }
+
+    fn save_filters(&mut self) -> Vec<Effect> {
+        match &self.filters_path {
+            Some(path) => vec![Effect::SaveFilters {
+                path: path.clone(),
+                saved: self.saved.clone(),
+            }],
+            None => {
+                self.message =
+                    Some("filters are kept for this session only (no filters file)".into());
+                Vec::new()
+            }
+        }
+    }
+
+    /// The saved filters were written, or could not be.
+    pub fn on_filters_saved(&mut self, result: Result<(), String>) {
+        if let Err(e) = result {
+            self.message = Some(format!("could not save filters: {e}"));
+        }
     }
 
     /// Results of a finder search; stale ones are dropped.

@@ -21,11 +21,41 @@ pub fn theme(cli: &Cli) -> Result<Theme, String> {
     Theme::load(name)
 }
 
-fn default_keymap_path() -> Option<PathBuf> {
+fn config_dir() -> Option<PathBuf> {
     let base = std::env::var_os("XDG_CONFIG_HOME")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))?;
-    Some(base.join("afscope/keymap.toml")).filter(|p| p.exists())
+    Some(base.join("afscope"))
+}
+
+fn default_keymap_path() -> Option<PathBuf> {
+    config_dir()
+        .map(|d| d.join("keymap.toml"))
+        .filter(|p| p.exists())
+}
+
+/// The saved filters file and its contents (an unreadable file is a warning).
+pub fn saved_filters(cli: &Cli, warnings: &mut Vec<String>) -> afscope::tui::SavedFilters {
+    let path = cli
+        .filters
+        .clone()
+        .or_else(|| config_dir().map(|d| d.join("filters.toml")));
+    let saved = match path
+        .as_ref()
+        .filter(|p| p.exists())
+        .map(|p| (p, std::fs::read_to_string(p)))
+    {
+        Some((p, Ok(text))) => afscope::app::saved::Saved::parse(&text).unwrap_or_else(|e| {
+            warnings.push(format!("filters {}: {e}", p.display()));
+            Default::default()
+        }),
+        Some((p, Err(e))) => {
+            warnings.push(format!("filters {}: {e}", p.display()));
+            Default::default()
+        }
+        None => Default::default(),
+    };
+    afscope::tui::SavedFilters { path, saved }
 }
 
 /// The keymap with the user's file applied, and what in it was not understood.
@@ -54,7 +84,8 @@ pub fn run(cli: &Cli) -> Result<Status, String> {
         return super::overview::run(&cli.files, &cli.load);
     }
     let theme = theme(cli)?;
-    let (keymap, warnings) = keymap(cli)?;
+    let (keymap, mut warnings) = keymap(cli)?;
+    let filters = saved_filters(cli, &mut warnings);
     for w in &warnings {
         eprintln!("afscope: {w}");
     }
@@ -67,6 +98,6 @@ pub fn run(cli: &Cli) -> Result<Status, String> {
         super::strict_gate(&corpus, &args)?;
         Ok(corpus)
     });
-    let code = afscope::tui::run(loader, theme, keymap, warnings, cli.seed)?;
+    let code = afscope::tui::run(loader, theme, keymap, warnings, cli.seed, filters)?;
     Ok(Status::from(code.clamp(0, 255) as u8))
 }

@@ -5,6 +5,7 @@ mod find;
 mod help;
 mod list;
 mod reader;
+mod saved;
 mod status;
 pub mod theme;
 
@@ -58,6 +59,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, theme: &Theme) {
                 Mode::Help => help::draw(frame, full, app, theme),
                 Mode::Facets => facets::draw(frame, full, app, theme),
                 Mode::Find => find::draw(frame, full, app, theme),
+                Mode::Saved => saved::draw(frame, full, app, theme),
 
                 _ => {}
             }

@@ -56,6 +56,22 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
 
 /// The filter bar: `/query` while typing, with the bad token marked after an error.
 pub fn draw_bar(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
+    if app.mode == Mode::NameFilter {
+        let label = "save filter as: ";
+        let line = Line::from(vec![
+            Span::styled(label, theme.get("title")),
+            Span::styled(
+                visible(&app.name_input.text, false).into_owned(),
+                theme.get("input"),
+            ),
+        ]);
+        frame.render_widget(line, area);
+        let col = (label.chars().count()
+            + app.name_input.text[..app.name_input.cursor].chars().count())
+            as u16;
+        frame.set_cursor_position((area.x + col.min(area.width.saturating_sub(1)), area.y));
+        return;
+    }
     let text = if app.mode == Mode::Filter {
         app.input.text.clone()
     } else {
