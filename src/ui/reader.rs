@@ -52,49 +52,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     if !r.paired {
         frame.render_widget(Paragraph::new(main), text_area);
     } else {
-        let partner = match &r.partner {
-            Some((_, Ok(_))) => doc_lines(&r.partner_doc, r.scroll, height, theme),
-            Some((_, Err(p))) => vec![Line::styled(
-                visible(&p.to_string(), false).into_owned(),
-                theme.role(Role::Failed),
-            )],
-            None if app.partner_of_current().is_some() => {
-                vec![Line::styled("loading…", theme.role(Role::Dim))]
-            }
-            None => vec![Line::styled(
-                "no transcript of this prompt on the other tier",
-                theme.role(Role::Dim),
-            )],
-        };
-        // Free tier on the left.
-        let main_is_paid =
-            matches!(&r.transcript, Some(Ok(t)) if t.tier == crate::model::Tier::Paid);
-        let (left, right) = if main_is_paid {
-            (partner, main)
-        } else {
-            (main, partner)
-        };
-        let half = text_area.width.saturating_sub(1) / 2;
-        let l = Rect {
-            width: half,
-            ..text_area
-        };
-        let g = Rect {
-            x: text_area.x + half,
-            width: 1,
-            ..text_area
-        };
-        let rr = Rect {
-            x: text_area.x + half + 1,
-            width: text_area.width.saturating_sub(half + 1),
-            ..text_area
-        };
-        frame.render_widget(Paragraph::new(left), l);
-        frame.render_widget(
-            Paragraph::new(vec![Line::styled("│", theme.get("border")); height]),
-            g,
-        );
-        frame.render_widget(Paragraph::new(right), rr);
+        draw_paired(frame, text_area, app, main, theme);
     }
     let total = r.doc.lines.len().max(if r.paired {
         r.partner_doc.lines.len()
@@ -129,4 +87,93 @@ fn doc_lines<'a>(
             )
         })
         .collect()
+}
+
+/// Free tier on the left, paid on the right, each under a header that stays put.
+fn draw_paired(frame: &mut Frame<'_>, area: Rect, app: &App, main: Vec<Line<'_>>, theme: &Theme) {
+    let r = &app.reader;
+    let body_h = usize::from(area.height.saturating_sub(1));
+    let mut main = main;
+    main.truncate(body_h);
+    let mut partner = match &r.partner {
+        Some((_, Ok(_))) => doc_lines(&r.partner_doc, r.scroll, body_h, theme),
+        Some((_, Err(p))) => vec![Line::styled(
+            visible(&p.to_string(), false).into_owned(),
+            theme.role(Role::Failed),
+        )],
+        None if app.partner_of_current().is_some() => {
+            vec![Line::styled("loading…", theme.role(Role::Dim))]
+        }
+        None => vec![Line::styled(
+            "no transcript of this prompt on the other tier",
+            theme.role(Role::Dim),
+        )],
+    };
+    partner.truncate(body_h);
+    let view = app.corpus.view();
+    let header = |entry: Option<u32>| -> Line<'static> {
+        match entry {
+            Some(e) => {
+                let tier = view.entry(e as usize).tier();
+                let id = visible(&view.id(e as usize), false).into_owned();
+                Line::from(vec![
+                    Span::styled(
+                        format!(" {} ", tier.as_str().to_uppercase()),
+                        theme.role(Role::tier(tier)),
+                    ),
+                    Span::styled(format!(" {id}"), theme.get("title")),
+                ])
+            }
+            None => Line::styled(" no pair", theme.role(Role::Dim)),
+        }
+    };
+    let main_entry = r.entry;
+    let partner_entry = r
+        .partner
+        .as_ref()
+        .map(|(e, _)| *e)
+        .or_else(|| app.partner_of_current());
+    let main_is_paid =
+        main_entry.is_some_and(|e| view.entry(e as usize).tier() == crate::model::Tier::Paid);
+    let ((left, lh), (right, rh)) = if main_is_paid {
+        ((partner, header(partner_entry)), (main, header(main_entry)))
+    } else {
+        ((main, header(main_entry)), (partner, header(partner_entry)))
+    };
+    let half = area.width.saturating_sub(1) / 2;
+    let col = |x: u16, w: u16, y: u16, h: u16| Rect {
+        x,
+        y,
+        width: w,
+        height: h,
+    };
+    let (top, body_y) = (area.y, area.y + 1);
+    let bh = area.height.saturating_sub(1);
+    frame.render_widget(lh, col(area.x, half, top, 1));
+    frame.render_widget(
+        rh,
+        col(
+            area.x + half + 1,
+            area.width.saturating_sub(half + 1),
+            top,
+            1,
+        ),
+    );
+    frame.render_widget(Paragraph::new(left), col(area.x, half, body_y, bh));
+    frame.render_widget(
+        Paragraph::new(vec![
+            Line::styled("│", theme.get("border"));
+            usize::from(area.height)
+        ]),
+        col(area.x + half, 1, top, area.height),
+    );
+    frame.render_widget(
+        Paragraph::new(right),
+        col(
+            area.x + half + 1,
+            area.width.saturating_sub(half + 1),
+            body_y,
+            bh,
+        ),
+    );
 }
