@@ -310,3 +310,38 @@ fn saved_filters_are_named_written_applied_and_deleted() {
     let back = afscope::app::saved::Saved::parse(&std::fs::read_to_string(&path).unwrap()).unwrap();
     assert_eq!(back.filters.keys().collect::<Vec<_>>(), ["discordant free"]);
 }
+
+#[test]
+fn details_panel_beside_the_transcript_when_wide() {
+    let mut a = app(130, 30);
+    press(&mut a, "fv");
+    assert!(a.reader.details);
+    assert!(
+        a.reader
+            .doc
+            .lines
+            .iter()
+            .all(|l| !l.text().contains("── verdicts")),
+        "verdicts left the document"
+    );
+    let s = screen(&a, "dark");
+    assert!(
+        s.contains("── verdicts") && s.contains("af_judge: 0.850  votes 17/20"),
+        "{s}"
+    );
+    insta::assert_snapshot!(s);
+    // Beside the list on a wide terminal.
+    let mut w = app(200, 40);
+    press(&mut w, "v");
+    assert!(screen(&w, "dark").contains("af_judge: 0.850  votes 17/20"));
+    // Narrow: the panel does not fit, the verdicts stay at the end.
+    let mut n = app(80, 24);
+    press(&mut n, "v");
+    assert!(n.message.as_deref().unwrap().contains("too narrow"));
+    assert!(n
+        .reader
+        .doc
+        .lines
+        .iter()
+        .any(|l| l.text().contains("── verdicts")));
+}

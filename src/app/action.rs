@@ -54,10 +54,12 @@ pub enum Action {
     SaveFilter,
     /// Choose a saved filter.
     SavedFilters,
+    /// Verdicts and metadata in a side panel.
+    Details,
 }
 
 impl Action {
-    pub const ALL: [Action; 25] = [
+    pub const ALL: [Action; 26] = [
         Action::Quit,
         Action::Help,
         Action::Up,
@@ -83,6 +85,7 @@ impl Action {
         Action::Find,
         Action::SaveFilter,
         Action::SavedFilters,
+        Action::Details,
     ];
 
     /// The keymap-file name.
@@ -113,6 +116,7 @@ impl Action {
             Action::Find => "find",
             Action::SaveFilter => "save_filter",
             Action::SavedFilters => "saved_filters",
+            Action::Details => "details",
         }
     }
 
@@ -144,6 +148,7 @@ impl Action {
             Action::Find => "find by id, model or prompt (fuzzy)",
             Action::SaveFilter => "save the filter under a name",
             Action::SavedFilters => "saved filters (Enter applies, x deletes)",
+            Action::Details => "verdicts and metadata in a side panel",
         }
     }
 

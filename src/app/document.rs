@@ -27,6 +27,8 @@ pub struct DocOptions {
     /// Hide tier, model and condition (blind labeling).
     pub blind: bool,
     pub current_match: Option<usize>,
+    /// Include the verdicts and metadata sections (off when a side panel shows them).
+    pub sections: bool,
 }
 
 fn heading(text: &str, role: Role, width: usize) -> StyledLine {
@@ -377,9 +379,25 @@ pub fn build(t: &Transcript, matches: &[TextMatch], opts: &DocOptions) -> Docume
     b.system();
     b.user();
     b.completion();
-    b.verdicts();
-    b.metadata();
+    if opts.sections {
+        b.verdicts();
+        b.metadata();
+    }
     let last = b.doc.lines.len().saturating_sub(1);
     b.doc.match_lines = b.marks.iter().map(|m| m.unwrap_or(last)).collect();
+    b.doc
+}
+
+/// The verdicts and metadata alone, for the side panel.
+pub fn details(t: &Transcript, opts: &DocOptions) -> Document {
+    let mut b = Builder {
+        t,
+        matches: &[],
+        opts,
+        doc: Document::default(),
+        marks: Vec::new(),
+    };
+    b.verdicts();
+    b.metadata();
     b.doc
 }

@@ -165,6 +165,7 @@ const DEFAULTS: &[(Action, &[&str])] = &[
     (Action::Find, &["t", "ctrl-p"]),
     (Action::SaveFilter, &["S"]),
     (Action::SavedFilters, &["'"]),
+    (Action::Details, &["v"]),
 ];
 
 impl Default for Keymap {

@@ -108,6 +108,9 @@ pub struct Reader {
     /// The other tier's transcript of the same prompt, when paired.
     pub partner: Option<(u32, Result<Transcript, Problem>)>,
     pub partner_doc: Document,
+    /// Verdicts and metadata in a side panel instead of at the end.
+    pub details: bool,
+    pub details_doc: Document,
 }
 
 /// The whole interface state.
@@ -193,6 +196,18 @@ impl App {
         };
         app.count_tiers();
         app
+    }
+
+    /// Width of the verdicts panel when it is open and the reader is wide enough.
+    pub fn details_width(&self) -> Option<usize> {
+        match self.layout() {
+            layout::Layout::Main { reader, .. }
+                if self.reader.details && reader.inner().width >= 80 =>
+            {
+                Some(38)
+            }
+            _ => None,
+        }
     }
 
     pub fn layout(&self) -> layout::Layout {

@@ -268,6 +268,17 @@ impl App {
                     };
                 }
             }
+            Action::Details => {
+                self.reader.details = !self.reader.details;
+                self.reader.width = 0;
+                self.relayout();
+                if self.reader.details && self.details_width().is_none() {
+                    self.message = Some(
+                        "the reader is too narrow for the panel: verdicts stay at the end (G)"
+                            .into(),
+                    );
+                }
+            }
             Action::Facets => {
                 self.facets = Some(super::facets::Facets::count(
                     &self.corpus.view(),
@@ -797,11 +808,13 @@ impl App {
             Layout::Main { reader, .. } => usize::from(reader.inner().width.saturating_sub(1)),
             Layout::TooSmall => return,
         };
-        // Paired: two columns with a one-cell gutter.
+        // The details panel takes its width and a border; paired: two columns.
+        let panel = self.details_width();
+        let text = panel.map_or(full, |w| full.saturating_sub(w + 1));
         let width = if self.reader.paired {
-            full.saturating_sub(1) / 2
+            text.saturating_sub(1) / 2
         } else {
-            full
+            text
         };
         if width == self.reader.width {
             return;
@@ -813,8 +826,13 @@ impl App {
                 show_system: self.reader.show_system,
                 blind: false,
                 current_match: self.reader.current_match,
+                sections: panel.is_none(),
             };
             self.reader.doc = document::build(t, &self.reader.matches, &opts);
+            self.reader.details_doc = match panel {
+                Some(w) => document::details(t, &DocOptions { width: w, ..opts }),
+                None => Default::default(),
+            };
         } else {
             self.reader.doc = Default::default();
         }
@@ -825,6 +843,7 @@ impl App {
                     show_system: self.reader.show_system,
                     blind: false,
                     current_match: None,
+                    sections: panel.is_none(),
                 };
                 let matches = self
                     .filter

@@ -49,6 +49,35 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         None => vec![Line::styled("loading…", theme.role(Role::Dim))],
         Some(Ok(_)) => doc_lines(&r.doc, r.scroll, height, theme),
     };
+    // The details panel on the right, behind a border.
+    let text_area = match app.details_width() {
+        Some(w) => {
+            let w = w as u16;
+            let panel = Rect {
+                x: text_area.x + text_area.width.saturating_sub(w),
+                width: w,
+                ..text_area
+            };
+            let border = Rect {
+                x: panel.x.saturating_sub(1),
+                width: 1,
+                ..text_area
+            };
+            frame.render_widget(
+                Paragraph::new(vec![Line::styled("│", theme.get("border")); height]),
+                border,
+            );
+            frame.render_widget(
+                Paragraph::new(doc_lines(&r.details_doc, 0, height, theme)),
+                panel,
+            );
+            Rect {
+                width: text_area.width.saturating_sub(w + 1),
+                ..text_area
+            }
+        }
+        None => text_area,
+    };
     if !r.paired {
         frame.render_widget(Paragraph::new(main), text_area);
     } else {
