@@ -7,7 +7,7 @@ use crate::model::sanitize::visible;
 use crate::ui::Theme;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::Span;
-use ratatui::widgets::{Block, Borders, Cell, Clear, Row, Table};
+use ratatui::widgets::{Block, Borders, Cell, Row, Table};
 use ratatui::Frame;
 
 pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
@@ -83,13 +83,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     )
     .style(theme.get("header"));
     let h = (rows.len() as u16 + 3).min(area.height);
-    let r = Rect {
-        x: area.x + (area.width - w) / 2,
-        y: area.y + (area.height - h) / 2,
-        width: w,
-        height: h,
-    };
-    frame.render_widget(Clear, r);
+    let r = crate::ui::overlay(frame, area, w, h);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.get("border_focus"))

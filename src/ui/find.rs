@@ -5,20 +5,14 @@ use crate::app::App;
 use crate::ui::Theme;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
 pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     let f = &app.finder;
     let w = area.width.saturating_sub(4).max(20).min(area.width);
     let h = area.height.saturating_sub(2).max(5).min(area.height);
-    let r = Rect {
-        x: area.x + (area.width - w) / 2,
-        y: area.y + (area.height - h) / 2,
-        width: w,
-        height: h,
-    };
-    frame.render_widget(Clear, r);
+    let r = crate::ui::overlay(frame, area, w, h);
     let status = if f.input.text.trim().is_empty() {
         "type an id, a model or words of the prompt".to_string()
     } else if f.shown != f.input.text.trim() {

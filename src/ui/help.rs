@@ -4,7 +4,7 @@ use crate::app::{Action, App};
 use crate::ui::Theme;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
 pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
@@ -25,12 +25,6 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     ));
     let w = area.width.min(72);
     let h = area.height.min(lines.len() as u16 + 2);
-    let r = Rect {
-        x: area.x + (area.width - w) / 2,
-        y: area.y + (area.height - h) / 2,
-        width: w,
-        height: h,
-    };
     let room = usize::from(h.saturating_sub(2));
     let top = app.help_scroll.min(lines.len().saturating_sub(room));
     let more = if top + room < lines.len() {
@@ -38,7 +32,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     } else {
         " any key closes "
     };
-    frame.render_widget(Clear, r);
+    let r = crate::ui::overlay(frame, area, w, h);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.get("border_focus"))

@@ -61,15 +61,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
             cols.push(c);
         }
     }
-    let order = [
-        Column::Id,
-        Column::Model,
-        Column::Tier,
-        Column::Condition,
-        Column::Compliance,
-        Column::Af,
-        Column::Label,
-    ];
+    let order = &Column::CYCLE[1..];
     cols.sort_by_key(|c| order.iter().position(|o| *o == c.0));
     let id_w = inner_w.saturating_sub(used - 12).max(8);
     let widths: Vec<Constraint> = cols

@@ -17,6 +17,19 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 pub use theme::Theme;
 
+/// A `width`×`height` box centred in `area`, cleared for an overlay.
+pub(crate) fn overlay(frame: &mut Frame<'_>, area: Rect, width: u16, height: u16) -> Rect {
+    let (w, h) = (width.min(area.width), height.min(area.height));
+    let r = Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    };
+    frame.render_widget(ratatui::widgets::Clear, r);
+    r
+}
+
 pub(crate) fn rect(a: Area) -> Rect {
     Rect {
         x: a.x,

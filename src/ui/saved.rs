@@ -5,7 +5,7 @@ use crate::model::sanitize::visible;
 use crate::ui::Theme;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
 pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
@@ -38,15 +38,9 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         .collect();
     let w = area.width.saturating_sub(4).min(90);
     let h = (lines.len() as u16 + 2).min(area.height);
-    let r = Rect {
-        x: area.x + (area.width - w) / 2,
-        y: area.y + (area.height - h) / 2,
-        width: w,
-        height: h,
-    };
     let room = usize::from(h.saturating_sub(2));
     let top = s.cursor.saturating_sub(room.saturating_sub(1));
-    frame.render_widget(Clear, r);
+    let r = crate::ui::overlay(frame, area, w, h);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.get("border_focus"))
