@@ -49,7 +49,12 @@ enum Done {
 }
 
 /// Does an effect's background work on the calling thread.
-fn perform(corpus: &Corpus, effect: Effect, search_generation: u64) -> Option<Done> {
+fn perform(
+    corpus: &Corpus,
+    effect: Effect,
+    search_generation: u64,
+    latest_find: &AtomicU64,
+) -> Option<Done> {
     match effect {
         Effect::Search {
             query,
@@ -73,7 +78,8 @@ fn perform(corpus: &Corpus, effect: Effect, search_generation: u64) -> Option<Do
             pattern,
             generation,
         } => {
-            let hits = crate::app::find::search(corpus, &pattern);
+            let stale = || latest_find.load(Ordering::Relaxed) != generation;
+            let hits = crate::app::find::search(corpus, &pattern, &stale)?;
             Some(Done::Find {
                 generation,
                 pattern,
@@ -145,8 +151,14 @@ pub fn execute_sync(app: &mut App, effects: Vec<Effect>) {
     while let Some(effect) = queue.pop() {
         if let Effect::LoadTranscript(i) = effect {
             load(app, i);
-        } else if let Some(done) = perform(&app.corpus.clone(), effect, 0) {
-            queue.extend(apply(app, done, 0));
+        } else {
+            let find = AtomicU64::new(match &effect {
+                Effect::Find { generation, .. } => *generation,
+                _ => 0,
+            });
+            if let Some(done) = perform(&app.corpus.clone(), effect, 0, &find) {
+                queue.extend(apply(app, done, 0));
+            }
         }
     }
 }
@@ -201,6 +213,7 @@ fn execute(
     tx: &mpsc::Sender<Msg>,
     search_generation: &mut u64,
     latest: &Arc<AtomicU64>,
+    latest_find: &Arc<AtomicU64>,
 ) {
     for effect in effects {
         if let Effect::LoadTranscript(i) = effect {
@@ -215,8 +228,12 @@ fn execute(
             let (g, latest) = (*search_generation, latest.clone());
             std::thread::spawn(move || search_in_background(&corpus, effect, g, &latest, &tx));
         } else {
+            if let Effect::Find { generation, .. } = &effect {
+                latest_find.store(*generation, Ordering::Relaxed);
+            }
+            let latest_find = latest_find.clone();
             std::thread::spawn(move || {
-                if let Some(done) = perform(&corpus, effect, 0) {
+                if let Some(done) = perform(&corpus, effect, 0, &latest_find) {
                     let _ = tx.send(Msg::Done(done));
                 }
             });
@@ -340,10 +357,18 @@ pub fn run(
     app.filters_path = filters.path;
     let mut search_generation = 0u64;
     let latest = Arc::new(AtomicU64::new(0));
+    let latest_find = Arc::new(AtomicU64::new(0));
     let mut effects = app.on_resize(size.width, size.height);
     effects.extend(app.update_initial());
     loop {
-        execute(&mut app, effects, &tx, &mut search_generation, &latest);
+        execute(
+            &mut app,
+            effects,
+            &tx,
+            &mut search_generation,
+            &latest,
+            &latest_find,
+        );
         terminal
             .draw(|f| ui::draw(f, &app, &theme))
             .map_err(term_err)?;

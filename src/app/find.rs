@@ -55,20 +55,34 @@ fn score(matcher: &SkimMatcherV2, text: &str, terms: &[&str]) -> Option<i64> {
         .try_fold(0i64, |acc, t| matcher.fuzzy_match(text, t).map(|s| acc + s))
 }
 
-/// The best `LIMIT` hits for `pattern` over the whole corpus, best first.
-pub fn search(corpus: &Corpus, pattern: &str) -> Vec<Hit> {
+/// The best `LIMIT` hits for `pattern` over the whole corpus, best first; `None`
+/// when `stale` turned true on the way (a newer pattern was typed).
+pub fn search(
+    corpus: &Corpus,
+    pattern: &str,
+    stale: &(dyn Fn() -> bool + Sync),
+) -> Option<Vec<Hit>> {
+    const CHUNK: usize = 1 << 16;
     let matcher = SkimMatcherV2::default().smart_case();
     let terms: Vec<&str> = pattern.split_whitespace().collect();
     if terms.is_empty() {
-        return Vec::new();
+        return Some(Vec::new());
     }
-    let mut scored: Vec<(i64, u32)> = (0..corpus.len())
-        .into_par_iter()
-        .filter_map(|i| score(&matcher, &haystack(corpus, i), &terms).map(|s| (s, i as u32)))
-        .collect();
+    let mut scored: Vec<(i64, u32)> = Vec::new();
+    for start in (0..corpus.len()).step_by(CHUNK) {
+        if stale() {
+            return None;
+        }
+        let end = (start + CHUNK).min(corpus.len());
+        scored.par_extend(
+            (start..end).into_par_iter().filter_map(|i| {
+                score(&matcher, &haystack(corpus, i), &terms).map(|s| (s, i as u32))
+            }),
+        );
+    }
     scored.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     scored.truncate(LIMIT);
-    scored
+    let hits = scored
         .into_iter()
         .map(|(score, entry)| {
             let text = haystack(corpus, entry as usize);
@@ -86,5 +100,23 @@ pub fn search(corpus: &Corpus, pattern: &str) -> Vec<Hit> {
                 positions,
             }
         })
-        .collect()
+        .collect();
+    Some(hits)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stale_search_gives_up() {
+        let corpus = crate::demo::open(&crate::load::LoadOptions::default()).unwrap();
+        assert!(search(&corpus, "opus", &|| true).is_none());
+        let hits = search(&corpus, "opus p2 paid", &|| false).unwrap();
+        assert_eq!(
+            corpus.view().id(hits[0].entry as usize),
+            "claude-3-opus/helpful_only/p2/paid"
+        );
+        assert!(hits.len() <= LIMIT);
+    }
 }
