@@ -8,8 +8,10 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// A fixture by its path relative to the package root (where cargo runs tests), so
+/// that nothing a test prints or snapshots depends on where the checkout is.
 pub fn fixture(name: &str) -> PathBuf {
-    root().join("fixtures").join(name)
+    PathBuf::from("fixtures").join(name)
 }
 
 /// A file under `../shared/samples`, or `None` (with a printed reason) when the
