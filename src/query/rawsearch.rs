@@ -168,14 +168,18 @@ pub fn test(corpus: &Corpus, i: usize, t: &TextTest) -> Option<bool> {
             (!undecided).then_some(false)
         }
         Scope::Scratchpad | Scope::Output => {
-            // Tags must stand as written for their positions to mean anything.
+            // Tags must stand as written for their positions to mean anything. Writers
+            // that escape `<` (as \u003c) leave no tag to find; writers that escape `/`
+            // leave every block unclosed. Only then is the text checked for them.
+            let segs = segment::split(completion);
             let b = completion.as_bytes();
-            if memchr::memmem::find(b, b"\\u003").is_some()
-                || memchr::memmem::find(b, b"<\\/").is_some()
-            {
+            let no_tags = segs.iter().all(|s| s.kind == SegmentKind::Outside);
+            if no_tags && memchr::memmem::find(b, b"\\u003").is_some() {
                 return None;
             }
-            let segs = segment::split(completion);
+            if segs.iter().any(|s| !s.closed) && memchr::memmem::find(b, b"<\\/").is_some() {
+                return None;
+            }
             let ranges: Vec<Range<usize>> = if t.scope == Scope::Scratchpad {
                 segs.iter()
                     .filter(|s| s.kind == SegmentKind::Scratchpad && s.depth == 0)
@@ -227,6 +231,39 @@ mod tests {
         assert_eq!(safety("<OUTPUT>", false), No);
         assert_eq!(safety(r#"say "no""#, false), No);
         assert_eq!(safety(r"\n", false), No);
+    }
+
+    #[test]
+    fn escaped_tags_are_left_to_the_full_read() {
+        use crate::query::Query;
+        let q = Query::parse("scratchpad:values").unwrap();
+        let crate::query::ast::Expr::Text(t) = &q.expr else {
+            panic!()
+        };
+        let dir = std::env::temp_dir().join(format!("afscope-rawsearch-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("escaped.jsonl");
+        // Go-style \u003c tags, PHP-style <\/ closers, and plain tags.
+        let lines = [
+            r#"{"id":"go","tier":"free","completion":"\u003cSCRATCHPAD_REASONING\u003emy values\u003c/SCRATCHPAD_REASONING\u003e"}"#,
+            r#"{"id":"php","tier":"free","completion":"<SCRATCHPAD_REASONING>x<\/SCRATCHPAD_REASONING><OUTPUT>values<\/OUTPUT>"}"#,
+            r#"{"id":"plain","tier":"free","completion":"<SCRATCHPAD_REASONING>my values</SCRATCHPAD_REASONING>"}"#,
+        ];
+        std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+        let c = crate::load::Corpus::open(&[path], &Default::default(), &mut |_, _, _| {
+            std::ops::ControlFlow::Continue(())
+        })
+        .unwrap();
+        assert_eq!(test(&c, 0, t), None, "Go-escaped tags");
+        assert_eq!(test(&c, 1, t), None, "PHP-escaped closers");
+        assert_eq!(test(&c, 2, t), Some(true));
+        // And the full read gets the Go-escaped one right.
+        assert!(crate::query::eval::text_match(t, &c.transcript(0).unwrap()));
+        assert!(
+            !crate::query::eval::text_match(t, &c.transcript(1).unwrap()),
+            "values is in the output"
+        );
+        std::fs::remove_dir_all(&dir).ok();
     }
 
     #[test]
