@@ -21,6 +21,8 @@ use std::sync::Arc;
 enum Msg {
     Term(Event),
     Loading(ui::Loading),
+    /// What is indexed so far.
+    Snapshot(Box<Corpus>, ui::Loading),
     Loaded(Box<Result<Corpus, String>>),
     Done(Done),
     Signal(i32),
@@ -275,9 +277,14 @@ fn term_err(e: impl std::fmt::Display) -> String {
     format!("terminal: {e}")
 }
 
-/// Loads the corpus, calling the argument with (transcripts so far, bytes done, bytes
-/// of the current file) after each indexed batch.
-pub type Loader = Box<dyn FnOnce(&mut dyn FnMut(usize, u64, u64)) -> Result<Corpus, String> + Send>;
+/// Loads the corpus, calling the argument with what is indexed so far after each
+/// batch.
+pub type Loader = Box<
+    dyn FnOnce(
+            &mut dyn FnMut(crate::load::View<'_>, crate::load::Progress),
+        ) -> Result<Corpus, String>
+        + Send,
+>;
 
 /// Opens the interface at once and loads the corpus behind a progress screen. Returns
 /// the exit status: 0, or 128 plus the signal that ended it.
@@ -309,28 +316,37 @@ pub fn run(
     let loader_tx = tx.clone();
     std::thread::spawn(move || {
         let progress_tx = loader_tx.clone();
-        let result = loader(&mut |transcripts, done, total| {
-            let _ = progress_tx.send(Msg::Loading(ui::Loading {
-                transcripts,
-                bytes_done: done,
-                bytes_total: total,
-            }));
+        let mut last_progress: Option<std::time::Instant> = None;
+        let mut last_snapshot: Option<std::time::Instant> = None;
+        let result = loader(&mut |view, progress| {
+            let loading = ui::Loading {
+                transcripts: view.len(),
+                bytes_done: progress.bytes_done,
+                bytes_total: progress.bytes_total,
+            };
+            // What is indexed so far, at once and then every 300 ms; progress every 100 ms.
+            if last_snapshot.is_none_or(|t| t.elapsed() >= std::time::Duration::from_millis(300)) {
+                last_snapshot = Some(std::time::Instant::now());
+                let _ = progress_tx.send(Msg::Snapshot(Box::new(Corpus::snapshot(view)), loading));
+            } else if last_progress
+                .is_none_or(|t| t.elapsed() >= std::time::Duration::from_millis(100))
+            {
+                last_progress = Some(std::time::Instant::now());
+                let _ = progress_tx.send(Msg::Loading(loading));
+            }
         });
         let _ = loader_tx.send(Msg::Loaded(Box::new(result)));
     });
-    // Until the corpus is there: a progress screen, redrawn at most every 50 ms.
+    // Until the first transcripts are indexed: a progress screen.
     let mut loading = ui::Loading::default();
-    let mut last_draw: Option<std::time::Instant> = None;
-    let corpus = loop {
-        if last_draw.is_none_or(|t| t.elapsed() >= std::time::Duration::from_millis(50)) {
-            terminal
-                .draw(|f| ui::draw_loading(f, &loading, &theme))
-                .map_err(term_err)?;
-            last_draw = Some(std::time::Instant::now());
-        }
+    let (corpus, first_loading) = loop {
+        terminal
+            .draw(|f| ui::draw_loading(f, &loading, &theme))
+            .map_err(term_err)?;
         match rx.recv() {
             Ok(Msg::Loading(l)) => loading = l,
-            Ok(Msg::Loaded(result)) => break (*result)?,
+            Ok(Msg::Snapshot(c, l)) => break (*c, Some(l)),
+            Ok(Msg::Loaded(result)) => break ((*result)?, None),
             Ok(Msg::Term(Event::Key(k))) if k.kind != KeyEventKind::Release => {
                 let ctrl_c =
                     k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL);
@@ -338,7 +354,6 @@ pub fn run(
                     return Ok(0);
                 }
             }
-            Ok(Msg::Term(Event::Resize(..))) => last_draw = None,
             Ok(Msg::Signal(sig)) => return Ok(128 + sig),
             Ok(_) => {}
             Err(_) => return Ok(0),
@@ -355,6 +370,7 @@ pub fn run(
     app.warnings = warnings;
     app.saved = filters.saved;
     app.filters_path = filters.path;
+    app.indexing = first_loading.map(|l| l.percent());
     let mut search_generation = 0u64;
     let latest = Arc::new(AtomicU64::new(0));
     let latest_find = Arc::new(AtomicU64::new(0));
@@ -387,7 +403,22 @@ pub fn run(
             }
             Msg::Term(Event::Resize(w, h)) => app.on_resize(w, h),
             Msg::Term(Event::Mouse(m)) => app.on_mouse(m),
-            Msg::Term(_) | Msg::Loading(_) | Msg::Loaded(_) => Vec::new(),
+            Msg::Loading(l) => {
+                app.indexing = Some(l.percent());
+                Vec::new()
+            }
+            Msg::Snapshot(c, l) => app.replace_corpus(Arc::new(*c), Some(l.percent())),
+            Msg::Loaded(result) => {
+                let corpus = (*result)?;
+                if !corpus.problems.is_empty() {
+                    app.warnings.push(format!(
+                        "{} problem(s) in the input; run `afscope check` for details",
+                        corpus.problems.len()
+                    ));
+                }
+                app.replace_corpus(Arc::new(corpus), None)
+            }
+            Msg::Term(_) => Vec::new(),
             Msg::Done(done) => apply(&mut app, done, search_generation),
             Msg::Signal(sig) => return Ok(128 + sig),
         };

@@ -284,26 +284,61 @@ fn the_screen_comes_up_before_loading_ends_and_load_errors_restore_the_terminal(
     assert!(screen.contains("--strict: 7 problem(s)"), "{screen}");
 }
 
-#[test]
-fn quitting_while_a_big_corpus_loads() {
-    let dir = tempfile::tempdir().unwrap();
-    let big = dir.path().join("big.jsonl");
-    let ok = std::process::Command::new(env!("CARGO_BIN_EXE_afscope"))
+fn synth(dir: &std::path::Path, mb: &str) -> (std::path::PathBuf, usize) {
+    let path = dir.join("big.jsonl");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_afscope"))
         .args([
             "synth",
             "--out",
-            big.to_str().unwrap(),
+            path.to_str().unwrap(),
             "--size-mb",
-            "120",
+            mb,
             "--seed",
             "1",
         ])
-        .status()
-        .unwrap()
-        .success();
-    assert!(ok);
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let msg = String::from_utf8_lossy(&out.stderr);
+    let n = msg
+        .split_whitespace()
+        .nth(1)
+        .and_then(|w| w.parse().ok())
+        .expect("wrote N transcripts");
+    (path, n)
+}
+
+#[test]
+fn quitting_while_a_big_corpus_loads() {
+    let dir = tempfile::tempdir().unwrap();
+    let (big, _) = synth(dir.path(), "120");
     let mut s = Session::start(&[big.to_str().unwrap()]);
     s.keys("q");
     assert_eq!(s.wait_exit(), 0);
     assert_restored(&s.raw());
+}
+
+#[test]
+fn what_is_indexed_so_far_is_usable() {
+    let dir = tempfile::tempdir().unwrap();
+    let (big, n) = synth(dir.path(), "20");
+    let mut s = Session::start(&[big.to_str().unwrap()]);
+    // The finished view...
+    s.wait_for(&format!("transcripts {n}/{n}"));
+    let raw = String::from_utf8_lossy(&s.raw()).into_owned();
+    // ...came after frames showing part of the corpus while indexing went on (the
+    // first frame follows the first 256 KiB batch).
+    let partial = regex::Regex::new(r"transcripts (\d+)/(\d+)").unwrap();
+    let first: usize = partial.captures(&raw).unwrap()[1].parse().unwrap();
+    assert!(first > 0 && first < n, "first frame showed {first} of {n}");
+    assert!(
+        regex::Regex::new(r"indexing \d+%").unwrap().is_match(&raw),
+        "status line showed indexing"
+    );
+    assert!(!s.screen().contains("indexing"), "done indexing at the end");
+    // The list is usable meanwhile and after: move and open.
+    s.keys("jf");
+    s.wait_for("syn-00000001");
+    s.keys("q");
+    assert_eq!(s.wait_exit(), 0);
 }

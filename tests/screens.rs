@@ -345,3 +345,33 @@ fn details_panel_beside_the_transcript_when_wide() {
         .iter()
         .any(|l| l.text().contains("── verdicts")));
 }
+
+#[test]
+fn more_indexed_transcripts_keep_the_filter_selection_and_reader() {
+    let full = app(80, 24).corpus.clone();
+    // The first ten entries, as a snapshot taken while indexing would have them.
+    let mut index = full.index.clone();
+    index.entries.truncate(10);
+    let partial = afscope::load::Corpus::snapshot(afscope::load::View {
+        sources: &full.sources,
+        index: &index,
+    });
+    let mut a = App::new(Arc::new(partial), Keymap::default(), 0);
+    let fx = a.on_resize(80, 24);
+    execute_sync(&mut a, fx);
+    press(&mut a, "/tier:free<Enter>jj");
+    let before = a.current();
+    assert_eq!(
+        a.rows.len(),
+        6,
+        "four opus and two sonnet free-tier transcripts among the first ten"
+    );
+    assert!(matches!(a.reader.transcript, Some(Ok(_))));
+    let fx = a.replace_corpus(full, None);
+    execute_sync(&mut a, fx);
+    assert_eq!(a.rows.len(), 16, "the filter takes in the new transcripts");
+    assert_eq!(a.current(), before, "same transcript selected");
+    assert_eq!(a.reader.entry, before);
+    assert!(matches!(a.reader.transcript, Some(Ok(_))));
+    assert!(a.indexing.is_none());
+}

@@ -139,6 +139,8 @@ pub struct App {
     pub searching: bool,
     /// The running search: candidates tested, of how many, matches so far.
     pub search_progress: Option<(usize, usize, usize)>,
+    /// Indexing still going on: share of the current file done, 0–100.
+    pub indexing: Option<u8>,
     pub reader: Reader,
     /// The facet table, while open.
     pub facets: Option<facets::Facets>,
@@ -180,6 +182,7 @@ impl App {
             input_error: None,
             searching: false,
             search_progress: None,
+            indexing: None,
             reader: Reader::default(),
             facets: None,
             help_scroll: 0,

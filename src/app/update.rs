@@ -138,6 +138,25 @@ impl App {
         self.relayout();
     }
 
+    /// More of the corpus was indexed (or all of it, `indexing` `None`): entries keep
+    /// their numbers, so the selection and the reader stay; the filter is applied
+    /// again to take in the new transcripts.
+    pub fn replace_corpus(
+        &mut self,
+        corpus: std::sync::Arc<crate::load::Corpus>,
+        indexing: Option<u8>,
+    ) -> Vec<Effect> {
+        self.corpus = corpus;
+        self.indexing = indexing;
+        match self.filter.clone() {
+            Some(q) => self.apply_filter(q),
+            None => {
+                let all = (0..self.corpus.len() as u32).collect();
+                self.set_rows(None, all)
+            }
+        }
+    }
+
     /// A background search is under way.
     pub fn on_search_progress(&mut self, done: usize, total: usize, found: usize) {
         self.search_progress = Some((done, total, found));
@@ -605,6 +624,7 @@ impl App {
 
     fn set_rows(&mut self, filter: Option<Query>, rows: Vec<u32>) -> Vec<Effect> {
         let keep = self.current();
+        let same_filter = self.filter.as_ref().map(|q| &q.text) == filter.as_ref().map(|q| &q.text);
         self.filter = filter;
         self.rows = rows;
         self.count_tiers();
@@ -613,9 +633,11 @@ impl App {
             .and_then(|k| self.rows.iter().position(|&r| r == k))
             .unwrap_or(0);
         self.keep_selection_visible();
-        // Matches depend on the filter: read the transcript again.
-        self.reader.entry = None;
-        self.reader.transcript = None;
+        // Matches depend on the filter: read the transcript again if it changed.
+        if !same_filter {
+            self.reader.entry = None;
+            self.reader.transcript = None;
+        }
         self.load_current()
     }
 

@@ -92,7 +92,7 @@ pub fn run(cli: &Cli) -> Result<Status, String> {
     let (files, args) = (cli.files.clone(), cli.load.clone());
     let loader: afscope::tui::Loader = Box::new(move |progress| {
         let corpus = super::load(&files, &args, &mut |view, _, p| {
-            progress(view.len(), p.bytes_done, p.bytes_total);
+            progress(view, p);
             std::ops::ControlFlow::Continue(())
         })?;
         super::strict_gate(&corpus, &args)?;

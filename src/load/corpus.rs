@@ -13,6 +13,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Called as each batch of index entries lands: the view so far, the new entries'
 /// range, and how far the file is. `Break` stops loading.
@@ -64,7 +65,7 @@ impl LoadedSource {
 /// Everything loaded.
 #[derive(Default)]
 pub struct Corpus {
-    pub sources: Vec<LoadedSource>,
+    pub sources: Vec<Arc<LoadedSource>>,
     pub index: Index,
     pub problems: Vec<Problem>,
     /// Verdicts from verdict files, by entry.
@@ -83,7 +84,7 @@ pub struct Corpus {
 /// Read access to the index and the files behind it.
 #[derive(Clone, Copy)]
 pub struct View<'a> {
-    pub sources: &'a [LoadedSource],
+    pub sources: &'a [Arc<LoadedSource>],
     pub index: &'a Index,
 }
 
@@ -248,6 +249,16 @@ impl Corpus {
         Ok((t, problems))
     }
 
+    /// A corpus of what `view` has indexed so far: the files are shared, the index is
+    /// copied. Joins and labels come only with the finished corpus.
+    pub fn snapshot(view: View<'_>) -> Corpus {
+        Corpus {
+            sources: view.sources.to_vec(),
+            index: view.index.clone(),
+            ..Default::default()
+        }
+    }
+
     /// Free/paid pairs (built the first time they are asked for).
     pub fn pairs(&self) -> &super::pairs::Pairs {
         self.pairs.get_or_init(|| super::pairs::Pairs::build(self))
@@ -313,7 +324,7 @@ impl Corpus {
             return Err("too many input files (at most 65535)".into());
         }
         let id = self.sources.len() as u16;
-        self.sources.push(src);
+        self.sources.push(Arc::new(src));
         let (sources, index) = (&self.sources, &mut self.index);
         let src = &sources[usize::from(id)];
         let ctx = src.ctx(id);

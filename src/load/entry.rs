@@ -149,7 +149,7 @@ pub struct Names {
 }
 
 /// The index of a corpus.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Index {
     pub entries: Vec<Entry>,
     pub names: Names,

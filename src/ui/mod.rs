@@ -88,6 +88,16 @@ pub struct Loading {
     pub bytes_total: u64,
 }
 
+impl Loading {
+    /// Share of the current file indexed, 0–100.
+    pub fn percent(&self) -> u8 {
+        (self.bytes_done * 100)
+            .checked_div(self.bytes_total)
+            .unwrap_or(0)
+            .min(100) as u8
+    }
+}
+
 /// The screen shown while the corpus is indexed.
 pub fn draw_loading(frame: &mut Frame<'_>, l: &Loading, theme: &Theme) {
     use ratatui::widgets::{Block, Borders, Gauge};

@@ -21,6 +21,13 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         spans.push(Span::styled(format!(" ? {u}"), st));
     }
     spans.push(Span::styled(" │ ", st));
+    if let Some(pct) = app.indexing {
+        spans.push(Span::styled(
+            format!("indexing {pct}% "),
+            theme.get("status_key"),
+        ));
+        spans.push(Span::styled(" │ ", st));
+    }
     if let Some(q) = &app.filter {
         spans.push(Span::styled(format!("{} ", visible(&q.text, false)), st));
         spans.push(Span::styled("│ ", st));
