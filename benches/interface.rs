@@ -119,6 +119,24 @@ fn main() {
         ms(med),
         ms(max)
     );
+
+    // The finder over 1M: the first pattern builds the prompt previews.
+    let start = Instant::now();
+    let hits = afscope::app::find::search(&app.corpus, "opus 12345", &|| false).unwrap();
+    let first = start.elapsed();
+    let mut times = Vec::new();
+    for p in [
+        "syn-0009",
+        "gemini paid",
+        "llama request 777",
+        "claude haiku 4242",
+    ] {
+        let start = Instant::now();
+        let _ = afscope::app::find::search(&app.corpus, p, &|| false).unwrap();
+        times.push(start.elapsed());
+    }
+    let (med, max) = stats(times);
+    println!("finder, 1M                    first {} (builds prompt previews, {} hits), then median {}  max {} per pattern", ms(first), hits.len(), ms(med), ms(max));
     drop(app);
 
     // 2. Regex search over the 1 GB corpus.

@@ -33,7 +33,7 @@ pub struct Finder {
     pub generation: u64,
 }
 
-/// The searchable text of an entry.
+/// The searchable text of an entry, as listed.
 pub fn haystack(corpus: &Corpus, i: usize) -> String {
     let view = corpus.view();
     let prompt = corpus.prompts().get(i).map_or("", |p| &**p);
@@ -48,11 +48,51 @@ pub fn haystack(corpus: &Corpus, i: usize) -> String {
     .into_owned()
 }
 
-/// Scores `text` against every space-separated term of `pattern` (all must match).
-fn score(matcher: &SkimMatcherV2, text: &str, terms: &[&str]) -> Option<i64> {
-    terms
-        .iter()
-        .try_fold(0i64, |acc, t| matcher.fuzzy_match(text, t).map(|s| acc + s))
+/// Each space-separated term must fuzzy-match the id, the model or the prompt; the
+/// score adds each term's best. No text is built per entry.
+fn score(matcher: &SkimMatcherV2, corpus: &Corpus, i: usize, terms: &[&str]) -> Option<i64> {
+    let view = corpus.view();
+    let id = view.id(i);
+    let model = view.model(i).unwrap_or("");
+    let prompt = corpus.prompts().get(i).map_or("", |p| &**p);
+    terms.iter().try_fold(0i64, |acc, t| {
+        let best = [&*id, model, prompt]
+            .iter()
+            .filter(|f| subsequence(f, t))
+            .filter_map(|f| matcher.fuzzy_match(f, t))
+            .max()?;
+        Some(acc + best)
+    })
+}
+
+/// Whether `needle`'s characters appear in `hay` in order (smart case: ignoring case
+/// unless `needle` has capitals) — a cheap test that rules out most entries before
+/// the scoring matcher runs.
+fn subsequence(hay: &str, needle: &str) -> bool {
+    let ignore = !needle.chars().any(char::is_uppercase);
+    if hay.is_ascii() && needle.is_ascii() {
+        let mut want = needle.bytes();
+        let mut next = want.next();
+        for c in hay.bytes() {
+            match next {
+                None => return true,
+                Some(w) if w == c || (ignore && w == c.to_ascii_lowercase()) => next = want.next(),
+                Some(_) => {}
+            }
+        }
+        return next.is_none();
+    }
+    let mut want = needle.chars().peekable();
+    for c in hay.chars() {
+        match want.peek() {
+            None => return true,
+            Some(&w) if w == c || (ignore && c.to_lowercase().eq(std::iter::once(w))) => {
+                want.next();
+            }
+            Some(_) => {}
+        }
+    }
+    want.peek().is_none()
 }
 
 /// The best `LIMIT` hits for `pattern` over the whole corpus, best first; `None`
@@ -75,9 +115,9 @@ pub fn search(
         }
         let end = (start + CHUNK).min(corpus.len());
         scored.par_extend(
-            (start..end).into_par_iter().filter_map(|i| {
-                score(&matcher, &haystack(corpus, i), &terms).map(|s| (s, i as u32))
-            }),
+            (start..end)
+                .into_par_iter()
+                .filter_map(|i| score(&matcher, corpus, i, &terms).map(|s| (s, i as u32))),
         );
     }
     scored.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -107,6 +147,18 @@ pub fn search(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn subsequence_follows_smart_case() {
+        assert!(subsequence("llama-3.1-405b/helpful_only/p1/paid", "lp1"));
+        assert!(subsequence("Claude-3-Opus", "opus"));
+        assert!(
+            !subsequence("claude-3-opus", "Opus"),
+            "a capital asks for case"
+        );
+        assert!(!subsequence("abc", "acb"));
+        assert!(subsequence("日本語のテキスト", "本テ"));
+    }
 
     #[test]
     fn a_stale_search_gives_up() {

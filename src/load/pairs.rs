@@ -91,25 +91,43 @@ impl Pairs {
 }
 
 /// A short, one-line preview of each transcript's user request (tags and the tier
-/// tag removed), for finding transcripts by prompt text.
+/// tag removed), for finding transcripts by prompt text. Read from the user field as
+/// stored where the layout has one, else from the full transcript.
 pub fn prompt_previews(corpus: &Corpus) -> Vec<Box<str>> {
+    let view = corpus.view();
     (0..corpus.len())
         .into_par_iter()
         .map(|i| {
-            let Ok(t) = corpus.transcript(i) else {
-                return Box::from("");
+            let from_field = || -> Option<String> {
+                let text = view.record_text(i).ok()?;
+                let top = super::raw::RawObj::parse_record(&text).ok()?;
+                let src = view.source(i);
+                let raw = super::extract::raw_texts(&src.profile, &top, view.key(i))?.user?;
+                serde_json::from_str::<String>(&format!("\"{raw}\"")).ok()
             };
-            let user = t.user.unwrap_or_default();
-            let body = match (user.find("<user_input>"), user.find("</user_input>")) {
-                (Some(s), Some(e)) if e > s => user[s + "<user_input>".len()..e].to_string(),
-                _ => crate::model::tier::mask_tier_tag(&user),
-            };
-            let one_line: String = body.split_whitespace().collect::<Vec<_>>().join(" ");
-            one_line
-                .chars()
-                .take(96)
-                .collect::<String>()
-                .into_boxed_str()
+            let user = from_field()
+                .or_else(|| corpus.transcript(i).ok().and_then(|t| t.user))
+                .unwrap_or_default();
+            preview(&user)
         })
         .collect()
+}
+
+fn preview(user: &str) -> Box<str> {
+    let body = match (user.find("<user_input>"), user.find("</user_input>")) {
+        (Some(s), Some(e)) if e > s => &user[s + "<user_input>".len()..e],
+        _ => user,
+    };
+    let body = crate::model::tier::mask_tier_tag(body);
+    let mut out = String::with_capacity(100);
+    for w in body.split_whitespace() {
+        if out.chars().count() >= 96 {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    crate::model::sanitize::visible(&out.chars().take(96).collect::<String>(), false).into()
 }
