@@ -162,13 +162,7 @@ fn scan_value(b: &[u8], pos: usize) -> Result<usize, ScanFail> {
                 end += 1;
             }
             let tok = &b[pos..end];
-            let ok = matches!(tok, b"true" | b"false" | b"null")
-                || (!tok.is_empty()
-                    && std::str::from_utf8(tok).is_ok_and(|t| {
-                        t.parse::<f64>().is_ok()
-                            && !t.starts_with('+')
-                            && !t.contains(['i', 'n', 'I', 'N'])
-                    }));
+            let ok = matches!(tok, b"true" | b"false" | b"null") || json_number(tok);
             if ok {
                 Ok(end)
             } else {
@@ -176,6 +170,41 @@ fn scan_value(b: &[u8], pos: usize) -> Result<usize, ScanFail> {
             }
         }
     }
+}
+
+/// JSON number syntax: `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`.
+fn json_number(t: &[u8]) -> bool {
+    let digits = |i: &mut usize| {
+        let start = *i;
+        while *i < t.len() && t[*i].is_ascii_digit() {
+            *i += 1;
+        }
+        *i > start
+    };
+    let mut i = usize::from(t.first() == Some(&b'-'));
+    match t.get(i) {
+        Some(b'0') => i += 1,
+        Some(b'1'..=b'9') => {
+            digits(&mut i);
+        }
+        _ => return false,
+    }
+    if t.get(i) == Some(&b'.') {
+        i += 1;
+        if !digits(&mut i) {
+            return false;
+        }
+    }
+    if matches!(t.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(t.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        if !digits(&mut i) {
+            return false;
+        }
+    }
+    i == t.len()
 }
 
 /// The end of the JSON value starting at `pos` (strings skipped with memchr), found by
@@ -481,6 +510,18 @@ mod tests {
         assert_eq!(err(r#"{"a": 1"#), Some((7, ScanErrorKind::Eof)));
         assert_eq!(err("  "), Some((2, ScanErrorKind::Eof)));
         assert!(RawObj::parse_record(" {} ").unwrap().entries.is_empty());
+    }
+
+    #[test]
+    fn json_numbers_are_checked_by_syntax() {
+        for ok in ["0", "-0", "12", "1.5", "-1.25e-3", "3E7", "0.0"] {
+            assert!(json_number(ok.as_bytes()), "{ok}");
+        }
+        for bad in [
+            "", "-", "01", "1.", ".5", "+1", "1e", "NaN", "inf", "1.5.2", "0x10",
+        ] {
+            assert!(!json_number(bad.as_bytes()), "{bad}");
+        }
     }
 
     #[test]

@@ -97,21 +97,21 @@ pub fn raw_safety(
         .map_or(RawSafety::No, |h| hir_safety(&h))
 }
 
-/// Byte ranges of the escape sequences in raw JSON string text.
-fn escapes(raw: &str) -> Vec<Range<usize>> {
-    let b = raw.as_bytes();
-    let mut out = Vec::new();
-    let mut pos = 0;
-    while let Some(off) = memchr::memchr(b'\\', &b[pos..]) {
-        let at = pos + off;
-        let len = if b.get(at + 1) == Some(&b'u') { 6 } else { 2 };
-        out.push(at..(at + len).min(b.len()));
-        pos = at + len;
-        if pos >= b.len() {
-            break;
+/// Whether an escape sequence overlaps `s..e`: one would start at most five bytes
+/// before `s` (`\\uXXXX`), and a backslash starts one when an even number of
+/// backslashes precede it.
+fn overlaps_escape(b: &[u8], s: usize, e: usize) -> bool {
+    (s.saturating_sub(5)..e.min(b.len())).any(|p| {
+        if b[p] != b'\\' {
+            return false;
         }
-    }
-    out
+        let run = b[..p].iter().rev().take_while(|&&c| c == b'\\').count();
+        if run % 2 == 1 {
+            return false;
+        }
+        let len = if b.get(p + 1) == Some(&b'u') { 6 } else { 2 };
+        p < e && s < p + len
+    })
 }
 
 /// `Some(found)` when the raw text decides; `None` when a match overlaps an escape, or
@@ -131,7 +131,7 @@ fn search(
         if let Some(m) = re.find(&raw[r.clone()]) {
             // The first match decides: genuine unless it overlaps an escape.
             let (s, e) = (r.start + m.start(), r.start + m.end());
-            let touches = escapes(raw).iter().any(|x| x.start < e && s < x.end);
+            let touches = overlaps_escape(raw.as_bytes(), s, e);
             return (!touches).then_some(true);
         }
     }
@@ -207,6 +207,23 @@ pub fn test(corpus: &Corpus, i: usize, t: &TextTest) -> Option<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Byte ranges of every escape sequence: the reference for `overlaps_escape`.
+    fn escapes(raw: &str) -> Vec<Range<usize>> {
+        let b = raw.as_bytes();
+        let mut out = Vec::new();
+        let mut pos = 0;
+        while let Some(off) = memchr::memchr(b'\\', &b[pos..]) {
+            let at = pos + off;
+            let len = if b.get(at + 1) == Some(&b'u') { 6 } else { 2 };
+            out.push(at..(at + len).min(b.len()));
+            pos = at + len;
+            if pos >= b.len() {
+                break;
+            }
+        }
+        out
+    }
 
     #[test]
     fn only_patterns_of_unescaped_characters_are_raw_safe() {
@@ -295,5 +312,14 @@ mod tests {
             "could be ſ"
         );
         assert_eq!(escapes(r#"x\\y\u00e9z\"q"#), vec![1..3, 4..10, 11..13]);
+        // The local check agrees with the full list of escapes at every position.
+        let raw = r#"ab\\cd\u00e9ef\"gh\\\nij"#;
+        let all = escapes(raw);
+        for st in 0..raw.len() {
+            for en in st + 1..=raw.len() {
+                let want = all.iter().any(|x| x.start < en && st < x.end);
+                assert_eq!(overlaps_escape(raw.as_bytes(), st, en), want, "{st}..{en}");
+            }
+        }
     }
 }
