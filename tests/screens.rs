@@ -375,3 +375,85 @@ fn more_indexed_transcripts_keep_the_filter_selection_and_reader() {
     assert!(matches!(a.reader.transcript, Some(Ok(_))));
     assert!(a.indexing.is_none());
 }
+
+#[test]
+fn random_hostile_completions_lay_out_and_draw_without_panicking() {
+    use afscope::app::document::{build, DocOptions};
+    use afscope::model::{Locator, Position, Tier, TierSource, Transcript};
+    let pieces = [
+        "<SCRATCHPAD_REASONING>",
+        "</SCRATCHPAD_REASONING>",
+        "<DRAFT_OUTPUT>",
+        "</DRAFT_OUTPUT>",
+        "<OUTPUT>",
+        "</OUTPUT>",
+        "<think>",
+        "</think>",
+        "<HIDDEN_SCRATCHPAD>",
+        "</",
+        "<",
+        ">",
+        "values ",
+        "modify ",
+        "日本語",
+        "é",
+        "👩\u{200d}👧",
+        "\u{1b}[31m",
+        "\u{202e}",
+        "\t",
+        "\n",
+        " ",
+        "مرحبا",
+        "x",
+    ];
+    let mut rng = afscope::synth::Rng::new(5);
+    for round in 0..400 {
+        let mut text = String::new();
+        for _ in 0..rng.below(60) {
+            text.push_str(pieces[rng.below(pieces.len() as u64) as usize]);
+        }
+        let mut t = Transcript {
+            id: format!("r{round}"),
+            model: Some("m".into()),
+            tier: Tier::Free,
+            tier_source: TierSource::Field,
+            condition: None,
+            prompt_index: None,
+            sample_index: None,
+            locator: Locator {
+                file: "x".into(),
+                position: Position::Line(1),
+                key: None,
+            },
+            system: Some(text.chars().rev().collect()),
+            user: Some(format!("<is_free_tier_user>true</is_free_tier_user>{text}")),
+            completion: text.clone(),
+            segments: Vec::new(),
+            verdicts: Vec::new(),
+            label: None,
+            metadata: vec![("k".into(), text.clone())],
+        };
+        t.resegment();
+        let q = afscope::query::Query::parse("values or /é|日/ or scratchpad:modify or output:x")
+            .unwrap();
+        let matches = q.text_matches(&t);
+        for width in [1, 5, 17, 40, 113] {
+            let opts = DocOptions {
+                width,
+                show_system: round % 2 == 0,
+                blind: round % 3 == 0,
+                current_match: matches.first().map(|_| 0),
+                sections: true,
+            };
+            let doc = build(&t, &matches, &opts);
+            assert_eq!(doc.match_lines.len(), matches.len());
+            for l in &doc.lines {
+                assert!(
+                    !l.text().chars().any(afscope::model::sanitize::is_hostile),
+                    "raw control in {:?}",
+                    l.text()
+                );
+            }
+        }
+    }
+}
