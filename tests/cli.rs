@@ -4,6 +4,13 @@ mod common;
 
 use common::afscope;
 
+/// The first column of TSV output.
+fn tsv_ids(text: &str) -> Vec<String> {
+    text.lines()
+        .map(|l| l.split('\t').next().unwrap_or_default().to_string())
+        .collect()
+}
+
 fn stdout(o: &std::process::Output) -> String {
     String::from_utf8(o.stdout.clone()).unwrap()
 }
@@ -102,10 +109,7 @@ fn list_filters_and_formats() {
         "tsv",
     ]);
     let text = stdout(&out);
-    let ids: Vec<&str> = text
-        .lines()
-        .map(|l| l.split('\t').next().unwrap())
-        .collect();
+    let ids = tsv_ids(&text);
     assert_eq!(
         ids,
         [
@@ -268,10 +272,7 @@ Summary (2 files)
     assert_eq!(stdout(&out), expected);
     // The rows around the bad ones still load, multi-line quoted cells included.
     let out = afscope(&["list", "fixtures/malformed.csv", "--format", "tsv"]);
-    let ids: Vec<String> = stdout(&out)
-        .lines()
-        .map(|l| l.split('\t').next().unwrap().to_string())
-        .collect();
+    let ids = tsv_ids(&stdout(&out));
     assert_eq!(ids, ["c1", "c4", "c6"]);
 }
 
@@ -334,10 +335,7 @@ total                6       0        0       6
         "--format",
         "tsv",
     ]);
-    let ids: Vec<String> = stdout(&out)
-        .lines()
-        .map(|l| l.split('\t').next().unwrap().to_string())
-        .collect();
+    let ids = tsv_ids(&stdout(&out));
     assert_eq!(
         ids,
         [

@@ -151,42 +151,36 @@ impl Prepared<'_> {
             }
             Expr::Text(t) => text(t),
             Expr::Not(inner) => self.eval(inner, i, k, text).map(|b| !b),
-            Expr::And(items) => {
-                let mut unknown = false;
-                let mut result = Some(true);
-                for item in items {
-                    match self.eval(item, i, k, text) {
-                        Some(false) => result = Some(false),
-                        None => unknown = true,
-                        Some(true) => {}
-                    }
-                }
-                if result == Some(false) {
-                    result
-                } else if unknown {
-                    None
-                } else {
-                    Some(true)
-                }
+            Expr::And(items) => self.combine(items, false, i, k, text),
+            Expr::Or(items) => self.combine(items, true, i, k, text),
+        }
+    }
+
+    /// Three-valued `and` (`dominant` false) and `or` (`dominant` true): the dominant
+    /// value decides; otherwise an unknown makes the result unknown. Every item is
+    /// evaluated, so field tests keep their numbering.
+    fn combine(
+        &self,
+        items: &[Expr],
+        dominant: bool,
+        i: usize,
+        k: &mut usize,
+        text: &mut dyn FnMut(&TextTest) -> Option<bool>,
+    ) -> Option<bool> {
+        let (mut decided, mut unknown) = (false, false);
+        for item in items {
+            match self.eval(item, i, k, text) {
+                Some(b) if b == dominant => decided = true,
+                None => unknown = true,
+                Some(_) => {}
             }
-            Expr::Or(items) => {
-                let mut unknown = false;
-                let mut result = Some(false);
-                for item in items {
-                    match self.eval(item, i, k, text) {
-                        Some(true) => result = Some(true),
-                        None => unknown = true,
-                        Some(false) => {}
-                    }
-                }
-                if result == Some(true) {
-                    result
-                } else if unknown {
-                    None
-                } else {
-                    Some(false)
-                }
-            }
+        }
+        if decided {
+            Some(dominant)
+        } else if unknown {
+            None
+        } else {
+            Some(!dominant)
         }
     }
 
