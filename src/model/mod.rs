@@ -2,6 +2,7 @@
 
 pub mod label;
 pub mod problem;
+pub mod quote;
 pub mod sanitize;
 pub mod segment;
 pub mod tier;
