@@ -349,3 +349,32 @@ total                6       0        0       6
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("^ this `(` is never closed"));
 }
+
+#[test]
+fn check_reports_offsets_that_cannot_be_placed() {
+    let out = afscope(&[
+        "check",
+        "fixtures/demo.jsonl",
+        "--verdicts",
+        "fixtures/bad-spans-verdicts.jsonl",
+    ]);
+    let text = stdout(&out);
+    assert!(text.contains("fixtures/demo.jsonl:29: bad span: field `verdicts`: verdict `offset_judge` span 0: byte offsets 31..32 fall inside a character"), "{text}");
+    assert!(
+        text.contains("verdict `offset_judge` span 1: ends at code point 5000"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("span 2:"),
+        "a good span is not a problem: {text}"
+    );
+    assert!(
+        text.contains("loaded with problems       bad span 2"),
+        "{text}"
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "value problems do not skip records"
+    );
+}

@@ -242,10 +242,19 @@ impl Corpus {
 
     /// The full transcript, and the problems met reading its values.
     pub fn transcript_checked(&self, i: usize) -> Result<(Transcript, Vec<Problem>), Problem> {
-        let (mut t, problems) = self.view().transcript_checked(i)?;
+        let (mut t, mut problems) = self.view().transcript_checked(i)?;
         if let Some(extra) = self.joined.get(&(i as u32)) {
             t.verdicts.extend(extra.iter().cloned());
         }
+        // Explicit offsets are checked against the text on every full read.
+        let (_, bad) = crate::model::spans::offset_spans(&t);
+        let view = self.view();
+        let (path, line) = (&view.source(i).path, u64::from(view.entry(i).line));
+        problems.extend(bad.into_iter().map(|m| {
+            Problem::new(path, crate::model::ProblemKind::BadSpan, m)
+                .at_line(line)
+                .in_field("verdicts")
+        }));
         Ok((t, problems))
     }
 

@@ -5,6 +5,7 @@ pub mod problem;
 pub mod quote;
 pub mod sanitize;
 pub mod segment;
+pub mod spans;
 pub mod tier;
 pub mod transcript;
 pub mod verdict;
