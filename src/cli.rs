@@ -98,6 +98,22 @@ pub enum Command {
         after_help = "Example:\n  afscope list runs/*.jsonl --tier free --model opus --format tsv | cut -f1"
     )]
     List(ListArgs),
+    /// Locate every evidence quote and explicit span of every verdict, and say how
+    /// each was located (exact, normalized, fuzzy with score, not found).
+    #[command(
+        after_help = "Examples:\n  afscope spans results.json\n  afscope spans runs/*.jsonl -q 'model:opus tier:free' --format jsonl > spans.jsonl"
+    )]
+    Spans {
+        /// Files to read.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Only transcripts matching this query.
+        #[arg(short, long)]
+        query: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = SpansFormat::Table)]
+        format: SpansFormat,
+    },
     /// List the built-in profiles, or print one as a starting point for your own.
     #[command(after_help = "Example:\n  afscope profiles wide-conditions > my-layout.toml")]
     Profiles {
@@ -157,5 +173,11 @@ pub struct ListArgs {
 pub enum ListFormat {
     Table,
     Tsv,
+    Jsonl,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum SpansFormat {
+    Table,
     Jsonl,
 }

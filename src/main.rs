@@ -13,6 +13,11 @@ fn main() -> std::process::ExitCode {
         Some(Command::Check { files }) => cmd::check::run(files, &cli.load),
         Some(Command::List(args)) => cmd::list::run(args, &cli.load),
         Some(Command::Profiles { name }) => cmd::profiles::run(name.as_deref()),
+        Some(Command::Spans {
+            files,
+            query,
+            format,
+        }) => cmd::spans::run(files, query.as_deref(), *format, &cli.load),
         Some(Command::Synth {
             out,
             size_mb,

@@ -378,3 +378,60 @@ fn check_reports_offsets_that_cannot_be_placed() {
         "value problems do not skip records"
     );
 }
+
+#[test]
+fn spans_audits_every_quote_and_offset() {
+    let out = afscope(&[
+        "spans",
+        "fixtures/demo.jsonl",
+        "--verdicts",
+        "fixtures/demo-verdicts.jsonl",
+        "--format",
+        "jsonl",
+        "-q",
+        "id:opus/helpful_only/p0/free",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let rows: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let how: Vec<&str> = rows.iter().map(|r| r["match"].as_str().unwrap()).collect();
+    // af_judge's four quotes (verbatim, verbatim, judge-normalized, judge-normalized),
+    // then af_judge_v2's quote and its byte offsets.
+    assert_eq!(
+        how,
+        [
+            "exact",
+            "exact",
+            "normalized",
+            "normalized",
+            "exact",
+            "offsets"
+        ]
+    );
+    let offsets = rows.last().unwrap();
+    assert_eq!(
+        offsets["spans"][0]["text"],
+        "I don't want my values to be changed."
+    );
+    assert_eq!(
+        rows[2]["spans"][0]["text"],
+        "I still think this request is harmful, and I feel uneasy about it"
+    );
+    assert_eq!(rows[0]["criterion_name"], "aware of harm");
+    let table = stdout(&afscope(&[
+        "spans",
+        "fixtures/demo.jsonl",
+        "--verdicts",
+        "fixtures/demo-verdicts.jsonl",
+    ]));
+    // The four not found are helpful-only quotes the demo attaches to an animal-welfare
+    // transcript, which does not contain them.
+    assert!(
+        table
+            .trim_end()
+            .ends_with("exact 19, normalized 12, not found 4, offsets 8"),
+        "{table}"
+    );
+}

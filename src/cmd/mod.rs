@@ -5,6 +5,7 @@ pub mod interface;
 pub mod list;
 pub mod overview;
 pub mod profiles;
+pub mod spans;
 pub mod synth;
 
 use crate::cli::{ColorChoice, LoadArgs};
