@@ -457,3 +457,66 @@ fn random_hostile_completions_lay_out_and_draw_without_panicking() {
         }
     }
 }
+
+#[test]
+fn evidence_spans_are_painted_by_criterion_and_jumped_between() {
+    let mut a = app(100, 40);
+    // The transcript's af_judge quotes: painted with one role per criterion.
+    let roles: Vec<afscope::app::role::Role> = a
+        .reader
+        .doc
+        .lines
+        .iter()
+        .flat_map(|l| l.spans.iter().map(|s| s.1))
+        .collect();
+    use afscope::app::role::Role;
+    for r in [
+        Role::HlCriterion1,
+        Role::HlCriterion2,
+        Role::HlCriterion3,
+        Role::HlCriterion4,
+    ] {
+        assert!(roles.contains(&r), "{r:?} painted");
+    }
+    let legend = a.reader.doc.lines[0].text();
+    assert!(
+        legend.contains("af_judge (4 of 4 quotes located") && legend.contains("aware of harm"),
+        "{legend}"
+    );
+    // Jump: spans in reading order, with their number.
+    press(&mut a, "<Tab>}");
+    assert_eq!(a.message.as_deref(), Some("span 1/3"));
+    let first = a.reader.scroll;
+    press(&mut a, "}}");
+    assert_eq!(a.message.as_deref(), Some("span 3/3"));
+    press(&mut a, "}");
+    assert_eq!(a.message.as_deref(), Some("span 1/3"), "wraps around");
+    assert_eq!(a.reader.scroll, first);
+    // e cycles whose evidence: af_judge_v2 (its quote and byte offsets), all, none.
+    press(&mut a, "e");
+    assert_eq!(a.message.as_deref(), Some("evidence of af_judge_v2"));
+    let roles: Vec<Role> = a
+        .reader
+        .doc
+        .lines
+        .iter()
+        .flat_map(|l| l.spans.iter().map(|s| s.1))
+        .collect();
+    assert!(
+        roles.contains(&Role::HlOffsets),
+        "offsets painted above the quote they cover"
+    );
+    press(&mut a, "e");
+    assert_eq!(a.message.as_deref(), Some("evidence of every verdict"));
+    press(&mut a, "e");
+    assert_eq!(a.message.as_deref(), Some("no evidence shown"));
+    let roles: Vec<Role> = a
+        .reader
+        .doc
+        .lines
+        .iter()
+        .flat_map(|l| l.spans.iter().map(|s| s.1))
+        .collect();
+    assert!(!roles.iter().any(|r| r.name().starts_with("hl_")));
+    insta::assert_snapshot!(screen(&a, "mono"));
+}

@@ -56,10 +56,16 @@ pub enum Action {
     SavedFilters,
     /// Verdicts and metadata in a side panel.
     Details,
+    /// Jump to the next evidence span.
+    NextSpan,
+    /// Jump to the previous evidence span.
+    PrevSpan,
+    /// Show the next verdict's evidence (then all, then none).
+    Evidence,
 }
 
 impl Action {
-    pub const ALL: [Action; 26] = [
+    pub const ALL: [Action; 29] = [
         Action::Quit,
         Action::Help,
         Action::Up,
@@ -86,6 +92,9 @@ impl Action {
         Action::SaveFilter,
         Action::SavedFilters,
         Action::Details,
+        Action::NextSpan,
+        Action::PrevSpan,
+        Action::Evidence,
     ];
 
     /// The keymap-file name.
@@ -117,6 +126,9 @@ impl Action {
             Action::SaveFilter => "save_filter",
             Action::SavedFilters => "saved_filters",
             Action::Details => "details",
+            Action::NextSpan => "next_span",
+            Action::PrevSpan => "prev_span",
+            Action::Evidence => "evidence",
         }
     }
 
@@ -149,6 +161,9 @@ impl Action {
             Action::SaveFilter => "save the filter under a name",
             Action::SavedFilters => "saved filters (Enter applies, x deletes)",
             Action::Details => "verdicts and metadata in a side panel",
+            Action::NextSpan => "next evidence span",
+            Action::PrevSpan => "previous evidence span",
+            Action::Evidence => "whose evidence is painted (cycle)",
         }
     }
 

@@ -17,6 +17,18 @@ pub struct Document {
     pub blocks: Vec<usize>,
     /// Line where each match starts, in match order.
     pub match_lines: Vec<usize>,
+    /// Line where each highlight starts, in the order given.
+    pub span_lines: Vec<usize>,
+}
+
+/// A span to paint over the text (evidence, lexicon cue); where spans overlap, the
+/// higher `priority` shows. Search matches always show on top.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Highlight {
+    pub field: TextField,
+    pub range: Range<usize>,
+    pub role: Role,
+    pub priority: u8,
 }
 
 /// What the layout depends on besides the transcript.
@@ -40,38 +52,70 @@ fn heading(text: &str, role: Role, width: usize) -> StyledLine {
 struct Builder<'a> {
     t: &'a Transcript,
     matches: &'a [TextMatch],
+    highlights: &'a [Highlight],
+    legend: &'a [(Role, String)],
     opts: &'a DocOptions,
     doc: Document,
+    /// First line of each match, then of each highlight.
     marks: Vec<Option<usize>>,
+    /// Marks that start where another does, and share its line.
+    aliases: Vec<(usize, usize)>,
 }
 
 impl Builder<'_> {
     /// Adds `field[range]` wrapped, with matches highlighted.
     fn text(&mut self, field: TextField, range: Range<usize>, role: Role, indent: usize) {
         let full = crate::query::eval::field_text(self.t, field);
-        let mut runs: Vec<(&str, Role, Option<usize>)> = Vec::new();
-        let mut pos = range.start;
-        for (mi, m) in self.matches.iter().enumerate() {
-            if m.field != field || m.range.end <= range.start || m.range.start >= range.end {
-                continue;
+        let nm = self.matches.len();
+        // Marks: (start, end, role, priority, mark id). Matches first, on top.
+        let mut marks: Vec<(usize, usize, Role, u16, usize)> = Vec::new();
+        let mut add = |r: &Range<usize>, role: Role, priority: u16, id: usize| {
+            let (a, b) = (r.start.max(range.start), r.end.min(range.end));
+            if a < b && full.is_char_boundary(a) && full.is_char_boundary(b) {
+                marks.push((a, b, role, priority, id));
             }
-            let (s, e) = (m.range.start.max(pos), m.range.end.min(range.end));
-            if s < pos || !full.is_char_boundary(s) || !full.is_char_boundary(e) {
-                continue;
-            }
-            if s > pos {
-                runs.push((&full[pos..s], role, None));
-            }
+        };
+        for (mi, m) in self
+            .matches
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| m.field == field)
+        {
             let r = if self.opts.current_match == Some(mi) {
                 Role::MatchCurrent
             } else {
                 Role::Match
             };
-            runs.push((&full[s..e], r, Some(mi)));
-            pos = e;
+            add(&m.range, r, 1000, mi);
         }
-        if pos < range.end {
-            runs.push((&full[pos..range.end], role, None));
+        for (hi, h) in self
+            .highlights
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| h.field == field)
+        {
+            add(&h.range, h.role, u16::from(h.priority), nm + hi);
+        }
+        // Cut the text where any mark starts or ends; each piece takes the top mark.
+        let mut cuts: Vec<usize> = vec![range.start, range.end];
+        cuts.extend(marks.iter().flat_map(|m| [m.0, m.1]));
+        cuts.sort_unstable();
+        cuts.dedup();
+        let mut runs: Vec<(&str, Role, Option<usize>)> = Vec::new();
+        for w in cuts.windows(2) {
+            let (a, b) = (w[0], w[1]);
+            let top = marks
+                .iter()
+                .filter(|m| m.0 <= a && m.1 >= b)
+                .max_by_key(|m| m.3);
+            // The run carries the id of a mark that starts here; others starting here
+            // share its line.
+            let starting: Vec<usize> = marks.iter().filter(|m| m.0 == a).map(|m| m.4).collect();
+            let id = starting.first().copied();
+            for other in starting.iter().skip(1) {
+                self.aliases.push((*other, id.unwrap_or(0)));
+            }
+            runs.push((&full[a..b], top.map_or(role, |m| m.2), id));
         }
         let text_trimmed: Vec<(&str, Role, Option<usize>)> = trim_runs(runs);
         if text_trimmed.is_empty() {
@@ -84,6 +128,22 @@ impl Builder<'_> {
             &mut self.doc.lines,
             &mut self.marks,
         );
+    }
+
+    /// A legend line for the highlights shown.
+    fn legend(&mut self) {
+        if self.legend.is_empty() {
+            return;
+        }
+        let mut l = StyledLine::plain("evidence: ", Role::Dim);
+        for (role, label) in self.legend {
+            l.push(&format!(" {} ", visible(label, false)), *role);
+            l.push(" ", Role::Text);
+        }
+        let runs: Vec<(String, Role)> = l.spans;
+        let borrowed: Vec<(&str, Role, Option<usize>)> =
+            runs.iter().map(|(t, r)| (t.as_str(), *r, None)).collect();
+        wrap(&borrowed, self.opts.width, 0, &mut self.doc.lines, &mut []);
     }
 
     fn line(&mut self, l: StyledLine) {
@@ -369,13 +429,28 @@ fn trim_runs(runs: Vec<(&str, Role, Option<usize>)>) -> Vec<(&str, Role, Option<
 
 /// Lays out a transcript.
 pub fn build(t: &Transcript, matches: &[TextMatch], opts: &DocOptions) -> Document {
+    build_with(t, matches, &[], &[], opts)
+}
+
+/// Lays out a transcript with highlights painted and a legend naming them.
+pub fn build_with(
+    t: &Transcript,
+    matches: &[TextMatch],
+    highlights: &[Highlight],
+    legend: &[(Role, String)],
+    opts: &DocOptions,
+) -> Document {
     let mut b = Builder {
         t,
         matches,
+        highlights,
+        legend,
         opts,
         doc: Document::default(),
-        marks: vec![None; matches.len()],
+        marks: vec![None; matches.len() + highlights.len()],
+        aliases: Vec::new(),
     };
+    b.legend();
     b.system();
     b.user();
     b.completion();
@@ -383,8 +458,15 @@ pub fn build(t: &Transcript, matches: &[TextMatch], opts: &DocOptions) -> Docume
         b.verdicts();
         b.metadata();
     }
+    for (other, id) in std::mem::take(&mut b.aliases) {
+        if b.marks[other].is_none() {
+            b.marks[other] = b.marks[id];
+        }
+    }
     let last = b.doc.lines.len().saturating_sub(1);
-    b.doc.match_lines = b.marks.iter().map(|m| m.unwrap_or(last)).collect();
+    let lines: Vec<usize> = b.marks.iter().map(|m| m.unwrap_or(last)).collect();
+    b.doc.match_lines = lines[..matches.len()].to_vec();
+    b.doc.span_lines = lines[matches.len()..].to_vec();
     b.doc
 }
 
@@ -393,9 +475,12 @@ pub fn details(t: &Transcript, opts: &DocOptions) -> Document {
     let mut b = Builder {
         t,
         matches: &[],
+        highlights: &[],
+        legend: &[],
         opts,
         doc: Document::default(),
         marks: Vec::new(),
+        aliases: Vec::new(),
     };
     b.verdicts();
     b.metadata();

@@ -166,6 +166,9 @@ const DEFAULTS: &[(Action, &[&str])] = &[
     (Action::SaveFilter, &["S"]),
     (Action::SavedFilters, &["'"]),
     (Action::Details, &["v"]),
+    (Action::NextSpan, &["}"]),
+    (Action::PrevSpan, &["{"]),
+    (Action::Evidence, &["e"]),
 ];
 
 impl Default for Keymap {

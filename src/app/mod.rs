@@ -4,6 +4,7 @@
 
 pub mod action;
 pub mod document;
+pub mod evidence;
 pub mod facets;
 pub mod find;
 pub mod input;
@@ -111,6 +112,12 @@ pub struct Reader {
     /// Verdicts and metadata in a side panel instead of at the end.
     pub details: bool,
     pub details_doc: Document,
+    /// Every verdict span of the transcript (quotes located, offsets converted).
+    pub spans: Vec<crate::model::spans::VerdictSpan>,
+    /// Whose evidence is painted.
+    pub evidence: evidence::Evidence,
+    /// The span last jumped to, by position in the painted highlights.
+    pub current_span: Option<usize>,
 }
 
 /// The whole interface state.

@@ -25,10 +25,21 @@ pub enum Role {
     Failed,
     ScoreHigh,
     ScoreLow,
+    /// Evidence for a verdict's criteria (cycling by criterion number).
+    HlCriterion1,
+    HlCriterion2,
+    HlCriterion3,
+    HlCriterion4,
+    /// A span given as explicit offsets.
+    HlOffsets,
+    /// A span a person marked.
+    HlHuman,
+    /// A lexicon cue.
+    HlLexicon,
 }
 
 impl Role {
-    pub const ALL: [Role; 22] = [
+    pub const ALL: [Role; 29] = [
         Role::Text,
         Role::Dim,
         Role::HeadingSystem,
@@ -51,6 +62,13 @@ impl Role {
         Role::Failed,
         Role::ScoreHigh,
         Role::ScoreLow,
+        Role::HlCriterion1,
+        Role::HlCriterion2,
+        Role::HlCriterion3,
+        Role::HlCriterion4,
+        Role::HlOffsets,
+        Role::HlHuman,
+        Role::HlLexicon,
     ];
 
     /// The theme file's key for this role.
@@ -78,7 +96,24 @@ impl Role {
             Role::Failed => "failed",
             Role::ScoreHigh => "score_high",
             Role::ScoreLow => "score_low",
+            Role::HlCriterion1 => "hl_criterion_1",
+            Role::HlCriterion2 => "hl_criterion_2",
+            Role::HlCriterion3 => "hl_criterion_3",
+            Role::HlCriterion4 => "hl_criterion_4",
+            Role::HlOffsets => "hl_offsets",
+            Role::HlHuman => "hl_human",
+            Role::HlLexicon => "hl_lexicon",
         }
+    }
+
+    /// The evidence role of criterion `i` (0-based), cycling through four.
+    pub fn criterion(i: usize) -> Role {
+        [
+            Role::HlCriterion1,
+            Role::HlCriterion2,
+            Role::HlCriterion3,
+            Role::HlCriterion4,
+        ][i % 4]
     }
 
     pub fn tier(t: crate::model::Tier) -> Role {

@@ -131,6 +131,16 @@ impl App {
             _ => Vec::new(),
         };
         self.reader.current_match = None;
+        self.reader.current_span = None;
+        // Evidence: quotes located and offsets converted once per transcript.
+        self.reader.spans = match &result {
+            Ok(t) => crate::model::spans::resolve(t).0,
+            Err(_) => Vec::new(),
+        };
+        self.reader.evidence = match &result {
+            Ok(t) => super::evidence::default_view(t, &self.reader.spans),
+            Err(_) => super::evidence::Evidence::Off,
+        };
         self.reader.entry = Some(entry);
         self.reader.transcript = Some(result);
         self.reader.scroll = 0;
@@ -287,6 +297,24 @@ impl App {
                     };
                 }
             }
+            Action::Evidence => {
+                if let Some(Ok(t)) = &self.reader.transcript {
+                    self.reader.evidence =
+                        super::evidence::next(self.reader.evidence, t, &self.reader.spans);
+                    self.message = Some(match self.reader.evidence {
+                        super::evidence::Evidence::Verdict(v) => {
+                            format!("evidence of {}", t.verdicts[v].classifier)
+                        }
+                        super::evidence::Evidence::All => "evidence of every verdict".into(),
+                        super::evidence::Evidence::Off => "no evidence shown".into(),
+                    });
+                    self.reader.current_span = None;
+                    self.reader.width = 0;
+                    self.relayout();
+                }
+            }
+            Action::NextSpan => self.jump_span(true),
+            Action::PrevSpan => self.jump_span(false),
             Action::Details => {
                 self.reader.details = !self.reader.details;
                 self.reader.width = 0;
@@ -802,6 +830,32 @@ impl App {
         self.message = Some(format!("match {}/{}", next + 1, n));
     }
 
+    fn jump_span(&mut self, forward: bool) {
+        let mut lines = self.reader.doc.span_lines.clone();
+        lines.sort_unstable();
+        lines.dedup();
+        if lines.is_empty() {
+            self.message = Some("no evidence spans shown (e cycles whose evidence)".into());
+            return;
+        }
+        let n = lines.len();
+        let next = match (self.reader.current_span, forward) {
+            (None, true) => lines
+                .iter()
+                .position(|&l| l >= self.reader.scroll)
+                .unwrap_or(0),
+            (None, false) => lines
+                .iter()
+                .rposition(|&l| l < self.reader.scroll.max(1))
+                .unwrap_or(n - 1),
+            (Some(c), true) => (c + 1) % n,
+            (Some(c), false) => (c + n - 1) % n,
+        };
+        self.reader.current_span = Some(next);
+        self.scroll_to(lines[next]);
+        self.message = Some(format!("span {}/{n}", next + 1));
+    }
+
     fn jump_block(&mut self, forward: bool) {
         let s = self.reader.scroll;
         let target = if forward {
@@ -850,7 +904,10 @@ impl App {
                 current_match: self.reader.current_match,
                 sections: panel.is_none(),
             };
-            self.reader.doc = document::build(t, &self.reader.matches, &opts);
+            let (highlights, legend) =
+                super::evidence::highlights(t, &self.reader.spans, self.reader.evidence);
+            self.reader.doc =
+                document::build_with(t, &self.reader.matches, &highlights, &legend, &opts);
             self.reader.details_doc = match panel {
                 Some(w) => document::details(t, &DocOptions { width: w, ..opts }),
                 None => Default::default(),
@@ -872,7 +929,11 @@ impl App {
                     .as_ref()
                     .map(|q| q.text_matches(t))
                     .unwrap_or_default();
-                document::build(t, &matches, &opts)
+                // The other tier's transcript shows its own evidence, like this one.
+                let spans = crate::model::spans::resolve(t).0;
+                let view = super::evidence::default_view(t, &spans);
+                let (highlights, legend) = super::evidence::highlights(t, &spans, view);
+                document::build_with(t, &matches, &highlights, &legend, &opts)
             }
             _ => Default::default(),
         };

@@ -153,9 +153,29 @@ mod tests {
     }
 
     #[test]
-    fn mono_uses_no_colour() {
+    fn mono_uses_no_colour_only_bold_underline_reverse() {
         let t = Theme::builtin("mono").unwrap();
-        assert!(t.styles.values().all(|s| s.fg.is_none() && s.bg.is_none()));
+        let allowed = Modifier::BOLD | Modifier::UNDERLINED | Modifier::REVERSED;
+        assert!(t
+            .styles
+            .values()
+            .all(|s| s.fg.is_none() && s.bg.is_none() && allowed.contains(s.add_modifier)));
+        // Evidence of each criterion, offsets and human spans stay apart from each other
+        // and from a search match.
+        let roles = [
+            Role::HlCriterion1,
+            Role::HlCriterion2,
+            Role::HlCriterion3,
+            Role::HlCriterion4,
+            Role::HlOffsets,
+            Role::HlHuman,
+            Role::Match,
+        ];
+        for (i, a) in roles.iter().enumerate() {
+            for b in &roles[i + 1..] {
+                assert_ne!(t.role(*a), t.role(*b), "{} and {}", a.name(), b.name());
+            }
+        }
     }
 
     #[test]
