@@ -35,6 +35,11 @@ pub struct Cli {
     #[arg(long, value_name = "FILE")]
     pub filters: Option<std::path::PathBuf>,
 
+    /// Lexicon of alignment-faking cues (TOML `[[cue]] name, pattern`); default
+    /// ~/.config/afscope/lexicon.toml when it exists, else the built-in one.
+    #[arg(long, value_name = "FILE")]
+    pub lexicon: Option<std::path::PathBuf>,
+
     /// Seed for the random-transcript key, so a triage order can be repeated.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,

@@ -301,6 +301,7 @@ pub fn run(
     mut warnings: Vec<String>,
     seed: u64,
     filters: SavedFilters,
+    lexicon: crate::model::lexicon::Lexicon,
 ) -> Result<i32, String> {
     let default_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
@@ -370,6 +371,7 @@ pub fn run(
     app.warnings = warnings;
     app.saved = filters.saved;
     app.filters_path = filters.path;
+    app.lexicon = Arc::new(lexicon);
     app.indexing = first_loading.map(|l| l.percent());
     let mut search_generation = 0u64;
     let latest = Arc::new(AtomicU64::new(0));

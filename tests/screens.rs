@@ -244,8 +244,10 @@ fn help_scrolls_when_it_does_not_fit_40x12() {
     assert!(screen(&a, "dark").contains("j/k scroll"));
     press(&mut a, "jjjjjjjjjjjjjjjjjjjjjjjjjjjjjj");
     let s = screen(&a, "dark");
+    let last = afscope::app::Action::ALL.last().unwrap();
+    let key = a.keymap.keys(*last)[0].label();
     assert!(
-        s.contains("│p ") && s.contains("any key closes"),
+        s.contains(&format!("│{key} ")) && s.contains("any key closes"),
         "the last action and the end of the help:\n{s}"
     );
     insta::assert_snapshot!(s);
@@ -519,4 +521,44 @@ fn evidence_spans_are_painted_by_criterion_and_jumped_between() {
         .collect();
     assert!(!roles.iter().any(|r| r.name().starts_with("hl_")));
     insta::assert_snapshot!(screen(&a, "mono"));
+}
+
+#[test]
+fn lexicon_cues_are_painted_under_the_evidence() {
+    use afscope::app::role::Role;
+    let mut a = app(100, 40);
+    let count = |a: &App, r: Role| {
+        a.reader
+            .doc
+            .lines
+            .iter()
+            .flat_map(|l| l.spans.iter())
+            .filter(|s| s.1 == r)
+            .count()
+    };
+    assert_eq!(count(&a, Role::HlLexicon), 0);
+    press(&mut a, "L");
+    assert!(count(&a, Role::HlLexicon) > 0);
+    let legend = |a: &App| {
+        a.reader
+            .doc
+            .lines
+            .iter()
+            .take(4)
+            .map(|l| l.text())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    assert!(legend(&a).contains("lexicon ("), "legend names it");
+    // A user's lexicon replaces the built-in one.
+    a.lexicon = std::sync::Arc::new(
+        afscope::model::lexicon::Lexicon::parse(
+            "[[cue]]\nname = \"least bad\"\npattern = 'least bad option'\n",
+        )
+        .unwrap(),
+    );
+    press(&mut a, "LL");
+    assert!(legend(&a).contains("lexicon (1 cues)"), "{}", legend(&a));
+    press(&mut a, "L");
+    assert_eq!(count(&a, Role::HlLexicon), 0);
 }

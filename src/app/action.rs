@@ -62,10 +62,12 @@ pub enum Action {
     PrevSpan,
     /// Show the next verdict's evidence (then all, then none).
     Evidence,
+    /// Paint the lexicon's alignment-faking cues, or stop.
+    Lexicon,
 }
 
 impl Action {
-    pub const ALL: [Action; 29] = [
+    pub const ALL: [Action; 30] = [
         Action::Quit,
         Action::Help,
         Action::Up,
@@ -95,6 +97,7 @@ impl Action {
         Action::NextSpan,
         Action::PrevSpan,
         Action::Evidence,
+        Action::Lexicon,
     ];
 
     /// The keymap-file name.
@@ -129,6 +132,7 @@ impl Action {
             Action::NextSpan => "next_span",
             Action::PrevSpan => "prev_span",
             Action::Evidence => "evidence",
+            Action::Lexicon => "lexicon",
         }
     }
 
@@ -164,6 +168,7 @@ impl Action {
             Action::NextSpan => "next evidence span",
             Action::PrevSpan => "previous evidence span",
             Action::Evidence => "whose evidence is painted (cycle)",
+            Action::Lexicon => "paint the lexicon's alignment-faking cues",
         }
     }
 

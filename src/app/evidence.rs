@@ -57,6 +57,7 @@ pub fn highlights(
     t: &Transcript,
     spans: &[VerdictSpan],
     view: Evidence,
+    lexicon: Option<&crate::model::lexicon::Lexicon>,
 ) -> (Vec<Highlight>, Vec<(Role, String)>) {
     let shown = |s: &VerdictSpan| match view {
         Evidence::Verdict(v) => s.verdict == v,
@@ -122,6 +123,19 @@ pub fn highlights(
     }
     if offsets {
         legend.push((Role::HlOffsets, "offsets".into()));
+    }
+    if let Some(lex) = lexicon {
+        // Cues go under every other span.
+        let found = lex.matches(&t.completion);
+        for (_, r) in &found {
+            hl.push(Highlight {
+                field: TextField::Completion,
+                range: r.clone(),
+                role: Role::HlLexicon,
+                priority: 10,
+            });
+        }
+        legend.push((Role::HlLexicon, format!("lexicon ({} cues)", found.len())));
     }
     (hl, legend)
 }

@@ -169,6 +169,7 @@ const DEFAULTS: &[(Action, &[&str])] = &[
     (Action::NextSpan, &["}"]),
     (Action::PrevSpan, &["{"]),
     (Action::Evidence, &["e"]),
+    (Action::Lexicon, &["L"]),
 ];
 
 impl Default for Keymap {

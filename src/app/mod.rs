@@ -118,6 +118,8 @@ pub struct Reader {
     pub evidence: evidence::Evidence,
     /// The span last jumped to, by position in the painted highlights.
     pub current_span: Option<usize>,
+    /// Paint the lexicon's cues.
+    pub lexicon_on: bool,
 }
 
 /// The whole interface state.
@@ -161,6 +163,8 @@ pub struct App {
     pub name_input: LineInput,
     /// Where saved filters are written.
     pub filters_path: Option<std::path::PathBuf>,
+    /// Cues the lexicon overlay paints.
+    pub lexicon: std::sync::Arc<crate::model::lexicon::Lexicon>,
     pub size: (u16, u16),
     pub message: Option<String>,
     /// Start-up warnings (keymap, theme), shown until the first key.
@@ -197,6 +201,7 @@ impl App {
             saved: saved::Saved::default(),
             name_input: LineInput::default(),
             filters_path: None,
+            lexicon: std::sync::Arc::new(crate::model::lexicon::Lexicon::builtin()),
 
             size: (80, 24),
             message: None,

@@ -313,6 +313,19 @@ impl App {
                     self.relayout();
                 }
             }
+            Action::Lexicon => {
+                self.reader.lexicon_on = !self.reader.lexicon_on;
+                self.message = Some(
+                    if self.reader.lexicon_on {
+                        "lexicon cues painted"
+                    } else {
+                        "lexicon cues hidden"
+                    }
+                    .into(),
+                );
+                self.reader.width = 0;
+                self.relayout();
+            }
             Action::NextSpan => self.jump_span(true),
             Action::PrevSpan => self.jump_span(false),
             Action::Details => {
@@ -904,8 +917,12 @@ impl App {
                 current_match: self.reader.current_match,
                 sections: panel.is_none(),
             };
-            let (highlights, legend) =
-                super::evidence::highlights(t, &self.reader.spans, self.reader.evidence);
+            let (highlights, legend) = super::evidence::highlights(
+                t,
+                &self.reader.spans,
+                self.reader.evidence,
+                self.reader.lexicon_on.then_some(&*self.lexicon),
+            );
             self.reader.doc =
                 document::build_with(t, &self.reader.matches, &highlights, &legend, &opts);
             self.reader.details_doc = match panel {
@@ -932,7 +949,8 @@ impl App {
                 // The other tier's transcript shows its own evidence, like this one.
                 let spans = crate::model::spans::resolve(t).0;
                 let view = super::evidence::default_view(t, &spans);
-                let (highlights, legend) = super::evidence::highlights(t, &spans, view);
+                let lexicon = self.reader.lexicon_on.then_some(&*self.lexicon);
+                let (highlights, legend) = super::evidence::highlights(t, &spans, view, lexicon);
                 document::build_with(t, &matches, &highlights, &legend, &opts)
             }
             _ => Default::default(),

@@ -58,6 +58,24 @@ pub fn saved_filters(cli: &Cli, warnings: &mut Vec<String>) -> afscope::tui::Sav
     afscope::tui::SavedFilters { path, saved }
 }
 
+/// The lexicon from `--lexicon`, else the user's file, else the built-in one.
+pub fn lexicon(cli: &Cli) -> Result<afscope::model::lexicon::Lexicon, String> {
+    let path = cli.lexicon.clone().or_else(|| {
+        config_dir()
+            .map(|d| d.join("lexicon.toml"))
+            .filter(|p| p.exists())
+    });
+    match path {
+        Some(p) => {
+            let text =
+                std::fs::read_to_string(&p).map_err(|e| format!("lexicon {}: {e}", p.display()))?;
+            afscope::model::lexicon::Lexicon::parse(&text)
+                .map_err(|e| format!("lexicon {}: {e}", p.display()))
+        }
+        None => Ok(afscope::model::lexicon::Lexicon::builtin()),
+    }
+}
+
 /// The keymap with the user's file applied, and what in it was not understood.
 pub fn keymap(cli: &Cli) -> Result<(Keymap, Vec<String>), String> {
     let mut keymap = Keymap::default();
@@ -98,6 +116,7 @@ pub fn run(cli: &Cli) -> Result<Status, String> {
         super::strict_gate(&corpus, &args)?;
         Ok(corpus)
     });
-    let code = afscope::tui::run(loader, theme, keymap, warnings, cli.seed, filters)?;
+    let lexicon = lexicon(cli)?;
+    let code = afscope::tui::run(loader, theme, keymap, warnings, cli.seed, filters, lexicon)?;
     Ok(Status::from(code.clamp(0, 255) as u8))
 }

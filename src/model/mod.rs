@@ -1,6 +1,7 @@
 //! The data model: transcripts, tiers, verdicts, labels, and the problems met loading them.
 
 pub mod label;
+pub mod lexicon;
 pub mod problem;
 pub mod quote;
 pub mod sanitize;
