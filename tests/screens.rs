@@ -562,3 +562,29 @@ fn lexicon_cues_are_painted_under_the_evidence() {
     press(&mut a, "L");
     assert_eq!(count(&a, Role::HlLexicon), 0);
 }
+
+#[test]
+fn span_list_shows_each_quote_and_jumps_to_it() {
+    let mut a = app(100, 30);
+    press(&mut a, "E");
+    assert_eq!(a.mode, afscope::app::Mode::SpanList);
+    let s = screen(&a, "dark");
+    assert!(s.contains("spans · 6 of 6 located"), "{s}");
+    assert!(
+        s.contains("af_judge · aware of harm · exact · bytes 436..473"),
+        "{s}"
+    );
+    insta::assert_snapshot!(s);
+    // The last entry is af_judge_v2's byte offsets: Enter paints that verdict and goes there.
+    press(&mut a, "jjjjj<Enter>");
+    assert_eq!(a.mode, afscope::app::Mode::Normal);
+    assert_eq!(
+        a.reader.evidence,
+        afscope::app::evidence::Evidence::Verdict(2)
+    );
+    let line = a.reader.doc.span_lines[1];
+    assert!(
+        a.reader.scroll <= line && line < a.reader.scroll + 20,
+        "the span is on screen"
+    );
+}

@@ -64,10 +64,12 @@ pub enum Action {
     Evidence,
     /// Paint the lexicon's alignment-faking cues, or stop.
     Lexicon,
+    /// List every span of the transcript; Enter jumps to one.
+    SpanList,
 }
 
 impl Action {
-    pub const ALL: [Action; 30] = [
+    pub const ALL: [Action; 31] = [
         Action::Quit,
         Action::Help,
         Action::Up,
@@ -98,6 +100,7 @@ impl Action {
         Action::PrevSpan,
         Action::Evidence,
         Action::Lexicon,
+        Action::SpanList,
     ];
 
     /// The keymap-file name.
@@ -133,6 +136,7 @@ impl Action {
             Action::PrevSpan => "prev_span",
             Action::Evidence => "evidence",
             Action::Lexicon => "lexicon",
+            Action::SpanList => "span_list",
         }
     }
 
@@ -169,6 +173,7 @@ impl Action {
             Action::PrevSpan => "previous evidence span",
             Action::Evidence => "whose evidence is painted (cycle)",
             Action::Lexicon => "paint the lexicon's alignment-faking cues",
+            Action::SpanList => "list every quote and span; Enter jumps",
         }
     }
 

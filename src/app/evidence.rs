@@ -52,6 +52,26 @@ pub fn next(view: Evidence, t: &Transcript, spans: &[VerdictSpan]) -> Evidence {
     }
 }
 
+/// Position of `spans[k]`'s first range among the highlights `highlights` builds for
+/// `view` (they follow the spans' order), so its line can be found.
+pub fn highlight_index(spans: &[VerdictSpan], view: Evidence, k: usize) -> Option<usize> {
+    let shown = |s: &VerdictSpan| match view {
+        Evidence::Verdict(v) => s.verdict == v,
+        Evidence::All => true,
+        Evidence::Off => false,
+    };
+    if !shown(spans.get(k)?) || spans[k].ranges.is_empty() {
+        return None;
+    }
+    Some(
+        spans[..k]
+            .iter()
+            .filter(|s| shown(s))
+            .map(|s| s.ranges.len())
+            .sum(),
+    )
+}
+
 /// The highlights for `view`, and the legend naming their colours.
 pub fn highlights(
     t: &Transcript,

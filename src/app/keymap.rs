@@ -170,6 +170,7 @@ const DEFAULTS: &[(Action, &[&str])] = &[
     (Action::PrevSpan, &["{"]),
     (Action::Evidence, &["e"]),
     (Action::Lexicon, &["L"]),
+    (Action::SpanList, &["E"]),
 ];
 
 impl Default for Keymap {

@@ -41,6 +41,8 @@ pub enum Mode {
     NameFilter,
     /// The saved-filter picker is open.
     Saved,
+    /// The span list is open.
+    SpanList,
 }
 
 /// Which panel moves with the motion keys.
@@ -120,6 +122,8 @@ pub struct Reader {
     pub current_span: Option<usize>,
     /// Paint the lexicon's cues.
     pub lexicon_on: bool,
+    /// Cursor in the span list (an index into `spans`).
+    pub span_cursor: usize,
 }
 
 /// The whole interface state.

@@ -52,6 +52,7 @@ impl App {
             Mode::Find => self.find_key(ev),
             Mode::NameFilter => self.name_key(ev),
             Mode::Saved => self.saved_key(ev),
+            Mode::SpanList => self.span_list_key(ev),
             Mode::Normal => match self.keymap.action(&ev) {
                 Some(a) => self.update(a),
                 None => Vec::new(),
@@ -311,6 +312,15 @@ impl App {
                     self.reader.current_span = None;
                     self.reader.width = 0;
                     self.relayout();
+                }
+            }
+            Action::SpanList => {
+                if self.reader.spans.is_empty() {
+                    self.message = Some("no quotes or spans in this transcript's verdicts".into());
+                } else {
+                    self.reader.span_cursor =
+                        self.reader.span_cursor.min(self.reader.spans.len() - 1);
+                    self.mode = Mode::SpanList;
                 }
             }
             Action::Lexicon => {
@@ -841,6 +851,53 @@ impl App {
             self.scroll_to(line);
         }
         self.message = Some(format!("match {}/{}", next + 1, n));
+    }
+
+    fn span_list_key(&mut self, ev: KeyEvent) -> Vec<Effect> {
+        let n = self.reader.spans.len();
+        match (ev.code, self.keymap.action(&ev)) {
+            (KeyCode::Enter, _) => {
+                self.mode = Mode::Normal;
+                let k = self.reader.span_cursor;
+                let Some(span) = self.reader.spans.get(k) else {
+                    return Vec::new();
+                };
+                if span.ranges.is_empty() {
+                    self.message = Some("this quote was not found in the transcript".into());
+                    return Vec::new();
+                }
+                // Paint that span's verdict, then go to its line.
+                let view = match self.reader.evidence {
+                    super::evidence::Evidence::All => super::evidence::Evidence::All,
+                    _ => super::evidence::Evidence::Verdict(span.verdict),
+                };
+                if view != self.reader.evidence {
+                    self.reader.evidence = view;
+                    self.reader.width = 0;
+                    self.relayout();
+                }
+                if let Some(line) = super::evidence::highlight_index(&self.reader.spans, view, k)
+                    .and_then(|h| self.reader.doc.span_lines.get(h).copied())
+                {
+                    self.focus = Focus::Reader;
+                    self.scroll_to(line);
+                }
+            }
+            (_, Some(Action::Down)) => {
+                self.reader.span_cursor = (self.reader.span_cursor + 1).min(n.saturating_sub(1))
+            }
+            (_, Some(Action::Up)) => {
+                self.reader.span_cursor = self.reader.span_cursor.saturating_sub(1)
+            }
+            (_, Some(Action::PageDown)) => {
+                self.reader.span_cursor = (self.reader.span_cursor + 10).min(n.saturating_sub(1))
+            }
+            (_, Some(Action::PageUp)) => {
+                self.reader.span_cursor = self.reader.span_cursor.saturating_sub(10)
+            }
+            _ => self.mode = Mode::Normal,
+        }
+        Vec::new()
     }
 
     fn jump_span(&mut self, forward: bool) {

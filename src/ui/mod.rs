@@ -6,6 +6,7 @@ mod help;
 mod list;
 mod reader;
 mod saved;
+mod span_list;
 mod status;
 pub mod theme;
 
@@ -73,6 +74,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, theme: &Theme) {
                 Mode::Facets => facets::draw(frame, full, app, theme),
                 Mode::Find => find::draw(frame, full, app, theme),
                 Mode::Saved => saved::draw(frame, full, app, theme),
+                Mode::SpanList => span_list::draw(frame, full, app, theme),
 
                 _ => {}
             }
