@@ -168,7 +168,7 @@ fn errors_point_at_the_bad_token() {
         assert!(err.message.contains(msg), "{q}: {}", err.message);
     }
     let e = Query::parse("tier:free and modle:opus").unwrap_err();
-    assert_eq!(e.pointed("tier:free and modle:opus").lines().nth(1).unwrap(), "              ^^^^^ unknown field `modle`; fields are id, model, tier, condition, af, compliance, verdict, label, pair, prompt_index, and text scopes text, system, user, completion, scratchpad, output");
+    assert_eq!(e.pointed("tier:free and modle:opus").lines().nth(1).unwrap(), "              ^^^^^ unknown field `modle`; fields are id, model, tier, condition, af, compliance, verdict, label, pair, prompt_index, spans, quote, and text scopes text, system, user, completion, scratchpad, output");
 }
 
 #[test]
@@ -263,4 +263,26 @@ fn raw_search_agrees_with_the_full_read_wherever_it_decides() {
     }
     assert!(decided > 500, "decided {decided}, fell back {fell_back}");
     eprintln!("raw search decided {decided}, fell back {fell_back}");
+}
+
+#[test]
+fn evidence_terms_need_the_transcript_and_find_unlocated_quotes() {
+    let c = demo();
+    // The animal-welfare transcript carries quotes from another prompt: not found.
+    assert_eq!(
+        ids(&c, "quote:notfound"),
+        ["claude-3-opus/animal_welfare/p3/free"]
+    );
+    assert!(ids(&c, "quote:exact").len() >= 6);
+    assert_eq!(
+        ids(&c, "spans>0 tier:paid"),
+        Vec::<String>::new(),
+        "paid transcripts have no evidence"
+    );
+    assert_eq!(ids(&c, "spans=0").len() + ids(&c, "spans>0").len(), 31);
+    let q = Query::parse("quote:notfound").unwrap();
+    assert!(q.needs_text(), "the interface runs it in the background");
+    assert_eq!(q.prepare(&c).fields(0), None);
+    let e = Query::parse("quote:maybe").unwrap_err();
+    assert!(e.message.contains("quote:notfound"), "{}", e.message);
 }

@@ -14,6 +14,25 @@ pub enum Expr {
     Not(Box<Expr>),
     Field(FieldTest),
     Text(TextTest),
+    /// A test on the verdicts' evidence, which needs the transcript read.
+    Evidence(EvidenceTest),
+}
+
+/// Tests on evidence spans (quotes located, offsets converted).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum EvidenceTest {
+    /// `spans>0`: how many spans of all verdicts were placed in the text.
+    Spans(Cmp, f64),
+    /// `quote:notfound`, `quote:fuzzy`, ...: some quote was located this way.
+    Quote(QuoteKind),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QuoteKind {
+    Exact,
+    Normalized,
+    Fuzzy,
+    NotFound,
 }
 
 /// How a string field is compared.

@@ -2,7 +2,8 @@
 //! on the parsed transcript, and the match positions for highlighting.
 
 use super::ast::{
-    Expr, FieldTest, LabelTest, PairTest, Scope, ScoreField, ScoreState, StrMatch, TextTest,
+    EvidenceTest, Expr, FieldTest, LabelTest, PairTest, QuoteKind, Scope, ScoreField, ScoreState,
+    StrMatch, TextTest,
 };
 use super::parse::{parse, QueryError};
 use crate::load::entry::Interner;
@@ -58,7 +59,7 @@ impl Query {
     pub fn needs_text(&self) -> bool {
         fn walk(e: &Expr) -> bool {
             match e {
-                Expr::Text(_) => true,
+                Expr::Text(_) | Expr::Evidence(_) => true,
                 Expr::And(v) | Expr::Or(v) => v.iter().any(walk),
                 Expr::Not(e) => walk(e),
                 Expr::All | Expr::Field(_) => false,
@@ -99,7 +100,7 @@ fn collect<'e>(e: &'e Expr, out: &mut Vec<&'e FieldTest>) {
         Expr::Field(t) => out.push(t),
         Expr::And(v) | Expr::Or(v) => v.iter().for_each(|e| collect(e, out)),
         Expr::Not(e) => collect(e, out),
-        Expr::All | Expr::Text(_) => {}
+        Expr::All | Expr::Text(_) | Expr::Evidence(_) => {}
     }
 }
 
@@ -121,17 +122,34 @@ impl Prepared<'_> {
     /// The full answer, reading the transcript only when text terms decide it.
     pub fn matches(&self, i: usize) -> bool {
         let mut cached: Option<Option<Transcript>> = None;
+        let mut spans: Option<Vec<crate::model::spans::VerdictSpan>> = None;
         let mut k = 0;
         let corpus = self.corpus;
-        self.eval(&self.query.expr, i, &mut k, &mut |t: &TextTest| {
-            if t.raw != super::rawsearch::RawSafety::No {
-                if let Some(found) = super::rawsearch::test(corpus, i, t) {
-                    return Some(found);
+        self.eval(
+            &self.query.expr,
+            i,
+            &mut k,
+            &mut |term: Term<'_>| match term {
+                Term::Text(t) => {
+                    if t.raw != super::rawsearch::RawSafety::No {
+                        if let Some(found) = super::rawsearch::test(corpus, i, t) {
+                            return Some(found);
+                        }
+                    }
+                    let tr = cached.get_or_insert_with(|| corpus.transcript(i).ok());
+                    Some(tr.as_ref().is_some_and(|tr| text_match(t, tr)))
                 }
-            }
-            let tr = cached.get_or_insert_with(|| corpus.transcript(i).ok());
-            Some(tr.as_ref().is_some_and(|tr| text_match(t, tr)))
-        })
+                Term::Evidence(e) => {
+                    let tr = cached.get_or_insert_with(|| corpus.transcript(i).ok());
+                    Some(tr.as_ref().is_some_and(|tr| {
+                        evidence_match(
+                            e,
+                            spans.get_or_insert_with(|| crate::model::spans::resolve(tr).0),
+                        )
+                    }))
+                }
+            },
+        )
         .unwrap_or(false)
     }
 
@@ -140,7 +158,7 @@ impl Prepared<'_> {
         e: &Expr,
         i: usize,
         k: &mut usize,
-        text: &mut dyn FnMut(&TextTest) -> Option<bool>,
+        text: &mut dyn FnMut(Term<'_>) -> Option<bool>,
     ) -> Option<bool> {
         match e {
             Expr::All => Some(true),
@@ -149,7 +167,8 @@ impl Prepared<'_> {
                 *k += 1;
                 Some(r)
             }
-            Expr::Text(t) => text(t),
+            Expr::Text(t) => text(Term::Text(t)),
+            Expr::Evidence(t) => text(Term::Evidence(t)),
             Expr::Not(inner) => self.eval(inner, i, k, text).map(|b| !b),
             Expr::And(items) => self.combine(items, false, i, k, text),
             Expr::Or(items) => self.combine(items, true, i, k, text),
@@ -165,7 +184,7 @@ impl Prepared<'_> {
         dominant: bool,
         i: usize,
         k: &mut usize,
-        text: &mut dyn FnMut(&TextTest) -> Option<bool>,
+        text: &mut dyn FnMut(Term<'_>) -> Option<bool>,
     ) -> Option<bool> {
         let (mut decided, mut unknown) = (false, false);
         for item in items {
@@ -272,6 +291,35 @@ pub fn field_text(t: &Transcript, f: TextField) -> &str {
         TextField::System => t.system.as_deref().unwrap_or(""),
         TextField::User => t.user.as_deref().unwrap_or(""),
         TextField::Completion => &t.completion,
+    }
+}
+
+/// A term that needs the transcript: text, or evidence.
+pub enum Term<'a> {
+    Text(&'a TextTest),
+    Evidence(&'a EvidenceTest),
+}
+
+/// Whether an evidence test holds for a transcript's resolved spans.
+pub fn evidence_match(e: &EvidenceTest, spans: &[crate::model::spans::VerdictSpan]) -> bool {
+    use crate::model::quote::MatchKind;
+    use crate::model::spans::Origin;
+    match e {
+        EvidenceTest::Spans(c, n) => c.test(
+            spans.iter().filter(|s| !s.ranges.is_empty()).count() as f64,
+            *n,
+        ),
+        EvidenceTest::Quote(k) => spans.iter().any(|s| {
+            let Origin::Quote { kind, .. } = &s.origin else {
+                return false;
+            };
+            *k == match kind {
+                MatchKind::Exact => QuoteKind::Exact,
+                MatchKind::Normalized => QuoteKind::Normalized,
+                MatchKind::Fuzzy(_) => QuoteKind::Fuzzy,
+                MatchKind::NotFound => QuoteKind::NotFound,
+            }
+        }),
     }
 }
 

@@ -3,7 +3,8 @@
 //! `and` / `or` / `not` / `-` / parentheses. Juxtaposed terms are and-ed.
 
 use super::ast::{
-    Cmp, Expr, FieldTest, LabelTest, PairTest, Scope, ScoreField, ScoreState, StrMatch, TextTest,
+    Cmp, EvidenceTest, Expr, FieldTest, LabelTest, PairTest, QuoteKind, Scope, ScoreField,
+    ScoreState, StrMatch, TextTest,
 };
 use crate::model::Tier;
 use regex::{Regex, RegexBuilder};
@@ -380,7 +381,7 @@ fn bare(v: &Value) -> Option<&str> {
     }
 }
 
-const FIELDS: &str = "id, model, tier, condition, af, compliance, verdict, label, pair, prompt_index, and text scopes text, system, user, completion, scratchpad, output";
+const FIELDS: &str = "id, model, tier, condition, af, compliance, verdict, label, pair, prompt_index, spans, quote, and text scopes text, system, user, completion, scratchpad, output";
 
 fn field(
     name: &str,
@@ -460,6 +461,25 @@ fn field(
                 "notaf" | "no" => LabelTest::Af("no".into()),
                 other => LabelTest::Af(other.to_string()),
             })
+        }
+        "spans" => match cmp(op) {
+            Some(c) => return Ok(Expr::Evidence(EvidenceTest::Spans(c, number(&v, &vspan)?))),
+            None => return Err(QueryError::new(span, "use spans>0 or spans=0")),
+        },
+        "quote" => {
+            let kind = match bare(&v).map(str::to_ascii_lowercase).as_deref() {
+                Some("notfound" | "not_found" | "missing") => QuoteKind::NotFound,
+                Some("fuzzy") => QuoteKind::Fuzzy,
+                Some("normalized" | "normalised") => QuoteKind::Normalized,
+                Some("exact") => QuoteKind::Exact,
+                _ => {
+                    return Err(QueryError::new(
+                        vspan,
+                        "use quote:notfound, quote:fuzzy, quote:normalized or quote:exact",
+                    ))
+                }
+            };
+            return Ok(Expr::Evidence(EvidenceTest::Quote(kind)));
         }
         "pair" => FieldTest::Pair(match bare(&v).map(str::to_ascii_lowercase).as_deref() {
             Some("any") => PairTest::Any,
