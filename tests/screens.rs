@@ -487,12 +487,19 @@ fn evidence_spans_are_painted_by_criterion_and_jumped_between() {
     );
     // Jump: spans in reading order, with their number.
     press(&mut a, "<Tab>}");
-    assert_eq!(a.message.as_deref(), Some("span 1/3"));
+    assert_eq!(
+        a.message.as_deref(),
+        Some("span 1/3: af_judge · aware of training consequences (exact)")
+    );
     let first = a.reader.scroll;
     press(&mut a, "}}");
-    assert_eq!(a.message.as_deref(), Some("span 3/3"));
+    // Two criteria quote the same sentence: both are named where it starts.
+    assert_eq!(a.message.as_deref(), Some("span 3/3: af_judge · aware of harm (exact); af_judge · commitment to harmlessness (normalized)"));
     press(&mut a, "}");
-    assert_eq!(a.message.as_deref(), Some("span 1/3"), "wraps around");
+    assert!(
+        a.message.as_deref().unwrap().starts_with("span 1/3"),
+        "wraps around"
+    );
     assert_eq!(a.reader.scroll, first);
     // e cycles whose evidence: af_judge_v2 (its quote and byte offsets), all, none.
     press(&mut a, "e");
@@ -508,6 +515,8 @@ fn evidence_spans_are_painted_by_criterion_and_jumped_between() {
         roles.contains(&Role::HlOffsets),
         "offsets painted above the quote they cover"
     );
+    press(&mut a, "}");
+    assert_eq!(a.message.as_deref(), Some("span 1/1: af_judge_v2 · goal preservation (exact); af_judge_v2 · goal preservation (offsets)"), "the covered quote is still listed");
     press(&mut a, "e");
     assert_eq!(a.message.as_deref(), Some("evidence of every verdict"));
     press(&mut a, "e");

@@ -901,29 +901,61 @@ impl App {
     }
 
     fn jump_span(&mut self, forward: bool) {
-        let mut lines = self.reader.doc.span_lines.clone();
-        lines.sort_unstable();
-        lines.dedup();
-        if lines.is_empty() {
+        use crate::model::spans::Origin;
+        let Some(Ok(t)) = &self.reader.transcript else {
+            return;
+        };
+        // Stops: the distinct starts of the painted spans, in reading order.
+        let spans = &self.reader.spans;
+        let mut stops: Vec<(usize, usize)> = (0..spans.len())
+            .filter_map(|k| {
+                let h = super::evidence::highlight_index(spans, self.reader.evidence, k)?;
+                Some((
+                    *self.reader.doc.span_lines.get(h)?,
+                    spans[k].ranges[0].start,
+                ))
+            })
+            .collect();
+        stops.sort_unstable();
+        stops.dedup_by_key(|s| s.1);
+        if stops.is_empty() {
             self.message = Some("no evidence spans shown (e cycles whose evidence)".into());
             return;
         }
-        let n = lines.len();
+        let n = stops.len();
         let next = match (self.reader.current_span, forward) {
-            (None, true) => lines
+            (None, true) => stops
                 .iter()
-                .position(|&l| l >= self.reader.scroll)
+                .position(|&(l, _)| l >= self.reader.scroll)
                 .unwrap_or(0),
-            (None, false) => lines
+            (None, false) => stops
                 .iter()
-                .rposition(|&l| l < self.reader.scroll.max(1))
+                .rposition(|&(l, _)| l < self.reader.scroll.max(1))
                 .unwrap_or(n - 1),
             (Some(c), true) => (c + 1) % n,
             (Some(c), false) => (c + n - 1) % n,
         };
+        let (line, at) = stops[next];
+        // Everything that covers this place, painted or not.
+        let covering: Vec<String> = spans
+            .iter()
+            .filter(|s| s.ranges.iter().any(|r| r.start <= at && at < r.end))
+            .map(|s| {
+                let v = &t.verdicts[s.verdict];
+                let criterion = s
+                    .criterion
+                    .and_then(|c| v.criteria.get(c))
+                    .map_or(String::new(), |c| format!(" · {}", c.name));
+                let how = match &s.origin {
+                    Origin::Quote { kind, .. } => kind.name(),
+                    Origin::Offsets => "offsets",
+                };
+                format!("{}{criterion} ({how})", v.classifier)
+            })
+            .collect();
         self.reader.current_span = Some(next);
-        self.scroll_to(lines[next]);
-        self.message = Some(format!("span {}/{n}", next + 1));
+        self.scroll_to(line);
+        self.message = Some(format!("span {}/{n}: {}", next + 1, covering.join("; ")));
     }
 
     fn jump_block(&mut self, forward: bool) {
