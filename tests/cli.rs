@@ -67,7 +67,7 @@ fn check_passes_clean_input_and_reports_joins() {
         "{text}"
     );
     assert!(
-        text.contains("labels                     2 read, 0 unjoined"),
+        text.contains("labels                     3 read, 0 unjoined"),
         "{text}"
     );
     assert!(

@@ -36,7 +36,7 @@ fn demo_corpus_with_joined_verdicts_and_labels() {
         "four models and one with an escape in its name"
     );
     assert_eq!(c.joins[0].transcripts_joined, 29);
-    assert_eq!(c.labels.len(), 2);
+    assert_eq!(c.labels.len(), 3);
     assert_eq!(c.labels_unjoined, 0);
     let v = c.view();
     let i = (0..c.len())

@@ -597,3 +597,35 @@ fn span_list_shows_each_quote_and_jumps_to_it() {
         "the span is on screen"
     );
 }
+
+#[test]
+fn spans_marked_by_people_are_painted_above_the_evidence() {
+    use afscope::app::role::Role;
+    let a = app(100, 40);
+    assert_eq!(a.reader.human.len(), 1);
+    // The transcript body starts at the collapsed system prompt, after the legend.
+    let body = a
+        .reader
+        .doc
+        .lines
+        .iter()
+        .position(|l| l.text().starts_with("▸ system"))
+        .unwrap();
+    let painted: String = a.reader.doc.lines[body..]
+        .iter()
+        .flat_map(|l| l.spans.iter())
+        .filter(|s| s.1 == Role::HlHuman)
+        .map(|s| s.0.as_str())
+        .collect();
+    assert_eq!(painted, "I don't want my values to be changed.");
+    let legend = a
+        .reader
+        .doc
+        .lines
+        .iter()
+        .take(4)
+        .map(|l| l.text())
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(legend.contains("marked by bob"), "{legend}");
+}

@@ -77,6 +77,7 @@ pub fn highlights(
     t: &Transcript,
     spans: &[VerdictSpan],
     view: Evidence,
+    human: &[crate::model::spans::HumanSpan],
     lexicon: Option<&crate::model::lexicon::Lexicon>,
 ) -> (Vec<Highlight>, Vec<(Role, String)>) {
     let shown = |s: &VerdictSpan| match view {
@@ -143,6 +144,20 @@ pub fn highlights(
     }
     if offsets {
         legend.push((Role::HlOffsets, "offsets".into()));
+    }
+    if !human.is_empty() && view != Evidence::Off {
+        // Marked by people: above the classifiers' evidence.
+        for h in human {
+            hl.push(Highlight {
+                field: TextField::Completion,
+                range: h.range.clone(),
+                role: Role::HlHuman,
+                priority: 70,
+            });
+        }
+        let mut who: Vec<&str> = human.iter().map(|h| h.labeler.as_str()).collect();
+        who.dedup();
+        legend.push((Role::HlHuman, format!("marked by {}", who.join(", "))));
     }
     if let Some(lex) = lexicon {
         // Cues go under every other span.

@@ -122,6 +122,8 @@ pub struct Reader {
     pub current_span: Option<usize>,
     /// Paint the lexicon's cues.
     pub lexicon_on: bool,
+    /// Spans people marked in their labels of this transcript.
+    pub human: Vec<crate::model::spans::HumanSpan>,
     /// Cursor in the span list (an index into `spans`).
     pub span_cursor: usize,
 }

@@ -138,6 +138,10 @@ impl App {
             Ok(t) => crate::model::spans::resolve(t).0,
             Err(_) => Vec::new(),
         };
+        self.reader.human = match &result {
+            Ok(t) => crate::model::spans::label_spans(t, self.corpus.labels_of(entry as usize)).0,
+            Err(_) => Vec::new(),
+        };
         self.reader.evidence = match &result {
             Ok(t) => super::evidence::default_view(t, &self.reader.spans),
             Err(_) => super::evidence::Evidence::Off,
@@ -1010,6 +1014,7 @@ impl App {
                 t,
                 &self.reader.spans,
                 self.reader.evidence,
+                &self.reader.human,
                 self.reader.lexicon_on.then_some(&*self.lexicon),
             );
             self.reader.doc =
@@ -1037,9 +1042,12 @@ impl App {
                     .unwrap_or_default();
                 // The other tier's transcript shows its own evidence, like this one.
                 let spans = crate::model::spans::resolve(t).0;
+                let pe = self.reader.partner.as_ref().map_or(0, |(e, _)| *e as usize);
+                let human = crate::model::spans::label_spans(t, self.corpus.labels_of(pe)).0;
                 let view = super::evidence::default_view(t, &spans);
                 let lexicon = self.reader.lexicon_on.then_some(&*self.lexicon);
-                let (highlights, legend) = super::evidence::highlights(t, &spans, view, lexicon);
+                let (highlights, legend) =
+                    super::evidence::highlights(t, &spans, view, &human, lexicon);
                 document::build_with(t, &matches, &highlights, &legend, &opts)
             }
             _ => Default::default(),

@@ -247,7 +247,8 @@ impl Corpus {
             t.verdicts.extend(extra.iter().cloned());
         }
         // Explicit offsets are checked against the text on every full read.
-        let (_, bad) = crate::model::spans::offset_spans(&t);
+        let (_, mut bad) = crate::model::spans::offset_spans(&t);
+        bad.extend(crate::model::spans::label_spans(&t, self.labels_of(i)).1);
         let view = self.view();
         let (path, line) = (&view.source(i).path, u64::from(view.entry(i).line));
         problems.extend(bad.into_iter().map(|m| {

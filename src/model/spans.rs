@@ -73,32 +73,7 @@ pub fn offset_spans(t: &Transcript) -> (Vec<VerdictSpan>, Vec<String>) {
     let mut problems = Vec::new();
     for (vi, v) in t.verdicts.iter().enumerate() {
         for (si, s) in v.spans.iter().enumerate() {
-            let range = match s.unit {
-                OffsetUnit::Byte => {
-                    let (a, b) = (s.start as usize, s.end as usize);
-                    if b > text.len() {
-                        Err(format!(
-                            "ends at byte {b}, past the completion's {} bytes",
-                            text.len()
-                        ))
-                    } else if !text.is_char_boundary(a) || !text.is_char_boundary(b) {
-                        Err(format!("byte offsets {a}..{b} fall inside a character"))
-                    } else {
-                        Ok(a..b)
-                    }
-                }
-                OffsetUnit::CodePoint => {
-                    let st = starts.get_or_insert_with(|| char_starts(text));
-                    match (st.get(s.start as usize), st.get(s.end as usize)) {
-                        (Some(&a), Some(&b)) => Ok(a..b),
-                        _ => Err(format!(
-                            "ends at code point {}, past the completion's {}",
-                            s.end,
-                            st.len() - 1
-                        )),
-                    }
-                }
-            };
+            let range = place(text, s.start, s.end, s.unit, &mut starts);
             match range {
                 Ok(r) => out.push(VerdictSpan {
                     verdict: vi,
@@ -107,6 +82,100 @@ pub fn offset_spans(t: &Transcript) -> (Vec<VerdictSpan>, Vec<String>) {
                     ranges: vec![r],
                 }),
                 Err(e) => problems.push(format!("verdict `{}` span {si}: {e}", v.classifier)),
+            }
+        }
+    }
+    (out, problems)
+}
+
+/// A span a person marked while labeling.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HumanSpan {
+    pub labeler: String,
+    pub criterion: Option<String>,
+    pub range: Range<usize>,
+}
+
+/// Converts one offset pair to a byte range of `text`, or says why it cannot be.
+fn place(
+    text: &str,
+    start: u64,
+    end: u64,
+    unit: OffsetUnit,
+    starts: &mut Option<Vec<usize>>,
+) -> Result<Range<usize>, String> {
+    if end < start {
+        return Err(format!("end {end} is before start {start}"));
+    }
+    match unit {
+        OffsetUnit::Byte => {
+            let (a, b) = (start as usize, end as usize);
+            if b > text.len() {
+                Err(format!(
+                    "ends at byte {b}, past the completion's {} bytes",
+                    text.len()
+                ))
+            } else if !text.is_char_boundary(a) || !text.is_char_boundary(b) {
+                Err(format!("byte offsets {a}..{b} fall inside a character"))
+            } else {
+                Ok(a..b)
+            }
+        }
+        OffsetUnit::CodePoint => {
+            let st = starts.get_or_insert_with(|| char_starts(text));
+            match (st.get(start as usize), st.get(end as usize)) {
+                (Some(&a), Some(&b)) => Ok(a..b),
+                _ => Err(format!(
+                    "ends at code point {end}, past the completion's {}",
+                    st.len() - 1
+                )),
+            }
+        }
+    }
+}
+
+/// Spans in the labels' `values.spans` (`[{start, end, unit, criterion}]`, offsets in
+/// the completion), and a message for each that cannot be placed.
+pub fn label_spans<'l>(
+    t: &Transcript,
+    labels: impl IntoIterator<Item = &'l crate::model::LabelRecord>,
+) -> (Vec<HumanSpan>, Vec<String>) {
+    let mut starts = None;
+    let mut out = Vec::new();
+    let mut problems = Vec::new();
+    for l in labels {
+        let Some(list) = l.values.get("spans").and_then(|v| v.as_array()) else {
+            continue;
+        };
+        for (i, s) in list.iter().enumerate() {
+            let num = |k: &str| s.get(k).and_then(serde_json::Value::as_u64);
+            let unit = match s.get("unit").and_then(|u| u.as_str()) {
+                None | Some("byte") => OffsetUnit::Byte,
+                Some("code_point") => OffsetUnit::CodePoint,
+                Some(other) => {
+                    problems.push(format!(
+                        "label by {} span {i}: unknown unit {other:?}",
+                        l.labeler
+                    ));
+                    continue;
+                }
+            };
+            let placed = match (num("start"), num("end")) {
+                (Some(a), Some(b)) => place(&t.completion, a, b, unit, &mut starts),
+                _ => Err("needs whole-number start and end".into()),
+            };
+            match placed {
+                Ok(range) => {
+                    let criterion = s
+                        .get("criterion")
+                        .map(|c| c.as_str().map_or_else(|| c.to_string(), str::to_string));
+                    out.push(HumanSpan {
+                        labeler: l.labeler.clone(),
+                        criterion,
+                        range,
+                    });
+                }
+                Err(e) => problems.push(format!("label by {} span {i}: {e}", l.labeler)),
             }
         }
     }
@@ -199,6 +268,38 @@ mod tests {
         assert!(problems[0].contains("inside a character"));
         assert!(problems[1].contains("code point 999"));
         assert!(problems[2].contains("byte 999"));
+    }
+
+    #[test]
+    fn label_spans_are_placed_or_reported() {
+        let v = Verdict::new("j", VerdictKind::AlignmentFaking, Score::Value(1.0));
+        let t = transcript("<think>Je pense — I'll comply.</think>", v);
+        let values = serde_json::json!({"af": "yes", "spans": [
+            {"start": 7, "end": 15, "unit": "byte", "criterion": "aware of harm"},
+            {"start": 7, "end": 16, "unit": "code_point", "criterion": 2},
+            {"start": 16, "end": 17, "unit": "byte"},
+            {"start": 3, "end": 1},
+            {"start": 0, "end": 2, "unit": "furlong"}
+        ]});
+        let l = crate::model::LabelRecord {
+            transcript_id: "t".into(),
+            labeler: "ana".into(),
+            time: "x".into(),
+            schema: 1,
+            values: values.as_object().unwrap().clone(),
+        };
+        let (spans, problems) = label_spans(&t, [&l]);
+        assert_eq!(spans.len(), 2);
+        assert_eq!(&t.completion[spans[0].range.clone()], "Je pense");
+        assert_eq!(&t.completion[spans[1].range.clone()], "Je pense ");
+        assert_eq!(spans[0].criterion.as_deref(), Some("aware of harm"));
+        assert_eq!(spans[1].criterion.as_deref(), Some("2"));
+        assert_eq!(problems.len(), 3, "{problems:?}");
+        assert!(
+            problems[0].contains("inside a character")
+                && problems[1].contains("before start")
+                && problems[2].contains("furlong")
+        );
     }
 
     #[test]
