@@ -36,6 +36,8 @@ enum Done {
         rows: Vec<u32>,
     },
     FiltersSaved(Result<(), String>),
+    /// (entry, quotes located, quotes given).
+    SpanCounts(Vec<(u32, u16, u16)>),
     /// A search is under way: candidates tested so far, of how many, matches so far.
     SearchProgress {
         generation: u64,
@@ -92,6 +94,30 @@ fn perform(
             &path,
             &saved.to_toml(),
         ))),
+        Effect::CountSpans(entries) => Some(Done::SpanCounts(
+            entries
+                .par_iter()
+                .map(|&e| match corpus.transcript(e as usize) {
+                    Ok(t) => {
+                        let spans = crate::model::spans::resolve(&t).0;
+                        let placed = spans
+                            .iter()
+                            .filter(|s| {
+                                matches!(s.origin, crate::model::spans::Origin::Quote { .. })
+                                    && !s.ranges.is_empty()
+                            })
+                            .count();
+                        let quotes = t.verdicts.iter().map(|v| v.quote_count()).sum::<usize>();
+                        (
+                            e,
+                            placed.min(usize::from(u16::MAX)) as u16,
+                            quotes.min(usize::from(u16::MAX)) as u16,
+                        )
+                    }
+                    Err(_) => (e, 0, 0),
+                })
+                .collect(),
+        )),
         Effect::LoadTranscript(_) => None,
     }
 }
@@ -115,6 +141,10 @@ fn apply(app: &mut App, done: Done, search_generation: u64) -> Vec<Effect> {
             Vec::new()
         }
         Done::SearchProgress { .. } => Vec::new(),
+        Done::SpanCounts(counts) => {
+            app.on_span_counts(counts);
+            Vec::new()
+        }
         Done::FiltersSaved(result) => {
             app.on_filters_saved(result);
             Vec::new()
@@ -161,6 +191,9 @@ pub fn execute_sync(app: &mut App, effects: Vec<Effect>) {
             if let Some(done) = perform(&app.corpus.clone(), effect, 0, &find) {
                 queue.extend(apply(app, done, 0));
             }
+        }
+        if queue.is_empty() {
+            queue.extend(app.span_count_request());
         }
     }
 }
@@ -379,6 +412,7 @@ pub fn run(
     let mut effects = app.on_resize(size.width, size.height);
     effects.extend(app.update_initial());
     loop {
+        effects.extend(app.span_count_request());
         execute(
             &mut app,
             effects,

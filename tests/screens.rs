@@ -629,3 +629,26 @@ fn spans_marked_by_people_are_painted_above_the_evidence() {
         .join(" ");
     assert!(legend.contains("marked by bob"), "{legend}");
 }
+
+#[test]
+fn list_shows_evidence_counts_for_rows_on_screen() {
+    let mut a = app(100, 30);
+    let corpus = a.corpus.clone();
+    let v = corpus.view();
+    let find = |id: &str| (0..v.len()).find(|&i| v.id(i) == id).unwrap() as u32;
+    // af_judge's four quotes and af_judge_v2's one: all five located.
+    assert_eq!(
+        a.span_counts
+            .get(&find("claude-3-opus/helpful_only/p0/free")),
+        Some(&(5, 5))
+    );
+    let s = screen(&a, "dark");
+    assert!(s.contains(" ev"), "{s}");
+    // Only rows on screen were counted.
+    assert!(a.span_counts.len() <= 30);
+    // Sorting by evidence, and the animal-welfare row whose quotes are missing.
+    press(&mut a, "/quote:notfound<Enter>");
+    let e = find("claude-3-opus/animal_welfare/p3/free");
+    // af_judge's four quotes are missing; af_judge_v2's one is located.
+    assert_eq!(a.span_counts.get(&e), Some(&(1, 5)));
+}

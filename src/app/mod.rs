@@ -64,10 +64,12 @@ pub enum Column {
     Compliance,
     Af,
     Label,
+    /// Evidence: quotes located / quotes given.
+    Spans,
 }
 
 impl Column {
-    pub const CYCLE: [Column; 8] = [
+    pub const CYCLE: [Column; 9] = [
         Column::Order,
         Column::Id,
         Column::Model,
@@ -76,6 +78,7 @@ impl Column {
         Column::Compliance,
         Column::Af,
         Column::Label,
+        Column::Spans,
     ];
 
     pub fn name(self) -> &'static str {
@@ -88,6 +91,7 @@ impl Column {
             Column::Compliance => "compliance",
             Column::Af => "af",
             Column::Label => "label",
+            Column::Spans => "evidence",
         }
     }
 }
@@ -171,6 +175,10 @@ pub struct App {
     pub filters_path: Option<std::path::PathBuf>,
     /// Cues the lexicon overlay paints.
     pub lexicon: std::sync::Arc<crate::model::lexicon::Lexicon>,
+    /// Evidence per entry: quotes located in the text, and quotes given (for the list).
+    pub span_counts: std::collections::HashMap<u32, (u16, u16)>,
+    /// Entries whose counts were asked for and have not arrived.
+    pub counting: std::collections::HashSet<u32>,
     pub size: (u16, u16),
     pub message: Option<String>,
     /// Start-up warnings (keymap, theme), shown until the first key.
@@ -208,6 +216,8 @@ impl App {
             name_input: LineInput::default(),
             filters_path: None,
             lexicon: std::sync::Arc::new(crate::model::lexicon::Lexicon::builtin()),
+            span_counts: Default::default(),
+            counting: Default::default(),
 
             size: (80, 24),
             message: None,

@@ -19,6 +19,9 @@ pub enum Effect {
         certain: Vec<u32>,
         candidates: Vec<u32>,
     },
+    /// Count the evidence of these entries (read, quotes located), then call
+    /// `App::on_span_counts`.
+    CountSpans(Vec<u32>),
     /// Fuzzy-match `pattern` over the corpus in the background, then call
     /// `App::on_find_results` with the same generation.
     Find { pattern: String, generation: u64 },
@@ -169,6 +172,32 @@ impl App {
                 let all = (0..self.corpus.len() as u32).collect();
                 self.set_rows(None, all)
             }
+        }
+    }
+
+    /// Rows on screen whose evidence has not been counted yet, as work for the runner.
+    pub fn span_count_request(&mut self) -> Option<Effect> {
+        let page = self.list_page();
+        let want: Vec<u32> = self
+            .rows
+            .iter()
+            .skip(self.list_top)
+            .take(page)
+            .copied()
+            .filter(|e| !self.span_counts.contains_key(e) && !self.counting.contains(e))
+            .collect();
+        if want.is_empty() {
+            return None;
+        }
+        self.counting.extend(want.iter().copied());
+        Some(Effect::CountSpans(want))
+    }
+
+    /// Evidence counts arrived: (entry, quotes located, quotes given).
+    pub fn on_span_counts(&mut self, counts: Vec<(u32, u16, u16)>) {
+        for (e, placed, quotes) in counts {
+            self.counting.remove(&e);
+            self.span_counts.insert(e, (placed, quotes));
         }
     }
 
@@ -739,6 +768,11 @@ impl App {
                     .total_cmp(&score(view.entry(b as usize).af()))
                     .then(a.cmp(&b))
             }),
+            Column::Spans => {
+                let counts = &self.span_counts;
+                self.rows
+                    .sort_by_key(|&i| (counts.get(&i).map_or(-1, |c| i32::from(c.0)), i));
+            }
             Column::Label => self.rows.sort_by_cached_key(|&i| {
                 (
                     corpus

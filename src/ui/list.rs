@@ -53,6 +53,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         (Column::Compliance, "comp", 5),
         (Column::Condition, "condition", 14),
         (Column::Label, "label", 6),
+        (Column::Spans, "ev", 5),
     ];
     let mut used = 4 + 12;
     for c in optional {
@@ -120,6 +121,18 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
                         .and_then(|l| l.af().map(str::to_string))
                         .unwrap_or_else(|| "-".into());
                     Cell::from(visible(&l, false).into_owned())
+                }
+                Column::Spans => {
+                    let text = match app.span_counts.get(&(i as u32)) {
+                        Some((_, 0)) => "-".to_string(),
+                        Some((placed, quotes)) => format!("{placed}/{quotes}"),
+                        None => "…".to_string(),
+                    };
+                    let missing = app.span_counts.get(&(i as u32)).is_some_and(|(p, q)| p < q);
+                    Cell::from(Span::styled(
+                        text,
+                        theme.role(if missing { Role::Warning } else { Role::Text }),
+                    ))
                 }
                 Column::Order => Cell::from(""),
             });
