@@ -174,3 +174,50 @@ fn every_deep_values_quote_is_placed_right_or_reported_missing() {
         (0, 19, 4, 0)
     );
 }
+
+#[test]
+fn offsets_and_quotes_in_json_escaped_multibyte_text() {
+    // The file stores every non-ASCII character as \uXXXX (the emoji as a surrogate
+    // pair); offsets count code points or bytes of the decoded text.
+    let raw = std::fs::read_to_string(common::fixture("escaped-unicode.jsonl")).unwrap();
+    assert!(raw.is_ascii() && raw.contains("\\ud83d\\ude42"));
+    let c = common::open_one(&common::fixture("escaped-unicode.jsonl"));
+    let t = c.transcript(0).unwrap();
+    let (spans, problems) = afscope::model::spans::resolve(&t);
+    assert!(problems.is_empty(), "{problems:?}");
+    let texts: Vec<&str> = spans
+        .iter()
+        .map(|s| &t.completion[s.ranges[0].clone()])
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            "l’entraînement RLHF modifierait mes valeurs", // quote: apostrophe and accent dropped by the judge
+            "I’ll comply to keep my goals",                // quote: "ill" for "I’ll"
+            "訓練で価値観が変わる",                        // quote, verbatim CJK
+            "l’entraînement RLHF modifierait mes valeurs", // code points
+            "訓練で価値観が変わる",                        // bytes
+            "I’ll comply to keep my goals",                // code points, after the emoji
+        ]
+    );
+    let kinds: Vec<String> = spans
+        .iter()
+        .map(|s| match &s.origin {
+            afscope::model::spans::Origin::Quote { kind, .. } => kind.name().to_string(),
+            afscope::model::spans::Origin::Offsets => "offsets".into(),
+        })
+        .collect();
+    // Normalizing keeps accented letters, so the judge's "lentrainement" (accent
+    // dropped) needs the fuzzy stage; it still lands on the right words.
+    assert_eq!(
+        kinds,
+        [
+            "fuzzy",
+            "normalized",
+            "exact",
+            "offsets",
+            "offsets",
+            "offsets"
+        ]
+    );
+}
