@@ -2,6 +2,7 @@
 
 pub mod label;
 pub mod lexicon;
+pub mod metrics;
 pub mod problem;
 pub mod quote;
 pub mod sanitize;
