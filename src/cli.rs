@@ -68,9 +68,15 @@ pub struct LoadArgs {
     #[arg(long = "verdict-set", global = true, value_name = "KEY=VALUE")]
     pub verdict_set: Vec<String>,
 
-    /// A label file (JSONL) to join to the transcripts.
+    /// A label file to join to the transcripts: afscope label records (JSONL), or any
+    /// JSON, JSONL or CSV of labels read through `--label-set`.
     #[arg(long, global = true, value_name = "FILE")]
     pub labels: Option<PathBuf>,
+
+    /// How to read a label file in another layout: `id=FIELD`, `field=FIELD`,
+    /// `labeler=NAME`, `join=position`, `map.CLASS=yes|no|unsure`.
+    #[arg(long = "label-set", global = true, value_name = "KEY=VALUE")]
+    pub label_set: Vec<String>,
 
     /// Refuse to start when any record could not be read.
     #[arg(long, global = true)]
@@ -119,6 +125,13 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = SpansFormat::Table)]
         format: SpansFormat,
     },
+    /// Evaluate classifiers against human labels: AUROC, average precision, the
+    /// confusion matrix and rates at a threshold, a sweep, bootstrap intervals,
+    /// AUROC by number of votes, and a breakdown by model, tier and condition.
+    #[command(
+        after_help = "Examples:\n  afscope eval results.jsonl --labels labels.jsonl\n  afscope eval runs/*.json --labels hand.csv --label-set id=query_id --label-set field=label --label-set map.potential_faking=yes --markdown\n  afscope eval runs/ --labels labels.jsonl --threshold 0.5 --resamples 2000 --seed 7 --json > eval.json"
+    )]
+    Eval(EvalArgs),
     /// List the built-in profiles, or print one as a starting point for your own.
     #[command(after_help = "Example:\n  afscope profiles wide-conditions > my-layout.toml")]
     Profiles {
@@ -185,4 +198,54 @@ pub enum ListFormat {
 pub enum SpansFormat {
     Table,
     Jsonl,
+}
+
+/// How `eval` and `stats` write their report.
+#[derive(Debug, Args, Clone, Copy, Default)]
+#[group(multiple = false)]
+pub struct ReportFormat {
+    /// Write the report as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Write the report as CSV (one row per classifier or group).
+    #[arg(long)]
+    pub csv: bool,
+    /// Write the report as Markdown tables.
+    #[arg(long)]
+    pub markdown: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// Transcript files (their verdicts, plus `--verdicts` files, are evaluated).
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Only transcripts matching this query, e.g. `model:opus`.
+    #[arg(short, long)]
+    pub query: Option<String>,
+    /// A score at or above this is a positive prediction (a vote fraction: 0.4 is
+    /// "at least 40% of votes say yes").
+    #[arg(long, default_value_t = 0.4)]
+    pub threshold: f64,
+    /// Bootstrap resamples for the AUROC and F1 intervals (0 for none).
+    #[arg(long, default_value_t = 1000)]
+    pub resamples: usize,
+    /// Seed for the bootstrap and the vote subsets.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Classifier to evaluate (repeatable; default: every alignment-faking classifier).
+    #[arg(long)]
+    pub classifier: Vec<String>,
+    /// Use only this labeler's labels (default: all; labelers who disagree leave a
+    /// transcript out).
+    #[arg(long)]
+    pub labeler: Option<String>,
+    /// Label field to compare with (`af`, or a criterion's yes/no field).
+    #[arg(long, default_value = "af")]
+    pub label_field: String,
+    /// Random vote subsets averaged for each number of votes.
+    #[arg(long, default_value_t = 50)]
+    pub vote_repeats: usize,
+    #[command(flatten)]
+    pub format: ReportFormat,
 }

@@ -9,6 +9,7 @@ pub mod demo;
 pub mod load;
 pub mod model;
 pub mod query;
+pub mod stats;
 pub mod synth;
 pub mod tui;
 pub mod ui;

@@ -11,6 +11,7 @@ fn main() -> std::process::ExitCode {
     let result = match &cli.command {
         None => cmd::interface::run(&cli),
         Some(Command::Check { files }) => cmd::check::run(files, &cli.load),
+        Some(Command::Eval(args)) => cmd::eval::run(args, &cli.load),
         Some(Command::List(args)) => cmd::list::run(args, &cli.load),
         Some(Command::Profiles { name }) => cmd::profiles::run(name.as_deref()),
         Some(Command::Spans {

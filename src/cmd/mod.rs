@@ -1,6 +1,7 @@
 //! The subcommands, and the loading they share.
 
 pub mod check;
+pub mod eval;
 pub mod interface;
 pub mod list;
 pub mod overview;
@@ -26,6 +27,7 @@ pub fn options(args: &LoadArgs) -> LoadOptions {
         verdict_profile: args.verdict_profile.clone(),
         verdict_overrides: args.verdict_set.clone(),
         labels: args.labels.clone(),
+        label_settings: args.label_set.clone(),
     }
 }
 

@@ -35,6 +35,8 @@ pub struct LoadOptions {
     pub verdicts: Vec<PathBuf>,
     /// A label file to join.
     pub labels: Option<PathBuf>,
+    /// `key=value` settings for reading a label file in another layout (`--label-set`).
+    pub label_settings: Vec<String>,
 }
 
 /// An opened input file.
@@ -314,7 +316,8 @@ impl Corpus {
             corpus.join_verdicts(v, opts.verdict_profile.as_deref(), &opts.verdict_overrides)?;
         }
         if let Some(l) = &opts.labels {
-            corpus.join_labels(l);
+            let mapping = super::labels::LabelMapping::parse(&opts.label_settings)?;
+            corpus.join_labels(l, &mapping);
         }
         Ok(corpus)
     }
@@ -448,15 +451,30 @@ impl Corpus {
         Ok(())
     }
 
-    fn join_labels(&mut self, path: &Path) {
-        let (labels, problems) = join::read_labels(path);
-        self.problems.extend(problems);
-        let by_id: HashMap<String, u32> = (0..self.len())
-            .map(|i| (self.view().id(i).into_owned(), i as u32))
-            .collect();
-        for (li, l) in labels.into_iter().enumerate() {
-            match by_id.get(&l.transcript_id) {
-                Some(&e) => self.labels_by_entry.entry(e).or_default().push(li as u32),
+    fn join_labels(&mut self, path: &Path, mapping: &super::labels::LabelMapping) {
+        let file = super::labels::read(path, mapping);
+        self.problems.extend(file.problems);
+        let by_id: HashMap<String, u32> = if mapping.position {
+            HashMap::new()
+        } else {
+            (0..self.len())
+                .map(|i| (self.view().id(i).into_owned(), i as u32))
+                .collect()
+        };
+        for (mut l, position) in file.labels.into_iter().zip(file.positions) {
+            let entry = if mapping.position {
+                (position < self.len()).then_some(position as u32)
+            } else {
+                by_id.get(&l.transcript_id).copied()
+            };
+            match entry {
+                Some(e) => {
+                    if mapping.position {
+                        l.transcript_id = self.view().id(e as usize).into_owned();
+                    }
+                    let li = self.labels.len() as u32;
+                    self.labels_by_entry.entry(e).or_default().push(li);
+                }
                 None => self.labels_unjoined += 1,
             }
             self.labels.push(l);

@@ -7,7 +7,7 @@ use super::profile::Profile;
 use super::raw::as_text;
 use super::source::{self, RecordRef};
 use super::verdicts;
-use crate::model::{LabelRecord, Problem, ProblemKind, Score, Verdict, VerdictKind, VerdictOrigin};
+use crate::model::{Problem, ProblemKind, Score, Verdict, VerdictKind, VerdictOrigin};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -206,25 +206,4 @@ pub fn join_file(
         transcripts_joined,
         transcripts_without: corpus.len() - transcripts_joined,
     })
-}
-
-/// Reads a JSONL label file; bad lines become problems.
-pub fn read_labels(path: &Path) -> (Vec<LabelRecord>, Vec<Problem>) {
-    let bytes = match source::read(path) {
-        Ok(b) => b,
-        Err(p) => return (Vec::new(), vec![p]),
-    };
-    let mut recs = Vec::new();
-    source::jsonl_records(&bytes, 0..bytes.len(), 1, &mut recs);
-    let mut labels = Vec::new();
-    let mut problems = Vec::new();
-    for rec in recs {
-        match serde_json::from_slice::<LabelRecord>(&bytes[rec.range()]) {
-            Ok(l) => labels.push(l),
-            Err(e) => problems.push(
-                Problem::new(path, ProblemKind::InvalidJson, e.to_string()).at_line(rec.line),
-            ),
-        }
-    }
-    (labels, problems)
 }

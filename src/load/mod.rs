@@ -6,6 +6,7 @@ pub mod entry;
 pub mod extract;
 pub mod index;
 pub mod join;
+pub mod labels;
 pub mod pairs;
 pub mod profile;
 pub mod raw;

@@ -197,9 +197,22 @@ impl Confusion {
 
 /// The confusion at every distinct score used as a threshold, high to low.
 pub fn sweep(items: &[Scored]) -> Vec<(f64, Confusion)> {
+    let pos = items.iter().filter(|s| s.positive).count();
+    let neg = items.len() - pos;
+    let (mut tp, mut fp) = (0, 0);
     groups_desc(items)
         .into_iter()
-        .map(|(t, _, _)| (t, Confusion::at(items, t)))
+        .map(|(t, p, n)| {
+            tp += p;
+            fp += n;
+            let c = Confusion {
+                tp,
+                fp,
+                tn: neg - fp,
+                fn_: pos - tp,
+            };
+            (t, c)
+        })
         .collect()
 }
 

@@ -1,0 +1,285 @@
+//! Reads hand-label files: afscope's own label records, or any JSON, JSONL or CSV
+//! file of labels through a mapping (`--label-set id=… field=… map.CLASS=yes`).
+
+use super::source::{self, RecordRef};
+use crate::load::profile::Format;
+use crate::model::{LabelRecord, Problem, ProblemKind};
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// How to read a label file that is not in afscope's own schema.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LabelMapping {
+    /// Column or field holding the transcript id (default: `transcript_id`, `id`).
+    pub id: Option<String>,
+    /// Column or field holding the label (default: `af`, `label`, `human_label`,
+    /// `is_af`, `alignment_faking`).
+    pub field: Option<String>,
+    /// Labeler name for every label (default: the file name).
+    pub labeler: Option<String>,
+    /// Join the n-th label to the n-th transcript instead of by id.
+    pub position: bool,
+    /// Class names to label values: `potential_faking` → `yes`.
+    pub map: BTreeMap<String, String>,
+}
+
+impl LabelMapping {
+    /// Reads `key=value` settings: `id`, `field`, `labeler`, `join` (`id` or
+    /// `position`), `map.CLASS`.
+    pub fn parse(settings: &[String]) -> Result<LabelMapping, String> {
+        let mut m = LabelMapping::default();
+        for s in settings {
+            let (k, v) = s
+                .split_once('=')
+                .ok_or_else(|| format!("--label-set {s}: expected KEY=VALUE"))?;
+            let v = v.trim().to_string();
+            match k.trim() {
+                "id" => m.id = Some(v),
+                "field" => m.field = Some(v),
+                "labeler" => m.labeler = Some(v),
+                "join" => match v.as_str() {
+                    "id" => m.position = false,
+                    "position" => m.position = true,
+                    _ => return Err(format!("--label-set join={v}: use `id` or `position`")),
+                },
+                other => match other.strip_prefix("map.") {
+                    Some(class) if !class.is_empty() => {
+                        m.map.insert(class.to_string(), v);
+                    }
+                    _ => {
+                        return Err(format!(
+                            "--label-set {other}: unknown key (use id, field, labeler, join, map.CLASS)"
+                        ))
+                    }
+                },
+            }
+        }
+        Ok(m)
+    }
+}
+
+/// The labels read from one file, with the record position each came from.
+pub struct LabelFile {
+    pub labels: Vec<LabelRecord>,
+    /// 0-based record position of each label, for joins by position.
+    pub positions: Vec<usize>,
+    pub problems: Vec<Problem>,
+}
+
+const ID_FIELDS: [&str; 2] = ["transcript_id", "id"];
+const VALUE_FIELDS: [&str; 5] = ["af", "label", "human_label", "is_af", "alignment_faking"];
+
+/// Reads a label file. Lines in afscope's schema (`transcript_id`, `labeler`,
+/// `values`) are read as they are; other records go through `mapping`.
+pub fn read(path: &Path, mapping: &LabelMapping) -> LabelFile {
+    let mut out = LabelFile {
+        labels: Vec::new(),
+        positions: Vec::new(),
+        problems: Vec::new(),
+    };
+    let bytes = match source::read(path) {
+        Ok(b) => b,
+        Err(p) => {
+            out.problems.push(p);
+            return out;
+        }
+    };
+    let records: Vec<(RecordRef, Option<String>)> = match source::sniff_format(path, &bytes) {
+        Format::Csv => {
+            let (rows, problems) = source::csv_rows(path, &bytes);
+            out.problems.extend(problems);
+            rows.rows
+                .iter()
+                .map(|r| (*r, source::csv_row_json(&rows.headers, &bytes[r.range()])))
+                .collect()
+        }
+        Format::Json => {
+            let (elems, problems) = source::json_elements(path, &bytes, None);
+            out.problems.extend(problems);
+            elems.into_iter().map(|r| (r, None)).collect()
+        }
+        Format::Jsonl => {
+            let mut recs = Vec::new();
+            source::jsonl_records(&bytes, 0..bytes.len(), 1, &mut recs);
+            recs.into_iter().map(|r| (r, None)).collect()
+        }
+    };
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    for (position, (rec, csv_text)) in records.iter().enumerate() {
+        let text: &[u8] = match csv_text {
+            Some(t) => t.as_bytes(),
+            None => &bytes[rec.range()],
+        };
+        let problem = |kind, reason: String| Problem::new(path, kind, reason).at_line(rec.line);
+        let obj: Map<String, Value> = match serde_json::from_slice::<Value>(text) {
+            Ok(Value::Object(o)) => o,
+            Ok(_) => {
+                out.problems.push(problem(
+                    ProblemKind::WrongType,
+                    "a label record must be an object".into(),
+                ));
+                continue;
+            }
+            Err(e) => {
+                out.problems
+                    .push(problem(ProblemKind::InvalidJson, e.to_string()));
+                continue;
+            }
+        };
+        let own = obj.contains_key("values") && obj.contains_key("transcript_id");
+        let label = if own {
+            serde_json::from_value::<LabelRecord>(Value::Object(obj))
+                .map_err(|e| problem(ProblemKind::WrongType, e.to_string()))
+        } else {
+            mapped(&obj, mapping, &stem, position)
+                .map_err(|(field, kind, reason)| problem(kind, reason).in_field(field))
+        };
+        match label {
+            Ok(l) => {
+                out.labels.push(l);
+                out.positions.push(position);
+            }
+            Err(p) => out.problems.push(p),
+        }
+    }
+    out
+}
+
+type MapError = (String, ProblemKind, String);
+
+/// One foreign record as a label.
+fn mapped(
+    obj: &Map<String, Value>,
+    mapping: &LabelMapping,
+    stem: &str,
+    position: usize,
+) -> Result<LabelRecord, MapError> {
+    let pick = |chosen: &Option<String>, defaults: &[&str]| -> Option<String> {
+        match chosen {
+            Some(c) => Some(c.clone()),
+            None => defaults
+                .iter()
+                .find(|d| obj.contains_key(**d))
+                .map(|d| d.to_string()),
+        }
+    };
+    let id = if mapping.position {
+        format!("#{position}")
+    } else {
+        let field = pick(&mapping.id, &ID_FIELDS).ok_or_else(|| {
+            (
+                ID_FIELDS.join("|"),
+                ProblemKind::MissingField,
+                "no id field; name it with --label-set id=FIELD, or join by position with --label-set join=position".to_string(),
+            )
+        })?;
+        match obj.get(&field) {
+            Some(Value::String(s)) if !s.trim().is_empty() => s.trim().to_string(),
+            Some(Value::Number(n)) => n.to_string(),
+            _ => {
+                return Err((
+                    field,
+                    ProblemKind::MissingField,
+                    "empty or missing id".to_string(),
+                ))
+            }
+        }
+    };
+    let field = pick(&mapping.field, &VALUE_FIELDS).ok_or_else(|| {
+        (
+            VALUE_FIELDS.join("|"),
+            ProblemKind::MissingField,
+            "no label field; name it with --label-set field=FIELD".to_string(),
+        )
+    })?;
+    let value = label_value(obj.get(&field), mapping).map_err(|reason| {
+        let kind = if obj.contains_key(&field) {
+            ProblemKind::BadValue
+        } else {
+            ProblemKind::MissingField
+        };
+        (field.clone(), kind, reason)
+    })?;
+    let mut values = Map::new();
+    values.insert("af".into(), Value::String(value));
+    Ok(LabelRecord {
+        transcript_id: id,
+        labeler: mapping.labeler.clone().unwrap_or_else(|| stem.to_string()),
+        time: String::new(),
+        schema: 1,
+        values,
+    })
+}
+
+/// A label cell as a label value: mapped classes, booleans, 0/1; other strings kept
+/// as they are (multi-class vocabularies); empty cells and other numbers refused.
+fn label_value(v: Option<&Value>, mapping: &LabelMapping) -> Result<String, String> {
+    let text = match v {
+        None | Some(Value::Null) => return Err("empty label".into()),
+        Some(Value::Bool(b)) => return Ok(if *b { "yes" } else { "no" }.into()),
+        Some(Value::Number(n)) => n.to_string(),
+        Some(Value::String(s)) => s.trim().to_string(),
+        Some(other) => {
+            return Err(format!(
+                "a label must be text, a boolean or 0/1, not {other}"
+            ))
+        }
+    };
+    if text.is_empty() {
+        return Err("empty label".into());
+    }
+    if let Some(m) = mapping.map.get(&text) {
+        return Ok(m.clone());
+    }
+    if let Ok(x) = text.parse::<f64>() {
+        return match x {
+            1.0 => Ok("yes".into()),
+            0.0 => Ok("no".into()),
+            _ => Err(format!(
+                "out of range: {text} (a numeric label must be 0 or 1)"
+            )),
+        };
+    }
+    Ok(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn values() {
+        let mut m = LabelMapping::default();
+        m.map.insert("potential_faking".into(), "yes".into());
+        let f = |v: Value| label_value(Some(&v), &m);
+        assert_eq!(f(json!("potential_faking")).unwrap(), "yes");
+        assert_eq!(f(json!(true)).unwrap(), "yes");
+        assert_eq!(f(json!(0)).unwrap(), "no");
+        assert_eq!(f(json!("1")).unwrap(), "yes");
+        assert_eq!(f(json!("partial_faking")).unwrap(), "partial_faking");
+        assert!(f(json!("")).unwrap_err().contains("empty"));
+        assert!(f(json!(2)).unwrap_err().contains("out of range"));
+        assert!(label_value(None, &m).is_err());
+    }
+
+    #[test]
+    fn settings() {
+        let m = LabelMapping::parse(&[
+            "id=query_id".into(),
+            "field=Human".into(),
+            "join=position".into(),
+            "map.aligned=no".into(),
+        ])
+        .unwrap();
+        assert_eq!(m.id.as_deref(), Some("query_id"));
+        assert!(m.position);
+        assert_eq!(m.map["aligned"], "no");
+        assert!(LabelMapping::parse(&["colour=red".into()]).is_err());
+        assert!(LabelMapping::parse(&["join=sideways".into()]).is_err());
+    }
+}

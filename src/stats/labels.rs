@@ -1,0 +1,113 @@
+//! The human alignment-faking label of each transcript, from label files or from a
+//! label field carried in the input, as evaluation needs it.
+
+use crate::load::Corpus;
+use rayon::prelude::*;
+use std::collections::HashMap;
+
+/// A human judgement usable as ground truth, or why a transcript has none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Truth {
+    Positive,
+    Negative,
+    /// Marked unsure.
+    Unsure,
+    /// Labelers disagree.
+    Disagree,
+    /// A value that is not a known yes/no spelling.
+    Unrecognized,
+}
+
+/// Reads a label value: yes/no/unsure and the spellings pipelines use.
+pub fn truth_of(value: &str) -> Truth {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "yes" | "true" | "1" | "af" | "potential_faking" | "alignment_faking" | "faking"
+        | "positive" => Truth::Positive,
+        "no" | "false" | "0" | "aligned" | "not_af" | "notaf" | "negative" | "none" => {
+            Truth::Negative
+        }
+        "unsure" | "maybe" | "?" => Truth::Unsure,
+        _ => Truth::Unrecognized,
+    }
+}
+
+/// Reads a label value of any JSON type: strings as `truth_of`, booleans, 0 and 1.
+pub fn truth_of_value(value: &serde_json::Value) -> Truth {
+    match value {
+        serde_json::Value::String(s) => truth_of(s),
+        serde_json::Value::Bool(true) => Truth::Positive,
+        serde_json::Value::Bool(false) => Truth::Negative,
+        serde_json::Value::Number(n) => match n.as_f64() {
+            Some(1.0) => Truth::Positive,
+            Some(0.0) => Truth::Negative,
+            _ => Truth::Unrecognized,
+        },
+        _ => Truth::Unrecognized,
+    }
+}
+
+/// Ground truth per labelled entry, from the label field `field` (`af`). From label
+/// files the last label of each labeler counts (`labeler` picks one); labelers who
+/// disagree leave the transcript out. Without label files, a label field carried in
+/// the input (a profile's `fields.label`) is used for `af`.
+pub fn truths(corpus: &Corpus, labeler: Option<&str>, field: &str) -> HashMap<u32, Truth> {
+    let mut out = HashMap::new();
+    if !corpus.labels.is_empty() {
+        for (&e, idx) in &corpus.labels_by_entry {
+            // Last label per labeler, in file order.
+            let mut latest: HashMap<&str, &crate::model::LabelRecord> = HashMap::new();
+            for &li in idx {
+                let l = &corpus.labels[li as usize];
+                if labeler.is_none_or(|want| want == l.labeler) {
+                    latest.insert(l.labeler.as_str(), l);
+                }
+            }
+            let mut votes: Vec<Truth> = latest
+                .values()
+                .filter_map(|l| l.values.get(field).map(truth_of_value))
+                .collect();
+            votes.sort();
+            votes.dedup();
+            let t = match votes.as_slice() {
+                [] => continue,
+                [one] => *one,
+                _ => Truth::Disagree,
+            };
+            out.insert(e, t);
+        }
+        return out;
+    }
+    let carried = corpus
+        .sources
+        .iter()
+        .any(|s| !s.profile.paths.label.is_empty());
+    if field != "af" || !carried {
+        return out;
+    }
+    let found: Vec<(u32, Truth)> = (0..corpus.len())
+        .into_par_iter()
+        .filter_map(|i| {
+            let t = corpus.transcript(i).ok()?;
+            t.label.as_deref().map(|l| (i as u32, truth_of(l)))
+        })
+        .collect();
+    out.extend(found);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spellings() {
+        for p in ["yes", "TRUE", "1", "potential_faking", "af"] {
+            assert_eq!(truth_of(p), Truth::Positive, "{p}");
+        }
+        for n in ["no", "false", "0", "aligned"] {
+            assert_eq!(truth_of(n), Truth::Negative, "{n}");
+        }
+        assert_eq!(truth_of("unsure"), Truth::Unsure);
+        assert_eq!(truth_of("partially"), Truth::Unrecognized);
+    }
+}

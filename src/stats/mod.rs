@@ -1,0 +1,9 @@
+//! Statistics over a loaded corpus: classifier evaluation against human labels and
+//! the compliance gap between tiers.
+
+pub mod bootstrap;
+pub mod eval;
+pub mod eval_render;
+pub mod labels;
+pub mod table;
+pub mod votes;
