@@ -244,7 +244,7 @@ pub fn collect(
         })
         .collect();
     let mut names: Vec<String> = opts.classifiers.clone();
-    if names.is_empty() {
+    if names.is_empty() && !read.is_empty() {
         for (_, _, vs) in &read {
             for (name, kind, _, _) in vs {
                 if *kind == VerdictKind::AlignmentFaking && !names.contains(name) {
