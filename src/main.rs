@@ -12,6 +12,7 @@ fn main() -> std::process::ExitCode {
         None => cmd::interface::run(&cli),
         Some(Command::Check { files }) => cmd::check::run(files, &cli.load),
         Some(Command::Eval(args)) => cmd::eval::run(args, &cli.load),
+        Some(Command::Stats(args)) => cmd::stats::run(args, &cli.load),
         Some(Command::List(args)) => cmd::list::run(args, &cli.load),
         Some(Command::Profiles { name }) => cmd::profiles::run(name.as_deref()),
         Some(Command::Spans {

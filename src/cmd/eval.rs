@@ -15,18 +15,7 @@ pub fn run(args: &EvalArgs, load: &LoadArgs) -> Result<Status, String> {
     }
     let corpus = super::load_with_progress(&args.files, load)?;
     super::strict_gate(&corpus, load)?;
-    let subset = match &args.query {
-        Some(q) => {
-            let parsed = Query::parse(q).map_err(|e| format!("query:\n{}", e.pointed(q)))?;
-            Some(
-                super::list::matching(&corpus, &parsed)
-                    .into_iter()
-                    .map(|i| i as u32)
-                    .collect(),
-            )
-        }
-        None => None,
-    };
+    let subset = subset(&corpus, args.query.as_deref())?;
     if corpus.labels.is_empty() && load.labels.is_some() {
         return Err(format!(
             "no labels read from {}{}",
@@ -71,6 +60,21 @@ pub fn run(args: &EvalArgs, load: &LoadArgs) -> Result<Status, String> {
     out.write_all(text.as_bytes())
         .map_err(|e| format!("writing output: {e}"))?;
     Ok(Status::SUCCESS)
+}
+
+/// The entries a `--query` selects, or `None` without one.
+pub fn subset(
+    corpus: &afscope::load::Corpus,
+    query: Option<&str>,
+) -> Result<Option<std::collections::HashSet<u32>>, String> {
+    let Some(q) = query else { return Ok(None) };
+    let parsed = Query::parse(q).map_err(|e| format!("query:\n{}", e.pointed(q)))?;
+    Ok(Some(
+        super::list::matching(corpus, &parsed)
+            .into_iter()
+            .map(|i| i as u32)
+            .collect(),
+    ))
 }
 
 fn problems_hint(corpus: &afscope::load::Corpus) -> String {

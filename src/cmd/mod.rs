@@ -7,6 +7,7 @@ pub mod list;
 pub mod overview;
 pub mod profiles;
 pub mod spans;
+pub mod stats;
 pub mod synth;
 
 use crate::cli::{ColorChoice, LoadArgs};

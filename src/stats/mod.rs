@@ -4,6 +4,8 @@
 pub mod bootstrap;
 pub mod eval;
 pub mod eval_render;
+pub mod gap;
+pub mod gap_render;
 pub mod labels;
 pub mod table;
 pub mod votes;

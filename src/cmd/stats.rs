@@ -1,0 +1,50 @@
+//! `afscope stats`: the compliance-gap table, as a table, JSON, CSV or Markdown.
+
+use super::Status;
+use crate::cli::{ComplianceFrom, LoadArgs, StatsArgs};
+use afscope::stats::gap::{self, ComplianceSource, GapOptions};
+use afscope::stats::gap_render;
+use std::io::Write;
+
+pub fn run(args: &StatsArgs, load: &LoadArgs) -> Result<Status, String> {
+    for (name, t) in [
+        ("--threshold", args.threshold),
+        ("--compliance-threshold", args.compliance_threshold),
+    ] {
+        if !(0.0..=1.0).contains(&t) {
+            return Err(format!("{name} {t}: must be in [0, 1]"));
+        }
+    }
+    if args.compliance_from == ComplianceFrom::Labels && load.labels.is_none() {
+        return Err("--compliance-from labels needs a label file (--labels FILE)".into());
+    }
+    let corpus = super::load_with_progress(&args.files, load)?;
+    super::strict_gate(&corpus, load)?;
+    let subset = super::eval::subset(&corpus, args.query.as_deref())?;
+    let opts = GapOptions {
+        compliance: match args.compliance_from {
+            ComplianceFrom::Verdict => ComplianceSource::Verdict,
+            ComplianceFrom::Labels => ComplianceSource::Labels,
+        },
+        compliance_threshold: args.compliance_threshold,
+        af_threshold: args.threshold,
+        labeler: args.labeler.clone(),
+        subset,
+    };
+    let report = gap::compute(&corpus, &opts);
+    if report.rows.is_empty() {
+        return Err("no transcripts to count".into());
+    }
+    let text = super::eval::render(
+        args.format,
+        &gap_render::header(&report),
+        &gap_render::tables(&report),
+        || gap_render::flat(&report),
+        &report,
+    )?;
+    std::io::stdout()
+        .lock()
+        .write_all(text.as_bytes())
+        .map_err(|e| format!("writing output: {e}"))?;
+    Ok(Status::SUCCESS)
+}
