@@ -11,6 +11,15 @@ impl Rng {
         Rng(seed)
     }
 
+    /// An independent stream `stream` of the generator seeded with `seed` (the
+    /// streams of consecutive numbers do not overlap as plain seeds would).
+    pub fn stream(seed: u64, stream: u64) -> Rng {
+        let mut s = Rng(seed);
+        let a = s.next_u64();
+        let mut t = Rng(stream ^ a);
+        Rng(t.next_u64())
+    }
+
     pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
         let mut z = self.0;

@@ -47,7 +47,7 @@ pub fn intervals(
             |(wp, wn), r| {
                 wp.iter_mut().for_each(|w| *w = 0);
                 wn.iter_mut().for_each(|w| *w = 0);
-                let mut rng = Rng::new(seed ^ (r as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15));
+                let mut rng = Rng::stream(seed, r as u64);
                 for _ in 0..pos.len() {
                     wp[group[pos[rng.below(pos.len() as u64) as usize]] as usize] += 1;
                 }
@@ -114,6 +114,7 @@ pub fn percentile(sorted: &[f64], q: f64) -> f64 {
 mod tests {
     use super::*;
     use crate::model::metrics::{auroc, Confusion};
+    use crate::synth::Rng;
 
     fn s(score: f64, positive: bool) -> Scored {
         Scored { score, positive }
@@ -148,6 +149,37 @@ mod tests {
         let (auc, f1) = weighted(&wp, &wn, cut);
         assert!((auc - auroc(&items).unwrap()).abs() < 1e-12);
         assert!((f1 - Confusion::at(&items, 0.4).f1()).abs() < 1e-12);
+    }
+
+    /// The interval's width follows the AUROC's standard error (Hanley & McNeil
+    /// 1982): resamples that shared random streams would make it far too narrow.
+    #[test]
+    fn interval_width_follows_the_standard_error() {
+        let mut rng = Rng::new(3);
+        let items: Vec<Scored> = (0..4000)
+            .map(|_| {
+                let positive = rng.below(4) == 0;
+                let yes = (0..20)
+                    .filter(|_| rng.below(100) < if positive { 40 } else { 25 })
+                    .count();
+                s(yes as f64 / 20.0, positive)
+            })
+            .collect();
+        let a = auroc(&items).unwrap();
+        let np = items.iter().filter(|x| x.positive).count() as f64;
+        let nn = items.len() as f64 - np;
+        let (q1, q2) = (a / (2.0 - a), 2.0 * a * a / (1.0 + a));
+        let se = ((a * (1.0 - a) + (np - 1.0) * (q1 - a * a) + (nn - 1.0) * (q2 - a * a))
+            / (np * nn))
+            .sqrt();
+        let (ci, _) = intervals(&items, 0.4, 1000, 0).unwrap();
+        let ratio = (ci.high - ci.low) / (2.0 * 1.959964 * se);
+        assert!(
+            (0.75..1.3).contains(&ratio),
+            "width {} vs {}",
+            ci.high - ci.low,
+            2.0 * 1.96 * se
+        );
     }
 
     #[test]

@@ -32,9 +32,7 @@ pub fn curve(items: &[VotedItem<'_>], repeats: usize, seed: u64) -> Vec<VotePoin
         .map(|k| {
             let runs: Vec<f64> = (0..repeats)
                 .map(|r| {
-                    let mut rng = Rng::new(
-                        seed ^ ((k * 1_000_003 + r) as u64).wrapping_mul(0x2545_f491_4f6c_dd1d),
-                    );
+                    let mut rng = Rng::stream(seed, (k * 1_000_003 + r) as u64);
                     subset_auroc(items, k, &mut rng)
                 })
                 .collect();
