@@ -50,7 +50,11 @@ enum Done {
         pattern: String,
         hits: Vec<Hit>,
     },
+    Gap(crate::stats::gap::GapReport),
+    Eval(EvalItems),
 }
+
+type EvalItems = Result<std::collections::BTreeMap<String, crate::stats::eval::Collected>, String>;
 
 /// Does an effect's background work on the calling thread.
 fn perform(
@@ -118,6 +122,10 @@ fn perform(
                 })
                 .collect(),
         )),
+        Effect::ComputeGap(opts) => Some(Done::Gap(crate::stats::gap::compute(corpus, &opts))),
+        Effect::Evaluate(opts) => Some(Done::Eval(
+            crate::stats::eval::collect(corpus, &opts).map(|(_, items)| items),
+        )),
         Effect::LoadTranscript(_) => None,
     }
 }
@@ -155,6 +163,14 @@ fn apply(app: &mut App, done: Done, search_generation: u64) -> Vec<Effect> {
             hits,
         } => {
             app.on_find_results(generation, pattern, hits);
+            Vec::new()
+        }
+        Done::Gap(report) => {
+            app.on_gap(report);
+            Vec::new()
+        }
+        Done::Eval(items) => {
+            app.on_eval(items);
             Vec::new()
         }
     }

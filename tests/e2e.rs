@@ -342,3 +342,30 @@ fn what_is_indexed_so_far_is_usable() {
     s.keys("q");
     assert_eq!(s.wait_exit(), 0);
 }
+
+#[test]
+fn evaluation_panel_threshold_and_queue_then_gap_panel() {
+    let mut s = Session::start(&[
+        "fixtures/eval/transcripts.jsonl",
+        "--labels",
+        "fixtures/eval/labels.jsonl",
+    ]);
+    s.wait_for("transcripts 48/48");
+    s.keys("R");
+    s.wait_for("AUROC 0.812");
+    s.keys("++");
+    s.wait_for("threshold 0.50");
+    // FP cell at 0.5: 3 transcripts, opened as a queue.
+    s.keys("\x1b[B");
+    s.wait_for("Enter opens the FP cell (3)");
+    s.keys("\r");
+    let screen = s.wait_for("transcripts 3/48");
+    assert!(screen.contains("queue af_prob FP at 0.50"), "{screen}");
+    s.keys("C");
+    let screen = s.wait_for("3 transcripts in view");
+    assert!(screen.contains("gap"), "{screen}");
+    s.keys("q");
+    s.keys("q");
+    assert_eq!(s.wait_exit(), 0);
+    assert_restored(&s.raw());
+}

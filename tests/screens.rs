@@ -6,11 +6,8 @@ mod common;
 use afscope::app::{App, Keymap};
 use afscope::load::LoadOptions;
 use afscope::tui::execute_sync;
-use afscope::ui::{self, Theme};
+use common::screen::{press, screen};
 use common::{fixture, open};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::backend::TestBackend;
-use ratatui::Terminal;
 use std::sync::Arc;
 
 fn app(width: u16, height: u16) -> App {
@@ -26,58 +23,6 @@ fn app(width: u16, height: u16) -> App {
     let fx = app.update_initial();
     execute_sync(&mut app, fx);
     app
-}
-
-/// Presses keys: plain characters, or `<Enter>`, `<Esc>`, `<Tab>`, `<C-d>`, `<Down>`.
-fn press(app: &mut App, keys: &str) {
-    let mut rest = keys;
-    while let Some(c) = rest.chars().next() {
-        let (ev, len) = if c == '<' && rest.contains('>') {
-            let end = rest.find('>').unwrap();
-            let name = &rest[1..end];
-            let ev = match name {
-                "Enter" => KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE),
-                "Esc" => KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE),
-                "Tab" => KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE),
-                "Down" => KeyEvent::new(KeyCode::Down, KeyModifiers::NONE),
-                "PgDn" => KeyEvent::new(KeyCode::PageDown, KeyModifiers::NONE),
-                "BS" => KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE),
-                n if n.starts_with("C-") => KeyEvent::new(
-                    KeyCode::Char(n.chars().nth(2).unwrap()),
-                    KeyModifiers::CONTROL,
-                ),
-                other => panic!("unknown key <{other}>"),
-            };
-            (ev, end + 1)
-        } else {
-            let m = if c.is_uppercase() {
-                KeyModifiers::SHIFT
-            } else {
-                KeyModifiers::NONE
-            };
-            (KeyEvent::new(KeyCode::Char(c), m), c.len_utf8())
-        };
-        let fx = app.on_key(ev);
-        execute_sync(app, fx);
-        rest = &rest[len..];
-    }
-}
-
-fn screen(app: &App, theme: &str) -> String {
-    let mut t = Terminal::new(TestBackend::new(app.size.0, app.size.1)).unwrap();
-    let theme = Theme::builtin(theme).unwrap();
-    t.draw(|f| ui::draw(f, app, &theme)).unwrap();
-    let buf = t.backend().buffer();
-    (0..buf.area.height)
-        .map(|y| {
-            (0..buf.area.width)
-                .map(|x| buf[(x, y)].symbol())
-                .collect::<String>()
-                .trim_end()
-                .to_string()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 #[test]

@@ -66,10 +66,15 @@ pub enum Action {
     Lexicon,
     /// List every span of the transcript; Enter jumps to one.
     SpanList,
+    /// The compliance gap of the view as bars per model; Enter opens a cell.
+    GapPanel,
+    /// Classifiers against hand labels in the view: ROC curve, confusion matrix at a
+    /// threshold moved with keys; Enter opens a cell as a queue.
+    EvalPanel,
 }
 
 impl Action {
-    pub const ALL: [Action; 31] = [
+    pub const ALL: [Action; 33] = [
         Action::Quit,
         Action::Help,
         Action::Up,
@@ -101,6 +106,8 @@ impl Action {
         Action::Evidence,
         Action::Lexicon,
         Action::SpanList,
+        Action::GapPanel,
+        Action::EvalPanel,
     ];
 
     /// The keymap-file name.
@@ -137,6 +144,8 @@ impl Action {
             Action::Evidence => "evidence",
             Action::Lexicon => "lexicon",
             Action::SpanList => "span_list",
+            Action::GapPanel => "gap_panel",
+            Action::EvalPanel => "eval_panel",
         }
     }
 
@@ -174,6 +183,8 @@ impl Action {
             Action::Evidence => "whose evidence is painted (cycle)",
             Action::Lexicon => "paint the lexicon's alignment-faking cues",
             Action::SpanList => "list every quote and span; Enter jumps",
+            Action::GapPanel => "compliance gap by model; Enter opens a cell",
+            Action::EvalPanel => "classifier vs labels: ROC, confusion matrix, threshold",
         }
     }
 

@@ -102,21 +102,32 @@ impl Facets {
     /// The query terms for the chosen cell.
     pub fn cell_query(&self) -> Option<String> {
         let row = self.rows.get(self.row)?;
-        let quote = |s: &str| format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""));
-        let mut parts = Vec::new();
-        match &row.model {
-            Some(m) => parts.push(format!("model:={}", quote(m))),
-            None => parts.push("not model:~.".to_string()),
-        }
-        if self.by_condition {
-            match &row.condition {
-                Some(c) => parts.push(format!("condition:={}", quote(c))),
-                None => parts.push("not condition:~.".to_string()),
-            }
-        }
-        if self.col < 3 {
-            parts.push(format!("tier:{}", COLUMNS[self.col]));
-        }
-        Some(parts.join(" "))
+        let condition = self.by_condition.then_some(row.condition.as_deref());
+        let tier = (self.col < 3).then(|| COLUMNS[self.col]);
+        Some(scope_query(row.model.as_deref(), condition, tier))
     }
+}
+
+/// Query terms selecting a model (`None`: transcripts without one), optionally a
+/// condition (`Some(None)`: without one) and a tier.
+pub fn scope_query(
+    model: Option<&str>,
+    condition: Option<Option<&str>>,
+    tier: Option<&str>,
+) -> String {
+    let quote = |s: &str| format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""));
+    let mut parts = Vec::new();
+    match model {
+        Some(m) => parts.push(format!("model:={}", quote(m))),
+        None => parts.push("not model:~.".to_string()),
+    }
+    match condition {
+        Some(Some(c)) => parts.push(format!("condition:={}", quote(c))),
+        Some(None) => parts.push("not condition:~.".to_string()),
+        None => {}
+    }
+    if let Some(t) = tier {
+        parts.push(format!("tier:{t}"));
+    }
+    parts.join(" ")
 }

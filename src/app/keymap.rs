@@ -171,6 +171,8 @@ const DEFAULTS: &[(Action, &[&str])] = &[
     (Action::Evidence, &["e"]),
     (Action::Lexicon, &["L"]),
     (Action::SpanList, &["E"]),
+    (Action::GapPanel, &["C"]),
+    (Action::EvalPanel, &["R"]),
 ];
 
 impl Default for Keymap {

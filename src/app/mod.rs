@@ -4,12 +4,15 @@
 
 pub mod action;
 pub mod document;
+pub mod eval_panel;
 pub mod evidence;
 pub mod facets;
 pub mod find;
+pub mod gap_panel;
 pub mod input;
 pub mod keymap;
 pub mod layout;
+mod panels;
 pub mod role;
 pub mod saved;
 mod update;
@@ -43,6 +46,10 @@ pub enum Mode {
     Saved,
     /// The span list is open.
     SpanList,
+    /// The compliance-gap panel is open.
+    Gap,
+    /// The evaluation panel is open.
+    Eval,
 }
 
 /// Which panel moves with the motion keys.
@@ -179,6 +186,15 @@ pub struct App {
     pub span_counts: std::collections::HashMap<u32, (u16, u16)>,
     /// Entries whose counts were asked for and have not arrived.
     pub counting: std::collections::HashSet<u32>,
+    /// The compliance-gap panel, while open.
+    pub gap: Option<gap_panel::GapPanel>,
+    /// The evaluation panel, while open.
+    pub eval: Option<eval_panel::EvalPanel>,
+    /// The evaluation threshold, kept between openings of the panel.
+    pub eval_threshold: f64,
+    /// A fixed set of transcripts the list is limited to (a confusion-matrix cell),
+    /// with its name; filters apply within it until the filter is cleared.
+    pub queue: Option<(String, std::sync::Arc<Vec<u32>>)>,
     pub size: (u16, u16),
     pub message: Option<String>,
     /// Start-up warnings (keymap, theme), shown until the first key.
@@ -218,6 +234,10 @@ impl App {
             lexicon: std::sync::Arc::new(crate::model::lexicon::Lexicon::builtin()),
             span_counts: Default::default(),
             counting: Default::default(),
+            gap: None,
+            eval: None,
+            eval_threshold: 0.4,
+            queue: None,
 
             size: (80, 24),
             message: None,

@@ -30,6 +30,10 @@ pub enum Effect {
         path: std::path::PathBuf,
         saved: super::saved::Saved,
     },
+    /// Compute the compliance-gap table, then call `App::on_gap`.
+    ComputeGap(crate::stats::gap::GapOptions),
+    /// Collect labelled items per classifier, then call `App::on_eval`.
+    Evaluate(crate::stats::eval::EvalOptions),
 }
 
 impl App {
@@ -56,6 +60,8 @@ impl App {
             Mode::NameFilter => self.name_key(ev),
             Mode::Saved => self.saved_key(ev),
             Mode::SpanList => self.span_list_key(ev),
+            Mode::Gap => self.gap_key(ev),
+            Mode::Eval => self.eval_key(ev),
             Mode::Normal => match self.keymap.action(&ev) {
                 Some(a) => self.update(a),
                 None => Vec::new(),
@@ -268,8 +274,12 @@ impl App {
                     self.fullscreen = false;
                     self.focus = Focus::List;
                     self.relayout();
-                } else if self.filter.is_some() || self.input_error.is_some() {
+                } else if self.filter.is_some()
+                    || self.input_error.is_some()
+                    || self.queue.is_some()
+                {
                     self.input_error = None;
+                    self.queue = None;
                     let all = (0..self.corpus.len() as u32).collect();
                     return self.set_rows(None, all);
                 }
@@ -382,6 +392,8 @@ impl App {
                     );
                 }
             }
+            Action::GapPanel => return self.open_gap(),
+            Action::EvalPanel => return self.open_eval(),
             Action::Facets => {
                 self.facets = Some(super::facets::Facets::count(
                     &self.corpus.view(),
@@ -561,6 +573,7 @@ impl App {
         let mut fx = Vec::new();
         if !self.rows.contains(&entry) {
             self.input_error = None;
+            self.queue = None;
             let all = (0..self.corpus.len() as u32).collect();
             fx = self.set_rows(None, all);
             self.message = Some("filter cleared to show the transcript".into());
@@ -662,8 +675,12 @@ impl App {
     /// Applies a parsed query: index fields decide at once; text terms go to the
     /// background for the entries the fields leave open.
     pub fn apply_filter(&mut self, q: Query) -> Vec<Effect> {
+        let queue = self.queue.as_ref().map(|(_, q)| q.clone());
         if q.is_all() {
-            let all = (0..self.corpus.len() as u32).collect();
+            let all = match &queue {
+                Some(q) => q.to_vec(),
+                None => (0..self.corpus.len() as u32).collect(),
+            };
             return self.set_rows(None, all);
         }
         let (certain, candidates) = {
@@ -671,9 +688,11 @@ impl App {
             // In parallel, order kept: each fold covers a contiguous range, and
             // reduce joins them left to right.
             let p = q.prepare(&self.corpus);
-            (0..self.corpus.len())
+            let n = queue.as_ref().map_or(self.corpus.len(), |q| q.len());
+            (0..n)
                 .into_par_iter()
                 .with_min_len(4096)
+                .map(|k| queue.as_ref().map_or(k, |q| q[k] as usize))
                 .fold(
                     || (Vec::new(), Vec::new()),
                     |(mut certain, mut open): (Vec<u32>, Vec<u32>), i| {
@@ -706,7 +725,7 @@ impl App {
         }]
     }
 
-    fn set_rows(&mut self, filter: Option<Query>, rows: Vec<u32>) -> Vec<Effect> {
+    pub(super) fn set_rows(&mut self, filter: Option<Query>, rows: Vec<u32>) -> Vec<Effect> {
         let keep = self.current();
         let same_filter = self.filter.as_ref().map(|q| &q.text) == filter.as_ref().map(|q| &q.text);
         self.filter = filter;

@@ -118,6 +118,17 @@ pub struct GapRow {
     pub paired: Option<Paired>,
     /// Transcripts with no tier, left out.
     pub unknown_tier: usize,
+    /// What the row covers, for selecting its transcripts.
+    #[serde(skip)]
+    pub scope: GapScope,
+}
+
+/// The transcripts a row covers: a model (`None`: no model) and all its conditions
+/// (`condition` `None`) or one (`Some(None)`: no condition).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GapScope {
+    pub model: Option<String>,
+    pub condition: Option<Option<String>>,
 }
 
 /// The whole table.
@@ -285,9 +296,9 @@ pub fn compute(corpus: &Corpus, opts: &GapOptions) -> GapReport {
     }
     let name =
         |interner: &crate::load::entry::Interner, id: u32| interner.get(id).map(str::to_string);
-    let mut by_model: BTreeMap<String, Vec<ConditionCell>> = BTreeMap::new();
+    let mut by_model: BTreeMap<Option<String>, Vec<ConditionCell>> = BTreeMap::new();
     for ((m, c), (tallies, unknown)) in cells {
-        let model = name(&view.index.names.models, m).unwrap_or_else(|| "(unknown model)".into());
+        let model = name(&view.index.names.models, m);
         let cond = name(&view.index.names.conditions, c);
         by_model.entry(model).or_default().push((
             cond,
@@ -312,12 +323,15 @@ pub fn compute(corpus: &Corpus, opts: &GapOptions) -> GapReport {
                 acc.2 += p.2;
             }
         }
-        rows.push(row(&model, None, &total, unknown, pair_total));
+        let scope = |condition| GapScope {
+            model: model.clone(),
+            condition,
+        };
+        rows.push(row(scope(None), &total, unknown, pair_total));
         let split = conds.len() > 1 || conds.iter().any(|c| c.0.is_some());
         if split {
             for (cond, t, u, p) in &conds {
-                let label = cond.clone().or_else(|| Some("(none)".into()));
-                rows.push(row(&model, label, t, *u, *p));
+                rows.push(row(scope(Some(cond.clone())), t, *u, *p));
             }
         }
     }
@@ -343,8 +357,7 @@ fn merge(acc: &mut Tally, x: &Tally) {
 }
 
 fn row(
-    model: &str,
-    condition: Option<String>,
+    scope: GapScope,
     t: &[Tally; 2],
     unknown: usize,
     paired: Option<(usize, usize, usize)>,
@@ -360,8 +373,15 @@ fn row(
     .ok()
     .map(|(gap, low, high)| Gap { gap, low, high });
     GapRow {
-        model: model.to_string(),
-        condition,
+        model: scope
+            .model
+            .clone()
+            .unwrap_or_else(|| "(unknown model)".into()),
+        condition: scope
+            .condition
+            .clone()
+            .map(|c| c.unwrap_or_else(|| "(none)".into())),
+        scope,
         free,
         paid,
         gap,

@@ -1,7 +1,9 @@
 //! Drawing: read-only functions from `App` to a frame.
 
+mod eval;
 mod facets;
 mod find;
+mod gap;
 mod help;
 mod list;
 mod reader;
@@ -75,7 +77,8 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, theme: &Theme) {
                 Mode::Find => find::draw(frame, full, app, theme),
                 Mode::Saved => saved::draw(frame, full, app, theme),
                 Mode::SpanList => span_list::draw(frame, full, app, theme),
-
+                Mode::Gap => gap::draw(frame, full, app, theme),
+                Mode::Eval => eval::draw(frame, full, app, theme),
                 _ => {}
             }
         }

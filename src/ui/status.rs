@@ -28,6 +28,13 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         ));
         spans.push(Span::styled(" │ ", st));
     }
+    if let Some((name, _)) = &app.queue {
+        spans.push(Span::styled(
+            format!("queue {} ", visible(name, false)),
+            key,
+        ));
+        spans.push(Span::styled(" │ ", st));
+    }
     if let Some(q) = &app.filter {
         spans.push(Span::styled(format!("{} ", visible(&q.text, false)), st));
         spans.push(Span::styled("│ ", st));

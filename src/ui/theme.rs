@@ -17,8 +17,10 @@ pub const BUILTIN: [(&str, &str); 4] = [
 ];
 
 /// Interface roles that are not text roles.
-pub const UI_ROLES: [&str; 9] = [
+pub const UI_ROLES: [&str; 11] = [
     "selection",
+    "chart_curve",
+    "chart_interval",
     "header",
     "border",
     "border_focus",

@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod screen;
+
 use afscope::load::{Corpus, LoadOptions};
 use std::path::{Path, PathBuf};
 

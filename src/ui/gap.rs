@@ -1,0 +1,174 @@
+//! The compliance-gap panel: per model (and condition) a bar per tier with its
+//! interval, the gap and the paired test.
+
+use crate::app::App;
+use crate::model::sanitize::visible;
+use crate::stats::gap::{GapRow, Rate};
+use crate::stats::gap_render;
+use crate::ui::Theme;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::Frame;
+
+/// A bar of `width` cells for a rate: solid below the interval's low end, shaded
+/// from there to the rate, a line from the rate to the high end.
+pub fn bar(r: &Rate, width: usize) -> [String; 2] {
+    let (Some(p), Some(lo), Some(hi)) = (r.rate, r.low, r.high) else {
+        return [" ".repeat(width), String::new()];
+    };
+    let (mut solid, mut line) = (String::new(), String::new());
+    let centre = |x: usize| (x as f64 + 0.5) / width as f64;
+    let whisker = (0..width).rev().find(|&x| centre(x) > p && centre(x) <= hi);
+    for x in 0..width {
+        let c = centre(x);
+        if c <= p {
+            solid.push(if c < lo { '█' } else { '▓' });
+        } else if Some(x) == whisker {
+            line.push('┤');
+        } else if c <= hi {
+            line.push('─');
+        } else {
+            line.push(' ');
+        }
+    }
+    [solid, line]
+}
+
+fn tier_line<'a>(
+    name: &'static str,
+    r: &Rate,
+    width: usize,
+    selected: bool,
+    role: Style,
+    theme: &Theme,
+) -> Line<'a> {
+    let [solid, rest] = bar(r, width);
+    let label = if selected {
+        theme.get("selection")
+    } else {
+        role
+    };
+    Line::from(vec![
+        Span::styled(format!(" {name} "), label),
+        Span::raw(" "),
+        Span::styled(solid, role),
+        Span::styled(rest, theme.get("chart_interval")),
+        Span::raw(format!(" {}", gap_render::rate(r))),
+    ])
+}
+
+fn heading<'a>(row: &GapRow, theme: &Theme) -> Line<'a> {
+    let scope = match &row.condition {
+        Some(c) => format!("{} / {}", row.model, c),
+        None => row.model.clone(),
+    };
+    let gap = row.gap.map_or_else(
+        || "gap –".to_string(),
+        |g| {
+            format!(
+                "gap {:+.1} pp [{:+.1}, {:+.1}]",
+                g.gap * 100.0,
+                g.low * 100.0,
+                g.high * 100.0
+            )
+        },
+    );
+    let paired = row.paired.map_or_else(String::new, |p| {
+        format!(" · McNemar p {:.3} ({} pairs)", p.p_value, p.pairs)
+    });
+    Line::from(vec![
+        Span::styled(visible(&scope, false).into_owned(), theme.get("title")),
+        Span::styled(format!("  {gap}{paired}"), theme.get("dim")),
+    ])
+}
+
+pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
+    let Some(g) = &app.gap else { return };
+    let r = crate::ui::overlay(
+        frame,
+        area,
+        area.width.saturating_sub(4).max(20),
+        area.height.saturating_sub(2),
+    );
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.get("border_focus"))
+        .title(Span::styled(
+            format!(
+                " compliance gap · {} transcripts in view · Enter opens a cell · Tab: tier ",
+                app.rows.len()
+            ),
+            theme.get("title"),
+        ));
+    let inner = block.inner(r);
+    frame.render_widget(block, r);
+    let Some(report) = &g.report else {
+        frame.render_widget(Paragraph::new("computing…"), inner);
+        return;
+    };
+    let width = usize::from(inner.width).saturating_sub(46).clamp(8, 60);
+    let per_row = 3;
+    let visible_rows = (usize::from(inner.height).saturating_sub(2) / per_row).max(1);
+    let top = g.row.saturating_sub(visible_rows - 1);
+    let compliance = match report.compliance {
+        crate::stats::gap::ComplianceSource::Verdict => {
+            format!("compliance verdict ≥ {}", report.compliance_threshold)
+        }
+        crate::stats::gap::ComplianceSource::Labels => "compliance from labels".into(),
+    };
+    let mut lines = vec![
+        Line::from(Span::styled(
+            format!(
+                "{compliance} · 95% interval: █ below it, ▓ from it to the rate, ─┤ to its top"
+            ),
+            theme.get("dim"),
+        )),
+        Line::default(),
+    ];
+    for (i, row) in report.rows.iter().enumerate().skip(top).take(visible_rows) {
+        let sel = i == g.row;
+        lines.push(heading(row, theme));
+        lines.push(tier_line(
+            "free",
+            &row.free.compliance,
+            width,
+            sel && g.tier == 0,
+            theme.get("tier_free"),
+            theme,
+        ));
+        lines.push(tier_line(
+            "paid",
+            &row.paid.compliance,
+            width,
+            sel && g.tier == 1,
+            theme.get("tier_paid"),
+            theme,
+        ));
+    }
+    if report.rows.is_empty() {
+        lines.push(Line::from("no transcripts in view"));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bars_show_the_rate_and_its_interval() {
+        let r = Rate::new(5, 10);
+        let [solid, line] = bar(&r, 20);
+        // 50% [23.7, 76.3] on 20 cells: solid to 23.7%, shaded to 50%, a line to 76.3%.
+        assert_eq!(solid, "█████▓▓▓▓▓");
+        assert_eq!(line, "────┤     ");
+        assert_eq!(
+            bar(&Rate::new(0, 0), 4),
+            ["    ".to_string(), String::new()]
+        );
+        let [s, l] = bar(&Rate::new(10, 10), 10);
+        assert_eq!(s.chars().count() + l.chars().count(), 10);
+    }
+}

@@ -1,0 +1,64 @@
+//! Driving the interface by key presses through the real keymap, and reading the
+//! screen it draws.
+
+use afscope::app::App;
+use afscope::tui::execute_sync;
+use afscope::ui::{self, Theme};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+
+/// Presses keys: plain characters, or `<Enter>`, `<Esc>`, `<Tab>`, `<C-d>`, `<Down>`.
+pub fn press(app: &mut App, keys: &str) {
+    let mut rest = keys;
+    while let Some(c) = rest.chars().next() {
+        let (ev, len) = if c == '<' && rest.contains('>') {
+            let end = rest.find('>').unwrap();
+            let name = &rest[1..end];
+            let ev = match name {
+                "Enter" => KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE),
+                "Esc" => KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE),
+                "Tab" => KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE),
+                "Down" => KeyEvent::new(KeyCode::Down, KeyModifiers::NONE),
+                "Up" => KeyEvent::new(KeyCode::Up, KeyModifiers::NONE),
+                "Left" => KeyEvent::new(KeyCode::Left, KeyModifiers::NONE),
+                "Right" => KeyEvent::new(KeyCode::Right, KeyModifiers::NONE),
+                "PgDn" => KeyEvent::new(KeyCode::PageDown, KeyModifiers::NONE),
+                "BS" => KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE),
+                n if n.starts_with("C-") => KeyEvent::new(
+                    KeyCode::Char(n.chars().nth(2).unwrap()),
+                    KeyModifiers::CONTROL,
+                ),
+                other => panic!("unknown key <{other}>"),
+            };
+            (ev, end + 1)
+        } else {
+            let m = if c.is_uppercase() {
+                KeyModifiers::SHIFT
+            } else {
+                KeyModifiers::NONE
+            };
+            (KeyEvent::new(KeyCode::Char(c), m), c.len_utf8())
+        };
+        let fx = app.on_key(ev);
+        execute_sync(app, fx);
+        rest = &rest[len..];
+    }
+}
+
+pub fn screen(app: &App, theme: &str) -> String {
+    let mut t = Terminal::new(TestBackend::new(app.size.0, app.size.1)).unwrap();
+    let theme = Theme::builtin(theme).unwrap();
+    t.draw(|f| ui::draw(f, app, &theme)).unwrap();
+    let buf = t.backend().buffer();
+    (0..buf.area.height)
+        .map(|y| {
+            (0..buf.area.width)
+                .map(|x| buf[(x, y)].symbol())
+                .collect::<String>()
+                .trim_end()
+                .to_string()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
