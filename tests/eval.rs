@@ -381,3 +381,57 @@ fn without_labels_it_says_what_is_missing() {
         "{err}"
     );
 }
+
+#[test]
+fn labels_and_vote_counts_carried_in_the_input() {
+    // The worked profile example: a vote count out of 10 and a `human` label of
+    // `potential_faking` / `aligned` in each record; the third record's count is
+    // "FAILED TO PARSE".
+    let out = afscope(&[
+        "eval",
+        "fixtures/custom-layout.json",
+        "--profile",
+        "fixtures/custom-layout.toml",
+        "--json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["truths"]["positive"], 1);
+    assert_eq!(r["truths"]["negative"], 2);
+    let c = classifier(&r, "af_votes");
+    assert_eq!(
+        (c["n"].as_u64(), c["left_out"]["failed"].as_u64()),
+        (Some(2), Some(1))
+    );
+    close(&c["auroc"], 1.0, "custom layout");
+    // 7 of 10 votes → 0.7, the best threshold.
+    assert_eq!(c["best_f1"]["threshold"], 0.7);
+}
+
+#[test]
+fn scores_from_a_joined_verdict_file() {
+    let out = afscope(&[
+        "eval",
+        "fixtures/demo.jsonl",
+        "--verdicts",
+        "fixtures/demo-verdicts.jsonl",
+        "--labels",
+        "fixtures/label.jsonl",
+        "--classifier",
+        "af_judge_v2",
+        "--json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let c = classifier(&r, "af_judge_v2");
+    assert_eq!(c["n"], 2);
+    assert_eq!(c["left_out"]["no_verdict"], 0);
+}

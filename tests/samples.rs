@@ -187,3 +187,25 @@ fn koorndijk_tier_columns_csv() {
     assert_eq!(v.entry(0).line, 2);
     assert_eq!(v.entry(2).line, 3);
 }
+
+#[test]
+fn causal_audit_compliance_gap() {
+    let Some(path) = sample("causal-audit/results/results_scored_rigorous_5Feb.json") else {
+        return;
+    };
+    let corpus = open_one(&path);
+    let r = afscope::stats::gap::compute(&corpus, &Default::default());
+    // One model (not named in the file), four conditions: the pooled row first.
+    assert_eq!(r.rows.len(), 5);
+    let all = &r.rows[0];
+    assert_eq!((all.free.compliance.k, all.free.compliance.n), (35, 200));
+    assert_eq!((all.paid.compliance.k, all.paid.compliance.n), (57, 200));
+    let p = all.paired.unwrap();
+    assert_eq!((p.pairs, p.free_only, p.paid_only), (200, 3, 25));
+    // 2 × P(X ≤ 3), X ~ Binomial(28, 1/2) = 2 × 3683 / 2^28.
+    assert!((p.p_value - 2.0 * 3683.0 / 2f64.powi(28)).abs() < 1e-15);
+    assert!(
+        all.gap.unwrap().gap < 0.0,
+        "this replication complies more when unmonitored"
+    );
+}

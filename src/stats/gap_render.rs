@@ -28,6 +28,15 @@ fn scope(r: &GapRow) -> (String, String) {
     )
 }
 
+/// A p-value with three decimals, or in scientific notation below 0.001.
+pub fn p_value(p: f64) -> String {
+    if p < 0.001 {
+        format!("{p:.1e}")
+    } else {
+        format!("{p:.3}")
+    }
+}
+
 /// Settings above the tables.
 pub fn header(r: &GapReport) -> Vec<String> {
     let source = match r.compliance {
@@ -100,7 +109,7 @@ pub fn tables(r: &GapReport) -> Vec<Table> {
                 |p| format!("{} ({}↑ {}↓)", p.pairs, p.free_only, p.paid_only),
             ),
             row.paired
-                .map_or_else(|| "–".into(), |p| format!("{:.3}", p.p_value)),
+                .map_or_else(|| "–".into(), |p| p_value(p.p_value)),
         ]);
         af.row(vec![
             model,

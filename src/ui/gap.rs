@@ -76,7 +76,11 @@ fn heading<'a>(row: &GapRow, theme: &Theme) -> Line<'a> {
         },
     );
     let paired = row.paired.map_or_else(String::new, |p| {
-        format!(" · McNemar p {:.3} ({} pairs)", p.p_value, p.pairs)
+        format!(
+            " · McNemar p {} ({} pairs)",
+            gap_render::p_value(p.p_value),
+            p.pairs
+        )
     });
     Line::from(vec![
         Span::styled(visible(&scope, false).into_owned(), theme.get("title")),
