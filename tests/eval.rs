@@ -9,7 +9,7 @@
 
 mod common;
 
-use common::afscope;
+use common::{afscope, afscope_json};
 use serde_json::Value;
 
 const TOL: f64 = 1e-9;
@@ -17,13 +17,7 @@ const TOL: f64 = 1e-9;
 fn eval_json(extra: &[&str]) -> Value {
     let mut args = vec!["eval", "fixtures/eval/transcripts.jsonl", "--json"];
     args.extend_from_slice(extra);
-    let out = afscope(&args);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("eval --json is JSON")
+    afscope_json(&args)
 }
 
 fn classifier<'a>(report: &'a Value, name: &str) -> &'a Value {

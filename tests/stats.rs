@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::afscope;
+use common::{afscope, afscope_json};
 use serde_json::Value;
 
 const TOL: f64 = 1e-9;
@@ -15,13 +15,7 @@ const TOL: f64 = 1e-9;
 fn stats_json(extra: &[&str]) -> Value {
     let mut args = vec!["stats", "fixtures/eval/transcripts.jsonl", "--json"];
     args.extend_from_slice(extra);
-    let out = afscope(&args);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("stats --json is JSON")
+    afscope_json(&args)
 }
 
 fn row<'a>(r: &'a Value, model: &str, condition: Option<&str>) -> &'a Value {

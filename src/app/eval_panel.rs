@@ -2,8 +2,8 @@
 //! threshold moved with keys, and the confusion-matrix cell whose transcripts open as
 //! a queue.
 
-use crate::model::metrics::{self, Confusion, CurvePoint, Scored};
-use crate::stats::eval::{Collected, Item, Rates};
+use crate::model::metrics::{self, Confusion, CurvePoint};
+use crate::stats::eval::{scored, Collected, Item, Rates};
 
 /// One classifier's items and the numbers that do not depend on the threshold.
 #[derive(Debug, Clone)]
@@ -43,16 +43,6 @@ impl ClassifierItems {
     pub fn rates(&self, threshold: f64) -> Rates {
         Rates::new(threshold, Confusion::at(&scored(&self.items), threshold))
     }
-}
-
-fn scored(items: &[Item]) -> Vec<Scored> {
-    items
-        .iter()
-        .map(|i| Scored {
-            score: i.score,
-            positive: i.positive,
-        })
-        .collect()
 }
 
 /// The four cells of the confusion matrix, in screen order (row: human yes / no;

@@ -4,7 +4,6 @@
 use super::eval_panel::{ClassifierItems, EvalPanel};
 use super::gap_panel::GapPanel;
 use super::{Action, App, Effect, Mode};
-use crate::query::Query;
 use crate::stats::eval::{Collected, EvalOptions};
 use crate::stats::gap::{GapOptions, GapReport};
 use crossterm::event::{KeyCode, KeyEvent};
@@ -74,14 +73,7 @@ impl App {
                 let cell = g.cell_query();
                 self.close_panels();
                 if let Some(cell) = cell {
-                    let text = match &self.filter {
-                        Some(q) => format!("({}) {cell}", q.text),
-                        None => cell,
-                    };
-                    match Query::parse(&text) {
-                        Ok(q) => return self.apply_filter(q),
-                        Err(e) => self.message = Some(format!("gap filter: {}", e.message)),
-                    }
+                    return self.narrow_filter(&cell, "gap filter");
                 }
             }
             (KeyCode::Tab | KeyCode::BackTab | KeyCode::Left | KeyCode::Right, _)

@@ -596,14 +596,7 @@ impl App {
                 self.facets = None;
                 self.mode = Mode::Normal;
                 if let Some(cell) = cell {
-                    let text = match &self.filter {
-                        Some(q) => format!("({}) {cell}", q.text),
-                        None => cell,
-                    };
-                    match Query::parse(&text) {
-                        Ok(q) => return self.apply_filter(q),
-                        Err(e) => self.message = Some(format!("facet filter: {}", e.message)),
-                    }
+                    return self.narrow_filter(&cell, "facet filter");
                 }
             }
             (KeyCode::Tab, _) => {
@@ -670,6 +663,22 @@ impl App {
             _ => {}
         }
         Vec::new()
+    }
+
+    /// Narrows the current filter with a cell's query (`what` names the source in
+    /// an error message).
+    pub(crate) fn narrow_filter(&mut self, cell: &str, what: &str) -> Vec<Effect> {
+        let text = match &self.filter {
+            Some(q) => format!("({}) {cell}", q.text),
+            None => cell.to_string(),
+        };
+        match Query::parse(&text) {
+            Ok(q) => self.apply_filter(q),
+            Err(e) => {
+                self.message = Some(format!("{what}: {}", e.message));
+                Vec::new()
+            }
+        }
     }
 
     /// Applies a parsed query: index fields decide at once; text terms go to the

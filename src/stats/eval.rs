@@ -340,7 +340,8 @@ pub fn evaluate(corpus: &Corpus, opts: &EvalOptions) -> Result<EvalReport, Strin
     })
 }
 
-fn scored(items: &[Item]) -> Vec<Scored> {
+/// The items as (score, class) pairs for the metrics.
+pub fn scored(items: &[Item]) -> Vec<Scored> {
     items
         .iter()
         .map(|i| Scored {

@@ -51,6 +51,17 @@ pub fn afscope(args: &[&str]) -> std::process::Output {
         .expect("binary runs")
 }
 
+/// Runs the real binary with `args`, expects success and parses its standard output as JSON.
+pub fn afscope_json(args: &[&str]) -> serde_json::Value {
+    let out = afscope(args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("the output is JSON")
+}
+
 /// (records read, records joined, transcripts joined, transcripts without) of a join.
 pub fn join_counts(j: &afscope::load::join::JoinReport) -> (usize, usize, usize, usize) {
     (
