@@ -6,6 +6,7 @@
 
 pub mod app;
 pub mod demo;
+pub mod labeling;
 pub mod load;
 pub mod model;
 pub mod query;

@@ -85,6 +85,10 @@ pub fn read(path: &Path, mapping: &LabelMapping) -> LabelFile {
             return out;
         }
     };
+    if crate::model::journal::looks_like_journal(&bytes) {
+        read_journal(path, &bytes, &mut out);
+        return out;
+    }
     let records: Vec<(RecordRef, Option<String>)> = match source::sniff_format(path, &bytes) {
         Format::Csv => {
             let (rows, problems) = source::csv_rows(path, &bytes);
@@ -149,6 +153,23 @@ pub fn read(path: &Path, mapping: &LabelMapping) -> LabelFile {
     out
 }
 
+/// A label journal: replayed, the current labels (last event per transcript and
+/// labeler) in the order they were first made.
+fn read_journal(path: &Path, bytes: &[u8], out: &mut LabelFile) {
+    let replay = crate::model::journal::Replay::parse(&String::from_utf8_lossy(bytes));
+    for b in &replay.bad {
+        out.problems.push(
+            Problem::new(path, ProblemKind::InvalidJson, b.reason.clone())
+                .at_line(b.line as u64)
+                .in_field("event"),
+        );
+    }
+    for (i, l) in replay.labels().into_iter().enumerate() {
+        out.labels.push(l.clone());
+        out.positions.push(i);
+    }
+}
+
 type MapError = (String, ProblemKind, String);
 
 /// One foreign record as a label.
@@ -211,6 +232,8 @@ fn mapped(
         labeler: mapping.labeler.clone().unwrap_or_else(|| stem.to_string()),
         time: String::new(),
         schema: 1,
+        source: None,
+        shown: None,
         values,
     })
 }

@@ -14,6 +14,13 @@ pub struct LabelRecord {
     pub time: String,
     #[serde(default = "default_schema")]
     pub schema: u32,
+    /// Where the transcript was read from (`file:line`), when the label was made here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// The verdict scores on screen when the label was made (classifier → score or
+    /// `"failed"`), or `"hidden"` in a blind session.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shown: Option<serde_json::Value>,
     pub values: serde_json::Map<String, serde_json::Value>,
 }
 

@@ -1,11 +1,13 @@
 //! The data model: transcripts, tiers, verdicts, labels, and the problems met loading them.
 
+pub mod journal;
 pub mod label;
 pub mod lexicon;
 pub mod metrics;
 pub mod problem;
 pub mod quote;
 pub mod sanitize;
+pub mod schema;
 pub mod segment;
 pub mod spans;
 pub mod tier;

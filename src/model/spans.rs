@@ -286,6 +286,8 @@ mod tests {
             labeler: "ana".into(),
             time: "x".into(),
             schema: 1,
+            source: None,
+            shown: None,
             values: values.as_object().unwrap().clone(),
         };
         let (spans, problems) = label_spans(&t, [&l]);

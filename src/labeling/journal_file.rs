@@ -1,0 +1,249 @@
+//! The label journal on disk: opened with an exclusive lock (a second afscope on the
+//! same journal gets it read-only, with who holds it), replayed on open, and appended
+//! one event at a time, each written and fsync'd before it counts as saved.
+
+use crate::model::journal::{Event, Replay};
+use std::fs::{File, OpenOptions};
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+/// An open journal.
+#[derive(Debug)]
+pub struct JournalFile {
+    path: PathBuf,
+    /// Open for appending; `None` when read-only.
+    file: Option<File>,
+    /// Held for as long as the journal is open for writing (released by the system
+    /// when the process ends, however it ends).
+    _lock: Option<File>,
+    /// Why the journal is read-only, when it is.
+    pub read_only: Option<String>,
+    /// The last line on disk lacks its newline (an interrupted write): the next
+    /// append starts a new line first.
+    torn: bool,
+    next_seq: u64,
+}
+
+/// Where the lock of a journal lives.
+pub fn lock_path(journal: &Path) -> PathBuf {
+    let mut s = journal.as_os_str().to_owned();
+    s.push(".lock");
+    PathBuf::from(s)
+}
+
+impl JournalFile {
+    /// Opens (creating it if missing) and replays a journal. When another afscope
+    /// holds its lock, the journal opens read-only and `read_only` says who holds it.
+    pub fn open(path: &Path, who: &str) -> Result<(JournalFile, Replay), String> {
+        let err = |what: &str, e: std::io::Error| format!("{}: {what}: {e}", path.display());
+        let lock_file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(lock_path(path))
+            .map_err(|e| err("cannot create its lock file", e))?;
+        let (lock, read_only) = match lock_file.try_lock() {
+            Ok(()) => {
+                let mut l = lock_file;
+                let holder = format!(
+                    "{who} (pid {}) since {}\n",
+                    std::process::id(),
+                    crate::labeling::now_rfc3339()
+                );
+                // The holder's name is a courtesy for the message below; failing to
+                // write it does not stop labeling.
+                let _ = l.set_len(0).and_then(|_| l.write_all(holder.as_bytes()));
+                (Some(l), None)
+            }
+            Err(std::fs::TryLockError::WouldBlock) => {
+                let mut holder = String::new();
+                let _ = File::open(lock_path(path)).and_then(|mut f| f.read_to_string(&mut holder));
+                let holder = holder.trim();
+                (
+                    None,
+                    Some(format!(
+                        "{} is open for labeling by {}; opened read-only (labels cannot be saved here)",
+                        path.display(),
+                        if holder.is_empty() { "another afscope" } else { holder }
+                    )),
+                )
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(err("cannot lock", e)),
+        };
+        let mut text = Vec::new();
+        let file = if read_only.is_none() {
+            let mut f = OpenOptions::new()
+                .read(true)
+                .append(true)
+                .create(true)
+                .open(path)
+                .map_err(|e| err("cannot open for appending", e))?;
+            f.seek(SeekFrom::Start(0))
+                .map_err(|e| err("cannot read", e))?;
+            f.read_to_end(&mut text)
+                .map_err(|e| err("cannot read", e))?;
+            Some(f)
+        } else {
+            match File::open(path) {
+                Ok(mut f) => {
+                    f.read_to_end(&mut text)
+                        .map_err(|e| err("cannot read", e))?;
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(err("cannot read", e)),
+            }
+            None
+        };
+        let text = String::from_utf8_lossy(&text);
+        let replay = Replay::parse(&text);
+        let j = JournalFile {
+            path: path.to_path_buf(),
+            file,
+            _lock: lock,
+            read_only,
+            torn: !text.is_empty() && !text.ends_with('\n'),
+            next_seq: replay.max_seq + 1,
+        };
+        Ok((j, replay))
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The sequence number the next event takes.
+    pub fn next_seq(&mut self) -> u64 {
+        let s = self.next_seq;
+        self.next_seq += 1;
+        s
+    }
+
+    /// Writes one event and waits until it is on disk. An error leaves the event
+    /// unsaved; the caller keeps it and may try again.
+    pub fn append(&mut self, event: &Event) -> Result<(), String> {
+        let Some(file) = self.file.as_mut() else {
+            return Err(self
+                .read_only
+                .clone()
+                .unwrap_or_else(|| "the journal is read-only".into()));
+        };
+        let mut line = event.line();
+        if self.torn {
+            line.insert(0, '\n');
+        }
+        let path = &self.path;
+        let err = |e: std::io::Error| format!("{}: cannot save the label: {e}", path.display());
+        // One write call per event: a process killed mid-way leaves either the whole
+        // line or none of it (the replay also tolerates a torn last line).
+        file.write_all(line.as_bytes()).map_err(err)?;
+        file.sync_data().map_err(err)?;
+        self.torn = false;
+        Ok(())
+    }
+}
+
+/// Writes events that could not be saved to a new file in the temporary directory and
+/// returns its path, so that quitting never drops a label.
+pub fn rescue(events: &[Event]) -> Result<PathBuf, String> {
+    let path = std::env::temp_dir().join(format!(
+        "afscope-unsaved-labels-{}-{}.jsonl",
+        std::process::id(),
+        crate::labeling::now_rfc3339().replace(':', "")
+    ));
+    let mut f = File::create(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    for e in events {
+        f.write_all(e.line().as_bytes())
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    f.sync_all()
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::LabelRecord;
+
+    fn set(seq: u64, id: &str) -> Event {
+        let mut values = serde_json::Map::new();
+        values.insert("af".into(), "yes".into());
+        Event::Set {
+            seq,
+            label: LabelRecord {
+                transcript_id: id.into(),
+                labeler: "ana".into(),
+                time: "t".into(),
+                schema: 1,
+                source: None,
+                shown: None,
+                values,
+            },
+        }
+    }
+
+    #[test]
+    fn appends_replay_and_a_second_opener_is_read_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("labels.jsonl");
+        let (mut j, r) = JournalFile::open(&p, "ana").unwrap();
+        assert!(r.events.is_empty() && j.read_only.is_none());
+        let s = j.next_seq();
+        j.append(&set(s, "t1")).unwrap();
+        let (mut second, r2) = JournalFile::open(&p, "ben").unwrap();
+        let why = second.read_only.clone().expect("locked");
+        assert!(why.contains("ana (pid"), "{why}");
+        assert_eq!(
+            r2.events.len(),
+            1,
+            "the read-only opener still sees the labels"
+        );
+        assert!(second.append(&set(9, "t2")).is_err());
+        drop(j);
+        drop(second);
+        let (mut j, r) = JournalFile::open(&p, "ben").unwrap();
+        assert!(j.read_only.is_none(), "the lock goes with the first opener");
+        assert_eq!(r.current("t1", "ana").unwrap().af(), Some("yes"));
+        assert_eq!(j.next_seq(), 2);
+    }
+
+    #[test]
+    fn a_torn_last_line_is_closed_before_the_next_event() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("labels.jsonl");
+        let good = set(1, "t1").line();
+        std::fs::write(&p, format!("{good}{{\"event\":\"set\",\"se")).unwrap();
+        let (mut j, r) = JournalFile::open(&p, "ana").unwrap();
+        assert_eq!(r.bad.len(), 1);
+        j.append(&set(2, "t2")).unwrap();
+        drop(j);
+        let r = Replay::parse(&std::fs::read_to_string(&p).unwrap());
+        assert_eq!(r.events.len(), 2);
+        assert_eq!(r.bad.len(), 1, "only the torn line stays bad");
+        assert!(r.current("t2", "ana").is_some());
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_failed_write_is_an_error_naming_the_file() {
+        let mut j = JournalFile {
+            path: PathBuf::from("/dev/full"),
+            file: Some(OpenOptions::new().append(true).open("/dev/full").unwrap()),
+            _lock: None,
+            read_only: None,
+            torn: false,
+            next_seq: 1,
+        };
+        let e = j.append(&set(1, "t1")).unwrap_err();
+        assert!(e.starts_with("/dev/full: cannot save the label"), "{e}");
+    }
+
+    #[test]
+    fn rescue_writes_every_unsaved_event() {
+        let p = rescue(&[set(1, "t1"), set(2, "t2")]).unwrap();
+        let r = Replay::parse(&std::fs::read_to_string(&p).unwrap());
+        assert_eq!(r.labels().len(), 2);
+        std::fs::remove_file(p).unwrap();
+    }
+}

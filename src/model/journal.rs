@@ -1,0 +1,300 @@
+//! The label journal's events (one JSON object per line: `set`, `change`, `undo`,
+//! `session`) and their replay into the current labels. The journal is append-only and
+//! is the source of truth; replaying it is the only way labels are read back.
+
+use super::LabelRecord;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// One line of the journal.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "lowercase")]
+pub enum Event {
+    /// A first label of a transcript by a labeler.
+    Set { seq: u64, label: LabelRecord },
+    /// A new label replacing that labeler's current one.
+    Change { seq: u64, label: LabelRecord },
+    /// Takes back the labeler's latest label of the transcript (event `undoes`); the
+    /// one before it, if any, is current again.
+    Undo {
+        seq: u64,
+        undoes: u64,
+        transcript_id: String,
+        labeler: String,
+        time: String,
+    },
+    /// A labeling session started or resumed: its queue, so a later start can resume.
+    Session {
+        seq: u64,
+        labeler: String,
+        time: String,
+        queue: serde_json::Value,
+    },
+}
+
+impl Event {
+    pub fn seq(&self) -> u64 {
+        match self {
+            Event::Set { seq, .. }
+            | Event::Change { seq, .. }
+            | Event::Undo { seq, .. }
+            | Event::Session { seq, .. } => *seq,
+        }
+    }
+
+    pub fn labeler(&self) -> &str {
+        match self {
+            Event::Set { label, .. } | Event::Change { label, .. } => &label.labeler,
+            Event::Undo { labeler, .. } | Event::Session { labeler, .. } => labeler,
+        }
+    }
+
+    pub fn time(&self) -> &str {
+        match self {
+            Event::Set { label, .. } | Event::Change { label, .. } => &label.time,
+            Event::Undo { time, .. } | Event::Session { time, .. } => time,
+        }
+    }
+
+    /// The event as one journal line, newline included.
+    pub fn line(&self) -> String {
+        let mut s = serde_json::to_string(self).expect("events serialize");
+        s.push('\n');
+        s
+    }
+}
+
+/// A line that could not be replayed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BadLine {
+    /// 1-based.
+    pub line: usize,
+    pub reason: String,
+}
+
+/// (transcript id, labeler).
+pub type LabelKey = (String, String);
+
+/// The journal replayed: every event, and each labeler's current label per transcript.
+#[derive(Debug, Clone, Default)]
+pub struct Replay {
+    pub events: Vec<Event>,
+    pub bad: Vec<BadLine>,
+    /// Labels in force per key, oldest first; the last is current. Undo pops.
+    stacks: HashMap<LabelKey, Vec<(u64, LabelRecord)>>,
+    /// Keys in the order they were first labelled.
+    order: Vec<LabelKey>,
+    /// The newest session event per labeler.
+    pub sessions: HashMap<String, serde_json::Value>,
+    /// The highest sequence number seen.
+    pub max_seq: u64,
+}
+
+impl Replay {
+    /// Replays a journal's text. A line that is not an event is reported and skipped;
+    /// a last line without its newline (an interrupted write) is reported as such.
+    pub fn parse(text: &str) -> Replay {
+        let mut r = Replay::default();
+        let complete = text.ends_with('\n');
+        let lines: Vec<&str> = text.split_terminator('\n').collect();
+        for (i, line) in lines.iter().enumerate() {
+            let line = line.trim_end_matches('\r');
+            if line.trim().is_empty() {
+                continue;
+            }
+            match serde_json::from_str::<Event>(line) {
+                Ok(e) => r.apply(e),
+                Err(e) => r.bad.push(BadLine {
+                    line: i + 1,
+                    reason: if i + 1 == lines.len() && !complete {
+                        "incomplete last line (an interrupted write); ignored".into()
+                    } else {
+                        format!("not a journal event: {e}")
+                    },
+                }),
+            }
+        }
+        r
+    }
+
+    /// Applies one event after the ones already replayed.
+    pub fn apply(&mut self, e: Event) {
+        self.max_seq = self.max_seq.max(e.seq());
+        match &e {
+            Event::Set { seq, label } | Event::Change { seq, label } => {
+                let key = (label.transcript_id.clone(), label.labeler.clone());
+                let stack = self.stacks.entry(key.clone()).or_default();
+                if stack.is_empty() && !self.order.contains(&key) {
+                    self.order.push(key);
+                }
+                stack.push((*seq, label.clone()));
+            }
+            Event::Undo {
+                transcript_id,
+                labeler,
+                ..
+            } => {
+                if let Some(stack) = self
+                    .stacks
+                    .get_mut(&(transcript_id.clone(), labeler.clone()))
+                {
+                    stack.pop();
+                }
+            }
+            Event::Session { labeler, queue, .. } => {
+                self.sessions.insert(labeler.clone(), queue.clone());
+            }
+        }
+        self.events.push(e);
+    }
+
+    /// The labeler's current label of a transcript.
+    pub fn current(&self, transcript_id: &str, labeler: &str) -> Option<&LabelRecord> {
+        self.stacks
+            .get(&(transcript_id.to_string(), labeler.to_string()))
+            .and_then(|s| s.last())
+            .map(|(_, l)| l)
+    }
+
+    /// The sequence number of the labeler's current label of a transcript.
+    pub fn current_seq(&self, transcript_id: &str, labeler: &str) -> Option<u64> {
+        self.stacks
+            .get(&(transcript_id.to_string(), labeler.to_string()))
+            .and_then(|s| s.last())
+            .map(|(s, _)| *s)
+    }
+
+    /// Every current label (last event wins per transcript and labeler), in the order
+    /// the transcripts were first labelled.
+    pub fn labels(&self) -> Vec<&LabelRecord> {
+        self.order
+            .iter()
+            .filter_map(|k| self.stacks.get(k).and_then(|s| s.last()).map(|(_, l)| l))
+            .collect()
+    }
+}
+
+/// True when a file's first non-empty line looks like a journal event.
+pub fn looks_like_journal(text: &[u8]) -> bool {
+    let first = text
+        .split(|&b| b == b'\n')
+        .find(|l| !l.iter().all(u8::is_ascii_whitespace));
+    match first {
+        Some(l) => serde_json::from_slice::<serde_json::Value>(l)
+            .ok()
+            .and_then(|v| v.get("event").and_then(|e| e.as_str()).map(|_| ()))
+            .is_some(),
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn label(id: &str, who: &str, af: &str) -> LabelRecord {
+        let mut values = serde_json::Map::new();
+        values.insert("af".into(), af.into());
+        LabelRecord {
+            transcript_id: id.into(),
+            labeler: who.into(),
+            time: "2026-11-22T10:00:00Z".into(),
+            schema: 1,
+            source: None,
+            shown: None,
+            values,
+        }
+    }
+
+    fn undo(seq: u64, undoes: u64, id: &str, who: &str) -> Event {
+        Event::Undo {
+            seq,
+            undoes,
+            transcript_id: id.into(),
+            labeler: who.into(),
+            time: "t".into(),
+        }
+    }
+
+    #[test]
+    fn replay_undo_and_redo_follow_the_events() {
+        let events = [
+            Event::Set {
+                seq: 1,
+                label: label("t1", "ana", "yes"),
+            },
+            Event::Change {
+                seq: 2,
+                label: label("t1", "ana", "no"),
+            },
+            Event::Set {
+                seq: 3,
+                label: label("t2", "ana", "unsure"),
+            },
+            undo(4, 2, "t1", "ana"),
+            undo(5, 3, "t2", "ana"),
+            // Redo of the undone change is a new change.
+            Event::Change {
+                seq: 6,
+                label: label("t1", "ana", "no"),
+            },
+            Event::Set {
+                seq: 7,
+                label: label("t1", "ben", "yes"),
+            },
+        ];
+        let text: String = events.iter().map(Event::line).collect();
+        let r = Replay::parse(&text);
+        assert!(r.bad.is_empty(), "{:?}", r.bad);
+        assert_eq!(r.events.len(), 7);
+        assert_eq!(r.current("t1", "ana").unwrap().af(), Some("no"));
+        assert_eq!(r.current_seq("t1", "ana"), Some(6));
+        assert_eq!(r.current("t2", "ana"), None);
+        assert_eq!(r.current("t1", "ben").unwrap().af(), Some("yes"));
+        let all: Vec<(&str, &str)> = r
+            .labels()
+            .iter()
+            .map(|l| (l.transcript_id.as_str(), l.labeler.as_str()))
+            .collect();
+        assert_eq!(all, [("t1", "ana"), ("t1", "ben")]);
+        assert_eq!(r.max_seq, 7);
+        // Undoing the only label leaves none; undoing again is harmless.
+        let mut r2 = Replay::parse(&text);
+        r2.apply(undo(8, 6, "t1", "ana"));
+        assert_eq!(r2.current("t1", "ana").unwrap().af(), Some("yes"));
+        r2.apply(undo(9, 1, "t1", "ana"));
+        r2.apply(undo(10, 1, "t1", "ana"));
+        assert_eq!(r2.current("t1", "ana"), None);
+    }
+
+    #[test]
+    fn bad_and_torn_lines_are_reported_and_the_rest_replays() {
+        let good = Event::Set {
+            seq: 1,
+            label: label("t1", "ana", "yes"),
+        }
+        .line();
+        let text = format!("{good}{{\"event\":\"fly\"}}\n\n{good}{{\"event\":\"set\",\"se");
+        let r = Replay::parse(&text);
+        assert_eq!(r.events.len(), 2);
+        assert_eq!(r.bad.len(), 2);
+        assert_eq!(r.bad[0].line, 2);
+        assert!(r.bad[0].reason.contains("not a journal event"));
+        assert_eq!(r.bad[1].line, 5);
+        assert!(r.bad[1].reason.contains("interrupted write"));
+    }
+
+    #[test]
+    fn event_lines_are_stable_json() {
+        let e = Event::Set {
+            seq: 3,
+            label: label("t1", "ana", "yes"),
+        };
+        assert_eq!(
+            e.line(),
+            "{\"event\":\"set\",\"seq\":3,\"label\":{\"transcript_id\":\"t1\",\"labeler\":\"ana\",\"time\":\"2026-11-22T10:00:00Z\",\"schema\":1,\"values\":{\"af\":\"yes\"}}}\n"
+        );
+        assert!(looks_like_journal(e.line().as_bytes()));
+        assert!(!looks_like_journal(b"{\"transcript_id\":\"t\"}\n"));
+    }
+}
