@@ -3,6 +3,7 @@
 //! between labelers.
 
 pub mod journal_file;
+pub mod queue;
 
 use std::time::{SystemTime, UNIX_EPOCH};
 

@@ -1,5 +1,6 @@
 //! The data model: transcripts, tiers, verdicts, labels, and the problems met loading them.
 
+pub mod agreement;
 pub mod journal;
 pub mod label;
 pub mod lexicon;
