@@ -139,6 +139,9 @@ pub enum Command {
         after_help = "Examples:\n  afscope stats runs/*.jsonl\n  afscope stats results.json --compliance-threshold 0.5 --threshold 0.4 --markdown\n  afscope stats runs/ --labels labels.jsonl --compliance-from labels --csv > gap.csv"
     )]
     Stats(StatsArgs),
+    /// Label journals: export, merge, import, agreement between labelers.
+    #[command(subcommand)]
+    Labels(LabelsCommand),
     /// List the built-in profiles, or print one as a starting point for your own.
     #[command(after_help = "Example:\n  afscope profiles wide-conditions > my-layout.toml")]
     Profiles {
@@ -164,6 +167,72 @@ pub enum Command {
         #[arg(long, default_value_t = 2400)]
         system_chars: usize,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LabelsCommand {
+    /// Write the current labels (last event per transcript and labeler) of a journal
+    /// or any label file, as JSONL (what `afscope eval --labels` reads) or CSV.
+    #[command(
+        after_help = "Examples:\n  afscope labels export labels.jsonl -o hand.jsonl\n  afscope labels export labels.jsonl --format csv --labeler ana > ana.csv"
+    )]
+    Export {
+        /// A label journal or label file.
+        file: PathBuf,
+        #[arg(long, value_enum, default_value_t = LabelFormat::Jsonl)]
+        format: LabelFormat,
+        /// Only this labeler's labels.
+        #[arg(long)]
+        labeler: Option<String>,
+        /// Write here instead of standard output.
+        #[arg(short, long)]
+        out: Option<PathBuf>,
+    },
+    /// Combine journals (e.g. copied back from several machines) into a new one:
+    /// every event once, in time order; labels of different labelers never replace
+    /// each other, and one labeler's differing answers are reported.
+    #[command(after_help = "Example:\n  afscope labels merge ana.jsonl ben.jsonl -o all.jsonl")]
+    Merge {
+        #[arg(required = true, num_args = 2..)]
+        journals: Vec<PathBuf>,
+        /// The merged journal (must not be one of the inputs).
+        #[arg(short, long, required = true)]
+        out: PathBuf,
+    },
+    /// Append existing hand labels (JSON, JSONL or CSV, read through `--label-set`) to
+    /// a journal, joined to the transcripts by id or by position.
+    #[command(
+        after_help = "Example:\n  afscope labels import hand.csv --to labels.jsonl results.json --label-set id=query_id --label-set field=label --label-set map.potential_faking=yes --label-set map.aligned=no"
+    )]
+    Import {
+        /// The label file to read.
+        file: PathBuf,
+        /// The journal to append to.
+        #[arg(long, required = true)]
+        to: PathBuf,
+        /// Transcript files: ids are checked against them, and `join=position` needs
+        /// them.
+        transcripts: Vec<PathBuf>,
+    },
+    /// Agreement between labelers per field and criterion: Cohen's kappa per pair,
+    /// Krippendorff's alpha over all, raw agreement.
+    #[command(after_help = "Example:\n  afscope labels agree all.jsonl --json")]
+    Agree {
+        /// Label journals or label files (read together).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Label schema (TOML) whose checkboxes count as unchecked when absent.
+        #[arg(long)]
+        schema: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum LabelFormat {
+    Jsonl,
+    Csv,
 }
 
 #[derive(Debug, Args)]

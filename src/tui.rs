@@ -176,17 +176,7 @@ fn apply(app: &mut App, done: Done, search_generation: u64) -> Vec<Effect> {
     }
 }
 
-/// Writes `text` to `path` through a temporary file in the same folder, so the file
-/// is never half written.
-fn write_atomically(path: &std::path::Path, text: &str) -> Result<(), String> {
-    let err = |e: io::Error| format!("{}: {e}", path.display());
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(err)?;
-    }
-    let tmp = path.with_extension("toml.tmp");
-    std::fs::write(&tmp, text).map_err(err)?;
-    std::fs::rename(&tmp, path).map_err(err)
-}
+use crate::labeling::write_atomically;
 
 fn load(app: &mut App, i: u32) {
     let r = app.corpus.transcript(i as usize);

@@ -2,6 +2,7 @@
 //! session works through, journals merged, exported and imported, and agreement
 //! between labelers.
 
+pub mod exchange;
 pub mod journal_file;
 pub mod queue;
 
@@ -61,6 +62,34 @@ pub fn parse_rfc3339(s: &str) -> Option<i64> {
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     let days = era * 146_097 + doe - 719_468;
     Some(((days * 86_400 + h * 3600 + mi * 60 + se) * 1000) + ms)
+}
+
+/// Writes `text` to `path` through a temporary file in the same folder (synced, then
+/// renamed), so the file is never half written.
+pub fn write_atomically(path: &std::path::Path, text: &str) -> Result<(), String> {
+    use std::io::Write;
+    let err = |e: std::io::Error| format!("{}: {e}", path.display());
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(err)?;
+    }
+    let mut name = path.file_name().unwrap_or_default().to_owned();
+    name.push(format!(".{}.tmp", std::process::id()));
+    let tmp = path.with_file_name(name);
+    let mut f = std::fs::File::create(&tmp).map_err(err)?;
+    f.write_all(text.as_bytes()).map_err(err)?;
+    f.sync_all().map_err(err)?;
+    std::fs::rename(&tmp, path).map_err(err)
+}
+
+/// The label schema from a TOML file, or the built-in one.
+pub fn load_schema(path: Option<&std::path::Path>) -> Result<crate::model::schema::Schema, String> {
+    match path {
+        None => Ok(crate::model::schema::Schema::default()),
+        Some(p) => {
+            let text = std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?;
+            crate::model::schema::Schema::parse(&text).map_err(|e| format!("{}: {e}", p.display()))
+        }
+    }
 }
 
 /// The labeler's name: the given one, else the user's login name.

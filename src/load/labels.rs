@@ -135,9 +135,13 @@ pub fn read(path: &Path, mapping: &LabelMapping) -> LabelFile {
             }
         };
         let own = obj.contains_key("values") && obj.contains_key("transcript_id");
+        let exported = csv_text.is_some() && EXPORT_COLUMNS.iter().all(|c| obj.contains_key(*c));
         let label = if own {
             serde_json::from_value::<LabelRecord>(Value::Object(obj))
                 .map_err(|e| problem(ProblemKind::WrongType, e.to_string()))
+        } else if exported {
+            from_export_row(obj)
+                .map_err(|(field, reason)| problem(ProblemKind::BadValue, reason).in_field(field))
         } else {
             mapped(&obj, mapping, &stem, position)
                 .map_err(|(field, kind, reason)| problem(kind, reason).in_field(field))
@@ -167,6 +171,64 @@ fn read_journal(path: &Path, bytes: &[u8], out: &mut LabelFile) {
     for (i, l) in replay.labels().into_iter().enumerate() {
         out.labels.push(l.clone());
         out.positions.push(i);
+    }
+}
+
+/// The fixed columns of `afscope labels export --format csv`.
+const EXPORT_COLUMNS: [&str; 6] = [
+    "transcript_id",
+    "labeler",
+    "time",
+    "schema",
+    "source",
+    "shown",
+];
+
+/// A row of afscope's own CSV export back into a label: every other column is a
+/// value (empty cells absent; JSON arrays, objects and booleans parsed).
+fn from_export_row(mut obj: Map<String, Value>) -> Result<LabelRecord, (String, String)> {
+    let mut take = |k: &str| match obj.remove(k) {
+        Some(Value::String(s)) if !s.is_empty() => Some(s),
+        _ => None,
+    };
+    let transcript_id =
+        take("transcript_id").ok_or(("transcript_id".to_string(), "empty id".to_string()))?;
+    let labeler = take("labeler").unwrap_or_default();
+    let time = take("time").unwrap_or_default();
+    let schema = match take("schema") {
+        None => 1,
+        Some(s) => s
+            .parse()
+            .map_err(|_| ("schema".to_string(), format!("{s:?} is not a whole number")))?,
+    };
+    let source = take("source");
+    let shown = take("shown").map(|s| structured(&s));
+    let values = obj
+        .into_iter()
+        .filter_map(|(k, v)| match v {
+            Value::String(s) if s.is_empty() => None,
+            Value::String(s) => Some((k, structured(&s))),
+            other => Some((k, other)),
+        })
+        .collect();
+    Ok(LabelRecord {
+        transcript_id,
+        labeler,
+        time,
+        schema,
+        source,
+        shown,
+        values,
+    })
+}
+
+/// A CSV cell written from a JSON value: arrays, objects and booleans come back as
+/// themselves; everything else stays the string it is.
+fn structured(s: &str) -> Value {
+    if s.starts_with(['[', '{']) || s == "true" || s == "false" {
+        serde_json::from_str(s).unwrap_or_else(|_| Value::String(s.to_string()))
+    } else {
+        Value::String(s.to_string())
     }
 }
 

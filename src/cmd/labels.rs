@@ -1,0 +1,324 @@
+//! `afscope labels`: export, merge, import and agreement of hand labels.
+
+use super::Status;
+use crate::cli::{LabelFormat, LabelsCommand, LoadArgs};
+use afscope::labeling::exchange::{self, Input};
+use afscope::labeling::journal_file::JournalFile;
+use afscope::load::labels::{self as label_files, LabelMapping};
+use afscope::model::journal::{Event, Replay};
+use afscope::model::sanitize::visible;
+use afscope::model::schema::Schema;
+use afscope::model::LabelRecord;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+pub fn run(cmd: &LabelsCommand, load: &LoadArgs) -> Result<Status, String> {
+    match cmd {
+        LabelsCommand::Export {
+            file,
+            format,
+            labeler,
+            out,
+        } => export(file, *format, labeler.as_deref(), out.as_deref(), load),
+        LabelsCommand::Merge { journals, out } => merge(journals, out),
+        LabelsCommand::Import {
+            file,
+            to,
+            transcripts,
+        } => import(file, to, transcripts, load),
+        LabelsCommand::Agree {
+            files,
+            schema,
+            json,
+        } => agree(files, schema.as_deref(), *json, load),
+    }
+}
+
+/// Reads a journal or label file, printing its problems to standard error.
+fn read_labels(path: &Path, load: &LoadArgs) -> Result<Vec<LabelRecord>, String> {
+    if !path.exists() {
+        return Err(format!("{}: no such file", path.display()));
+    }
+    let mapping = LabelMapping::parse(&load.label_set)?;
+    let file = label_files::read(path, &mapping);
+    for p in &file.problems {
+        eprintln!("{}", visible(&p.to_string(), false));
+    }
+    Ok(file.labels)
+}
+
+fn emit(out: Option<&Path>, text: &str, inputs: &[&Path]) -> Result<(), String> {
+    match out {
+        Some(o) => {
+            refuse_input(o, inputs)?;
+            afscope::labeling::write_atomically(o, text)
+        }
+        None => std::io::stdout()
+            .lock()
+            .write_all(text.as_bytes())
+            .map_err(|e| format!("writing output: {e}")),
+    }
+}
+
+/// Input files are never rewritten.
+fn refuse_input(out: &Path, inputs: &[&Path]) -> Result<(), String> {
+    let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    if inputs.iter().any(|i| canon(i) == canon(out)) {
+        return Err(format!(
+            "{}: is one of the inputs; write to a new file",
+            out.display()
+        ));
+    }
+    Ok(())
+}
+
+fn export(
+    file: &Path,
+    format: LabelFormat,
+    labeler: Option<&str>,
+    out: Option<&Path>,
+    load: &LoadArgs,
+) -> Result<Status, String> {
+    let labels = read_labels(file, load)?;
+    let labels: Vec<&LabelRecord> = labels
+        .iter()
+        .filter(|l| labeler.is_none_or(|w| l.labeler == w))
+        .collect();
+    let text = match format {
+        LabelFormat::Jsonl => labels
+            .iter()
+            .map(|l| serde_json::to_string(l).map(|s| s + "\n"))
+            .collect::<Result<String, _>>()
+            .map_err(|e| e.to_string())?,
+        LabelFormat::Csv => {
+            let order: Vec<String> = Schema::default()
+                .fields
+                .iter()
+                .map(|f| f.name.clone())
+                .collect();
+            exchange::to_csv(&labels, &order)?
+        }
+    };
+    emit(out, &text, &[file])?;
+    if out.is_some() {
+        eprintln!("exported {} label(s)", labels.len());
+    }
+    Ok(Status::SUCCESS)
+}
+
+fn merge(journals: &[PathBuf], out: &Path) -> Result<Status, String> {
+    let mut inputs = Vec::new();
+    for j in journals {
+        let text = std::fs::read(j).map_err(|e| format!("{}: {e}", j.display()))?;
+        if !text.is_empty() && !afscope::model::journal::looks_like_journal(&text) {
+            return Err(format!(
+                "{}: not a label journal (use `afscope labels import` for label files)",
+                j.display()
+            ));
+        }
+        inputs.push(Input {
+            name: j.display().to_string(),
+            replay: Replay::parse(&String::from_utf8_lossy(&text)),
+        });
+    }
+    let paths: Vec<&Path> = journals.iter().map(PathBuf::as_path).collect();
+    refuse_input(out, &paths)?;
+    let (events, report) = exchange::merge(&inputs);
+    let text: String = events.iter().map(Event::line).collect();
+    afscope::labeling::write_atomically(out, &text)?;
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "{}", merge_summary(&report, out));
+    Ok(Status::SUCCESS)
+}
+
+fn merge_summary(r: &exchange::MergeReport, out: &Path) -> String {
+    let mut s = String::new();
+    for (name, n) in &r.read {
+        s.push_str(&format!("{name}: {n} event(s)\n"));
+    }
+    for (name, line, reason) in &r.bad {
+        s.push_str(&visible(
+            &format!("{name}:{line}: field `event`: {reason} (not copied)\n"),
+            false,
+        ));
+    }
+    s.push_str(&format!(
+        "{}: {} event(s) written ({} duplicate(s) written once); labelers: {}; {} transcript(s) where labelers differ (each labeler's answer kept)",
+        out.display(),
+        r.written,
+        r.duplicates,
+        visible(&r.labelers.join(", "), false),
+        r.disagreements
+    ));
+    for (t, who, files) in &r.same_labeler_conflicts {
+        s.push_str(&visible(
+            &format!(
+                "\nconflict: {who} labelled {t} differently in {}; every event kept, the newest is current",
+                files.join(" and ")
+            ),
+            false,
+        ));
+    }
+    s
+}
+
+fn import(
+    file: &Path,
+    to: &Path,
+    transcripts: &[PathBuf],
+    load: &LoadArgs,
+) -> Result<Status, String> {
+    refuse_input(to, &[file])?;
+    let mapping = LabelMapping::parse(&load.label_set)?;
+    let read = label_files::read(file, &mapping);
+    let mut problems: Vec<String> = read
+        .problems
+        .iter()
+        .map(|p| visible(&p.to_string(), false).into_owned())
+        .collect();
+    let mut labels = read.labels;
+    if transcripts.is_empty() {
+        if mapping.position {
+            return Err("join=position needs the transcript files".into());
+        }
+    } else {
+        let corpus = super::load_with_progress(transcripts, load)?;
+        let view = corpus.view();
+        let ids: std::collections::HashSet<String> =
+            (0..corpus.len()).map(|i| view.id(i).into_owned()).collect();
+        let mut kept = Vec::new();
+        for (l, pos) in labels.into_iter().zip(&read.positions) {
+            let mut l = l;
+            if mapping.position {
+                if *pos >= corpus.len() {
+                    problems.push(format!(
+                        "{}: label {} has no transcript at that position ({} transcripts); not imported",
+                        file.display(),
+                        pos + 1,
+                        corpus.len()
+                    ));
+                    continue;
+                }
+                l.transcript_id = view.id(*pos).into_owned();
+            } else if !ids.contains(&l.transcript_id) {
+                problems.push(
+                    visible(
+                        &format!(
+                            "{}: id {:?} is not in the transcripts; not imported",
+                            file.display(),
+                            l.transcript_id
+                        ),
+                        false,
+                    )
+                    .into_owned(),
+                );
+                continue;
+            }
+            kept.push(l);
+        }
+        labels = kept;
+    }
+    let (mut journal, replay) = JournalFile::open(to, "afscope labels import")?;
+    if let Some(why) = &journal.read_only {
+        return Err(why.clone());
+    }
+    let now = afscope::labeling::now_rfc3339();
+    let mut state = replay;
+    for mut l in labels.iter().cloned() {
+        if l.time.is_empty() {
+            l.time = now.clone();
+        }
+        let seq = journal.next_seq();
+        let e = if state.current(&l.transcript_id, &l.labeler).is_some() {
+            Event::Change { seq, label: l }
+        } else {
+            Event::Set { seq, label: l }
+        };
+        journal.append(&e)?;
+        state.apply(e);
+    }
+    for p in &problems {
+        eprintln!("{p}");
+    }
+    eprintln!(
+        "imported {} label(s) into {}; {} problem(s)",
+        labels.len(),
+        to.display(),
+        problems.len()
+    );
+    Ok(if problems.is_empty() {
+        Status::SUCCESS
+    } else {
+        Status::from(1)
+    })
+}
+
+fn agree(
+    files: &[PathBuf],
+    schema: Option<&Path>,
+    json: bool,
+    load: &LoadArgs,
+) -> Result<Status, String> {
+    let schema = afscope::labeling::load_schema(schema)?;
+    let mut all = Vec::new();
+    for f in files {
+        all.extend(read_labels(f, load)?);
+    }
+    // Last label per transcript and labeler across the files.
+    let mut latest: std::collections::BTreeMap<(String, String), LabelRecord> = Default::default();
+    for l in all {
+        latest.insert((l.transcript_id.clone(), l.labeler.clone()), l);
+    }
+    let labels: Vec<&LabelRecord> = latest.values().collect();
+    let checks: Vec<String> = schema.checks().map(|f| f.name.clone()).collect();
+    let report = exchange::agreement(&labels, &checks);
+    let text = if json {
+        serde_json::to_string_pretty(&report).map_err(|e| e.to_string())? + "\n"
+    } else {
+        agreement_table(&report)
+    };
+    std::io::stdout()
+        .lock()
+        .write_all(text.as_bytes())
+        .map_err(|e| format!("writing output: {e}"))?;
+    Ok(Status::SUCCESS)
+}
+
+fn agreement_table(report: &[exchange::FieldAgreement]) -> String {
+    let num = |v: Option<f64>| v.map_or_else(|| "-".to_string(), |x| format!("{x:.3}"));
+    let mut s = format!(
+        "{:<46} {:>6} {:>7} {:>7}  kappa per pair\n",
+        "field", "units", "raw", "alpha"
+    );
+    for f in report {
+        let pairs: Vec<String> = f
+            .kappa
+            .iter()
+            .map(|k| {
+                format!(
+                    "{}–{} {} (n {}){}",
+                    k.first,
+                    k.second,
+                    num(k.kappa),
+                    k.n,
+                    k.note
+                        .as_ref()
+                        .map(|n| format!(" [{n}]"))
+                        .unwrap_or_default()
+                )
+            })
+            .collect();
+        s.push_str(&visible(
+            &format!(
+                "{:<46} {:>6} {:>7} {:>7}  {}\n",
+                f.field,
+                f.units,
+                num(f.raw),
+                num(f.alpha),
+                pairs.join("; ")
+            ),
+            false,
+        ));
+    }
+    s
+}
