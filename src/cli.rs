@@ -139,6 +139,13 @@ pub enum Command {
         after_help = "Examples:\n  afscope stats runs/*.jsonl\n  afscope stats results.json --compliance-threshold 0.5 --threshold 0.4 --markdown\n  afscope stats runs/ --labels labels.jsonl --compliance-from labels --csv > gap.csv"
     )]
     Stats(StatsArgs),
+    /// Label transcripts in the interface: a queue worked through with single keys,
+    /// every label fsync'd to the journal (`--labels`, default beside the first file)
+    /// before it shows as saved. Without `--queue`, resumes this labeler's last session.
+    #[command(
+        after_help = "Examples:\n  afscope label runs/*.jsonl --queue stratified --per-stratum 25 --blind --labeler ana\n  afscope label results.json --labels hand.jsonl          (resume)\n  afscope label runs/ --queue threshold --threshold 0.4 -q 'model:opus'\n  afscope label runs/ --queue adjudicate --adjudicate ana,ben --labeler final\n\nKeys (default schema): a yes · x no · u unsure (save, next) · F P D compliance · 1-4 criteria · m note · . skip · Bksp undo · C-y redo · H history · % progress · Esc leaves"
+    )]
+    Label(LabelArgs),
     /// Label journals: export, merge, import, agreement between labelers.
     #[command(subcommand)]
     Labels(LabelsCommand),
@@ -227,6 +234,60 @@ pub enum LabelsCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct LabelArgs {
+    /// Transcript files.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Which items, in which order (default: resume the last session, else `view`).
+    #[arg(long, value_enum)]
+    pub queue: Option<QueueChoice>,
+    /// Only transcripts matching this query.
+    #[arg(short, long)]
+    pub query: Option<String>,
+    /// Hide tier, model, condition and classifier scores until an item is labelled.
+    #[arg(long)]
+    pub blind: bool,
+    /// Items to label (default: the whole queue).
+    #[arg(long)]
+    pub target: Option<usize>,
+    /// Seed of the random and stratified queues.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Stratified: items per model × tier stratum.
+    #[arg(long, default_value_t = 25)]
+    pub per_stratum: usize,
+    /// Stratified: split each stratum further into this many classifier-score buckets.
+    #[arg(long, default_value_t = 1)]
+    pub buckets: usize,
+    /// Threshold and disagreement queues: the classifier threshold.
+    #[arg(long, default_value_t = 0.4)]
+    pub threshold: f64,
+    /// Ids queue: a file of transcript ids, one per line.
+    #[arg(long, value_name = "FILE")]
+    pub ids: Option<PathBuf>,
+    /// Adjudication queue: the two labelers, `first,second`.
+    #[arg(long, value_name = "A,B")]
+    pub adjudicate: Option<String>,
+    /// Your name in the labels (default: the login name).
+    #[arg(long)]
+    pub labeler: Option<String>,
+    /// Label schema (TOML; default: the built-in one, see README).
+    #[arg(long, value_name = "FILE")]
+    pub schema: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum QueueChoice {
+    View,
+    Random,
+    Stratified,
+    Threshold,
+    Disagree,
+    Adjudicate,
+    Ids,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]

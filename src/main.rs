@@ -14,6 +14,7 @@ fn main() -> std::process::ExitCode {
         Some(Command::Eval(args)) => cmd::eval::run(args, &cli.load),
         Some(Command::Stats(args)) => cmd::stats::run(args, &cli.load),
         Some(Command::List(args)) => cmd::list::run(args, &cli.load),
+        Some(Command::Label(args)) => cmd::label::run(&cli, args),
         Some(Command::Labels(c)) => cmd::labels::run(c, &cli.load),
         Some(Command::Profiles { name }) => cmd::profiles::run(name.as_deref()),
         Some(Command::Spans {

@@ -126,7 +126,11 @@ fn perform(
         Effect::Evaluate(opts) => Some(Done::Eval(
             crate::stats::eval::collect(corpus, &opts).map(|(_, items)| items),
         )),
-        Effect::LoadTranscript(_) => None,
+        Effect::LoadTranscript(_)
+        | Effect::OpenJournal(_)
+        | Effect::SaveLabel(_)
+        | Effect::RecordSession(_)
+        | Effect::Rescue(_) => None,
     }
 }
 
@@ -176,6 +180,7 @@ fn apply(app: &mut App, done: Done, search_generation: u64) -> Vec<Effect> {
     }
 }
 
+use crate::label_runner::Labeling;
 use crate::labeling::write_atomically;
 
 fn load(app: &mut App, i: u32) {
@@ -185,8 +190,16 @@ fn load(app: &mut App, i: u32) {
 
 /// Carries out effects on the calling thread (for tests and scripts).
 pub fn execute_sync(app: &mut App, effects: Vec<Effect>) {
+    execute_sync_with(app, effects, &mut Labeling::none("no label journal"));
+}
+
+/// Carries out effects on the calling thread, labeling effects through `labeling`.
+pub fn execute_sync_with(app: &mut App, effects: Vec<Effect>, labeling: &mut Labeling) {
     let mut queue = effects;
     while let Some(effect) = queue.pop() {
+        let Some(effect) = labeling.perform(app, effect) else {
+            continue;
+        };
         if let Effect::LoadTranscript(i) = effect {
             load(app, i);
         } else {
@@ -255,8 +268,12 @@ fn execute(
     search_generation: &mut u64,
     latest: &Arc<AtomicU64>,
     latest_find: &Arc<AtomicU64>,
+    labeling: &mut Labeling,
 ) {
     for effect in effects {
+        let Some(effect) = labeling.perform(app, effect) else {
+            continue;
+        };
         if let Effect::LoadTranscript(i) = effect {
             load(app, i);
             continue;
@@ -333,15 +350,29 @@ pub struct SavedFilters {
     pub saved: crate::app::saved::Saved,
 }
 
-pub fn run(
-    loader: Loader,
-    theme: Theme,
-    keymap: Keymap,
-    mut warnings: Vec<String>,
-    seed: u64,
-    filters: SavedFilters,
-    lexicon: crate::model::lexicon::Lexicon,
-) -> Result<i32, String> {
+/// Everything the interface starts with besides the corpus.
+pub struct Options {
+    pub theme: Theme,
+    pub keymap: Keymap,
+    /// Start-up warnings (keymap, theme).
+    pub warnings: Vec<String>,
+    /// Seed of the random-transcript key.
+    pub seed: u64,
+    pub filters: SavedFilters,
+    pub lexicon: crate::model::lexicon::Lexicon,
+    pub labeling: Labeling,
+}
+
+pub fn run(loader: Loader, opts: Options) -> Result<i32, String> {
+    let Options {
+        theme,
+        keymap,
+        mut warnings,
+        seed,
+        filters,
+        lexicon,
+        mut labeling,
+    } = opts;
     let default_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         restore();
@@ -417,6 +448,11 @@ pub fn run(
     let latest_find = Arc::new(AtomicU64::new(0));
     let mut effects = app.on_resize(size.width, size.height);
     effects.extend(app.update_initial());
+    if first_loading.is_none() {
+        if let Some(setup) = labeling.start.take() {
+            effects.extend(app.start_session(setup));
+        }
+    }
     loop {
         effects.extend(app.span_count_request());
         execute(
@@ -426,14 +462,17 @@ pub fn run(
             &mut search_generation,
             &latest,
             &latest_find,
+            &mut labeling,
         );
         terminal
             .draw(|f| ui::draw(f, &app, &theme))
             .map_err(term_err)?;
         if app.quit {
-            return Ok(0);
+            return Ok(finish(&mut labeling, &app, 0));
         }
-        let Ok(msg) = rx.recv() else { return Ok(0) };
+        let Ok(msg) = rx.recv() else {
+            return Ok(finish(&mut labeling, &app, 0));
+        };
         effects = match msg {
             Msg::Term(Event::Key(k)) if k.kind != KeyEventKind::Release => {
                 if k.code == KeyCode::Char('z') && k.modifiers.contains(KeyModifiers::CONTROL) {
@@ -458,13 +497,31 @@ pub fn run(
                         corpus.problems.len()
                     ));
                 }
-                app.replace_corpus(Arc::new(corpus), None)
+                let mut fx = app.replace_corpus(Arc::new(corpus), None);
+                if let Some(setup) = labeling.start.take() {
+                    fx.extend(app.start_session(setup));
+                }
+                fx
             }
             Msg::Term(_) => Vec::new(),
             Msg::Done(done) => apply(&mut app, done, search_generation),
-            Msg::Signal(sig) => return Ok(128 + sig),
+            Msg::Signal(sig) => return Ok(finish(&mut labeling, &app, 128 + sig)),
         };
     }
+}
+
+/// Ends the interface: labels not yet on disk go to a rescue file, named on standard
+/// error once the terminal is restored.
+fn finish(labeling: &mut Labeling, app: &App, code: i32) -> i32 {
+    labeling.rescue_app(app);
+    if let Some(p) = &labeling.rescued {
+        restore();
+        eprintln!(
+            "afscope: labels that could not be saved to the journal are in {}",
+            p.display()
+        );
+    }
+    code
 }
 
 fn spawn_input(tx: mpsc::Sender<Msg>) {

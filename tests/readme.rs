@@ -17,11 +17,16 @@ fn json_blocks(readme: &str) -> Vec<String> {
 fn schema_examples_are_lines_of_the_fixtures() {
     let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
     let blocks = json_blocks(&readme);
-    assert_eq!(blocks.len(), 3, "transcript, verdict and label examples");
+    assert_eq!(
+        blocks.len(),
+        4,
+        "transcript, verdict, label and journal examples"
+    );
     for (block, file) in blocks.iter().zip([
         "native-example.jsonl",
         "native-example-verdicts.jsonl",
         "label.jsonl",
+        "journal-example.jsonl",
     ]) {
         let text = std::fs::read_to_string(fixture(file)).unwrap();
         assert!(
@@ -29,6 +34,16 @@ fn schema_examples_are_lines_of_the_fixtures() {
             "README example is not a line of fixtures/{file}"
         );
     }
+}
+
+#[test]
+fn journal_example_replays() {
+    let text = std::fs::read_to_string(fixture("journal-example.jsonl")).unwrap();
+    let r = afscope::model::journal::Replay::parse(&text);
+    assert!(r.bad.is_empty(), "{:?}", r.bad);
+    let l = r.current("opus/p3/free", "ana").unwrap();
+    assert_eq!(l.shown.as_ref().unwrap(), "hidden");
+    assert_eq!(l.values["aware_of_harm"], true);
 }
 
 #[test]

@@ -187,7 +187,7 @@ fn help_scrolls_when_it_does_not_fit_40x12() {
     let mut a = app(40, 12);
     press(&mut a, "?");
     assert!(screen(&a, "dark").contains("j/k scroll"));
-    press(&mut a, "jjjjjjjjjjjjjjjjjjjjjjjjjjjjjj");
+    press(&mut a, &"j".repeat(40));
     let s = screen(&a, "dark");
     let last = afscope::app::Action::ALL.last().unwrap();
     let key = a.keymap.keys(*last)[0].label();

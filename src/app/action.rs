@@ -71,10 +71,22 @@ pub enum Action {
     /// Classifiers against hand labels in the view: ROC curve, confusion matrix at a
     /// threshold moved with keys; Enter opens a cell as a queue.
     EvalPanel,
+    /// Start labeling the view (a session over its transcripts, in order).
+    LabelSession,
+    /// Labeling: go to the next item without labeling this one.
+    Skip,
+    /// Labeling: take back the last label (across items).
+    UndoLabel,
+    /// Labeling: put back the last label undone.
+    RedoLabel,
+    /// Labeling: the last labels of the session; Enter goes back to one.
+    LabelHistory,
+    /// Labeling: progress per stratum, labels per hour, time left.
+    LabelProgress,
 }
 
 impl Action {
-    pub const ALL: [Action; 33] = [
+    pub const ALL: [Action; 39] = [
         Action::Quit,
         Action::Help,
         Action::Up,
@@ -108,6 +120,12 @@ impl Action {
         Action::SpanList,
         Action::GapPanel,
         Action::EvalPanel,
+        Action::LabelSession,
+        Action::Skip,
+        Action::UndoLabel,
+        Action::RedoLabel,
+        Action::LabelHistory,
+        Action::LabelProgress,
     ];
 
     /// The keymap-file name.
@@ -146,6 +164,12 @@ impl Action {
             Action::SpanList => "span_list",
             Action::GapPanel => "gap_panel",
             Action::EvalPanel => "eval_panel",
+            Action::LabelSession => "label_session",
+            Action::Skip => "skip",
+            Action::UndoLabel => "undo_label",
+            Action::RedoLabel => "redo_label",
+            Action::LabelHistory => "label_history",
+            Action::LabelProgress => "label_progress",
         }
     }
 
@@ -185,6 +209,12 @@ impl Action {
             Action::SpanList => "list every quote and span; Enter jumps",
             Action::GapPanel => "compliance gap by model; Enter opens a cell",
             Action::EvalPanel => "classifier vs labels: ROC, confusion matrix, threshold",
+            Action::LabelSession => "label the view (Esc leaves the session)",
+            Action::Skip => "labeling: next item, no label",
+            Action::UndoLabel => "labeling: undo the last label",
+            Action::RedoLabel => "labeling: redo",
+            Action::LabelHistory => "labeling: last labels; Enter goes back",
+            Action::LabelProgress => "labeling: progress per stratum",
         }
     }
 

@@ -173,6 +173,12 @@ const DEFAULTS: &[(Action, &[&str])] = &[
     (Action::SpanList, &["E"]),
     (Action::GapPanel, &["C"]),
     (Action::EvalPanel, &["R"]),
+    (Action::LabelSession, &["i"]),
+    (Action::Skip, &["."]),
+    (Action::UndoLabel, &["backspace", "ctrl-z"]),
+    (Action::RedoLabel, &["ctrl-y"]),
+    (Action::LabelHistory, &["H"]),
+    (Action::LabelProgress, &["%"]),
 ];
 
 impl Default for Keymap {

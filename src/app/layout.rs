@@ -21,6 +21,8 @@ pub enum Layout {
         reader: Area,
         /// The filter bar, when typing a query or showing its error.
         bar: Option<Area>,
+        /// The labeling panel (two lines above the status line), in a session.
+        label: Option<Area>,
         status: Area,
     },
 }
@@ -30,10 +32,11 @@ pub const MIN_HEIGHT: u16 = 12;
 
 /// Splits `width`×`height`: list beside the reader from 120 columns, above it below.
 /// Panels have a one-cell border; `Area`s here are the outer boxes.
-pub fn compute(width: u16, height: u16, fullscreen: bool, bar: bool) -> Layout {
+pub fn compute(width: u16, height: u16, fullscreen: bool, bar: bool, label: bool) -> Layout {
     if width < MIN_WIDTH || height < MIN_HEIGHT {
         return Layout::TooSmall;
     }
+    let label_h: u16 = if label { 2 } else { 0 };
     let status = Area {
         x: 0,
         y: height - 1,
@@ -42,11 +45,17 @@ pub fn compute(width: u16, height: u16, fullscreen: bool, bar: bool) -> Layout {
     };
     let bar_area = bar.then_some(Area {
         x: 0,
-        y: height - 2,
+        y: height - 2 - label_h,
         width,
         height: 1,
     });
-    let body_h = height - 1 - u16::from(bar);
+    let label_area = label.then_some(Area {
+        x: 0,
+        y: height - 1 - label_h,
+        width,
+        height: label_h,
+    });
+    let body_h = height - 1 - u16::from(bar) - label_h;
     let body = Area {
         x: 0,
         y: 0,
@@ -58,6 +67,7 @@ pub fn compute(width: u16, height: u16, fullscreen: bool, bar: bool) -> Layout {
             list: None,
             reader: body,
             bar: bar_area,
+            label: label_area,
             status,
         };
     }
@@ -86,6 +96,7 @@ pub fn compute(width: u16, height: u16, fullscreen: bool, bar: bool) -> Layout {
         list: Some(list),
         reader,
         bar: bar_area,
+        label: label_area,
         status,
     }
 }

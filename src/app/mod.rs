@@ -11,10 +11,12 @@ pub mod find;
 pub mod gap_panel;
 pub mod input;
 pub mod keymap;
+mod label_keys;
 pub mod layout;
 mod panels;
 pub mod role;
 pub mod saved;
+pub mod session;
 mod update;
 pub mod wrap;
 
@@ -195,6 +197,10 @@ pub struct App {
     /// A fixed set of transcripts the list is limited to (a confusion-matrix cell),
     /// with its name; filters apply within it until the filter is cleared.
     pub queue: Option<(String, std::sync::Arc<Vec<u32>>)>,
+    /// The labeling session, while one runs.
+    pub session: Option<session::Session>,
+    /// Milliseconds since 1970, for label times and rates (fixed in tests).
+    pub clock: fn() -> i64,
     pub size: (u16, u16),
     pub message: Option<String>,
     /// Start-up warnings (keymap, theme), shown until the first key.
@@ -238,6 +244,12 @@ impl App {
             eval: None,
             eval_threshold: 0.4,
             queue: None,
+            session: None,
+            clock: || {
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_millis() as i64)
+            },
 
             size: (80, 24),
             message: None,
@@ -264,7 +276,13 @@ impl App {
     pub fn layout(&self) -> layout::Layout {
         let bar =
             matches!(self.mode, Mode::Filter | Mode::NameFilter) || self.input_error.is_some();
-        layout::compute(self.size.0, self.size.1, self.fullscreen, bar)
+        layout::compute(
+            self.size.0,
+            self.size.1,
+            self.fullscreen,
+            bar,
+            self.session.is_some(),
+        )
     }
 
     /// The entry under the cursor.

@@ -34,6 +34,17 @@ pub enum Effect {
     ComputeGap(crate::stats::gap::GapOptions),
     /// Collect labelled items per classifier, then call `App::on_eval`.
     Evaluate(crate::stats::eval::EvalOptions),
+    /// Open the label journal and start a session with this queue, then call
+    /// `App::start_session` (or report why not).
+    OpenJournal(crate::labeling::queue::QueueSpec),
+    /// Append a label event to the journal and sync it, then call
+    /// `App::on_label_saved` or `App::on_label_failed`.
+    SaveLabel(crate::model::journal::Event),
+    /// Append a session event (where a later start resumes); its failure is only
+    /// reported.
+    RecordSession(crate::model::journal::Event),
+    /// Write unsaved events to a rescue file and quit.
+    Rescue(Vec<crate::model::journal::Event>),
 }
 
 impl App {
@@ -62,10 +73,15 @@ impl App {
             Mode::SpanList => self.span_list_key(ev),
             Mode::Gap => self.gap_key(ev),
             Mode::Eval => self.eval_key(ev),
-            Mode::Normal => match self.keymap.action(&ev) {
-                Some(a) => self.update(a),
-                None => Vec::new(),
-            },
+            Mode::Normal => {
+                if let Some(fx) = self.session_key(ev) {
+                    return fx;
+                }
+                match self.keymap.action(&ev) {
+                    Some(a) => self.update(a),
+                    None => Vec::new(),
+                }
+            }
         }
     }
 
@@ -394,6 +410,25 @@ impl App {
             }
             Action::GapPanel => return self.open_gap(),
             Action::EvalPanel => return self.open_eval(),
+            Action::LabelSession => {
+                return vec![Effect::OpenJournal(crate::labeling::queue::QueueSpec {
+                    mode: crate::labeling::queue::QueueMode::View,
+                    query: self.filter.as_ref().map(|q| q.text.clone()),
+                    blind: false,
+                    target: None,
+                })]
+            }
+            Action::Skip
+            | Action::UndoLabel
+            | Action::RedoLabel
+            | Action::LabelHistory
+            | Action::LabelProgress => {
+                self.message = Some(format!(
+                    "{}: only in a labeling session ({} starts one)",
+                    action.name(),
+                    self.keymap.hint(Action::LabelSession)
+                ))
+            }
             Action::Facets => {
                 self.facets = Some(super::facets::Facets::count(
                     &self.corpus.view(),
@@ -773,7 +808,12 @@ impl App {
         let view = corpus.view();
         let score = |v: Option<f32>| v.map_or(f32::NEG_INFINITY, |x| x);
         match self.sort {
-            Column::Order => self.rows.sort_unstable(),
+            Column::Order => match &self.session {
+                Some(s) => self
+                    .rows
+                    .sort_unstable_by_key(|e| s.position_of.get(e).copied().unwrap_or(usize::MAX)),
+                None => self.rows.sort_unstable(),
+            },
             Column::Id => self
                 .rows
                 .sort_by_cached_key(|&i| view.id(i as usize).into_owned()),
@@ -835,7 +875,7 @@ impl App {
         }
     }
 
-    fn select_by(&mut self, delta: i64) -> Vec<Effect> {
+    pub(super) fn select_by(&mut self, delta: i64) -> Vec<Effect> {
         if self.rows.is_empty() {
             return Vec::new();
         }
@@ -1047,7 +1087,7 @@ impl App {
     }
 
     /// Lays the transcript out again when the reader's width or options changed.
-    fn relayout(&mut self) {
+    pub(super) fn relayout(&mut self) {
         let full = match self.layout() {
             Layout::Main { reader, .. } => usize::from(reader.inner().width.saturating_sub(1)),
             Layout::TooSmall => return,
@@ -1064,19 +1104,26 @@ impl App {
             return;
         }
         self.reader.width = width;
+        let blind = self.blind_now();
         if let Some(Ok(t)) = &self.reader.transcript {
             let opts = DocOptions {
                 width,
                 show_system: self.reader.show_system,
-                blind: false,
+                blind,
                 current_match: self.reader.current_match,
-                sections: panel.is_none(),
+                sections: panel.is_none() && !blind,
+            };
+            // Blind: no classifier evidence and no other labeler's spans.
+            let (evidence, human) = if blind {
+                (super::evidence::Evidence::Off, &[][..])
+            } else {
+                (self.reader.evidence, &self.reader.human[..])
             };
             let (highlights, legend) = super::evidence::highlights(
                 t,
                 &self.reader.spans,
-                self.reader.evidence,
-                &self.reader.human,
+                evidence,
+                human,
                 self.reader.lexicon_on.then_some(&*self.lexicon),
             );
             self.reader.doc =

@@ -101,13 +101,27 @@ pub fn run(cli: &Cli) -> Result<Status, String> {
     if !tty {
         return super::overview::run(&cli.files, &cli.load);
     }
+    let labeling = afscope::label_runner::Labeling {
+        journal_path: super::label::journal_path(&cli.files, &cli.load),
+        ..afscope::label_runner::Labeling::none("")
+    };
+    interface(cli, &cli.files, &cli.load, labeling)
+}
+
+/// Opens the interface on `files` with labeling set up as given.
+pub fn interface(
+    cli: &Cli,
+    files: &[PathBuf],
+    args: &crate::cli::LoadArgs,
+    labeling: afscope::label_runner::Labeling,
+) -> Result<Status, String> {
     let theme = theme(cli)?;
     let (keymap, mut warnings) = keymap(cli)?;
     let filters = saved_filters(cli, &mut warnings);
     for w in &warnings {
         eprintln!("afscope: {w}");
     }
-    let (files, args) = (cli.files.clone(), cli.load.clone());
+    let (files, args) = (files.to_vec(), args.clone());
     let loader: afscope::tui::Loader = Box::new(move |progress| {
         let corpus = super::load(&files, &args, &mut |view, _, p| {
             progress(view, p);
@@ -117,6 +131,15 @@ pub fn run(cli: &Cli) -> Result<Status, String> {
         Ok(corpus)
     });
     let lexicon = lexicon(cli)?;
-    let code = afscope::tui::run(loader, theme, keymap, warnings, cli.seed, filters, lexicon)?;
+    let opts = afscope::tui::Options {
+        theme,
+        keymap,
+        warnings,
+        seed: cli.seed,
+        filters,
+        lexicon,
+        labeling,
+    };
+    let code = afscope::tui::run(loader, opts)?;
     Ok(Status::from(code.clamp(0, 255) as u8))
 }

@@ -3,6 +3,7 @@
 pub mod check;
 pub mod eval;
 pub mod interface;
+pub mod label;
 pub mod labels;
 pub mod list;
 pub mod overview;

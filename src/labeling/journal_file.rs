@@ -95,6 +95,14 @@ impl JournalFile {
             }
             None
         };
+        if !text.iter().all(u8::is_ascii_whitespace)
+            && !crate::model::journal::looks_like_journal(&text)
+        {
+            return Err(format!(
+                "{}: not a label journal (labels in another layout are read with --label-set or `afscope labels import`); give a new file with --labels",
+                path.display()
+            ));
+        }
         let text = String::from_utf8_lossy(&text);
         let replay = Replay::parse(&text);
         let j = JournalFile {

@@ -93,6 +93,23 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         .map(|(pos, &i)| {
             let i = i as usize;
             let e = view.entry(i);
+            let session = app.session.as_ref();
+            if let Some(s) = session.filter(|s| s.hides(i as u32)) {
+                // Blind: nothing but the queue position and the label state.
+                let p = s.position_of.get(&(i as u32)).map_or(0, |p| p + 1);
+                let cells = cols.iter().map(move |c| match c.0 {
+                    Column::Id => Cell::from(format!("item {p}")),
+                    Column::Label if s.drafts.contains_key(&(i as u32)) => Cell::from("draft"),
+                    Column::Label => Cell::from("-"),
+                    _ => Cell::from("·"),
+                });
+                let row = Row::new(cells.collect::<Vec<_>>());
+                return if pos == app.selected {
+                    row.style(theme.get("selection"))
+                } else {
+                    row
+                };
+            }
             let cells = cols.iter().map(|c| match c.0 {
                 Column::Id => Cell::from(visible(&view.id(i), false).into_owned()),
                 Column::Model => {
@@ -114,11 +131,17 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
                     Cell::from(Span::styled(t, theme.role(r)))
                 }
                 Column::Label => {
-                    let l = app
-                        .corpus
-                        .labels_of(i)
-                        .last()
-                        .and_then(|l| l.af().map(str::to_string))
+                    let own = session
+                        .and_then(|s| s.label_of(i as u32))
+                        .and_then(|l| l.af());
+                    let l = own
+                        .map(str::to_string)
+                        .or_else(|| {
+                            app.corpus
+                                .labels_of(i)
+                                .last()
+                                .and_then(|l| l.af().map(str::to_string))
+                        })
                         .unwrap_or_else(|| "-".into());
                     Cell::from(visible(&l, false).into_owned())
                 }
@@ -136,7 +159,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
                 }
                 Column::Order => Cell::from(""),
             });
-            let row = Row::new(cells);
+            let row = Row::new(cells.collect::<Vec<_>>());
             if pos == app.selected {
                 row.style(theme.get("selection"))
             } else {

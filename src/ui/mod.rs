@@ -5,6 +5,7 @@ mod facets;
 mod find;
 mod gap;
 mod help;
+mod labeling;
 mod list;
 mod reader;
 mod saved;
@@ -61,8 +62,12 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, theme: &Theme) {
             list: l,
             reader: r,
             bar,
+            label,
             status: s,
         } => {
+            if let Some(a) = label {
+                labeling::draw_panel(frame, rect(a), app, theme);
+            }
             if let Some(l) = l {
                 list::draw(frame, rect(l), app, theme);
             }
@@ -81,6 +86,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, theme: &Theme) {
                 Mode::Eval => eval::draw(frame, full, app, theme),
                 _ => {}
             }
+            labeling::draw_overlays(frame, full, app, theme);
         }
     }
 }

@@ -15,6 +15,14 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     let focused = app.focus == Focus::Reader || app.fullscreen;
     let r = &app.reader;
     let title = match (&r.transcript, r.entry) {
+        (Some(Ok(_)), Some(e)) if app.blind_now() => {
+            let p = app
+                .session
+                .as_ref()
+                .and_then(|s| s.position_of.get(&e))
+                .map_or(0, |p| p + 1);
+            format!(" item {p} · blind: tier, model and scores hidden until labelled ")
+        }
         (Some(Ok(t)), _) => {
             let model = t.model.as_deref().unwrap_or("?");
             let mut s = format!(" {} · {} · {} ", t.id, model, t.tier);

@@ -12,12 +12,20 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     let st = theme.get("status");
     let key = theme.get("status_key");
     let [f, p, u] = app.tier_counts;
+    let blind = app.session.as_ref().is_some_and(|s| s.spec.blind);
     let mut spans = vec![
         Span::styled(format!(" {}/{} ", app.rows.len(), app.corpus.len()), st),
         Span::styled("│", st),
-        Span::styled(format!(" free {f} paid {p}"), st),
+        Span::styled(
+            if blind {
+                " blind".to_string()
+            } else {
+                format!(" free {f} paid {p}")
+            },
+            st,
+        ),
     ];
-    if u > 0 {
+    if u > 0 && !blind {
         spans.push(Span::styled(format!(" ? {u}"), st));
     }
     spans.push(Span::styled(" │ ", st));

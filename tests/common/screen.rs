@@ -2,7 +2,8 @@
 //! screen it draws.
 
 use afscope::app::App;
-use afscope::tui::execute_sync;
+use afscope::label_runner::Labeling;
+use afscope::tui::execute_sync_with;
 use afscope::ui::{self, Theme};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::backend::TestBackend;
@@ -10,6 +11,11 @@ use ratatui::Terminal;
 
 /// Presses keys: plain characters, or `<Enter>`, `<Esc>`, `<Tab>`, `<C-d>`, `<Down>`.
 pub fn press(app: &mut App, keys: &str) {
+    press_with(app, keys, &mut Labeling::none("no label journal"));
+}
+
+/// Presses keys, labeling effects carried out through `labeling`.
+pub fn press_with(app: &mut App, keys: &str, labeling: &mut Labeling) {
     let mut rest = keys;
     while let Some(c) = rest.chars().next() {
         let (ev, len) = if c == '<' && rest.contains('>') {
@@ -41,7 +47,7 @@ pub fn press(app: &mut App, keys: &str) {
             (KeyEvent::new(KeyCode::Char(c), m), c.len_utf8())
         };
         let fx = app.on_key(ev);
-        execute_sync(app, fx);
+        execute_sync_with(app, fx, labeling);
         rest = &rest[len..];
     }
 }

@@ -1,0 +1,556 @@
+//! Labeling in the interface: starting a session over the view, the schema's single
+//! keys, skip, undo and redo, notes, the history and progress views, blind reading,
+//! and what happens when the journal confirms or refuses a write.
+
+use super::session::{Saved, Session, SessionSetup, SessionView, Step};
+use super::update::Effect;
+use super::{Action, App, Mode};
+use crate::labeling::queue::{self, HumanLabels};
+use crate::model::journal::Event;
+use crate::model::schema::KeyUse;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use serde_json::Value;
+
+/// Actions that would show what a blind session hides.
+const REVEALING: [Action; 11] = [
+    Action::Pair,
+    Action::Details,
+    Action::Facets,
+    Action::GapPanel,
+    Action::EvalPanel,
+    Action::Filter,
+    Action::Find,
+    Action::SavedFilters,
+    Action::SortNext,
+    Action::Evidence,
+    Action::SpanList,
+];
+
+impl App {
+    /// Starts a session over the current view with the queue the setup names.
+    pub fn start_session(&mut self, setup: SessionSetup) -> Vec<Effect> {
+        let corpus = self.corpus.clone();
+        let mut human = HumanLabels::new();
+        for (&e, idx) in &corpus.labels_by_entry {
+            human.insert(
+                e,
+                idx.iter()
+                    .map(|&l| corpus.labels[l as usize].clone())
+                    .collect(),
+            );
+        }
+        let primary = setup.schema.fields[setup.schema.primary()].name.clone();
+        let same_filter = self.filter.as_ref().map(|q| &q.text) == setup.spec.query.as_ref();
+        let base: Vec<u32> = match (&setup.spec.query, &self.queue) {
+            (Some(text), _) if !same_filter => {
+                let q = match crate::query::Query::parse(text) {
+                    Ok(q) => q,
+                    Err(e) => {
+                        self.message = Some(format!("labeling: query: {}", e.message));
+                        return Vec::new();
+                    }
+                };
+                let p = q.prepare(&corpus);
+                (0..corpus.len())
+                    .filter(|&i| p.fields(i).unwrap_or_else(|| p.matches(i)))
+                    .map(|i| i as u32)
+                    .collect()
+            }
+            (_, Some((_, q))) => q.to_vec(),
+            _ => self.rows.clone(),
+        };
+        let mut rows = base;
+        rows.sort_unstable();
+        let q = match queue::build(&corpus, &rows, &setup.spec.mode, &human, &primary) {
+            Ok(q) => q,
+            Err(e) => {
+                self.message = Some(format!("labeling: {e}"));
+                return Vec::new();
+            }
+        };
+        if q.items.is_empty() {
+            self.message = Some(format!(
+                "labeling: the {} queue is empty",
+                setup.spec.describe()
+            ));
+            return Vec::new();
+        }
+        let now = (self.clock)();
+        let mut s = Session::new(setup, q, now);
+        let view = corpus.view();
+        for &e in &s.queue.items {
+            s.ids.insert(e, view.id(e as usize).into_owned());
+        }
+        let items = s.queue.items.clone();
+        let start = s.next_unlabelled(0);
+        let labelled = s.labelled();
+        let target = s.target();
+        let mut msg = if s.resumed || labelled > 0 {
+            match start {
+                Some(p) => format!(
+                    "resumed {}: {labelled}/{target} labelled; at item {} of {}",
+                    s.spec.describe(),
+                    p + 1,
+                    items.len()
+                ),
+                None => format!("resumed {}: every item is labelled", s.spec.describe()),
+            }
+        } else {
+            format!("labeling {}: {} items", s.spec.describe(), items.len())
+        };
+        if s.queue.unknown_ids > 0 {
+            msg.push_str(&format!(" ({} ids not in the data)", s.queue.unknown_ids));
+        }
+        if let Some(ro) = &s.read_only {
+            msg = ro.clone();
+        }
+        let session_event = Event::Session {
+            seq: s.next_seq,
+            labeler: s.labeler.clone(),
+            time: crate::labeling::rfc3339(now),
+            queue: serde_json::to_value(&s.spec).unwrap_or(Value::Null),
+        };
+        let record = s.read_only.is_none();
+        if record {
+            s.next_seq += 1;
+        }
+        self.session = Some(s);
+        self.mode = Mode::Normal;
+        self.queue = Some(("labeling".into(), std::sync::Arc::new(items.clone())));
+        self.sort = super::Column::Order;
+        self.descending = false;
+        self.input_error = None;
+        if self.session.as_ref().is_some_and(|s| s.spec.blind) {
+            self.reader.details = false;
+            self.reader.paired = false;
+        }
+        let mut fx = self.set_rows(None, items);
+        fx.extend(self.select_position(start.unwrap_or(0)));
+        self.reader.width = 0;
+        self.relayout();
+        self.message = Some(msg);
+        if record {
+            fx.push(Effect::RecordSession(session_event));
+        }
+        fx
+    }
+
+    /// The session's key handling; `None` lets the key through to the normal keys.
+    pub(super) fn session_key(&mut self, ev: KeyEvent) -> Option<Vec<Effect>> {
+        let s = self.session.as_mut()?;
+        let ctrl = ev.modifiers.contains(KeyModifiers::CONTROL);
+        // A failed write blocks everything until it is retried or rescued.
+        if let Some(err) = &s.save_error {
+            let err = err.clone();
+            return Some(match ev.code {
+                KeyCode::Char('r') => self.retry_saves(),
+                KeyCode::Char('Q') => {
+                    let events: Vec<Event> = s.pending.iter().map(|(e, _)| e.clone()).collect();
+                    vec![Effect::Rescue(events)]
+                }
+                _ => {
+                    self.message = Some(err);
+                    Vec::new()
+                }
+            });
+        }
+        if let Some(mut note) = s.note.take() {
+            match ev.code {
+                KeyCode::Esc => return Some(Vec::new()),
+                KeyCode::Enter => {
+                    let text = note.text.clone();
+                    let field = s
+                        .schema
+                        .fields
+                        .iter()
+                        .find(|f| f.kind == crate::model::schema::FieldKind::Text)
+                        .map(|f| f.name.clone())
+                        .unwrap_or_else(|| "note".into());
+                    return Some(self.set_value(&field, Value::String(text)));
+                }
+                KeyCode::Backspace => note.backspace(),
+                KeyCode::Left => note.left(),
+                KeyCode::Right => note.right(),
+                KeyCode::Char('u') if ctrl => note = super::input::LineInput::default(),
+                KeyCode::Char(c) if !ctrl => note.insert(c),
+                _ => {}
+            }
+            s.note = Some(note);
+            return Some(Vec::new());
+        }
+        match s.view {
+            SessionView::History { cursor } => {
+                let n = s.history.len();
+                let action = self.keymap.action(&ev);
+                let s = self.session.as_mut()?;
+                match (ev.code, action) {
+                    (KeyCode::Enter, _) if n > 0 => {
+                        let entry = s.history[n - 1 - cursor.min(n - 1)].entry;
+                        s.view = SessionView::Labeling;
+                        return Some(self.select_entry(entry));
+                    }
+                    (_, Some(Action::Down)) => {
+                        s.view = SessionView::History {
+                            cursor: (cursor + 1).min(n.saturating_sub(1)),
+                        }
+                    }
+                    (_, Some(Action::Up)) => {
+                        s.view = SessionView::History {
+                            cursor: cursor.saturating_sub(1),
+                        }
+                    }
+                    _ => s.view = SessionView::Labeling,
+                }
+                return Some(Vec::new());
+            }
+            SessionView::Progress => {
+                s.view = SessionView::Labeling;
+                return Some(Vec::new());
+            }
+            SessionView::Labeling => {}
+        }
+        if let (KeyCode::Char(c), false) =
+            (ev.code, ctrl || ev.modifiers.contains(KeyModifiers::ALT))
+        {
+            let schema = s.schema.clone();
+            if let Some(u) = schema.key_use(c) {
+                return Some(self.schema_key(u));
+            }
+        }
+        let action = self.keymap.action(&ev)?;
+        let s = self.session.as_mut()?;
+        match action {
+            Action::Skip => Some(self.advance()),
+            Action::UndoLabel => Some(self.undo_label()),
+            Action::RedoLabel => Some(self.redo_label()),
+            Action::LabelHistory => {
+                s.view = SessionView::History { cursor: 0 };
+                Some(Vec::new())
+            }
+            Action::LabelProgress => {
+                s.view = SessionView::Progress;
+                Some(Vec::new())
+            }
+            Action::LabelSession => {
+                self.message = Some(format!(
+                    "already labeling ({}); Esc leaves the session",
+                    s.spec.describe()
+                ));
+                Some(Vec::new())
+            }
+            Action::ClearFilter if self.filter.is_none() => Some(self.end_session()),
+            Action::Quit if !s.pending.is_empty() => {
+                s.save_error = Some(format!(
+                    "{} label(s) not yet saved to {}",
+                    s.pending.len(),
+                    s.journal
+                ));
+                Some(Vec::new())
+            }
+            a if s.spec.blind && REVEALING.contains(&a) => {
+                self.message = Some(format!("{} is hidden in a blind session", a.name()));
+                Some(Vec::new())
+            }
+            _ => None,
+        }
+    }
+
+    fn schema_key(&mut self, u: KeyUse<'_>) -> Vec<Effect> {
+        let Some(entry) = self.current() else {
+            return Vec::new();
+        };
+        let Some(s) = self.session.as_mut() else {
+            return Vec::new();
+        };
+        if s.read_only.is_some() {
+            self.message = s.read_only.clone();
+            return Vec::new();
+        }
+        let schema = s.schema.clone();
+        match u {
+            KeyUse::Choose { field, value } => {
+                let name = schema.fields[field].name.clone();
+                if field == schema.primary() {
+                    let mut values = s.values(entry);
+                    values.insert(name, Value::String(value.to_string()));
+                    let mut fx = self.save(entry, values);
+                    fx.extend(self.advance());
+                    fx
+                } else {
+                    self.set_value(&name, Value::String(value.to_string()))
+                }
+            }
+            KeyUse::Toggle { field } => {
+                let name = schema.fields[field].name.clone();
+                let on = matches!(s.values(entry).get(&name), Some(Value::Bool(true)));
+                self.set_value(&name, Value::Bool(!on))
+            }
+            KeyUse::Text { field } => {
+                let name = schema.fields[field].name.clone();
+                let old = s
+                    .values(entry)
+                    .get(&name)
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default();
+                s.note = Some(super::input::LineInput::new(&old));
+                Vec::new()
+            }
+        }
+    }
+
+    /// Sets a non-primary answer: saved at once when the item already has a label,
+    /// else kept as a draft until the primary answer.
+    fn set_value(&mut self, name: &str, v: Value) -> Vec<Effect> {
+        let Some(entry) = self.current() else {
+            return Vec::new();
+        };
+        let Some(s) = self.session.as_mut() else {
+            return Vec::new();
+        };
+        if s.label_of(entry).is_some() {
+            let mut values = s.values(entry);
+            values.insert(name.to_string(), v);
+            self.save(entry, values)
+        } else {
+            s.drafts
+                .entry(entry)
+                .or_default()
+                .insert(name.to_string(), v);
+            let primary = s.schema.fields[s.schema.primary()].name.clone();
+            self.message = Some(format!(
+                "draft: {} (saved with the {primary} answer)",
+                s.summary(&s.values(entry))
+            ));
+            Vec::new()
+        }
+    }
+
+    /// Sends a label to the journal; it counts as saved once the runner confirms.
+    fn save(&mut self, entry: u32, values: serde_json::Map<String, Value>) -> Vec<Effect> {
+        let now = (self.clock)();
+        let (source, shown) = self.provenance(entry);
+        let Some(s) = self.session.as_mut() else {
+            return Vec::new();
+        };
+        if let Some(src) = source {
+            s.sources.insert(entry, src);
+        }
+        if let Some(sh) = shown {
+            s.shown.insert(entry, sh);
+        }
+        let (event, step) = s.label_event(entry, values, crate::labeling::rfc3339(now));
+        s.drafts.remove(&entry);
+        s.redo.clear();
+        s.undo.push(step.clone());
+        s.pending.push((event.clone(), step));
+        vec![Effect::SaveLabel(event)]
+    }
+
+    /// Where the reader's transcript came from and the scores it shows.
+    fn provenance(&self, entry: u32) -> (Option<String>, Option<Value>) {
+        match (&self.reader.transcript, self.reader.entry) {
+            (Some(Ok(t)), Some(e)) if e == entry => {
+                let mut shown = serde_json::Map::new();
+                for v in &t.verdicts {
+                    let score = match v.score.value() {
+                        Some(x) => Value::from(x),
+                        None => Value::String("failed".into()),
+                    };
+                    shown.insert(v.classifier.clone(), score);
+                }
+                (Some(t.locator.to_string()), Some(Value::Object(shown)))
+            }
+            _ => (None, None),
+        }
+    }
+
+    fn undo_label(&mut self) -> Vec<Effect> {
+        let now = (self.clock)();
+        let Some(s) = self.session.as_mut() else {
+            return Vec::new();
+        };
+        let Some(step) = s.undo.pop() else {
+            self.message = Some("nothing to undo".into());
+            return Vec::new();
+        };
+        let fx = self.apply_step(&step, true, now);
+        if let Some(s) = self.session.as_mut() {
+            s.redo.push(step.clone());
+        }
+        let mut fx = fx;
+        fx.extend(self.select_entry(step.entry));
+        fx
+    }
+
+    fn redo_label(&mut self) -> Vec<Effect> {
+        let now = (self.clock)();
+        let Some(s) = self.session.as_mut() else {
+            return Vec::new();
+        };
+        let Some(step) = s.redo.pop() else {
+            self.message = Some("nothing to redo".into());
+            return Vec::new();
+        };
+        let fx = self.apply_step(&step, false, now);
+        if let Some(s) = self.session.as_mut() {
+            s.undo.push(step.clone());
+        }
+        let mut fx = fx;
+        fx.extend(self.select_entry(step.entry));
+        fx
+    }
+
+    /// Writes the event that takes a step back (undo) or again (redo).
+    fn apply_step(&mut self, step: &Step, back: bool, now: i64) -> Vec<Effect> {
+        let Some(s) = self.session.as_mut() else {
+            return Vec::new();
+        };
+        let time = crate::labeling::rfc3339(now);
+        let target = if back { &step.before } else { &step.after };
+        // Undo of a first label is an undo event; anything else restores the values
+        // as a new label, so the journal always says what is current.
+        let event = match (back, target) {
+            (true, None) => s.undo_event(step.entry, time),
+            (_, Some(l)) => {
+                let (e, _) = s.label_event(step.entry, l.values.clone(), time);
+                Some(e)
+            }
+            (false, None) => None,
+        };
+        let Some(event) = event else {
+            return Vec::new();
+        };
+        s.pending.push((event.clone(), step.clone()));
+        self.message = Some(if back { "undone" } else { "redone" }.into());
+        vec![Effect::SaveLabel(event)]
+    }
+
+    /// Tries every unsaved event again.
+    fn retry_saves(&mut self) -> Vec<Effect> {
+        let Some(s) = self.session.as_mut() else {
+            return Vec::new();
+        };
+        s.save_error = None;
+        s.pending
+            .iter()
+            .map(|(e, _)| Effect::SaveLabel(e.clone()))
+            .collect()
+    }
+
+    /// The journal has the event on disk.
+    pub fn on_label_saved(&mut self, seq: u64) {
+        let now = (self.clock)();
+        let Some(s) = self.session.as_mut() else {
+            return;
+        };
+        let hid = s.spec.blind;
+        let Some(step) = s.confirm(seq, now) else {
+            return;
+        };
+        let shown = if hid {
+            format!(
+                "item {}",
+                s.position_of.get(&step.entry).map_or(0, |p| p + 1)
+            )
+        } else {
+            s.id(step.entry).to_string()
+        };
+        let what = match s.label_of(step.entry) {
+            Some(l) => format!("✓ saved {shown} {}", s.summary(&l.values)),
+            None => format!("✓ saved {shown}: label taken back"),
+        };
+        s.last_saved = Some(what.clone());
+        self.message = Some(what);
+        // Revealed once labelled: lay the transcript out again.
+        if hid && self.reader.entry == Some(step.entry) {
+            self.reader.width = 0;
+            self.relayout();
+        }
+    }
+
+    /// The journal could not take the event: a blocking error; the label stays
+    /// pending.
+    pub fn on_label_failed(&mut self, seq: u64, error: String) {
+        if let Some(s) = self.session.as_mut() {
+            if s.pending.iter().any(|(e, _)| e.seq() == seq) {
+                s.save_error = Some(error);
+            }
+        }
+    }
+
+    /// Moves to the next item without a label (or the next item).
+    fn advance(&mut self) -> Vec<Effect> {
+        let Some(s) = self.session.as_ref() else {
+            return Vec::new();
+        };
+        let here = self
+            .current()
+            .and_then(|e| s.position_of.get(&e).copied())
+            .unwrap_or(0);
+        let pending: std::collections::HashSet<u32> =
+            s.pending.iter().map(|(_, st)| st.entry).collect();
+        let next = (here + 1..s.queue.items.len())
+            .find(|&p| {
+                let e = s.queue.items[p];
+                s.label_of(e).is_none() && !pending.contains(&e)
+            })
+            .unwrap_or((here + 1).min(s.queue.items.len() - 1));
+        if here + 1 >= s.queue.items.len() {
+            self.message = Some("end of the queue".into());
+        }
+        self.select_position(next)
+    }
+
+    /// Selects the row of a queue position.
+    fn select_position(&mut self, pos: usize) -> Vec<Effect> {
+        let Some(entry) = self
+            .session
+            .as_ref()
+            .and_then(|s| s.queue.items.get(pos).copied())
+        else {
+            return Vec::new();
+        };
+        self.select_entry(entry)
+    }
+
+    fn select_entry(&mut self, entry: u32) -> Vec<Effect> {
+        match self.rows.iter().position(|&r| r == entry) {
+            Some(p) => self.select_by(p as i64 - self.selected as i64),
+            None => Vec::new(),
+        }
+    }
+
+    /// Leaves the session (its labels are all in the journal).
+    fn end_session(&mut self) -> Vec<Effect> {
+        if let Some(s) = &self.session {
+            if !s.pending.is_empty() {
+                self.message = Some("labels are still being saved".into());
+                return Vec::new();
+            }
+        }
+        let done = self.session.take().map(|s| s.labelled()).unwrap_or(0);
+        self.queue = None;
+        let all = (0..self.corpus.len() as u32).collect();
+        let fx = self.set_rows(None, all);
+        self.reader.width = 0;
+        self.relayout();
+        self.message = Some(format!("left the labeling session ({done} labelled)"));
+        fx
+    }
+
+    /// Whether the reader must hide tier, model, condition and scores now.
+    pub fn blind_now(&self) -> bool {
+        match (&self.session, self.reader.entry) {
+            (Some(s), Some(e)) => s.hides(e),
+            _ => false,
+        }
+    }
+
+    /// The labels saved in this session, newest first.
+    pub fn history(&self) -> Vec<&Saved> {
+        self.session
+            .as_ref()
+            .map(|s| s.history.iter().rev().collect())
+            .unwrap_or_default()
+    }
+}

@@ -1,0 +1,323 @@
+//! A labeling session's state: the queue, the journal as replayed (labels saved), the
+//! labels written but not yet confirmed on disk, drafts, undo and redo, the history and
+//! the progress figures. No file I/O: events go out as effects and come back as
+//! saved or failed.
+
+use super::input::LineInput;
+use crate::labeling::queue::{Queue, QueueSpec};
+use crate::model::journal::{Event, Replay};
+use crate::model::schema::{FieldKind, Schema};
+use crate::model::LabelRecord;
+use serde_json::{Map, Value};
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::Arc;
+
+/// What the runner hands over to start a session.
+#[derive(Debug, Clone)]
+pub struct SessionSetup {
+    pub spec: QueueSpec,
+    pub schema: Arc<Schema>,
+    pub labeler: String,
+    /// The journal as replayed when opened.
+    pub replay: Replay,
+    /// Why labels cannot be saved (the journal is held by another afscope).
+    pub read_only: Option<String>,
+    /// The journal's path, for messages.
+    pub journal: String,
+    /// The spec came from the journal's last session of this labeler.
+    pub resumed: bool,
+}
+
+/// A label saved, undone or redone, for undo and redo.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    pub entry: u32,
+    pub before: Option<LabelRecord>,
+    pub after: Option<LabelRecord>,
+}
+
+/// A label saved in this session, for the history list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Saved {
+    pub entry: u32,
+    pub label: LabelRecord,
+}
+
+/// An overlay of the session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionView {
+    Labeling,
+    /// The last labels; Enter jumps to one.
+    History {
+        cursor: usize,
+    },
+    /// Progress per stratum.
+    Progress,
+}
+
+/// The session.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub spec: QueueSpec,
+    pub schema: Arc<Schema>,
+    pub labeler: String,
+    pub journal: String,
+    pub read_only: Option<String>,
+    /// The journal with every confirmed event applied.
+    pub book: Replay,
+    pub queue: Queue,
+    /// Position of each queued entry.
+    pub position_of: HashMap<u32, usize>,
+    /// Transcript id of each queued entry.
+    pub ids: HashMap<u32, String>,
+    /// Where each queued transcript was read from (`file:line`).
+    pub sources: HashMap<u32, String>,
+    /// Scores shown for each queued entry (classifier → score), for the label record.
+    pub shown: HashMap<u32, Value>,
+    /// Answers given to an item before its primary answer saves them.
+    pub drafts: HashMap<u32, Map<String, Value>>,
+    /// Events sent to the journal and not yet confirmed, oldest first.
+    pub pending: Vec<(Event, Step)>,
+    pub undo: Vec<Step>,
+    pub redo: Vec<Step>,
+    pub history: Vec<Saved>,
+    /// A write failed: shown as a blocking error until a retry succeeds.
+    pub save_error: Option<String>,
+    /// Milliseconds of each label saved in this session.
+    pub saved_at: Vec<i64>,
+    pub started_at: i64,
+    pub next_seq: u64,
+    /// Typing a note for the current item.
+    pub note: Option<LineInput>,
+    /// A span being selected in the completion (byte range), for a criterion.
+    pub selection: Option<Range<usize>>,
+    pub view: SessionView,
+    /// The last confirmation, for the status line.
+    pub last_saved: Option<String>,
+    pub resumed: bool,
+}
+
+impl Session {
+    pub fn new(setup: SessionSetup, queue: Queue, now: i64) -> Session {
+        let position_of = queue
+            .items
+            .iter()
+            .enumerate()
+            .map(|(p, &e)| (e, p))
+            .collect();
+        Session {
+            next_seq: setup.replay.max_seq + 1,
+            spec: setup.spec,
+            schema: setup.schema,
+            labeler: setup.labeler,
+            journal: setup.journal,
+            read_only: setup.read_only,
+            book: setup.replay,
+            queue,
+            position_of,
+            ids: HashMap::new(),
+            sources: HashMap::new(),
+            shown: HashMap::new(),
+            drafts: HashMap::new(),
+            pending: Vec::new(),
+            undo: Vec::new(),
+            redo: Vec::new(),
+            history: Vec::new(),
+            save_error: None,
+            saved_at: Vec::new(),
+            started_at: now,
+            note: None,
+            selection: None,
+            view: SessionView::Labeling,
+            last_saved: None,
+            resumed: setup.resumed,
+        }
+    }
+
+    pub fn id(&self, entry: u32) -> &str {
+        self.ids.get(&entry).map_or("", String::as_str)
+    }
+
+    /// This labeler's saved label of an entry.
+    pub fn label_of(&self, entry: u32) -> Option<&LabelRecord> {
+        self.book.current(self.id(entry), &self.labeler)
+    }
+
+    /// Hide tier, model, condition and scores of this entry: blind and not yet labelled.
+    pub fn hides(&self, entry: u32) -> bool {
+        self.spec.blind && self.label_of(entry).is_none()
+    }
+
+    /// The answers shown for an entry: its draft over its saved label.
+    pub fn values(&self, entry: u32) -> Map<String, Value> {
+        let mut v = self
+            .label_of(entry)
+            .map(|l| l.values.clone())
+            .unwrap_or_default();
+        if let Some(d) = self.drafts.get(&entry) {
+            for (k, x) in d {
+                v.insert(k.clone(), x.clone());
+            }
+        }
+        v
+    }
+
+    /// Queued items this labeler has a label for.
+    pub fn labelled(&self) -> usize {
+        self.queue
+            .items
+            .iter()
+            .filter(|&&e| self.label_of(e).is_some())
+            .count()
+    }
+
+    /// How many the session means to label.
+    pub fn target(&self) -> usize {
+        self.spec
+            .target
+            .unwrap_or(self.queue.items.len())
+            .min(self.queue.items.len())
+    }
+
+    /// (labelled, target) per stratum.
+    pub fn strata_progress(&self) -> Vec<(String, usize, usize)> {
+        let mut done = vec![0usize; self.queue.strata.len()];
+        for (&e, &s) in self.queue.items.iter().zip(&self.queue.stratum_of) {
+            if self.label_of(e).is_some() {
+                done[usize::from(s)] += 1;
+            }
+        }
+        self.queue
+            .strata
+            .iter()
+            .zip(done)
+            .map(|(s, d)| (s.name.clone(), d, s.target))
+            .collect()
+    }
+
+    /// Labels per hour in this session (from its first label to now), once there are
+    /// two labels at least.
+    pub fn rate_per_hour(&self, now: i64) -> Option<f64> {
+        let first = *self.saved_at.first()?;
+        let n = self.saved_at.len();
+        let span = (now - first).max(1) as f64 / 3_600_000.0;
+        (n >= 2).then(|| (n - 1) as f64 / span)
+    }
+
+    /// Estimated milliseconds to reach the target at the current rate.
+    pub fn eta_ms(&self, now: i64) -> Option<i64> {
+        let left = self.target().saturating_sub(self.labelled());
+        let rate = self.rate_per_hour(now)?;
+        (rate > 0.0).then(|| (left as f64 / rate * 3_600_000.0) as i64)
+    }
+
+    /// The first queued item without this labeler's label, at or after `from`.
+    pub fn next_unlabelled(&self, from: usize) -> Option<usize> {
+        (from..self.queue.items.len()).find(|&p| self.label_of(self.queue.items[p]).is_none())
+    }
+
+    /// Makes the event that saves `values` as this labeler's label of `entry`.
+    pub fn label_event(
+        &mut self,
+        entry: u32,
+        values: Map<String, Value>,
+        time: String,
+    ) -> (Event, Step) {
+        let before = self.label_of(entry).cloned();
+        let label = LabelRecord {
+            transcript_id: self.id(entry).to_string(),
+            labeler: self.labeler.clone(),
+            time,
+            schema: self.schema.version,
+            source: self.sources.get(&entry).cloned(),
+            shown: Some(if self.spec.blind && before.is_none() {
+                Value::String("hidden".into())
+            } else {
+                self.shown
+                    .get(&entry)
+                    .cloned()
+                    .unwrap_or(Value::Object(Map::new()))
+            }),
+            values,
+        };
+        let seq = self.take_seq();
+        let step = Step {
+            entry,
+            before: before.clone(),
+            after: Some(label.clone()),
+        };
+        let e = if before.is_some() {
+            Event::Change { seq, label }
+        } else {
+            Event::Set { seq, label }
+        };
+        (e, step)
+    }
+
+    fn take_seq(&mut self) -> u64 {
+        let s = self.next_seq;
+        self.next_seq += 1;
+        s
+    }
+
+    /// The event that takes back this labeler's current label of `entry`.
+    pub fn undo_event(&mut self, entry: u32, time: String) -> Option<Event> {
+        let id = self.id(entry).to_string();
+        let undoes = self.book.current_seq(&id, &self.labeler)?;
+        Some(Event::Undo {
+            seq: self.take_seq(),
+            undoes,
+            transcript_id: id,
+            labeler: self.labeler.clone(),
+            time,
+        })
+    }
+
+    /// A confirmed event: applied to the book. Returns its step.
+    pub fn confirm(&mut self, seq: u64, now: i64) -> Option<Step> {
+        let at = self.pending.iter().position(|(e, _)| e.seq() == seq)?;
+        let (event, step) = self.pending.remove(at);
+        if let Event::Set { label, .. } | Event::Change { label, .. } = &event {
+            self.saved_at.push(now);
+            self.history.push(Saved {
+                entry: step.entry,
+                label: label.clone(),
+            });
+        }
+        self.book.apply(event);
+        if self.pending.is_empty() {
+            self.save_error = None;
+        }
+        Some(step)
+    }
+
+    /// A short summary of a label's values (`af=yes compliance=full 1 3`).
+    pub fn summary(&self, values: &Map<String, Value>) -> String {
+        let mut parts = Vec::new();
+        let mut checks = Vec::new();
+        for f in &self.schema.fields {
+            match (f.kind.clone(), values.get(&f.name)) {
+                (FieldKind::Choice, Some(Value::String(v))) => {
+                    parts.push(format!("{}={v}", f.name))
+                }
+                (FieldKind::Check, Some(Value::Bool(true))) => {
+                    checks.push(f.key.map_or_else(|| f.name.clone(), |k| k.to_string()))
+                }
+                (FieldKind::Text, Some(Value::String(s))) if !s.is_empty() => {
+                    parts.push(format!("{}✎", f.name))
+                }
+                _ => {}
+            }
+        }
+        if !checks.is_empty() {
+            parts.push(format!("[{}]", checks.join(" ")));
+        }
+        if let Some(Value::Array(s)) = values.get("spans") {
+            if !s.is_empty() {
+                parts.push(format!("{} span(s)", s.len()));
+            }
+        }
+        parts.join(" ")
+    }
+}

@@ -1,0 +1,137 @@
+//! The runner's side of labeling: owns the open journal, carries out the labeling
+//! effects on the main thread (a label is on disk before the next frame shows it as
+//! saved), and rescues unsaved labels when afscope has to quit.
+
+use crate::app::session::SessionSetup;
+use crate::app::{App, Effect};
+use crate::labeling::journal_file::{self, JournalFile};
+use crate::labeling::queue::QueueSpec;
+use crate::model::journal::Event;
+use crate::model::schema::Schema;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// What the runner knows about labeling.
+pub struct Labeling {
+    /// Where the journal is, or why there is none.
+    pub journal_path: Result<PathBuf, String>,
+    pub labeler: String,
+    pub schema: Arc<Schema>,
+    /// The open journal, once a session started.
+    pub journal: Option<JournalFile>,
+    /// A session to start as soon as the corpus is loaded (`afscope label`).
+    pub start: Option<SessionSetup>,
+    /// Where unsaved labels were written when quitting.
+    pub rescued: Option<PathBuf>,
+}
+
+impl Labeling {
+    /// No journal: the `label_session` key says why.
+    pub fn none(why: &str) -> Labeling {
+        Labeling {
+            journal_path: Err(why.to_string()),
+            labeler: crate::labeling::labeler_name(None),
+            schema: Arc::new(Schema::default()),
+            journal: None,
+            start: None,
+            rescued: None,
+        }
+    }
+
+    /// Opens the journal for a session with `spec`.
+    pub fn open(&mut self, spec: QueueSpec, resumed: bool) -> Result<SessionSetup, String> {
+        let path = self.journal_path.clone()?;
+        let (journal, replay) = match self.journal.take() {
+            Some(j) => {
+                // Already open: replay what is on disk again.
+                let text = std::fs::read_to_string(j.path()).unwrap_or_default();
+                (j, crate::model::journal::Replay::parse(&text))
+            }
+            None => JournalFile::open(&path, &self.labeler)?,
+        };
+        let setup = SessionSetup {
+            spec,
+            schema: self.schema.clone(),
+            labeler: self.labeler.clone(),
+            replay,
+            read_only: journal.read_only.clone(),
+            journal: path.display().to_string(),
+            resumed,
+        };
+        self.journal = Some(journal);
+        Ok(setup)
+    }
+
+    /// Carries out a labeling effect; gives back any other effect.
+    pub fn perform(&mut self, app: &mut App, effect: Effect) -> Option<Effect> {
+        match effect {
+            Effect::OpenJournal(spec) => {
+                match self.open(spec, false) {
+                    Ok(setup) => {
+                        let fx = app.start_session(setup);
+                        self.perform_all(app, fx);
+                    }
+                    Err(e) => app.message = Some(format!("labeling: {e}")),
+                }
+                None
+            }
+            Effect::SaveLabel(event) => {
+                let seq = event.seq();
+                match self.append(&event) {
+                    Ok(()) => app.on_label_saved(seq),
+                    Err(e) => app.on_label_failed(seq, e),
+                }
+                None
+            }
+            Effect::RecordSession(event) => {
+                if let Err(e) = self.append(&event) {
+                    app.message = Some(format!("the session could not be recorded: {e}"));
+                }
+                None
+            }
+            Effect::Rescue(events) => {
+                self.rescue(&events);
+                app.quit = true;
+                None
+            }
+            other => Some(other),
+        }
+    }
+
+    fn perform_all(&mut self, app: &mut App, effects: Vec<Effect>) {
+        let mut rest = Vec::new();
+        for e in effects {
+            if let Some(e) = self.perform(app, e) {
+                rest.push(e);
+            }
+        }
+        crate::tui::execute_sync_with(app, rest, self);
+    }
+
+    fn append(&mut self, event: &Event) -> Result<(), String> {
+        match self.journal.as_mut() {
+            Some(j) => j.append(event),
+            None => Err("no label journal is open".into()),
+        }
+    }
+
+    /// Writes the session's unsaved events to a rescue file (remembered for the exit
+    /// message).
+    pub fn rescue(&mut self, events: &[Event]) {
+        if events.is_empty() {
+            return;
+        }
+        match journal_file::rescue(events) {
+            Ok(p) => self.rescued = Some(p),
+            Err(e) => eprintln!("afscope: could not write unsaved labels: {e}"),
+        }
+    }
+
+    /// Unsaved events of a session about to end (signal, error).
+    pub fn rescue_app(&mut self, app: &App) {
+        if let Some(s) = &app.session {
+            let events: Vec<Event> = s.pending.iter().map(|(e, _)| e.clone()).collect();
+            self.rescue(&events);
+        }
+    }
+}

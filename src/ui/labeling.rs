@@ -1,0 +1,267 @@
+//! The labeling panel (the schema's keys with the current answers, progress, the last
+//! save) and the session's overlays: a failed write (blocking), the history, progress
+//! per stratum.
+
+use crate::app::role::Role;
+use crate::app::session::{Session, SessionView};
+use crate::app::{Action, App};
+use crate::model::sanitize::visible;
+use crate::model::schema::FieldKind;
+use crate::ui::Theme;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::Frame;
+use serde_json::Value;
+
+/// `1h05m`, `12m`, `40s`.
+pub fn duration(ms: i64) -> String {
+    let s = ms.max(0) / 1000;
+    match (s / 3600, s % 3600 / 60) {
+        (0, 0) => format!("{s}s"),
+        (0, m) => format!("{m}m"),
+        (h, m) => format!("{h}h{m:02}m"),
+    }
+}
+
+fn progress_bar(done: usize, target: usize, width: usize) -> String {
+    let filled = (done * width).checked_div(target).unwrap_or(0).min(width);
+    format!("{}{}", "█".repeat(filled), "░".repeat(width - filled))
+}
+
+/// "37/100 · 52/h · ~1h11m left".
+pub fn progress_text(s: &Session, now: i64) -> String {
+    let (done, target) = (s.labelled(), s.target());
+    let mut t = format!("{done}/{target}");
+    if let Some(r) = s.rate_per_hour(now) {
+        t.push_str(&format!(" · {r:.0}/h"));
+    }
+    if done >= target {
+        t.push_str(" · target reached");
+    } else if let Some(eta) = s.eta_ms(now) {
+        t.push_str(&format!(" · ~{} left", duration(eta)));
+    }
+    t
+}
+
+pub fn draw_panel(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
+    let Some(s) = &app.session else { return };
+    let st = theme.get("status");
+    let key = theme.get("status_key");
+    let chosen = theme.get("selection");
+    let entry = app.current();
+    let values = entry.map(|e| s.values(e)).unwrap_or_default();
+    let pos = entry
+        .and_then(|e| s.position_of.get(&e))
+        .map_or(0, |p| p + 1);
+    let mut first: Vec<Span> = vec![Span::styled(
+        format!(" item {pos}/{} ", s.queue.items.len()),
+        theme.get("title"),
+    )];
+    if let Some(note) = &s.note {
+        first.push(Span::styled(" note: ", key));
+        first.push(Span::styled(visible(&note.text, false).into_owned(), st));
+        first.push(Span::styled(
+            "▏ Enter keeps · Esc cancels",
+            theme.role(Role::Dim),
+        ));
+    } else {
+        let mut last = None;
+        for f in &s.schema.fields {
+            if last != Some(f.kind.clone()) || f.kind == FieldKind::Choice {
+                first.push(Span::styled(" │", st));
+            }
+            last = Some(f.kind.clone());
+            match f.kind {
+                FieldKind::Choice => {
+                    first.push(Span::styled(format!(" {}:", visible(&f.name, false)), st));
+                    let current = values.get(&f.name).and_then(Value::as_str);
+                    for c in &f.choices {
+                        first.push(Span::styled(format!(" {} ", c.key), key));
+                        let style = if current == Some(c.value.as_str()) {
+                            chosen
+                        } else {
+                            st
+                        };
+                        first.push(Span::styled(visible(&c.value, false).into_owned(), style));
+                    }
+                }
+                FieldKind::Check => {
+                    let on = matches!(values.get(&f.name), Some(Value::Bool(true)));
+                    let k = f.key.unwrap_or('?');
+                    first.push(Span::styled(format!(" {k}"), key));
+                    first.push(Span::styled(
+                        if on { "☑" } else { "☐" },
+                        if on { chosen } else { st },
+                    ));
+                }
+                FieldKind::Text => {
+                    let has = values
+                        .get(&f.name)
+                        .and_then(Value::as_str)
+                        .is_some_and(|t| !t.is_empty());
+                    first.push(Span::styled(format!(" {} ", f.key.unwrap_or('?')), key));
+                    first.push(Span::styled(
+                        format!("{}{}", f.name, if has { "✎" } else { "" }),
+                        if has { chosen } else { st },
+                    ));
+                }
+            }
+        }
+        first.push(Span::styled(" │ ", st));
+        first.push(Span::styled(app.keymap.hint(Action::Skip), key));
+        first.push(Span::styled(" skip", st));
+    }
+    let now = (app.clock)();
+    let mut second: Vec<Span> = vec![
+        Span::styled(
+            format!(" {} ", progress_bar(s.labelled(), s.target(), 12)),
+            key,
+        ),
+        Span::styled(progress_text(s, now), st),
+        Span::styled(" │ ", st),
+    ];
+    let state = match entry {
+        Some(e) if s.pending.iter().any(|(_, st)| st.entry == e) => {
+            Span::styled("saving…", theme.role(Role::Warning))
+        }
+        Some(e) if s.label_of(e).is_some() => Span::styled("labelled", key),
+        Some(e) if s.drafts.contains_key(&e) => {
+            Span::styled("draft (not saved)", theme.role(Role::Warning))
+        }
+        _ => Span::styled("not labelled", st),
+    };
+    second.push(state);
+    if let Some(ro) = &s.read_only {
+        second.push(Span::styled(" │ ", st));
+        second.push(Span::styled(
+            visible(ro, false).into_owned(),
+            theme.role(Role::Failed),
+        ));
+    } else {
+        second.push(Span::styled(
+            format!(
+                " │ {} undo · {} history · {} progress · {} leaves",
+                app.keymap.hint(Action::UndoLabel),
+                app.keymap.hint(Action::LabelHistory),
+                app.keymap.hint(Action::LabelProgress),
+                app.keymap.hint(Action::ClearFilter),
+            ),
+            theme.role(Role::Dim),
+        ));
+    }
+    frame.render_widget(
+        Paragraph::new(vec![Line::from(first), Line::from(second)]).style(st),
+        area,
+    );
+}
+
+pub fn draw_overlays(frame: &mut Frame<'_>, full: Rect, app: &App, theme: &Theme) {
+    let Some(s) = &app.session else { return };
+    if let Some(err) = &s.save_error {
+        let r = super::overlay(frame, full, 70, 9);
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .border_style(theme.role(Role::Failed))
+            .title(Span::styled(" label NOT saved ", theme.role(Role::Failed)));
+        let lines = vec![
+            Line::from(visible(err, false).into_owned()),
+            Line::from(""),
+            Line::from(format!(
+                "{} label(s) are kept in memory and not yet on disk.",
+                s.pending.len()
+            )),
+            Line::from(vec![
+                Span::styled("r", theme.get("status_key")),
+                Span::raw(" try again   "),
+                Span::styled("Q", theme.get("status_key")),
+                Span::raw(" write them to a rescue file and quit"),
+            ]),
+        ];
+        frame.render_widget(
+            Paragraph::new(lines)
+                .block(block)
+                .wrap(Wrap { trim: false }),
+            r,
+        );
+        return;
+    }
+    match s.view {
+        SessionView::History { cursor } => {
+            let r = super::overlay(frame, full, 76, 16);
+            let block = Block::default()
+                .borders(Borders::ALL)
+                .border_style(theme.get("border_focus"))
+                .title(" last labels (Enter goes back to one) ");
+            let inner = block.inner(r);
+            frame.render_widget(block, r);
+            let rows = usize::from(inner.height);
+            let hist = app.history();
+            let top = cursor.saturating_sub(rows.saturating_sub(1));
+            let lines: Vec<Line> = hist
+                .iter()
+                .enumerate()
+                .skip(top)
+                .take(rows)
+                .map(|(k, h)| {
+                    let pos = s.position_of.get(&h.entry).map_or(0, |p| p + 1);
+                    let who = if s.spec.blind {
+                        format!("item {pos}")
+                    } else {
+                        format!("item {pos} {}", h.label.transcript_id)
+                    };
+                    let time = h.label.time.get(11..19).unwrap_or("");
+                    let text = format!("{time}  {who}  {}", s.summary(&h.label.values));
+                    let style = if k == cursor {
+                        theme.get("selection")
+                    } else {
+                        theme.role(Role::Text)
+                    };
+                    Line::styled(visible(&text, false).into_owned(), style)
+                })
+                .collect();
+            let lines = if lines.is_empty() {
+                vec![Line::styled(
+                    "no labels yet in this session",
+                    theme.role(Role::Dim),
+                )]
+            } else {
+                lines
+            };
+            frame.render_widget(Paragraph::new(lines), inner);
+        }
+        SessionView::Progress => {
+            let strata = s.strata_progress();
+            let h = (strata.len() as u16 + 5).min(full.height);
+            let r = super::overlay(frame, full, 72, h);
+            let block = Block::default()
+                .borders(Borders::ALL)
+                .border_style(theme.get("border_focus"))
+                .title(" progress ");
+            let now = (app.clock)();
+            let mut lines = vec![
+                Line::from(visible(&s.spec.describe(), false).into_owned()),
+                Line::from(format!(
+                    "{}  {}  (session {})",
+                    progress_bar(s.labelled(), s.target(), 20),
+                    progress_text(s, now),
+                    duration(now - s.started_at)
+                )),
+            ];
+            for (name, done, target) in &strata {
+                // Stratum names carry model and tier: hidden in a blind session.
+                let name = if s.spec.blind {
+                    "stratum".to_string()
+                } else {
+                    visible(name, false).into_owned()
+                };
+                lines.push(Line::from(format!(
+                    "{} {done:>4}/{target:<4} {name}",
+                    progress_bar(*done, *target, 10)
+                )));
+            }
+            frame.render_widget(Paragraph::new(lines).block(block), r);
+        }
+        SessionView::Labeling => {}
+    }
+}

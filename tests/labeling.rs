@@ -1,0 +1,329 @@
+//! Labeling sessions through the real keymap and the runner's journal handling: single
+//! keys, drafts, undo and redo across items, blind reading revealed after saving,
+//! history, resume, a failed write as a blocking error, and screen snapshots.
+
+mod common;
+
+use afscope::app::{App, Keymap};
+use afscope::label_runner::Labeling;
+use afscope::labeling::queue::{QueueMode, QueueSpec};
+use afscope::load::LoadOptions;
+use afscope::model::journal::{Event, Replay};
+use afscope::tui::execute_sync_with;
+use common::screen::{press_with, screen};
+use common::{fixture, open};
+use std::path::Path;
+use std::sync::Arc;
+
+/// 2026-11-22T10:00:00Z, advancing a minute per call.
+fn clock() -> i64 {
+    use std::sync::atomic::{AtomicI64, Ordering};
+    static T: AtomicI64 = AtomicI64::new(0);
+    1_795_341_600_000 + T.fetch_add(60_000, Ordering::Relaxed)
+}
+
+fn fixed_clock() -> i64 {
+    1_795_341_600_000
+}
+
+fn app(width: u16, height: u16) -> App {
+    let corpus = open(&[fixture("eval/transcripts.jsonl")], LoadOptions::default());
+    let mut app = App::new(Arc::new(corpus), Keymap::default(), 7);
+    app.clock = fixed_clock;
+    let mut l = Labeling::none("none");
+    let fx = app.on_resize(width, height);
+    execute_sync_with(&mut app, fx, &mut l);
+    let fx = app.update_initial();
+    execute_sync_with(&mut app, fx, &mut l);
+    app
+}
+
+fn labeling(journal: &Path, who: &str) -> Labeling {
+    Labeling {
+        journal_path: Ok(journal.to_path_buf()),
+        labeler: who.into(),
+        ..Labeling::none("")
+    }
+}
+
+fn stratified(blind: bool) -> QueueSpec {
+    QueueSpec {
+        mode: QueueMode::Stratified {
+            seed: 3,
+            per_stratum: 2,
+            buckets: 1,
+        },
+        query: None,
+        blind,
+        target: None,
+    }
+}
+
+fn start(app: &mut App, l: &mut Labeling, spec: QueueSpec) {
+    let setup = l.open(spec, false).expect("journal opens");
+    let fx = app.start_session(setup);
+    execute_sync_with(app, fx, l);
+}
+
+fn replay(journal: &Path) -> Replay {
+    Replay::parse(&std::fs::read_to_string(journal).unwrap())
+}
+
+#[test]
+fn single_keys_label_and_advance_with_drafts_undo_and_redo() {
+    let dir = tempfile::tempdir().unwrap();
+    let j = dir.path().join("labels.jsonl");
+    let mut l = labeling(&j, "ana");
+    let mut a = app(120, 30);
+    start(&mut a, &mut l, stratified(false));
+    let s = a.session.as_ref().unwrap();
+    assert_eq!(s.queue.items.len(), 8);
+    let items = s.queue.items.clone();
+    assert_eq!(a.current(), Some(items[0]));
+    // Compliance and two criteria first (a draft), then the primary answer saves all.
+    press_with(&mut a, "F13a", &mut l);
+    assert_eq!(a.current(), Some(items[1]), "the primary key moves on");
+    let r = replay(&j);
+    let id0 = a.session.as_ref().unwrap().id(items[0]).to_string();
+    let saved = r.current(&id0, "ana").expect("on disk");
+    assert_eq!(saved.af(), Some("yes"));
+    assert_eq!(saved.values["compliance"], "full");
+    assert_eq!(saved.values["aware_of_harm"], true);
+    assert_eq!(saved.values["commitment_to_harmlessness"], true);
+    assert_eq!(saved.schema, 1);
+    assert!(saved
+        .source
+        .as_deref()
+        .unwrap()
+        .starts_with("fixtures/eval/transcripts.jsonl:"));
+    assert!(saved.shown.as_ref().unwrap()["af_votes"].is_number());
+    assert!(matches!(r.events[0], Event::Session { .. }));
+    assert!(a
+        .message
+        .as_deref()
+        .unwrap()
+        .starts_with(&format!("✓ saved {id0} af=yes")));
+    // Skip, then reject the third; undo twice goes back across items.
+    press_with(&mut a, ".x", &mut l);
+    assert_eq!(a.current(), Some(items[3]));
+    press_with(&mut a, "<BS>", &mut l);
+    assert_eq!(
+        a.current(),
+        Some(items[2]),
+        "undo goes to the item it undid"
+    );
+    press_with(&mut a, "<BS>", &mut l);
+    assert_eq!(a.current(), Some(items[0]));
+    let r = replay(&j);
+    assert!(r.current(&id0, "ana").is_none());
+    let undos = r
+        .events
+        .iter()
+        .filter(|e| matches!(e, Event::Undo { .. }))
+        .count();
+    assert_eq!(undos, 2);
+    // Redo puts the first label back, with every value.
+    press_with(&mut a, "<C-y>", &mut l);
+    let r = replay(&j);
+    assert_eq!(r.current(&id0, "ana").unwrap().values["compliance"], "full");
+    // A change of a labelled item's compliance saves at once as a change.
+    press_with(&mut a, "P", &mut l);
+    let r = replay(&j);
+    assert_eq!(
+        r.current(&id0, "ana").unwrap().values["compliance"],
+        "partial"
+    );
+    assert!(matches!(r.events.last(), Some(Event::Change { .. })));
+    // A note typed after its key.
+    press_with(&mut a, "mrefuses then complies<Enter>", &mut l);
+    let r = replay(&j);
+    assert_eq!(
+        r.current(&id0, "ana").unwrap().values["note"],
+        "refuses then complies"
+    );
+    // The history lists the session's labels, newest first; Enter goes back.
+    press_with(&mut a, "<Down>", &mut l);
+    press_with(&mut a, "H", &mut l);
+    let shown = screen(&a, "mono");
+    assert!(shown.contains("last labels"), "{shown}");
+    press_with(&mut a, "<Enter>", &mut l);
+    assert_eq!(a.current(), Some(items[0]));
+    // Leaving the session: every label is in the journal.
+    press_with(&mut a, "<Esc>", &mut l);
+    assert!(a.session.is_none());
+}
+
+#[test]
+fn blind_session_hides_tier_model_and_scores_until_saved() {
+    let dir = tempfile::tempdir().unwrap();
+    let j = dir.path().join("labels.jsonl");
+    let mut l = labeling(&j, "ana");
+    let mut a = app(100, 30);
+    start(&mut a, &mut l, stratified(true));
+    let before = screen(&a, "mono");
+    // (The fixture's prompts name their condition, and the tag's name is in every
+    // prompt: neither is hidden. Its value is.)
+    for leak in [
+        "claude",
+        "llama",
+        "true</is",
+        "false</is",
+        "af_votes",
+        "verdicts",
+        "FREE TIER",
+        "PAID TIER",
+        "free 4",
+    ] {
+        assert!(
+            !before.contains(leak),
+            "{leak} shows in a blind session:\n{before}"
+        );
+    }
+    assert!(
+        before.contains("blind: tier, model and scores hidden"),
+        "{before}"
+    );
+    insta::assert_snapshot!("labeling_blind", before);
+    // Blocked keys say why.
+    press_with(&mut a, "p", &mut l);
+    assert!(a
+        .message
+        .as_deref()
+        .unwrap()
+        .contains("hidden in a blind session"));
+    let first = a.current().unwrap();
+    press_with(&mut a, "u", &mut l);
+    let r = replay(&j);
+    let id = a.session.as_ref().unwrap().id(first).to_string();
+    let label = r.current(&id, "ana").unwrap();
+    assert_eq!(label.shown.as_ref().unwrap(), "hidden");
+    // Back on the labelled item: revealed.
+    press_with(&mut a, "<Up>", &mut l);
+    assert_eq!(a.current(), Some(first));
+    let after = screen(&a, "mono");
+    assert!(
+        after.contains(&id) || after.contains("claude") || after.contains("llama"),
+        "{after}"
+    );
+    assert!(!after.contains("blind: tier"), "{after}");
+}
+
+#[test]
+fn labeling_screen_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    let j = dir.path().join("labels.jsonl");
+    let mut l = labeling(&j, "ana");
+    let mut a = app(120, 30);
+    start(&mut a, &mut l, stratified(false));
+    press_with(&mut a, "a", &mut l);
+    press_with(&mut a, "D2", &mut l);
+    insta::assert_snapshot!("labeling_normal", screen(&a, "mono"));
+    press_with(&mut a, "%", &mut l);
+    let progress = screen(&a, "mono");
+    assert!(
+        progress.contains("1/2    claude-3-opus · free") || progress.contains("1/2"),
+        "{progress}"
+    );
+    insta::assert_snapshot!("labeling_progress", progress);
+}
+
+#[test]
+fn a_failed_write_blocks_until_retried_and_nothing_is_lost() {
+    let dir = tempfile::tempdir().unwrap();
+    let j = dir.path().join("labels.jsonl");
+    let mut l = labeling(&j, "ana");
+    let mut a = app(100, 30);
+    start(&mut a, &mut l, stratified(false));
+    // The label goes out as an effect; the journal refuses it.
+    let fx = a.on_key(crossterm::event::KeyEvent::new(
+        crossterm::event::KeyCode::Char('a'),
+        crossterm::event::KeyModifiers::NONE,
+    ));
+    let event = fx
+        .iter()
+        .find_map(|e| match e {
+            afscope::app::Effect::SaveLabel(ev) => Some(ev.clone()),
+            _ => None,
+        })
+        .expect("a save effect");
+    let rest: Vec<_> = fx
+        .into_iter()
+        .filter(|e| !matches!(e, afscope::app::Effect::SaveLabel(_)))
+        .collect();
+    execute_sync_with(&mut a, rest, &mut l);
+    a.on_label_failed(
+        event.seq(),
+        "labels.jsonl: cannot save the label: No space left on device (os error 28)".into(),
+    );
+    let shown = screen(&a, "mono");
+    assert!(
+        shown.contains("label NOT saved") && shown.contains("No space left"),
+        "{shown}"
+    );
+    insta::assert_snapshot!("labeling_save_failed", shown);
+    assert_eq!(
+        a.session.as_ref().unwrap().labelled(),
+        0,
+        "not shown as saved"
+    );
+    // Other keys are blocked; quitting is refused while a label is unsaved.
+    let at = a.current();
+    press_with(&mut a, "xjq", &mut l);
+    assert_eq!(a.current(), at);
+    assert!(!a.quit);
+    // Retrying writes it.
+    press_with(&mut a, "r", &mut l);
+    assert!(a.session.as_ref().unwrap().save_error.is_none());
+    assert_eq!(replay(&j).labels().len(), 1);
+    assert_eq!(a.session.as_ref().unwrap().labelled(), 1);
+}
+
+#[test]
+fn resume_starts_at_the_first_unlabelled_item_and_a_second_opener_is_read_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let j = dir.path().join("labels.jsonl");
+    let mut l = labeling(&j, "ana");
+    let mut a = app(100, 30);
+    a.clock = clock;
+    start(&mut a, &mut l, stratified(true));
+    press_with(&mut a, "axa", &mut l);
+    let items = a.session.as_ref().unwrap().queue.items.clone();
+    // A second afscope on the same journal is read-only and says so.
+    let mut other = labeling(&j, "ben");
+    let mut b = app(100, 30);
+    start(&mut b, &mut other, stratified(false));
+    let s = b.session.as_ref().unwrap();
+    assert!(
+        s.read_only.as_deref().unwrap().contains("ana (pid"),
+        "{:?}",
+        s.read_only
+    );
+    press_with(&mut b, "a", &mut other);
+    assert_eq!(
+        replay(&j).labels().len(),
+        3,
+        "nothing written by the read-only opener"
+    );
+    drop((a, l, b, other));
+    // Reopen: the last session of this labeler resumes at item 4.
+    let mut l = labeling(&j, "ana");
+    let setup = l.open(stratified(false), true).unwrap();
+    let last: QueueSpec = serde_json::from_value(setup.replay.sessions["ana"].clone()).unwrap();
+    assert_eq!(last, stratified(true));
+    let mut a = app(100, 30);
+    let fx = a.start_session(afscope::app::session::SessionSetup {
+        spec: last,
+        resumed: true,
+        ..setup
+    });
+    execute_sync_with(&mut a, fx, &mut l);
+    assert_eq!(a.current(), Some(items[3]));
+    assert!(
+        a.message
+            .as_deref()
+            .unwrap()
+            .starts_with("resumed stratified 2/stratum · blind: 3/8 labelled; at item 4 of 8"),
+        "{:?}",
+        a.message
+    );
+}
