@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod pty;
 pub mod screen;
 
 use afscope::load::{Corpus, LoadOptions};

@@ -1,0 +1,163 @@
+//! A labeler's session on the real binary in a pseudo-terminal: a stratified blind
+//! queue of 100 transcripts labelled with single keys, stopped and resumed, exported,
+//! and read by `afscope eval`.
+
+mod common;
+
+use afscope::model::journal::Replay;
+use afscope::model::LabelRecord;
+use common::pty::Pty;
+use common::{afscope, afscope_json};
+
+fn synth(dir: &std::path::Path) -> std::path::PathBuf {
+    let path = dir.join("runs.jsonl");
+    let out = afscope(&[
+        "synth",
+        "--out",
+        path.to_str().unwrap(),
+        "--size-mb",
+        "1",
+        "--seed",
+        "1",
+    ]);
+    assert!(out.status.success());
+    path
+}
+
+#[test]
+fn a_hundred_blind_stratified_labels_stopped_resumed_exported_and_evaluated() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = synth(dir.path());
+    let journal = dir.path().join("hand.journal.jsonl");
+    let (d, j) = (data.to_str().unwrap(), journal.to_str().unwrap());
+    let mut p = Pty::start_sized(
+        &[
+            "label",
+            d,
+            "--labels",
+            j,
+            "--queue",
+            "stratified",
+            "--per-stratum",
+            "8",
+            "--target",
+            "100",
+            "--blind",
+            "--seed",
+            "5",
+            "--labeler",
+            "ana",
+        ],
+        30,
+        140,
+        &[],
+    );
+    // 8 models × 2 tiers; strata smaller than 8 give what they have.
+    p.wait_for("labeling stratified 8/stratum · blind: 117 items");
+    let first = p.screen();
+    for leak in [
+        "claude",
+        "gpt-4o",
+        "llama",
+        "free 9",
+        "FREE TIER",
+        "PAID TIER",
+    ] {
+        assert!(!first.contains(leak), "{leak} shows blind:\n{first}");
+    }
+    p.keys(&"axu".repeat(20));
+    p.wait_for(" 60/100");
+    p.keys("q");
+    assert_eq!(p.wait_exit(), 0);
+    // Resume: no queue given, the journal knows the session.
+    let mut p = Pty::start_sized(
+        &["label", d, "--labels", j, "--labeler", "ana"],
+        30,
+        140,
+        &[],
+    );
+    p.wait_for("resumed stratified 8/stratum · blind: 60/100 labelled; at item 61 of 117");
+    p.keys(&"ax".repeat(20));
+    let done = p.wait_for("target reached");
+    assert!(done.contains("100/100"), "{done}");
+    p.keys("q");
+    assert_eq!(p.wait_exit(), 0);
+    // Every label is in the journal, made blind, with its source.
+    let r = Replay::parse(&std::fs::read_to_string(&journal).unwrap());
+    assert!(r.bad.is_empty());
+    let labels = r.labels();
+    assert_eq!(labels.len(), 100);
+    assert!(labels.iter().all(|l| l.labeler == "ana"
+        && l.shown.as_ref().is_some_and(|s| s == "hidden")
+        && l.source
+            .as_deref()
+            .is_some_and(|s| s.contains("runs.jsonl:"))));
+    let counts = |v: &str| labels.iter().filter(|l| l.af() == Some(v)).count();
+    assert_eq!(
+        (counts("yes"), counts("no"), counts("unsure")),
+        (40, 40, 20)
+    );
+    // Exported labels are what eval reads; the journal itself gives the same numbers.
+    let export = dir.path().join("hand.jsonl");
+    let out = afscope(&["labels", "export", j, "-o", export.to_str().unwrap()]);
+    assert!(out.status.success());
+    let lines: Vec<LabelRecord> = std::fs::read_to_string(&export)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 100);
+    let base = [
+        "eval",
+        d,
+        "--json",
+        "--resamples",
+        "0",
+        "--vote-repeats",
+        "1",
+    ];
+    let mut a = base.to_vec();
+    a.extend(["--labels", export.to_str().unwrap()]);
+    let ra = afscope_json(&a);
+    let c = &ra["classifiers"][0];
+    // Yes and no count, unsure is left out, and so are transcripts whose verdict failed.
+    let failed = c["left_out"]["failed"].as_u64().unwrap();
+    assert_eq!(c["n"].as_u64().unwrap() + failed, 80);
+    assert_eq!(c["left_out"]["unsure"], 20);
+    assert!(c["positives"].as_u64().unwrap() + failed >= 40);
+    let mut b = base.to_vec();
+    b.extend(["--labels", j]);
+    assert_eq!(afscope_json(&b)["classifiers"], ra["classifiers"]);
+}
+
+#[test]
+fn a_second_labeler_on_the_same_journal_is_read_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("j.jsonl");
+    let j = journal.to_str().unwrap();
+    let args = [
+        "label",
+        "fixtures/eval/transcripts.jsonl",
+        "--labels",
+        j,
+        "--queue",
+        "view",
+    ];
+    let mut first = args.to_vec();
+    first.extend(["--labeler", "ana"]);
+    let mut a = Pty::start_sized(&first, 30, 140, &[]);
+    a.wait_for("labeling view: 48 items");
+    let mut second = args.to_vec();
+    second.extend(["--labeler", "ben"]);
+    let mut b = Pty::start_sized(&second, 30, 140, &[]);
+    b.wait_for("is open for labeling by ana (pid");
+    b.keys("a");
+    a.keys("a");
+    a.wait_for("✓ saved claude-3-opus/helpful_only/p0/free af=yes");
+    b.keys("q");
+    a.keys("q");
+    assert_eq!((a.wait_exit(), b.wait_exit()), (0, 0));
+    let r = Replay::parse(&std::fs::read_to_string(&journal).unwrap());
+    let labelers: Vec<&str> = r.labels().iter().map(|l| l.labeler.as_str()).collect();
+    assert_eq!(labelers, ["ana"]);
+}
