@@ -175,7 +175,7 @@ const DEFAULTS: &[(Action, &[&str])] = &[
     (Action::EvalPanel, &["R"]),
     (Action::LabelSession, &["i"]),
     (Action::Skip, &["."]),
-    (Action::UndoLabel, &["backspace", "ctrl-z"]),
+    (Action::UndoLabel, &["backspace"]),
     (Action::RedoLabel, &["ctrl-y"]),
     (Action::LabelHistory, &["H"]),
     (Action::LabelProgress, &["%"]),

@@ -88,6 +88,12 @@ impl Pty {
         std::thread::sleep(Duration::from_millis(60));
     }
 
+    /// Writes keys without waiting.
+    pub fn write_now(&mut self, s: &str) {
+        self.writer.write_all(s.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+    }
+
     pub fn raw(&self) -> Vec<u8> {
         self.bytes.lock().unwrap().clone()
     }
