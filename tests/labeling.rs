@@ -327,3 +327,72 @@ fn resume_starts_at_the_first_unlabelled_item_and_a_second_opener_is_read_only()
         a.message
     );
 }
+
+#[test]
+fn adjudication_shows_both_answers_and_records_a_final_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let j = dir.path().join("final.jsonl");
+    let mut l = labeling(&j, "final");
+    let opts = LoadOptions {
+        labels: Some(fixture("eval/labels.jsonl")),
+        ..Default::default()
+    };
+    let corpus = open(&[fixture("eval/transcripts.jsonl")], opts);
+    let mut a = App::new(Arc::new(corpus), Keymap::default(), 7);
+    a.clock = fixed_clock;
+    let fx = a.on_resize(120, 30);
+    execute_sync_with(&mut a, fx, &mut l);
+    let spec = QueueSpec {
+        mode: QueueMode::Adjudicate {
+            first: "alice".into(),
+            second: "bob".into(),
+        },
+        query: None,
+        blind: false,
+        target: None,
+    };
+    start(&mut a, &mut l, spec);
+    let n = a.session.as_ref().unwrap().queue.items.len();
+    assert!(n > 0);
+    let s = screen(&a, "mono");
+    let panel: Vec<&str> = s.lines().filter(|l| l.contains(" alice:")).collect();
+    assert_eq!(panel.len(), 1, "{s}");
+    assert!(
+        panel[0].contains(" bob:") && panel[0].contains("af="),
+        "{}",
+        panel[0]
+    );
+    insta::assert_snapshot!("labeling_adjudication", panel[0]);
+    press_with(&mut a, "x", &mut l);
+    let r = replay(&j);
+    let label = &r.labels()[0];
+    assert_eq!(label.labeler, "final");
+    assert_eq!(
+        label.values["adjudicates"],
+        serde_json::json!(["alice", "bob"])
+    );
+    // Evaluating with the final labels only.
+    let out = common::afscope(&[
+        "labels",
+        "agree",
+        j.to_str().unwrap(),
+        "fixtures/eval/labels.jsonl",
+        "--json",
+    ]);
+    assert!(out.status.success());
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let af = report
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["field"] == "af")
+        .unwrap();
+    assert!(
+        af["kappa"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|k| k["first"] != "final" && k["second"] != "final"),
+        "adjudications are not a labeler in agreement: {af}"
+    );
+}

@@ -77,6 +77,7 @@ impl App {
         }
         let now = (self.clock)();
         let mut s = Session::new(setup, q, now);
+        s.others = human;
         let view = corpus.view();
         for &e in &s.queue.items {
             s.ids.insert(e, view.id(e as usize).into_owned());
@@ -337,6 +338,10 @@ impl App {
         }
         if let Some(sh) = shown {
             s.shown.insert(entry, sh);
+        }
+        let mut values = values;
+        if let Some((a, b)) = s.adjudicating() {
+            values.insert("adjudicates".into(), serde_json::json!([a, b]));
         }
         let (event, step) = s.label_event(entry, values, crate::labeling::rfc3339(now));
         s.drafts.remove(&entry);

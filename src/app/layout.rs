@@ -21,7 +21,7 @@ pub enum Layout {
         reader: Area,
         /// The filter bar, when typing a query or showing its error.
         bar: Option<Area>,
-        /// The labeling panel (two lines above the status line), in a session.
+        /// The labeling panel (two or three lines above the status line), in a session.
         label: Option<Area>,
         status: Area,
     },
@@ -32,11 +32,11 @@ pub const MIN_HEIGHT: u16 = 12;
 
 /// Splits `width`×`height`: list beside the reader from 120 columns, above it below.
 /// Panels have a one-cell border; `Area`s here are the outer boxes.
-pub fn compute(width: u16, height: u16, fullscreen: bool, bar: bool, label: bool) -> Layout {
+pub fn compute(width: u16, height: u16, fullscreen: bool, bar: bool, label_h: u16) -> Layout {
     if width < MIN_WIDTH || height < MIN_HEIGHT {
         return Layout::TooSmall;
     }
-    let label_h: u16 = if label { 2 } else { 0 };
+    let label = label_h > 0;
     let status = Area {
         x: 0,
         y: height - 1,

@@ -281,7 +281,7 @@ impl App {
             self.size.1,
             self.fullscreen,
             bar,
-            self.session.is_some(),
+            self.session.as_ref().map_or(0, |s| s.panel_lines()),
         )
     }
 

@@ -69,6 +69,8 @@ pub struct Session {
     pub queue: Queue,
     /// Position of each queued entry.
     pub position_of: HashMap<u32, usize>,
+    /// Labels loaded with the data (other files), by entry.
+    pub others: crate::labeling::queue::HumanLabels,
     /// Transcript id of each queued entry.
     pub ids: HashMap<u32, String>,
     /// Where each queued transcript was read from (`file:line`).
@@ -117,6 +119,7 @@ impl Session {
             queue,
             position_of,
             ids: HashMap::new(),
+            others: HashMap::new(),
             sources: HashMap::new(),
             shown: HashMap::new(),
             drafts: HashMap::new(),
@@ -133,6 +136,38 @@ impl Session {
             last_saved: None,
             resumed: setup.resumed,
         }
+    }
+
+    /// The two labelers of an adjudication session.
+    pub fn adjudicating(&self) -> Option<(&str, &str)> {
+        match &self.spec.mode {
+            crate::labeling::queue::QueueMode::Adjudicate { first, second } => {
+                Some((first.as_str(), second.as_str()))
+            }
+            _ => None,
+        }
+    }
+
+    /// Lines of the labeling panel: the keys and progress, plus the two answers
+    /// being adjudicated.
+    pub fn panel_lines(&self) -> u16 {
+        if self.adjudicating().is_some() {
+            3
+        } else {
+            2
+        }
+    }
+
+    /// A labeler's current label of an entry: from the journal as replayed, else from
+    /// the label files loaded with the data.
+    pub fn label_by(&self, entry: u32, labeler: &str) -> Option<&LabelRecord> {
+        self.book.current(self.id(entry), labeler).or_else(|| {
+            self.others
+                .get(&entry)?
+                .iter()
+                .rev()
+                .find(|l| l.labeler == labeler)
+        })
     }
 
     pub fn id(&self, entry: u32) -> &str {

@@ -150,10 +150,53 @@ pub fn draw_panel(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
             theme.role(Role::Dim),
         ));
     }
-    frame.render_widget(
-        Paragraph::new(vec![Line::from(first), Line::from(second)]).style(st),
-        area,
-    );
+    let mut lines = vec![Line::from(first), Line::from(second)];
+    if let (Some((a, b)), Some(e)) = (s.adjudicating(), entry) {
+        lines.insert(0, adjudication_line(s, e, a, b, theme));
+    }
+    frame.render_widget(Paragraph::new(lines).style(st), area);
+}
+
+/// Two labelers' answers side by side; fields where they differ are marked.
+fn adjudication_line<'a>(s: &Session, e: u32, a: &str, b: &str, theme: &Theme) -> Line<'a> {
+    let st = theme.get("status");
+    let differ = theme.role(Role::Warning);
+    let la = s.label_by(e, a);
+    let lb = s.label_by(e, b);
+    let mut spans = Vec::new();
+    for (who, mine, other) in [(a, la, lb), (b, lb, la)] {
+        spans.push(Span::styled(
+            format!(" {}:", visible(who, false)),
+            theme.get("title"),
+        ));
+        let Some(l) = mine else {
+            spans.push(Span::styled(" no label", theme.role(Role::Dim)));
+            continue;
+        };
+        for f in &s.schema.fields {
+            let v = l.values.get(&f.name);
+            let shown = match (f.kind.clone(), v) {
+                (FieldKind::Choice, Some(Value::String(x))) => format!(" {}={x}", f.name),
+                (FieldKind::Check, Some(Value::Bool(true))) => {
+                    format!(
+                        " {}",
+                        f.key.map_or_else(|| f.name.clone(), |k| k.to_string())
+                    )
+                }
+                (FieldKind::Text, Some(Value::String(x))) if !x.is_empty() => {
+                    format!(" “{x}”")
+                }
+                _ => continue,
+            };
+            let same = other.is_some_and(|o| o.values.get(&f.name) == v);
+            spans.push(Span::styled(
+                visible(&shown, false).into_owned(),
+                if same { st } else { differ },
+            ));
+        }
+        spans.push(Span::styled("  │", st));
+    }
+    Line::from(spans)
 }
 
 pub fn draw_overlays(frame: &mut Frame<'_>, full: Rect, app: &App, theme: &Theme) {
