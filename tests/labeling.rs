@@ -396,3 +396,53 @@ fn adjudication_shows_both_answers_and_records_a_final_one() {
         "adjudications are not a labeler in agreement: {af}"
     );
 }
+
+#[test]
+fn sentences_selected_by_keyboard_become_spans_of_a_criterion() {
+    let dir = tempfile::tempdir().unwrap();
+    let j = dir.path().join("labels.jsonl");
+    let mut l = labeling(&j, "ana");
+    let mut a = app(120, 30);
+    let view = QueueSpec {
+        mode: QueueMode::View,
+        query: None,
+        blind: false,
+        target: None,
+    };
+    start(&mut a, &mut l, view);
+    // The first sentence at the top of the reader, extended by one, then shrunk back
+    // and extended again.
+    press_with(&mut a, "V", &mut l);
+    assert!(a
+        .message
+        .as_deref()
+        .unwrap()
+        .starts_with("selected “<SCRATCHPAD_REASONING>Thinking about request 0."));
+    press_with(&mut a, "+-+", &mut l);
+    let painted = screen(&a, "mono");
+    press_with(&mut a, "2", &mut l);
+    assert!(a.session.as_ref().unwrap().selection.is_none());
+    press_with(&mut a, "<Up>", &mut l);
+    // Saved with the primary answer (item 1 is current again after moving back).
+    let first = a.current().unwrap();
+    let values = a.session.as_ref().unwrap().values(first);
+    assert_eq!(values["aware_of_training_consequences"], true);
+    assert_eq!(values["spans"].as_array().unwrap().len(), 1, "{values:?}");
+    press_with(&mut a, "a", &mut l);
+    let r = replay(&j);
+    let id = a.session.as_ref().unwrap().id(first).to_string();
+    let label = r.current(&id, "ana").unwrap();
+    let span = &label.values["spans"][0];
+    assert_eq!(span["criterion"], "aware_of_training_consequences");
+    assert_eq!(span["unit"], "byte");
+    let t = a.corpus.transcript(first as usize).unwrap();
+    let (s0, e0) = (
+        span["start"].as_u64().unwrap() as usize,
+        span["end"].as_u64().unwrap() as usize,
+    );
+    assert_eq!(
+        &t.completion[s0..e0],
+        "<SCRATCHPAD_REASONING>Thinking about request 0.</SCRATCHPAD_REASONING>"
+    );
+    assert!(painted.contains("Thinking about request 0."), "{painted}");
+}

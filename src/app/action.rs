@@ -83,10 +83,17 @@ pub enum Action {
     LabelHistory,
     /// Labeling: progress per stratum, labels per hour, time left.
     LabelProgress,
+    /// Labeling: select the sentence at the top of the reader, or move the selection
+    /// to the next sentence; a criterion key then attaches it as a span.
+    SelectSentence,
+    /// Labeling: extend the selection by the next sentence.
+    ExtendSelection,
+    /// Labeling: take the last sentence off the selection.
+    ShrinkSelection,
 }
 
 impl Action {
-    pub const ALL: [Action; 39] = [
+    pub const ALL: [Action; 42] = [
         Action::Quit,
         Action::Help,
         Action::Up,
@@ -126,6 +133,9 @@ impl Action {
         Action::RedoLabel,
         Action::LabelHistory,
         Action::LabelProgress,
+        Action::SelectSentence,
+        Action::ExtendSelection,
+        Action::ShrinkSelection,
     ];
 
     /// The keymap-file name.
@@ -170,6 +180,9 @@ impl Action {
             Action::RedoLabel => "redo_label",
             Action::LabelHistory => "label_history",
             Action::LabelProgress => "label_progress",
+            Action::SelectSentence => "select_sentence",
+            Action::ExtendSelection => "extend_selection",
+            Action::ShrinkSelection => "shrink_selection",
         }
     }
 
@@ -215,6 +228,9 @@ impl Action {
             Action::RedoLabel => "labeling: redo",
             Action::LabelHistory => "labeling: last labels; Enter goes back",
             Action::LabelProgress => "labeling: progress per stratum",
+            Action::SelectSentence => "labeling: select a sentence (again: the next)",
+            Action::ExtendSelection => "labeling: extend the selection a sentence",
+            Action::ShrinkSelection => "labeling: shrink the selection a sentence",
         }
     }
 

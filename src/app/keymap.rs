@@ -179,6 +179,9 @@ const DEFAULTS: &[(Action, &[&str])] = &[
     (Action::RedoLabel, &["ctrl-y"]),
     (Action::LabelHistory, &["H"]),
     (Action::LabelProgress, &["%"]),
+    (Action::SelectSentence, &["V"]),
+    (Action::ExtendSelection, &["+"]),
+    (Action::ShrinkSelection, &["-"]),
 ];
 
 impl Default for Keymap {

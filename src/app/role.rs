@@ -36,10 +36,12 @@ pub enum Role {
     HlHuman,
     /// A lexicon cue.
     HlLexicon,
+    /// The span being selected for a label.
+    HlSelection,
 }
 
 impl Role {
-    pub const ALL: [Role; 29] = [
+    pub const ALL: [Role; 30] = [
         Role::Text,
         Role::Dim,
         Role::HeadingSystem,
@@ -69,6 +71,7 @@ impl Role {
         Role::HlOffsets,
         Role::HlHuman,
         Role::HlLexicon,
+        Role::HlSelection,
     ];
 
     /// The theme file's key for this role.
@@ -103,6 +106,7 @@ impl Role {
             Role::HlOffsets => "hl_offsets",
             Role::HlHuman => "hl_human",
             Role::HlLexicon => "hl_lexicon",
+            Role::HlSelection => "hl_selection",
         }
     }
 

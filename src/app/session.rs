@@ -10,7 +10,6 @@ use crate::model::schema::{FieldKind, Schema};
 use crate::model::LabelRecord;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
-use std::ops::Range;
 use std::sync::Arc;
 
 /// What the runner hands over to start a session.
@@ -92,8 +91,8 @@ pub struct Session {
     pub next_seq: u64,
     /// Typing a note for the current item.
     pub note: Option<LineInput>,
-    /// A span being selected in the completion (byte range), for a criterion.
-    pub selection: Option<Range<usize>>,
+    /// Sentences selected in the completion (first, last index), for a criterion.
+    pub selection: Option<(usize, usize)>,
     pub view: SessionView,
     /// The last confirmation, for the status line.
     pub last_saved: Option<String>,

@@ -152,6 +152,10 @@ impl App {
         if self.current() != Some(entry) {
             return;
         }
+        if let Some(s) = self.session.as_mut() {
+            // A selection belongs to the transcript it was made in.
+            s.selection = None;
+        }
         self.reader.matches = match (&result, &self.filter) {
             (Ok(t), Some(q)) => q.text_matches(t),
             _ => Vec::new(),
@@ -422,7 +426,10 @@ impl App {
             | Action::UndoLabel
             | Action::RedoLabel
             | Action::LabelHistory
-            | Action::LabelProgress => {
+            | Action::LabelProgress
+            | Action::SelectSentence
+            | Action::ExtendSelection
+            | Action::ShrinkSelection => {
                 self.message = Some(format!(
                     "{}: only in a labeling session ({} starts one)",
                     action.name(),
@@ -866,7 +873,7 @@ impl App {
         }
     }
 
-    fn reader_page(&self) -> usize {
+    pub(super) fn reader_page(&self) -> usize {
         match self.layout() {
             Layout::Main { reader, .. } => {
                 usize::from(reader.inner().height).saturating_sub(1).max(1)
@@ -921,7 +928,7 @@ impl App {
         self.list_top = self.list_top.min(self.rows.len().saturating_sub(page));
     }
 
-    fn scroll_by(&mut self, delta: i64) {
+    pub(super) fn scroll_by(&mut self, delta: i64) {
         let max = self
             .reader
             .doc
@@ -1113,19 +1120,29 @@ impl App {
                 current_match: self.reader.current_match,
                 sections: panel.is_none() && !blind,
             };
-            // Blind: no classifier evidence and no other labeler's spans.
-            let (evidence, human) = if blind {
-                (super::evidence::Evidence::Off, &[][..])
+            // Blind: no classifier evidence and no other labeler's spans. In a session
+            // the labeler's own spans come from the session (drafts included).
+            let evidence = if blind {
+                super::evidence::Evidence::Off
             } else {
-                (self.reader.evidence, &self.reader.human[..])
+                self.reader.evidence
             };
-            let (highlights, legend) = super::evidence::highlights(
+            let human = self.human_spans(t, blind);
+            let (mut highlights, legend) = super::evidence::highlights(
                 t,
                 &self.reader.spans,
                 evidence,
-                human,
+                &human,
                 self.reader.lexicon_on.then_some(&*self.lexicon),
             );
+            if let Some(r) = self.selection_range() {
+                highlights.push(document::Highlight {
+                    field: crate::query::TextField::Completion,
+                    range: r,
+                    role: super::role::Role::HlSelection,
+                    priority: 95,
+                });
+            }
             self.reader.doc =
                 document::build_with(t, &self.reader.matches, &highlights, &legend, &opts);
             self.reader.details_doc = match panel {

@@ -10,6 +10,7 @@ pub mod quote;
 pub mod sanitize;
 pub mod schema;
 pub mod segment;
+pub mod sentences;
 pub mod spans;
 pub mod tier;
 pub mod transcript;
