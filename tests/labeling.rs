@@ -148,6 +148,17 @@ fn single_keys_label_and_advance_with_drafts_undo_and_redo() {
     assert!(shown.contains("last labels"), "{shown}");
     press_with(&mut a, "<Enter>", &mut l);
     assert_eq!(a.current(), Some(items[0]));
+    // Quitting with a draft asks first.
+    press_with(&mut a, "<Down>3q", &mut l);
+    assert!(!a.quit);
+    assert!(a
+        .message
+        .as_deref()
+        .unwrap()
+        .contains("1 draft(s) without a af answer are not saved"));
+    press_with(&mut a, "q", &mut l);
+    assert!(a.quit);
+    a.quit = false;
     // Leaving the session: every label is in the journal.
     press_with(&mut a, "<Esc>", &mut l);
     assert!(a.session.is_none());

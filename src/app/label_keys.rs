@@ -228,6 +228,9 @@ impl App {
         }
         let action = self.keymap.action(&ev)?;
         let s = self.session.as_mut()?;
+        if action != Action::Quit {
+            s.quit_asked = false;
+        }
         match action {
             Action::SelectSentence => Some(self.select(Select::Next)),
             Action::ExtendSelection => Some(self.select(Select::Extend)),
@@ -262,6 +265,16 @@ impl App {
                     "{} label(s) not yet saved to {}",
                     s.pending.len(),
                     s.journal
+                ));
+                Some(Vec::new())
+            }
+            Action::Quit if !s.drafts.is_empty() && !s.quit_asked => {
+                s.quit_asked = true;
+                self.message = Some(format!(
+                    "{} draft(s) without a {} answer are not saved; {} again quits without them",
+                    s.drafts.len(),
+                    s.schema.fields[s.schema.primary()].name,
+                    self.keymap.hint(Action::Quit)
                 ));
                 Some(Vec::new())
             }

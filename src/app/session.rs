@@ -97,6 +97,8 @@ pub struct Session {
     /// The last confirmation, for the status line.
     pub last_saved: Option<String>,
     pub resumed: bool,
+    /// Quit was pressed once with drafts open.
+    pub quit_asked: bool,
 }
 
 impl Session {
@@ -134,6 +136,7 @@ impl Session {
             view: SessionView::Labeling,
             last_saved: None,
             resumed: setup.resumed,
+            quit_asked: false,
         }
     }
 
