@@ -538,37 +538,29 @@ impl App {
     }
 
     fn undo_label(&mut self) -> Vec<Effect> {
-        let now = (self.clock)();
-        let Some(s) = self.session.as_mut() else {
-            return Vec::new();
-        };
-        let Some(step) = s.undo.pop() else {
-            self.message = Some("nothing to undo".into());
-            return Vec::new();
-        };
-        let fx = self.apply_step(&step, true, now);
-        if let Some(s) = self.session.as_mut() {
-            s.redo.push(step.clone());
-        }
-        let mut fx = fx;
-        fx.extend(self.select_entry(step.entry));
-        fx
+        self.undo_or_redo(true)
     }
 
     fn redo_label(&mut self) -> Vec<Effect> {
+        self.undo_or_redo(false)
+    }
+
+    /// Takes the last step back (moving it to the redo stack) or again.
+    fn undo_or_redo(&mut self, back: bool) -> Vec<Effect> {
         let now = (self.clock)();
         let Some(s) = self.session.as_mut() else {
             return Vec::new();
         };
-        let Some(step) = s.redo.pop() else {
-            self.message = Some("nothing to redo".into());
+        let from = if back { &mut s.undo } else { &mut s.redo };
+        let Some(step) = from.pop() else {
+            self.message = Some(format!("nothing to {}", if back { "undo" } else { "redo" }));
             return Vec::new();
         };
-        let fx = self.apply_step(&step, false, now);
+        let mut fx = self.apply_step(&step, back, now);
         if let Some(s) = self.session.as_mut() {
-            s.undo.push(step.clone());
+            let to = if back { &mut s.redo } else { &mut s.undo };
+            to.push(step.clone());
         }
-        let mut fx = fx;
         fx.extend(self.select_entry(step.entry));
         fx
     }

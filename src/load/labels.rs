@@ -175,7 +175,7 @@ fn read_journal(path: &Path, bytes: &[u8], out: &mut LabelFile) {
 }
 
 /// The fixed columns of `afscope labels export --format csv`.
-const EXPORT_COLUMNS: [&str; 6] = [
+pub const EXPORT_COLUMNS: [&str; 6] = [
     "transcript_id",
     "labeler",
     "time",
