@@ -7,7 +7,7 @@ mod common;
 use afscope::app::{App, Keymap, Mode};
 use afscope::load::LoadOptions;
 use afscope::tui::execute_sync;
-use common::screen::{press, screen};
+use common::screen::{press, press_with, screen};
 use common::{fixture, open};
 use std::sync::Arc;
 
@@ -141,6 +141,26 @@ fn confusion_cell_opens_as_a_queue_and_filters_work_inside_it() {
     press(&mut a, "/tier:paid<Enter>");
     assert!(a.rows.len() < 9 && !a.rows.is_empty());
     assert!(a.queue.is_some());
+    // Labeling from the cell: a session over exactly these transcripts.
+    let dir = tempfile::tempdir().unwrap();
+    let mut l = afscope::label_runner::Labeling {
+        journal_path: Ok(dir.path().join("j.jsonl")),
+        labeler: "ana".into(),
+        ..afscope::label_runner::Labeling::none("")
+    };
+    let mut cell = a.rows.clone();
+    press_with(&mut a, "i", &mut l);
+    let mut queued = a.session.as_ref().expect("a session").queue.items.clone();
+    cell.sort_unstable();
+    queued.sort_unstable();
+    assert_eq!(queued, cell);
+    press_with(&mut a, "x<Esc>", &mut l);
+    let text = std::fs::read_to_string(dir.path().join("j.jsonl")).unwrap();
+    assert_eq!(
+        afscope::model::journal::Replay::parse(&text).labels().len(),
+        1
+    );
+    press(&mut a, "/tier:paid<Enter>");
     press(&mut a, "<Esc>");
     assert!(a.queue.is_none());
     assert_eq!(a.rows.len(), 48);

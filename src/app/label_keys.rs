@@ -64,7 +64,7 @@ impl App {
                     .map(|i| i as u32)
                     .collect()
             }
-            (_, Some((_, q))) => q.to_vec(),
+            // The view as it is: the filter applied, within a queue if one is open.
             _ => self.rows.clone(),
         };
         let mut rows = base;
