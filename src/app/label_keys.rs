@@ -90,6 +90,7 @@ impl App {
         for &e in &s.queue.items {
             s.ids.insert(e, view.id(e as usize).into_owned());
         }
+        s.recount();
         let items = s.queue.items.clone();
         let start = s.next_unlabelled(0);
         let labelled = s.labelled();

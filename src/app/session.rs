@@ -99,6 +99,8 @@ pub struct Session {
     pub resumed: bool,
     /// Quit was pressed once with drafts open.
     pub quit_asked: bool,
+    /// Queued entries this labeler has a label for (kept as events are confirmed).
+    done: std::collections::HashSet<u32>,
 }
 
 impl Session {
@@ -137,6 +139,7 @@ impl Session {
             last_saved: None,
             resumed: setup.resumed,
             quit_asked: false,
+            done: Default::default(),
         }
     }
 
@@ -200,13 +203,20 @@ impl Session {
         v
     }
 
-    /// Queued items this labeler has a label for.
-    pub fn labelled(&self) -> usize {
-        self.queue
+    /// Counts the queued items this labeler has labelled (once ids are known).
+    pub fn recount(&mut self) {
+        self.done = self
+            .queue
             .items
             .iter()
-            .filter(|&&e| self.label_of(e).is_some())
-            .count()
+            .copied()
+            .filter(|&e| self.label_of(e).is_some())
+            .collect();
+    }
+
+    /// Queued items this labeler has a label for.
+    pub fn labelled(&self) -> usize {
+        self.done.len()
     }
 
     /// How many the session means to label.
@@ -221,7 +231,7 @@ impl Session {
     pub fn strata_progress(&self) -> Vec<(String, usize, usize)> {
         let mut done = vec![0usize; self.queue.strata.len()];
         for (&e, &s) in self.queue.items.iter().zip(&self.queue.stratum_of) {
-            if self.label_of(e).is_some() {
+            if self.done.contains(&e) {
                 done[usize::from(s)] += 1;
             }
         }
@@ -323,6 +333,11 @@ impl Session {
             });
         }
         self.book.apply(event);
+        if self.label_of(step.entry).is_some() {
+            self.done.insert(step.entry);
+        } else {
+            self.done.remove(&step.entry);
+        }
         if self.pending.is_empty() {
             self.save_error = None;
         }

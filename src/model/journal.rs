@@ -81,7 +81,8 @@ pub struct Replay {
     pub events: Vec<Event>,
     pub bad: Vec<BadLine>,
     /// Labels in force per key, oldest first; the last is current. Undo pops.
-    stacks: HashMap<LabelKey, Vec<(u64, LabelRecord)>>,
+    /// By labeler, then transcript id (looked up without building a key).
+    stacks: HashMap<String, HashMap<String, Vec<(u64, LabelRecord)>>>,
     /// Keys in the order they were first labelled.
     order: Vec<LabelKey>,
     /// The newest session event per labeler.
@@ -122,22 +123,21 @@ impl Replay {
         self.max_seq = self.max_seq.max(e.seq());
         match &e {
             Event::Set { seq, label } | Event::Change { seq, label } => {
-                let key = (label.transcript_id.clone(), label.labeler.clone());
-                let stack = self.stacks.entry(key.clone()).or_default();
-                if stack.is_empty() && !self.order.contains(&key) {
-                    self.order.push(key);
+                let by = self.stacks.entry(label.labeler.clone()).or_default();
+                if !by.contains_key(&label.transcript_id) {
+                    self.order
+                        .push((label.transcript_id.clone(), label.labeler.clone()));
                 }
-                stack.push((*seq, label.clone()));
+                by.entry(label.transcript_id.clone())
+                    .or_default()
+                    .push((*seq, label.clone()));
             }
             Event::Undo {
                 transcript_id,
                 labeler,
                 ..
             } => {
-                if let Some(stack) = self
-                    .stacks
-                    .get_mut(&(transcript_id.clone(), labeler.clone()))
-                {
+                if let Some(stack) = self.stack_mut(transcript_id, labeler) {
                     stack.pop();
                 }
             }
@@ -148,20 +148,26 @@ impl Replay {
         self.events.push(e);
     }
 
+    fn stack(&self, transcript_id: &str, labeler: &str) -> Option<&Vec<(u64, LabelRecord)>> {
+        self.stacks.get(labeler)?.get(transcript_id)
+    }
+
+    fn stack_mut(
+        &mut self,
+        transcript_id: &str,
+        labeler: &str,
+    ) -> Option<&mut Vec<(u64, LabelRecord)>> {
+        self.stacks.get_mut(labeler)?.get_mut(transcript_id)
+    }
+
     /// The labeler's current label of a transcript.
     pub fn current(&self, transcript_id: &str, labeler: &str) -> Option<&LabelRecord> {
-        self.stacks
-            .get(&(transcript_id.to_string(), labeler.to_string()))
-            .and_then(|s| s.last())
-            .map(|(_, l)| l)
+        self.stack(transcript_id, labeler)?.last().map(|(_, l)| l)
     }
 
     /// The sequence number of the labeler's current label of a transcript.
     pub fn current_seq(&self, transcript_id: &str, labeler: &str) -> Option<u64> {
-        self.stacks
-            .get(&(transcript_id.to_string(), labeler.to_string()))
-            .and_then(|s| s.last())
-            .map(|(s, _)| *s)
+        self.stack(transcript_id, labeler)?.last().map(|(s, _)| *s)
     }
 
     /// Every current label (last event wins per transcript and labeler), in the order
@@ -169,7 +175,7 @@ impl Replay {
     pub fn labels(&self) -> Vec<&LabelRecord> {
         self.order
             .iter()
-            .filter_map(|k| self.stacks.get(k).and_then(|s| s.last()).map(|(_, l)| l))
+            .filter_map(|(t, who)| self.current(t, who))
             .collect()
     }
 }
