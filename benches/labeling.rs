@@ -1,0 +1,160 @@
+//! Labeling benchmark: replaying a 100,000-event journal; starting sessions over 1M
+//! transcripts (the whole view, stratified); a label key to the label on disk (write
+//! and fsync included); a frame while labeling.
+//!
+//! `cargo bench --bench labeling`
+
+use afscope::app::session::SessionSetup;
+use afscope::app::{App, Keymap};
+use afscope::label_runner::Labeling;
+use afscope::labeling::queue::{QueueMode, QueueSpec};
+use afscope::load::{Corpus, LoadOptions};
+use afscope::model::journal::{Event, Replay};
+use afscope::model::LabelRecord;
+use afscope::synth::Shape;
+use afscope::tui::execute_sync_with;
+use afscope::ui::{self, Theme};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+use std::ops::ControlFlow;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+fn bench_dir() -> PathBuf {
+    let d = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench");
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1e3)
+}
+
+fn stats(mut v: Vec<Duration>) -> (Duration, Duration) {
+    v.sort();
+    (v[v.len() / 2], *v.last().unwrap())
+}
+
+fn spec(mode: QueueMode, blind: bool) -> QueueSpec {
+    QueueSpec {
+        mode,
+        query: None,
+        blind,
+        target: None,
+    }
+}
+
+fn main() {
+    // 1. Replay.
+    let mut text = String::new();
+    for i in 0..100_000u64 {
+        let mut values = serde_json::Map::new();
+        values.insert("af".into(), if i % 3 == 0 { "yes" } else { "no" }.into());
+        values.insert("compliance".into(), "full".into());
+        let label = LabelRecord {
+            transcript_id: format!("model-{}/cond/p{}/free", i % 7, i / 2),
+            labeler: format!("labeler-{}", i % 3),
+            time: "2026-11-22T10:00:00.000Z".into(),
+            schema: 1,
+            source: Some(format!("runs/a.jsonl:{i}")),
+            shown: Some(serde_json::json!({"af_votes": 0.45})),
+            values,
+        };
+        text.push_str(&Event::Set { seq: i + 1, label }.line());
+    }
+    let mut times = Vec::new();
+    for _ in 0..5 {
+        let t = Instant::now();
+        let r = Replay::parse(&text);
+        times.push(t.elapsed());
+        assert_eq!(r.events.len(), 100_000);
+    }
+    let (med, max) = stats(times);
+    println!(
+        "replay of a 100,000-event journal ({:.1} MB): median {}, max {}",
+        text.len() as f64 / 1e6,
+        ms(med),
+        ms(max)
+    );
+
+    // 2. Sessions over 1M transcripts.
+    let path = bench_dir().join("million-small-1m.jsonl");
+    if !path.exists() {
+        eprintln!("generating {}...", path.display());
+        let tmp = path.with_extension("tmp");
+        let small = Shape {
+            system: 60,
+            scratchpad: 160,
+            output: 60,
+        };
+        afscope::synth::write_file(&tmp, 1000 * 1024 * 1024, 42, small).unwrap();
+        std::fs::rename(&tmp, &path).unwrap();
+    }
+    let corpus = Corpus::open(
+        std::slice::from_ref(&path),
+        &LoadOptions::default(),
+        &mut |_, _, _| ControlFlow::Continue(()),
+    )
+    .unwrap();
+    println!("corpus: {} ({} transcripts)", path.display(), corpus.len());
+    let corpus = Arc::new(corpus);
+    let journal = bench_dir().join("labeling-bench.journal.jsonl");
+    let _ = std::fs::remove_file(&journal);
+    let mut labeling = Labeling {
+        journal_path: Ok(journal.clone()),
+        labeler: "bench".into(),
+        ..Labeling::none("")
+    };
+    let theme = Theme::builtin("dark").unwrap();
+    let mut term = Terminal::new(TestBackend::new(140, 40)).unwrap();
+    for (name, mode, blind) in [
+        ("the whole view", QueueMode::View, false),
+        (
+            "stratified 50 per model × tier, blind",
+            QueueMode::Stratified {
+                seed: 1,
+                per_stratum: 50,
+                buckets: 1,
+            },
+            true,
+        ),
+    ] {
+        let mut app = App::new(corpus.clone(), Keymap::default(), 0);
+        let fx = app.on_resize(140, 40);
+        execute_sync_with(&mut app, fx, &mut labeling);
+        let setup: SessionSetup = labeling.open(spec(mode, blind), false).unwrap();
+        let t = Instant::now();
+        let fx = app.start_session(setup);
+        let start = t.elapsed();
+        execute_sync_with(&mut app, fx, &mut labeling);
+        let items = app.session.as_ref().unwrap().queue.items.len();
+        // 3. A label key to the label on disk, and a frame after it.
+        let mut keys = Vec::new();
+        let mut frames = Vec::new();
+        for k in 0..200 {
+            let c = ['a', 'x', 'u'][k % 3];
+            let t = Instant::now();
+            let fx = app.on_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+            execute_sync_with(&mut app, fx, &mut labeling);
+            keys.push(t.elapsed());
+            let t = Instant::now();
+            term.draw(|f| ui::draw(f, &app, &theme)).unwrap();
+            frames.push(t.elapsed());
+        }
+        assert_eq!(app.session.as_ref().unwrap().labelled(), 200);
+        let (km, kx) = stats(keys);
+        let (fm, fx_) = stats(frames);
+        println!(
+            "session over {name}: {items} items; start {}; label key to fsync'd and shown: median {}, max {}; frame: median {}, max {}",
+            ms(start),
+            ms(km),
+            ms(kx),
+            ms(fm),
+            ms(fx_)
+        );
+        let fx = app.on_key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
+        execute_sync_with(&mut app, fx, &mut labeling);
+    }
+}
