@@ -129,6 +129,9 @@ impl Labeling {
 
     /// Unsaved events of a session about to end (signal, error).
     pub fn rescue_app(&mut self, app: &App) {
+        if self.rescued.is_some() {
+            return;
+        }
         if let Some(s) = &app.session {
             let events: Vec<Event> = s.pending.iter().map(|(e, _)| e.clone()).collect();
             self.rescue(&events);

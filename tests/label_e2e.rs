@@ -161,3 +161,58 @@ fn a_second_labeler_on_the_same_journal_is_read_only() {
     let labelers: Vec<&str> = r.labels().iter().map(|l| l.labeler.as_str()).collect();
     assert_eq!(labelers, ["ana"]);
 }
+
+#[test]
+fn a_journal_deleted_mid_session_blocks_then_rescues_the_unsaved_label() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("j.jsonl");
+    let tmp = dir.path().join("tmp");
+    std::fs::create_dir(&tmp).unwrap();
+    let j = journal.to_str().unwrap();
+    let args = [
+        "label",
+        "fixtures/eval/transcripts.jsonl",
+        "--labels",
+        j,
+        "--queue",
+        "view",
+        "--labeler",
+        "ana",
+    ];
+    let mut p = Pty::start_sized(&args, 30, 140, &[("TMPDIR", tmp.to_str().unwrap())]);
+    p.wait_for("labeling view: 48 items");
+    p.keys("a");
+    p.wait_for("✓ saved claude-3-opus/helpful_only/p0/free af=yes");
+    std::fs::remove_file(&journal).unwrap();
+    p.keys("x");
+    let s = p.wait_for("label NOT saved");
+    assert!(s.contains("moved or deleted"), "{s}");
+    assert!(
+        !s.contains("✓ saved claude-3-opus/helpful_only/p0/paid"),
+        "{s}"
+    );
+    // Other keys do nothing; a retry fails the same way; Q rescues and quits.
+    p.keys("jr");
+    p.wait_for("label NOT saved");
+    p.keys("Q");
+    assert_eq!(p.wait_exit(), 0);
+    let raw = String::from_utf8_lossy(&p.raw()).into_owned();
+    let rescued: Vec<_> = std::fs::read_dir(&tmp)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().contains("afscope-unsaved-labels-"))
+        .collect();
+    assert_eq!(rescued.len(), 1, "{raw}");
+    assert!(
+        raw.contains(&*rescued[0].to_string_lossy()),
+        "the path is named"
+    );
+    let r = Replay::parse(&std::fs::read_to_string(&rescued[0]).unwrap());
+    let labels = r.labels();
+    assert_eq!(labels.len(), 1);
+    assert_eq!(
+        labels[0].transcript_id,
+        "claude-3-opus/helpful_only/p0/paid"
+    );
+    assert_eq!(labels[0].af(), Some("no"));
+}

@@ -36,6 +36,11 @@ impl JournalFile {
     /// holds its lock, the journal opens read-only and `read_only` says who holds it.
     pub fn open(path: &Path, who: &str) -> Result<(JournalFile, Replay), String> {
         let err = |what: &str, e: std::io::Error| format!("{}: {what}: {e}", path.display());
+        if let Ok(m) = std::fs::metadata(path) {
+            if !m.is_file() {
+                return Err(format!("{}: not a regular file", path.display()));
+            }
+        }
         let lock_file = OpenOptions::new()
             .read(true)
             .write(true)
@@ -142,6 +147,7 @@ impl JournalFile {
         }
         let path = &self.path;
         let err = |e: std::io::Error| format!("{}: cannot save the label: {e}", path.display());
+        same_file(path, file)?;
         // One write call per event: a process killed mid-way leaves either the whole
         // line or none of it (the replay also tolerates a torn last line).
         file.write_all(line.as_bytes()).map_err(err)?;
@@ -149,6 +155,32 @@ impl JournalFile {
         self.torn = false;
         Ok(())
     }
+}
+
+/// The open file must still be the file at `path`: a journal moved or deleted while
+/// open would take labels nobody will find.
+#[cfg(unix)]
+fn same_file(path: &Path, file: &File) -> Result<(), String> {
+    use std::os::unix::fs::MetadataExt;
+    let open = file
+        .metadata()
+        .map_err(|e| format!("{}: cannot save the label: {e}", path.display()))?;
+    match std::fs::metadata(path) {
+        Ok(m) if (m.dev(), m.ino()) == (open.dev(), open.ino()) => Ok(()),
+        Ok(_) => Err(format!(
+            "{}: cannot save the label: the journal was replaced while open",
+            path.display()
+        )),
+        Err(e) => Err(format!(
+            "{}: cannot save the label: the journal was moved or deleted while open ({e})",
+            path.display()
+        )),
+    }
+}
+
+#[cfg(not(unix))]
+fn same_file(_: &Path, _: &File) -> Result<(), String> {
+    Ok(())
 }
 
 /// Writes events that could not be saved to a new file in the temporary directory and
@@ -245,6 +277,23 @@ mod tests {
         };
         let e = j.append(&set(1, "t1")).unwrap_err();
         assert!(e.starts_with("/dev/full: cannot save the label"), "{e}");
+    }
+
+    #[test]
+    fn a_journal_moved_or_deleted_while_open_refuses_labels() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("labels.jsonl");
+        let (mut j, _) = JournalFile::open(&p, "ana").unwrap();
+        j.append(&set(1, "t1")).unwrap();
+        std::fs::rename(&p, dir.path().join("moved.jsonl")).unwrap();
+        let e = j.append(&set(2, "t2")).unwrap_err();
+        assert!(e.contains("moved or deleted"), "{e}");
+        std::fs::write(&p, "").unwrap();
+        let e = j.append(&set(2, "t2")).unwrap_err();
+        assert!(e.contains("replaced"), "{e}");
+        assert!(JournalFile::open(Path::new("/dev/null"), "ana")
+            .unwrap_err()
+            .contains("not a regular file"));
     }
 
     #[test]
