@@ -347,6 +347,13 @@ fn agreement_kappa_and_alpha_match_hand_computation() {
     // The table names the pair.
     let table = stdout(&afscope(&["labels", "agree", j.to_str().unwrap()]));
     assert!(table.contains("ana–ben 0.500 (n 4)"), "{table}");
+    let af_row = table.lines().find(|l| l.starts_with("af ")).unwrap();
+    assert!(af_row.contains("4   0.750   0.533"), "{af_row}");
+    assert_eq!(
+        table.lines().count(),
+        6,
+        "a header and one row per field:\n{table}"
+    );
 }
 
 #[test]

@@ -138,9 +138,10 @@ fn merge_summary(r: &exchange::MergeReport, out: &Path) -> String {
     }
     for (name, line, reason) in &r.bad {
         s.push_str(&visible(
-            &format!("{name}:{line}: field `event`: {reason} (not copied)\n"),
+            &format!("{name}:{line}: field `event`: {reason} (not copied)"),
             false,
         ));
+        s.push('\n');
     }
     s.push_str(&format!(
         "{}: {} event(s) written ({} duplicate(s) written once); labelers: {}; {} transcript(s) where labelers differ (each labeler's answer kept)",
@@ -310,7 +311,7 @@ fn agreement_table(report: &[exchange::FieldAgreement]) -> String {
             .collect();
         s.push_str(&visible(
             &format!(
-                "{:<46} {:>6} {:>7} {:>7}  {}\n",
+                "{:<46} {:>6} {:>7} {:>7}  {}",
                 f.field,
                 f.units,
                 num(f.raw),
@@ -319,6 +320,7 @@ fn agreement_table(report: &[exchange::FieldAgreement]) -> String {
             ),
             false,
         ));
+        s.push('\n');
     }
     s
 }
