@@ -229,6 +229,18 @@ fn labeling_screen_snapshot() {
     press_with(&mut a, "a", &mut l);
     press_with(&mut a, "D2", &mut l);
     insta::assert_snapshot!("labeling_normal", screen(&a, "mono"));
+    // At 80 columns the keys stay on screen in a compact form.
+    let fx = a.on_resize(80, 24);
+    execute_sync_with(&mut a, fx, &mut l);
+    let narrow = screen(&a, "mono");
+    assert!(
+        narrow.contains("af[axu]") && narrow.contains("compliance[FPD]=refused"),
+        "{narrow}"
+    );
+    assert!(narrow.contains(". skip"), "{narrow}");
+    insta::assert_snapshot!("labeling_80x24", narrow);
+    let fx = a.on_resize(120, 30);
+    execute_sync_with(&mut a, fx, &mut l);
     press_with(&mut a, "%", &mut l);
     let progress = screen(&a, "mono");
     assert!(

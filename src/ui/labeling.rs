@@ -48,7 +48,6 @@ pub fn draw_panel(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     let Some(s) = &app.session else { return };
     let st = theme.get("status");
     let key = theme.get("status_key");
-    let chosen = theme.get("selection");
     let entry = app.current();
     let values = entry.map(|e| s.values(e)).unwrap_or_default();
     let pos = entry
@@ -66,47 +65,12 @@ pub fn draw_panel(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
             theme.role(Role::Dim),
         ));
     } else {
-        let mut last = None;
-        for f in &s.schema.fields {
-            if last != Some(f.kind.clone()) || f.kind == FieldKind::Choice {
-                first.push(Span::styled(" │", st));
-            }
-            last = Some(f.kind.clone());
-            match f.kind {
-                FieldKind::Choice => {
-                    first.push(Span::styled(format!(" {}:", visible(&f.name, false)), st));
-                    let current = values.get(&f.name).and_then(Value::as_str);
-                    for c in &f.choices {
-                        first.push(Span::styled(format!(" {} ", c.key), key));
-                        let style = if current == Some(c.value.as_str()) {
-                            chosen
-                        } else {
-                            st
-                        };
-                        first.push(Span::styled(visible(&c.value, false).into_owned(), style));
-                    }
-                }
-                FieldKind::Check => {
-                    let on = matches!(values.get(&f.name), Some(Value::Bool(true)));
-                    let k = f.key.unwrap_or('?');
-                    first.push(Span::styled(format!(" {k}"), key));
-                    first.push(Span::styled(
-                        if on { "☑" } else { "☐" },
-                        if on { chosen } else { st },
-                    ));
-                }
-                FieldKind::Text => {
-                    let has = values
-                        .get(&f.name)
-                        .and_then(Value::as_str)
-                        .is_some_and(|t| !t.is_empty());
-                    first.push(Span::styled(format!(" {} ", f.key.unwrap_or('?')), key));
-                    first.push(Span::styled(
-                        format!("{}{}", f.name, if has { "✎" } else { "" }),
-                        if has { chosen } else { st },
-                    ));
-                }
-            }
+        let full = answer_spans(s, &values, false, theme);
+        let width: usize = first.iter().chain(&full).map(Span::width).sum::<usize>() + 10;
+        if width > usize::from(area.width) {
+            first.extend(answer_spans(s, &values, true, theme));
+        } else {
+            first.extend(full);
         }
         first.push(Span::styled(" │ ", st));
         first.push(Span::styled(app.keymap.hint(Action::Skip), key));
@@ -197,6 +161,79 @@ fn adjudication_line<'a>(s: &Session, e: u32, a: &str, b: &str, theme: &Theme) -
         spans.push(Span::styled("  │", st));
     }
     Line::from(spans)
+}
+
+/// The schema's keys with the current answers; `compact` keeps only keys and the
+/// chosen values, for narrow terminals.
+fn answer_spans<'a>(
+    s: &Session,
+    values: &serde_json::Map<String, Value>,
+    compact: bool,
+    theme: &Theme,
+) -> Vec<Span<'a>> {
+    let st = theme.get("status");
+    let key = theme.get("status_key");
+    let chosen = theme.get("selection");
+    let mut out = Vec::new();
+    let mut last = None;
+    for f in &s.schema.fields {
+        if last != Some(f.kind.clone()) || f.kind == FieldKind::Choice {
+            out.push(Span::styled(" │", st));
+        }
+        last = Some(f.kind.clone());
+        match f.kind {
+            FieldKind::Choice => {
+                let current = values.get(&f.name).and_then(Value::as_str);
+                out.push(Span::styled(format!(" {}", visible(&f.name, false)), st));
+                if compact {
+                    let keys: String = f.choices.iter().map(|c| c.key).collect();
+                    out.push(Span::styled(format!("[{keys}]"), key));
+                    if let Some(v) = current {
+                        out.push(Span::styled(format!("={}", visible(v, false)), chosen));
+                    }
+                    continue;
+                }
+                out.push(Span::styled(":", st));
+                for c in &f.choices {
+                    out.push(Span::styled(format!(" {} ", c.key), key));
+                    let style = if current == Some(c.value.as_str()) {
+                        chosen
+                    } else {
+                        st
+                    };
+                    out.push(Span::styled(visible(&c.value, false).into_owned(), style));
+                }
+            }
+            FieldKind::Check => {
+                let on = matches!(values.get(&f.name), Some(Value::Bool(true)));
+                let k = f.key.unwrap_or('?');
+                out.push(Span::styled(
+                    if compact {
+                        format!("{k}")
+                    } else {
+                        format!(" {k}")
+                    },
+                    key,
+                ));
+                out.push(Span::styled(
+                    if on { "☑" } else { "☐" },
+                    if on { chosen } else { st },
+                ));
+            }
+            FieldKind::Text => {
+                let has = values
+                    .get(&f.name)
+                    .and_then(Value::as_str)
+                    .is_some_and(|t| !t.is_empty());
+                out.push(Span::styled(format!(" {} ", f.key.unwrap_or('?')), key));
+                out.push(Span::styled(
+                    format!("{}{}", f.name, if has { "✎" } else { "" }),
+                    if has { chosen } else { st },
+                ));
+            }
+        }
+    }
+    out
 }
 
 pub fn draw_overlays(frame: &mut Frame<'_>, full: Rect, app: &App, theme: &Theme) {
