@@ -35,7 +35,12 @@ impl JournalFile {
     /// Opens (creating it if missing) and replays a journal. When another afscope
     /// holds its lock, the journal opens read-only and `read_only` says who holds it.
     pub fn open(path: &Path, who: &str) -> Result<(JournalFile, Replay), String> {
-        let err = |what: &str, e: std::io::Error| format!("{}: {what}: {e}", path.display());
+        let err = |what: &str, e: std::io::Error| {
+            format!(
+                "{}: {what}: {e} (choose another journal with --labels FILE)",
+                path.display()
+            )
+        };
         if let Ok(m) = std::fs::metadata(path) {
             if !m.is_file() {
                 return Err(format!("{}: not a regular file", path.display()));
