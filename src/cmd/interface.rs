@@ -101,11 +101,19 @@ pub fn run(cli: &Cli) -> Result<Status, String> {
     if !tty {
         return super::overview::run(&cli.files, &cli.load);
     }
+    let journal_path = super::label::journal_path(&cli.files, &cli.load);
+    // The journal beside the data, when there is one, shows its labels from the start.
+    let mut load = cli.load.clone();
+    if let (None, Ok(p)) = (&load.labels, &journal_path) {
+        if p.is_file() {
+            load.labels = Some(p.clone());
+        }
+    }
     let labeling = afscope::label_runner::Labeling {
-        journal_path: super::label::journal_path(&cli.files, &cli.load),
+        journal_path,
         ..afscope::label_runner::Labeling::none("")
     };
-    interface(cli, &cli.files, &cli.load, labeling)
+    interface(cli, &cli.files, &load, labeling)
 }
 
 /// Opens the interface on `files` with labeling set up as given.
