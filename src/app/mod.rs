@@ -13,11 +13,14 @@ pub mod input;
 pub mod keymap;
 mod label_keys;
 pub mod layout;
+mod modal_keys;
 mod panels;
+mod reader_nav;
 pub mod role;
 pub mod saved;
 pub mod session;
 mod update;
+mod view;
 pub mod wrap;
 
 pub use action::Action;

@@ -1,0 +1,310 @@
+//! The list: rows in view, filters applied, sorting, selection, and what arrives for
+//! them from the runner (transcripts, search results, evidence counts, snapshots).
+
+use super::layout::Layout;
+use super::update::Effect;
+use super::{App, Column};
+use crate::model::{Problem, Transcript};
+use crate::query::Query;
+
+impl App {
+    /// A transcript the runner read.
+    pub fn on_transcript(&mut self, entry: u32, result: Result<Transcript, Problem>) {
+        if self.reader.paired && self.partner_of_current() == Some(entry) {
+            self.reader.partner = Some((entry, result));
+            self.reader.width = 0;
+            self.relayout();
+            return;
+        }
+        if self.current() != Some(entry) {
+            return;
+        }
+        if let Some(s) = self.session.as_mut() {
+            // A selection belongs to the transcript it was made in.
+            s.selection = None;
+        }
+        self.reader.matches = match (&result, &self.filter) {
+            (Ok(t), Some(q)) => q.text_matches(t),
+            _ => Vec::new(),
+        };
+        self.reader.current_match = None;
+        self.reader.current_span = None;
+        // Evidence: quotes located and offsets converted once per transcript.
+        self.reader.spans = match &result {
+            Ok(t) => crate::model::spans::resolve(t).0,
+            Err(_) => Vec::new(),
+        };
+        self.reader.human = match &result {
+            Ok(t) => crate::model::spans::label_spans(t, self.corpus.labels_of(entry as usize)).0,
+            Err(_) => Vec::new(),
+        };
+        self.reader.evidence = match &result {
+            Ok(t) => super::evidence::default_view(t, &self.reader.spans),
+            Err(_) => super::evidence::Evidence::Off,
+        };
+        self.reader.entry = Some(entry);
+        self.reader.transcript = Some(result);
+        self.reader.scroll = 0;
+        self.reader.width = 0;
+        self.relayout();
+    }
+
+    /// More of the corpus was indexed (or all of it, `indexing` `None`): entries keep
+    /// their numbers, so the selection and the reader stay; the filter is applied
+    /// again to take in the new transcripts.
+    pub fn replace_corpus(
+        &mut self,
+        corpus: std::sync::Arc<crate::load::Corpus>,
+        indexing: Option<u8>,
+    ) -> Vec<Effect> {
+        self.corpus = corpus;
+        self.indexing = indexing;
+        match self.filter.clone() {
+            Some(q) => self.apply_filter(q),
+            None => {
+                let all = (0..self.corpus.len() as u32).collect();
+                self.set_rows(None, all)
+            }
+        }
+    }
+
+    /// Rows on screen whose evidence has not been counted yet, as work for the runner.
+    pub fn span_count_request(&mut self) -> Option<Effect> {
+        let page = self.list_page();
+        let want: Vec<u32> = self
+            .rows
+            .iter()
+            .skip(self.list_top)
+            .take(page)
+            .copied()
+            .filter(|e| !self.span_counts.contains_key(e) && !self.counting.contains(e))
+            .collect();
+        if want.is_empty() {
+            return None;
+        }
+        self.counting.extend(want.iter().copied());
+        Some(Effect::CountSpans(want))
+    }
+
+    /// Evidence counts arrived: (entry, quotes located, quotes given).
+    pub fn on_span_counts(&mut self, counts: Vec<(u32, u16, u16)>) {
+        for (e, placed, quotes) in counts {
+            self.counting.remove(&e);
+            self.span_counts.insert(e, (placed, quotes));
+        }
+    }
+
+    /// A background search is under way.
+    pub fn on_search_progress(&mut self, done: usize, total: usize, found: usize) {
+        self.search_progress = Some((done, total, found));
+        self.message = Some(format!(
+            "searching {}% · {found} found",
+            done * 100 / total.max(1)
+        ));
+    }
+
+    /// A background search finished.
+    pub fn on_search_done(&mut self, query: Query, mut rows: Vec<u32>) -> Vec<Effect> {
+        rows.sort_unstable();
+        self.searching = false;
+        self.search_progress = None;
+        self.message = Some(format!("{} found", rows.len()));
+        self.set_rows(Some(query), rows)
+    }
+
+    /// Applies a parsed query: index fields decide at once; text terms go to the
+    /// background for the entries the fields leave open.
+    pub fn apply_filter(&mut self, q: Query) -> Vec<Effect> {
+        let queue = self.queue.as_ref().map(|(_, q)| q.clone());
+        if q.is_all() {
+            let all = match &queue {
+                Some(q) => q.to_vec(),
+                None => (0..self.corpus.len() as u32).collect(),
+            };
+            return self.set_rows(None, all);
+        }
+        let (certain, candidates) = {
+            use rayon::prelude::*;
+            // In parallel, order kept: each fold covers a contiguous range, and
+            // reduce joins them left to right.
+            let p = q.prepare(&self.corpus);
+            let n = queue.as_ref().map_or(self.corpus.len(), |q| q.len());
+            (0..n)
+                .into_par_iter()
+                .with_min_len(4096)
+                .map(|k| queue.as_ref().map_or(k, |q| q[k] as usize))
+                .fold(
+                    || (Vec::new(), Vec::new()),
+                    |(mut certain, mut open): (Vec<u32>, Vec<u32>), i| {
+                        match p.fields(i) {
+                            Some(true) => certain.push(i as u32),
+                            Some(false) => {}
+                            None => open.push(i as u32),
+                        }
+                        (certain, open)
+                    },
+                )
+                .reduce(
+                    || (Vec::new(), Vec::new()),
+                    |(mut a, mut b), (c, d)| {
+                        a.extend(c);
+                        b.extend(d);
+                        (a, b)
+                    },
+                )
+        };
+        if candidates.is_empty() {
+            return self.set_rows(Some(q), certain);
+        }
+        self.searching = true;
+        self.message = Some(format!("searching {} transcripts…", candidates.len()));
+        vec![Effect::Search {
+            query: q,
+            certain,
+            candidates,
+        }]
+    }
+
+    pub(super) fn set_rows(&mut self, filter: Option<Query>, rows: Vec<u32>) -> Vec<Effect> {
+        let keep = self.current();
+        let same_filter = self.filter.as_ref().map(|q| &q.text) == filter.as_ref().map(|q| &q.text);
+        self.filter = filter;
+        self.rows = rows;
+        self.count_tiers();
+        self.sort_rows();
+        self.selected = keep
+            .and_then(|k| self.rows.iter().position(|&r| r == k))
+            .unwrap_or(0);
+        self.keep_selection_visible();
+        // Matches depend on the filter: read the transcript again if it changed.
+        if !same_filter {
+            self.reader.entry = None;
+            self.reader.transcript = None;
+        }
+        self.load_current()
+    }
+
+    pub(super) fn resort(&mut self) -> Vec<Effect> {
+        let keep = self.current();
+        self.sort_rows();
+        self.selected = keep
+            .and_then(|k| self.rows.iter().position(|&r| r == k))
+            .unwrap_or(0);
+        self.message = Some(format!(
+            "sorted by {}{}",
+            self.sort.name(),
+            if self.descending { ", descending" } else { "" }
+        ));
+        self.keep_selection_visible();
+        Vec::new()
+    }
+
+    pub(super) fn sort_rows(&mut self) {
+        let corpus = self.corpus.clone();
+        let view = corpus.view();
+        let score = |v: Option<f32>| v.map_or(f32::NEG_INFINITY, |x| x);
+        match self.sort {
+            Column::Order => match &self.session {
+                Some(s) => self
+                    .rows
+                    .sort_unstable_by_key(|e| s.position_of.get(e).copied().unwrap_or(usize::MAX)),
+                None => self.rows.sort_unstable(),
+            },
+            Column::Id => self
+                .rows
+                .sort_by_cached_key(|&i| view.id(i as usize).into_owned()),
+            Column::Model => self
+                .rows
+                .sort_by_key(|&i| (view.model(i as usize).unwrap_or(""), i)),
+            Column::Tier => self
+                .rows
+                .sort_by_key(|&i| (view.entry(i as usize).tier(), i)),
+            Column::Condition => self
+                .rows
+                .sort_by_key(|&i| (view.condition(i as usize).unwrap_or(""), i)),
+            Column::Compliance => self.rows.sort_by(|&a, &b| {
+                score(view.entry(a as usize).compliance())
+                    .total_cmp(&score(view.entry(b as usize).compliance()))
+                    .then(a.cmp(&b))
+            }),
+            Column::Af => self.rows.sort_by(|&a, &b| {
+                score(view.entry(a as usize).af())
+                    .total_cmp(&score(view.entry(b as usize).af()))
+                    .then(a.cmp(&b))
+            }),
+            Column::Spans => {
+                let counts = &self.span_counts;
+                self.rows
+                    .sort_by_key(|&i| (counts.get(&i).map_or(-1, |c| i32::from(c.0)), i));
+            }
+            Column::Label => self.rows.sort_by_cached_key(|&i| {
+                (
+                    corpus
+                        .labels_of(i as usize)
+                        .last()
+                        .and_then(|l| l.af().map(str::to_string))
+                        .unwrap_or_default(),
+                    i,
+                )
+            }),
+        }
+        if self.descending {
+            self.rows.reverse();
+        }
+    }
+
+    pub(super) fn list_page(&self) -> usize {
+        match self.layout() {
+            Layout::Main { list: Some(l), .. } => {
+                usize::from(l.inner().height.saturating_sub(1)).max(1)
+            }
+            _ => 1,
+        }
+    }
+
+    pub(super) fn select_by(&mut self, delta: i64) -> Vec<Effect> {
+        if self.rows.is_empty() {
+            return Vec::new();
+        }
+        let max = self.rows.len() as i64 - 1;
+        self.selected = (self.selected as i64).saturating_add(delta).clamp(0, max) as usize;
+        self.keep_selection_visible();
+        self.load_current()
+    }
+
+    /// The other tier's entry for the selected transcript.
+    pub fn partner_of_current(&self) -> Option<u32> {
+        self.corpus.pairs().partner(self.current()? as usize)
+    }
+
+    pub(super) fn load_current(&mut self) -> Vec<Effect> {
+        match self.current() {
+            Some(e) if self.reader.entry != Some(e) => {
+                let mut fx = vec![Effect::LoadTranscript(e)];
+                if self.reader.paired {
+                    self.reader.partner = None;
+                    fx.extend(self.partner_of_current().map(Effect::LoadTranscript));
+                }
+                fx
+            }
+            Some(_) => Vec::new(),
+            None => {
+                self.reader = super::Reader {
+                    show_system: self.reader.show_system,
+                    ..Default::default()
+                };
+                Vec::new()
+            }
+        }
+    }
+
+    pub(super) fn keep_selection_visible(&mut self) {
+        let page = self.list_page();
+        if self.selected < self.list_top {
+            self.list_top = self.selected;
+        } else if self.selected >= self.list_top + page {
+            self.list_top = self.selected + 1 - page;
+        }
+        self.list_top = self.list_top.min(self.rows.len().saturating_sub(page));
+    }
+}
