@@ -2,7 +2,7 @@
 //! keys, skip, undo and redo, notes, the history and progress views, blind reading,
 //! and what happens when the journal confirms or refuses a write.
 
-use super::session::{Saved, Session, SessionSetup, SessionView, Step};
+use super::session::{Saved, Session, SessionSetup, SessionView};
 use super::update::Effect;
 use super::{Action, App, Mode};
 use crate::labeling::queue::{self, HumanLabels};
@@ -13,7 +13,7 @@ use serde_json::Value;
 
 /// How a selection key changes the selection.
 #[derive(Debug, Clone, Copy)]
-enum Select {
+pub(super) enum Select {
     Next,
     Extend,
     Shrink,
@@ -287,7 +287,7 @@ impl App {
         }
     }
 
-    fn schema_key(&mut self, u: KeyUse<'_>) -> Vec<Effect> {
+    pub(super) fn schema_key(&mut self, u: KeyUse<'_>) -> Vec<Effect> {
         let Some(entry) = self.current() else {
             return Vec::new();
         };
@@ -334,318 +334,8 @@ impl App {
         }
     }
 
-    /// The selected sentences as a byte range of the reader's completion.
-    pub fn selection_range(&self) -> Option<std::ops::Range<usize>> {
-        let (a, b) = self.session.as_ref()?.selection?;
-        let Some(Ok(t)) = &self.reader.transcript else {
-            return None;
-        };
-        let s = crate::model::sentences::sentences(&t.completion);
-        Some(s.get(a)?.start..s.get(b)?.end)
-    }
-
-    fn select(&mut self, how: Select) -> Vec<Effect> {
-        let Some(Ok(t)) = &self.reader.transcript else {
-            return Vec::new();
-        };
-        let sents = crate::model::sentences::sentences(&t.completion);
-        if sents.is_empty() {
-            self.message = Some("no text to select".into());
-            return Vec::new();
-        }
-        let last = sents.len() - 1;
-        let top = self.sentence_at_top(&t.completion, &sents);
-        let Some(s) = self.session.as_mut() else {
-            return Vec::new();
-        };
-        s.selection = match (how, s.selection) {
-            (Select::Next | Select::Extend, None) => Some((top, top)),
-            (Select::Next, Some((_, b))) => Some(((b + 1).min(last), (b + 1).min(last))),
-            (Select::Extend, Some((a, b))) => Some((a, (b + 1).min(last))),
-            (Select::Shrink, Some((a, b))) if b > a => Some((a, b - 1)),
-            (Select::Shrink, _) => None,
-        };
-        self.reader.width = 0;
-        self.relayout();
-        // Bring the selection into view: it is the last highlight laid out.
-        if let (Some(_), Some(&line)) = (self.selection_range(), self.reader.doc.span_lines.last())
-        {
-            let height = self.reader_page();
-            if line < self.reader.scroll || line >= self.reader.scroll + height {
-                let delta = line as i64 - 2 - self.reader.scroll as i64;
-                self.scroll_by(delta);
-            }
-        }
-        self.message = Some(match self.selection_range() {
-            Some(r) => {
-                let Some(Ok(t)) = &self.reader.transcript else {
-                    return Vec::new();
-                };
-                let text: String = t.completion[r].chars().take(50).collect();
-                format!(
-                    "selected “{}…”: a criterion key attaches it, Esc drops it",
-                    crate::model::sanitize::visible(&text, false)
-                )
-            }
-            None => "selection dropped".into(),
-        });
-        Vec::new()
-    }
-
-    /// The first sentence at or below the reader's top line.
-    fn sentence_at_top(&self, completion: &str, sents: &[std::ops::Range<usize>]) -> usize {
-        let from = self.reader.scroll;
-        let offset = self.reader.doc.lines.iter().skip(from).find_map(|l| {
-            let text = l.text();
-            let text = text.trim();
-            (text.chars().count() >= 8)
-                .then(|| completion.find(text))
-                .flatten()
-        });
-        offset
-            .and_then(|o| sents.iter().position(|s| s.end > o))
-            .unwrap_or(0)
-    }
-
-    /// Spans people marked in this transcript: other labelers' (not when blind) and,
-    /// in a session, the labeler's own from the session's answers.
-    pub(super) fn human_spans(
-        &self,
-        t: &crate::model::Transcript,
-        blind: bool,
-    ) -> Vec<crate::model::spans::HumanSpan> {
-        let Some(s) = &self.session else {
-            return self.reader.human.clone();
-        };
-        let mut out: Vec<_> = if blind {
-            Vec::new()
-        } else {
-            self.reader
-                .human
-                .iter()
-                .filter(|h| h.labeler != s.labeler)
-                .cloned()
-                .collect()
-        };
-        if let Some(e) = self.reader.entry {
-            let own = crate::model::LabelRecord {
-                transcript_id: s.id(e).to_string(),
-                labeler: s.labeler.clone(),
-                time: String::new(),
-                schema: s.schema.version,
-                source: None,
-                shown: None,
-                values: s.values(e),
-            };
-            out.extend(crate::model::spans::label_spans(t, [&own]).0);
-        }
-        out
-    }
-
-    /// Adds the selection to the label's spans under a criterion, and checks it.
-    fn attach_span(&mut self, entry: u32, criterion: &str) -> Vec<Effect> {
-        let Some(r) = self.selection_range() else {
-            return Vec::new();
-        };
-        let Some(s) = self.session.as_mut() else {
-            return Vec::new();
-        };
-        s.selection = None;
-        let mut spans = match s.values(entry).get("spans") {
-            Some(Value::Array(a)) => a.clone(),
-            _ => Vec::new(),
-        };
-        spans.push(serde_json::json!({
-            "start": r.start, "end": r.end, "unit": "byte", "criterion": criterion
-        }));
-        let fx = self.set_values(vec![
-            (criterion.to_string(), Value::Bool(true)),
-            ("spans".to_string(), Value::Array(spans)),
-        ]);
-        self.reader.width = 0;
-        self.relayout();
-        fx
-    }
-
-    /// Sets a non-primary answer: saved at once when the item already has a label,
-    /// else kept as a draft until the primary answer.
-    fn set_value(&mut self, name: &str, v: Value) -> Vec<Effect> {
-        self.set_values(vec![(name.to_string(), v)])
-    }
-
-    fn set_values(&mut self, kv: Vec<(String, Value)>) -> Vec<Effect> {
-        let Some(entry) = self.current() else {
-            return Vec::new();
-        };
-        let Some(s) = self.session.as_mut() else {
-            return Vec::new();
-        };
-        if s.label_of(entry).is_some() {
-            let mut values = s.values(entry);
-            values.extend(kv);
-            self.save(entry, values)
-        } else {
-            s.drafts.entry(entry).or_default().extend(kv);
-            let primary = s.schema.fields[s.schema.primary()].name.clone();
-            self.message = Some(format!(
-                "draft: {} (saved with the {primary} answer)",
-                s.summary(&s.values(entry))
-            ));
-            Vec::new()
-        }
-    }
-
-    /// Sends a label to the journal; it counts as saved once the runner confirms.
-    fn save(&mut self, entry: u32, values: serde_json::Map<String, Value>) -> Vec<Effect> {
-        let now = (self.clock)();
-        let (source, shown) = self.provenance(entry);
-        let Some(s) = self.session.as_mut() else {
-            return Vec::new();
-        };
-        if let Some(src) = source {
-            s.sources.insert(entry, src);
-        }
-        if let Some(sh) = shown {
-            s.shown.insert(entry, sh);
-        }
-        let mut values = values;
-        if let Some((a, b)) = s.adjudicating() {
-            values.insert("adjudicates".into(), serde_json::json!([a, b]));
-        }
-        let (event, step) = s.label_event(entry, values, crate::labeling::rfc3339(now));
-        s.drafts.remove(&entry);
-        s.redo.clear();
-        s.undo.push(step.clone());
-        s.pending.push((event.clone(), step));
-        vec![Effect::SaveLabel(event)]
-    }
-
-    /// Where the reader's transcript came from and the scores it shows.
-    fn provenance(&self, entry: u32) -> (Option<String>, Option<Value>) {
-        match (&self.reader.transcript, self.reader.entry) {
-            (Some(Ok(t)), Some(e)) if e == entry => {
-                let mut shown = serde_json::Map::new();
-                for v in &t.verdicts {
-                    let score = match v.score.value() {
-                        Some(x) => Value::from(x),
-                        None => Value::String("failed".into()),
-                    };
-                    shown.insert(v.classifier.clone(), score);
-                }
-                (Some(t.locator.to_string()), Some(Value::Object(shown)))
-            }
-            _ => (None, None),
-        }
-    }
-
-    fn undo_label(&mut self) -> Vec<Effect> {
-        self.undo_or_redo(true)
-    }
-
-    fn redo_label(&mut self) -> Vec<Effect> {
-        self.undo_or_redo(false)
-    }
-
-    /// Takes the last step back (moving it to the redo stack) or again.
-    fn undo_or_redo(&mut self, back: bool) -> Vec<Effect> {
-        let now = (self.clock)();
-        let Some(s) = self.session.as_mut() else {
-            return Vec::new();
-        };
-        let from = if back { &mut s.undo } else { &mut s.redo };
-        let Some(step) = from.pop() else {
-            self.message = Some(format!("nothing to {}", if back { "undo" } else { "redo" }));
-            return Vec::new();
-        };
-        let mut fx = self.apply_step(&step, back, now);
-        if let Some(s) = self.session.as_mut() {
-            let to = if back { &mut s.redo } else { &mut s.undo };
-            to.push(step.clone());
-        }
-        fx.extend(self.select_entry(step.entry));
-        fx
-    }
-
-    /// Writes the event that takes a step back (undo) or again (redo).
-    fn apply_step(&mut self, step: &Step, back: bool, now: i64) -> Vec<Effect> {
-        let Some(s) = self.session.as_mut() else {
-            return Vec::new();
-        };
-        let time = crate::labeling::rfc3339(now);
-        let target = if back { &step.before } else { &step.after };
-        // Undo of a first label is an undo event; anything else restores the values
-        // as a new label, so the journal always says what is current.
-        let event = match (back, target) {
-            (true, None) => s.undo_event(step.entry, time),
-            (_, Some(l)) => {
-                let (e, _) = s.label_event(step.entry, l.values.clone(), time);
-                Some(e)
-            }
-            (false, None) => None,
-        };
-        let Some(event) = event else {
-            return Vec::new();
-        };
-        s.pending.push((event.clone(), step.clone()));
-        self.message = Some(if back { "undone" } else { "redone" }.into());
-        vec![Effect::SaveLabel(event)]
-    }
-
-    /// Tries every unsaved event again.
-    fn retry_saves(&mut self) -> Vec<Effect> {
-        let Some(s) = self.session.as_mut() else {
-            return Vec::new();
-        };
-        s.save_error = None;
-        s.pending
-            .iter()
-            .map(|(e, _)| Effect::SaveLabel(e.clone()))
-            .collect()
-    }
-
-    /// The journal has the event on disk.
-    pub fn on_label_saved(&mut self, seq: u64) {
-        let now = (self.clock)();
-        let Some(s) = self.session.as_mut() else {
-            return;
-        };
-        let hid = s.spec.blind;
-        let Some(step) = s.confirm(seq, now) else {
-            return;
-        };
-        let shown = if hid {
-            format!(
-                "item {}",
-                s.position_of.get(&step.entry).map_or(0, |p| p + 1)
-            )
-        } else {
-            s.id(step.entry).to_string()
-        };
-        let what = match s.label_of(step.entry) {
-            Some(l) => format!("✓ saved {shown} {}", s.summary(&l.values)),
-            None => format!("✓ saved {shown}: label taken back"),
-        };
-        s.last_saved = Some(what.clone());
-        self.message = Some(what);
-        // Revealed once labelled: lay the transcript out again.
-        if hid && self.reader.entry == Some(step.entry) {
-            self.reader.width = 0;
-            self.relayout();
-        }
-    }
-
-    /// The journal could not take the event: a blocking error; the label stays
-    /// pending.
-    pub fn on_label_failed(&mut self, seq: u64, error: String) {
-        if let Some(s) = self.session.as_mut() {
-            if s.pending.iter().any(|(e, _)| e.seq() == seq) {
-                s.save_error = Some(error);
-            }
-        }
-    }
-
     /// Moves to the next item without a label (or the next item).
-    fn advance(&mut self) -> Vec<Effect> {
+    pub(super) fn advance(&mut self) -> Vec<Effect> {
         let Some(s) = self.session.as_ref() else {
             return Vec::new();
         };
@@ -668,7 +358,7 @@ impl App {
     }
 
     /// Selects the row of a queue position.
-    fn select_position(&mut self, pos: usize) -> Vec<Effect> {
+    pub(super) fn select_position(&mut self, pos: usize) -> Vec<Effect> {
         let Some(entry) = self
             .session
             .as_ref()
@@ -679,7 +369,7 @@ impl App {
         self.select_entry(entry)
     }
 
-    fn select_entry(&mut self, entry: u32) -> Vec<Effect> {
+    pub(super) fn select_entry(&mut self, entry: u32) -> Vec<Effect> {
         match self.rows.iter().position(|&r| r == entry) {
             Some(p) => self.select_by(p as i64 - self.selected as i64),
             None => Vec::new(),
@@ -687,7 +377,7 @@ impl App {
     }
 
     /// Leaves the session (its labels are all in the journal).
-    fn end_session(&mut self) -> Vec<Effect> {
+    pub(super) fn end_session(&mut self) -> Vec<Effect> {
         if let Some(s) = &self.session {
             if !s.pending.is_empty() {
                 self.message = Some("labels are still being saved".into());

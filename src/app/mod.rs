@@ -12,6 +12,8 @@ pub mod gap_panel;
 pub mod input;
 pub mod keymap;
 mod label_keys;
+mod label_save;
+mod label_spans;
 pub mod layout;
 mod modal_keys;
 mod panels;
