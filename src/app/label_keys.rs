@@ -1,6 +1,6 @@
-//! Labeling in the interface: starting a session over the view, the schema's single
-//! keys, skip, undo and redo, notes, the history and progress views, blind reading,
-//! and what happens when the journal confirms or refuses a write.
+//! Labeling in the interface: starting and leaving a session over the view, the
+//! schema's single keys and the session's own, notes, the history and progress views,
+//! moving through the queue, and what blind reading hides.
 
 use super::session::{Saved, Session, SessionSetup, SessionView};
 use super::update::Effect;
