@@ -68,8 +68,9 @@ fn perform(
             query,
             mut certain,
             candidates,
+            labels,
         } => {
-            let p = query.prepare(corpus);
+            let p = query.prepare_with(corpus, labels.as_deref());
             certain.par_extend(
                 candidates
                     .par_iter()
@@ -229,11 +230,12 @@ fn search_in_background(
         query,
         mut certain,
         candidates,
+        labels,
     } = effect
     else {
         return;
     };
-    let p = query.prepare(corpus);
+    let p = query.prepare_with(corpus, labels.as_deref());
     let total = candidates.len();
     // About twenty progress reports per search, at least a few thousand tests apart.
     let step = (total / 20).max(4096);
@@ -582,6 +584,7 @@ mod tests {
             query,
             certain,
             candidates,
+            labels,
         } = app
             .apply_filter(Query::parse("scratchpad:values").unwrap())
             .remove(0)
@@ -597,6 +600,7 @@ mod tests {
                 query,
                 certain,
                 candidates,
+                labels,
             },
             7,
             &AtomicU64::new(latest),

@@ -148,6 +148,25 @@ fn single_keys_label_and_advance_with_drafts_undo_and_redo() {
     assert!(shown.contains("last labels"), "{shown}");
     press_with(&mut a, "<Enter>", &mut l);
     assert_eq!(a.current(), Some(items[0]));
+    // The filter's label terms see the session's labels (the first item, yes).
+    press_with(&mut a, "/label:yes<Enter>", &mut l);
+    assert_eq!(a.rows, [items[0]], "{:?}", a.message);
+    press_with(&mut a, "/<C-u>label:none<Enter>", &mut l);
+    assert!(
+        !a.rows.contains(&items[0]) && a.rows.len() == items.len() - 1,
+        "{:?} {:?} {:?}",
+        a.rows,
+        a.filter.as_ref().map(|q| q.text.clone()),
+        a.message
+    );
+    press_with(&mut a, "<Esc>", &mut l);
+    assert!(a.session.is_some(), "Esc clears the filter first");
+    press_with(&mut a, "/label:none scratchpad:request<Enter>", &mut l);
+    assert!(
+        !a.rows.contains(&items[0]) && a.rows.len() == items.len() - 1,
+        "text terms too"
+    );
+    press_with(&mut a, "<Esc>", &mut l);
     // Quitting with a draft asks first.
     press_with(&mut a, "<Down>3q", &mut l);
     assert!(!a.quit);

@@ -260,7 +260,15 @@ impl App {
                 ));
                 Some(Vec::new())
             }
-            Action::ClearFilter if self.filter.is_none() => Some(self.end_session()),
+            // Esc steps back one thing at a time: full screen, the filter (the queue
+            // stays), then the session.
+            Action::ClearFilter if self.fullscreen => None,
+            Action::ClearFilter if self.filter.is_some() || self.input_error.is_some() => {
+                self.input_error = None;
+                let items = s.queue.items.clone();
+                Some(self.set_rows(None, items))
+            }
+            Action::ClearFilter => Some(self.end_session()),
             Action::Quit if !s.pending.is_empty() => {
                 s.save_error = Some(format!(
                     "{} label(s) not yet saved to {}",
@@ -392,6 +400,37 @@ impl App {
         self.relayout();
         self.message = Some(format!("left the labeling session ({done} labelled)"));
         fx
+    }
+
+    /// This session's answers on its queue, for `label:` terms of the filter.
+    pub fn label_overlay(&self) -> Option<crate::query::LabelOverlay> {
+        let s = self.session.as_ref()?;
+        let primary = &s.schema.fields[s.schema.primary()].name;
+        // Items labelled, or touched in this session (an undone label counts as none).
+        let touched = s
+            .history
+            .iter()
+            .map(|h| h.entry)
+            .chain(s.undo.iter().chain(&s.redo).map(|st| st.entry));
+        let labelled = s
+            .queue
+            .items
+            .iter()
+            .copied()
+            .filter(|&e| s.label_of(e).is_some());
+        let af = labelled
+            .chain(touched)
+            .map(|e| {
+                let a = s
+                    .label_of(e)
+                    .and_then(|l| l.values.get(primary)?.as_str().map(str::to_string));
+                (e, a)
+            })
+            .collect();
+        Some(crate::query::LabelOverlay {
+            labeler: s.labeler.clone(),
+            af,
+        })
     }
 
     /// Whether the reader must hide tier, model, condition and scores now.

@@ -16,6 +16,8 @@ pub enum Effect {
         query: Query,
         certain: Vec<u32>,
         candidates: Vec<u32>,
+        /// Labels made in the session, for `label:` terms.
+        labels: Option<std::sync::Arc<crate::query::LabelOverlay>>,
     },
     /// Count the evidence of these entries (read, quotes located), then call
     /// `App::on_span_counts`.

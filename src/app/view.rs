@@ -123,11 +123,12 @@ impl App {
             };
             return self.set_rows(None, all);
         }
+        let overlay = self.label_overlay().map(std::sync::Arc::new);
         let (certain, candidates) = {
             use rayon::prelude::*;
             // In parallel, order kept: each fold covers a contiguous range, and
             // reduce joins them left to right.
-            let p = q.prepare(&self.corpus);
+            let p = q.prepare_with(&self.corpus, overlay.as_deref());
             let n = queue.as_ref().map_or(self.corpus.len(), |q| q.len());
             (0..n)
                 .into_par_iter()
@@ -162,6 +163,7 @@ impl App {
             query: q,
             certain,
             candidates,
+            labels: overlay,
         }]
     }
 

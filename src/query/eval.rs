@@ -91,6 +91,19 @@ impl Query {
             query: self,
             corpus,
             tables,
+            overlay: None,
+        }
+    }
+
+    /// Binds the query to a corpus, with labels made since it was loaded.
+    pub fn prepare_with<'c>(
+        &'c self,
+        corpus: &'c Corpus,
+        overlay: Option<&'c LabelOverlay>,
+    ) -> Prepared<'c> {
+        Prepared {
+            overlay,
+            ..self.prepare(corpus)
         }
     }
 }
@@ -104,12 +117,21 @@ fn collect<'e>(e: &'e Expr, out: &mut Vec<&'e FieldTest>) {
     }
 }
 
+/// Labels made since the corpus was loaded (a labeling session): for the entries
+/// here, they stand in for `labeler`'s loaded labels (`None`: taken back).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LabelOverlay {
+    pub labeler: String,
+    pub af: std::collections::HashMap<u32, Option<String>>,
+}
+
 /// A query bound to a corpus.
 pub struct Prepared<'c> {
     query: &'c Query,
     corpus: &'c Corpus,
     /// Per field test in tree order: which model / condition ids pass.
     tables: Vec<Vec<bool>>,
+    overlay: Option<&'c LabelOverlay>,
 }
 
 impl Prepared<'_> {
@@ -226,12 +248,21 @@ impl Prepared<'_> {
             }
             FieldTest::VerdictFailed => e.af_failed() || e.compliance_failed(),
             FieldTest::Label(l) => {
-                let mut labels = self.corpus.labels_of(i).peekable();
+                let fresh = self
+                    .overlay
+                    .and_then(|o| o.af.get(&(i as u32)).map(|a| (o, a)));
+                let loaded = self
+                    .corpus
+                    .labels_of(i)
+                    .filter(|r| fresh.is_none_or(|(o, _)| r.labeler != o.labeler))
+                    .map(|r| r.af());
+                let made = fresh.and_then(|(_, a)| a.as_deref()).map(Some);
+                let mut answers = loaded.chain(made).peekable();
                 match l {
-                    LabelTest::None => labels.peek().is_none(),
-                    LabelTest::Any => labels.peek().is_some(),
+                    LabelTest::None => answers.peek().is_none(),
+                    LabelTest::Any => answers.peek().is_some(),
                     LabelTest::Af(v) => {
-                        labels.any(|r| r.af().is_some_and(|a| a.eq_ignore_ascii_case(v)))
+                        answers.any(|a| a.is_some_and(|a| a.eq_ignore_ascii_case(v)))
                     }
                 }
             }

@@ -5,5 +5,5 @@ pub mod eval;
 pub mod parse;
 pub mod rawsearch;
 
-pub use eval::{Prepared, Query, TextField, TextMatch};
+pub use eval::{LabelOverlay, Prepared, Query, TextField, TextMatch};
 pub use parse::QueryError;
