@@ -488,3 +488,50 @@ fn sentences_selected_by_keyboard_become_spans_of_a_criterion() {
     );
     assert!(painted.contains("Thinking about request 0."), "{painted}");
 }
+
+#[test]
+fn the_evaluation_panel_counts_labels_made_in_the_session() {
+    let dir = tempfile::tempdir().unwrap();
+    let j = dir.path().join("carol.jsonl");
+    let mut l = labeling(&j, "carol");
+    let opts = LoadOptions {
+        labels: Some(fixture("eval/labels.jsonl")),
+        ..Default::default()
+    };
+    let corpus = open(&[fixture("eval/transcripts.jsonl")], opts);
+    let mut a = App::new(Arc::new(corpus), Keymap::default(), 7);
+    a.clock = fixed_clock;
+    let fx = a.on_resize(120, 30);
+    execute_sync_with(&mut a, fx, &mut l);
+    // The transcripts nobody labelled.
+    let spec = QueueSpec {
+        mode: QueueMode::View,
+        query: Some("label:none".into()),
+        blind: false,
+        target: None,
+    };
+    start(&mut a, &mut l, spec);
+    let unlabelled = a.session.as_ref().unwrap().queue.items.len();
+    assert!(unlabelled > 0);
+    let counts = |a: &App| -> Vec<usize> {
+        let p = a.eval.as_ref().unwrap();
+        let data = p.data.as_ref().unwrap().as_ref().unwrap();
+        data.iter().map(|c| c.items.len()).collect()
+    };
+    press_with(&mut a, "R", &mut l);
+    let before = counts(&a);
+    press_with(&mut a, "<Esc>", &mut l);
+    // Every queued item labelled yes: each scored one now counts.
+    press_with(&mut a, &"a".repeat(unlabelled), &mut l);
+    press_with(&mut a, "R", &mut l);
+    let after = counts(&a);
+    assert!(
+        before.iter().zip(&after).all(|(b, a)| a > b),
+        "{before:?} → {after:?}"
+    );
+    // Undoing them all takes them out again.
+    press_with(&mut a, "<Esc>", &mut l);
+    press_with(&mut a, &"<BS>".repeat(unlabelled), &mut l);
+    press_with(&mut a, "R", &mut l);
+    assert_eq!(counts(&a), before);
+}

@@ -402,11 +402,10 @@ impl App {
         fx
     }
 
-    /// This session's answers on its queue, for `label:` terms of the filter.
-    pub fn label_overlay(&self) -> Option<crate::query::LabelOverlay> {
+    /// The session's labels on its queue (items labelled, or touched and taken back),
+    /// for the panels' numbers.
+    pub fn fresh_labels(&self) -> Option<crate::stats::labels::FreshLabels> {
         let s = self.session.as_ref()?;
-        let primary = &s.schema.fields[s.schema.primary()].name;
-        // Items labelled, or touched in this session (an undone label counts as none).
         let touched = s
             .history
             .iter()
@@ -418,17 +417,31 @@ impl App {
             .iter()
             .copied()
             .filter(|&e| s.label_of(e).is_some());
-        let af = labelled
+        let by_entry = labelled
             .chain(touched)
-            .map(|e| {
-                let a = s
-                    .label_of(e)
-                    .and_then(|l| l.values.get(primary)?.as_str().map(str::to_string));
+            .map(|e| (e, s.label_of(e).cloned()))
+            .collect();
+        Some(crate::stats::labels::FreshLabels {
+            labeler: s.labeler.clone(),
+            by_entry,
+        })
+    }
+
+    /// The same as `fresh_labels`, as the filter's `label:` terms read them.
+    pub fn label_overlay(&self) -> Option<crate::query::LabelOverlay> {
+        let fresh = self.fresh_labels()?;
+        let s = self.session.as_ref()?;
+        let primary = &s.schema.fields[s.schema.primary()].name;
+        let af = fresh
+            .by_entry
+            .into_iter()
+            .map(|(e, l)| {
+                let a = l.and_then(|l| l.values.get(primary)?.as_str().map(str::to_string));
                 (e, a)
             })
             .collect();
         Some(crate::query::LabelOverlay {
-            labeler: s.labeler.clone(),
+            labeler: fresh.labeler,
             af,
         })
     }

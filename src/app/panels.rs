@@ -20,6 +20,7 @@ impl App {
         self.mode = Mode::Gap;
         vec![Effect::ComputeGap(GapOptions {
             subset: self.view_subset(),
+            fresh: self.fresh_labels().map(std::sync::Arc::new),
             ..Default::default()
         })]
     }
@@ -31,6 +32,7 @@ impl App {
             threshold: self.eval_threshold,
             resamples: 0,
             subset: self.view_subset(),
+            fresh: self.fresh_labels().map(std::sync::Arc::new),
             ..Default::default()
         })]
     }

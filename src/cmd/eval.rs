@@ -35,6 +35,7 @@ pub fn run(args: &EvalArgs, load: &LoadArgs) -> Result<Status, String> {
         field: args.label_field.clone(),
         vote_repeats: args.vote_repeats,
         subset,
+        fresh: None,
     };
     let report = eval::evaluate(&corpus, &opts)?;
     if report.labelled == 0 {

@@ -30,6 +30,7 @@ pub fn run(args: &StatsArgs, load: &LoadArgs) -> Result<Status, String> {
         af_threshold: args.threshold,
         labeler: args.labeler.clone(),
         subset,
+        fresh: None,
     };
     let report = gap::compute(&corpus, &opts);
     if report.rows.is_empty() {

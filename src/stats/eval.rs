@@ -28,6 +28,8 @@ pub struct EvalOptions {
     pub vote_repeats: usize,
     /// Only these entries (a query's matches); `None` for all.
     pub subset: Option<std::collections::HashSet<u32>>,
+    /// Labels made since the corpus was loaded.
+    pub fresh: Option<std::sync::Arc<labels::FreshLabels>>,
 }
 
 impl Default for EvalOptions {
@@ -41,6 +43,7 @@ impl Default for EvalOptions {
             field: "af".into(),
             vote_repeats: 50,
             subset: None,
+            fresh: None,
         }
     }
 }
@@ -200,7 +203,12 @@ type Read = (u32, Truth, Vec<(String, VerdictKind, Score, Vec<bool>)>);
 
 /// The truths of the entries in the options' subset.
 fn truths_in(corpus: &Corpus, opts: &EvalOptions) -> HashMap<u32, Truth> {
-    let mut t = labels::truths(corpus, opts.labeler.as_deref(), &opts.field);
+    let mut t = labels::truths(
+        corpus,
+        opts.labeler.as_deref(),
+        &opts.field,
+        opts.fresh.as_deref(),
+    );
     if let Some(s) = &opts.subset {
         t.retain(|e, _| s.contains(e));
     }

@@ -29,6 +29,8 @@ pub struct GapOptions {
     pub labeler: Option<String>,
     /// Only these entries; `None` for all.
     pub subset: Option<std::collections::HashSet<u32>>,
+    /// Labels made since the corpus was loaded (for the human alignment-faking rate).
+    pub fresh: Option<std::sync::Arc<labels::FreshLabels>>,
 }
 
 impl Default for GapOptions {
@@ -39,6 +41,7 @@ impl Default for GapOptions {
             af_threshold: 0.4,
             labeler: None,
             subset: None,
+            fresh: None,
         }
     }
 }
@@ -239,7 +242,7 @@ fn label_compliance(corpus: &Corpus, labeler: Option<&str>) -> HashMap<u32, bool
 /// condition when the model has more than one or any named condition.
 pub fn compute(corpus: &Corpus, opts: &GapOptions) -> GapReport {
     let view = corpus.view();
-    let human = labels::truths(corpus, opts.labeler.as_deref(), "af");
+    let human = labels::truths(corpus, opts.labeler.as_deref(), "af", opts.fresh.as_deref());
     let label_comply = match opts.compliance {
         ComplianceSource::Labels => label_compliance(corpus, opts.labeler.as_deref()),
         ComplianceSource::Verdict => HashMap::new(),

@@ -46,18 +46,45 @@ pub fn truth_of_value(value: &serde_json::Value) -> Truth {
     }
 }
 
+/// Labels made since the corpus was loaded (a labeling session): for these entries
+/// they stand in for `labeler`'s loaded labels (`None`: taken back).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FreshLabels {
+    pub labeler: String,
+    pub by_entry: HashMap<u32, Option<crate::model::LabelRecord>>,
+}
+
 /// Ground truth per labelled entry, from the label field `field` (`af`). From label
 /// files the last label of each labeler counts (`labeler` picks one); labelers who
 /// disagree leave the transcript out. Without label files, a label field carried in
 /// the input (a profile's `fields.label`) is used for `af`.
-pub fn truths(corpus: &Corpus, labeler: Option<&str>, field: &str) -> HashMap<u32, Truth> {
+pub fn truths(
+    corpus: &Corpus,
+    labeler: Option<&str>,
+    field: &str,
+    fresh: Option<&FreshLabels>,
+) -> HashMap<u32, Truth> {
     let mut out = HashMap::new();
-    if !corpus.labels.is_empty() {
-        for (&e, idx) in &corpus.labels_by_entry {
-            // Last label per labeler, in file order.
+    let fresh_any = fresh.is_some_and(|f| !f.by_entry.is_empty());
+    if !corpus.labels.is_empty() || fresh_any {
+        let mut entries: Vec<u32> = corpus.labels_by_entry.keys().copied().collect();
+        if let Some(f) = fresh {
+            entries.extend(
+                f.by_entry
+                    .keys()
+                    .filter(|e| !corpus.labels_by_entry.contains_key(e)),
+            );
+        }
+        let none = Vec::new();
+        for e in entries {
+            let idx = corpus.labels_by_entry.get(&e).unwrap_or(&none);
+            let made = fresh.and_then(|f| f.by_entry.get(&e).map(|l| (f, l)));
+            // Last label per labeler, in file order; labels made since loading stand in
+            // for their labeler's.
             let mut latest: HashMap<&str, &crate::model::LabelRecord> = HashMap::new();
-            for &li in idx {
-                let l = &corpus.labels[li as usize];
+            let loaded = idx.iter().map(|&li| &corpus.labels[li as usize]);
+            let loaded = loaded.filter(|l| made.is_none_or(|(f, _)| l.labeler != f.labeler));
+            for l in loaded.chain(made.and_then(|(_, l)| l.as_ref())) {
                 if labeler.is_none_or(|want| want == l.labeler) {
                     latest.insert(l.labeler.as_str(), l);
                 }
