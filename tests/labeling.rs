@@ -525,9 +525,13 @@ fn the_evaluation_panel_counts_labels_made_in_the_session() {
     press_with(&mut a, &"a".repeat(unlabelled), &mut l);
     press_with(&mut a, "R", &mut l);
     let after = counts(&a);
+    // Before: nothing in the view is labelled. After: all three classifiers count
+    // every item but those whose verdict failed.
+    assert!(before.iter().all(|&n| n == 0), "{before:?}");
+    assert_eq!(after.len(), 3, "{after:?}");
     assert!(
-        before.iter().zip(&after).all(|(b, a)| a > b),
-        "{before:?} → {after:?}"
+        after.iter().all(|&n| n + 1 >= unlabelled && n > 0),
+        "{before:?} → {after:?} of {unlabelled}"
     );
     // Undoing them all takes them out again.
     press_with(&mut a, "<Esc>", &mut l);
