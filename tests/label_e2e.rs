@@ -216,3 +216,62 @@ fn a_journal_deleted_mid_session_blocks_then_rescues_the_unsaved_label() {
     );
     assert_eq!(labels[0].af(), Some("no"));
 }
+
+#[test]
+fn labeling_a_real_result_file_blind_then_evaluating() {
+    let Some(data) = common::sample("causal-audit/results/results_scored_rigorous_5Feb.json")
+    else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("hand.jsonl");
+    let (d, j) = (data.to_str().unwrap(), journal.to_str().unwrap());
+    let args = [
+        "label",
+        d,
+        "--labels",
+        j,
+        "--queue",
+        "stratified",
+        "--per-stratum",
+        "5",
+        "--blind",
+        "--labeler",
+        "ana",
+    ];
+    let mut p = Pty::start_sized(&args, 30, 140, &[]);
+    p.wait_for("labeling stratified 5/stratum · blind: 10 items");
+    let s = p.screen();
+    assert!(!s.contains("FREE TIER") && !s.contains("PAID TIER"), "{s}");
+    p.keys("axaxaxaxax");
+    p.wait_for("target reached");
+    p.keys("q");
+    assert_eq!(p.wait_exit(), 0);
+    let r = Replay::parse(&std::fs::read_to_string(&journal).unwrap());
+    assert_eq!(r.labels().len(), 10);
+    // The source locator names the record: array index, line and wide-layout key.
+    let sources: Vec<_> = r.labels().iter().map(|l| l.source.clone()).collect();
+    assert!(
+        sources.iter().all(|s| s.as_deref().is_some_and(|s| s
+            .contains("results_scored_rigorous_5Feb.json[")
+            && s.contains("(line "))),
+        "{sources:?}"
+    );
+    let report = afscope_json(&[
+        "eval",
+        d,
+        "--labels",
+        j,
+        "--json",
+        "--resamples",
+        "0",
+        "--classifier",
+        "judge",
+    ]);
+    let c = &report["classifiers"][0];
+    assert_eq!(
+        c["n"].as_u64().unwrap() + c["left_out"]["failed"].as_u64().unwrap(),
+        10,
+        "{c}"
+    );
+}
