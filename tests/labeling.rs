@@ -38,6 +38,20 @@ fn app(width: u16, height: u16) -> App {
     app
 }
 
+/// The evaluation fixture with alice's and bob's labels, at 120×30.
+fn with_hand_labels(l: &mut Labeling) -> App {
+    let opts = LoadOptions {
+        labels: Some(fixture("eval/labels.jsonl")),
+        ..Default::default()
+    };
+    let corpus = open(&[fixture("eval/transcripts.jsonl")], opts);
+    let mut a = App::new(Arc::new(corpus), Keymap::default(), 7);
+    a.clock = fixed_clock;
+    let fx = a.on_resize(120, 30);
+    execute_sync_with(&mut a, fx, l);
+    a
+}
+
 fn labeling(journal: &Path, who: &str) -> Labeling {
     Labeling {
         journal_path: Ok(journal.to_path_buf()),
@@ -375,15 +389,7 @@ fn adjudication_shows_both_answers_and_records_a_final_one() {
     let dir = tempfile::tempdir().unwrap();
     let j = dir.path().join("final.jsonl");
     let mut l = labeling(&j, "final");
-    let opts = LoadOptions {
-        labels: Some(fixture("eval/labels.jsonl")),
-        ..Default::default()
-    };
-    let corpus = open(&[fixture("eval/transcripts.jsonl")], opts);
-    let mut a = App::new(Arc::new(corpus), Keymap::default(), 7);
-    a.clock = fixed_clock;
-    let fx = a.on_resize(120, 30);
-    execute_sync_with(&mut a, fx, &mut l);
+    let mut a = with_hand_labels(&mut l);
     let spec = QueueSpec {
         mode: QueueMode::Adjudicate {
             first: "alice".into(),
@@ -494,15 +500,7 @@ fn the_evaluation_panel_counts_labels_made_in_the_session() {
     let dir = tempfile::tempdir().unwrap();
     let j = dir.path().join("carol.jsonl");
     let mut l = labeling(&j, "carol");
-    let opts = LoadOptions {
-        labels: Some(fixture("eval/labels.jsonl")),
-        ..Default::default()
-    };
-    let corpus = open(&[fixture("eval/transcripts.jsonl")], opts);
-    let mut a = App::new(Arc::new(corpus), Keymap::default(), 7);
-    a.clock = fixed_clock;
-    let fx = a.on_resize(120, 30);
-    execute_sync_with(&mut a, fx, &mut l);
+    let mut a = with_hand_labels(&mut l);
     // The transcripts nobody labelled.
     let spec = QueueSpec {
         mode: QueueMode::View,
