@@ -274,6 +274,15 @@ fn labeling_screen_snapshot() {
     insta::assert_snapshot!("labeling_80x24", narrow);
     let fx = a.on_resize(120, 30);
     execute_sync_with(&mut a, fx, &mut l);
+    press_with(&mut a, "?", &mut l);
+    let help = screen(&a, "mono");
+    assert!(
+        help.contains("labeling: schema alignment faking (default) (version 1)")
+            && help.contains("af = yes — saves, next item")
+            && help.contains("aware_of_harm on/off"),
+        "{help}"
+    );
+    press_with(&mut a, "<Esc>", &mut l);
     press_with(&mut a, "%", &mut l);
     let progress = screen(&a, "mono");
     assert!(

@@ -62,7 +62,8 @@ impl App {
                     Some(Action::PageUp) => self.help_scroll = self.help_scroll.saturating_sub(10),
                     _ => self.mode = Mode::Normal,
                 }
-                self.help_scroll = self.help_scroll.min(Action::ALL.len());
+                // Drawing clamps to the lines there are; this bounds key repeats.
+                self.help_scroll = self.help_scroll.min(Action::ALL.len() + 64);
                 Vec::new()
             }
             Mode::Filter => self.filter_key(ev),
