@@ -62,14 +62,15 @@ fn mode(args: &LabelArgs, q: QueueChoice) -> Result<QueueMode, String> {
                 second: b.trim().into(),
             }
         }
-        QueueChoice::Ids => QueueMode::Ids {
-            file: args
-                .ids
-                .as_ref()
-                .ok_or("--queue ids needs --ids FILE")?
-                .to_string_lossy()
-                .into_owned(),
-        },
+        QueueChoice::Ids => {
+            let file = args.ids.as_ref().ok_or("--queue ids needs --ids FILE")?;
+            // Absolute, so that a session resumed from another folder finds it.
+            let file =
+                std::fs::canonicalize(file).map_err(|e| format!("{}: {e}", file.display()))?;
+            QueueMode::Ids {
+                file: file.to_string_lossy().into_owned(),
+            }
+        }
     })
 }
 
