@@ -116,6 +116,54 @@ pub fn run(cli: &Cli) -> Result<Status, String> {
     interface(cli, &cli.files, &load, labeling)
 }
 
+/// Schema keys that hide an interface key needed while labeling (they take precedence
+/// in a session).
+fn schema_shadows(keymap: &Keymap, schema: &afscope::model::schema::Schema) -> Vec<String> {
+    use afscope::app::Action;
+    use afscope::model::schema::FieldKind;
+    const NEEDED: [Action; 7] = [
+        Action::Quit,
+        Action::Help,
+        Action::Up,
+        Action::Down,
+        Action::PageDown,
+        Action::Skip,
+        Action::UndoLabel,
+    ];
+    let mut out = Vec::new();
+    for f in &schema.fields {
+        let keys: Vec<char> = match f.kind {
+            FieldKind::Choice => f.choices.iter().map(|c| c.key).collect(),
+            _ => f.key.into_iter().collect(),
+        };
+        for k in keys {
+            let ev = crossterm::event::KeyEvent::new(
+                crossterm::event::KeyCode::Char(k),
+                crossterm::event::KeyModifiers::NONE,
+            );
+            if let Some(a) = keymap.action(&ev).filter(|a| NEEDED.contains(a)) {
+                let others: Vec<String> = keymap
+                    .keys(a)
+                    .iter()
+                    .map(|k| k.label())
+                    .filter(|l| l.chars().count() > 1 || !l.starts_with(k))
+                    .collect();
+                out.push(format!(
+                    "label schema: key `{k}` of `{}` hides `{}` while labeling{}",
+                    f.name,
+                    a.name(),
+                    if others.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (still on {})", others.join(", "))
+                    }
+                ));
+            }
+        }
+    }
+    out
+}
+
 /// Opens the interface on `files` with labeling set up as given.
 pub fn interface(
     cli: &Cli,
@@ -125,6 +173,7 @@ pub fn interface(
 ) -> Result<Status, String> {
     let theme = theme(cli)?;
     let (keymap, mut warnings) = keymap(cli)?;
+    warnings.extend(schema_shadows(&keymap, &labeling.schema));
     let filters = saved_filters(cli, &mut warnings);
     for w in &warnings {
         eprintln!("afscope: {w}");
@@ -150,4 +199,23 @@ pub fn interface(
     };
     let code = afscope::tui::run(loader, opts)?;
     Ok(Status::from(code.clamp(0, 255) as u8))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schema_keys_that_hide_labeling_keys_are_reported() {
+        let toml = "version = 3\n[[field]]\nname = \"af\"\nkind = \"choice\"\nprimary = true\nchoices = [{value = \"yes\", key = \"y\"}, {value = \"no\", key = \"j\"}]\n[[field]]\nname = \"harm\"\nkind = \"check\"\nkey = \"q\"\n";
+        let schema = afscope::model::schema::Schema::parse(toml).unwrap();
+        let w = schema_shadows(&Keymap::default(), &schema);
+        assert_eq!(w.len(), 2, "{w:?}");
+        assert!(
+            w[0].contains("key `j` of `af` hides `down` while labeling (still on ↓)"),
+            "{w:?}"
+        );
+        assert!(w[1].contains("key `q` of `harm` hides `quit`"), "{w:?}");
+        assert!(schema_shadows(&Keymap::default(), &Default::default()).is_empty());
+    }
 }
