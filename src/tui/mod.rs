@@ -1,0 +1,253 @@
+//! Runs the interface: owns the terminal (restored on quit, error, panic, SIGTERM,
+//! SIGHUP and across Ctrl-Z), turns terminal events into `App` calls, carries out
+//! effects (background work on threads), and redraws only after something happened.
+
+mod terminal;
+mod work;
+
+pub use terminal::restore;
+pub use work::{execute_sync, execute_sync_with};
+
+use crate::app::{App, Keymap};
+use crate::label_runner::Labeling;
+use crate::load::Corpus;
+use crate::ui::{self, Theme};
+use crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
+use ratatui::backend::CrosstermBackend;
+use ratatui::Terminal;
+use std::io;
+use std::sync::atomic::AtomicU64;
+use std::sync::mpsc;
+use std::sync::Arc;
+use terminal::{enter, suspend, term_err, Guard};
+use work::{apply, execute, Done};
+
+/// Something for the main loop.
+enum Msg {
+    Term(Event),
+    Loading(ui::Loading),
+    /// What is indexed so far.
+    Snapshot(Box<Corpus>, ui::Loading),
+    Loaded(Box<Result<Corpus, String>>),
+    Done(Done),
+    Signal(i32),
+}
+
+/// Loads the corpus, calling the argument with what is indexed so far after each
+/// batch.
+pub type Loader = Box<
+    dyn FnOnce(
+            &mut dyn FnMut(crate::load::View<'_>, crate::load::Progress),
+        ) -> Result<Corpus, String>
+        + Send,
+>;
+
+/// Where saved filters live, and what was read from there.
+pub struct SavedFilters {
+    pub path: Option<std::path::PathBuf>,
+    pub saved: crate::app::saved::Saved,
+}
+
+/// Everything the interface starts with besides the corpus.
+pub struct Options {
+    pub theme: Theme,
+    pub keymap: Keymap,
+    /// Start-up warnings (keymap, theme).
+    pub warnings: Vec<String>,
+    /// Seed of the random-transcript key.
+    pub seed: u64,
+    pub filters: SavedFilters,
+    pub lexicon: crate::model::lexicon::Lexicon,
+    pub labeling: Labeling,
+}
+
+/// Opens the interface at once and loads the corpus behind a progress screen. Returns
+/// the exit status: 0, or 128 plus the signal that ended it.
+pub fn run(loader: Loader, opts: Options) -> Result<i32, String> {
+    let Options {
+        theme,
+        keymap,
+        mut warnings,
+        seed,
+        filters,
+        lexicon,
+        mut labeling,
+    } = opts;
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore();
+        default_hook(info);
+    }));
+    enter().map_err(term_err)?;
+    let _guard = Guard;
+    let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout())).map_err(term_err)?;
+    let (tx, rx) = mpsc::channel::<Msg>();
+    spawn_input(tx.clone());
+    spawn_signals(tx.clone())?;
+    let loader_tx = tx.clone();
+    std::thread::spawn(move || {
+        let progress_tx = loader_tx.clone();
+        let mut last_progress: Option<std::time::Instant> = None;
+        let mut last_snapshot: Option<std::time::Instant> = None;
+        let result = loader(&mut |view, progress| {
+            let loading = ui::Loading {
+                transcripts: view.len(),
+                bytes_done: progress.bytes_done,
+                bytes_total: progress.bytes_total,
+            };
+            // What is indexed so far, at once and then every 300 ms; progress every 100 ms.
+            if last_snapshot.is_none_or(|t| t.elapsed() >= std::time::Duration::from_millis(300)) {
+                last_snapshot = Some(std::time::Instant::now());
+                let _ = progress_tx.send(Msg::Snapshot(Box::new(Corpus::snapshot(view)), loading));
+            } else if last_progress
+                .is_none_or(|t| t.elapsed() >= std::time::Duration::from_millis(100))
+            {
+                last_progress = Some(std::time::Instant::now());
+                let _ = progress_tx.send(Msg::Loading(loading));
+            }
+        });
+        let _ = loader_tx.send(Msg::Loaded(Box::new(result)));
+    });
+    // Until the first transcripts are indexed: a progress screen.
+    let mut loading = ui::Loading::default();
+    let (corpus, first_loading) = loop {
+        terminal
+            .draw(|f| ui::draw_loading(f, &loading, &theme))
+            .map_err(term_err)?;
+        match rx.recv() {
+            Ok(Msg::Loading(l)) => loading = l,
+            Ok(Msg::Snapshot(c, l)) => break (*c, Some(l)),
+            Ok(Msg::Loaded(result)) => break ((*result)?, None),
+            Ok(Msg::Term(Event::Key(k))) if k.kind != KeyEventKind::Release => {
+                let ctrl_c =
+                    k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL);
+                if ctrl_c || keymap.action(&k) == Some(crate::app::Action::Quit) {
+                    return Ok(0);
+                }
+            }
+            Ok(Msg::Signal(sig)) => return Ok(128 + sig),
+            Ok(_) => {}
+            Err(_) => return Ok(0),
+        }
+    };
+    if !corpus.problems.is_empty() {
+        warnings.push(format!(
+            "{} problem(s) in the input; run `afscope check` for details",
+            corpus.problems.len()
+        ));
+    }
+    let size = terminal.size().map_err(term_err)?;
+    let mut app = App::new(Arc::new(corpus), keymap, seed);
+    app.warnings = warnings;
+    app.saved = filters.saved;
+    app.filters_path = filters.path;
+    app.lexicon = Arc::new(lexicon);
+    app.indexing = first_loading.map(|l| l.percent());
+    let mut search_generation = 0u64;
+    let latest = Arc::new(AtomicU64::new(0));
+    let latest_find = Arc::new(AtomicU64::new(0));
+    let mut effects = app.on_resize(size.width, size.height);
+    effects.extend(app.update_initial());
+    if first_loading.is_none() {
+        if let Some(setup) = labeling.start.take() {
+            effects.extend(app.start_session(setup));
+        }
+    }
+    loop {
+        effects.extend(app.span_count_request());
+        execute(
+            &mut app,
+            effects,
+            &tx,
+            &mut search_generation,
+            &latest,
+            &latest_find,
+            &mut labeling,
+        );
+        terminal
+            .draw(|f| ui::draw(f, &app, &theme))
+            .map_err(term_err)?;
+        if app.quit {
+            return Ok(finish(&mut labeling, &app, 0));
+        }
+        let Ok(msg) = rx.recv() else {
+            return Ok(finish(&mut labeling, &app, 0));
+        };
+        effects = match msg {
+            Msg::Term(Event::Key(k)) if k.kind != KeyEventKind::Release => {
+                if k.code == KeyCode::Char('z') && k.modifiers.contains(KeyModifiers::CONTROL) {
+                    suspend(&mut terminal)?;
+                    Vec::new()
+                } else {
+                    app.on_key(k)
+                }
+            }
+            Msg::Term(Event::Resize(w, h)) => app.on_resize(w, h),
+            Msg::Term(Event::Mouse(m)) => app.on_mouse(m),
+            Msg::Loading(l) => {
+                app.indexing = Some(l.percent());
+                Vec::new()
+            }
+            Msg::Snapshot(c, l) => app.replace_corpus(Arc::new(*c), Some(l.percent())),
+            Msg::Loaded(result) => {
+                let corpus = (*result)?;
+                if !corpus.problems.is_empty() {
+                    app.warnings.push(format!(
+                        "{} problem(s) in the input; run `afscope check` for details",
+                        corpus.problems.len()
+                    ));
+                }
+                let mut fx = app.replace_corpus(Arc::new(corpus), None);
+                if let Some(setup) = labeling.start.take() {
+                    fx.extend(app.start_session(setup));
+                }
+                fx
+            }
+            Msg::Term(_) => Vec::new(),
+            Msg::Done(done) => apply(&mut app, done, search_generation),
+            Msg::Signal(sig) => return Ok(finish(&mut labeling, &app, 128 + sig)),
+        };
+    }
+}
+
+/// Ends the interface: labels not yet on disk go to a rescue file, named on standard
+/// error once the terminal is restored.
+fn finish(labeling: &mut Labeling, app: &App, code: i32) -> i32 {
+    labeling.rescue_app(app);
+    if let Some(p) = &labeling.rescued {
+        restore();
+        eprintln!(
+            "afscope: labels that could not be saved to the journal are in {}",
+            p.display()
+        );
+    }
+    code
+}
+
+fn spawn_input(tx: mpsc::Sender<Msg>) {
+    std::thread::spawn(move || loop {
+        match event::read() {
+            Ok(ev) => {
+                if tx.send(Msg::Term(ev)).is_err() {
+                    return;
+                }
+            }
+            Err(_) => {
+                let _ = tx.send(Msg::Signal(0));
+                return;
+            }
+        }
+    });
+}
+
+fn spawn_signals(tx: mpsc::Sender<Msg>) -> Result<(), String> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT, SIGQUIT])
+        .map_err(|e| format!("signals: {e}"))?;
+    std::thread::spawn(move || {
+        if let Some(sig) = signals.forever().next() {
+            let _ = tx.send(Msg::Signal(sig));
+        }
+    });
+    Ok(())
+}
