@@ -546,3 +546,41 @@ fn the_evaluation_panel_counts_labels_made_in_the_session() {
     press_with(&mut a, "R", &mut l);
     assert_eq!(counts(&a), before);
 }
+
+#[test]
+fn undoing_a_change_then_the_first_label_leaves_no_label() {
+    let dir = tempfile::tempdir().unwrap();
+    let j = dir.path().join("labels.jsonl");
+    let mut l = labeling(&j, "ana");
+    let mut a = app(120, 30);
+    let view = QueueSpec {
+        mode: QueueMode::View,
+        query: None,
+        blind: false,
+        target: None,
+    };
+    start(&mut a, &mut l, view);
+    let first = a.current().unwrap();
+    // yes, then back and changed to no: two steps on one item.
+    press_with(&mut a, "a<Up>x", &mut l);
+    let id = a.session.as_ref().unwrap().id(first).to_string();
+    assert_eq!(replay(&j).current(&id, "ana").unwrap().af(), Some("no"));
+    press_with(&mut a, "<BS>", &mut l);
+    assert_eq!(replay(&j).current(&id, "ana").unwrap().af(), Some("yes"));
+    press_with(&mut a, "<BS>", &mut l);
+    assert!(
+        replay(&j).current(&id, "ana").is_none(),
+        "both steps undone"
+    );
+    assert!(a.session.as_ref().unwrap().label_of(first).is_none());
+    // Redo twice brings back yes, then no.
+    press_with(&mut a, "<C-y>", &mut l);
+    assert_eq!(replay(&j).current(&id, "ana").unwrap().af(), Some("yes"));
+    press_with(&mut a, "<C-y>", &mut l);
+    assert_eq!(replay(&j).current(&id, "ana").unwrap().af(), Some("no"));
+    // The state replayed from disk is the state on screen.
+    assert_eq!(
+        a.session.as_ref().unwrap().label_of(first).unwrap().af(),
+        Some("no")
+    );
+}

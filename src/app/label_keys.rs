@@ -351,8 +351,7 @@ impl App {
             .current()
             .and_then(|e| s.position_of.get(&e).copied())
             .unwrap_or(0);
-        let pending: std::collections::HashSet<u32> =
-            s.pending.iter().map(|(_, st)| st.entry).collect();
+        let pending: std::collections::HashSet<u32> = s.pending.iter().map(|(_, e)| *e).collect();
         let next = (here + 1..s.queue.items.len())
             .find(|&p| {
                 let e = s.queue.items[p];

@@ -1,7 +1,7 @@
 //! Answers becoming journal events in a labeling session: drafts and changes, the
 //! record's provenance, undo and redo, and what the journal confirms or refuses.
 
-use super::session::Step;
+use super::session::Saved;
 use super::update::Effect;
 use super::App;
 use serde_json::Value;
@@ -46,21 +46,16 @@ impl App {
         let Some(s) = self.session.as_mut() else {
             return Vec::new();
         };
-        if let Some(src) = source {
-            s.sources.insert(entry, src);
-        }
-        if let Some(sh) = shown {
-            s.shown.insert(entry, sh);
-        }
         let mut values = values;
         if let Some((a, b)) = s.adjudicating() {
             values.insert("adjudicates".into(), serde_json::json!([a, b]));
         }
-        let (event, step) = s.label_event(entry, values, crate::labeling::rfc3339(now));
+        let label = s.new_label(entry, values, crate::labeling::rfc3339(now), source, shown);
+        let event = s.label_event(entry, label.clone());
         s.drafts.remove(&entry);
         s.redo.clear();
-        s.undo.push(step.clone());
-        s.pending.push((event.clone(), step));
+        s.undo.push(Saved { entry, label });
+        s.pending.push((event.clone(), entry));
         vec![Effect::SaveLabel(event)]
     }
 
@@ -110,27 +105,26 @@ impl App {
         fx
     }
 
-    /// Writes the event that takes a step back (undo) or again (redo).
-    pub(super) fn apply_step(&mut self, step: &Step, back: bool, now: i64) -> Vec<Effect> {
+    /// Writes the event that takes a label back (undo: the label before it is current
+    /// again) or saves it again (redo, with the time of the redo).
+    pub(super) fn apply_step(&mut self, step: &Saved, back: bool, now: i64) -> Vec<Effect> {
         let Some(s) = self.session.as_mut() else {
             return Vec::new();
         };
         let time = crate::labeling::rfc3339(now);
-        let target = if back { &step.before } else { &step.after };
-        // Undo of a first label is an undo event; anything else restores the values
-        // as a new label, so the journal always says what is current.
-        let event = match (back, target) {
-            (true, None) => s.undo_event(step.entry, time),
-            (_, Some(l)) => {
-                let (e, _) = s.label_event(step.entry, l.values.clone(), time);
-                Some(e)
-            }
-            (false, None) => None,
+        let event = if back {
+            s.undo_event(step.entry, time)
+        } else {
+            let label = crate::model::LabelRecord {
+                time,
+                ..step.label.clone()
+            };
+            Some(s.label_event(step.entry, label))
         };
         let Some(event) = event else {
             return Vec::new();
         };
-        s.pending.push((event.clone(), step.clone()));
+        s.pending.push((event.clone(), step.entry));
         self.message = Some(if back { "undone" } else { "redone" }.into());
         vec![Effect::SaveLabel(event)]
     }
@@ -154,25 +148,21 @@ impl App {
             return;
         };
         let hid = s.spec.blind;
-        let Some(step) = s.confirm(seq, now) else {
+        let Some(entry) = s.confirm(seq, now) else {
             return;
         };
         let shown = if hid {
-            format!(
-                "item {}",
-                s.position_of.get(&step.entry).map_or(0, |p| p + 1)
-            )
+            format!("item {}", s.position_of.get(&entry).map_or(0, |p| p + 1))
         } else {
-            s.id(step.entry).to_string()
+            s.id(entry).to_string()
         };
-        let what = match s.label_of(step.entry) {
+        let what = match s.label_of(entry) {
             Some(l) => format!("✓ saved {shown} {}", s.summary(&l.values)),
             None => format!("✓ saved {shown}: label taken back"),
         };
-        s.last_saved = Some(what.clone());
         self.message = Some(what);
         // Revealed once labelled: lay the transcript out again.
-        if hid && self.reader.entry == Some(step.entry) {
+        if hid && self.reader.entry == Some(entry) {
             self.reader.width = 0;
             self.relayout();
         }

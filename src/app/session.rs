@@ -28,15 +28,8 @@ pub struct SessionSetup {
     pub resumed: bool,
 }
 
-/// A label saved, undone or redone, for undo and redo.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Step {
-    pub entry: u32,
-    pub before: Option<LabelRecord>,
-    pub after: Option<LabelRecord>,
-}
-
-/// A label saved in this session, for the history list.
+/// A label saved in this session, for the history list and for undo and redo (undo
+/// takes it back; redo saves it again).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Saved {
     pub entry: u32,
@@ -72,16 +65,13 @@ pub struct Session {
     pub others: crate::labeling::queue::HumanLabels,
     /// Transcript id of each queued entry.
     pub ids: HashMap<u32, String>,
-    /// Where each queued transcript was read from (`file:line`).
-    pub sources: HashMap<u32, String>,
-    /// Scores shown for each queued entry (classifier → score), for the label record.
-    pub shown: HashMap<u32, Value>,
     /// Answers given to an item before its primary answer saves them.
     pub drafts: HashMap<u32, Map<String, Value>>,
-    /// Events sent to the journal and not yet confirmed, oldest first.
-    pub pending: Vec<(Event, Step)>,
-    pub undo: Vec<Step>,
-    pub redo: Vec<Step>,
+    /// Events sent to the journal and not yet confirmed, oldest first, with their
+    /// entry.
+    pub pending: Vec<(Event, u32)>,
+    pub undo: Vec<Saved>,
+    pub redo: Vec<Saved>,
     pub history: Vec<Saved>,
     /// A write failed: shown as a blocking error until a retry succeeds.
     pub save_error: Option<String>,
@@ -94,8 +84,6 @@ pub struct Session {
     /// Sentences selected in the completion (first, last index), for a criterion.
     pub selection: Option<(usize, usize)>,
     pub view: SessionView,
-    /// The last confirmation, for the status line.
-    pub last_saved: Option<String>,
     pub resumed: bool,
     /// Quit was pressed once with drafts open.
     pub quit_asked: bool,
@@ -123,8 +111,6 @@ impl Session {
             position_of,
             ids: HashMap::new(),
             others: HashMap::new(),
-            sources: HashMap::new(),
-            shown: HashMap::new(),
             drafts: HashMap::new(),
             pending: Vec::new(),
             undo: Vec::new(),
@@ -136,7 +122,6 @@ impl Session {
             note: None,
             selection: None,
             view: SessionView::Labeling,
-            last_saved: None,
             resumed: setup.resumed,
             quit_asked: false,
             done: Default::default(),
@@ -264,42 +249,41 @@ impl Session {
         (from..self.queue.items.len()).find(|&p| self.label_of(self.queue.items[p]).is_none())
     }
 
-    /// Makes the event that saves `values` as this labeler's label of `entry`.
-    pub fn label_event(
-        &mut self,
+    /// A new label of `entry` by this labeler, with where it was read and the scores
+    /// shown (`"hidden"` while the item is hidden in a blind session).
+    pub fn new_label(
+        &self,
         entry: u32,
         values: Map<String, Value>,
         time: String,
-    ) -> (Event, Step) {
-        let before = self.label_of(entry).cloned();
-        let label = LabelRecord {
+        source: Option<String>,
+        shown: Option<Value>,
+    ) -> LabelRecord {
+        let shown = if self.hides(entry) {
+            Value::String("hidden".into())
+        } else {
+            shown.unwrap_or(Value::Object(Map::new()))
+        };
+        LabelRecord {
             transcript_id: self.id(entry).to_string(),
             labeler: self.labeler.clone(),
             time,
             schema: self.schema.version,
-            source: self.sources.get(&entry).cloned(),
-            shown: Some(if self.spec.blind && before.is_none() {
-                Value::String("hidden".into())
-            } else {
-                self.shown
-                    .get(&entry)
-                    .cloned()
-                    .unwrap_or(Value::Object(Map::new()))
-            }),
+            source,
+            shown: Some(shown),
             values,
-        };
+        }
+    }
+
+    /// The event that makes `label` this labeler's current label of its transcript:
+    /// `set` for a first label, else `change`.
+    pub fn label_event(&mut self, entry: u32, label: LabelRecord) -> Event {
         let seq = self.take_seq();
-        let step = Step {
-            entry,
-            before: before.clone(),
-            after: Some(label.clone()),
-        };
-        let e = if before.is_some() {
+        if self.label_of(entry).is_some() {
             Event::Change { seq, label }
         } else {
             Event::Set { seq, label }
-        };
-        (e, step)
+        }
     }
 
     fn take_seq(&mut self) -> u64 {
@@ -308,7 +292,8 @@ impl Session {
         s
     }
 
-    /// The event that takes back this labeler's current label of `entry`.
+    /// The event that takes back this labeler's current label of `entry` (the one
+    /// before it, if any, is current again).
     pub fn undo_event(&mut self, entry: u32, time: String) -> Option<Event> {
         let id = self.id(entry).to_string();
         let undoes = self.book.current_seq(&id, &self.labeler)?;
@@ -321,27 +306,27 @@ impl Session {
         })
     }
 
-    /// A confirmed event: applied to the book. Returns its step.
-    pub fn confirm(&mut self, seq: u64, now: i64) -> Option<Step> {
+    /// A confirmed event: applied to the book. Returns its entry.
+    pub fn confirm(&mut self, seq: u64, now: i64) -> Option<u32> {
         let at = self.pending.iter().position(|(e, _)| e.seq() == seq)?;
-        let (event, step) = self.pending.remove(at);
+        let (event, entry) = self.pending.remove(at);
         if let Event::Set { label, .. } | Event::Change { label, .. } = &event {
             self.saved_at.push(now);
             self.history.push(Saved {
-                entry: step.entry,
+                entry,
                 label: label.clone(),
             });
         }
         self.book.apply(event);
-        if self.label_of(step.entry).is_some() {
-            self.done.insert(step.entry);
+        if self.label_of(entry).is_some() {
+            self.done.insert(entry);
         } else {
-            self.done.remove(&step.entry);
+            self.done.remove(&entry);
         }
         if self.pending.is_empty() {
             self.save_error = None;
         }
-        Some(step)
+        Some(entry)
     }
 
     /// A short summary of a label's values (`af=yes compliance=full 1 3`).

@@ -86,7 +86,7 @@ pub fn draw_panel(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         Span::styled(" │ ", st),
     ];
     let state = match entry {
-        Some(e) if s.pending.iter().any(|(_, st)| st.entry == e) => {
+        Some(e) if s.pending.iter().any(|(_, p)| *p == e) => {
             Span::styled("saving…", theme.role(Role::Warning))
         }
         Some(e) if s.label_of(e).is_some() => Span::styled("labelled", key),
