@@ -43,9 +43,9 @@ impl Labeling {
         let path = self.journal_path.clone()?;
         let (journal, replay) = match self.journal.take() {
             Some(j) => {
-                // Already open: replay what is on disk again.
-                let text = std::fs::read_to_string(j.path()).unwrap_or_default();
-                (j, crate::model::journal::Replay::parse(&text))
+                // Already open: replay what is on disk now.
+                let replay = j.replay()?;
+                (j, replay)
             }
             None => JournalFile::open(&path, &self.labeler)?,
         };

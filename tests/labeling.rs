@@ -195,6 +195,14 @@ fn single_keys_label_and_advance_with_drafts_undo_and_redo() {
     // Leaving the session: every label is in the journal.
     press_with(&mut a, "<Esc>", &mut l);
     assert!(a.session.is_none());
+    // A new session over the view reads the journal again: the label is there.
+    press_with(&mut a, "i", &mut l);
+    let s = a.session.as_ref().expect("a second session");
+    assert_eq!(s.queue.items.len(), 48);
+    assert_eq!(
+        s.label_of(items[0]).unwrap().values["compliance"],
+        "partial"
+    );
 }
 
 #[test]

@@ -126,8 +126,15 @@ impl JournalFile {
         Ok((j, replay))
     }
 
-    pub fn path(&self) -> &Path {
-        &self.path
+    /// The journal as it is on disk now (another afscope may have written to it).
+    pub fn replay(&self) -> Result<Replay, String> {
+        match std::fs::read(&self.path) {
+            Ok(text) => Ok(Replay::parse(&String::from_utf8_lossy(&text))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && self.file.is_none() => {
+                Ok(Replay::default())
+            }
+            Err(e) => Err(format!("{}: cannot read: {e}", self.path.display())),
+        }
     }
 
     /// The sequence number the next event takes.
