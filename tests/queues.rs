@@ -3,7 +3,7 @@
 
 mod common;
 
-use afscope::labeling::queue::{build, HumanLabels, QueueMode};
+use afscope::labeling::queue::{build, latest_per_labeler, QueueMode};
 use afscope::load::{Corpus, LoadOptions};
 use common::{fixture, open};
 
@@ -13,17 +13,6 @@ fn corpus() -> Corpus {
         ..Default::default()
     };
     open(&[fixture("eval/transcripts.jsonl")], opts)
-}
-
-fn human(c: &Corpus) -> HumanLabels {
-    let mut h = HumanLabels::new();
-    for i in 0..c.len() {
-        let ls: Vec<_> = c.labels_of(i).cloned().collect();
-        if !ls.is_empty() {
-            h.insert(i as u32, ls);
-        }
-    }
-    h
 }
 
 fn all(c: &Corpus) -> Vec<u32> {
@@ -38,7 +27,7 @@ fn stratified_queue_draws_per_model_and_tier_and_interleaves() {
         per_stratum: 3,
         buckets: 1,
     };
-    let q = build(&c, &all(&c), &mode, &human(&c), "af").unwrap();
+    let q = build(&c, &all(&c), &mode, "af").unwrap();
     assert_eq!(q.items.len(), 12);
     let names: Vec<&str> = q.strata.iter().map(|s| s.name.as_str()).collect();
     assert_eq!(
@@ -62,24 +51,21 @@ fn stratified_queue_draws_per_model_and_tier_and_interleaves() {
         assert!(name.ends_with(&v.entry(i as usize).tier().to_string()));
     }
     // The same seed gives the same queue; another seed another.
-    let again = build(&c, &all(&c), &mode, &human(&c), "af").unwrap();
+    let again = build(&c, &all(&c), &mode, "af").unwrap();
     assert_eq!(again.items, q.items);
     let other = QueueMode::Stratified {
         seed: 8,
         per_stratum: 3,
         buckets: 1,
     };
-    assert_ne!(
-        build(&c, &all(&c), &other, &human(&c), "af").unwrap().items,
-        q.items
-    );
+    assert_ne!(build(&c, &all(&c), &other, "af").unwrap().items, q.items);
     // With score buckets, strata split further and name their range.
     let buckets = QueueMode::Stratified {
         seed: 7,
         per_stratum: 100,
         buckets: 2,
     };
-    let q = build(&c, &all(&c), &buckets, &human(&c), "af").unwrap();
+    let q = build(&c, &all(&c), &buckets, "af").unwrap();
     assert_eq!(q.items.len(), 48);
     assert!(q.strata.len() > 4 && q.strata.iter().any(|s| s.name.contains("af 0.50–1.00")));
 }
@@ -87,14 +73,7 @@ fn stratified_queue_draws_per_model_and_tier_and_interleaves() {
 #[test]
 fn threshold_queue_puts_the_least_certain_first() {
     let c = corpus();
-    let q = build(
-        &c,
-        &all(&c),
-        &QueueMode::Threshold { threshold: 0.4 },
-        &human(&c),
-        "af",
-    )
-    .unwrap();
+    let q = build(&c, &all(&c), &QueueMode::Threshold { threshold: 0.4 }, "af").unwrap();
     let v = c.view();
     let d: Vec<f64> = q
         .items
@@ -107,19 +86,11 @@ fn threshold_queue_puts_the_least_certain_first() {
 #[test]
 fn disagreement_and_adjudication_queues() {
     let c = corpus();
-    let h = human(&c);
-    let q = build(
-        &c,
-        &all(&c),
-        &QueueMode::Disagree { threshold: 0.4 },
-        &h,
-        "af",
-    )
-    .unwrap();
+    let q = build(&c, &all(&c), &QueueMode::Disagree { threshold: 0.4 }, "af").unwrap();
     let v = c.view();
     // Human against human first: alice and bob differ on the primary field.
     let answers = |i: u32| -> Vec<String> {
-        afscope::labeling::queue::latest_per_labeler(&h[&i])
+        latest_per_labeler(c.labels_of(i as usize))
             .iter()
             .filter_map(|l| l.af().map(str::to_string))
             .collect()
@@ -141,13 +112,12 @@ fn disagreement_and_adjudication_queues() {
             first: "alice".into(),
             second: "bob".into(),
         },
-        &h,
         "af",
     )
     .unwrap();
     assert!(!adj.items.is_empty());
     for &i in &adj.items {
-        let both = afscope::labeling::queue::latest_per_labeler(&h[&i]);
+        let both = latest_per_labeler(c.labels_of(i as usize));
         assert_eq!(both.len(), 2);
         assert!(afscope::labeling::queue::differ(both[0], both[1]));
     }
@@ -166,7 +136,7 @@ fn id_list_queue_keeps_file_order_and_counts_unknown_ids() {
     let mode = QueueMode::Ids {
         file: p.to_string_lossy().into_owned(),
     };
-    let q = build(&c, &all(&c), &mode, &human(&c), "af").unwrap();
+    let q = build(&c, &all(&c), &mode, "af").unwrap();
     let v = c.view();
     let ids: Vec<String> = q
         .items
@@ -184,7 +154,7 @@ fn id_list_queue_keeps_file_order_and_counts_unknown_ids() {
     let missing = QueueMode::Ids {
         file: "/nonexistent/ids.txt".into(),
     };
-    assert!(build(&c, &all(&c), &missing, &human(&c), "af")
+    assert!(build(&c, &all(&c), &missing, "af")
         .unwrap_err()
         .contains("/nonexistent/ids.txt"));
 }

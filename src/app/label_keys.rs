@@ -5,7 +5,7 @@
 use super::session::{Saved, Session, SessionSetup, SessionView};
 use super::update::Effect;
 use super::{Action, App, Mode};
-use crate::labeling::queue::{self, HumanLabels};
+use crate::labeling::queue;
 use crate::model::journal::Event;
 use crate::model::schema::KeyUse;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -38,15 +38,6 @@ impl App {
     /// Starts a session over the current view with the queue the setup names.
     pub fn start_session(&mut self, setup: SessionSetup) -> Vec<Effect> {
         let corpus = self.corpus.clone();
-        let mut human = HumanLabels::new();
-        for (&e, idx) in &corpus.labels_by_entry {
-            human.insert(
-                e,
-                idx.iter()
-                    .map(|&l| corpus.labels[l as usize].clone())
-                    .collect(),
-            );
-        }
         let primary = setup.schema.fields[setup.schema.primary()].name.clone();
         let same_filter = self.filter.as_ref().map(|q| &q.text) == setup.spec.query.as_ref();
         let base: Vec<u32> = match (&setup.spec.query, &self.queue) {
@@ -69,7 +60,7 @@ impl App {
         };
         let mut rows = base;
         rows.sort_unstable();
-        let q = match queue::build(&corpus, &rows, &setup.spec.mode, &human, &primary) {
+        let q = match queue::build(&corpus, &rows, &setup.spec.mode, &primary) {
             Ok(q) => q,
             Err(e) => {
                 self.message = Some(format!("labeling: {e}"));
@@ -85,7 +76,6 @@ impl App {
         }
         let now = (self.clock)();
         let mut s = Session::new(setup, q, now);
-        s.others = human;
         let view = corpus.view();
         for &e in &s.queue.items {
             s.ids.insert(e, view.id(e as usize).into_owned());
@@ -442,6 +432,20 @@ impl App {
         Some(crate::query::LabelOverlay {
             labeler: fresh.labeler,
             af,
+        })
+    }
+
+    /// A labeler's current label of an entry: from the session's journal, else from
+    /// the labels loaded with the data.
+    pub fn label_by(&self, entry: u32, labeler: &str) -> Option<&crate::model::LabelRecord> {
+        let from_journal = self
+            .session
+            .as_ref()
+            .and_then(|s| s.book.current(s.id(entry), labeler));
+        from_journal.or_else(|| {
+            queue::latest_per_labeler(self.corpus.labels_of(entry as usize))
+                .into_iter()
+                .find(|l| l.labeler == labeler)
         })
     }
 

@@ -61,8 +61,6 @@ pub struct Session {
     pub queue: Queue,
     /// Position of each queued entry.
     pub position_of: HashMap<u32, usize>,
-    /// Labels loaded with the data (other files), by entry.
-    pub others: crate::labeling::queue::HumanLabels,
     /// Transcript id of each queued entry.
     pub ids: HashMap<u32, String>,
     /// Answers given to an item before its primary answer saves them.
@@ -110,7 +108,6 @@ impl Session {
             queue,
             position_of,
             ids: HashMap::new(),
-            others: HashMap::new(),
             drafts: HashMap::new(),
             pending: Vec::new(),
             undo: Vec::new(),
@@ -146,18 +143,6 @@ impl Session {
         } else {
             2
         }
-    }
-
-    /// A labeler's current label of an entry: from the journal as replayed, else from
-    /// the label files loaded with the data.
-    pub fn label_by(&self, entry: u32, labeler: &str) -> Option<&LabelRecord> {
-        self.book.current(self.id(entry), labeler).or_else(|| {
-            self.others
-                .get(&entry)?
-                .iter()
-                .rev()
-                .find(|l| l.labeler == labeler)
-        })
     }
 
     pub fn id(&self, entry: u32) -> &str {

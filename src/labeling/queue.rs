@@ -102,15 +102,12 @@ pub struct Queue {
     pub unknown_ids: usize,
 }
 
-/// Human labels by corpus entry.
-pub type HumanLabels = HashMap<u32, Vec<LabelRecord>>;
-
-/// Builds a queue from the rows of the view.
+/// Builds a queue from the rows of the view; disagreement and adjudication queues
+/// read the corpus's hand labels (`primary` is the field compared).
 pub fn build(
     corpus: &Corpus,
     rows: &[u32],
     mode: &QueueMode,
-    labels: &HumanLabels,
     primary: &str,
 ) -> Result<Queue, String> {
     let view = corpus.view();
@@ -184,16 +181,11 @@ pub fn build(
             let mut humans = Vec::new();
             let mut machine = Vec::new();
             for &i in rows {
-                let answers: Vec<&str> = labels
-                    .get(&i)
-                    .map(|ls| {
-                        latest_per_labeler(ls)
-                            .into_iter()
-                            .filter_map(|l| l.values.get(primary)?.as_str())
-                            .filter(|a| *a == "yes" || *a == "no")
-                            .collect()
-                    })
-                    .unwrap_or_default();
+                let answers: Vec<&str> = latest_per_labeler(corpus.labels_of(i as usize))
+                    .into_iter()
+                    .filter_map(|l| l.values.get(primary)?.as_str())
+                    .filter(|a| *a == "yes" || *a == "no")
+                    .collect();
                 if answers.is_empty() {
                     continue;
                 }
@@ -211,8 +203,7 @@ pub fn build(
         }
         QueueMode::Adjudicate { first, second } => {
             for &i in rows {
-                let Some(ls) = labels.get(&i) else { continue };
-                let latest = latest_per_labeler(ls);
+                let latest = latest_per_labeler(corpus.labels_of(i as usize));
                 let find = |who: &str| latest.iter().find(|l| l.labeler == who).copied();
                 if let (Some(a), Some(b)) = (find(first), find(second)) {
                     if differ(a, b) {
@@ -244,7 +235,9 @@ pub fn build(
 }
 
 /// Each labeler's newest label among `labels` (later records win).
-pub fn latest_per_labeler(labels: &[LabelRecord]) -> Vec<&LabelRecord> {
+pub fn latest_per_labeler<'a>(
+    labels: impl IntoIterator<Item = &'a LabelRecord>,
+) -> Vec<&'a LabelRecord> {
     let mut out: Vec<&LabelRecord> = Vec::new();
     for l in labels {
         match out.iter_mut().find(|o| o.labeler == l.labeler) {

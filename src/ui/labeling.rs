@@ -116,17 +116,24 @@ pub fn draw_panel(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     }
     let mut lines = vec![Line::from(first), Line::from(second)];
     if let (Some((a, b)), Some(e)) = (s.adjudicating(), entry) {
-        lines.insert(0, adjudication_line(s, e, a, b, theme));
+        lines.insert(0, adjudication_line(app, s, e, a, b, theme));
     }
     frame.render_widget(Paragraph::new(lines).style(st), area);
 }
 
 /// Two labelers' answers side by side; fields where they differ are marked.
-fn adjudication_line<'a>(s: &Session, e: u32, a: &str, b: &str, theme: &Theme) -> Line<'a> {
+fn adjudication_line<'a>(
+    app: &App,
+    s: &Session,
+    e: u32,
+    a: &str,
+    b: &str,
+    theme: &Theme,
+) -> Line<'a> {
     let st = theme.get("status");
     let differ = theme.role(Role::Warning);
-    let la = s.label_by(e, a);
-    let lb = s.label_by(e, b);
+    let la = app.label_by(e, a);
+    let lb = app.label_by(e, b);
     let mut spans = Vec::new();
     for (who, mine, other) in [(a, la, lb), (b, lb, la)] {
         spans.push(Span::styled(
