@@ -102,13 +102,10 @@ pub fn run(cli: &Cli) -> Result<Status, String> {
         return super::overview::run(&cli.files, &cli.load);
     }
     let journal_path = super::label::journal_path(&cli.files, &cli.load);
-    // The journal beside the data, when there is one, shows its labels from the start.
-    let mut load = cli.load.clone();
-    if let (None, Ok(p)) = (&load.labels, &journal_path) {
-        if p.is_file() {
-            load.labels = Some(p.clone());
-        }
-    }
+    let load = match &journal_path {
+        Ok(p) => super::label::with_journal_labels(&cli.load, p),
+        Err(_) => cli.load.clone(),
+    };
     let labeling = afscope::label_runner::Labeling {
         journal_path,
         ..afscope::label_runner::Labeling::none("")

@@ -34,6 +34,16 @@ pub fn journal_path(files: &[PathBuf], load: &LoadArgs) -> Result<PathBuf, Strin
     Ok(dir.join(format!("{stem}.labels.jsonl")))
 }
 
+/// The loading options with the journal as the label file when none was given and the
+/// journal exists, so its labels show from the start.
+pub fn with_journal_labels(load: &LoadArgs, journal: &std::path::Path) -> LoadArgs {
+    let mut load = load.clone();
+    if load.labels.is_none() && journal.is_file() {
+        load.labels = Some(journal.to_path_buf());
+    }
+    load
+}
+
 fn mode(args: &LabelArgs, q: QueueChoice) -> Result<QueueMode, String> {
     Ok(match q {
         QueueChoice::View => QueueMode::View,
@@ -128,10 +138,6 @@ pub fn run(cli: &Cli, args: &LabelArgs) -> Result<Status, String> {
         resumed,
         ..setup
     });
-    // The journal's labels show in the list from the start.
-    let mut load = cli.load.clone();
-    if path.exists() && load.labels.is_none() {
-        load.labels = Some(path);
-    }
+    let load = with_journal_labels(&cli.load, &path);
     super::interface::interface(cli, &args.files, &load, labeling)
 }
