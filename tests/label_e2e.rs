@@ -275,3 +275,37 @@ fn labeling_a_real_result_file_blind_then_evaluating() {
         "{c}"
     );
 }
+
+#[test]
+fn labeling_the_filtered_view_from_the_inspector() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("j.jsonl");
+    let j = journal.to_str().unwrap();
+    let mut p = Pty::start_sized(
+        &["fixtures/eval/transcripts.jsonl", "--labels", j],
+        30,
+        140,
+        &[("USER", "ana")],
+    );
+    p.wait_for("transcripts 48/48");
+    p.keys("/tier:paid model:llama\r");
+    p.wait_for("transcripts 12/48");
+    p.keys("i");
+    p.wait_for("labeling view: 12 items");
+    p.keys("x");
+    p.wait_for("✓ saved llama-3.1-405b/");
+    p.keys("q");
+    assert_eq!(p.wait_exit(), 0);
+    let r = Replay::parse(&std::fs::read_to_string(&journal).unwrap());
+    let labels = r.labels();
+    assert_eq!(labels.len(), 1);
+    assert_eq!(labels[0].labeler, "ana", "the login name by default");
+    assert!(
+        labels[0].transcript_id.starts_with("llama-3.1-405b/")
+            && labels[0].transcript_id.ends_with("/paid")
+    );
+    assert!(matches!(
+        r.events[0],
+        afscope::model::journal::Event::Session { .. }
+    ));
+}
