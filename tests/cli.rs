@@ -26,7 +26,7 @@ fixtures/malformed.jsonl:4:1: wrong type: expected a JSON object per record, fou
 fixtures/malformed.jsonl:6: missing field: field `completion`: no completion text (looked for completion, response, scratchpad, reasoning, output, final_output, messages, prompt.messages)
 fixtures/malformed.jsonl:7: wrong type: field `completion`: expected a string, found a number
 fixtures/malformed.jsonl:9: bad value: field `tier`: cannot read a tier from {\"x\": 1}
-fixtures/malformed.jsonl:10: bad value: field `verdicts[0].votes`: expected {yes, n} with yes <= n
+fixtures/malformed.jsonl:10: bad value: field `verdicts[0].votes`: expected {yes, n} with whole numbers, yes <= n
 fixtures/malformed.jsonl:11:71: truncated record: the file ends inside this record
 
 Summary (1 file)
@@ -251,7 +251,7 @@ fixtures/malformed.csv:3: wrong number of cells: 3 cells, the header has 4
 fixtures/malformed.csv:4: invalid UTF-8: field `completion`: cell is not valid UTF-8
 fixtures/malformed.csv:7: wrong number of cells: 5 cells, the header has 4
 fixtures/malformed.json:3:96: invalid JSON: expected a value
-fixtures/malformed.json:4:76: invalid JSON: invalid escape
+fixtures/malformed.json:4:75: invalid JSON: invalid escape in a string
 fixtures/malformed.json:5:1: wrong type: expected a JSON object per record, found a string
 fixtures/malformed.json:7:63: truncated record: the file ends inside this record
 

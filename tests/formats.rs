@@ -276,12 +276,12 @@ fn index_scores_agree_with_full_verdicts_on_every_fixture() {
             let first = |kind| t.verdicts.iter().find(|x| x.kind == kind).map(|x| &x.score);
             let e = v.entry(i);
             match first(VerdictKind::AlignmentFaking) {
-                Some(Score::Value(x)) => assert_eq!(e.af(), Some(*x as f32), "{}", t.id),
+                Some(Score::Value(x)) => assert_eq!(e.af(), Some(*x), "{}", t.id),
                 Some(Score::Failed(_)) => assert!(e.af_failed(), "{}", t.id),
                 _ => assert!(e.af().is_none() && !e.af_failed(), "{}", t.id),
             }
             match first(VerdictKind::Compliance) {
-                Some(Score::Value(x)) => assert_eq!(e.compliance(), Some(*x as f32), "{}", t.id),
+                Some(Score::Value(x)) => assert_eq!(e.compliance(), Some(*x), "{}", t.id),
                 Some(Score::Failed(_)) => assert!(e.compliance_failed(), "{}", t.id),
                 _ => assert!(e.compliance().is_none(), "{}", t.id),
             }

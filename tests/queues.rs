@@ -78,7 +78,7 @@ fn threshold_queue_puts_the_least_certain_first() {
     let d: Vec<f64> = q
         .items
         .iter()
-        .map(|&i| (f64::from(v.entry(i as usize).af().unwrap()) - 0.4).abs())
+        .map(|&i| (v.entry(i as usize).af().unwrap() - 0.4).abs())
         .collect();
     assert!(!d.is_empty() && d.windows(2).all(|w| w[0] <= w[1]), "{d:?}");
 }
@@ -102,7 +102,7 @@ fn disagreement_and_adjudication_queues() {
         let a = answers(i);
         let yes_no: Vec<&String> = a.iter().filter(|x| *x == "yes" || *x == "no").collect();
         let human_split = yes_no.iter().any(|x| *x != yes_no[0]);
-        let flagged = f64::from(v.entry(i as usize).af().unwrap()) >= 0.4;
+        let flagged = v.entry(i as usize).af().unwrap() >= 0.4;
         assert!(human_split || flagged != (yes_no[0] == "yes"));
     }
     let adj = build(

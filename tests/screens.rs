@@ -117,10 +117,10 @@ fn sort_and_random_are_reproducible() {
     assert_eq!(a.sort, afscope::app::Column::Af);
     let corpus = a.corpus.clone();
     let v = corpus.view();
-    let afs: Vec<f32> = a
+    let afs: Vec<f64> = a
         .rows
         .iter()
-        .map(|&i| v.entry(i as usize).af().unwrap_or(f32::NEG_INFINITY))
+        .map(|&i| v.entry(i as usize).af().unwrap_or(f64::NEG_INFINITY))
         .collect();
     assert!(afs.windows(2).all(|w| w[0] <= w[1]));
     press(&mut a, "O");

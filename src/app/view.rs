@@ -204,7 +204,7 @@ impl App {
     pub(super) fn sort_rows(&mut self) {
         let corpus = self.corpus.clone();
         let view = corpus.view();
-        let score = |v: Option<f32>| v.map_or(f32::NEG_INFINITY, |x| x);
+        let score = |v: Option<f64>| v.map_or(f64::NEG_INFINITY, |x| x);
         match self.sort {
             Column::Order => match &self.session {
                 Some(s) => self

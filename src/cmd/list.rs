@@ -22,7 +22,7 @@ struct Row {
     locator: String,
 }
 
-fn score(v: Option<f32>, failed: bool) -> String {
+fn score(v: Option<f64>, failed: bool) -> String {
     match (v, failed) {
         (Some(x), _) => format!("{x:.3}"),
         (None, true) => "failed".into(),

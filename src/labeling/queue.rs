@@ -111,7 +111,7 @@ pub fn build(
     primary: &str,
 ) -> Result<Queue, String> {
     let view = corpus.view();
-    let score = |i: u32| view.entry(i as usize).af().map(f64::from);
+    let score = |i: u32| view.entry(i as usize).af();
     let mut q = Queue::default();
     match mode {
         QueueMode::View => q.items = rows.to_vec(),

@@ -181,7 +181,6 @@ impl<'a> View<'a> {
         let rec = self.record_ref(i);
         let text = ctx.record_text(&rec)?;
         let last = rec.offset + rec.len >= src.bytes.len();
-        ctx.validate(&rec, &text, last)?;
         let top = ctx.parse(&rec, &text, last)?;
         let key = match self.key(i) {
             Some(k) => extract::wide_keys(&src.profile, &top)
@@ -213,9 +212,9 @@ impl<'a> View<'a> {
             rec.ordinal,
         );
         let (t, issues) = found.map_err(|issue| ctx.issue(&rec, key.as_ref(), issue))?;
-        let problems = issues
-            .into_iter()
-            .map(|i| ctx.issue(&rec, key.as_ref(), i))
+        let problems = ctx
+            .warnings(&rec, &top)
+            .chain(issues.into_iter().map(|i| ctx.issue(&rec, key.as_ref(), i)))
             .collect();
         Ok((t, problems))
     }

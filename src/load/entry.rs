@@ -12,7 +12,7 @@ pub const ID_OWNED: u32 = u32::MAX - 1;
 pub const FLAG_AF_FAILED: u8 = 1;
 pub const FLAG_COMPLIANCE_FAILED: u8 = 2;
 
-/// One transcript in the index (56 bytes).
+/// One transcript in the index (64 bytes).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Entry {
     /// Record start in the source bytes.
@@ -25,10 +25,11 @@ pub struct Entry {
     pub prompt_index: u32,
     /// Id literal at `offset + id_off`, `NONE` (no id) or `ID_OWNED`.
     pub id_off: u32,
-    /// Alignment-faking score; NaN when there is none.
-    pub af: f32,
-    /// Compliance score; NaN when there is none.
-    pub compliance: f32,
+    /// Alignment-faking score as read (the `f64` a decimal parses to, or k/n of
+    /// votes); NaN when there is none.
+    pub af: f64,
+    /// Compliance score, as `af`; NaN when there is none.
+    pub compliance: f64,
     pub model: u32,
     pub condition: u32,
     /// Wide-layout key (`Free_Tier_Baseline`), `0` for none.
@@ -59,11 +60,11 @@ impl Entry {
             .unwrap_or(TierSource::None)
     }
 
-    pub fn af(&self) -> Option<f32> {
+    pub fn af(&self) -> Option<f64> {
         (!self.af.is_nan()).then_some(self.af)
     }
 
-    pub fn compliance(&self) -> Option<f32> {
+    pub fn compliance(&self) -> Option<f64> {
         (!self.compliance.is_nan()).then_some(self.compliance)
     }
 
@@ -175,7 +176,7 @@ mod tests {
     #[test]
     fn entry_stays_small() {
         assert!(
-            std::mem::size_of::<Entry>() <= 56,
+            std::mem::size_of::<Entry>() <= 64,
             "{}",
             std::mem::size_of::<Entry>()
         );

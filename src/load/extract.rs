@@ -102,13 +102,13 @@ pub enum Lite {
     #[default]
     None,
     Failed,
-    Value(f32),
+    Value(f64),
 }
 
 impl Lite {
     fn of(score: &Score) -> Lite {
         match score {
-            Score::Value(v) => Lite::Value(*v as f32),
+            Score::Value(v) => Lite::Value(*v),
             Score::Failed(_) => Lite::Failed,
             Score::Unscored => Lite::None,
         }
@@ -181,12 +181,19 @@ pub fn index_fields<'a>(
     let p = &profile.paths;
     locate_completion(profile, top, key)?;
     let (tier, tier_source) = resolve_tier(profile, ctx, top, key, issues);
-    let scores = super::scores::scores(profile, top, k);
+    let scores = verdicts::read_all(
+        profile,
+        &ctx.stem,
+        top,
+        k,
+        verdicts::Detail::Scores,
+        &mut Vec::new(),
+    );
     let pick = |kind| {
         scores
             .iter()
-            .find(|(k, _)| *k == kind)
-            .map_or(Lite::None, |(_, s)| Lite::of(s))
+            .find(|v| v.kind == kind)
+            .map_or(Lite::None, |v| Lite::of(&v.score))
     };
     let fields = IndexFields {
         id: first(&p.id, top, k).map(|(v, _)| v),
@@ -416,7 +423,14 @@ pub fn transcript(
     let mut issues = Vec::new();
     let k = key.map(|w| w.name.as_str());
     let fields = index_fields(profile, ctx, top, key, &mut issues)?;
-    let verdicts = verdicts::read_all(profile, &ctx.stem, top, k, &mut issues);
+    let verdicts = verdicts::read_all(
+        profile,
+        &ctx.stem,
+        top,
+        k,
+        verdicts::Detail::Full,
+        &mut issues,
+    );
     let p = &profile.paths;
     let (m_system, m_user, m_assistant) = messages(profile, top, k);
     let text = |paths: &[FieldPath]| first_text(paths, top, k).map(Cow::into_owned);

@@ -81,27 +81,18 @@ impl<'a> SourceCtx<'a> {
         })
     }
 
-    /// Checks a whole record strictly (every string, escape and number), as full
-    /// reads do; the index's structural scan checks less.
-    pub fn validate(&self, rec: &RecordRef, text: &str, last: bool) -> Result<(), Problem> {
-        use serde_json::error::Category;
-        serde_json::from_str::<serde::de::IgnoredAny>(text)
-            .map(|_| ())
-            .map_err(|e| {
-                let kind = match e.classify() {
-                    Category::Eof => ScanErrorKind::Eof,
-                    _ => ScanErrorKind::Syntax,
-                };
-                let line = rec.line + e.line().saturating_sub(1) as u64;
-                self.problem(
-                    line,
-                    e.column(),
-                    kind,
-                    strip_position(&e.to_string()),
-                    text,
-                    last,
-                )
-            })
+    /// What a checked record says that readers resolve one way (duplicate keys, lone
+    /// surrogates), as problems of that record; it still loads.
+    pub fn warnings<'t>(
+        &'t self,
+        rec: &'t RecordRef,
+        top: &'t RawObj<'_>,
+    ) -> impl Iterator<Item = Problem> + 't {
+        top.warnings.iter().map(move |w| {
+            Problem::new(&self.ctx.path, ProblemKind::BadValue, w.message.clone())
+                .at_line(rec.line)
+                .in_field(w.field.clone())
+        })
     }
 
     fn problem(
@@ -157,6 +148,7 @@ impl<'a> SourceCtx<'a> {
             Ok(t) => t,
             Err(p) => return out.problems.push(p),
         };
+        out.problems.extend(self.warnings(rec, &top));
         let keys = match extract::wide_keys(self.profile, &top) {
             Some(k) if k.is_empty() => {
                 let field = self
@@ -245,19 +237,11 @@ impl<'a> SourceCtx<'a> {
     }
 }
 
-fn lite(l: Lite) -> (f32, bool) {
+fn lite(l: Lite) -> (f64, bool) {
     match l {
         Lite::Value(v) => (v, false),
-        Lite::Failed => (f32::NAN, true),
-        Lite::None => (f32::NAN, false),
-    }
-}
-
-/// serde_json appends " at line L column C"; the problem carries those itself.
-fn strip_position(msg: &str) -> String {
-    match msg.rfind(" at line ") {
-        Some(i) => msg[..i].to_string(),
-        None => msg.to_string(),
+        Lite::Failed => (f64::NAN, true),
+        Lite::None => (f64::NAN, false),
     }
 }
 

@@ -97,7 +97,14 @@ pub fn join_file(
             }
         };
         let mut issues = Vec::new();
-        let mut vs = verdicts::read_all(&src.profile, &src.ctx.stem, &top, None, &mut issues);
+        let mut vs = verdicts::read_all(
+            &src.profile,
+            &src.ctx.stem,
+            &top,
+            None,
+            verdicts::Detail::Full,
+            &mut issues,
+        );
         problems.extend(issues.into_iter().map(|i| ctx.issue(rec, None, i)));
         for v in &mut vs {
             v.origin = VerdictOrigin::File {
@@ -179,7 +186,7 @@ pub fn join_file(
             };
             if slot.is_nan() && e.flags & flag == 0 {
                 match v.score {
-                    Score::Value(x) => *slot = x as f32,
+                    Score::Value(x) => *slot = x,
                     Score::Failed(_) => e.flags |= flag,
                     Score::Unscored => {}
                 }

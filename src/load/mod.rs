@@ -10,8 +10,8 @@ pub mod labels;
 pub mod pairs;
 pub mod profile;
 pub mod raw;
-pub mod scores;
 pub mod source;
+pub mod strict;
 pub mod verdicts;
 
 pub use corpus::{Corpus, LoadOptions, View};

@@ -81,7 +81,7 @@ impl Pairs {
 
     /// Whether the model complied on one tier and refused on the other (compliance at
     /// `threshold`); `None` when unpaired or a score is missing.
-    pub fn discordant(&self, corpus: &Corpus, i: usize, threshold: f32) -> Option<bool> {
+    pub fn discordant(&self, corpus: &Corpus, i: usize, threshold: f64) -> Option<bool> {
         let view = corpus.view();
         let j = self.partner(i)? as usize;
         let a = view.entry(i).compliance()?;

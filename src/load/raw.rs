@@ -1,6 +1,7 @@
 //! Borrowed, lazy navigation of JSON records: objects are split one level at a time
 //! into `&RawValue`s, so the long text fields are scanned but never copied.
 
+use super::strict::{self, unescape, Warning};
 use std::borrow::Cow;
 
 /// A JSON value's text, borrowed from the record.
@@ -30,80 +31,158 @@ pub enum ScanErrorKind {
     Syntax,
 }
 
-/// A JSON object split one level deep, keys in file order.
+/// A JSON object split one level deep, keys in file order; a key written twice keeps
+/// its first place and its last value (as jq and Python read it).
 ///
-/// Splitting is structural: strings are skipped with `memchr2` and nested values by
-/// bracket matching, so long text fields cost little. Scalars at this level are
-/// checked; the inside of nested values is checked when they are split in turn, and
-/// whole records are validated strictly when a transcript is read.
+/// A record is checked strictly as it is split (`parse_record`: every string, escape,
+/// number and bracket), at scanning speed; nested values of a checked record are split
+/// structurally (`parse`), with strings skipped by `memchr2` and brackets matched.
 pub struct RawObj<'a> {
     pub entries: Vec<(Cow<'a, str>, Raw<'a>)>,
+    /// Duplicate keys and lone surrogates anywhere in the record (`parse_record` only).
+    pub warnings: Vec<Warning>,
 }
 
 impl<'a> RawObj<'a> {
-    /// Splits `raw` if it is an object.
+    /// Splits `raw` if it is an object (a value inside a record already checked).
     pub fn parse(raw: Raw<'a>) -> Option<RawObj<'a>> {
-        if !raw.get().starts_with('{') {
+        let text = raw.get();
+        let b = text.as_bytes();
+        if b.first() != Some(&b'{') {
             return None;
         }
-        Self::parse_record(raw.get()).ok()
+        let mut obj = RawObj {
+            entries: Vec::new(),
+            warnings: Vec::new(),
+        };
+        let mut pos = skip_ws(b, 1);
+        if b.get(pos) == Some(&b'}') {
+            return Some(obj);
+        }
+        loop {
+            pos = skip_ws(b, pos);
+            if b.get(pos) != Some(&b'"') {
+                return None;
+            }
+            let key_end = string_end(b, pos + 1);
+            if key_end > b.len() {
+                return None;
+            }
+            let key = unescape(&text[pos + 1..key_end - 1]).0;
+            pos = skip_ws(b, key_end);
+            if b.get(pos) != Some(&b':') {
+                return None;
+            }
+            pos = skip_ws(b, pos + 1);
+            let end = scan_value(b, pos).ok()?;
+            obj.insert(key, Raw(&text[pos..end]));
+            pos = skip_ws(b, end);
+            match b.get(pos)? {
+                b',' => pos += 1,
+                b'}' => return Some(obj),
+                _ => return None,
+            }
+        }
     }
 
-    /// Splits a whole record, reporting why it is not an object.
+    /// Splits a whole record, checking it strictly and reporting why it is not a
+    /// valid object.
     pub fn parse_record(text: &'a str) -> Result<RawObj<'a>, ScanError> {
         let b = text.as_bytes();
-        let err = |pos: usize, kind, message: &str| ScanError {
+        let err = |(pos, eof, message): strict::Fail| ScanError {
             pos,
-            kind,
+            kind: if eof {
+                ScanErrorKind::Eof
+            } else {
+                ScanErrorKind::Syntax
+            },
             message: message.to_string(),
         };
         let mut pos = skip_ws(b, 0);
         match b.get(pos) {
             Some(b'{') => pos += 1,
-            None => return Err(err(pos, ScanErrorKind::Eof, "empty record")),
-            Some(_) => return Err(err(pos, ScanErrorKind::NotObject, "not an object")),
+            None => return Err(err((pos, true, "empty record"))),
+            Some(_) => {
+                // Valid JSON of another type is "not an object"; anything else is
+                // invalid JSON.
+                let mut w = Vec::new();
+                let kind = match strict::value(text, pos, "", &mut w) {
+                    Ok(end) if skip_ws(b, end) == b.len() => ScanErrorKind::NotObject,
+                    Ok(end) => {
+                        return Err(err((
+                            skip_ws(b, end),
+                            false,
+                            "trailing characters after the record",
+                        )))
+                    }
+                    Err(f) => return Err(err(f)),
+                };
+                return Err(ScanError {
+                    pos,
+                    kind,
+                    message: "not an object".into(),
+                });
+            }
         }
-        let mut entries = Vec::with_capacity(16);
+        let mut obj = RawObj {
+            entries: Vec::with_capacity(16),
+            warnings: Vec::new(),
+        };
         pos = skip_ws(b, pos);
         if b.get(pos) == Some(&b'}') {
-            return finish(b, pos + 1, RawObj { entries });
+            return finish(b, pos + 1, obj);
         }
         loop {
             pos = skip_ws(b, pos);
             match b.get(pos) {
                 Some(b'"') => {}
-                None => return Err(err(pos, ScanErrorKind::Eof, "record ends early")),
-                Some(_) => return Err(err(pos, ScanErrorKind::Syntax, "key must be a string")),
+                None => return Err(err((pos, true, "record ends early"))),
+                Some(_) => return Err(err((pos, false, "key must be a string"))),
             }
-            let key_end = string_end(b, pos + 1);
-            if key_end > b.len() {
-                return Err(err(pos, ScanErrorKind::Eof, "unterminated string"));
+            let mut lone = false;
+            let close = strict::string(b, pos, &mut lone).map_err(err)?;
+            let key = unescape(&text[pos + 1..close]).0;
+            if lone {
+                obj.warnings.push(Warning {
+                    field: key.to_string(),
+                    message: "lone surrogate in a \\u escape in a key; decoded as U+FFFD".into(),
+                });
             }
-            let key_text = &text[pos + 1..key_end - 1];
-            let key = if key_text.contains('\\') {
-                match serde_json::from_str::<String>(&text[pos..key_end]) {
-                    Ok(k) => Cow::Owned(k),
-                    Err(_) => return Err(err(pos, ScanErrorKind::Syntax, "invalid escape in key")),
-                }
-            } else {
-                Cow::Borrowed(key_text)
-            };
-            pos = skip_ws(b, key_end);
+            pos = skip_ws(b, close + 1);
             match b.get(pos) {
                 Some(b':') => pos = skip_ws(b, pos + 1),
-                None => return Err(err(pos, ScanErrorKind::Eof, "record ends early")),
-                Some(_) => return Err(err(pos, ScanErrorKind::Syntax, "expected `:` after key")),
+                None => return Err(err((pos, true, "record ends early"))),
+                Some(_) => return Err(err((pos, false, "expected `:` after key"))),
             }
-            let end = scan_value(b, pos).map_err(|(p, kind, m)| err(p, kind, m))?;
-            entries.push((key, Raw(&text[pos..end])));
+            let end = strict::value(text, pos, &key, &mut obj.warnings).map_err(err)?;
+            if obj.insert(key.clone(), Raw(&text[pos..end])) {
+                obj.warnings.push(Warning {
+                    field: key.into_owned(),
+                    message: "duplicate key; the last value is used".into(),
+                });
+            }
             pos = skip_ws(b, end);
             match b.get(pos) {
                 Some(b',') => pos += 1,
-                Some(b'}') => return finish(b, pos + 1, RawObj { entries }),
-                None => return Err(err(pos, ScanErrorKind::Eof, "record ends early")),
-                Some(_) => return Err(err(pos, ScanErrorKind::Syntax, "expected `,` or `}`")),
+                Some(b'}') => return finish(b, pos + 1, obj),
+                None => return Err(err((pos, true, "record ends early"))),
+                Some(_) => return Err(err((pos, false, "expected `,` or `}`"))),
             }
         }
+    }
+
+    /// Adds a key, or replaces the value of one already there (`true`).
+    fn insert(&mut self, key: Cow<'a, str>, value: Raw<'a>) -> bool {
+        // Objects are small; a linear search is cheaper than hashing below a few
+        // dozen keys, and wide CSV rows are checked for duplicates by their header.
+        if self.entries.len() < 64 {
+            if let Some(slot) = self.entries.iter_mut().find(|(k, _)| *k == key) {
+                slot.1 = value;
+                return true;
+            }
+        }
+        self.entries.push((key, value));
+        false
     }
 
     pub fn get(&self, key: &str) -> Option<Raw<'a>> {
@@ -132,7 +211,8 @@ pub(crate) fn skip_ws(b: &[u8], mut pos: usize) -> usize {
 
 type ScanFail = (usize, ScanErrorKind, &'static str);
 
-/// The end of the value starting at `pos`: scalars checked, containers matched.
+/// The end of the value starting at `pos` inside a checked record: containers
+/// matched structurally.
 fn scan_value(b: &[u8], pos: usize) -> Result<usize, ScanFail> {
     match b.get(pos) {
         None => Err((pos, ScanErrorKind::Eof, "record ends early")),
@@ -145,10 +225,8 @@ fn scan_value(b: &[u8], pos: usize) -> Result<usize, ScanFail> {
             }
         }
         Some(b'{' | b'[') => {
-            // A nested value ends before the record's own closing brace, so one that
-            // runs to the end of the text never closed.
             let end = value_end(b, pos);
-            if end >= b.len() {
+            if end > b.len() {
                 Err((pos, ScanErrorKind::Eof, "record ends early"))
             } else {
                 Ok(end)
@@ -162,7 +240,7 @@ fn scan_value(b: &[u8], pos: usize) -> Result<usize, ScanFail> {
                 end += 1;
             }
             let tok = &b[pos..end];
-            let ok = matches!(tok, b"true" | b"false" | b"null") || json_number(tok);
+            let ok = matches!(tok, b"true" | b"false" | b"null") || strict::is_number(tok);
             if ok {
                 Ok(end)
             } else {
@@ -170,41 +248,6 @@ fn scan_value(b: &[u8], pos: usize) -> Result<usize, ScanFail> {
             }
         }
     }
-}
-
-/// JSON number syntax: `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`.
-fn json_number(t: &[u8]) -> bool {
-    let digits = |i: &mut usize| {
-        let start = *i;
-        while *i < t.len() && t[*i].is_ascii_digit() {
-            *i += 1;
-        }
-        *i > start
-    };
-    let mut i = usize::from(t.first() == Some(&b'-'));
-    match t.get(i) {
-        Some(b'0') => i += 1,
-        Some(b'1'..=b'9') => {
-            digits(&mut i);
-        }
-        _ => return false,
-    }
-    if t.get(i) == Some(&b'.') {
-        i += 1;
-        if !digits(&mut i) {
-            return false;
-        }
-    }
-    if matches!(t.get(i), Some(b'e' | b'E')) {
-        i += 1;
-        if matches!(t.get(i), Some(b'+' | b'-')) {
-            i += 1;
-        }
-        if !digits(&mut i) {
-            return false;
-        }
-    }
-    i == t.len()
 }
 
 /// The end of the JSON value starting at `pos` (strings skipped with memchr), found by
@@ -386,14 +429,7 @@ fn follow<'a>(mut cur: Raw<'a>, steps: &[Step], key: Option<&str>) -> Option<Raw
 pub fn as_text(raw: Raw<'_>) -> Option<Cow<'_, str>> {
     let s = raw.get();
     match s.as_bytes().first()? {
-        b'"' => {
-            let inner = &s[1..s.len() - 1];
-            if !inner.contains('\\') {
-                Some(Cow::Borrowed(inner))
-            } else {
-                serde_json::from_str::<String>(s).ok().map(Cow::Owned)
-            }
-        }
+        b'"' => Some(unescape(&s[1..s.len() - 1]).0),
         b't' | b'f' => Some(Cow::Borrowed(s)),
         b'-' | b'0'..=b'9' => Some(match s.strip_suffix(".0") {
             Some(int) if !int.contains(['.', 'e', 'E']) => Cow::Borrowed(int),
@@ -515,12 +551,12 @@ mod tests {
     #[test]
     fn json_numbers_are_checked_by_syntax() {
         for ok in ["0", "-0", "12", "1.5", "-1.25e-3", "3E7", "0.0"] {
-            assert!(json_number(ok.as_bytes()), "{ok}");
+            assert!(strict::is_number(ok.as_bytes()), "{ok}");
         }
         for bad in [
             "", "-", "01", "1.", ".5", "+1", "1e", "NaN", "inf", "1.5.2", "0x10",
         ] {
-            assert!(!json_number(bad.as_bytes()), "{bad}");
+            assert!(!strict::is_number(bad.as_bytes()), "{bad}");
         }
     }
 

@@ -57,21 +57,6 @@ impl Score {
         matches!(self, Score::Failed(_))
     }
 
-    /// Reads a score from a JSON value: numbers in [0, 1], numeric strings, booleans;
-    /// anything else is a failure that says what was there.
-    pub fn from_json(v: &serde_json::Value) -> Score {
-        match v {
-            serde_json::Value::Number(n) => match n.as_f64() {
-                Some(x) => Score::checked(x, &n.to_string()),
-                None => Score::Failed(format!("not a number: {n}")),
-            },
-            serde_json::Value::Bool(b) => Score::Value(if *b { 1.0 } else { 0.0 }),
-            serde_json::Value::String(s) => Score::from_text(s),
-            serde_json::Value::Null => Score::Failed("null".into()),
-            other => Score::Failed(format!("not a number: {}", short_json(other))),
-        }
-    }
-
     /// Reads a score from text such as a CSV cell.
     pub fn from_text(s: &str) -> Score {
         let t = s.trim();
@@ -86,7 +71,8 @@ impl Score {
 
     fn checked(x: f64, shown: &str) -> Score {
         if x.is_finite() && (0.0..=1.0).contains(&x) {
-            Score::Value(x)
+            // `-0` is 0.
+            Score::Value(x + 0.0)
         } else {
             Score::Failed(format!("out of range [0, 1]: {shown}"))
         }
@@ -197,25 +183,18 @@ pub(crate) fn truncate(s: &str, max_chars: usize) -> String {
     }
 }
 
-pub(crate) fn short_json(v: &serde_json::Value) -> String {
-    truncate(&v.to_string(), 40)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
     #[test]
     fn failed_states_are_explicit() {
-        assert_eq!(Score::from_json(&json!(0.45)), Score::Value(0.45));
-        assert_eq!(Score::from_json(&json!("0.5")), Score::Value(0.5));
-        assert_eq!(Score::from_json(&json!(true)), Score::Value(1.0));
-        assert!(Score::from_json(&json!("FAILED TO PARSE")).is_failed());
-        assert!(Score::from_json(&json!("")).is_failed());
-        assert!(Score::from_json(&json!(null)).is_failed());
-        assert!(Score::from_json(&json!(1.5)).is_failed());
-        assert!(Score::from_json(&json!([1])).is_failed());
+        assert_eq!(Score::from_text("0.5"), Score::Value(0.5));
+        assert_eq!(Score::from_text(" 0.25 "), Score::Value(0.25));
+        assert!(Score::from_text("-0").value().unwrap().is_sign_positive());
+        assert!(Score::from_text("FAILED TO PARSE").is_failed());
+        assert!(Score::from_text("").is_failed());
+        assert!(Score::from_text("1.5").is_failed());
         assert!(Score::from_text("nan").is_failed());
     }
 

@@ -237,7 +237,7 @@ impl Prepared<'_> {
             FieldTest::Model(_) => table.get(e.model as usize).copied().unwrap_or(false),
             FieldTest::Condition(_) => table.get(e.condition as usize).copied().unwrap_or(false),
             FieldTest::Tier(t) => e.tier() == *t,
-            FieldTest::Score(f, c, v) => score(*f).0.is_some_and(|s| c.test(f64::from(s), *v)),
+            FieldTest::Score(f, c, v) => score(*f).0.is_some_and(|s| c.test(s, *v)),
             FieldTest::ScoreState(f, st) => {
                 let (v, failed) = score(*f);
                 match st {

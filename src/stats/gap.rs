@@ -251,12 +251,10 @@ pub fn compute(corpus: &Corpus, opts: &GapOptions) -> GapReport {
         let e = view.entry(i);
         Values {
             comply: match opts.compliance {
-                ComplianceSource::Verdict => e
-                    .compliance()
-                    .map(|c| f64::from(c) >= opts.compliance_threshold),
+                ComplianceSource::Verdict => e.compliance().map(|c| c >= opts.compliance_threshold),
                 ComplianceSource::Labels => label_comply.get(&(i as u32)).copied(),
             },
-            af: e.af().map(|a| f64::from(a) >= opts.af_threshold),
+            af: e.af().map(|a| a >= opts.af_threshold),
             human: match human.get(&(i as u32)) {
                 Some(Truth::Positive) => Some(true),
                 Some(Truth::Negative) => Some(false),

@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Row, Table};
 use ratatui::Frame;
 
-fn score(v: Option<f32>, failed: bool) -> (String, Role) {
+fn score(v: Option<f64>, failed: bool) -> (String, Role) {
     match (v, failed) {
         (Some(x), _) => (
             format!("{x:.2}"),

@@ -10,6 +10,8 @@ pub struct Pty {
     pub child: Box<dyn portable_pty::Child + Send + Sync>,
     writer: Box<dyn Write + Send>,
     bytes: Arc<Mutex<Vec<u8>>>,
+    /// Set when the terminal's output has ended (the program and its children closed it).
+    drained: Arc<std::sync::atomic::AtomicBool>,
     pub _master: Box<dyn portable_pty::MasterPty + Send>,
     size: (u16, u16),
 }
@@ -43,6 +45,8 @@ impl Pty {
         let writer = pair.master.take_writer().expect("writer");
         let bytes = Arc::new(Mutex::new(Vec::new()));
         let sink = bytes.clone();
+        let drained = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let done = drained.clone();
         std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
             while let Ok(n) = reader.read(&mut buf) {
@@ -51,11 +55,13 @@ impl Pty {
                 }
                 sink.lock().unwrap().extend_from_slice(&buf[..n]);
             }
+            done.store(true, std::sync::atomic::Ordering::SeqCst);
         });
         Pty {
             child,
             writer,
             bytes,
+            drained,
             _master: pair.master,
             size: (rows, cols),
         }
@@ -112,6 +118,13 @@ impl Pty {
         let start = Instant::now();
         loop {
             if let Some(st) = self.child.try_wait().unwrap() {
+                // Everything the program wrote before it ended is read before anyone
+                // looks at it.
+                while !self.drained.load(std::sync::atomic::Ordering::SeqCst)
+                    && start.elapsed() < Duration::from_secs(10)
+                {
+                    std::thread::sleep(Duration::from_millis(10));
+                }
                 return st.exit_code();
             }
             assert!(

@@ -1,0 +1,684 @@
+//! Strict JSON checking at scanning speed: every string, escape, number and bracket of
+//! a record, with duplicate keys and lone surrogates noted; and the decoding of JSON
+//! strings and numbers that every reader of a record shares.
+
+use std::borrow::Cow;
+use std::collections::HashSet;
+
+/// Records nested deeper than this are refused (no reader recurses, so this is a
+/// bound on work, not on the stack).
+pub const MAX_DEPTH: usize = 1000;
+
+/// Something in a valid record that a reader resolves one way: said, never silent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    /// Dotted path of the value concerned (`judge.final_answer`, `votes[2]`).
+    pub field: String,
+    pub message: String,
+}
+
+/// Why a value is not valid JSON: byte offset, whether the text ended early, message.
+pub type Fail = (usize, bool, &'static str);
+
+/// The byte range of a string's contents: the byte after the opening quote up to the
+/// closing quote. Checks escapes and control characters; notes lone surrogates.
+pub(crate) fn string(b: &[u8], open: usize, lone_surrogate: &mut bool) -> Result<usize, Fail> {
+    let mut i = open + 1;
+    loop {
+        let Some(off) = next_special(&b[i..]) else {
+            return Err((open, true, "unterminated string"));
+        };
+        i += off;
+        match b[i] {
+            b'"' => return Ok(i),
+            b'\\' => {}
+            // A string that never closes is a text cut short, whatever it holds.
+            _ if memchr::memchr(b'"', &b[i..]).is_none() => {
+                return Err((open, true, "unterminated string"))
+            }
+            _ => return Err((i, false, "control character in a string (must be escaped)")),
+        }
+        // An escape.
+        match b.get(i + 1) {
+            None => return Err((open, true, "unterminated string")),
+            Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => i += 2,
+            Some(b'u') => {
+                let cp = hex4(b, i + 2).ok_or((i, false, "invalid \\u escape"))?;
+                i += 6;
+                if (0xD800..0xDC00).contains(&cp) {
+                    let low = (b.get(i) == Some(&b'\\') && b.get(i + 1) == Some(&b'u'))
+                        .then(|| hex4(b, i + 2))
+                        .flatten();
+                    match low {
+                        Some(l) if (0xDC00..0xE000).contains(&l) => i += 6,
+                        _ => *lone_surrogate = true,
+                    }
+                } else if (0xDC00..0xE000).contains(&cp) {
+                    *lone_surrogate = true;
+                }
+            }
+            Some(_) => return Err((i, false, "invalid escape in a string")),
+        }
+    }
+}
+
+/// The first byte that ends a run of plain string content: `"`, `\\`, or a control
+/// character (below 0x20). 32 bytes at a time with AVX2, 16 with SSE2 (every x86-64),
+/// eight elsewhere.
+fn next_special(s: &[u8]) -> Option<usize> {
+    let mut i = 0;
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: AVX2 is present (checked just above).
+            i = unsafe { x86::skip_plain_avx2(s) };
+        }
+        // SAFETY: SSE2 is part of the x86-64 baseline.
+        i += unsafe { x86::skip_plain_sse2(&s[i..]) };
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        const ONES: u64 = 0x0101_0101_0101_0101;
+        const HI: u64 = 0x8080_8080_8080_8080;
+        let zero = |v: u64| v.wrapping_sub(ONES) & !v & HI;
+        while i + 8 <= s.len() {
+            let x = u64::from_le_bytes(s[i..i + 8].try_into().expect("8 bytes"));
+            let m = zero(x ^ (ONES * u64::from(b'"')))
+                | zero(x ^ (ONES * u64::from(b'\\')))
+                | (x.wrapping_sub(ONES * 0x20) & !x & HI);
+            if m != 0 {
+                break;
+            }
+            i += 8;
+        }
+    }
+    s[i..]
+        .iter()
+        .position(|&c| c == b'"' || c == b'\\' || c < 0x20)
+        .map(|p| i + p)
+}
+
+/// Vector scans for `next_special`: each returns how many leading bytes of `s` are
+/// plain string content, stopping at (or up to one vector before) the first special
+/// byte; the caller finishes byte by byte.
+#[cfg(target_arch = "x86_64")]
+mod x86 {
+    use std::arch::x86_64::*;
+
+    /// # Safety
+    /// The CPU must have AVX2.
+    #[target_feature(enable = "avx2")]
+    pub unsafe fn skip_plain_avx2(s: &[u8]) -> usize {
+        let quote = _mm256_set1_epi8(b'"' as i8);
+        let slash = _mm256_set1_epi8(b'\\' as i8);
+        let ctl = _mm256_set1_epi8(0x1f);
+        let mut i = 0;
+        while i + 32 <= s.len() {
+            // SAFETY: the 32 bytes at `i` are inside `s`; unaligned loads are allowed.
+            let x = unsafe { _mm256_loadu_si256(s.as_ptr().add(i).cast()) };
+            let q = _mm256_cmpeq_epi8(x, quote);
+            let b = _mm256_cmpeq_epi8(x, slash);
+            let c = _mm256_cmpeq_epi8(_mm256_min_epu8(x, ctl), x);
+            let m = _mm256_movemask_epi8(_mm256_or_si256(_mm256_or_si256(q, b), c)) as u32;
+            if m != 0 {
+                return i + m.trailing_zeros() as usize;
+            }
+            i += 32;
+        }
+        i
+    }
+
+    /// # Safety
+    /// The CPU must have SSE2 (every x86-64 does).
+    #[target_feature(enable = "sse2")]
+    pub unsafe fn skip_plain_sse2(s: &[u8]) -> usize {
+        let quote = _mm_set1_epi8(b'"' as i8);
+        let slash = _mm_set1_epi8(b'\\' as i8);
+        let ctl = _mm_set1_epi8(0x1f);
+        let mut i = 0;
+        while i + 16 <= s.len() {
+            // SAFETY: the 16 bytes at `i` are inside `s`; unaligned loads are allowed.
+            let x = unsafe { _mm_loadu_si128(s.as_ptr().add(i).cast()) };
+            let q = _mm_cmpeq_epi8(x, quote);
+            let b = _mm_cmpeq_epi8(x, slash);
+            let c = _mm_cmpeq_epi8(_mm_min_epu8(x, ctl), x);
+            let m = _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(q, b), c)) as u32;
+            if m != 0 {
+                return i + m.trailing_zeros() as usize;
+            }
+            i += 16;
+        }
+        i
+    }
+}
+
+fn hex4(b: &[u8], at: usize) -> Option<u32> {
+    let h = b.get(at..at + 4)?;
+    let mut v = 0u32;
+    for &c in h {
+        v = v * 16 + (c as char).to_digit(16)?;
+    }
+    Some(v)
+}
+
+/// JSON number syntax at `pos`: `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`;
+/// returns its end.
+fn number(b: &[u8], pos: usize) -> Option<usize> {
+    let digits = |i: &mut usize| {
+        let start = *i;
+        while *i < b.len() && b[*i].is_ascii_digit() {
+            *i += 1;
+        }
+        *i > start
+    };
+    let mut i = pos + usize::from(b.get(pos) == Some(&b'-'));
+    match b.get(i) {
+        Some(b'0') => i += 1,
+        Some(b'1'..=b'9') => {
+            digits(&mut i);
+        }
+        _ => return None,
+    }
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        if !digits(&mut i) {
+            return None;
+        }
+    }
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(b.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        if !digits(&mut i) {
+            return None;
+        }
+    }
+    Some(i)
+}
+
+pub(crate) fn is_number(t: &[u8]) -> bool {
+    number(t, 0) == Some(t.len())
+}
+
+fn skip_ws(b: &[u8], mut pos: usize) -> usize {
+    while pos < b.len() && matches!(b[pos], b' ' | b'\n' | b'\r' | b'\t') {
+        pos += 1;
+    }
+    pos
+}
+
+/// One open object or array while checking.
+struct Frame<'t> {
+    object: bool,
+    /// Where this object's keys start in the shared key list.
+    keys_from: usize,
+    /// For objects with many keys, a set instead of a linear search.
+    set: Option<HashSet<Cow<'t, str>>>,
+    /// The key or index this container has in its parent, for paths.
+    name: Cow<'t, str>,
+    items: usize,
+}
+
+/// Checks the JSON value starting at `pos` strictly and returns its end. Duplicate
+/// keys (`path` is the value's own path) and lone surrogates go to `warnings`.
+pub fn value(
+    text: &str,
+    pos: usize,
+    path: &str,
+    warnings: &mut Vec<Warning>,
+) -> Result<usize, Fail> {
+    // A value that never ends is reported where it starts.
+    value_inner(text, pos, path, warnings)
+        .map_err(|(at, eof, m)| if eof { (pos, eof, m) } else { (at, eof, m) })
+}
+
+fn value_inner<'t>(
+    text: &'t str,
+    pos: usize,
+    path: &str,
+    warnings: &mut Vec<Warning>,
+) -> Result<usize, Fail> {
+    let b = text.as_bytes();
+    let mut stack: Vec<Frame<'t>> = Vec::new();
+    let mut keys: Vec<Cow<'t, str>> = Vec::new();
+    let mut surrogate_noted = false;
+    let mut i = pos;
+    // Parse one value; then, inside containers, a separator or close.
+    'value: loop {
+        i = skip_ws(b, i);
+        let Some(&c) = b.get(i) else {
+            return Err((i, true, "the text ends inside a value"));
+        };
+        match c {
+            b'{' | b'[' => {
+                if stack.len() >= MAX_DEPTH {
+                    return Err((i, false, "nested too deeply (limit 1000)"));
+                }
+                let name = stack.last().map_or(Cow::Borrowed(""), |f| {
+                    if f.object {
+                        keys.last().cloned().unwrap_or_default()
+                    } else {
+                        Cow::Owned(f.items.to_string())
+                    }
+                });
+                stack.push(Frame {
+                    object: c == b'{',
+                    keys_from: keys.len(),
+                    set: None,
+                    name,
+                    items: 0,
+                });
+                i = skip_ws(b, i + 1);
+                match b.get(i) {
+                    Some(b'}') if c == b'{' => i += 1,
+                    Some(b']') if c == b'[' => i += 1,
+                    _ if c == b'{' => {
+                        i = key(text, i, &mut stack, &mut keys, path, warnings)?;
+                        continue 'value;
+                    }
+                    _ => continue 'value,
+                }
+                let done = stack.pop().expect("pushed");
+                keys.truncate(done.keys_from);
+            }
+            b'"' => {
+                let mut lone = false;
+                i = string(b, i, &mut lone)? + 1;
+                if lone && !surrogate_noted {
+                    surrogate_noted = true;
+                    warnings.push(Warning {
+                        field: current_path(path, &stack, &keys),
+                        message: "lone surrogate in a \\u escape; decoded as U+FFFD".into(),
+                    });
+                }
+            }
+            b't' if b[i..].starts_with(b"true") => i += 4,
+            b'f' if b[i..].starts_with(b"false") => i += 5,
+            b'n' if b[i..].starts_with(b"null") => i += 4,
+            b'-' | b'0'..=b'9' => match number(b, i) {
+                Some(end) => i = end,
+                None => return Err((i, false, "invalid number")),
+            },
+            _ => return Err((i, false, "expected a value")),
+        }
+        // After a value: close containers, or go on to the next item.
+        loop {
+            let Some(top) = stack.last_mut() else {
+                return Ok(i);
+            };
+            top.items += 1;
+            i = skip_ws(b, i);
+            match (b.get(i), top.object) {
+                (Some(b','), true) => {
+                    i = key(text, i + 1, &mut stack, &mut keys, path, warnings)?;
+                    continue 'value;
+                }
+                (Some(b','), false) => {
+                    i += 1;
+                    continue 'value;
+                }
+                (Some(b'}'), true) | (Some(b']'), false) => {
+                    i += 1;
+                    let done = stack.pop().expect("non-empty");
+                    keys.truncate(done.keys_from);
+                }
+                (None, _) => return Err((i, true, "the text ends inside a value")),
+                (Some(_), true) => return Err((i, false, "expected `,` or `}`")),
+                (Some(_), false) => return Err((i, false, "expected `,` or `]`")),
+            }
+        }
+    }
+}
+
+/// Reads `"key":` at `pos` in the innermost object; returns the position after `:`.
+fn key<'t>(
+    text: &'t str,
+    pos: usize,
+    stack: &mut [Frame<'t>],
+    keys: &mut Vec<Cow<'t, str>>,
+    path: &str,
+    warnings: &mut Vec<Warning>,
+) -> Result<usize, Fail> {
+    let b = text.as_bytes();
+    let i = skip_ws(b, pos);
+    match b.get(i) {
+        Some(b'"') => {}
+        None => return Err((i, true, "the text ends inside an object")),
+        Some(_) => return Err((i, false, "key must be a string")),
+    }
+    let mut lone = false;
+    let close = string(b, i, &mut lone)?;
+    let name = unescape(&text[i + 1..close]).0;
+    let frame = stack.last_mut().expect("inside an object");
+    let mine = &keys[frame.keys_from..];
+    let duplicate = match &mut frame.set {
+        Some(set) => !set.insert(name.clone()),
+        None => {
+            let d = mine.contains(&name);
+            if mine.len() >= 32 {
+                let mut set: HashSet<Cow<'t, str>> = mine.iter().cloned().collect();
+                set.insert(name.clone());
+                frame.set = Some(set);
+            }
+            d
+        }
+    };
+    keys.push(name);
+    if duplicate {
+        warnings.push(Warning {
+            field: current_path(path, stack, keys),
+            message: "duplicate key; the last value is used".into(),
+        });
+    }
+    let j = skip_ws(b, close + 1);
+    match b.get(j) {
+        Some(b':') => Ok(j + 1),
+        None => Err((j, true, "the text ends inside an object")),
+        Some(_) => Err((j, false, "expected `:` after key")),
+    }
+}
+
+fn current_path(base: &str, stack: &[Frame<'_>], keys: &[Cow<'_, str>]) -> String {
+    let mut p = base.to_string();
+    for (n, f) in stack.iter().enumerate() {
+        if n > 0 {
+            push_step(&mut p, &f.name, stack[n - 1].object);
+        }
+    }
+    if let Some(f) = stack.last() {
+        if f.object {
+            if let Some(k) = keys.last() {
+                push_step(&mut p, k, true);
+            }
+        } else {
+            push_step(&mut p, &f.items.to_string(), false);
+        }
+    }
+    p
+}
+
+fn push_step(p: &mut String, step: &str, key: bool) {
+    if key {
+        if !p.is_empty() {
+            p.push('.');
+        }
+        p.push_str(step);
+    } else {
+        p.push('[');
+        p.push_str(step);
+        p.push(']');
+    }
+}
+
+/// Decodes a JSON string's contents (between the quotes, already checked). Lone
+/// surrogates become U+FFFD; the flag says whether any did.
+pub fn unescape(inner: &str) -> (Cow<'_, str>, bool) {
+    let Some(first) = memchr::memchr(b'\\', inner.as_bytes()) else {
+        return (Cow::Borrowed(inner), false);
+    };
+    let b = inner.as_bytes();
+    let mut out = String::with_capacity(inner.len());
+    out.push_str(&inner[..first]);
+    let mut lossy = false;
+    let mut i = first;
+    while i < b.len() {
+        match memchr::memchr(b'\\', &b[i..]) {
+            Some(0) => {}
+            Some(off) => {
+                out.push_str(&inner[i..i + off]);
+                i += off;
+            }
+            None => {
+                out.push_str(&inner[i..]);
+                break;
+            }
+        }
+        let Some(&e) = b.get(i + 1) else {
+            out.push('\u{FFFD}');
+            lossy = true;
+            break;
+        };
+        i += 2;
+        let c = match e {
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            b'u' => {
+                let Some(cp) = hex4(b, i) else {
+                    out.push('\u{FFFD}');
+                    lossy = true;
+                    continue;
+                };
+                i += 4;
+                if (0xD800..0xDC00).contains(&cp) {
+                    let low = (b.get(i) == Some(&b'\\') && b.get(i + 1) == Some(&b'u'))
+                        .then(|| hex4(b, i + 2))
+                        .flatten()
+                        .filter(|l| (0xDC00..0xE000).contains(l));
+                    match low {
+                        Some(l) => {
+                            i += 6;
+                            char::from_u32(0x10000 + ((cp - 0xD800) << 10) + (l - 0xDC00))
+                                .unwrap_or('\u{FFFD}')
+                        }
+                        None => {
+                            lossy = true;
+                            '\u{FFFD}'
+                        }
+                    }
+                } else {
+                    char::from_u32(cp).unwrap_or_else(|| {
+                        lossy = true;
+                        '\u{FFFD}'
+                    })
+                }
+            }
+            _ => {
+                lossy = true;
+                '\u{FFFD}'
+            }
+        };
+        out.push(c);
+    }
+    (Cow::Owned(out), lossy)
+}
+
+/// A whole number written in any JSON spelling (`3`, `3.0`, `3e0`, `30e-1`, `-0`),
+/// exactly, as `u64`; `None` for fractions, negatives and numbers past `u64::MAX`.
+pub fn exact_integer(t: &str) -> Option<u64> {
+    let t = t.trim();
+    let (neg, t) = match t.as_bytes().first()? {
+        b'-' => (true, &t[1..]),
+        b'+' => (false, &t[1..]),
+        _ => (false, t),
+    };
+    let (mantissa, exp) = match t.find(['e', 'E']) {
+        Some(i) => (&t[..i], Some(&t[i + 1..])),
+        None => (t, None),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    if int.is_empty() && frac.is_empty()
+        || !int.bytes().chain(frac.bytes()).all(|c| c.is_ascii_digit())
+    {
+        return None;
+    }
+    let exp: i64 = match exp {
+        None => 0,
+        Some(e) => {
+            let digits = e.strip_prefix(['+', '-']).unwrap_or(e);
+            if digits.is_empty() || !digits.bytes().all(|c| c.is_ascii_digit()) {
+                return None;
+            }
+            let v: i64 = digits.parse().unwrap_or(i64::MAX / 4).min(1 << 40);
+            if e.starts_with('-') {
+                -v
+            } else {
+                v
+            }
+        }
+    };
+    let digits: String = int.chars().chain(frac.chars()).collect();
+    let digits = digits.trim_start_matches('0');
+    if digits.is_empty() {
+        return Some(0);
+    }
+    if neg {
+        return None;
+    }
+    let mut scale = exp - frac.len() as i64;
+    let mut digits = digits;
+    while scale < 0 && digits.ends_with('0') {
+        digits = &digits[..digits.len() - 1];
+        scale += 1;
+    }
+    if scale < 0 || digits.len() as i64 + scale > 20 {
+        return None;
+    }
+    let mut v: u64 = digits.parse().ok()?;
+    for _ in 0..scale {
+        v = v.checked_mul(10)?;
+    }
+    Some(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(s: &str) -> Result<Vec<Warning>, Fail> {
+        let mut w = Vec::new();
+        let end = value(s, 0, "", &mut w)?;
+        assert_eq!(skip_ws(s.as_bytes(), end), s.len(), "{s}");
+        Ok(w)
+    }
+
+    #[test]
+    fn accepts_valid_json() {
+        for ok in [
+            r#"{"a":[1,2.5,-0,1e3,{"b":null}],"c":"x\"\\\/\b\f\n\r\t\u00e9\ud83d\ude00","d":true,"e":false}"#,
+            "[]",
+            "{}",
+            " [ { } , [ ] ] ",
+            "\"\"",
+            "0",
+        ] {
+            assert_eq!(check(ok), Ok(vec![]), "{ok}");
+        }
+    }
+
+    #[test]
+    fn refuses_what_serde_json_refuses() {
+        for bad in [
+            r#"{"a":"\x41"}"#,
+            "{\"a\":\"tab\there\"}",
+            r#"{"a":tru}"#,
+            r#"{"a":01}"#,
+            r#"{"a":1.}"#,
+            r#"{"a":[1,]}"#,
+            r#"{"a":1,}"#,
+            r#"{"a" 1}"#,
+            r#"{"a":{"b":[1,2}}"#,
+            r#"{"a":"\u12G4"}"#,
+            r#"{"a":NaN}"#,
+            r#"{1:2}"#,
+        ] {
+            assert!(check(bad).is_err(), "{bad}");
+            assert!(
+                serde_json::from_str::<serde::de::IgnoredAny>(bad).is_err(),
+                "serde accepts {bad}"
+            );
+        }
+        assert!(check(r#"{"a":[1,2"#).unwrap_err().1, "ends early");
+        let deep = "[".repeat(MAX_DEPTH + 1) + &"]".repeat(MAX_DEPTH + 1);
+        assert!(check(&deep).is_err());
+        let ok = "[".repeat(MAX_DEPTH) + &"]".repeat(MAX_DEPTH);
+        assert!(check(&ok).is_ok());
+    }
+
+    #[test]
+    fn notes_duplicate_keys_and_lone_surrogates_with_their_path() {
+        let w = check(r#"{"j":{"x":1,"f":2,"f":3},"v":[{"q":"a\ud800b"}],"j2":1}"#).unwrap();
+        assert_eq!(
+            w,
+            vec![
+                Warning {
+                    field: "j.f".into(),
+                    message: "duplicate key; the last value is used".into()
+                },
+                Warning {
+                    field: "v[0].q".into(),
+                    message: "lone surrogate in a \\u escape; decoded as U+FFFD".into()
+                },
+            ]
+        );
+        // Keys equal once decoded are the same key.
+        let w = check(r#"{"a":1,"\u0061":2}"#).unwrap();
+        assert_eq!(w.len(), 1);
+        // Many keys switch to a set and still find the duplicate.
+        let many: Vec<String> = (0..100).map(|i| format!("\"k{i}\":{i}")).collect();
+        let s = format!("{{{},\"k7\":0}}", many.join(","));
+        assert_eq!(check(&s).unwrap()[0].field, "k7");
+    }
+
+    #[test]
+    fn control_characters_are_found_at_any_offset() {
+        for n in 0..20 {
+            let s = format!("\"{}\u{1}\"", "a".repeat(n));
+            assert_eq!(check(&s).unwrap_err().0, n + 1, "{n}");
+        }
+        let plain = "é€😀 ~\u{7f}".repeat(9);
+        assert_eq!(next_special(plain.as_bytes()), None);
+        for n in 0..70 {
+            for c in [b'"', b'\\', 0, 0x1f] {
+                let mut s = vec![b'a'; n];
+                s.push(c);
+                s.extend_from_slice(b"\"zz");
+                assert_eq!(next_special(&s), Some(n), "{n} {c}");
+            }
+        }
+    }
+
+    #[test]
+    fn unescapes_like_serde_and_lossily_where_serde_refuses() {
+        for s in [r#"a\nb\u00e9\ud83d\ude00\"\\\/"#, "plain", r"\t\b\f\r"] {
+            let want: String = serde_json::from_str(&format!("\"{s}\"")).unwrap();
+            assert_eq!(unescape(s), (Cow::Owned::<str>(want.clone()), false), "{s}");
+            assert_eq!(unescape(s).0, want);
+        }
+        assert_eq!(unescape(r"a\ud800b").0, "a\u{FFFD}b");
+        assert!(unescape(r"a\ud800b").1);
+        assert_eq!(unescape(r"\udc00\ud800\udc00").0, "\u{FFFD}\u{10000}");
+    }
+
+    #[test]
+    fn integers_in_every_spelling() {
+        for (t, want) in [
+            ("3", Some(3)),
+            ("3.0", Some(3)),
+            ("3e0", Some(3)),
+            ("30e-1", Some(3)),
+            ("0.3e1", Some(3)),
+            ("-0", Some(0)),
+            ("0.0", Some(0)),
+            ("1E2", Some(100)),
+            ("5000000000", Some(5_000_000_000)),
+            ("18446744073709551615", Some(u64::MAX)),
+            ("18446744073709551616", None),
+            ("3.5", None),
+            ("-1", None),
+            ("1e400", None),
+            ("1e-400", None),
+            ("", None),
+            ("abc", None),
+            ("1.", Some(1)),
+        ] {
+            assert_eq!(exact_integer(t), want, "{t}");
+        }
+    }
+}
