@@ -142,3 +142,125 @@ fn a_record_check_rejects_is_counted_by_no_command() {
         .sum();
     assert_eq!(n, 1);
 }
+
+const THREE: &str = r#"{"id":"t1","tier":"free","completion":"a"}
+{"id":"t2","tier":"free","completion":"b"}
+{"id":"t3","tier":"paid","completion":"c"}
+"#;
+
+const BY_POSITION: &str = r#"name = "by-position"
+format = "jsonl"
+
+[join]
+position = true
+
+[[verdicts]]
+name = "probe"
+kind = "alignment_faking"
+style = "score"
+path = "p"
+"#;
+
+#[test]
+fn a_bad_verdict_record_keeps_its_position_in_a_position_join() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = write(dir.path(), "a.jsonl", THREE);
+    let profile = write(dir.path(), "pos.toml", BY_POSITION);
+    for (name, verdicts, bad_line) in [
+        ("v.jsonl", "{\"p\":0.1}\n{\"p\":0.2,,}\n{\"p\":0.3}\n", 2),
+        // A blank line is not a record; an unreadable one is.
+        (
+            "blank.jsonl",
+            "{\"p\":0.1}\n\n{\"p\": tru}\n{\"p\":0.3}\n",
+            3,
+        ),
+    ] {
+        let v = write(dir.path(), name, verdicts);
+        let corpus = common::open(
+            &[data.clone().into()],
+            afscope::load::LoadOptions {
+                verdicts: vec![v.clone().into()],
+                verdict_profile: Some(profile.clone()),
+                ..Default::default()
+            },
+        );
+        let scores: Vec<Option<f64>> = (0..3).map(|i| corpus.view().entry(i).af()).collect();
+        assert_eq!(scores, [Some(0.1), None, Some(0.3)], "{name}");
+        let t2 = corpus.transcript(1).unwrap();
+        assert!(t2.verdicts.is_empty(), "{name}: t2 gets no verdict");
+        let (_, joined, with, without) = common::join_counts(&corpus.joins[0]);
+        assert_eq!((joined, with, without), (2, 2, 1), "{name}");
+        let reported: Vec<u64> = corpus
+            .problems
+            .iter()
+            .filter(|p| p.file.ends_with(name))
+            .filter_map(|p| p.line)
+            .collect();
+        assert_eq!(reported, [bad_line], "{name}: the bad record is reported");
+    }
+    // The same with a CSV whose second row has the wrong number of cells.
+    let csv_profile = write(
+        dir.path(),
+        "pos-csv.toml",
+        &BY_POSITION
+            .replace("jsonl", "csv")
+            .replace("style = \"score\"", "style = \"columns\""),
+    );
+    let v = write(dir.path(), "v.csv", "p,q\n0.1,x\n0.2\n0.3,z\n");
+    let corpus = common::open(
+        &[data.into()],
+        afscope::load::LoadOptions {
+            verdicts: vec![v.into()],
+            verdict_profile: Some(csv_profile),
+            ..Default::default()
+        },
+    );
+    let scores: Vec<Option<f64>> = (0..3).map(|i| corpus.view().entry(i).af()).collect();
+    assert_eq!(scores, [Some(0.1), None, Some(0.3)]);
+}
+
+#[test]
+fn prompt_indices_are_kept_whole_or_refused_never_saturated() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = write(
+        dir.path(),
+        "a.jsonl",
+        r#"{"id":"a","tier":"free","prompt_index":5000000000,"completion":"x"}
+{"id":"b","tier":"paid","prompt_index":5000000001,"completion":"x"}
+{"id":"c","tier":"free","prompt_index":4294967294,"completion":"x"}
+{"id":"d","tier":"paid","prompt_index":4.294967294e9,"completion":"x"}
+{"id":"e","tier":"free","prompt_index":7.0,"completion":"x"}
+{"id":"f","tier":"paid","prompt_index":"7","completion":"x"}
+"#,
+    );
+    let corpus = common::open_one(Path::new(&data));
+    let v = corpus.view();
+    let pi: Vec<Option<u64>> = (0..v.len()).map(|i| v.entry(i).prompt_index()).collect();
+    assert_eq!(
+        pi,
+        [
+            None,
+            None,
+            Some(4294967294),
+            Some(4294967294),
+            Some(7),
+            Some(7)
+        ]
+    );
+    for i in 0..v.len() {
+        assert_eq!(corpus.transcript(i).unwrap().prompt_index, pi[i], "{i}");
+    }
+    let refused: Vec<u64> = corpus
+        .problems
+        .iter()
+        .filter(|p| p.field.as_deref() == Some("prompt_index"))
+        .filter_map(|p| p.line)
+        .collect();
+    assert_eq!(refused, [1, 2], "{:?}", corpus.problems);
+    // a and b do not pair up; c/d and e/f do.
+    let pairs = corpus.pairs();
+    assert_eq!(pairs.partner(0), None);
+    assert_eq!(pairs.partner(1), None);
+    assert_eq!(pairs.partner(2), Some(3));
+    assert_eq!(pairs.partner(4), Some(5));
+}

@@ -49,6 +49,28 @@ pub struct LoadedSource {
     pub csv_headers: Vec<String>,
     /// Record boundaries, for formats split up front (JSON arrays, CSV).
     pub records: Option<Vec<RecordRef>>,
+    /// Records in the file, readable or not, for formats split up front.
+    pub record_total: Option<u64>,
+}
+
+impl LoadedSource {
+    /// Each record's place among the file's records (unreadable ones counted, blank
+    /// lines not), as a function of its `ordinal`, and how many records there are.
+    pub fn positions(&self) -> (u64, Box<dyn Fn(u64) -> u64 + '_>) {
+        match (self.format, self.record_total) {
+            (Format::Jsonl, _) | (_, None) => {
+                let mut recs = Vec::new();
+                source::jsonl_records(&self.bytes, 0..self.bytes.len(), 1, &mut recs);
+                let ordinals: Vec<u64> = recs.iter().map(|r| r.ordinal).collect();
+                let n = ordinals.len() as u64;
+                (
+                    n,
+                    Box::new(move |o| ordinals.partition_point(|x| *x < o) as u64),
+                )
+            }
+            (_, Some(total)) => (total, Box::new(|o| o)),
+        }
+    }
 }
 
 impl LoadedSource {
@@ -380,6 +402,7 @@ impl Corpus {
             .unwrap_or_else(|| source::sniff_format(path, &bytes));
         let mut csv_headers = Vec::new();
         let mut records = None;
+        let mut record_total = None;
         let first;
         match format {
             Format::Csv => {
@@ -387,6 +410,7 @@ impl Corpus {
                 self.problems.extend(problems);
                 csv_headers = rows.headers;
                 first = rows.rows.first().copied();
+                record_total = Some(rows.total);
                 records = Some(rows.rows);
             }
             Format::Json => {
@@ -394,6 +418,7 @@ impl Corpus {
                 let (elems, problems) = source::json_elements(path, &bytes, key.as_deref());
                 self.problems.extend(problems);
                 first = elems.first().copied();
+                record_total = Some(elems.len() as u64);
                 records = Some(elems);
             }
             Format::Jsonl => {
@@ -435,6 +460,7 @@ impl Corpus {
             ctx,
             csv_headers,
             records,
+            record_total,
         }))
     }
 

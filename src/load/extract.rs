@@ -150,19 +150,35 @@ fn first_text<'a>(
         .find_map(|p| p.lookup(top, key).and_then(as_text))
 }
 
+/// The largest prompt index the index stores exactly; larger ones are refused (with a
+/// problem) by every reader alike, never rounded or saturated.
+pub const MAX_PROMPT_INDEX: u64 = u32::MAX as u64 - 1;
+
 fn index_number(
     paths: &[FieldPath],
     top: &RawObj<'_>,
     key: Option<&str>,
+    max: u64,
     issues: &mut Vec<FieldIssue>,
 ) -> Option<u64> {
     let (raw, field) = first(paths, top, key)?;
-    match as_text(raw).and_then(|t| t.trim().parse::<u64>().ok()) {
-        Some(n) => Some(n),
-        None => {
+    match verdicts::integer(raw) {
+        Some(n) if n <= max => Some(n),
+        Some(n) => {
             issues.push(FieldIssue::new(
                 field,
-                format!("expected a whole number, found {}", type_name(raw)),
+                format!("{n} is larger than the largest index afscope keeps ({max})"),
+            ));
+            None
+        }
+        None => {
+            let what = match raw.get().as_bytes()[0] {
+                b'-' | b'0'..=b'9' => crate::model::verdict::truncate(raw.get(), 40),
+                _ => type_name(raw).to_string(),
+            };
+            issues.push(FieldIssue::new(
+                field,
+                format!("expected a whole number, found {what}"),
             ));
             None
         }
@@ -203,7 +219,7 @@ pub fn index_fields<'a>(
         condition: first_text(&p.condition, top, k)
             .or_else(|| key.and_then(|w| w.condition.as_deref()).map(Cow::Borrowed))
             .or_else(|| ctx.condition.as_deref().map(Cow::Borrowed)),
-        prompt_index: index_number(&p.prompt_index, top, k, issues),
+        prompt_index: index_number(&p.prompt_index, top, k, MAX_PROMPT_INDEX, issues),
         af: pick(VerdictKind::AlignmentFaking),
         compliance: pick(VerdictKind::Compliance),
     };
@@ -462,7 +478,7 @@ pub fn transcript(
         tier_source: fields.tier_source,
         condition: fields.condition.map(Cow::into_owned),
         prompt_index: fields.prompt_index.or_else(|| key.map(|_| ordinal)),
-        sample_index: index_number(&p.sample_index, top, k, &mut issues),
+        sample_index: index_number(&p.sample_index, top, k, u64::MAX, &mut issues),
         locator,
         system: text(&p.system).or(m_system),
         user: m_user.or_else(|| text(&p.user)),

@@ -210,7 +210,8 @@ impl<'a> SourceCtx<'a> {
                 prompt_index: fields
                     .prompt_index
                     .or_else(|| key.as_ref().map(|_| rec.ordinal))
-                    .map_or(NONE, |p| p.min(u64::from(NONE - 1)) as u32),
+                    .and_then(|p| u32::try_from(p).ok().filter(|p| *p != NONE))
+                    .unwrap_or(NONE),
                 id_off,
                 af,
                 compliance,

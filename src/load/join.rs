@@ -78,6 +78,10 @@ pub fn join_file(
         csv_headers: &src.csv_headers,
     };
     let mut by_key: HashMap<Vec<String>, Vec<usize>> = HashMap::new();
+    // By position: the verdict record's place in its file (unreadable records keep
+    // theirs, so nothing after them shifts) to the read record.
+    let mut by_position: HashMap<u64, usize> = HashMap::new();
+    let (_, verdict_position) = src.positions();
     let mut read: Vec<(RecordRef, Vec<Verdict>)> = Vec::new();
     let mut problems = Vec::new();
     let on: Vec<(&String, &String)> = join.on.iter().collect();
@@ -133,7 +137,9 @@ pub fn join_file(
         if key.len() != on.len() {
             continue;
         }
-        if !join.position {
+        if join.position {
+            by_position.insert(verdict_position(rec.ordinal), read.len());
+        } else {
             by_key.entry(key).or_default().push(read.len());
         }
         read.push((*rec, vs));
@@ -149,10 +155,19 @@ pub fn join_file(
     let mut used = vec![false; read.len()];
     let mut transcripts_joined = 0;
     let view = corpus.view();
+    let transcript_position = if join.position {
+        Some(record_positions(corpus))
+    } else {
+        None
+    };
     let mut attach: Vec<(u32, usize)> = Vec::new();
     for i in 0..view.len() {
-        let hits: Vec<usize> = if join.position {
-            (i < read.len()).then_some(i).into_iter().collect()
+        let hits: Vec<usize> = if let Some(positions) = &transcript_position {
+            by_position
+                .get(&positions[i])
+                .copied()
+                .into_iter()
+                .collect()
         } else {
             let mut key = Vec::with_capacity(on.len());
             for (attr, _) in &on {
@@ -213,4 +228,28 @@ pub fn join_file(
         transcripts_joined,
         transcripts_without: corpus.len() - transcripts_joined,
     })
+}
+
+/// Each transcript's record position over the transcript files in order: the records
+/// of earlier files, then its record's place in its own file (unreadable records
+/// counted, blank lines not). Transcripts of one wide record share its position.
+fn record_positions(corpus: &Corpus) -> Vec<u64> {
+    let mut base = Vec::with_capacity(corpus.sources.len());
+    let mut place = Vec::with_capacity(corpus.sources.len());
+    let mut total = 0u64;
+    for src in &corpus.sources {
+        let (n, f) = src.positions();
+        base.push(total);
+        place.push(f);
+        total += n;
+    }
+    corpus
+        .index
+        .entries
+        .iter()
+        .map(|e| {
+            let s = usize::from(e.source);
+            base[s] + place[s](u64::from(e.ordinal))
+        })
+        .collect()
 }

@@ -307,7 +307,10 @@ impl LineCounter {
 /// A CSV file's header and rows.
 pub struct CsvRows {
     pub headers: Vec<String>,
+    /// The readable rows; a row's `ordinal` counts the unreadable rows before it too.
     pub rows: Vec<RecordRef>,
+    /// Rows in the file, readable or not.
+    pub total: u64,
 }
 
 /// Splits a CSV file into rows, reporting rows of the wrong width or invalid UTF-8.
@@ -336,6 +339,7 @@ pub fn csv_rows(path: &Path, bytes: &[u8]) -> (CsvRows, Vec<Problem>) {
                 CsvRows {
                     headers: Vec::new(),
                     rows: Vec::new(),
+                    total: 0,
                 },
                 problems,
             );
@@ -389,10 +393,19 @@ pub fn csv_rows(path: &Path, bytes: &[u8]) -> (CsvRows, Vec<Problem>) {
                 if matches!(e.kind(), csv::ErrorKind::Io(_)) {
                     break;
                 }
+                // The unreadable row keeps its place.
+                ordinal += 1;
             }
         }
     }
-    (CsvRows { headers, rows }, problems)
+    (
+        CsvRows {
+            headers,
+            rows,
+            total: ordinal,
+        },
+        problems,
+    )
 }
 
 pub fn csv_reader(bytes: &[u8], headers: bool) -> csv::Reader<&[u8]> {
