@@ -247,8 +247,8 @@ fn prompt_indices_are_kept_whole_or_refused_never_saturated() {
             Some(7)
         ]
     );
-    for i in 0..v.len() {
-        assert_eq!(corpus.transcript(i).unwrap().prompt_index, pi[i], "{i}");
+    for (i, want) in pi.iter().enumerate() {
+        assert_eq!(corpus.transcript(i).unwrap().prompt_index, *want, "{i}");
     }
     let refused: Vec<u64> = corpus
         .problems
