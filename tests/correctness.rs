@@ -264,3 +264,125 @@ fn prompt_indices_are_kept_whole_or_refused_never_saturated() {
     assert_eq!(pairs.partner(2), Some(3));
     assert_eq!(pairs.partner(4), Some(5));
 }
+
+fn set(seq: u64, id: &str, who: &str, time: &str, af: &str) -> String {
+    format!(
+        "{{\"event\":\"{}\",\"seq\":{seq},\"label\":{{\"transcript_id\":\"{id}\",\"labeler\":\"{who}\",\"time\":\"{time}\",\"schema\":1,\"values\":{{\"af\":\"{af}\"}}}}}}\n",
+        if seq == 1 { "set" } else { "change" }
+    )
+}
+
+fn undo(seq: u64, undoes: u64, id: &str, who: &str, time: &str) -> String {
+    format!("{{\"event\":\"undo\",\"seq\":{seq},\"undoes\":{undoes},\"transcript_id\":\"{id}\",\"labeler\":\"{who}\",\"time\":\"{time}\"}}\n")
+}
+
+#[test]
+fn a_superseded_label_matches_no_label_term_and_counts_nowhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = write(dir.path(), "a.jsonl", AT_THRESHOLD);
+    // A sheet of label records where ana said yes, then no, about t1; and the same as
+    // a journal.
+    let sheet = write(
+        dir.path(),
+        "sheet.jsonl",
+        &AT_THRESHOLD_LABELS.replacen(
+            "\n",
+            "\n{\"transcript_id\":\"t1\",\"labeler\":\"ana\",\"time\":\"2026-11-20T10:05:00Z\",\"schema\":1,\"values\":{\"af\":\"no\"}}\n",
+            1,
+        ),
+    );
+    let journal = write(
+        dir.path(),
+        "j.jsonl",
+        &(set(1, "t1", "ana", "2026-11-20T10:00:00Z", "yes")
+            + &set(2, "t1", "ana", "2026-11-20T10:05:00Z", "no")),
+    );
+    for labels in [&sheet, &journal] {
+        assert_eq!(
+            count(&[&data, "--labels", labels, "-q", "id:=t1 label:af"]),
+            0
+        );
+        assert_eq!(
+            count(&[&data, "--labels", labels, "-q", "id:=t1 label:no"]),
+            1
+        );
+        let corpus = common::open(
+            &[data.clone().into()],
+            afscope::load::LoadOptions {
+                labels: Some(labels.into()),
+                ..Default::default()
+            },
+        );
+        let t1: Vec<_> = corpus.labels_of(0).map(|l| l.af()).collect();
+        assert_eq!(t1, [Some("no")], "{labels}");
+    }
+}
+
+#[test]
+fn an_undo_after_a_merge_takes_back_the_label_it_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = write(dir.path(), "a.jsonl", AT_THRESHOLD);
+    // Machine A: ana labels t1 yes, then takes it back. Machine B, in between: ana
+    // labels t1 no.
+    let a = write(
+        dir.path(),
+        "a.labels.jsonl",
+        &(set(1, "t1", "ana", "2026-11-20T10:00:00Z", "yes")
+            + &undo(2, 1, "t1", "ana", "2026-11-20T10:10:00Z")),
+    );
+    let b = write(
+        dir.path(),
+        "b.labels.jsonl",
+        &set(1, "t1", "ana", "2026-11-20T10:05:00Z", "no"),
+    );
+    let merged = dir.path().join("m.jsonl").to_string_lossy().into_owned();
+    let out = afscope(&["labels", "merge", &a, &b, "-o", &merged]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let export = afscope(&["labels", "export", &merged]);
+    let text = stdout(&export);
+    assert_eq!(text.lines().count(), 1, "{text}");
+    assert!(text.contains("\"af\":\"no\""), "{text}");
+    assert_eq!(count(&[&data, "--labels", &merged, "-q", "label:no"]), 1);
+    assert_eq!(count(&[&data, "--labels", &merged, "-q", "label:af"]), 0);
+}
+
+#[test]
+fn every_command_reads_the_journal_beside_the_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = write(dir.path(), "a.jsonl", AT_THRESHOLD);
+    write(
+        dir.path(),
+        "a.labels.jsonl",
+        &(set(1, "t1", "ana", "2026-11-20T10:00:00Z", "yes")
+            + &set(1, "t3", "ana", "2026-11-20T10:01:00Z", "no").replace("\"seq\":1", "\"seq\":2")),
+    );
+    assert_eq!(count(&[&data, "-q", "label:any"]), 2);
+    let out = afscope(&["list", &data, "-q", "label:any", "--count"]);
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("2 labels from the journal beside the data"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stats = afscope(&["stats", &data]);
+    let text = stdout(&stats);
+    assert!(text.contains("journal beside the data"), "{text}");
+    let json = afscope_json(&["stats", &data, "--json"]);
+    let human = &json["rows"][0]["free"]["af_human"];
+    assert_eq!(
+        (human["k"].as_u64(), human["n"].as_u64()),
+        (Some(1), Some(1))
+    );
+    let eval = afscope(&["eval", &data, "--resamples", "0"]);
+    assert!(
+        eval.status.success(),
+        "{}",
+        String::from_utf8_lossy(&eval.stderr)
+    );
+    assert!(stdout(&eval).contains("journal beside the data"));
+    let check = afscope(&["check", &data]);
+    assert!(stdout(&check).contains("2 read, 0 unjoined (the journal beside the data"));
+}

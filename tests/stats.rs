@@ -186,5 +186,5 @@ fn formats_and_query() {
         "--compliance-from",
         "labels",
     ]);
-    assert!(String::from_utf8_lossy(&o.stderr).contains("needs a label file"));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("needs labels: give a label file"));
 }

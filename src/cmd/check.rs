@@ -188,9 +188,16 @@ pub fn report(corpus: &Corpus, color: bool) -> (String, usize) {
             &mut out,
             "labels",
             format!(
-                "{} read, {} unjoined",
+                "{} read, {} unjoined{}",
                 corpus.labels.len(),
-                corpus.labels_unjoined
+                corpus.labels_unjoined,
+                match &corpus.labels_found_beside {
+                    Some(p) => format!(
+                        " (the journal beside the data, {})",
+                        visible(&p.display().to_string(), false)
+                    ),
+                    None => String::new(),
+                }
             ),
         );
     }

@@ -49,9 +49,11 @@ pub fn run(args: &EvalArgs, load: &LoadArgs) -> Result<Status, String> {
             }
         ));
     }
+    let mut header = eval_render::header(&report);
+    header.extend(super::labels_note(&corpus));
     let text = render(
         args.format,
-        &eval_render::header(&report),
+        &header,
         &eval_render::tables(&report),
         || eval_render::flat(&report),
         &report,

@@ -101,9 +101,9 @@ pub fn run(cli: &Cli) -> Result<Status, String> {
     if !tty {
         return super::overview::run(&cli.files, &cli.load);
     }
-    let journal_path = super::label::journal_path(&cli.files, &cli.load);
+    let journal_path = super::journal_path(&cli.files, &cli.load);
     let load = match &journal_path {
-        Ok(p) => super::label::with_journal_labels(&cli.load, p),
+        Ok(p) => super::with_journal_labels(&cli.load, p),
         Err(_) => cli.load.clone(),
     };
     let labeling = afscope::label_runner::Labeling {

@@ -2,47 +2,11 @@
 //! locked) before the screen is taken, and its queue from the flags or resumed.
 
 use super::Status;
-use crate::cli::{Cli, LabelArgs, LoadArgs, QueueChoice};
+use crate::cli::{Cli, LabelArgs, QueueChoice};
 use afscope::label_runner::Labeling;
 use afscope::labeling::queue::{QueueMode, QueueSpec};
 use std::io::IsTerminal;
-use std::path::PathBuf;
 use std::sync::Arc;
-
-/// The journal: `--labels`, else `<first file's stem>.labels.jsonl` beside it.
-pub fn journal_path(files: &[PathBuf], load: &LoadArgs) -> Result<PathBuf, String> {
-    if let Some(l) = &load.labels {
-        return Ok(l.clone());
-    }
-    let first = files
-        .first()
-        .ok_or("no label journal: give one with --labels FILE")?;
-    let name = first
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "labels".into());
-    let stem = name
-        .trim_end_matches(".gz")
-        .trim_end_matches(".jsonl")
-        .trim_end_matches(".json")
-        .trim_end_matches(".csv");
-    let dir = if first.is_dir() {
-        first.clone()
-    } else {
-        first.parent().map(PathBuf::from).unwrap_or_default()
-    };
-    Ok(dir.join(format!("{stem}.labels.jsonl")))
-}
-
-/// The loading options with the journal as the label file when none was given and the
-/// journal exists, so its labels show from the start.
-pub fn with_journal_labels(load: &LoadArgs, journal: &std::path::Path) -> LoadArgs {
-    let mut load = load.clone();
-    if load.labels.is_none() && journal.is_file() {
-        load.labels = Some(journal.to_path_buf());
-    }
-    load
-}
 
 fn mode(args: &LabelArgs, q: QueueChoice) -> Result<QueueMode, String> {
     Ok(match q {
@@ -88,7 +52,7 @@ pub fn run(cli: &Cli, args: &LabelArgs) -> Result<Status, String> {
     if !(std::io::stdout().is_terminal() && std::io::stdin().is_terminal()) {
         return Err("afscope label needs a terminal".into());
     }
-    let path = journal_path(&args.files, &cli.load)?;
+    let path = super::journal_path(&args.files, &cli.load)?;
     let schema = Arc::new(afscope::labeling::load_schema(args.schema.as_deref())?);
     let labeler = afscope::labeling::labeler_name(args.labeler.as_deref());
     let mut labeling = Labeling {
@@ -138,6 +102,6 @@ pub fn run(cli: &Cli, args: &LabelArgs) -> Result<Status, String> {
         resumed,
         ..setup
     });
-    let load = with_journal_labels(&cli.load, &path);
+    let load = super::with_journal_labels(&cli.load, &path);
     super::interface::interface(cli, &args.files, &load, labeling)
 }

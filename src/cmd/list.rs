@@ -145,6 +145,7 @@ pub fn run(args: &ListArgs, load: &LoadArgs) -> Result<Status, String> {
         let hits = matching(&corpus, &query);
         if args.count {
             print!("{}", count_table(&corpus, &hits));
+            notes(&corpus);
             return Ok(Status::SUCCESS);
         }
         for &i in hits.iter().take(limit) {
@@ -169,13 +170,21 @@ pub fn run(args: &ListArgs, load: &LoadArgs) -> Result<Status, String> {
         write_table(&mut out, &rows).map_err(|e| format!("writing output: {e}"))?;
     }
     out.flush().ok();
+    notes(&corpus);
+    Ok(Status::SUCCESS)
+}
+
+/// What the rows do not say, on standard error: where labels came from, problems.
+fn notes(corpus: &Corpus) {
+    if let Some(n) = super::labels_note(corpus) {
+        eprintln!("afscope: {n}");
+    }
     if !corpus.problems.is_empty() {
         eprintln!(
             "afscope: {} problem(s) in the input; run `afscope check` for details",
             corpus.problems.len()
         );
     }
-    Ok(Status::SUCCESS)
 }
 
 /// Entries matching `query`, in corpus order; index fields first, text in parallel.

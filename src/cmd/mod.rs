@@ -34,17 +34,71 @@ pub fn options(args: &LoadArgs) -> LoadOptions {
     }
 }
 
-/// Loads the files, or the embedded demo corpus when there are none.
+/// The journal: `--labels`, else `<first file's stem>.labels.jsonl` beside it.
+pub fn journal_path(files: &[PathBuf], load: &LoadArgs) -> Result<PathBuf, String> {
+    if let Some(l) = &load.labels {
+        return Ok(l.clone());
+    }
+    let first = files
+        .first()
+        .ok_or("no label journal: give one with --labels FILE")?;
+    let name = first
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "labels".into());
+    let stem = name
+        .trim_end_matches(".gz")
+        .trim_end_matches(".jsonl")
+        .trim_end_matches(".json")
+        .trim_end_matches(".csv");
+    let dir = if first.is_dir() {
+        first.clone()
+    } else {
+        first.parent().map(PathBuf::from).unwrap_or_default()
+    };
+    Ok(dir.join(format!("{stem}.labels.jsonl")))
+}
+
+/// The loading options with the journal as the label file when none was given and the
+/// journal exists, so its labels count from the start, in every command alike.
+pub fn with_journal_labels(load: &LoadArgs, journal: &std::path::Path) -> LoadArgs {
+    let mut load = load.clone();
+    if load.labels.is_none() && journal.is_file() {
+        load.labels = Some(journal.to_path_buf());
+    }
+    load
+}
+
+/// Loads the files (with the journal beside them, when `--labels` names none), or
+/// the embedded demo corpus when there are none.
 pub fn load(
     files: &[PathBuf],
     args: &LoadArgs,
     on_batch: &mut OnBatch<'_>,
 ) -> Result<Corpus, String> {
-    let opts = options(args);
     if files.is_empty() {
-        return afscope::demo::open(&opts);
+        return afscope::demo::open(&options(args));
     }
-    Corpus::open(files, &opts, on_batch)
+    let found = match journal_path(files, args) {
+        Ok(j) if args.labels.is_none() => Some(with_journal_labels(args, &j)),
+        _ => None,
+    };
+    let args = found.as_ref().unwrap_or(args);
+    let mut corpus = Corpus::open(files, &options(args), on_batch)?;
+    corpus.labels_found_beside = found.and_then(|a| a.labels);
+    Ok(corpus)
+}
+
+/// The line naming where labels came from, when they were found beside the data
+/// rather than named with `--labels`.
+pub fn labels_note(corpus: &Corpus) -> Option<String> {
+    corpus.labels_found_beside.as_ref().map(|p| {
+        format!(
+            "labels: {} labels from the journal beside the data, {}",
+            corpus.labels.len(),
+            afscope::model::sanitize::visible(&p.display().to_string(), false)
+        )
+    })
 }
 
 /// Loads, and under `--strict` refuses input with unreadable records.

@@ -15,11 +15,13 @@ pub fn run(args: &StatsArgs, load: &LoadArgs) -> Result<Status, String> {
             return Err(format!("{name} {t}: must be in [0, 1]"));
         }
     }
-    if args.compliance_from == ComplianceFrom::Labels && load.labels.is_none() {
-        return Err("--compliance-from labels needs a label file (--labels FILE)".into());
-    }
     let corpus = super::load_with_progress(&args.files, load)?;
     super::strict_gate(&corpus, load)?;
+    if args.compliance_from == ComplianceFrom::Labels && corpus.labels.is_empty() {
+        return Err(
+            "--compliance-from labels needs labels: give a label file with --labels FILE".into(),
+        );
+    }
     let subset = super::eval::subset(&corpus, args.query.as_deref())?;
     let opts = GapOptions {
         compliance: match args.compliance_from {
@@ -36,9 +38,11 @@ pub fn run(args: &StatsArgs, load: &LoadArgs) -> Result<Status, String> {
     if report.rows.is_empty() {
         return Err("no transcripts to count".into());
     }
+    let mut header = gap_render::header(&report);
+    header.extend(super::labels_note(&corpus));
     let text = super::eval::render(
         args.format,
-        &gap_render::header(&report),
+        &header,
         &gap_render::tables(&report),
         || gap_render::flat(&report),
         &report,

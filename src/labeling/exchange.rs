@@ -7,7 +7,7 @@ use crate::model::journal::{BadLine, Event, Replay};
 use crate::model::metrics::cohen_kappa;
 use crate::model::LabelRecord;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// A journal read for merging.
 pub struct Input {
@@ -46,7 +46,7 @@ pub fn merge(inputs: &[Input]) -> (Vec<Event>, MergeReport) {
     }
     // k-way merge by time: the input whose next event is oldest goes first.
     let mut heads = vec![0usize; inputs.len()];
-    let mut seen: HashSet<String> = HashSet::new();
+    let mut seen: HashMap<String, u64> = HashMap::new();
     let mut out = Vec::new();
     let mut renumber: HashMap<(usize, u64), u64> = HashMap::new();
     let mut origin: HashMap<(String, String), BTreeMap<String, BTreeSet<String>>> = HashMap::new();
@@ -61,11 +61,14 @@ pub fn merge(inputs: &[Input]) -> (Vec<Event>, MergeReport) {
         let Some(k) = next else { break };
         let e = &inputs[k].replay.events[heads[k]];
         heads[k] += 1;
-        if !seen.insert(e.line()) {
+        if let Some(&first) = seen.get(&e.line()) {
+            // An undo naming this copy names the first one.
+            renumber.insert((k, e.seq()), first);
             report.duplicates += 1;
             continue;
         }
         let seq = out.len() as u64 + 1;
+        seen.insert(e.line(), seq);
         renumber.insert((k, e.seq()), seq);
         let e = match e.clone() {
             Event::Set { label, .. } => {

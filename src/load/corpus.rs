@@ -99,6 +99,9 @@ pub struct Corpus {
     /// Labels by entry (indices into `labels`).
     pub labels_by_entry: HashMap<u32, Vec<u32>>,
     pub labels_unjoined: usize,
+    /// The journal read as the label file because it lies beside the data (no
+    /// `--labels` named one).
+    pub labels_found_beside: Option<PathBuf>,
     /// Free/paid pairs, built on first use.
     pairs: std::sync::OnceLock<super::pairs::Pairs>,
     /// Prompt previews for the finder, built on first use.
@@ -497,8 +500,16 @@ impl Corpus {
                     if mapping.position {
                         l.transcript_id = self.view().id(e as usize).into_owned();
                     }
+                    // One current label per labeler: a later one replaces an earlier.
                     let li = self.labels.len() as u32;
-                    self.labels_by_entry.entry(e).or_default().push(li);
+                    let slot = self.labels_by_entry.entry(e).or_default();
+                    match slot
+                        .iter_mut()
+                        .find(|k| self.labels[**k as usize].labeler == l.labeler)
+                    {
+                        Some(k) => *k = li,
+                        None => slot.push(li),
+                    }
                 }
                 None => self.labels_unjoined += 1,
             }

@@ -168,6 +168,21 @@ fn read_journal(path: &Path, bytes: &[u8], out: &mut LabelFile) {
                 .in_field("event"),
         );
     }
+    for u in &replay.unmatched_undos {
+        let p = Problem::new(
+            path,
+            ProblemKind::BadValue,
+            format!(
+                "undo {} names event {}, which is not a label in force of its transcript and labeler; ignored",
+                u.seq, u.undoes
+            ),
+        )
+        .in_field("undoes");
+        out.problems.push(match u.line {
+            Some(l) => p.at_line(l as u64),
+            None => p,
+        });
+    }
     for (i, l) in replay.labels().into_iter().enumerate() {
         out.labels.push(l.clone());
         out.positions.push(i);

@@ -72,6 +72,15 @@ pub struct BadLine {
     pub reason: String,
 }
 
+/// An undo that names no label in force.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnmatchedUndo {
+    /// 1-based journal line, when replayed from text.
+    pub line: Option<usize>,
+    pub seq: u64,
+    pub undoes: u64,
+}
+
 /// (transcript id, labeler).
 pub type LabelKey = (String, String);
 
@@ -80,7 +89,8 @@ pub type LabelKey = (String, String);
 pub struct Replay {
     pub events: Vec<Event>,
     pub bad: Vec<BadLine>,
-    /// Labels in force per key, oldest first; the last is current. Undo pops.
+    /// Labels in force per key, oldest first; the last is current. An undo removes
+    /// the one it names.
     /// By labeler, then transcript id (looked up without building a key).
     stacks: HashMap<String, HashMap<String, Vec<(u64, LabelRecord)>>>,
     /// Keys in the order they were first labelled.
@@ -89,6 +99,9 @@ pub struct Replay {
     pub sessions: HashMap<String, serde_json::Value>,
     /// The highest sequence number seen.
     pub max_seq: u64,
+    /// Undo events naming no label in force of their transcript and labeler (already
+    /// undone, or never there): ignored, and said.
+    pub unmatched_undos: Vec<UnmatchedUndo>,
 }
 
 impl Replay {
@@ -104,7 +117,7 @@ impl Replay {
                 continue;
             }
             match serde_json::from_str::<Event>(line) {
-                Ok(e) => r.apply(e),
+                Ok(e) => r.apply_at(e, Some(i + 1)),
                 Err(e) => r.bad.push(BadLine {
                     line: i + 1,
                     reason: if i + 1 == lines.len() && !complete {
@@ -120,6 +133,10 @@ impl Replay {
 
     /// Applies one event after the ones already replayed.
     pub fn apply(&mut self, e: Event) {
+        self.apply_at(e, None);
+    }
+
+    fn apply_at(&mut self, e: Event, line: Option<usize>) {
         self.max_seq = self.max_seq.max(e.seq());
         match &e {
             Event::Set { seq, label } | Event::Change { seq, label } => {
@@ -133,12 +150,24 @@ impl Replay {
                     .push((*seq, label.clone()));
             }
             Event::Undo {
+                seq,
+                undoes,
                 transcript_id,
                 labeler,
                 ..
             } => {
-                if let Some(stack) = self.stack_mut(transcript_id, labeler) {
-                    stack.pop();
+                // The undo takes back the event it names, wherever it stands (after a
+                // merge, another journal's label of the same item may be newer).
+                let stack = self.stack_mut(transcript_id, labeler);
+                match stack.and_then(|s| s.iter().rposition(|(q, _)| q == undoes).map(|i| (s, i))) {
+                    Some((stack, i)) => {
+                        stack.remove(i);
+                    }
+                    None => self.unmatched_undos.push(UnmatchedUndo {
+                        line,
+                        seq: *seq,
+                        undoes: *undoes,
+                    }),
                 }
             }
             Event::Session { labeler, queue, .. } => {
@@ -271,6 +300,36 @@ mod tests {
         r2.apply(undo(9, 1, "t1", "ana"));
         r2.apply(undo(10, 1, "t1", "ana"));
         assert_eq!(r2.current("t1", "ana"), None);
+        assert_eq!(
+            r2.unmatched_undos,
+            [UnmatchedUndo {
+                line: None,
+                seq: 10,
+                undoes: 1
+            }]
+        );
+    }
+
+    #[test]
+    fn an_undo_takes_back_the_event_it_names_not_the_newest() {
+        // As after a merge: ana's label from another journal (seq 2) is newer than
+        // the one her undo names (seq 1).
+        let events = [
+            Event::Set {
+                seq: 1,
+                label: label("t1", "ana", "yes"),
+            },
+            Event::Change {
+                seq: 2,
+                label: label("t1", "ana", "no"),
+            },
+            undo(3, 1, "t1", "ana"),
+        ];
+        let text: String = events.iter().map(Event::line).collect();
+        let r = Replay::parse(&text);
+        assert_eq!(r.current("t1", "ana").unwrap().af(), Some("no"));
+        assert_eq!(r.current_seq("t1", "ana"), Some(2));
+        assert!(r.unmatched_undos.is_empty());
     }
 
     #[test]
