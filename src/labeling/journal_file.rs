@@ -22,6 +22,8 @@ pub struct JournalFile {
     /// append starts a new line first.
     torn: bool,
     next_seq: u64,
+    /// Fault injection for tests: the next append writes this many bytes and fails.
+    pub(crate) fail_after: Option<usize>,
 }
 
 /// Where the lock of a journal lives.
@@ -122,6 +124,7 @@ impl JournalFile {
             read_only,
             torn: !text.is_empty() && !text.ends_with('\n'),
             next_seq: replay.max_seq + 1,
+            fail_after: None,
         };
         Ok((j, replay))
     }
@@ -160,12 +163,35 @@ impl JournalFile {
         let path = &self.path;
         let err = |e: std::io::Error| format!("{}: cannot save the label: {e}", path.display());
         same_file(path, file)?;
+        let before = file.metadata().map_err(err)?.len();
         // One write call per event: a process killed mid-way leaves either the whole
         // line or none of it (the replay also tolerates a torn last line).
-        file.write_all(line.as_bytes()).map_err(err)?;
-        file.sync_data().map_err(err)?;
+        let written = write_line(file, line.as_bytes(), self.fail_after.take())
+            .and_then(|_| file.sync_data());
+        if let Err(e) = written {
+            // Whatever part of the line reached the file is taken back (the lock is
+            // ours), so a retry never follows a torn line; if even that fails, the
+            // next event starts on a line of its own.
+            let restored = file.set_len(before).and_then(|_| file.sync_data());
+            if restored.is_err() {
+                self.torn = true;
+            }
+            return Err(err(e));
+        }
         self.torn = false;
         Ok(())
+    }
+}
+
+/// Writes a journal line. `fail_after` (tests only) writes that many bytes of it and
+/// then fails, as a full disk or a file-size limit does mid-line.
+fn write_line(file: &mut File, line: &[u8], fail_after: Option<usize>) -> std::io::Result<()> {
+    match fail_after {
+        Some(n) => {
+            file.write_all(&line[..n.min(line.len())])?;
+            Err(std::io::Error::other("injected failure mid-line"))
+        }
+        None => file.write_all(line),
     }
 }
 
@@ -276,6 +302,58 @@ mod tests {
         assert!(r.current("t2", "ana").is_some());
     }
 
+    #[test]
+    fn a_write_that_fails_mid_line_leaves_no_torn_line_and_the_retry_is_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("labels.jsonl");
+        let (mut j, _) = JournalFile::open(&p, "ana").unwrap();
+        j.append(&set(1, "t1")).unwrap();
+        for cut in [1, 17, set(2, "t2").line().len() - 1] {
+            j.fail_after = Some(cut);
+            assert!(j.append(&set(2, "t2")).is_err(), "{cut}");
+            let r = Replay::parse(&std::fs::read_to_string(&p).unwrap());
+            assert!(r.bad.is_empty(), "{cut}: {:?}", r.bad);
+            assert_eq!(r.events.len(), 1, "{cut}");
+        }
+        // The retry, as the interface's `r` makes it.
+        j.append(&set(2, "t2")).unwrap();
+        j.append(&set(3, "t3")).unwrap();
+        drop(j);
+        let r = Replay::parse(&std::fs::read_to_string(&p).unwrap());
+        assert!(r.bad.is_empty(), "{:?}", r.bad);
+        assert_eq!(r.events.len(), 3);
+        assert!(r.current("t2", "ana").is_some());
+        assert!(r.current("t3", "ana").is_some());
+    }
+
+    #[test]
+    fn a_journal_with_a_torn_first_line_opens_and_keeps_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("labels.jsonl");
+        // A power cut during the first label, then a second session's labels.
+        std::fs::write(
+            &p,
+            format!(
+                "{{\"event\":\"set\",\"seq\":1,\"la\n{}",
+                set(2, "t2").line()
+            ),
+        )
+        .unwrap();
+        let (mut j, r) = JournalFile::open(&p, "ana").unwrap();
+        assert_eq!(r.bad.len(), 1);
+        assert!(r.current("t2", "ana").is_some());
+        j.append(&set(3, "t3")).unwrap();
+        // Only the start of the first label on disk: still a journal.
+        let q = dir.path().join("cut.jsonl");
+        std::fs::write(&q, "{\"event\":\"set\",\"seq\":1,\"la").unwrap();
+        let (mut j, r) = JournalFile::open(&q, "ana").unwrap();
+        assert!(r.events.is_empty());
+        j.append(&set(1, "t1")).unwrap();
+        drop(j);
+        let r = Replay::parse(&std::fs::read_to_string(&q).unwrap());
+        assert!(r.current("t1", "ana").is_some());
+    }
+
     #[cfg(target_os = "linux")]
     #[test]
     fn a_failed_write_is_an_error_naming_the_file() {
@@ -286,6 +364,7 @@ mod tests {
             read_only: None,
             torn: false,
             next_seq: 1,
+            fail_after: None,
         };
         let e = j.append(&set(1, "t1")).unwrap_err();
         assert!(e.starts_with("/dev/full: cannot save the label"), "{e}");

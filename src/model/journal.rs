@@ -209,17 +209,26 @@ impl Replay {
     }
 }
 
-/// True when a file's first non-empty line looks like a journal event.
+/// True when a file is a label journal: some line of it is a journal event (a torn
+/// or hand-edited line elsewhere is reported on replay, never the reason to read the
+/// file as something else), or all it holds is the start of a first event cut off by
+/// an interrupted write.
 pub fn looks_like_journal(text: &[u8]) -> bool {
-    let first = text
+    let complete = text.ends_with(b"\n");
+    let lines: Vec<&[u8]> = text
         .split(|&b| b == b'\n')
-        .find(|l| !l.iter().all(u8::is_ascii_whitespace));
-    match first {
-        Some(l) => serde_json::from_slice::<serde_json::Value>(l)
-            .ok()
-            .and_then(|v| v.get("event").and_then(|e| e.as_str()).map(|_| ()))
-            .is_some(),
-        None => false,
+        .filter(|l| !l.iter().all(u8::is_ascii_whitespace))
+        .collect();
+    let event = |l: &[u8]| {
+        memchr::memmem::find(l, b"\"event\"").is_some()
+            && serde_json::from_slice::<Event>(l.trim_ascii()).is_ok()
+    };
+    if lines.iter().any(|l| event(l)) {
+        return true;
+    }
+    match lines.as_slice() {
+        [only] if !complete => only.trim_ascii_start().starts_with(b"{\"event\""),
+        _ => false,
     }
 }
 
@@ -361,5 +370,13 @@ mod tests {
         );
         assert!(looks_like_journal(e.line().as_bytes()));
         assert!(!looks_like_journal(b"{\"transcript_id\":\"t\"}\n"));
+        // A torn or hand-edited first line does not hide the events after it.
+        let torn_first = format!("{{\"event\":\"set\",\"se\n{}", e.line());
+        assert!(looks_like_journal(torn_first.as_bytes()));
+        let foreign_first = format!("# labels of ana\n{}", e.line());
+        assert!(looks_like_journal(foreign_first.as_bytes()));
+        // A power cut during the first label leaves only its start.
+        assert!(looks_like_journal(b"{\"event\":\"set\",\"seq\":1,\"lab"));
+        assert!(!looks_like_journal(b"{\"event\":\"fly\"}\n"));
     }
 }
