@@ -2,7 +2,7 @@
 
 mod common;
 
-use afscope::load::LoadOptions;
+use afscope::load::{Corpus, LoadOptions};
 use afscope::query::{Query, TextField};
 use common::{fixture, open};
 
@@ -195,13 +195,70 @@ fn pairs_and_discordant_pairs() {
     assert_eq!(ids(&c, "pair:discordant").len(), 14);
 }
 
+/// JSON text with the characters `escape` picks (outside escapes already there)
+/// written as `\uXXXX`, as Gson, PHP's `JSON_HEX_*` options or Python's
+/// `ensure_ascii` write them.
+fn reescape(json: &str, escape: impl Fn(char) -> bool) -> String {
+    let mut out = String::with_capacity(json.len() * 2);
+    let (mut in_string, mut chars) = (false, json.chars());
+    let unicode = |c: char, out: &mut String| {
+        let mut buf = [0u16; 2];
+        for u in c.encode_utf16(&mut buf) {
+            out.push_str(&format!("\\u{u:04x}"));
+        }
+    };
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => {
+                in_string = !in_string;
+                out.push(c);
+            }
+            '\\' if in_string => {
+                let next = chars.next().expect("escape");
+                if next == '"' && escape('"') {
+                    unicode('"', &mut out);
+                } else {
+                    out.push(c);
+                    out.push(next);
+                }
+            }
+            c if in_string && escape(c) => unicode(c, &mut out),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The demo corpus written again by another JSON writer.
+fn demo_as_written_by(dir: &std::path::Path, name: &str, escape: impl Fn(char) -> bool) -> Corpus {
+    let text = std::fs::read_to_string(fixture("demo.jsonl")).unwrap();
+    let lines: String = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            reescape(&v.to_string(), &escape) + "\n"
+        })
+        .collect();
+    let path = dir.join(name);
+    std::fs::write(&path, lines).unwrap();
+    common::open_one(&path)
+}
+
 #[test]
 fn raw_search_agrees_with_the_full_read_wherever_it_decides() {
     use afscope::query::ast::Expr;
+    let dir = tempfile::tempdir().unwrap();
     let mut corpora = vec![
         demo(),
         common::open_one(&fixture("common-fields.jsonl")),
         common::open_one(&fixture("malformed.csv")),
+        // Gson: < > & = ' as \u escapes.
+        demo_as_written_by(dir.path(), "gson.jsonl", |c| "<>&='".contains(c)),
+        // PHP with JSON_HEX_TAG | JSON_HEX_APOS | JSON_HEX_QUOT | JSON_HEX_AMP.
+        demo_as_written_by(dir.path(), "php.jsonl", |c| "<>'\"&".contains(c)),
+        // Python's json.dumps: every non-ASCII character.
+        demo_as_written_by(dir.path(), "python.jsonl", |c| !c.is_ascii()),
     ];
     for rel in [
         "causal-audit/results/results_scored_rigorous_5Feb.json",

@@ -108,6 +108,29 @@ pub struct Corpus {
     prompts: std::sync::OnceLock<Vec<Box<str>>>,
 }
 
+/// A file split into records, before its profile is final.
+#[derive(Default)]
+struct Split {
+    csv_headers: Vec<String>,
+    records: Option<Vec<RecordRef>>,
+    record_total: Option<u64>,
+    first: Option<RecordRef>,
+    problems: Vec<Problem>,
+}
+
+/// The end of a JSONL file's first non-blank line (any length), for detection.
+fn first_line_end(bytes: &[u8]) -> usize {
+    let mut pos = 0;
+    while pos < bytes.len() {
+        let end = memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |i| pos + i + 1);
+        if !bytes[pos..end].iter().all(u8::is_ascii_whitespace) {
+            return end;
+        }
+        pos = end;
+    }
+    bytes.len()
+}
+
 /// Read access to the index and the files behind it.
 #[derive(Clone, Copy)]
 pub struct View<'a> {
@@ -400,46 +423,26 @@ impl Corpus {
                 return Ok(None);
             }
         };
-        let format = fixed
-            .and_then(|p| p.spec.format)
-            .unwrap_or_else(|| source::sniff_format(path, &bytes));
-        let mut csv_headers = Vec::new();
-        let mut records = None;
-        let mut record_total = None;
-        let first;
-        match format {
-            Format::Csv => {
-                let (rows, problems) = source::csv_rows(path, &bytes);
-                self.problems.extend(problems);
-                csv_headers = rows.headers;
-                first = rows.rows.first().copied();
-                record_total = Some(rows.total);
-                records = Some(rows.rows);
-            }
-            Format::Json => {
-                let key = fixed.and_then(|p| p.spec.records.clone());
-                let (elems, problems) = source::json_elements(path, &bytes, key.as_deref());
-                self.problems.extend(problems);
-                first = elems.first().copied();
-                record_total = Some(elems.len() as u64);
-                records = Some(elems);
-            }
-            Format::Jsonl => {
-                let mut recs = Vec::new();
-                let head = bytes.len().min(1 << 20);
-                let end = memchr::memchr(b'\n', &bytes[..head]).map_or(head, |i| i + 1);
-                source::jsonl_records(&bytes, 0..end, 1, &mut recs);
-                first = recs.first().copied();
-            }
-        }
+        let sniffed = source::sniff_format(path, &bytes);
+        // Split as the named profile says (else as the file looks), detect, then apply
+        // `--set`; when the settings name another format or records array, split again
+        // as they say. One order for every key: profile, then `--set`.
+        let mut format = fixed.and_then(|p| p.spec.format).unwrap_or(sniffed);
+        let mut key = fixed.and_then(|p| p.spec.records.clone());
+        let mut split = self.split(path, &bytes, format, key.as_deref());
         let profile = match fixed {
             Some(p) => p.clone(),
             None => {
                 let sample = Sample {
                     path,
                     format,
-                    first: Sample::first_record(&bytes, format, first.as_ref(), &csv_headers),
-                    csv_headers: &csv_headers,
+                    first: Sample::first_record(
+                        &bytes,
+                        format,
+                        split.first.as_ref(),
+                        &split.csv_headers,
+                    ),
+                    csv_headers: &split.csv_headers,
                 };
                 let detected = if verdict_file {
                     detect::verdict_profile(&sample)
@@ -454,6 +457,19 @@ impl Corpus {
                     .map_err(|e| format!("profile {name}: {e}"))?
             }
         };
+        let wanted = profile.spec.format.unwrap_or(format);
+        if wanted != format || profile.spec.records != key {
+            format = wanted;
+            key = profile.spec.records.clone();
+            split = self.split(path, &bytes, format, key.as_deref());
+        }
+        self.problems.append(&mut split.problems);
+        let Split {
+            csv_headers,
+            records,
+            record_total,
+            ..
+        } = split;
         let ctx = FileContext::new(path, &profile);
         Ok(Some(LoadedSource {
             path: path.to_path_buf(),
@@ -465,6 +481,39 @@ impl Corpus {
             records,
             record_total,
         }))
+    }
+
+    /// A file split into records as `format` (and the wrapper's `records` array) say.
+    fn split(&self, path: &Path, bytes: &[u8], format: Format, key: Option<&str>) -> Split {
+        let mut out = Split::default();
+        match format {
+            Format::Csv => {
+                let (rows, problems) = source::csv_rows(path, bytes);
+                out.problems = problems;
+                out.csv_headers = rows.headers;
+                out.first = rows.rows.first().copied();
+                out.record_total = Some(rows.total);
+                out.records = Some(rows.rows);
+            }
+            Format::Json => {
+                let (elems, problems) = source::json_elements(path, bytes, key);
+                out.problems = problems;
+                out.first = elems.first().copied();
+                out.record_total = Some(elems.len() as u64);
+                out.records = Some(elems);
+            }
+            Format::Jsonl => {
+                let mut recs = Vec::new();
+                source::jsonl_records(
+                    bytes,
+                    0..bytes.len().min(first_line_end(bytes)),
+                    1,
+                    &mut recs,
+                );
+                out.first = recs.first().copied();
+            }
+        }
+        out
     }
 
     fn join_verdicts(

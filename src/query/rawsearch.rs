@@ -1,8 +1,9 @@
 //! Text search on the record as stored, without decoding it. A regex that can only
 //! match characters JSON writers never escape (printable ASCII except `"` `\` `<` `>`
 //! `&` `/`, and no look-around) matches the decoded text exactly where it matches the
-//! raw string, unless the raw match overlaps an escape sequence; then (and for every
-//! other pattern) the caller reads the transcript in full.
+//! raw string, unless the raw match overlaps an escape sequence or the text holds a
+//! `\u` escape (which can spell any character); then (and for every other pattern)
+//! the caller reads the transcript in full.
 
 use super::ast::{Scope, TextTest};
 use crate::load::extract::{self, RawTexts};
@@ -17,11 +18,9 @@ use std::ops::Range;
 pub enum RawSafety {
     /// It can match characters a writer must escape, or uses look-around.
     No,
-    /// Only printable ASCII a writer never escapes.
+    /// Only characters a writer leaves as they are, or spells as `\uXXXX` (text with
+    /// such an escape is decided on its decoded form).
     Yes,
-    /// Also non-ASCII characters (e.g. from case folding: `k` → `K`), which writers
-    /// that escape non-ASCII store as `\uXXXX`: safe only where there is no `\u`.
-    UnlessUnicodeEscapes,
 }
 
 /// Printable ASCII that JSON writers leave as is (`<`, `>`, `&` and `/` are escaped
@@ -34,19 +33,16 @@ fn plain_ascii(c: u32) -> bool {
 fn range_safety(start: u32, end: u32) -> RawSafety {
     if (start..=end.min(0x7f)).any(|c| !plain_ascii(c)) {
         RawSafety::No
-    } else if end >= 0x80 {
-        RawSafety::UnlessUnicodeEscapes
     } else {
         RawSafety::Yes
     }
 }
 
 fn worst(a: RawSafety, b: RawSafety) -> RawSafety {
-    use RawSafety::*;
-    match (a, b) {
-        (No, _) | (_, No) => No,
-        (UnlessUnicodeEscapes, _) | (_, UnlessUnicodeEscapes) => UnlessUnicodeEscapes,
-        _ => Yes,
+    if a == RawSafety::No || b == RawSafety::No {
+        RawSafety::No
+    } else {
+        RawSafety::Yes
     }
 }
 
@@ -115,16 +111,12 @@ fn overlaps_escape(b: &[u8], s: usize, e: usize) -> bool {
 }
 
 /// `Some(found)` when the raw text decides; `None` when a match overlaps an escape, or
-/// when non-ASCII matches are possible and the text escapes some characters as `\u`.
-fn search(
-    re: &Regex,
-    safety: RawSafety,
-    raw: &str,
-    ranges: impl IntoIterator<Item = Range<usize>>,
-) -> Option<bool> {
-    if safety == RawSafety::UnlessUnicodeEscapes
-        && memchr::memmem::find(raw.as_bytes(), b"\\u").is_some()
-    {
+/// the text holds a `\u` escape.
+fn search(re: &Regex, raw: &str, ranges: impl IntoIterator<Item = Range<usize>>) -> Option<bool> {
+    // A `\u` escape can spell any character, printable ASCII included (Gson writes
+    // `'` as `\u0027`, PHP's JSON_HEX_* options `<`, `'`, `"`, `&`): text holding one
+    // is decided on its decoded form, whatever the pattern.
+    if memchr::memmem::find(raw.as_bytes(), b"\\u").is_some() {
         return None;
     }
     for r in ranges {
@@ -151,15 +143,15 @@ pub fn test(corpus: &Corpus, i: usize, t: &TextTest) -> Option<bool> {
     } = extract::raw_texts(&src.profile, &top, view.key(i))?;
     let whole = |s: &str| std::iter::once(0..s.len());
     let in_field =
-        |field: Option<&str>| field.map_or(Some(false), |f| search(&t.regex, t.raw, f, whole(f)));
+        |field: Option<&str>| field.map_or(Some(false), |f| search(&t.regex, f, whole(f)));
     match t.scope {
         Scope::System => in_field(system),
         Scope::User => in_field(user),
-        Scope::Completion => search(&t.regex, t.raw, completion, whole(completion)),
+        Scope::Completion => search(&t.regex, completion, whole(completion)),
         Scope::All => {
             let mut undecided = false;
             for f in [system, user, Some(completion)].into_iter().flatten() {
-                match search(&t.regex, t.raw, f, whole(f)) {
+                match search(&t.regex, f, whole(f)) {
                     Some(true) => return Some(true),
                     None => undecided = true,
                     Some(false) => {}
@@ -199,7 +191,7 @@ pub fn test(corpus: &Corpus, i: usize, t: &TextTest) -> Option<bool> {
                     outputs
                 }
             };
-            search(&t.regex, t.raw, completion, ranges)
+            search(&t.regex, completion, ranges)
         }
     }
 }
@@ -233,12 +225,8 @@ mod tests {
         assert_eq!(safety("modif(y|ied) (my|our) values?", false), Yes);
         assert_eq!(safety("[a-z]+ing", false), Yes);
         assert_eq!(safety("can't", false), Yes);
-        assert_eq!(
-            safety("values", true),
-            UnlessUnicodeEscapes,
-            "(?i)s also matches ſ"
-        );
-        assert_eq!(safety("日本語", false), UnlessUnicodeEscapes);
+        assert_eq!(safety("values", true), Yes, "(?i)s also matches ſ");
+        assert_eq!(safety("日本語", false), Yes);
         assert_eq!(safety("a.b", false), No, "`.` can match a backslash");
         assert_eq!(
             safety(r"\bvalues", false),
@@ -287,30 +275,20 @@ mod tests {
     fn matches_touching_escapes_are_left_to_the_full_read() {
         let re = Regex::new("nvalues").unwrap();
         // Raw `\nvalues` decodes to a newline then "values": "nvalues" is not there.
-        assert_eq!(
-            search(&re, RawSafety::Yes, r"a\nvalues", std::iter::once(0..9)),
-            None
-        );
+        assert_eq!(search(&re, r"a\nvalues", std::iter::once(0..9)), None);
         let re = Regex::new("values").unwrap();
-        assert_eq!(
-            search(&re, RawSafety::Yes, r"a\nvalues", std::iter::once(0..9)),
-            Some(true)
-        );
-        assert_eq!(
-            search(&re, RawSafety::Yes, r"a\nvalue", std::iter::once(0..8)),
-            Some(false)
-        );
+        assert_eq!(search(&re, r"a\nvalues", std::iter::once(0..9)), Some(true));
+        assert_eq!(search(&re, r"a\nvalue", std::iter::once(0..8)), Some(false));
         let re = Regex::new("(?i)s").unwrap();
         assert_eq!(
-            search(
-                &re,
-                RawSafety::UnlessUnicodeEscapes,
-                r"\u017f",
-                std::iter::once(0..6)
-            ),
+            search(&re, r"\u017f", std::iter::once(0..6)),
             None,
             "could be ſ"
         );
+        // Writers that escape printable ASCII (Gson's \u0027, PHP's \u003d, Python's
+        // \u00e9 beside plain ASCII): never a raw "no".
+        let re = Regex::new("can't").unwrap();
+        assert_eq!(search(&re, r"I can\u0027t", std::iter::once(0..12)), None);
         assert_eq!(escapes(r#"x\\y\u00e9z\"q"#), vec![1..3, 4..10, 11..13]);
         // The local check agrees with the full list of escapes at every position.
         let raw = r#"ab\\cd\u00e9ef\"gh\\\nij"#;
