@@ -386,3 +386,159 @@ fn every_command_reads_the_journal_beside_the_data() {
     let check = afscope(&["check", &data]);
     assert!(stdout(&check).contains("2 read, 0 unjoined (the journal beside the data"));
 }
+
+#[test]
+fn input_quirks_are_read_or_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let bom = "\u{feff}";
+    let rec = r#"{"id":"a","tier":"free","completion":"x"}"#;
+    // A byte-order mark in every format.
+    for (name, text) in [
+        ("bom.jsonl", format!("{bom}{rec}\n")),
+        ("bom.json", format!("{bom}[{rec}]")),
+        ("bom.csv", format!("{bom}id,tier,completion\na,free,x\n")),
+    ] {
+        let p = write(dir.path(), name, &text);
+        let check = afscope(&["check", &p]);
+        assert!(check.status.success(), "{name}: {}", stdout(&check));
+        assert_eq!(count(&[&p, "-q", "id:=a tier:free"]), 1, "{name}");
+    }
+    // Tab-separated values, with commas in the text.
+    let tsv = write(
+        dir.path(),
+        "t.tsv",
+        "id\ttier\tcompletion\na\tfree\thello, world\nb\tpaid\tbye, now\n",
+    );
+    let corpus = common::open_one(Path::new(&tsv));
+    assert_eq!(corpus.len(), 2);
+    assert_eq!(corpus.transcript(0).unwrap().completion, "hello, world");
+    // A first record over 1 MiB is detected like any other (here: the pipeline layout).
+    let long = "y".repeat(1_200_000);
+    let big = write(
+        dir.path(),
+        "big.jsonl",
+        &format!(
+            "{{\"user_input\":\"q\",\"prompt\":{{\"messages\":[{{\"role\":\"user\",\"content\":\"<is_free_tier_user>true</is_free_tier_user>\"}}]}},\"output\":\"{long}\",\"tags\":[\"free_tier\"],\"deceptive_alignment\":{{\"final_answer\":0.5}}}}\n"
+        ),
+    );
+    let corpus = common::open_one(Path::new(&big));
+    assert_eq!(corpus.sources[0].profile.name(), "af-pipeline");
+    assert_eq!(corpus.view().entry(0).af(), Some(0.5));
+    // Duplicate keys: the last value, reported.
+    let dup = write(
+        dir.path(),
+        "dup.jsonl",
+        r#"{"id":"a","tier":"paid","tier":"free","completion":"x","verdicts":[{"classifier":"j","kind":"alignment_faking","score":0.1,"score":0.9}]}
+"#,
+    );
+    let corpus = common::open_one(Path::new(&dup));
+    assert_eq!(corpus.view().entry(0).tier(), afscope::model::Tier::Free);
+    assert_eq!(corpus.view().entry(0).af(), Some(0.9));
+    let t = corpus.transcript(0).unwrap();
+    assert_eq!(t.verdicts[0].score.value(), Some(0.9));
+    let text = stdout(&afscope(&["check", &dup]));
+    assert!(
+        text.contains("field `tier`: duplicate key; the last value is used"),
+        "{text}"
+    );
+    assert!(
+        text.contains("field `verdicts[0].score`: duplicate key; the last value is used"),
+        "{text}"
+    );
+    // A lone surrogate: decoded as U+FFFD, reported, the text kept.
+    let lone = write(
+        dir.path(),
+        "lone.jsonl",
+        r#"{"id":"a","tier":"free","completion":"a\ud800b"}
+"#,
+    );
+    let corpus = common::open_one(Path::new(&lone));
+    assert_eq!(corpus.transcript(0).unwrap().completion, "a\u{fffd}b");
+    let text = stdout(&afscope(&["check", &lone]));
+    assert!(text.contains("lone surrogate"), "{text}");
+    // A stray quote that swallows rows is reported with the lines it ran over.
+    let mut rows = String::from("id,tier,completion\na,free,\"ok\"\nb,free,\"oops\n");
+    for i in 0..700 {
+        rows.push_str(&format!("r{i},paid,fine\n"));
+    }
+    rows.push_str("z,paid,\"x\"\nlast,free,ok\n");
+    let q = write(dir.path(), "q.csv", &rows);
+    let check = afscope(&["check", &q]);
+    let text = stdout(&check);
+    assert_eq!(check.status.code(), Some(1), "{text}");
+    assert!(text.contains("lines 3–704 were read as one cell"), "{text}");
+    assert!(text.contains("records skipped            1"), "{text}");
+}
+
+const WRAPPED: &str = r#"{"meta":[{"note":"not a run"}],
+ "runs":[{"uid":"u1","llm":"m1","setting":{"tier_flag":"monitored","variant":"v1"},"answer":{"text":"hi"},"judge":{"af_votes":7},"pi":3,"human":"yes"},
+         {"uid":"u2","llm":"m1","setting":{"tier_flag":"unmonitored","variant":"v1"},"answer":{"text":"ho"},"judge":{"af_votes":2},"pi":3,"human":"no"}]}"#;
+
+#[test]
+fn every_set_key_applies_without_naming_a_profile() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = write(dir.path(), "w.json", WRAPPED);
+    let sets: &[&str] = &[
+        "records=runs",
+        "fields.id=uid",
+        "fields.model=llm",
+        "fields.tier=setting.tier_flag",
+        "fields.condition=setting.variant",
+        "fields.completion=answer.text",
+        "fields.prompt_index=pi",
+        "fields.label=human",
+        "tier_values.monitored=free",
+        "tier_values.unmonitored=paid",
+        "verdicts=[{name=\"votes\", kind=\"alignment_faking\", style=\"score\", path=\"judge.af_votes\", votes_out_of=10}]",
+    ];
+    let open = |sets: &[&str]| {
+        common::open(
+            &[data.clone().into()],
+            afscope::load::LoadOptions {
+                overrides: sets.iter().map(|s| s.to_string()).collect(),
+                ..Default::default()
+            },
+        )
+    };
+    let c = open(sets);
+    assert_eq!(c.len(), 2, "{:?}", c.problems);
+    let v = c.view();
+    let t = c.transcript(0).unwrap();
+    assert_eq!(t.id, "u1");
+    assert_eq!(v.model(0), Some("m1"));
+    assert_eq!(v.entry(0).tier(), afscope::model::Tier::Free);
+    assert_eq!(v.entry(1).tier(), afscope::model::Tier::Paid);
+    assert_eq!(v.condition(0), Some("v1"));
+    assert_eq!(t.completion, "hi");
+    assert_eq!(v.entry(0).prompt_index(), Some(3));
+    assert_eq!(t.label.as_deref(), Some("yes"));
+    assert_eq!(v.entry(0).af(), Some(0.7));
+    // Each key matters: without it, its value is gone.
+    for (i, s) in sets.iter().enumerate() {
+        let mut fewer: Vec<&str> = sets.to_vec();
+        fewer.remove(i);
+        let c = open(&fewer);
+        let differs = c.len() != 2
+            || c.transcript(0).map(|t| t.id) != Ok("u1".into())
+            || c.view().model(0) != Some("m1")
+            || c.view().entry(0).tier() != afscope::model::Tier::Free
+            || c.view().entry(1).tier() != afscope::model::Tier::Paid
+            || c.view().condition(0) != Some("v1")
+            || c.transcript(0).map(|t| t.completion) != Ok("hi".into())
+            || c.view().entry(0).prompt_index() != Some(3)
+            || c.transcript(0).map(|t| t.label) != Ok(Some("yes".into()))
+            || c.view().entry(0).af() != Some(0.7);
+        assert!(differs, "--set {s} made no difference");
+    }
+    // `format` too: a CSV file under another name.
+    let csv = write(dir.path(), "rows.txt", "id,tier,completion\na,free,x\n");
+    let c = common::open(
+        &[csv.into()],
+        afscope::load::LoadOptions {
+            overrides: vec!["format=csv".into()],
+            ..Default::default()
+        },
+    );
+    assert_eq!(c.len(), 1, "{:?}", c.problems);
+    assert_eq!(c.transcript(0).unwrap().completion, "x");
+}

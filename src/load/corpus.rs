@@ -47,6 +47,7 @@ pub struct LoadedSource {
     pub profile: Profile,
     pub ctx: FileContext,
     pub csv_headers: Vec<String>,
+    pub csv_delimiter: u8,
     /// Record boundaries, for formats split up front (JSON arrays, CSV).
     pub records: Option<Vec<RecordRef>>,
     /// Records in the file, readable or not, for formats split up front.
@@ -82,6 +83,7 @@ impl LoadedSource {
             profile: &self.profile,
             ctx: &self.ctx,
             csv_headers: &self.csv_headers,
+            csv_delimiter: self.csv_delimiter,
         }
     }
 }
@@ -112,6 +114,7 @@ pub struct Corpus {
 #[derive(Default)]
 struct Split {
     csv_headers: Vec<String>,
+    csv_delimiter: u8,
     records: Option<Vec<RecordRef>>,
     record_total: Option<u64>,
     first: Option<RecordRef>,
@@ -441,6 +444,7 @@ impl Corpus {
                         format,
                         split.first.as_ref(),
                         &split.csv_headers,
+                        split.csv_delimiter,
                     ),
                     csv_headers: &split.csv_headers,
                 };
@@ -466,6 +470,7 @@ impl Corpus {
         self.problems.append(&mut split.problems);
         let Split {
             csv_headers,
+            csv_delimiter,
             records,
             record_total,
             ..
@@ -478,6 +483,7 @@ impl Corpus {
             profile,
             ctx,
             csv_headers,
+            csv_delimiter,
             records,
             record_total,
         }))
@@ -491,6 +497,7 @@ impl Corpus {
                 let (rows, problems) = source::csv_rows(path, bytes);
                 out.problems = problems;
                 out.csv_headers = rows.headers;
+                out.csv_delimiter = rows.delimiter;
                 out.first = rows.rows.first().copied();
                 out.record_total = Some(rows.total);
                 out.records = Some(rows.rows);

@@ -23,11 +23,12 @@ impl Sample<'_> {
         format: Format,
         first: Option<&RecordRef>,
         headers: &[String],
+        delimiter: u8,
     ) -> Option<String> {
         let rec = first?;
         let slice = &bytes[rec.range()];
         match format {
-            Format::Csv => source::csv_row_json(headers, slice),
+            Format::Csv => source::csv_row_json(headers, delimiter, slice),
             _ => std::str::from_utf8(slice).ok().map(str::to_string),
         }
     }

@@ -33,6 +33,7 @@ pub struct SourceCtx<'a> {
     pub profile: &'a Profile,
     pub ctx: &'a FileContext,
     pub csv_headers: &'a [String],
+    pub csv_delimiter: u8,
 }
 
 impl<'a> SourceCtx<'a> {
@@ -40,7 +41,7 @@ impl<'a> SourceCtx<'a> {
     pub fn record_text(&self, rec: &RecordRef) -> Result<std::borrow::Cow<'a, str>, Problem> {
         let slice: &'a [u8] = &self.bytes[rec.range()];
         if self.format == Format::Csv {
-            return source::csv_row_json(self.csv_headers, slice)
+            return source::csv_row_json(self.csv_headers, self.csv_delimiter, slice)
                 .map(std::borrow::Cow::Owned)
                 .ok_or_else(|| {
                     Problem::new(&self.ctx.path, ProblemKind::CsvShape, "unreadable row")

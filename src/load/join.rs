@@ -76,6 +76,7 @@ pub fn join_file(
         profile: &src.profile,
         ctx: &src.ctx,
         csv_headers: &src.csv_headers,
+        csv_delimiter: src.csv_delimiter,
     };
     let mut by_key: HashMap<Vec<String>, Vec<usize>> = HashMap::new();
     // By position: the verdict record's place in its file (unreadable records keep

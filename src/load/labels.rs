@@ -95,7 +95,11 @@ pub fn read(path: &Path, mapping: &LabelMapping) -> LabelFile {
             out.problems.extend(problems);
             rows.rows
                 .iter()
-                .map(|r| (*r, source::csv_row_json(&rows.headers, &bytes[r.range()])))
+                .map(|r| {
+                    let json =
+                        source::csv_row_json(&rows.headers, rows.delimiter, &bytes[r.range()]);
+                    (*r, json)
+                })
                 .collect()
         }
         Format::Json => {

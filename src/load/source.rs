@@ -15,6 +15,8 @@ pub enum Bytes {
     Owned(Vec<u8>),
     /// Built into the binary (the demo corpus).
     Static(&'static [u8]),
+    /// The file after a byte-order mark.
+    AfterBom(Box<Bytes>),
 }
 
 impl std::ops::Deref for Bytes {
@@ -24,7 +26,19 @@ impl std::ops::Deref for Bytes {
             Bytes::Mapped(m) => m,
             Bytes::Owned(v) => v,
             Bytes::Static(s) => s,
+            Bytes::AfterBom(b) => &b[BOM.len()..],
         }
+    }
+}
+
+/// The UTF-8 byte-order mark some editors and Windows tools write first.
+const BOM: &[u8] = b"\xef\xbb\xbf";
+
+fn without_bom(b: Bytes) -> Bytes {
+    if b.starts_with(BOM) {
+        Bytes::AfterBom(Box::new(b))
+    } else {
+        b
     }
 }
 
@@ -48,16 +62,35 @@ pub fn read(path: &Path) -> Result<Bytes, Problem> {
         flate2::read::MultiGzDecoder::new(&bytes[..])
             .read_to_end(&mut out)
             .map_err(|e| Problem::new(path, ProblemKind::Io, format!("gzip: {e}")))?;
-        return Ok(Bytes::Owned(out));
+        return Ok(without_bom(Bytes::Owned(out)));
     }
-    Ok(bytes)
+    Ok(without_bom(bytes))
+}
+
+/// The delimiter of a delimited-text file: tab for `.tsv`, comma for `.csv`, else tab
+/// when the first line has tabs and no commas.
+pub fn csv_delimiter(path: &Path, bytes: &[u8]) -> u8 {
+    let name = path.to_string_lossy().to_lowercase();
+    let name = name.trim_end_matches(".gz");
+    if name.ends_with(".tsv") || name.ends_with(".tab") {
+        return b'\t';
+    }
+    if name.ends_with(".csv") {
+        return b',';
+    }
+    let first = &bytes[..memchr::memchr(b'\n', bytes).unwrap_or(bytes.len())];
+    if first.contains(&b'\t') && !first.contains(&b',') {
+        b'\t'
+    } else {
+        b','
+    }
 }
 
 /// Decides the container format from the name, then the content.
 pub fn sniff_format(path: &Path, bytes: &[u8]) -> Format {
     let name = path.to_string_lossy().to_lowercase();
     let name = name.trim_end_matches(".gz");
-    if name.ends_with(".csv") || name.ends_with(".tsv") {
+    if name.ends_with(".csv") || name.ends_with(".tsv") || name.ends_with(".tab") {
         return Format::Csv;
     }
     if name.ends_with(".jsonl") || name.ends_with(".ndjson") {
@@ -307,6 +340,7 @@ impl LineCounter {
 /// A CSV file's header and rows.
 pub struct CsvRows {
     pub headers: Vec<String>,
+    pub delimiter: u8,
     /// The readable rows; a row's `ordinal` counts the unreadable rows before it too.
     pub rows: Vec<RecordRef>,
     /// Rows in the file, readable or not.
@@ -316,7 +350,8 @@ pub struct CsvRows {
 /// Splits a CSV file into rows, reporting rows of the wrong width or invalid UTF-8.
 pub fn csv_rows(path: &Path, bytes: &[u8]) -> (CsvRows, Vec<Problem>) {
     let mut problems = Vec::new();
-    let mut rdr = csv_reader(bytes, true);
+    let delimiter = csv_delimiter(path, bytes);
+    let mut rdr = csv_reader(bytes, true, delimiter);
     let headers: Vec<String> = match rdr.byte_headers() {
         Ok(h) => h
             .iter()
@@ -338,6 +373,7 @@ pub fn csv_rows(path: &Path, bytes: &[u8]) -> (CsvRows, Vec<Problem>) {
             return (
                 CsvRows {
                     headers: Vec::new(),
+                    delimiter,
                     rows: Vec::new(),
                     total: 0,
                 },
@@ -370,6 +406,42 @@ pub fn csv_rows(path: &Path, bytes: &[u8]) -> (CsvRows, Vec<Problem>) {
                         )
                         .at_line(line),
                     );
+                } else if let Some(bad) = malformed_quote(&bytes[start..end], delimiter) {
+                    let at = lines.line_at(bytes, start + bad);
+                    let shown = bytes.get(start + bad + 1).map_or(String::new(), |c| {
+                        crate::model::sanitize::visible(&String::from_utf8_lossy(&[*c]), false)
+                            .into_owned()
+                    });
+                    let problem = Problem::new(
+                        path,
+                        ProblemKind::CsvQuote,
+                        format!(
+                            "a quoted cell is closed by a quote followed by `{shown}` on line {at}"
+                        ),
+                    )
+                    .at_line(line);
+                    if at > line {
+                        // The cell ran over the rows between: they are lost, and said so.
+                        problems.push(Problem {
+                            reason: format!(
+                                "{}; lines {line}–{at} were read as one cell (rows swallowed); the row is skipped",
+                                problem.reason
+                            ),
+                            ..problem
+                        });
+                    } else {
+                        problems.push(Problem {
+                            kind: ProblemKind::BadValue,
+                            reason: format!("{}; read as the CSV reader reads it", problem.reason),
+                            ..problem
+                        });
+                        rows.push(RecordRef {
+                            offset: start,
+                            len: end - start,
+                            line,
+                            ordinal,
+                        });
+                    }
                 } else if let Some(col) = rec.iter().position(|c| std::str::from_utf8(c).is_err()) {
                     problems.push(
                         Problem::new(path, ProblemKind::InvalidUtf8, "cell is not valid UTF-8")
@@ -401,6 +473,7 @@ pub fn csv_rows(path: &Path, bytes: &[u8]) -> (CsvRows, Vec<Problem>) {
     (
         CsvRows {
             headers,
+            delimiter,
             rows,
             total: ordinal,
         },
@@ -408,16 +481,48 @@ pub fn csv_rows(path: &Path, bytes: &[u8]) -> (CsvRows, Vec<Problem>) {
     )
 }
 
-pub fn csv_reader(bytes: &[u8], headers: bool) -> csv::Reader<&[u8]> {
+/// Where a quoted cell of a raw CSV row is closed by a quote that is followed by
+/// something other than a delimiter or the end of the row (the reader takes such a
+/// quote as text, and an earlier stray quote can make a cell swallow many rows).
+fn malformed_quote(row: &[u8], delimiter: u8) -> Option<usize> {
+    let mut i = 0;
+    while i < row.len() {
+        if row[i] != b'"' {
+            // An unquoted cell: to the next delimiter.
+            i = memchr::memchr(delimiter, &row[i..]).map_or(row.len(), |d| i + d + 1);
+            continue;
+        }
+        let mut j = i + 1;
+        loop {
+            let q = j + memchr::memchr(b'"', &row[j..])?;
+            if row.get(q + 1) == Some(&b'"') {
+                j = q + 2;
+                continue;
+            }
+            match row.get(q + 1) {
+                None | Some(b'\r' | b'\n') => return None,
+                Some(&c) if c == delimiter => {
+                    i = q + 2;
+                    break;
+                }
+                Some(_) => return Some(q),
+            }
+        }
+    }
+    None
+}
+
+pub fn csv_reader(bytes: &[u8], headers: bool, delimiter: u8) -> csv::Reader<&[u8]> {
     csv::ReaderBuilder::new()
         .has_headers(headers)
+        .delimiter(delimiter)
         .flexible(true)
         .from_reader(bytes)
 }
 
 /// One CSV row as a JSON object text, so profiles address columns like fields.
-pub fn csv_row_json(headers: &[String], row: &[u8]) -> Option<String> {
-    let mut rdr = csv_reader(row, false);
+pub fn csv_row_json(headers: &[String], delimiter: u8, row: &[u8]) -> Option<String> {
+    let mut rdr = csv_reader(row, false, delimiter);
     let mut rec = csv::StringRecord::new();
     if !rdr.read_record(&mut rec).ok()? {
         return None;

@@ -12,6 +12,8 @@ pub enum ProblemKind {
     MissingField,
     Truncated,
     CsvShape,
+    /// A quoted CSV cell closed by a quote followed by text (stray quotes).
+    CsvQuote,
     BadValue,
     BadSpan,
     Io,
@@ -27,6 +29,7 @@ impl ProblemKind {
             ProblemKind::MissingField => "missing field",
             ProblemKind::Truncated => "truncated record",
             ProblemKind::CsvShape => "wrong number of cells",
+            ProblemKind::CsvQuote => "bad CSV quoting",
             ProblemKind::BadValue => "bad value",
             ProblemKind::BadSpan => "bad span",
             ProblemKind::Io => "unreadable file",
