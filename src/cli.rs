@@ -412,6 +412,10 @@ pub struct StatsArgs {
     /// An alignment-faking score at or above this counts as flagged.
     #[arg(long, default_value_t = 0.4)]
     pub threshold: f64,
+    /// The alignment-faking classifier whose rate is counted (default: the first one
+    /// found; the header names it)
+    #[arg(long)]
+    pub classifier: Option<String>,
     /// Use only this labeler's labels.
     #[arg(long)]
     pub labeler: Option<String>,

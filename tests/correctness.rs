@@ -542,3 +542,47 @@ fn every_set_key_applies_without_naming_a_profile() {
     assert_eq!(c.len(), 1, "{:?}", c.problems);
     assert_eq!(c.transcript(0).unwrap().completion, "x");
 }
+
+#[test]
+fn stats_names_its_classifier_and_what_it_left_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let v = |a: &str, b: &str| {
+        format!(
+            "[{{\"classifier\":\"old\",\"kind\":\"alignment_faking\",\"score\":{a}}},{{\"classifier\":\"new\",\"kind\":\"alignment_faking\",\"score\":{b}}},{{\"classifier\":\"c\",\"kind\":\"compliance\",\"score\":1}}]"
+        )
+    };
+    let lines = [
+        ("t1", "free", v("0.9", "0.1")),
+        ("t2", "free", v("\"FAILED TO PARSE\"", "0.9")),
+        ("t3", "free", v("0.1", "0.9")),
+        ("t4", "paid", v("0.1", "0.1")),
+    ];
+    let text: String = lines
+        .iter()
+        .map(|(id, tier, vs)| {
+            format!("{{\"id\":\"{id}\",\"model\":\"m\",\"tier\":\"{tier}\",\"completion\":\"x\",\"verdicts\":{vs}}}\n")
+        })
+        .collect();
+    let data = write(dir.path(), "a.jsonl", &text);
+    let old = afscope_json(&["stats", &data, "--json"]);
+    assert_eq!(old["classifier"], "old");
+    let af = &old["rows"][0]["free"]["af"];
+    assert_eq!((af["k"].as_u64(), af["n"].as_u64()), (Some(1), Some(2)));
+    assert_eq!(old["rows"][0]["free"]["left_out"]["af_failed"], 1);
+    let new = afscope_json(&["stats", &data, "--classifier", "new", "--json"]);
+    assert_eq!(new["classifier"], "new");
+    let af = &new["rows"][0]["free"]["af"];
+    assert_eq!((af["k"].as_u64(), af["n"].as_u64()), (Some(2), Some(3)));
+    let table = stdout(&afscope(&["stats", &data]));
+    assert!(
+        table.contains("alignment-faking classifier old (of 2;"),
+        "{table}"
+    );
+    assert!(
+        table.contains("left out of the rates: 1 failed alignment-faking verdict"),
+        "{table}"
+    );
+    let bad = afscope(&["stats", &data, "--classifier", "nope"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("found: old, new"));
+}

@@ -31,10 +31,25 @@ pub fn run(args: &StatsArgs, load: &LoadArgs) -> Result<Status, String> {
         compliance_threshold: args.compliance_threshold,
         af_threshold: args.threshold,
         labeler: args.labeler.clone(),
+        classifier: args.classifier.clone(),
         subset,
         fresh: None,
     };
     let report = gap::compute(&corpus, &opts);
+    if let Some(c) = &args.classifier {
+        if !report.classifiers.contains(c) {
+            return Err(format!(
+                "--classifier {}: no alignment-faking classifier of that name (found: {})",
+                afscope::model::sanitize::visible(c, false),
+                if report.classifiers.is_empty() {
+                    "none".to_string()
+                } else {
+                    afscope::model::sanitize::visible(&report.classifiers.join(", "), false)
+                        .into_owned()
+                }
+            ));
+        }
+    }
     if report.rows.is_empty() {
         return Err("no transcripts to count".into());
     }

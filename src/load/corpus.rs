@@ -220,6 +220,28 @@ impl<'a> View<'a> {
             .record_text(&self.record_ref(i))
     }
 
+    /// The classifier, kind and score of each verdict in entry `i`'s own record, read
+    /// as the index reads them (no text decoded); empty when the record is unreadable.
+    pub fn verdict_scores(&self, i: usize) -> Vec<Verdict> {
+        let src = self.source(i);
+        let ctx = src.ctx(self.entry(i).source);
+        let rec = self.record_ref(i);
+        let Ok(text) = ctx.record_text(&rec) else {
+            return Vec::new();
+        };
+        let Ok(top) = super::raw::RawObj::parse_record(&text) else {
+            return Vec::new();
+        };
+        super::verdicts::read_all(
+            &src.profile,
+            &src.ctx.stem,
+            &top,
+            self.key(i),
+            super::verdicts::Detail::Scores,
+            &mut Vec::new(),
+        )
+    }
+
     /// Parses the whole transcript behind entry `i` (without verdicts from other files).
     pub fn transcript(&self, i: usize) -> Result<Transcript, Problem> {
         self.transcript_checked(i).map(|(t, _)| t)
@@ -285,6 +307,16 @@ impl Corpus {
 
     pub fn is_empty(&self) -> bool {
         self.index.entries.is_empty()
+    }
+
+    /// Entry `i`'s verdicts with their scores only: its record's, then those joined
+    /// from verdict files.
+    pub fn verdict_scores(&self, i: usize) -> Vec<Verdict> {
+        let mut v = self.view().verdict_scores(i);
+        if let Some(extra) = self.joined.get(&(i as u32)) {
+            v.extend(extra.iter().cloned());
+        }
+        v
     }
 
     /// The full transcript with verdicts joined from verdict files.

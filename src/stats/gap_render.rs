@@ -48,12 +48,43 @@ pub fn header(r: &GapReport) -> Vec<String> {
             "compliance from human labels (full and partial count as complied)".to_string()
         }
     };
-    vec![
-        format!(
-            "{source}; alignment-faking classifier ≥ {} counts as flagged; 95% intervals: Wilson for rates, Newcombe for the gap; McNemar exact on prompts asked on both tiers",
-            r.af_threshold
+    let classifier = match &r.classifier {
+        Some(c) => {
+            let others = r.classifiers.iter().filter(|o| *o != c).count();
+            format!(
+                "alignment-faking classifier {}{} ≥ {} counts as flagged",
+                visible(c, false),
+                match others {
+                    0 => String::new(),
+                    n => format!(" (of {}; --classifier picks another)", n + 1),
+                },
+                r.af_threshold
+            )
+        }
+        None => "no alignment-faking classifier".to_string(),
+    };
+    let mut lines = vec![format!(
+        "{source}; {classifier}; 95% intervals: Wilson for rates, Newcombe for the gap; McNemar exact on prompts asked on both tiers"
+    )];
+    let o = r.left_out();
+    let mut parts = Vec::new();
+    for (n, what) in [
+        (o.compliance_failed, "failed compliance verdict"),
+        (o.compliance_missing, "no compliance value"),
+        (o.af_failed, "failed alignment-faking verdict"),
+        (
+            o.af_missing,
+            "not scored by the alignment-faking classifier",
         ),
-    ]
+    ] {
+        if n > 0 {
+            parts.push(format!("{n} {what}"));
+        }
+    }
+    if !parts.is_empty() {
+        lines.push(format!("left out of the rates: {}", parts.join(", ")));
+    }
+    lines
 }
 
 /// The gap table and the alignment-faking table.
