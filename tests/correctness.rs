@@ -586,3 +586,42 @@ fn stats_names_its_classifier_and_what_it_left_out() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("found: old, new"));
 }
+
+#[test]
+fn the_transcript_on_screen_when_loading_ends_shows_the_joined_verdicts() {
+    use afscope::app::{App, Keymap};
+    use afscope::tui::execute_sync;
+    use std::sync::Arc;
+    let opts = afscope::load::LoadOptions {
+        verdicts: vec![common::fixture("demo-verdicts.jsonl")],
+        ..Default::default()
+    };
+    let full = common::open(&[common::fixture("demo.jsonl")], opts);
+    // What the interface has while indexing: the index so far, no joins yet.
+    let early = afscope::load::Corpus::snapshot(full.view());
+    let mut app = App::new(Arc::new(early), Keymap::default(), 7);
+    let fx = app.on_resize(100, 30);
+    execute_sync(&mut app, fx);
+    let fx = app.update_initial();
+    execute_sync(&mut app, fx);
+    let shown = |app: &App| -> Vec<String> {
+        match &app.reader.transcript {
+            Some(Ok(t)) => t.verdicts.iter().map(|v| v.classifier.clone()).collect(),
+            _ => panic!("a transcript is shown"),
+        }
+    };
+    let entry = app.reader.entry.expect("a transcript is shown");
+    assert!(!shown(&app).contains(&"af_judge_v2".to_string()));
+    assert!(
+        full.joined.contains_key(&entry),
+        "the first transcript has a joined verdict"
+    );
+    let fx = app.replace_corpus(Arc::new(full), None);
+    execute_sync(&mut app, fx);
+    assert_eq!(app.reader.entry, Some(entry));
+    assert!(
+        shown(&app).contains(&"af_judge_v2".to_string()),
+        "{:?}",
+        shown(&app)
+    );
+}

@@ -42,16 +42,20 @@ impl App {
             Ok(t) => super::evidence::default_view(t, &self.reader.spans),
             Err(_) => super::evidence::Evidence::Off,
         };
+        let again = self.reader.entry == Some(entry);
         self.reader.entry = Some(entry);
         self.reader.transcript = Some(result);
-        self.reader.scroll = 0;
+        if !again {
+            self.reader.scroll = 0;
+        }
         self.reader.width = 0;
         self.relayout();
     }
 
     /// More of the corpus was indexed (or all of it, `indexing` `None`): entries keep
     /// their numbers, so the selection and the reader stay; the filter is applied
-    /// again to take in the new transcripts.
+    /// again to take in the new transcripts. The finished corpus brings joined
+    /// verdicts and labels, so the transcript on screen is read again (its place kept).
     pub fn replace_corpus(
         &mut self,
         corpus: std::sync::Arc<crate::load::Corpus>,
@@ -59,13 +63,25 @@ impl App {
     ) -> Vec<Effect> {
         self.corpus = corpus;
         self.indexing = indexing;
-        match self.filter.clone() {
+        let mut fx = match self.filter.clone() {
             Some(q) => self.apply_filter(q),
             None => {
                 let all = (0..self.corpus.len() as u32).collect();
                 self.set_rows(None, all)
             }
+        };
+        if indexing.is_none() {
+            let shown = [self.reader.entry, self.reader.partner.as_ref().map(|p| p.0)];
+            for e in shown.into_iter().flatten() {
+                if !fx
+                    .iter()
+                    .any(|f| matches!(f, Effect::LoadTranscript(x) if *x == e))
+                {
+                    fx.push(Effect::LoadTranscript(e));
+                }
+            }
         }
+        fx
     }
 
     /// Rows on screen whose evidence has not been counted yet, as work for the runner.
