@@ -374,7 +374,9 @@ fn locate_completion<'a>(
     if let Some(o) = string_at(&p.output, top, k)? {
         return Ok(CompletionAt::Output(o));
     }
-    if first(&p.messages, top, k).is_some() {
+    // Messages give a completion only through an assistant turn with text: the
+    // index and the full read decide this alike.
+    if messages(profile, top, k).2.is_some() {
         return Ok(CompletionAt::Messages);
     }
     Err(missing_completion(profile, key))
