@@ -30,6 +30,12 @@ fn env_or(name: &str, default: u64) -> u64 {
         .unwrap_or(default)
 }
 
+/// Every `✓ saved ID: label taken back` on the screen.
+fn taken_back_on(screen: &str) -> Vec<String> {
+    let re = regex::Regex::new(r"✓ saved (\S+): label taken back").unwrap();
+    re.captures_iter(screen).map(|c| c[1].to_string()).collect()
+}
+
 /// Every `✓ saved ID af=VALUE` on the screen.
 fn saved_on(screen: &str) -> Vec<(String, String)> {
     let re = regex::Regex::new(r"✓ saved (\S+) af=(\w+)").unwrap();
@@ -47,7 +53,22 @@ fn sigkill_at_random_moments_never_loses_a_label_shown_as_saved() {
     let j = journal.to_str().unwrap();
     let keys = ["a", "x", "u", ".", "\x7f", "\x19", "F", "P", "1", "3", "j"];
     let mut shown: Vec<(String, String)> = Vec::new();
+    // The last saved state seen on screen per transcript: its answer, or taken back.
+    let mut last_shown: std::collections::HashMap<String, Option<String>> = Default::default();
+    let observe =
+        |screen: &str,
+         shown: &mut Vec<(String, String)>,
+         last_shown: &mut std::collections::HashMap<String, Option<String>>| {
+            for (id, af) in saved_on(screen) {
+                last_shown.insert(id.clone(), Some(af.clone()));
+                shown.push((id, af));
+            }
+            for id in taken_back_on(screen) {
+                last_shown.insert(id, None);
+            }
+        };
     let started = Instant::now();
+    let mut current_checked = 0u64;
     let mut keys_sent = 0u64;
     for k in 0..kills {
         // The first run starts a seeded random queue; every later run resumes it.
@@ -73,10 +94,10 @@ fn sigkill_at_random_moments_never_loses_a_label_shown_as_saved() {
             p.write_now(key);
             keys_sent += 1;
             std::thread::sleep(Duration::from_millis(rng.below(12)));
-            shown.extend(saved_on(&p.screen()));
+            observe(&p.screen(), &mut shown, &mut last_shown);
         }
         std::thread::sleep(Duration::from_micros(rng.below(15_000)));
-        shown.extend(saved_on(&p.screen()));
+        observe(&p.screen(), &mut shown, &mut last_shown);
         p.signal("KILL");
         p.wait_exit();
         // The journal parses whole, and holds every label shown as saved.
@@ -99,17 +120,46 @@ fn sigkill_at_random_moments_never_loses_a_label_shown_as_saved() {
                 "kill {k}: {id} af={af} was shown as saved but is not in the journal"
             );
         }
+        // The current label is the last one shown as saved, unless the journal holds
+        // a later event for that transcript (a save the screen moved past unseen).
+        for (id, state) in &last_shown {
+            let touches = |e: &Event| match e {
+                Event::Set { label, .. } | Event::Change { label, .. } => {
+                    label.transcript_id == *id
+                }
+                Event::Undo { transcript_id, .. } => transcript_id == id,
+                Event::Session { .. } => false,
+            };
+            let matches = |e: &Event| match (e, state) {
+                (Event::Set { label, .. } | Event::Change { label, .. }, Some(af)) => {
+                    label.af() == Some(af.as_str())
+                }
+                (Event::Undo { .. }, None) => true,
+                _ => false,
+            };
+            let last = r.events.iter().rposition(touches);
+            let seen = r.events.iter().rposition(|e| touches(e) && matches(e));
+            if last.is_some() && last == seen {
+                current_checked += 1;
+                assert_eq!(
+                    r.current(id, "ana").and_then(|l| l.af()),
+                    state.as_deref(),
+                    "kill {k}: {id}: the current label is not the last one shown as saved"
+                );
+            }
+        }
     }
     let r = Replay::parse(&std::fs::read_to_string(&journal).unwrap());
     let observed = shown.len();
     shown.sort();
     shown.dedup();
     eprintln!(
-        "crash test: {kills} SIGKILLs, {keys_sent} keys, {observed} saves seen on screen ({} distinct id/answer pairs), all in the journal; {} journal events ({} labels current), {:.1} s",
+        "crash test: {kills} SIGKILLs, {keys_sent} keys, {observed} saves seen on screen ({} distinct id/answer pairs), all in the journal; current label checked against the last shown {current_checked} times; {} journal events ({} labels current), {:.1} s",
         shown.len(),
         r.events.len(),
         r.labels().len(),
         started.elapsed().as_secs_f64()
     );
     assert!(!shown.is_empty(), "the run saved labels");
+    assert!(current_checked > 0, "current labels were checked");
 }
