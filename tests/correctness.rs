@@ -625,3 +625,48 @@ fn the_transcript_on_screen_when_loading_ends_shows_the_joined_verdicts() {
         shown(&app)
     );
 }
+
+#[test]
+fn a_journal_with_a_torn_or_foreign_first_line_keeps_every_label_after_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = write(dir.path(), "a.jsonl", AT_THRESHOLD);
+    let events = set(1, "t1", "ana", "2026-11-20T10:00:00Z", "yes")
+        + &set(1, "t3", "ana", "2026-11-20T10:01:00Z", "no").replace("\"seq\":1", "\"seq\":2");
+    for (name, first) in [
+        ("torn.jsonl", "{\"event\":\"set\",\"seq\":0,\"lab\n"),
+        ("foreign.jsonl", "# ana's labels, week 3\n"),
+    ] {
+        let j = write(dir.path(), name, &(first.to_string() + &events));
+        let export = afscope(&["labels", "export", &j]);
+        assert!(export.status.success(), "{name}");
+        assert_eq!(
+            stdout(&export).lines().count(),
+            2,
+            "{name}: {}",
+            stdout(&export)
+        );
+        assert_eq!(
+            count(&[&data, "--labels", &j, "-q", "label:any"]),
+            2,
+            "{name}"
+        );
+        let check = stdout(&afscope(&["check", &data, "--labels", &j]));
+        assert!(
+            check.contains(&format!("{name}:1: invalid JSON")),
+            "{name}: {check}"
+        );
+        // More labels can be imported into it.
+        let sheet = write(dir.path(), "sheet.csv", "id,af\nt2,yes\n");
+        let import = afscope(&["labels", "import", &sheet, "--to", &j, &data]);
+        assert!(
+            import.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&import.stderr)
+        );
+        assert_eq!(
+            count(&[&data, "--labels", &j, "-q", "label:any"]),
+            3,
+            "{name}"
+        );
+    }
+}
