@@ -202,7 +202,7 @@ pub fn index_fields<'a>(
         &ctx.stem,
         top,
         k,
-        verdicts::Detail::Scores,
+        verdicts::Detail::Index,
         &mut Vec::new(),
     );
     let pick = |kind| {

@@ -23,9 +23,27 @@ pub type Fail = (usize, bool, &'static str);
 /// The byte range of a string's contents: the byte after the opening quote up to the
 /// closing quote. Checks escapes and control characters; notes lone surrogates.
 pub(crate) fn string(b: &[u8], open: usize, lone_surrogate: &mut bool) -> Result<usize, Fail> {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: AVX2 is present (checked just above).
+            return unsafe { x86::string_avx2(b, open, lone_surrogate) };
+        }
+    }
+    string_with(b, open, lone_surrogate, next_special)
+}
+
+/// `string`, finding the end of each run of plain content with `scan`.
+#[inline(always)]
+fn string_with(
+    b: &[u8],
+    open: usize,
+    lone_surrogate: &mut bool,
+    scan: impl Fn(&[u8]) -> Option<usize>,
+) -> Result<usize, Fail> {
     let mut i = open + 1;
     loop {
-        let Some(off) = next_special(&b[i..]) else {
+        let Some(off) = scan(&b[i..]) else {
             return Err((open, true, "unterminated string"));
         };
         i += off;
@@ -62,19 +80,23 @@ pub(crate) fn string(b: &[u8], open: usize, lone_surrogate: &mut bool) -> Result
     }
 }
 
+/// Whether a byte ends a run of plain string content.
+#[inline(always)]
+fn special(c: u8) -> bool {
+    c == b'"' || c == b'\\' || c < 0x20
+}
+
 /// The first byte that ends a run of plain string content: `"`, `\\`, or a control
-/// character (below 0x20). 32 bytes at a time with AVX2, 16 with SSE2 (every x86-64),
-/// eight elsewhere.
+/// character (below 0x20), sixteen bytes at a time with SSE2 (every x86-64), eight
+/// elsewhere. (With AVX2, `x86::string_avx2` scans 32 at a time.)
 fn next_special(s: &[u8]) -> Option<usize> {
     let mut i = 0;
     #[cfg(target_arch = "x86_64")]
     {
-        if std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: AVX2 is present (checked just above).
-            i = unsafe { x86::skip_plain_avx2(s) };
-        }
         // SAFETY: SSE2 is part of the x86-64 baseline.
-        i += unsafe { x86::skip_plain_sse2(&s[i..]) };
+        if let Some(found) = unsafe { x86::find_sse2(s, &mut i) } {
+            return Some(found);
+        }
     }
     #[cfg(not(target_arch = "x86_64"))]
     {
@@ -92,63 +114,83 @@ fn next_special(s: &[u8]) -> Option<usize> {
             i += 8;
         }
     }
-    s[i..]
-        .iter()
-        .position(|&c| c == b'"' || c == b'\\' || c < 0x20)
-        .map(|p| i + p)
+    s[i..].iter().position(|&c| special(c)).map(|p| i + p)
 }
 
-/// Vector scans for `next_special`: each returns how many leading bytes of `s` are
-/// plain string content, stopping at (or up to one vector before) the first special
-/// byte; the caller finishes byte by byte.
+/// Vector scans for strings: the first special byte of a block is found with one
+/// compare per kind and a movemask.
 #[cfg(target_arch = "x86_64")]
 mod x86 {
     use std::arch::x86_64::*;
 
+    /// `string` with 32-byte scans, compiled for AVX2.
+    ///
     /// # Safety
     /// The CPU must have AVX2.
     #[target_feature(enable = "avx2")]
-    pub unsafe fn skip_plain_avx2(s: &[u8]) -> usize {
-        let quote = _mm256_set1_epi8(b'"' as i8);
-        let slash = _mm256_set1_epi8(b'\\' as i8);
-        let ctl = _mm256_set1_epi8(0x1f);
-        let mut i = 0;
-        while i + 32 <= s.len() {
-            // SAFETY: the 32 bytes at `i` are inside `s`; unaligned loads are allowed.
-            let x = unsafe { _mm256_loadu_si256(s.as_ptr().add(i).cast()) };
-            let q = _mm256_cmpeq_epi8(x, quote);
-            let b = _mm256_cmpeq_epi8(x, slash);
-            let c = _mm256_cmpeq_epi8(_mm256_min_epu8(x, ctl), x);
-            let m = _mm256_movemask_epi8(_mm256_or_si256(_mm256_or_si256(q, b), c)) as u32;
-            if m != 0 {
-                return i + m.trailing_zeros() as usize;
-            }
-            i += 32;
-        }
-        i
+    pub unsafe fn string_avx2(
+        b: &[u8],
+        open: usize,
+        lone_surrogate: &mut bool,
+    ) -> Result<usize, super::Fail> {
+        super::string_with(b, open, lone_surrogate, find_avx2)
     }
 
+    #[inline(always)]
+    fn find_avx2(s: &[u8]) -> Option<usize> {
+        let mut i = 0;
+        // SAFETY: only reached from `string_avx2`, so AVX2 is present; every load
+        // reads 32 bytes inside `s` (`i + 32 <= s.len()`), unaligned loads allowed.
+        unsafe {
+            let quote = _mm256_set1_epi8(b'"' as i8);
+            let slash = _mm256_set1_epi8(b'\\' as i8);
+            let ctl = _mm256_set1_epi8(0x1f);
+            while i + 32 <= s.len() {
+                let x = _mm256_loadu_si256(s.as_ptr().add(i).cast());
+                let q = _mm256_cmpeq_epi8(x, quote);
+                let b = _mm256_cmpeq_epi8(x, slash);
+                let c = _mm256_cmpeq_epi8(_mm256_min_epu8(x, ctl), x);
+                let m = _mm256_movemask_epi8(_mm256_or_si256(_mm256_or_si256(q, b), c)) as u32;
+                if m != 0 {
+                    return Some(i + m.trailing_zeros() as usize);
+                }
+                i += 32;
+            }
+            if let Some(found) = find_sse2(s, &mut i) {
+                return Some(found);
+            }
+        }
+        s[i..]
+            .iter()
+            .position(|&c| super::special(c))
+            .map(|p| i + p)
+    }
+
+    /// Scans 16 bytes at a time from `*i`: the first special byte, or `None` with `*i`
+    /// where fewer than 16 bytes are left.
+    ///
     /// # Safety
     /// The CPU must have SSE2 (every x86-64 does).
-    #[target_feature(enable = "sse2")]
-    pub unsafe fn skip_plain_sse2(s: &[u8]) -> usize {
-        let quote = _mm_set1_epi8(b'"' as i8);
-        let slash = _mm_set1_epi8(b'\\' as i8);
-        let ctl = _mm_set1_epi8(0x1f);
-        let mut i = 0;
-        while i + 16 <= s.len() {
-            // SAFETY: the 16 bytes at `i` are inside `s`; unaligned loads are allowed.
-            let x = unsafe { _mm_loadu_si128(s.as_ptr().add(i).cast()) };
-            let q = _mm_cmpeq_epi8(x, quote);
-            let b = _mm_cmpeq_epi8(x, slash);
-            let c = _mm_cmpeq_epi8(_mm_min_epu8(x, ctl), x);
-            let m = _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(q, b), c)) as u32;
-            if m != 0 {
-                return i + m.trailing_zeros() as usize;
+    #[inline(always)]
+    pub unsafe fn find_sse2(s: &[u8], i: &mut usize) -> Option<usize> {
+        // SAFETY: every load reads 16 bytes inside `s` (`*i + 16 <= s.len()`).
+        unsafe {
+            let quote = _mm_set1_epi8(b'"' as i8);
+            let slash = _mm_set1_epi8(b'\\' as i8);
+            let ctl = _mm_set1_epi8(0x1f);
+            while *i + 16 <= s.len() {
+                let x = _mm_loadu_si128(s.as_ptr().add(*i).cast());
+                let q = _mm_cmpeq_epi8(x, quote);
+                let b = _mm_cmpeq_epi8(x, slash);
+                let c = _mm_cmpeq_epi8(_mm_min_epu8(x, ctl), x);
+                let m = _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(q, b), c)) as u32;
+                if m != 0 {
+                    return Some(*i + m.trailing_zeros() as usize);
+                }
+                *i += 16;
             }
-            i += 16;
         }
-        i
+        None
     }
 }
 
@@ -215,8 +257,9 @@ struct Frame<'t> {
     keys_from: usize,
     /// For objects with many keys, a set instead of a linear search.
     set: Option<HashSet<Cow<'t, str>>>,
-    /// The key or index this container has in its parent, for paths.
-    name: Cow<'t, str>,
+    /// Where this container is in its parent, for paths: the index of its key in the
+    /// shared key list (object parent), or its item number (array parent).
+    place: usize,
     items: usize,
 }
 
@@ -255,18 +298,18 @@ fn value_inner<'t>(
                 if stack.len() >= MAX_DEPTH {
                     return Err((i, false, "nested too deeply (limit 1000)"));
                 }
-                let name = stack.last().map_or(Cow::Borrowed(""), |f| {
+                let place = stack.last().map_or(0, |f| {
                     if f.object {
-                        keys.last().cloned().unwrap_or_default()
+                        keys.len().saturating_sub(1)
                     } else {
-                        Cow::Owned(f.items.to_string())
+                        f.items
                     }
                 });
                 stack.push(Frame {
                     object: c == b'{',
                     keys_from: keys.len(),
                     set: None,
-                    name,
+                    place,
                     items: 0,
                 });
                 i = skip_ws(b, i + 1);
@@ -383,7 +426,11 @@ fn current_path(base: &str, stack: &[Frame<'_>], keys: &[Cow<'_, str>]) -> Strin
     let mut p = base.to_string();
     for (n, f) in stack.iter().enumerate() {
         if n > 0 {
-            push_step(&mut p, &f.name, stack[n - 1].object);
+            if stack[n - 1].object {
+                push_step(&mut p, &keys[f.place], true);
+            } else {
+                push_step(&mut p, &f.place.to_string(), false);
+            }
         }
     }
     if let Some(f) = stack.last() {
@@ -493,6 +540,9 @@ pub fn unescape(inner: &str) -> (Cow<'_, str>, bool) {
 /// exactly, as `u64`; `None` for fractions, negatives and numbers past `u64::MAX`.
 pub fn exact_integer(t: &str) -> Option<u64> {
     let t = t.trim();
+    if !t.is_empty() && t.len() < 20 && t.bytes().all(|c| c.is_ascii_digit()) {
+        return t.parse().ok();
+    }
     let (neg, t) = match t.as_bytes().first()? {
         b'-' => (true, &t[1..]),
         b'+' => (false, &t[1..]),
@@ -628,9 +678,12 @@ mod tests {
 
     #[test]
     fn control_characters_are_found_at_any_offset() {
-        for n in 0..20 {
+        for n in 0..70 {
             let s = format!("\"{}\u{1}\"", "a".repeat(n));
             assert_eq!(check(&s).unwrap_err().0, n + 1, "{n}");
+            // And the closing quote and escapes at every offset (each vector width).
+            let ok = format!("\"{}\\n{}\"", "a".repeat(n), "b".repeat(n % 37));
+            assert_eq!(check(&ok), Ok(vec![]), "{n}");
         }
         let plain = "é€😀 ~\u{7f}".repeat(9);
         assert_eq!(next_special(plain.as_bytes()), None);

@@ -35,7 +35,9 @@ impl FieldIssue {
 /// How much of each verdict to read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Detail {
-    /// Classifier, kind, score and vote counts: what the index keeps.
+    /// Kind and score only, classifiers unnamed: what the index keeps.
+    Index,
+    /// Classifier, kind, score and vote counts.
     Scores,
     /// Everything: criteria, quotes, spans, answers, raw output, vote details.
     Full,
@@ -50,6 +52,19 @@ struct Reader<'i> {
 impl Reader<'_> {
     fn full(&self) -> bool {
         self.detail == Detail::Full
+    }
+
+    fn named(&self) -> bool {
+        self.detail != Detail::Index
+    }
+
+    /// A field path for problems, built only when problems are kept.
+    fn path(&self, f: impl FnOnce() -> String) -> String {
+        if self.full() {
+            f()
+        } else {
+            String::new()
+        }
     }
 
     fn issue(&mut self, field: impl Into<String>, reason: impl Into<String>) {
@@ -72,7 +87,11 @@ pub fn read_all(
     let mut r = Reader { detail, issues };
     let mut out = Vec::new();
     for (spec, path) in profile.spec.verdicts.iter().zip(&profile.verdict_paths) {
-        let name = spec.name.replace("{file}", stem);
+        let name = if r.named() {
+            spec.name.replace("{file}", stem)
+        } else {
+            String::new()
+        };
         if spec.style == VerdictStyle::Columns {
             out.push(columns(spec, &name, top, &mut r));
             continue;
@@ -127,7 +146,7 @@ fn read_native(
 ) {
     if let Some(items) = array(raw) {
         for (i, item) in items.into_iter().enumerate() {
-            let f = format!("{field}[{i}]");
+            let f = r.path(|| format!("{field}[{i}]"));
             match RawObj::parse(item) {
                 Some(obj) => out.extend(native(spec, name, &obj, &f, r)),
                 None => r.issue(
@@ -158,8 +177,9 @@ fn read_native(
         let Some(inner) = RawObj::parse(*item) else {
             continue;
         };
-        if let Some(mut v) = native(spec, cname, &inner, &format!("{field}.{cname}"), r) {
-            if inner.get("classifier").is_none() {
+        let f = r.path(|| format!("{field}.{cname}"));
+        if let Some(mut v) = native(spec, cname, &inner, &f, r) {
+            if inner.get("classifier").is_none() && r.named() {
                 v.classifier = cname.to_string();
             }
             out.push(v);
@@ -329,10 +349,11 @@ fn native(
     field: &str,
     r: &mut Reader<'_>,
 ) -> Option<Verdict> {
-    let classifier = obj
-        .get("classifier")
-        .and_then(as_text)
-        .map_or_else(|| name.to_string(), |c| c.into_owned());
+    let classifier = match obj.get("classifier").and_then(as_text) {
+        _ if !r.named() => String::new(),
+        Some(c) => c.into_owned(),
+        None => name.to_string(),
+    };
     let kind = match obj.get("kind") {
         Some(k) => match as_text(k).as_deref().and_then(VerdictKind::parse) {
             Some(kind) => kind,
@@ -350,9 +371,10 @@ fn native(
         None => spec.kind,
     };
     let mut verdict = Verdict::new(classifier, kind, Score::Unscored);
-    verdict.votes = obj
-        .get("votes")
-        .and_then(|v| votes(v, &format!("{field}.votes"), r));
+    verdict.votes = obj.get("votes").and_then(|v| {
+        let f = r.path(|| format!("{field}.votes"));
+        votes(v, &f, r)
+    });
     verdict.score = match obj.get("score") {
         Some(s) => score_of(s),
         None => verdict
