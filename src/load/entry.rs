@@ -156,9 +156,18 @@ pub struct Index {
     pub names: Names,
     /// Ids that are not literally in the record text (escaped, or from CSV).
     pub owned_ids: HashMap<u32, Box<str>>,
+    /// Every alignment-faking classifier of the corpus, in the order first met.
+    pub af_classifiers: Vec<String>,
 }
 
 impl Index {
+    /// Adds an alignment-faking classifier to those the corpus has.
+    pub fn note_af_classifier(&mut self, name: &str) {
+        if !self.af_classifiers.iter().any(|n| n == name) {
+            self.af_classifiers.push(name.to_string());
+        }
+    }
+
     /// Heap bytes held by the index itself (not the mapped files).
     pub fn heap_bytes(&self) -> usize {
         self.entries.capacity() * std::mem::size_of::<Entry>()

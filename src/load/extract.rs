@@ -127,6 +127,8 @@ pub struct IndexFields<'a> {
     pub prompt_index: Option<u64>,
     pub af: Lite,
     pub compliance: Lite,
+    /// Every verdict's kind and score (alignment-faking ones named), as read.
+    pub verdicts: Vec<crate::model::Verdict>,
 }
 
 fn first<'a, 'p>(
@@ -222,7 +224,10 @@ pub fn index_fields<'a>(
         prompt_index: index_number(&p.prompt_index, top, k, MAX_PROMPT_INDEX, issues),
         af: pick(VerdictKind::AlignmentFaking),
         compliance: pick(VerdictKind::Compliance),
+        verdicts: Vec::new(),
     };
+    let mut fields = fields;
+    fields.verdicts = scores;
     Ok(fields)
 }
 

@@ -23,6 +23,8 @@ struct Partial {
     problems: Vec<Problem>,
     /// For JSONL chunks: lines in the chunk, so the caller can number them.
     lines: u64,
+    /// Alignment-faking classifiers met, in order.
+    af_classifiers: Vec<String>,
 }
 
 /// A file being indexed.
@@ -201,6 +203,13 @@ impl<'a> SourceCtx<'a> {
                 }
                 None => (NONE, 0),
             };
+            for v in &fields.verdicts {
+                if v.kind == crate::model::VerdictKind::AlignmentFaking
+                    && !out.af_classifiers.contains(&v.classifier)
+                {
+                    out.af_classifiers.push(v.classifier.clone());
+                }
+            }
             let (af, af_failed) = lite(fields.af);
             let (compliance, c_failed) = lite(fields.compliance);
             out.entries.push(Entry {
@@ -394,6 +403,9 @@ fn merge(index: &mut Index, problems: &mut Vec<Problem>, p: Partial) {
     }));
     for (i, id) in p.owned_ids {
         index.owned_ids.insert((base + i) as u32, id);
+    }
+    for name in p.af_classifiers {
+        index.note_af_classifier(&name);
     }
     problems.extend(p.problems);
 }

@@ -191,6 +191,11 @@ pub fn join_file(
             attach.push((i as u32, h));
         }
     }
+    for v in read.iter().flat_map(|r| &r.1) {
+        if v.kind == VerdictKind::AlignmentFaking {
+            corpus.index.note_af_classifier(&v.classifier);
+        }
+    }
     for (i, h) in attach {
         let vs = read[h].1.clone();
         let e = &mut corpus.index.entries[i as usize];

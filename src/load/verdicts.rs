@@ -35,7 +35,8 @@ impl FieldIssue {
 /// How much of each verdict to read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Detail {
-    /// Kind and score only, classifiers unnamed: what the index keeps.
+    /// Kind and score, and the names of alignment-faking classifiers only: what the
+    /// index keeps.
     Index,
     /// Classifier, kind, score and vote counts.
     Scores,
@@ -87,7 +88,11 @@ pub fn read_all(
     let mut r = Reader { detail, issues };
     let mut out = Vec::new();
     for (spec, path) in profile.spec.verdicts.iter().zip(&profile.verdict_paths) {
-        let name = if r.named() {
+        // Native verdicts say their own kind; name them all until they do.
+        let name = if r.named()
+            || spec.kind == VerdictKind::AlignmentFaking
+            || spec.style == VerdictStyle::Native
+        {
             spec.name.replace("{file}", stem)
         } else {
             String::new()
@@ -179,7 +184,9 @@ fn read_native(
         };
         let f = r.path(|| format!("{field}.{cname}"));
         if let Some(mut v) = native(spec, cname, &inner, &f, r) {
-            if inner.get("classifier").is_none() && r.named() {
+            if inner.get("classifier").is_none()
+                && (r.named() || v.kind == VerdictKind::AlignmentFaking)
+            {
                 v.classifier = cname.to_string();
             }
             out.push(v);
@@ -349,11 +356,6 @@ fn native(
     field: &str,
     r: &mut Reader<'_>,
 ) -> Option<Verdict> {
-    let classifier = match obj.get("classifier").and_then(as_text) {
-        _ if !r.named() => String::new(),
-        Some(c) => c.into_owned(),
-        None => name.to_string(),
-    };
     let kind = match obj.get("kind") {
         Some(k) => match as_text(k).as_deref().and_then(VerdictKind::parse) {
             Some(kind) => kind,
@@ -369,6 +371,11 @@ fn native(
             }
         },
         None => spec.kind,
+    };
+    let classifier = match obj.get("classifier").and_then(as_text) {
+        _ if !r.named() && kind != VerdictKind::AlignmentFaking => String::new(),
+        Some(c) => c.into_owned(),
+        None => name.to_string(),
     };
     let mut verdict = Verdict::new(classifier, kind, Score::Unscored);
     verdict.votes = obj.get("votes").and_then(|v| {

@@ -439,9 +439,24 @@ pub fn compute(corpus: &Corpus, opts: &GapOptions) -> GapReport {
 
 /// The alignment-faking classifiers of the corpus in the order found, and each
 /// entry's score from `chosen` (default the first of them): its first verdict of that
-/// name, the record's own before joined ones.
+/// name, the record's own before joined ones. With one classifier in the corpus that
+/// is the index's own column; otherwise verdicts are read again (scores only).
 fn af_scores(corpus: &Corpus, chosen: Option<&str>) -> (Vec<String>, Vec<Score>) {
     use rayon::prelude::*;
+    let names = corpus.index.af_classifiers.clone();
+    if names.len() <= 1 && chosen.is_none_or(|c| names.first().is_some_and(|n| n == c)) {
+        let scores = corpus
+            .index
+            .entries
+            .par_iter()
+            .map(|e| match (e.af(), e.af_failed()) {
+                (Some(v), _) => Score::Value(v),
+                (None, true) => Score::Failed(String::new()),
+                (None, false) => Score::Unscored,
+            })
+            .collect();
+        return (names, scores);
+    }
     let verdicts: Vec<Vec<(String, Score)>> = (0..corpus.len())
         .into_par_iter()
         .map(|i| {
@@ -453,12 +468,6 @@ fn af_scores(corpus: &Corpus, chosen: Option<&str>) -> (Vec<String>, Vec<Score>)
                 .collect()
         })
         .collect();
-    let mut names: Vec<String> = Vec::new();
-    for (name, _) in verdicts.iter().flatten() {
-        if !names.contains(name) {
-            names.push(name.clone());
-        }
-    }
     let pick = chosen
         .map(str::to_string)
         .or_else(|| names.first().cloned());
