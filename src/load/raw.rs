@@ -41,7 +41,12 @@ pub struct RawObj<'a> {
     pub entries: Vec<(Cow<'a, str>, Raw<'a>)>,
     /// Duplicate keys and lone surrogates anywhere in the record (`parse_record` only).
     pub warnings: Vec<Warning>,
+    /// Key to entry, for objects of many keys (wide CSV rows).
+    lookup: Option<std::collections::HashMap<Cow<'a, str>, usize>>,
 }
+
+/// Objects with more keys than this are looked up through a map.
+const LINEAR_KEYS: usize = 32;
 
 impl<'a> RawObj<'a> {
     /// Splits `raw` if it is an object (a value inside a record already checked).
@@ -54,6 +59,7 @@ impl<'a> RawObj<'a> {
         let mut obj = RawObj {
             entries: Vec::new(),
             warnings: Vec::new(),
+            lookup: None,
         };
         let mut pos = skip_ws(b, 1);
         if b.get(pos) == Some(&b'}') {
@@ -127,6 +133,7 @@ impl<'a> RawObj<'a> {
         let mut obj = RawObj {
             entries: Vec::with_capacity(16),
             warnings: Vec::new(),
+            lookup: None,
         };
         pos = skip_ws(b, pos);
         if b.get(pos) == Some(&b'}') {
@@ -173,20 +180,38 @@ impl<'a> RawObj<'a> {
 
     /// Adds a key, or replaces the value of one already there (`true`).
     fn insert(&mut self, key: Cow<'a, str>, value: Raw<'a>) -> bool {
-        // Objects are small; a linear search is cheaper than hashing below a few
-        // dozen keys, and wide CSV rows are checked for duplicates by their header.
-        if self.entries.len() < 64 {
-            if let Some(slot) = self.entries.iter_mut().find(|(k, _)| *k == key) {
-                slot.1 = value;
-                return true;
-            }
+        // Objects are small: a linear search is cheaper than hashing below a few
+        // dozen keys.
+        let at = match &self.lookup {
+            Some(map) => map.get(&key).copied(),
+            None => self.entries.iter().position(|(k, _)| *k == key),
+        };
+        if let Some(i) = at {
+            self.entries[i].1 = value;
+            return true;
+        }
+        if let Some(map) = &mut self.lookup {
+            map.insert(key.clone(), self.entries.len());
+        } else if self.entries.len() == LINEAR_KEYS {
+            let mut map: std::collections::HashMap<Cow<'a, str>, usize> = self
+                .entries
+                .iter()
+                .enumerate()
+                .map(|(i, (k, _))| (k.clone(), i))
+                .collect();
+            map.insert(key.clone(), self.entries.len());
+            self.lookup = Some(map);
         }
         self.entries.push((key, value));
         false
     }
 
+    /// The value of `key` (for a key written twice, its last value).
     pub fn get(&self, key: &str) -> Option<Raw<'a>> {
-        self.entries.iter().find(|(k, _)| k == key).map(|(_, v)| *v)
+        match &self.lookup {
+            Some(map) => map.get(key).map(|&i| self.entries[i].1),
+            None => self.entries.iter().find(|(k, _)| k == key).map(|(_, v)| *v),
+        }
     }
 }
 
@@ -531,6 +556,19 @@ mod tests {
         );
         let inner = RawObj::parse(top.get("b\"k").unwrap()).unwrap();
         assert_eq!(array(inner.get("n").unwrap()).unwrap().len(), 2);
+    }
+
+    #[test]
+    fn a_key_written_twice_reads_as_its_last_value_in_any_object() {
+        let top = rec(r#"{"a":1,"b":2,"a":3}"#);
+        assert_eq!(top.get("a").unwrap().get(), "3");
+        assert_eq!(top.entries.len(), 2, "first place, last value");
+        assert_eq!(top.warnings.len(), 1);
+        let many: Vec<String> = (0..100).map(|i| format!("\"k{i}\":{i}")).collect();
+        let text = format!("{{{},\"k7\":\"last\"}}", many.join(","));
+        let top = rec(&text);
+        assert_eq!(top.get("k7").unwrap().get(), "\"last\"");
+        assert_eq!(top.warnings.len(), 1);
     }
 
     #[test]
