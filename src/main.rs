@@ -7,6 +7,13 @@ use clap::Parser;
 use cli::{Cli, Command};
 
 fn main() -> std::process::ExitCode {
+    // A file-size limit (ulimit -f) makes writes past it fail with an error afscope
+    // reports (a journal write is then taken back), instead of killing the process.
+    #[cfg(unix)]
+    let _ = signal_hook::flag::register(
+        signal_hook::consts::SIGXFSZ,
+        std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false)),
+    );
     let cli = Cli::parse();
     let result = match &cli.command {
         None => cmd::interface::run(&cli),

@@ -309,3 +309,69 @@ fn labeling_the_filtered_view_from_the_inspector() {
         afscope::model::journal::Event::Session { .. }
     ));
 }
+
+/// Sets the soft file-size limit of a running process (util-linux `prlimit`).
+fn limit_file_size(pid: u32, bytes: &str) -> bool {
+    std::process::Command::new("prlimit")
+        .args([
+            "--pid",
+            &pid.to_string(),
+            &format!("--fsize={bytes}:unlimited"),
+        ])
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+#[test]
+fn a_write_cut_off_mid_line_by_a_file_size_limit_is_taken_back_and_the_retry_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("j.jsonl");
+    let j = journal.to_str().unwrap();
+    let args = [
+        "label",
+        "fixtures/eval/transcripts.jsonl",
+        "--labels",
+        j,
+        "--queue",
+        "view",
+        "--labeler",
+        "ana",
+    ];
+    let mut p = Pty::start_sized(&args, 30, 140, &[]);
+    p.wait_for("labeling view: 48 items");
+    p.keys("a");
+    p.wait_for("✓ saved claude-3-opus/helpful_only/p0/free af=yes");
+    let pid = p.child.process_id().expect("pid");
+    // The next label's line gets 25 bytes onto the disk, then the write fails.
+    let size = std::fs::metadata(&journal).unwrap().len();
+    if !limit_file_size(pid, &(size + 25).to_string()) {
+        eprintln!("skipped: prlimit is not available");
+        p.keys("q");
+        return;
+    }
+    p.keys("x");
+    let s = p.wait_for("label NOT saved");
+    assert!(
+        !s.contains("✓ saved claude-3-opus/helpful_only/p0/paid"),
+        "{s}"
+    );
+    assert_eq!(
+        std::fs::metadata(&journal).unwrap().len(),
+        size,
+        "the part of the line that reached the file was taken back"
+    );
+    assert!(limit_file_size(pid, "unlimited"));
+    p.keys("r");
+    p.wait_for("✓ saved claude-3-opus/helpful_only/p0/paid af=no");
+    p.keys("q");
+    assert_eq!(p.wait_exit(), 0);
+    let r = Replay::parse(&std::fs::read_to_string(&journal).unwrap());
+    assert!(r.bad.is_empty(), "{:?}", r.bad);
+    let labels = r.labels();
+    assert_eq!(labels.len(), 2);
+    assert_eq!(
+        r.current("claude-3-opus/helpful_only/p0/paid", "ana")
+            .and_then(|l| l.af()),
+        Some("no")
+    );
+}
