@@ -343,3 +343,33 @@ fn evidence_terms_need_the_transcript_and_find_unlocated_quotes() {
     let e = Query::parse("quote:maybe").unwrap_err();
     assert!(e.message.contains("quote:notfound"), "{}", e.message);
 }
+
+#[test]
+fn deep_and_long_queries_are_refused_with_a_message() {
+    for (q, what) in [
+        (
+            format!("{}a{}", "(".repeat(6500), ")".repeat(6500)),
+            "parentheses",
+        ),
+        (format!("{}a", "not ".repeat(9000)), "nots"),
+        (format!("{}a", "-".repeat(10_000)), "minus signs"),
+    ] {
+        let e = Query::parse(&q).unwrap_err();
+        assert!(
+            e.message.contains("nested too deeply (limit 256)"),
+            "{what}: {}",
+            e.message
+        );
+    }
+    let e = Query::parse(&"a ".repeat(600_000)).unwrap_err();
+    assert!(e.message.contains("query too long"), "{}", e.message);
+    // Up to the limit, queries parse.
+    let ok = format!("{}a{}", "(".repeat(256), ")".repeat(256));
+    assert!(Query::parse(&ok).is_ok());
+    assert!(Query::parse(&format!("{}a", "not ".repeat(255))).is_ok());
+    // And the command line says so instead of aborting.
+    let q = format!("{}a{}", "(".repeat(6500), ")".repeat(6500));
+    let out = common::afscope(&["list", "fixtures/demo.jsonl", "-q", &q, "--count"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nested too deeply"));
+}

@@ -193,10 +193,28 @@ struct Parser<'q> {
     toks: Vec<(Tok, Range<usize>)>,
     pos: usize,
     query: &'q str,
+    /// Open parentheses and `not`s around the current term.
+    depth: usize,
 }
+
+/// Parentheses and `not`s nested deeper than this are refused (queries come from
+/// the filter bar, saved filters, `-q` and other people's journals).
+pub const MAX_DEPTH: usize = 256;
+
+/// Queries longer than this (in bytes) are refused.
+pub const MAX_LEN: usize = 64 * 1024;
 
 /// Parses a query; the empty query matches everything.
 pub fn parse(query: &str) -> Result<Expr, QueryError> {
+    if query.len() > MAX_LEN {
+        return Err(QueryError::new(
+            0..0,
+            format!(
+                "query too long ({} bytes; the limit is {MAX_LEN})",
+                query.len()
+            ),
+        ));
+    }
     let toks = lex(query)?;
     if toks.is_empty() {
         return Ok(Expr::All);
@@ -205,6 +223,7 @@ pub fn parse(query: &str) -> Result<Expr, QueryError> {
         toks,
         pos: 0,
         query,
+        depth: 0,
     };
     let e = p.or()?;
     if let Some((_, span)) = p.toks.get(p.pos) {
@@ -250,10 +269,26 @@ impl Parser<'_> {
         })
     }
 
+    /// Goes one level deeper at the token at `pos`, or refuses past `MAX_DEPTH`.
+    fn deeper(&mut self, pos: usize) -> Result<(), QueryError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            let span = self.toks.get(pos).map_or(0..0, |(_, s)| s.clone());
+            return Err(QueryError::new(
+                span,
+                format!("query nested too deeply (limit {MAX_DEPTH})"),
+            ));
+        }
+        Ok(())
+    }
+
     fn unary(&mut self) -> Result<Expr, QueryError> {
         if self.peek() == Some(&Tok::Not) {
+            self.deeper(self.pos)?;
             self.pos += 1;
-            return Ok(Expr::Not(Box::new(self.unary()?)));
+            let inner = self.unary()?;
+            self.depth -= 1;
+            return Ok(Expr::Not(Box::new(inner)));
         }
         self.primary()
     }
@@ -266,7 +301,9 @@ impl Parser<'_> {
         self.pos += 1;
         match tok {
             Tok::Open => {
+                self.deeper(self.pos - 1)?;
                 let e = self.or()?;
+                self.depth -= 1;
                 match self.peek() {
                     Some(Tok::Close) => {
                         self.pos += 1;
