@@ -364,8 +364,9 @@ pub struct EvalArgs {
     /// "at least 40% of votes say yes").
     #[arg(long, default_value_t = 0.4)]
     pub threshold: f64,
-    /// Bootstrap resamples for the AUROC and F1 intervals (0 for none).
-    #[arg(long, default_value_t = 1000)]
+    /// Bootstrap resamples for the AUROC and F1 intervals (0 for none; at most
+    /// 1,000,000).
+    #[arg(long, default_value_t = 1000, value_parser = resamples)]
     pub resamples: usize,
     /// Seed for the bootstrap and the vote subsets.
     #[arg(long, default_value_t = 0)]
@@ -421,4 +422,12 @@ pub struct StatsArgs {
     pub labeler: Option<String>,
     #[command(flatten)]
     pub format: ReportFormat,
+}
+
+/// `--resamples`: a whole number up to 1,000,000.
+fn resamples(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(n) if n <= 1_000_000 => Ok(n),
+        _ => Err(format!("{s} is not a whole number from 0 to 1000000")),
+    }
 }

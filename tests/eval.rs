@@ -429,3 +429,17 @@ fn scores_from_a_joined_verdict_file() {
     assert_eq!(c["n"], 2);
     assert_eq!(c["left_out"]["no_verdict"], 0);
 }
+
+#[test]
+fn an_out_of_range_resample_count_is_refused_not_a_crash() {
+    let out = common::afscope(&[
+        "eval",
+        "fixtures/eval/transcripts.jsonl",
+        "--labels",
+        "fixtures/eval/labels.jsonl",
+        "--resamples",
+        "18446744073709551615",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("from 0 to 1000000"));
+}
