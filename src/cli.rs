@@ -82,6 +82,10 @@ pub struct LoadArgs {
     #[arg(long, global = true)]
     pub strict: bool,
 
+    /// Also read hidden files and folders of input directories.
+    #[arg(long, global = true)]
+    pub hidden: bool,
+
     /// When to use colour.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,

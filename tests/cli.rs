@@ -228,18 +228,30 @@ fn every_command_shows_an_example_in_help() {
 }
 
 #[test]
-fn missing_file_is_reported_not_fatal() {
-    let out = afscope(&[
-        "check",
-        "fixtures/demo.jsonl",
-        "fixtures/does-not-exist.jsonl",
-    ]);
-    let text = stdout(&out);
-    assert!(
-        text.contains("fixtures/does-not-exist.jsonl: unreadable file: No such file"),
-        "{text}"
-    );
-    assert!(text.contains("transcripts loaded         31"), "{text}");
+fn a_missing_or_non_data_file_is_an_error_naming_it_in_every_command() {
+    for args in [
+        &[
+            "check",
+            "fixtures/demo.jsonl",
+            "fixtures/does-not-exist.jsonl",
+        ][..],
+        &["list", "fixtures/does-not-exist.jsonl", "--count"],
+        &["stats", "fixtures/does-not-exist.jsonl"],
+        &["eval", "fixtures/does-not-exist.jsonl"],
+        &["spans", "fixtures/does-not-exist.jsonl"],
+    ] {
+        let out = afscope(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr)
+                .contains("fixtures/does-not-exist.jsonl: no such file or directory"),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let out = afscope(&["list", "README.md", "--count"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("README.md: not a data file"));
 }
 
 #[test]

@@ -201,6 +201,34 @@ pub fn report(corpus: &Corpus, color: bool) -> (String, usize) {
             ),
         );
     }
+    if !corpus.skipped_inputs.is_empty() {
+        let names: Vec<String> = corpus
+            .skipped_inputs
+            .iter()
+            .take(5)
+            .map(|p| visible(&p.display().to_string(), false).into_owned())
+            .collect();
+        let more = corpus.skipped_inputs.len().saturating_sub(names.len());
+        row(
+            &mut out,
+            "not data, skipped",
+            format!(
+                "{} file{}: {}{}",
+                corpus.skipped_inputs.len(),
+                if corpus.skipped_inputs.len() == 1 {
+                    ""
+                } else {
+                    "s"
+                },
+                names.join(", "),
+                if more > 0 {
+                    format!(" and {more} more")
+                } else {
+                    String::new()
+                }
+            ),
+        );
+    }
     row(
         &mut out,
         "without a scratchpad",

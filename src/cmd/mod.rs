@@ -30,6 +30,7 @@ pub fn options(args: &LoadArgs) -> LoadOptions {
         verdict_profile: args.verdict_profile.clone(),
         verdict_overrides: args.verdict_set.clone(),
         labels: args.labels.clone(),
+        more_labels: Vec::new(),
         label_settings: args.label_set.clone(),
     }
 }
@@ -79,13 +80,18 @@ pub fn load(
     if files.is_empty() {
         return afscope::demo::open(&options(args));
     }
+    let inputs = afscope::load::inputs::expand(files, args.hidden)?;
     let found = match journal_path(files, args) {
         Ok(j) if args.labels.is_none() => Some(with_journal_labels(args, &j)),
         _ => None,
     };
     let args = found.as_ref().unwrap_or(args);
-    let mut corpus = Corpus::open(files, &options(args), on_batch)?;
+    let mut opts = options(args);
+    opts.verdicts.extend(inputs.verdicts);
+    opts.more_labels = inputs.labels;
+    let mut corpus = Corpus::open(&inputs.transcripts, &opts, on_batch)?;
     corpus.labels_found_beside = found.and_then(|a| a.labels);
+    corpus.skipped_inputs = inputs.skipped;
     Ok(corpus)
 }
 

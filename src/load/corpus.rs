@@ -35,6 +35,8 @@ pub struct LoadOptions {
     pub verdicts: Vec<PathBuf>,
     /// A label file to join.
     pub labels: Option<PathBuf>,
+    /// More label files (found among the inputs), joined after it.
+    pub more_labels: Vec<PathBuf>,
     /// `key=value` settings for reading a label file in another layout (`--label-set`).
     pub label_settings: Vec<String>,
 }
@@ -104,6 +106,8 @@ pub struct Corpus {
     /// The journal read as the label file because it lies beside the data (no
     /// `--labels` named one).
     pub labels_found_beside: Option<PathBuf>,
+    /// Files found in input directories that are not data (READMEs, scripts), skipped.
+    pub skipped_inputs: Vec<PathBuf>,
     /// Free/paid pairs, built on first use.
     pairs: std::sync::OnceLock<super::pairs::Pairs>,
     /// Prompt previews for the finder, built on first use.
@@ -397,9 +401,13 @@ impl Corpus {
         for v in &opts.verdicts {
             corpus.join_verdicts(v, opts.verdict_profile.as_deref(), &opts.verdict_overrides)?;
         }
-        if let Some(l) = &opts.labels {
-            let mapping = super::labels::LabelMapping::parse(&opts.label_settings)?;
-            corpus.join_labels(l, &mapping);
+        let mapping = super::labels::LabelMapping::parse(&opts.label_settings)?;
+        let mut joined: Vec<&PathBuf> = Vec::new();
+        for l in opts.labels.iter().chain(&opts.more_labels) {
+            if !joined.contains(&l) {
+                corpus.join_labels(l, &mapping);
+                joined.push(l);
+            }
         }
         Ok(corpus)
     }

@@ -5,6 +5,7 @@ pub mod detect;
 pub mod entry;
 pub mod extract;
 pub mod index;
+pub mod inputs;
 pub mod join;
 pub mod labels;
 pub mod pairs;

@@ -1,0 +1,261 @@
+//! Command-line inputs to files: paths, directories (walked recursively, `.gitignore`
+//! and `.ignore` respected, hidden files skipped unless asked for, links not followed)
+//! and globs; each file found sorted into a role by its name and first bytes.
+
+use super::detect::{self, Sample};
+use super::profile::Format;
+use super::source;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// What a file found among the inputs is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Transcripts,
+    Verdicts,
+    Labels,
+}
+
+/// The inputs resolved to files.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Inputs {
+    pub transcripts: Vec<PathBuf>,
+    /// Verdict files found in directories (named ones come with `--verdicts`).
+    pub verdicts: Vec<PathBuf>,
+    /// Label files and journals found in directories.
+    pub labels: Vec<PathBuf>,
+    /// Files in directories that are not data (READMEs, scripts, images).
+    pub skipped: Vec<PathBuf>,
+}
+
+/// Endings of files that are never data.
+const NOT_DATA: &[&str] = &[
+    "md", "markdown", "rst", "txt", "py", "ipynb", "r", "sh", "toml", "yaml", "yml", "lock",
+    "html", "htm", "css", "js", "ts", "png", "jpg", "jpeg", "gif", "svg", "pdf", "tex", "log",
+    "cfg", "ini", "zip", "tar", "parquet", "pkl", "pt", "npy",
+];
+
+/// Endings of data files.
+const DATA: &[&str] = &["json", "jsonl", "ndjson", "csv", "tsv", "tab"];
+
+fn ending(path: &Path) -> String {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    let name = name.strip_suffix(".gz").unwrap_or(&name);
+    name.rsplit_once('.')
+        .map(|(_, e)| e.to_string())
+        .unwrap_or_default()
+}
+
+fn has_glob(s: &str) -> bool {
+    s.contains(['*', '?', '[', '{'])
+}
+
+/// Resolves the arguments. A directory with no data files, a glob matching nothing,
+/// and a named file that does not exist, cannot be read or is not data are errors
+/// that name it.
+pub fn expand(args: &[PathBuf], hidden: bool) -> Result<Inputs, String> {
+    let mut out = Inputs::default();
+    for arg in args {
+        let shown = arg.display().to_string();
+        if arg.is_dir() {
+            let before = (out.transcripts.len(), out.verdicts.len(), out.labels.len());
+            for f in walk(arg, hidden) {
+                out.add_found(f);
+            }
+            let after = (out.transcripts.len(), out.verdicts.len(), out.labels.len());
+            if before == after {
+                return Err(format!("{shown}: no data files in this directory"));
+            }
+        } else if arg.exists() {
+            named_file(arg)?;
+            out.transcripts.push(arg.clone());
+        } else if has_glob(&shown) {
+            let found = glob(&shown, hidden)?;
+            if found.is_empty() {
+                return Err(format!("{shown}: matches no file"));
+            }
+            for f in found {
+                out.add_found(f);
+            }
+        } else if crate::demo::embedded(arg).is_some() {
+            out.transcripts.push(arg.clone());
+        } else {
+            return Err(format!("{shown}: no such file or directory"));
+        }
+    }
+    Ok(out)
+}
+
+/// A file named on the command line: readable, and not of a kind that is never data.
+fn named_file(path: &Path) -> Result<(), String> {
+    let shown = path.display();
+    std::fs::File::open(path).map_err(|e| format!("{shown}: cannot be read: {e}"))?;
+    let end = ending(path);
+    if NOT_DATA.contains(&end.as_str()) {
+        return Err(format!(
+            "{shown}: not a data file (`.{end}`); afscope reads JSON, JSONL and CSV (and .gz of them)"
+        ));
+    }
+    Ok(())
+}
+
+impl Inputs {
+    fn add_found(&mut self, path: PathBuf) {
+        match role_of(&path) {
+            Some(Role::Transcripts) => self.transcripts.push(path),
+            Some(Role::Verdicts) => self.verdicts.push(path),
+            Some(Role::Labels) => self.labels.push(path),
+            None => self.skipped.push(path),
+        }
+    }
+}
+
+/// Files under `dir`, sorted, as `ignore` walks them.
+fn walk(dir: &Path, hidden: bool) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = ignore::WalkBuilder::new(dir)
+        .hidden(!hidden)
+        .follow_links(false)
+        .require_git(false)
+        .build()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
+        .map(|e| e.into_path())
+        .collect();
+    files.sort();
+    files
+}
+
+/// The files a glob matches: the directory before its first wildcard, walked.
+fn glob(pattern: &str, hidden: bool) -> Result<Vec<PathBuf>, String> {
+    let matcher = globset::GlobBuilder::new(pattern)
+        .literal_separator(true)
+        .build()
+        .map_err(|e| format!("{pattern}: {e}"))?
+        .compile_matcher();
+    let literal: Vec<&str> = pattern
+        .split('/')
+        .take_while(|part| !has_glob(part))
+        .collect();
+    let base = match literal.join("/") {
+        s if s.is_empty() && pattern.starts_with('/') => PathBuf::from("/"),
+        s if s.is_empty() => PathBuf::from("."),
+        s => PathBuf::from(s),
+    };
+    let strip_dot = !pattern.starts_with("./") && base == Path::new(".");
+    Ok(walk(&base, hidden)
+        .into_iter()
+        .map(|p| {
+            if strip_dot {
+                p.strip_prefix(".").map(Path::to_path_buf).unwrap_or(p)
+            } else {
+                p
+            }
+        })
+        .filter(|p| matcher.is_match(p))
+        .collect())
+}
+
+/// How much of a file is read to sort it into a role.
+const HEAD: u64 = 256 * 1024;
+
+/// The role of a file found in a directory, from its name and first bytes; `None`
+/// when it is not data.
+pub fn role_of(path: &Path) -> Option<Role> {
+    let end = ending(path);
+    if NOT_DATA.contains(&end.as_str()) {
+        return None;
+    }
+    let name = path.file_name()?.to_string_lossy().to_lowercase();
+    let mut head = Vec::new();
+    let file = std::fs::File::open(path).ok()?;
+    let gz = name.ends_with(".gz");
+    if gz {
+        let _ = flate2::read::MultiGzDecoder::new(file)
+            .take(HEAD)
+            .read_to_end(&mut head);
+    } else {
+        let _ = file.take(HEAD).read_to_end(&mut head);
+    }
+    let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&head);
+    if name.contains(".labels.") || crate::model::journal::looks_like_journal(first_lines(head)) {
+        return Some(Role::Labels);
+    }
+    let start = head.iter().position(|b| !b.is_ascii_whitespace());
+    let looks_json = start.is_some_and(|i| matches!(head[i], b'{' | b'['));
+    if !DATA.contains(&end.as_str()) && !looks_json {
+        return None;
+    }
+    Some(content_role(path, head))
+}
+
+/// The first few complete lines of a file's head.
+fn first_lines(head: &[u8]) -> &[u8] {
+    let mut end = 0;
+    for _ in 0..8 {
+        match memchr::memchr(b'\n', &head[end..]) {
+            Some(i) => end += i + 1,
+            None => return head,
+        }
+    }
+    &head[..end]
+}
+
+/// Label records or sheets (a label field and no text), verdicts (a layout that joins
+/// to transcripts claims the file, and no transcript layout but the fallback), else
+/// transcripts.
+fn content_role(path: &Path, head: &[u8]) -> Role {
+    let format = source::sniff_format(path, head);
+    let (first, headers, delimiter) = match format {
+        Format::Csv => {
+            let (rows, _) = source::csv_rows(path, head);
+            (rows.rows.first().copied(), rows.headers, rows.delimiter)
+        }
+        Format::Json => {
+            let (elems, _) = source::json_elements(path, head, None);
+            (elems.first().copied(), Vec::new(), b',')
+        }
+        Format::Jsonl => {
+            let mut recs = Vec::new();
+            source::jsonl_records(head, 0..head.len(), 1, &mut recs);
+            (recs.first().copied(), Vec::new(), b',')
+        }
+    };
+    let sample = Sample {
+        path,
+        format,
+        first: Sample::first_record(head, format, first.as_ref(), &headers, delimiter),
+        csv_headers: &headers,
+    };
+    if let Some(top) = sample
+        .first
+        .as_deref()
+        .and_then(|t| super::raw::RawObj::parse_record(t).ok())
+    {
+        let has = |k: &str| top.get(k).is_some();
+        let text = [
+            "completion",
+            "response",
+            "output",
+            "text",
+            "messages",
+            "prompt",
+            "scratchpad",
+        ];
+        let label = ["af", "label", "human_label", "is_af", "alignment_faking"];
+        if (has("values") && has("labeler"))
+            || (!text.iter().any(|k| has(k)) && label.iter().any(|k| has(k)))
+        {
+            return Role::Labels;
+        }
+    }
+    if detect::verdict_profile(&sample).is_some()
+        && detect::data_profile(&sample).name() == "native"
+    {
+        Role::Verdicts
+    } else {
+        Role::Transcripts
+    }
+}

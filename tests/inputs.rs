@@ -1,0 +1,128 @@
+//! Inputs as a researcher has them: directories (walked, `.gitignore` and hidden
+//! files respected), globs, and the files found in them sorted into transcripts,
+//! verdicts, labels and files that are not data.
+
+mod common;
+
+use common::{afscope, pty::Pty};
+
+fn stdout(o: &std::process::Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+/// The numbers of the row of `list --count` output that starts with `name`.
+fn row(text: &str, name: &str) -> Vec<u64> {
+    text.lines()
+        .find(|l| l.split_whitespace().next() == Some(name))
+        .unwrap_or_else(|| panic!("no row {name} in {text}"))
+        .split_whitespace()
+        .skip(1)
+        .map(|n| n.parse().unwrap())
+        .collect()
+}
+
+#[test]
+fn a_study_tree_opens_as_one_argument() {
+    let out = afscope(&["list", "fixtures/study", "--count"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert_eq!(row(&text, "claude-3-opus"), [3, 3, 0, 6]);
+    assert_eq!(row(&text, "llama-3.1-405b"), [1, 1, 0, 2]);
+    assert_eq!(row(&text, "total"), [4, 4, 0, 8]);
+    // The hidden folder is read only when asked for; the .gitignore'd one never.
+    let hidden = stdout(&afscope(&["list", "fixtures/study", "--count", "--hidden"]));
+    assert_eq!(row(&hidden, "total"), [5, 4, 0, 9]);
+    // check: roles, the label sheet found and joined, the files that are not data.
+    let check = afscope(&["check", "fixtures/study"]);
+    let text = stdout(&check);
+    assert!(check.status.success(), "{text}");
+    assert!(text.contains("Summary (3 files)"), "{text}");
+    assert!(text.contains("profile af-pipeline"), "{text}");
+    assert!(
+        text.contains("labels                     2 read, 0 unjoined"),
+        "{text}"
+    );
+    assert!(
+        text.contains("not data, skipped          2 files: fixtures/study/README.md, fixtures/study/analysis/plot.py"),
+        "{text}"
+    );
+    assert!(!text.contains("scratch/"), "{text}");
+    // Model and condition come from the folders.
+    let tsv = stdout(&afscope(&[
+        "list",
+        "fixtures/study",
+        "--format",
+        "tsv",
+        "-q",
+        "condition:animal",
+    ]));
+    assert_eq!(tsv.lines().count(), 2, "{tsv}");
+    assert!(tsv.lines().all(|l| l.contains("claude-3-opus")), "{tsv}");
+    // The labels found count in eval without a flag.
+    let eval = afscope(&["eval", "fixtures/study", "--resamples", "0"]);
+    assert!(eval.status.success(), "{}", stderr(&eval));
+    assert!(
+        stdout(&eval).contains("n (positive / negative)  2 (1 / 1)"),
+        "{}",
+        stdout(&eval)
+    );
+}
+
+#[test]
+fn globs_empty_folders_and_missing_paths_are_named() {
+    let out = afscope(&[
+        "list",
+        "fixtures/study/*/anthropic/*/results_*.json",
+        "--count",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(row(&stdout(&out), "total"), [3, 3, 0, 6]);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("notes.md"), "# nothing here\n").unwrap();
+    let d = dir.path().to_str().unwrap();
+    let out = afscope(&["list", d, "--count"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains(&format!("{d}: no data files in this directory")),
+        "{}",
+        stderr(&out)
+    );
+    let out = afscope(&["check", "fixtures/study/*.nothing"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("fixtures/study/*.nothing: matches no file"));
+}
+
+#[test]
+fn the_shared_samples_folder_as_one_argument() {
+    let Some(dir) = common::sample("") else {
+        return;
+    };
+    let d = dir.to_str().unwrap();
+    let check = afscope(&["check", d]);
+    let text = stdout(&check);
+    assert!(text.contains("transcripts loaded         428"), "{text}");
+    assert!(!text.contains("missing field"), "{text}");
+    // The score CSV is joined as the verdict file it is: 300 rows, and of the 400
+    // causal-audit transcripts 100 have no score (428 - 300 = 128 in all).
+    assert!(
+        text.contains("neural_mechanism_scores.csv (condition-scores): 300 of 300 records → 300 transcripts; 128 transcripts without"),
+        "{text}"
+    );
+    assert!(
+        text.contains("not data, skipped          1 file:"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_interface_opens_a_folder() {
+    let mut p = Pty::start(&["fixtures/study"]);
+    let s = p.wait_for("transcripts 8/8");
+    assert!(s.contains("claude-3-opus"), "{s}");
+    p.keys("q");
+    assert_eq!(p.wait_exit(), 0);
+}
