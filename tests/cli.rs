@@ -23,7 +23,7 @@ fn check_names_every_bad_line_of_the_malformed_fixture() {
 fixtures/malformed.jsonl:2:74: invalid JSON: key must be a string
 fixtures/malformed.jsonl:3:74: invalid UTF-8: invalid UTF-8 byte 0xe9
 fixtures/malformed.jsonl:4:1: wrong type: expected a JSON object per record, found an array
-fixtures/malformed.jsonl:6: missing field: field `completion`: no completion text (looked for completion, response, scratchpad, reasoning, output, final_output, messages, prompt.messages)
+fixtures/malformed.jsonl:6: missing field: field `completion`: no completion text (looked for completion, response, text, scratchpad, reasoning, output, final_output, messages, prompt.messages)
 fixtures/malformed.jsonl:7: wrong type: field `completion`: expected a string, found a number
 fixtures/malformed.jsonl:9: bad value: field `tier`: cannot read a tier from {\"x\": 1}
 fixtures/malformed.jsonl:10: bad value: field `verdicts[0].votes`: expected {yes, n} with whole numbers, yes <= n
