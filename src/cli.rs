@@ -6,7 +6,7 @@ use std::path::PathBuf;
 #[derive(Debug, Parser)]
 #[command(
     name = "afscope",
-    version,
+    version = concat!(env!("CARGO_PKG_VERSION"), " (", env!("AFSCOPE_COMMIT"), ")"),
     about = "Inspect alignment-faking transcripts and classifier verdicts",
     after_help = "Examples:\n  afscope                                  open the built-in demo corpus\n  afscope results/*.jsonl --verdicts judge.jsonl\n  afscope check results.json.gz\n  afscope list data/ --tier free --model opus --format tsv"
 )]
@@ -153,6 +153,16 @@ pub enum Command {
     /// Label journals: export, merge, import, agreement between labelers.
     #[command(subcommand)]
     Labels(LabelsCommand),
+    /// Print a shell completion script: bash, zsh, fish, elvish or powershell.
+    #[command(
+        after_help = "Examples:\n  afscope completions bash > ~/.local/share/bash-completion/completions/afscope\n  afscope completions zsh > ~/.zfunc/_afscope"
+    )]
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `afscope man | man -l -`.
+    Man,
     /// List the built-in profiles, or print one as a starting point for your own.
     #[command(after_help = "Example:\n  afscope profiles wide-conditions > my-layout.toml")]
     Profiles {

@@ -24,6 +24,8 @@ fn main() -> std::process::ExitCode {
         Some(Command::Label(args)) => cmd::label::run(&cli, args),
         Some(Command::Labels(c)) => cmd::labels::run(c, &cli.load),
         Some(Command::Profiles { name }) => cmd::profiles::run(name.as_deref()),
+        Some(Command::Completions { shell }) => cmd::shell::completions(*shell),
+        Some(Command::Man) => cmd::shell::man(),
         Some(Command::Spans {
             files,
             query,

@@ -447,3 +447,29 @@ fn spans_audits_every_quote_and_offset() {
         "{table}"
     );
 }
+
+#[test]
+fn version_completions_and_manual() {
+    let v = stdout(&afscope(&["--version"]));
+    assert!(
+        v.starts_with(&format!("afscope {} (", env!("CARGO_PKG_VERSION"))),
+        "{v}"
+    );
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let out = afscope(&["completions", shell]);
+        assert!(out.status.success(), "{shell}");
+        assert!(stdout(&out).contains("afscope"), "{shell}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("afscope.bash");
+    std::fs::write(&script, afscope(&["completions", "bash"]).stdout).unwrap();
+    let check = std::process::Command::new("bash")
+        .arg("-n")
+        .arg(&script)
+        .status()
+        .unwrap();
+    assert!(check.success(), "the bash completion script parses");
+    let man = stdout(&afscope(&["man"]));
+    assert!(man.contains(".TH afscope 1"), "{man}");
+    assert!(man.contains("completions"), "{man}");
+}

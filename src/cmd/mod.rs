@@ -8,6 +8,7 @@ pub mod labels;
 pub mod list;
 pub mod overview;
 pub mod profiles;
+pub mod shell;
 pub mod spans;
 pub mod stats;
 pub mod synth;

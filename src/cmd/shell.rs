@@ -1,0 +1,30 @@
+//! `afscope completions SHELL` and `afscope man`: generated from the argument
+//! definitions, so they always match the commands.
+
+use super::Status;
+use crate::cli::Cli;
+use clap::CommandFactory;
+use std::io::Write;
+
+pub fn completions(shell: clap_complete::Shell) -> Result<Status, String> {
+    let mut cmd = Cli::command();
+    let mut out = Vec::new();
+    clap_complete::generate(shell, &mut cmd, "afscope", &mut out);
+    write(&out)
+}
+
+pub fn man() -> Result<Status, String> {
+    let mut out = Vec::new();
+    clap_mangen::Man::new(Cli::command())
+        .render(&mut out)
+        .map_err(|e| format!("writing the manual: {e}"))?;
+    write(&out)
+}
+
+fn write(bytes: &[u8]) -> Result<Status, String> {
+    match std::io::stdout().lock().write_all(bytes) {
+        Ok(()) => Ok(Status::SUCCESS),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(Status::SUCCESS),
+        Err(e) => Err(format!("writing output: {e}")),
+    }
+}
