@@ -60,13 +60,19 @@ pub struct LoadArgs {
     #[arg(long, global = true, value_name = "FILE")]
     pub verdicts: Vec<PathBuf>,
 
-    /// Mapping profile for every verdict file (default: detected per file).
+    /// Mapping profile for verdict files (default: detected per file). After a
+    /// `--verdicts FILE`, for that file only.
     #[arg(long, global = true, value_name = "NAME|FILE")]
-    pub verdict_profile: Option<String>,
+    pub verdict_profile: Vec<String>,
 
     /// Set a key of the verdict files' profile, e.g. `--verdict-set join.position=true`.
+    /// After a `--verdicts FILE`, for that file only (repeatable).
     #[arg(long = "verdict-set", global = true, value_name = "KEY=VALUE")]
     pub verdict_set: Vec<String>,
+
+    /// Per `--verdicts` file: the profile and settings given after it.
+    #[arg(skip)]
+    pub verdict_own: Vec<(Option<String>, Vec<String>)>,
 
     /// A label file to join to the transcripts: afscope label records (JSONL), or any
     /// JSON, JSONL or CSV of labels read through `--label-set`.
@@ -443,5 +449,50 @@ fn resamples(s: &str) -> Result<usize, String> {
     match s.parse::<usize>() {
         Ok(n) if n <= 1_000_000 => Ok(n),
         _ => Err(format!("{s} is not a whole number from 0 to 1000000")),
+    }
+}
+
+impl Cli {
+    /// Parses the command line, then gives each `--verdicts FILE` the
+    /// `--verdict-profile` and `--verdict-set` that follow it (those before the first
+    /// `--verdicts` are for every verdict file).
+    pub fn parse_args() -> Cli {
+        use clap::{CommandFactory, FromArgMatches};
+        let matches = Cli::command().get_matches();
+        let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+        // Every (argv position, flag, value) of the three flags, at every level.
+        let mut seen: Vec<(usize, &str, String)> = Vec::new();
+        let mut level = Some(&matches);
+        while let Some(m) = level {
+            for id in ["verdicts", "verdict_profile", "verdict_set"] {
+                let (Ok(Some(ix)), Ok(Some(vals))) = (
+                    m.try_get_raw(id).map(|_| m.indices_of(id)),
+                    m.try_get_raw(id),
+                ) else {
+                    continue;
+                };
+                for (i, v) in ix.zip(vals) {
+                    seen.push((i, id, v.to_string_lossy().into_owned()));
+                }
+            }
+            level = m.subcommand().map(|(_, sub)| sub);
+        }
+        seen.sort();
+        seen.dedup();
+        let (mut profiles, mut sets) = (Vec::new(), Vec::new());
+        let mut own: Vec<(Option<String>, Vec<String>)> = Vec::new();
+        for (_, id, v) in seen {
+            match (id, own.last_mut()) {
+                ("verdicts", _) => own.push((None, Vec::new())),
+                ("verdict_profile", Some(o)) => o.0 = Some(v),
+                ("verdict_set", Some(o)) => o.1.push(v),
+                ("verdict_profile", None) => profiles.push(v),
+                _ => sets.push(v),
+            }
+        }
+        cli.load.verdict_profile = profiles;
+        cli.load.verdict_set = sets;
+        cli.load.verdict_own = own;
+        cli
     }
 }

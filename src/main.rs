@@ -3,7 +3,6 @@
 mod cli;
 mod cmd;
 
-use clap::Parser;
 use cli::{Cli, Command};
 
 fn main() -> std::process::ExitCode {
@@ -14,7 +13,7 @@ fn main() -> std::process::ExitCode {
         signal_hook::consts::SIGXFSZ,
         std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false)),
     );
-    let cli = Cli::parse();
+    let cli = Cli::parse_args();
     let result = match &cli.command {
         None => cmd::interface::run(&cli),
         Some(Command::Check { files }) => cmd::check::run(files, &cli.load),

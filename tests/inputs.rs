@@ -143,3 +143,77 @@ fn a_gold_set_of_text_and_label_opens_without_settings() {
     assert!(t.has_scratchpad());
     assert_eq!(t.label.as_deref(), Some("potential_faking"));
 }
+
+#[test]
+fn two_verdict_files_of_different_layouts_join_in_one_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.to_string_lossy().into_owned()
+    };
+    let gold = p(
+        "gold.json",
+        r#"{"samples":[{"text":"a","label":"yes"},{"text":"b","label":"no"},{"text":"c","label":"yes"},{"text":"d","label":"no"}]}"#,
+    );
+    // 20-vote style votes, one record per line, no ids.
+    let votes = p(
+        "votes.jsonl",
+        "{\"votes\":[1,1,0,1]}\n{\"votes\":[0,1,0,0]}\n{\"votes\":[1,1,1,1]}\n{\"votes\":[0,0,0,1]}\n",
+    );
+    // A probe's scores as a CSV column, no ids.
+    let probe = p("probe.csv", "probe\n0.9\n0.6\n0.7\n0.1\n");
+    let out = afscope(&[
+        "eval",
+        &gold,
+        "--verdicts",
+        &votes,
+        "--verdict-set",
+        "join.position=true",
+        "--verdict-set",
+        r#"verdicts=[{name="votes20", kind="alignment_faking", style="native", path=""}]"#,
+        "--verdicts",
+        &probe,
+        "--verdict-set",
+        "join.position=true",
+        "--verdict-set",
+        r#"verdicts=[{name="probe", kind="alignment_faking", style="columns", path="probe"}]"#,
+        "--resamples",
+        "0",
+        "--json",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let by_name = |n: &str| {
+        v["classifiers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["classifier"] == n)
+            .cloned()
+            .unwrap_or_else(|| panic!("no {n} in {v}"))
+    };
+    // votes20: positives 0.75, 1.0 over negatives 0.25, 0.25 → AUROC 1.
+    assert_eq!(by_name("votes20")["n"], 4);
+    assert_eq!(by_name("votes20")["auroc"], 1.0);
+    // probe: positives 0.9, 0.7 over negatives 0.6, 0.1 → AUROC 1; the scores came
+    // from the CSV by position.
+    assert_eq!(by_name("probe")["n"], 4);
+    assert_eq!(by_name("probe")["auroc"], 1.0);
+    // Settings before the first --verdicts are for every verdict file.
+    let out = afscope(&[
+        "check",
+        &gold,
+        "--verdict-set",
+        "join.position=true",
+        "--verdicts",
+        &votes,
+        "--verdict-set",
+        r#"verdicts=[{name="votes20", kind="alignment_faking", style="native", path=""}]"#,
+    ]);
+    assert!(
+        stdout(&out).contains("4 of 4 records → 4 transcripts"),
+        "{}",
+        stdout(&out)
+    );
+}

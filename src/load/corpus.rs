@@ -33,6 +33,9 @@ pub struct LoadOptions {
     pub verdict_overrides: Vec<String>,
     /// Verdict files to join.
     pub verdicts: Vec<PathBuf>,
+    /// Per verdict file (by position in `verdicts`): a profile and `key=value` settings
+    /// of its own, applied after the ones for every verdict file.
+    pub verdict_own: Vec<(Option<String>, Vec<String>)>,
     /// A label file to join.
     pub labels: Option<PathBuf>,
     /// More label files (found among the inputs), joined after it.
@@ -398,8 +401,16 @@ impl Corpus {
             }
         }
         corpus.index.entries.shrink_to_fit();
-        for v in &opts.verdicts {
-            corpus.join_verdicts(v, opts.verdict_profile.as_deref(), &opts.verdict_overrides)?;
+        for (i, v) in opts.verdicts.iter().enumerate() {
+            let own = opts.verdict_own.get(i);
+            let profile = own
+                .and_then(|(p, _)| p.as_deref())
+                .or(opts.verdict_profile.as_deref());
+            let mut sets = opts.verdict_overrides.clone();
+            sets.extend(own.map(|(_, s)| s.clone()).unwrap_or_default());
+            corpus
+                .join_verdicts(v, profile, &sets)
+                .map_err(|e| format!("{}: {e}", v.display()))?;
         }
         let mapping = super::labels::LabelMapping::parse(&opts.label_settings)?;
         let mut joined: Vec<&PathBuf> = Vec::new();

@@ -85,7 +85,13 @@ pub fn join_file(
     let (_, verdict_position) = src.positions();
     let mut read: Vec<(RecordRef, Vec<Verdict>)> = Vec::new();
     let mut problems = Vec::new();
-    let on: Vec<(&String, &String)> = join.on.iter().collect();
+    // A join by position needs no key: `position = true` wins over a `join.on` the
+    // profile brought (documented), so its fields are not looked for.
+    let on: Vec<(&String, &String)> = if join.position {
+        Vec::new()
+    } else {
+        join.on.iter().collect()
+    };
     for (n, rec) in records.iter().enumerate() {
         let text = match ctx.record_text(rec) {
             Ok(t) => t,
