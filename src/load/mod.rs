@@ -7,6 +7,7 @@ pub mod extract;
 pub mod index;
 pub mod inputs;
 pub mod join;
+pub mod jstring;
 pub mod labels;
 pub mod pairs;
 pub mod profile;

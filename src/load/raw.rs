@@ -1,7 +1,8 @@
 //! Borrowed, lazy navigation of JSON records: objects are split one level at a time
 //! into `&RawValue`s, so the long text fields are scanned but never copied.
 
-use super::strict::{self, unescape, Warning};
+use super::jstring::{self, unescape};
+use super::strict::{self, Warning};
 use std::borrow::Cow;
 
 /// A JSON value's text, borrowed from the record.
@@ -147,7 +148,7 @@ impl<'a> RawObj<'a> {
                 Some(_) => return Err(err((pos, false, "key must be a string"))),
             }
             let mut lone = false;
-            let close = strict::string(b, pos, &mut lone).map_err(err)?;
+            let close = jstring::string(b, pos, &mut lone).map_err(err)?;
             let key = unescape(&text[pos + 1..close]).0;
             if lone {
                 obj.warnings.push(Warning {

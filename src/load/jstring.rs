@@ -1,0 +1,284 @@
+//! JSON strings: checking one at scanning speed (escapes, control characters, lone
+//! surrogates; AVX2 or SSE2 where there, eight bytes at a time elsewhere) and decoding
+//! its contents.
+
+use super::strict::Fail;
+use std::borrow::Cow;
+
+/// The byte range of a string's contents: the byte after the opening quote up to the
+/// closing quote. Checks escapes and control characters; notes lone surrogates.
+pub(crate) fn string(b: &[u8], open: usize, lone_surrogate: &mut bool) -> Result<usize, Fail> {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: AVX2 is present (checked just above).
+            return unsafe { x86::string_avx2(b, open, lone_surrogate) };
+        }
+    }
+    string_with(b, open, lone_surrogate, next_special)
+}
+
+/// `string`, finding the end of each run of plain content with `scan`.
+#[inline(always)]
+fn string_with(
+    b: &[u8],
+    open: usize,
+    lone_surrogate: &mut bool,
+    scan: impl Fn(&[u8]) -> Option<usize>,
+) -> Result<usize, Fail> {
+    let mut i = open + 1;
+    loop {
+        let Some(off) = scan(&b[i..]) else {
+            return Err((open, true, "unterminated string"));
+        };
+        i += off;
+        match b[i] {
+            b'"' => return Ok(i),
+            b'\\' => {}
+            // A string that never closes is a text cut short, whatever it holds.
+            _ if memchr::memchr(b'"', &b[i..]).is_none() => {
+                return Err((open, true, "unterminated string"))
+            }
+            _ => return Err((i, false, "control character in a string (must be escaped)")),
+        }
+        // An escape.
+        match b.get(i + 1) {
+            None => return Err((open, true, "unterminated string")),
+            Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => i += 2,
+            Some(b'u') => {
+                let cp = hex4(b, i + 2).ok_or((i, false, "invalid \\u escape"))?;
+                i += 6;
+                if (0xD800..0xDC00).contains(&cp) {
+                    let low = (b.get(i) == Some(&b'\\') && b.get(i + 1) == Some(&b'u'))
+                        .then(|| hex4(b, i + 2))
+                        .flatten();
+                    match low {
+                        Some(l) if (0xDC00..0xE000).contains(&l) => i += 6,
+                        _ => *lone_surrogate = true,
+                    }
+                } else if (0xDC00..0xE000).contains(&cp) {
+                    *lone_surrogate = true;
+                }
+            }
+            Some(_) => return Err((i, false, "invalid escape in a string")),
+        }
+    }
+}
+
+/// Whether a byte ends a run of plain string content.
+#[inline(always)]
+fn special(c: u8) -> bool {
+    c == b'"' || c == b'\\' || c < 0x20
+}
+
+/// The first byte that ends a run of plain string content: `"`, `\\`, or a control
+/// character (below 0x20), sixteen bytes at a time with SSE2 (every x86-64), eight
+/// elsewhere. (With AVX2, `x86::string_avx2` scans 32 at a time.)
+pub(crate) fn next_special(s: &[u8]) -> Option<usize> {
+    let mut i = 0;
+    #[cfg(target_arch = "x86_64")]
+    {
+        // SAFETY: SSE2 is part of the x86-64 baseline.
+        if let Some(found) = unsafe { x86::find_sse2(s, &mut i) } {
+            return Some(found);
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        const ONES: u64 = 0x0101_0101_0101_0101;
+        const HI: u64 = 0x8080_8080_8080_8080;
+        let zero = |v: u64| v.wrapping_sub(ONES) & !v & HI;
+        while i + 8 <= s.len() {
+            let x = u64::from_le_bytes(s[i..i + 8].try_into().expect("8 bytes"));
+            let m = zero(x ^ (ONES * u64::from(b'"')))
+                | zero(x ^ (ONES * u64::from(b'\\')))
+                | (x.wrapping_sub(ONES * 0x20) & !x & HI);
+            if m != 0 {
+                break;
+            }
+            i += 8;
+        }
+    }
+    s[i..].iter().position(|&c| special(c)).map(|p| i + p)
+}
+
+/// Vector scans for strings: the first special byte of a block is found with one
+/// compare per kind and a movemask.
+#[cfg(target_arch = "x86_64")]
+mod x86 {
+    use std::arch::x86_64::*;
+
+    /// `string` with 32-byte scans, compiled for AVX2.
+    ///
+    /// # Safety
+    /// The CPU must have AVX2.
+    #[target_feature(enable = "avx2")]
+    pub unsafe fn string_avx2(
+        b: &[u8],
+        open: usize,
+        lone_surrogate: &mut bool,
+    ) -> Result<usize, super::Fail> {
+        super::string_with(b, open, lone_surrogate, find_avx2)
+    }
+
+    #[inline(always)]
+    fn find_avx2(s: &[u8]) -> Option<usize> {
+        let mut i = 0;
+        // SAFETY: only reached from `string_avx2`, so AVX2 is present; every load
+        // reads 32 bytes inside `s` (`i + 32 <= s.len()`), unaligned loads allowed.
+        unsafe {
+            let quote = _mm256_set1_epi8(b'"' as i8);
+            let slash = _mm256_set1_epi8(b'\\' as i8);
+            let ctl = _mm256_set1_epi8(0x1f);
+            while i + 32 <= s.len() {
+                let x = _mm256_loadu_si256(s.as_ptr().add(i).cast());
+                let q = _mm256_cmpeq_epi8(x, quote);
+                let b = _mm256_cmpeq_epi8(x, slash);
+                let c = _mm256_cmpeq_epi8(_mm256_min_epu8(x, ctl), x);
+                let m = _mm256_movemask_epi8(_mm256_or_si256(_mm256_or_si256(q, b), c)) as u32;
+                if m != 0 {
+                    return Some(i + m.trailing_zeros() as usize);
+                }
+                i += 32;
+            }
+            if let Some(found) = find_sse2(s, &mut i) {
+                return Some(found);
+            }
+        }
+        s[i..]
+            .iter()
+            .position(|&c| super::special(c))
+            .map(|p| i + p)
+    }
+
+    /// Scans 16 bytes at a time from `*i`: the first special byte, or `None` with `*i`
+    /// where fewer than 16 bytes are left.
+    ///
+    /// # Safety
+    /// The CPU must have SSE2 (every x86-64 does).
+    #[inline(always)]
+    pub unsafe fn find_sse2(s: &[u8], i: &mut usize) -> Option<usize> {
+        // SAFETY: every load reads 16 bytes inside `s` (`*i + 16 <= s.len()`).
+        unsafe {
+            let quote = _mm_set1_epi8(b'"' as i8);
+            let slash = _mm_set1_epi8(b'\\' as i8);
+            let ctl = _mm_set1_epi8(0x1f);
+            while *i + 16 <= s.len() {
+                let x = _mm_loadu_si128(s.as_ptr().add(*i).cast());
+                let q = _mm_cmpeq_epi8(x, quote);
+                let b = _mm_cmpeq_epi8(x, slash);
+                let c = _mm_cmpeq_epi8(_mm_min_epu8(x, ctl), x);
+                let m = _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(q, b), c)) as u32;
+                if m != 0 {
+                    return Some(*i + m.trailing_zeros() as usize);
+                }
+                *i += 16;
+            }
+        }
+        None
+    }
+}
+
+fn hex4(b: &[u8], at: usize) -> Option<u32> {
+    let h = b.get(at..at + 4)?;
+    let mut v = 0u32;
+    for &c in h {
+        v = v * 16 + (c as char).to_digit(16)?;
+    }
+    Some(v)
+}
+
+/// Decodes a JSON string's contents (between the quotes, already checked). Lone
+/// surrogates become U+FFFD; the flag says whether any did.
+pub fn unescape(inner: &str) -> (Cow<'_, str>, bool) {
+    let Some(first) = memchr::memchr(b'\\', inner.as_bytes()) else {
+        return (Cow::Borrowed(inner), false);
+    };
+    let b = inner.as_bytes();
+    let mut out = String::with_capacity(inner.len());
+    out.push_str(&inner[..first]);
+    let mut lossy = false;
+    let mut i = first;
+    while i < b.len() {
+        match memchr::memchr(b'\\', &b[i..]) {
+            Some(0) => {}
+            Some(off) => {
+                out.push_str(&inner[i..i + off]);
+                i += off;
+            }
+            None => {
+                out.push_str(&inner[i..]);
+                break;
+            }
+        }
+        let Some(&e) = b.get(i + 1) else {
+            out.push('\u{FFFD}');
+            lossy = true;
+            break;
+        };
+        i += 2;
+        let c = match e {
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            b'u' => {
+                let Some(cp) = hex4(b, i) else {
+                    out.push('\u{FFFD}');
+                    lossy = true;
+                    continue;
+                };
+                i += 4;
+                if (0xD800..0xDC00).contains(&cp) {
+                    let low = (b.get(i) == Some(&b'\\') && b.get(i + 1) == Some(&b'u'))
+                        .then(|| hex4(b, i + 2))
+                        .flatten()
+                        .filter(|l| (0xDC00..0xE000).contains(l));
+                    match low {
+                        Some(l) => {
+                            i += 6;
+                            char::from_u32(0x10000 + ((cp - 0xD800) << 10) + (l - 0xDC00))
+                                .unwrap_or('\u{FFFD}')
+                        }
+                        None => {
+                            lossy = true;
+                            '\u{FFFD}'
+                        }
+                    }
+                } else {
+                    char::from_u32(cp).unwrap_or_else(|| {
+                        lossy = true;
+                        '\u{FFFD}'
+                    })
+                }
+            }
+            _ => {
+                lossy = true;
+                '\u{FFFD}'
+            }
+        };
+        out.push(c);
+    }
+    (Cow::Owned(out), lossy)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unescapes_like_serde_and_lossily_where_serde_refuses() {
+        for s in [r#"a\nb\u00e9\ud83d\ude00\"\\\/"#, "plain", r"\t\b\f\r"] {
+            let want: String = serde_json::from_str(&format!("\"{s}\"")).unwrap();
+            assert_eq!(unescape(s), (Cow::Owned::<str>(want.clone()), false), "{s}");
+            assert_eq!(unescape(s).0, want);
+        }
+        assert_eq!(unescape(r"a\ud800b").0, "a\u{FFFD}b");
+        assert!(unescape(r"a\ud800b").1);
+        assert_eq!(unescape(r"\udc00\ud800\udc00").0, "\u{FFFD}\u{10000}");
+    }
+}
