@@ -9,6 +9,7 @@ pub mod inputs;
 pub mod join;
 pub mod jstring;
 pub mod labels;
+pub mod open;
 pub mod pairs;
 pub mod profile;
 pub mod raw;

@@ -1,0 +1,150 @@
+//! Opening one input file: its bytes, its format and records array, its profile
+//! (named, or detected and then `--set`), and its records split up front where the
+//! format needs that.
+
+use super::corpus::{Corpus, LoadedSource};
+use super::detect::{self, Sample};
+use super::extract::FileContext;
+use super::profile::{Format, Profile};
+use super::source::{self, RecordRef};
+use crate::model::Problem;
+use std::path::Path;
+
+/// A file split into records, before its profile is final.
+#[derive(Default)]
+struct Split {
+    csv_headers: Vec<String>,
+    csv_delimiter: u8,
+    records: Option<Vec<RecordRef>>,
+    record_total: Option<u64>,
+    first: Option<RecordRef>,
+    problems: Vec<Problem>,
+}
+
+/// The end of a JSONL file's first non-blank line (any length), for detection.
+fn first_line_end(bytes: &[u8]) -> usize {
+    let mut pos = 0;
+    while pos < bytes.len() {
+        let end = memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |i| pos + i + 1);
+        if !bytes[pos..end].iter().all(u8::is_ascii_whitespace) {
+            return end;
+        }
+        pos = end;
+    }
+    bytes.len()
+}
+
+impl Corpus {
+    /// Opens a file, picks its profile and splits it into records where the format
+    /// needs that up front. `None` when the file cannot be read (a problem is kept).
+    pub(crate) fn open_source(
+        &mut self,
+        path: &Path,
+        fixed: Option<&Profile>,
+        overrides: &[String],
+        verdict_file: bool,
+    ) -> Result<Option<LoadedSource>, String> {
+        let bytes = match source::read(path) {
+            Ok(b) => b,
+            Err(p) => {
+                self.problems.push(p);
+                return Ok(None);
+            }
+        };
+        let sniffed = source::sniff_format(path, &bytes);
+        // Split as the named profile says (else as the file looks), detect, then apply
+        // `--set`; when the settings name another format or records array, split again
+        // as they say. One order for every key: profile, then `--set`.
+        let mut format = fixed.and_then(|p| p.spec.format).unwrap_or(sniffed);
+        let mut key = fixed.and_then(|p| p.spec.records.clone());
+        let mut split = self.split(path, &bytes, format, key.as_deref());
+        let profile = match fixed {
+            Some(p) => p.clone(),
+            None => {
+                let sample = Sample {
+                    path,
+                    format,
+                    first: Sample::first_record(
+                        &bytes,
+                        format,
+                        split.first.as_ref(),
+                        &split.csv_headers,
+                        split.csv_delimiter,
+                    ),
+                    csv_headers: &split.csv_headers,
+                };
+                let detected = if verdict_file {
+                    detect::verdict_profile(&sample)
+                } else {
+                    Some(detect::data_profile(&sample))
+                };
+                let name = match detected {
+                    Some(p) => p.spec.name,
+                    None => "native-verdicts".to_string(),
+                };
+                Profile::builtin_with(&name, overrides)
+                    .map_err(|e| format!("profile {name}: {e}"))?
+            }
+        };
+        let wanted = profile.spec.format.unwrap_or(format);
+        if wanted != format || profile.spec.records != key {
+            format = wanted;
+            key = profile.spec.records.clone();
+            split = self.split(path, &bytes, format, key.as_deref());
+        }
+        self.problems.append(&mut split.problems);
+        let Split {
+            csv_headers,
+            csv_delimiter,
+            records,
+            record_total,
+            ..
+        } = split;
+        let ctx = FileContext::new(path, &profile);
+        Ok(Some(LoadedSource {
+            path: path.to_path_buf(),
+            bytes,
+            format,
+            profile,
+            ctx,
+            csv_headers,
+            csv_delimiter,
+            records,
+            record_total,
+        }))
+    }
+
+    /// A file split into records as `format` (and the wrapper's `records` array) say.
+    fn split(&self, path: &Path, bytes: &[u8], format: Format, key: Option<&str>) -> Split {
+        let mut out = Split::default();
+        match format {
+            Format::Csv => {
+                let (rows, problems) = source::csv_rows(path, bytes);
+                out.problems = problems;
+                out.csv_headers = rows.headers;
+                out.csv_delimiter = rows.delimiter;
+                out.first = rows.rows.first().copied();
+                out.record_total = Some(rows.total);
+                out.records = Some(rows.rows);
+            }
+            Format::Json => {
+                let (elems, problems) = source::json_elements(path, bytes, key);
+                out.problems = problems;
+                out.first = elems.first().copied();
+                out.record_total = Some(elems.len() as u64);
+                out.records = Some(elems);
+            }
+            Format::Jsonl => {
+                let mut recs = Vec::new();
+                source::jsonl_records(
+                    bytes,
+                    0..bytes.len().min(first_line_end(bytes)),
+                    1,
+                    &mut recs,
+                );
+                out.first = recs.first().copied();
+            }
+        }
+        out
+    }
+}
