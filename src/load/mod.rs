@@ -4,6 +4,7 @@ pub mod corpus;
 pub mod detect;
 pub mod entry;
 pub mod extract;
+pub mod field_path;
 pub mod index;
 pub mod inputs;
 pub mod join;
