@@ -77,7 +77,8 @@ pub fn verdict_profile(s: &Sample<'_>) -> Option<Profile> {
 
 fn pick(s: &Sample<'_>, joins: bool) -> Option<Profile> {
     Profile::builtins()
-        .into_iter()
+        .iter()
         .filter(|p| p.spec.join.is_some() == joins && p.name() != "native")
         .find(|p| matches(p, s))
+        .cloned()
 }

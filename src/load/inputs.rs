@@ -159,7 +159,7 @@ fn glob(pattern: &str, hidden: bool) -> Result<Vec<PathBuf>, String> {
 }
 
 /// How much of a file is read to sort it into a role.
-const HEAD: u64 = 256 * 1024;
+const HEAD: u64 = 64 * 1024;
 
 /// The role of a file found in a directory, from its name and first bytes; `None`
 /// when it is not data.

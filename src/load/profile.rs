@@ -331,11 +331,16 @@ impl Profile {
     }
 
     /// Every built-in profile, in detection order.
-    pub fn builtins() -> Vec<Profile> {
-        BUILTIN
-            .iter()
-            .filter_map(|(n, _)| Profile::builtin(n))
-            .collect()
+    /// The built-in profiles, compiled once per process (detection asks for them
+    /// for every file).
+    pub fn builtins() -> &'static [Profile] {
+        static COMPILED: std::sync::OnceLock<Vec<Profile>> = std::sync::OnceLock::new();
+        COMPILED.get_or_init(|| {
+            BUILTIN
+                .iter()
+                .filter_map(|(n, _)| Profile::builtin(n))
+                .collect()
+        })
     }
 
     fn from_table(table: toml::Table) -> Result<Profile, String> {
