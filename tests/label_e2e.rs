@@ -24,6 +24,18 @@ fn synth(dir: &std::path::Path) -> std::path::PathBuf {
     path
 }
 
+/// `afscope label` over the evaluation fixture's view, into journal `j`.
+fn view_session(j: &str) -> Vec<&str> {
+    vec![
+        "label",
+        "fixtures/eval/transcripts.jsonl",
+        "--labels",
+        j,
+        "--queue",
+        "view",
+    ]
+}
+
 #[test]
 fn a_hundred_blind_stratified_labels_stopped_resumed_exported_and_evaluated() {
     let dir = tempfile::tempdir().unwrap();
@@ -135,14 +147,7 @@ fn a_second_labeler_on_the_same_journal_is_read_only() {
     let dir = tempfile::tempdir().unwrap();
     let journal = dir.path().join("j.jsonl");
     let j = journal.to_str().unwrap();
-    let args = [
-        "label",
-        "fixtures/eval/transcripts.jsonl",
-        "--labels",
-        j,
-        "--queue",
-        "view",
-    ];
+    let args = view_session(j);
     let mut first = args.to_vec();
     first.extend(["--labeler", "ana"]);
     let mut a = Pty::start_sized(&first, 30, 140, &[]);
@@ -169,16 +174,8 @@ fn a_journal_deleted_mid_session_blocks_then_rescues_the_unsaved_label() {
     let tmp = dir.path().join("tmp");
     std::fs::create_dir(&tmp).unwrap();
     let j = journal.to_str().unwrap();
-    let args = [
-        "label",
-        "fixtures/eval/transcripts.jsonl",
-        "--labels",
-        j,
-        "--queue",
-        "view",
-        "--labeler",
-        "ana",
-    ];
+    let mut args = view_session(j);
+    args.extend(["--labeler", "ana"]);
     let mut p = Pty::start_sized(&args, 30, 140, &[("TMPDIR", tmp.to_str().unwrap())]);
     p.wait_for("labeling view: 48 items");
     p.keys("a");
@@ -327,16 +324,8 @@ fn a_write_cut_off_mid_line_by_a_file_size_limit_is_taken_back_and_the_retry_kep
     let dir = tempfile::tempdir().unwrap();
     let journal = dir.path().join("j.jsonl");
     let j = journal.to_str().unwrap();
-    let args = [
-        "label",
-        "fixtures/eval/transcripts.jsonl",
-        "--labels",
-        j,
-        "--queue",
-        "view",
-        "--labeler",
-        "ana",
-    ];
+    let mut args = view_session(j);
+    args.extend(["--labeler", "ana"]);
     let mut p = Pty::start_sized(&args, 30, 140, &[]);
     p.wait_for("labeling view: 48 items");
     p.keys("a");

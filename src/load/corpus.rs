@@ -211,7 +211,7 @@ impl<'a> View<'a> {
         let Ok(text) = ctx.record_text(&rec) else {
             return Vec::new();
         };
-        let Ok(top) = super::raw::RawObj::parse_record(&text) else {
+        let Some(top) = super::raw::RawObj::split_indexed(&text) else {
             return Vec::new();
         };
         super::verdicts::read_all(

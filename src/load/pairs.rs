@@ -100,7 +100,7 @@ pub fn prompt_previews(corpus: &Corpus) -> Vec<Box<str>> {
         .map(|i| {
             let from_field = || -> Option<String> {
                 let text = view.record_text(i).ok()?;
-                let top = super::raw::RawObj::parse_record(&text).ok()?;
+                let top = super::raw::RawObj::split_indexed(&text)?;
                 let src = view.source(i);
                 let raw = super::extract::raw_texts(&src.profile, &top, view.key(i))?.user?;
                 serde_json::from_str::<String>(&format!("\"{raw}\"")).ok()

@@ -92,6 +92,13 @@ impl<'a> RawObj<'a> {
         }
     }
 
+    /// Splits a record the index already checked (searches, pairs, scores read
+    /// again), structurally: checking it again would only repeat the index's work.
+    pub fn split_indexed(text: &'a str) -> Option<RawObj<'a>> {
+        let t = text.trim_matches([' ', '\n', '\r', '\t']);
+        Self::parse(Raw(t))
+    }
+
     /// Splits a whole record, checking it strictly and reporting why it is not a
     /// valid object.
     pub fn parse_record(text: &'a str) -> Result<RawObj<'a>, ScanError> {

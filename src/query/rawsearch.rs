@@ -135,7 +135,7 @@ pub fn test(corpus: &Corpus, i: usize, t: &TextTest) -> Option<bool> {
     let view = corpus.view();
     let src = view.source(i);
     let text = view.record_text(i).ok()?;
-    let top = crate::load::raw::RawObj::parse_record(&text).ok()?;
+    let top = crate::load::raw::RawObj::split_indexed(&text)?;
     let RawTexts {
         system,
         user,
