@@ -6,13 +6,13 @@
 
 use afscope::app::session::SessionSetup;
 use afscope::app::{App, Keymap};
-use afscope::label_runner::Labeling;
 use afscope::labeling::queue::{QueueMode, QueueSpec};
 use afscope::load::{Corpus, LoadOptions};
 use afscope::model::journal::{Event, Replay};
 use afscope::model::LabelRecord;
 use afscope::synth::Shape;
 use afscope::tui::execute_sync_with;
+use afscope::tui::label_runner::Labeling;
 use afscope::ui::{self, Theme};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::backend::TestBackend;

@@ -6,7 +6,6 @@
 
 pub mod app;
 pub mod demo;
-pub mod label_runner;
 pub mod labeling;
 pub mod load;
 pub mod model;

@@ -5,11 +5,11 @@
 mod common;
 
 use afscope::app::{App, Keymap};
-use afscope::label_runner::Labeling;
 use afscope::labeling::queue::{QueueMode, QueueSpec};
 use afscope::load::LoadOptions;
 use afscope::model::journal::{Event, Replay};
 use afscope::tui::execute_sync_with;
+use afscope::tui::label_runner::Labeling;
 use common::screen::{press_with, screen};
 use common::{fixture, open};
 use std::path::Path;

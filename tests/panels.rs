@@ -143,10 +143,10 @@ fn confusion_cell_opens_as_a_queue_and_filters_work_inside_it() {
     assert!(a.queue.is_some());
     // Labeling from the cell: a session over exactly these transcripts.
     let dir = tempfile::tempdir().unwrap();
-    let mut l = afscope::label_runner::Labeling {
+    let mut l = afscope::tui::label_runner::Labeling {
         journal_path: Ok(dir.path().join("j.jsonl")),
         labeler: "ana".into(),
-        ..afscope::label_runner::Labeling::none("")
+        ..afscope::tui::label_runner::Labeling::none("")
     };
     let mut cell = a.rows.clone();
     press_with(&mut a, "i", &mut l);

@@ -298,7 +298,7 @@ fn raw_search_agrees_with_the_full_read_wherever_it_decides() {
             };
             assert_ne!(
                 t.raw,
-                afscope::query::rawsearch::RawSafety::No,
+                afscope::query::ast::RawSafety::No,
                 "{q} should be searchable raw"
             );
             for i in 0..c.len() {

@@ -106,9 +106,9 @@ pub fn run(cli: &Cli) -> Result<Status, String> {
         Ok(p) => super::with_journal_labels(&cli.load, p),
         Err(_) => cli.load.clone(),
     };
-    let labeling = afscope::label_runner::Labeling {
+    let labeling = afscope::tui::label_runner::Labeling {
         journal_path,
-        ..afscope::label_runner::Labeling::none("")
+        ..afscope::tui::label_runner::Labeling::none("")
     };
     interface(cli, &cli.files, &load, labeling)
 }
@@ -166,7 +166,7 @@ pub fn interface(
     cli: &Cli,
     files: &[PathBuf],
     args: &crate::cli::LoadArgs,
-    labeling: afscope::label_runner::Labeling,
+    labeling: afscope::tui::label_runner::Labeling,
 ) -> Result<Status, String> {
     let theme = theme(cli)?;
     let (keymap, mut warnings) = keymap(cli)?;

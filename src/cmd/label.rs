@@ -3,8 +3,8 @@
 
 use super::Status;
 use crate::cli::{Cli, LabelArgs, QueueChoice};
-use afscope::label_runner::Labeling;
 use afscope::labeling::queue::{QueueMode, QueueSpec};
+use afscope::tui::label_runner::Labeling;
 use std::io::IsTerminal;
 use std::sync::Arc;
 

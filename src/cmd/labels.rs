@@ -4,7 +4,7 @@ use super::Status;
 use crate::cli::{LabelFormat, LabelsCommand, LoadArgs};
 use afscope::labeling::exchange::{self, Input};
 use afscope::labeling::journal_file::JournalFile;
-use afscope::load::labels::{self as label_files, LabelMapping};
+use afscope::load::join::labels::{self as label_files, LabelMapping};
 use afscope::model::journal::{Event, Replay};
 use afscope::model::sanitize::visible;
 use afscope::model::schema::Schema;

@@ -82,7 +82,7 @@ pub fn load(
     if files.is_empty() {
         return afscope::demo::open(&options(args));
     }
-    let inputs = afscope::load::inputs::expand(files, args.hidden)?;
+    let inputs = afscope::load::input::expand(files, args.hidden)?;
     let found = match journal_path(files, args) {
         Ok(j) if args.labels.is_none() => Some(with_journal_labels(args, &j)),
         _ => None,

@@ -176,7 +176,7 @@ pub fn value_columns(labels: &[&LabelRecord], order: &[String]) -> Vec<String> {
 pub fn to_csv(labels: &[&LabelRecord], order: &[String]) -> Result<String, String> {
     let cols = value_columns(labels, order);
     let mut w = csv::Writer::from_writer(Vec::new());
-    let mut header = crate::load::labels::EXPORT_COLUMNS.to_vec();
+    let mut header = crate::load::join::labels::EXPORT_COLUMNS.to_vec();
     header.extend(cols.iter().map(String::as_str));
     w.write_record(&header).map_err(|e| e.to_string())?;
     for l in labels {

@@ -1,24 +1,17 @@
-//! Loading: files to records to index entries and transcripts, through profiles.
+//! Loading, by stage: inputs (paths, directories, globs, file bytes) → records (split
+//! per format, JSON read) → profiles (detection, field extraction, verdicts) → the
+//! index and the corpus → joins (verdict files, labels, free/paid pairs).
 
-pub mod corpus;
-pub mod detect;
-pub mod entry;
-pub mod extract;
-pub mod field_path;
+pub mod assemble;
 pub mod index;
-pub mod inputs;
+pub mod input;
 pub mod join;
-pub mod jstring;
-pub mod labels;
-pub mod open;
-pub mod pairs;
 pub mod profile;
-pub mod raw;
-pub mod source;
-pub mod strict;
-pub mod verdicts;
+pub mod record;
 
-pub use corpus::{Corpus, LoadOptions, View};
-pub use entry::{Entry, Index};
+pub use assemble::LoadOptions;
+pub use index::corpus::{self, Corpus};
+pub use index::entry::{self, Entry, Index};
+pub use index::view::View;
 pub use index::Progress;
 pub use profile::{Format, Profile};

@@ -152,5 +152,15 @@ pub struct TextTest {
     /// Where the term was written in the query, for messages.
     pub span: Range<usize>,
     /// Whether the regex can be run on the stored (undecoded) text; see `rawsearch`.
-    pub raw: super::rawsearch::RawSafety,
+    pub raw: RawSafety,
+}
+
+/// Whether a pattern can be run on raw (undecoded) JSON string text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RawSafety {
+    /// It can match characters a writer must escape, or uses look-around.
+    No,
+    /// Only characters a writer leaves as they are, or spells as `\uXXXX` (text with
+    /// such an escape is decided on its decoded form).
+    Yes,
 }

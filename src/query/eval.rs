@@ -153,7 +153,7 @@ impl Prepared<'_> {
             &mut k,
             &mut |term: Term<'_>| match term {
                 Term::Text(t) => {
-                    if t.raw != super::rawsearch::RawSafety::No {
+                    if t.raw != super::ast::RawSafety::No {
                         if let Some(found) = super::rawsearch::test(corpus, i, t) {
                             return Some(found);
                         }
@@ -272,7 +272,9 @@ impl Prepared<'_> {
                 match p {
                     PairTest::Any => pairs.partner(i).is_some(),
                     PairTest::None => pairs.partner(i).is_none(),
-                    PairTest::Discordant => pairs.discordant(self.corpus, i, 0.5) == Some(true),
+                    PairTest::Discordant => {
+                        pairs.discordant(self.corpus.view(), i, 0.5) == Some(true)
+                    }
                 }
             }
         }

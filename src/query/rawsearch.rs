@@ -5,23 +5,13 @@
 //! `\u` escape (which can spell any character); then (and for every other pattern)
 //! the caller reads the transcript in full.
 
-use super::ast::{Scope, TextTest};
-use crate::load::extract::{self, RawTexts};
+use super::ast::{RawSafety, Scope, TextTest};
+use crate::load::profile::extract::{self, RawTexts};
 use crate::load::Corpus;
 use crate::model::segment::{self, SegmentKind};
 use regex::Regex;
 use regex_syntax::hir::{Class, Hir, HirKind};
 use std::ops::Range;
-
-/// Whether a pattern can be run on raw (undecoded) JSON string text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RawSafety {
-    /// It can match characters a writer must escape, or uses look-around.
-    No,
-    /// Only characters a writer leaves as they are, or spells as `\uXXXX` (text with
-    /// such an escape is decided on its decoded form).
-    Yes,
-}
 
 /// Printable ASCII that JSON writers leave as is (`<`, `>`, `&` and `/` are escaped
 /// by some).
@@ -135,7 +125,7 @@ pub fn test(corpus: &Corpus, i: usize, t: &TextTest) -> Option<bool> {
     let view = corpus.view();
     let src = view.source(i);
     let text = view.record_text(i).ok()?;
-    let top = crate::load::raw::RawObj::split_indexed(&text)?;
+    let top = crate::load::record::raw::RawObj::split_indexed(&text)?;
     let RawTexts {
         system,
         user,

@@ -2,6 +2,7 @@
 //! SIGHUP and across Ctrl-Z), turns terminal events into `App` calls, carries out
 //! effects (background work on threads), and redraws only after something happened.
 
+pub mod label_runner;
 mod terminal;
 mod work;
 
@@ -9,10 +10,10 @@ pub use terminal::restore;
 pub use work::{execute_sync, execute_sync_with};
 
 use crate::app::{App, Keymap};
-use crate::label_runner::Labeling;
 use crate::load::Corpus;
 use crate::ui::{self, Theme};
 use crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
+use label_runner::Labeling;
 use ratatui::backend::CrosstermBackend;
 use ratatui::Terminal;
 use std::io;

@@ -5,10 +5,10 @@
 use super::Msg;
 use crate::app::find::Hit;
 use crate::app::{App, Effect};
-use crate::label_runner::Labeling;
 use crate::labeling::write_atomically;
 use crate::load::Corpus;
 use crate::query::Query;
+use crate::tui::label_runner::Labeling;
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
@@ -181,9 +181,11 @@ pub fn execute_sync(app: &mut App, effects: Vec<Effect>) {
 pub fn execute_sync_with(app: &mut App, effects: Vec<Effect>, labeling: &mut Labeling) {
     let mut queue = effects;
     while let Some(effect) = queue.pop() {
-        let Some(effect) = labeling.perform(app, effect) else {
+        let mut left = labeling.perform(app, effect);
+        let Some(effect) = left.pop() else {
             continue;
         };
+        queue.extend(left);
         if let Effect::LoadTranscript(i) = effect {
             load(app, i);
         } else {
@@ -255,10 +257,16 @@ pub(super) fn execute(
     latest_find: &Arc<AtomicU64>,
     labeling: &mut Labeling,
 ) {
-    for effect in effects {
-        let Some(effect) = labeling.perform(app, effect) else {
+    let mut queue: std::collections::VecDeque<Effect> = effects.into();
+    while let Some(effect) = queue.pop_front() {
+        let mut left = labeling.perform(app, effect).into_iter();
+        let Some(effect) = left.next() else {
             continue;
         };
+        // A session just started: its effects run like any others, in order.
+        for (k, e) in left.enumerate() {
+            queue.insert(k, e);
+        }
         if let Effect::LoadTranscript(i) = effect {
             load(app, i);
             continue;

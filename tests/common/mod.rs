@@ -70,7 +70,7 @@ pub fn afscope_json(args: &[&str]) -> serde_json::Value {
 }
 
 /// (records read, records joined, transcripts joined, transcripts without) of a join.
-pub fn join_counts(j: &afscope::load::join::JoinReport) -> (usize, usize, usize, usize) {
+pub fn join_counts(j: &afscope::load::corpus::JoinReport) -> (usize, usize, usize, usize) {
     (
         j.records,
         j.records_joined,

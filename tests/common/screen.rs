@@ -2,8 +2,8 @@
 //! screen it draws.
 
 use afscope::app::App;
-use afscope::label_runner::Labeling;
 use afscope::tui::execute_sync_with;
+use afscope::tui::label_runner::Labeling;
 use afscope::ui::{self, Theme};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::backend::TestBackend;

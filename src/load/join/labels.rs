@@ -1,8 +1,8 @@
 //! Reads hand-label files: afscope's own label records, or any JSON, JSONL or CSV
 //! file of labels through a mapping (`--label-set id=… field=… map.CLASS=yes`).
 
-use super::source::{self, RecordRef};
 use crate::load::profile::Format;
+use crate::load::record::{self, RecordRef};
 use crate::model::{LabelRecord, Problem, ProblemKind};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -78,7 +78,7 @@ pub fn read(path: &Path, mapping: &LabelMapping) -> LabelFile {
         positions: Vec::new(),
         problems: Vec::new(),
     };
-    let bytes = match source::read(path) {
+    let bytes = match crate::load::input::bytes::read(path) {
         Ok(b) => b,
         Err(p) => {
             out.problems.push(p);
@@ -89,27 +89,27 @@ pub fn read(path: &Path, mapping: &LabelMapping) -> LabelFile {
         read_journal(path, &bytes, &mut out);
         return out;
     }
-    let records: Vec<(RecordRef, Option<String>)> = match source::sniff_format(path, &bytes) {
+    let records: Vec<(RecordRef, Option<String>)> = match record::sniff_format(path, &bytes) {
         Format::Csv => {
-            let (rows, problems) = source::csv_rows(path, &bytes);
+            let (rows, problems) = record::csv_rows(path, &bytes);
             out.problems.extend(problems);
             rows.rows
                 .iter()
                 .map(|r| {
                     let json =
-                        source::csv_row_json(&rows.headers, rows.delimiter, &bytes[r.range()]);
+                        record::csv_row_json(&rows.headers, rows.delimiter, &bytes[r.range()]);
                     (*r, json)
                 })
                 .collect()
         }
         Format::Json => {
-            let (elems, problems) = source::json_elements(path, &bytes, None);
+            let (elems, problems) = record::json_elements(path, &bytes, None);
             out.problems.extend(problems);
             elems.into_iter().map(|r| (r, None)).collect()
         }
         Format::Jsonl => {
             let mut recs = Vec::new();
-            source::jsonl_records(&bytes, 0..bytes.len(), 1, &mut recs);
+            record::jsonl_records(&bytes, 0..bytes.len(), 1, &mut recs);
             recs.into_iter().map(|r| (r, None)).collect()
         }
     };

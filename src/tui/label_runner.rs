@@ -62,50 +62,38 @@ impl Labeling {
         Ok(setup)
     }
 
-    /// Carries out a labeling effect; gives back any other effect.
-    pub fn perform(&mut self, app: &mut App, effect: Effect) -> Option<Effect> {
+    /// Carries out a labeling effect; gives back what is left for the caller to carry
+    /// out (any other effect as it came, or the effects of a session just started).
+    pub fn perform(&mut self, app: &mut App, effect: Effect) -> Vec<Effect> {
         match effect {
-            Effect::OpenJournal(spec) => {
-                match self.open(spec, false) {
-                    Ok(setup) => {
-                        let fx = app.start_session(setup);
-                        self.perform_all(app, fx);
-                    }
-                    Err(e) => app.message = Some(format!("labeling: {e}")),
+            Effect::OpenJournal(spec) => match self.open(spec, false) {
+                Ok(setup) => app.start_session(setup),
+                Err(e) => {
+                    app.message = Some(format!("labeling: {e}"));
+                    Vec::new()
                 }
-                None
-            }
+            },
             Effect::SaveLabel(event) => {
                 let seq = event.seq();
                 match self.append(&event) {
                     Ok(()) => app.on_label_saved(seq),
                     Err(e) => app.on_label_failed(seq, e),
                 }
-                None
+                Vec::new()
             }
             Effect::RecordSession(event) => {
                 if let Err(e) = self.append(&event) {
                     app.message = Some(format!("the session could not be recorded: {e}"));
                 }
-                None
+                Vec::new()
             }
             Effect::Rescue(events) => {
                 self.rescue(&events);
                 app.quit = true;
-                None
+                Vec::new()
             }
-            other => Some(other),
+            other => vec![other],
         }
-    }
-
-    fn perform_all(&mut self, app: &mut App, effects: Vec<Effect>) {
-        let mut rest = Vec::new();
-        for e in effects {
-            if let Some(e) = self.perform(app, e) {
-                rest.push(e);
-            }
-        }
-        crate::tui::execute_sync_with(app, rest, self);
     }
 
     fn append(&mut self, event: &Event) -> Result<(), String> {

@@ -2,7 +2,7 @@
 //! a record, with duplicate keys and lone surrogates noted; and the exact reading of
 //! whole numbers every reader of a record shares (strings are in `jstring`).
 
-use super::jstring::{string, unescape};
+use crate::load::record::jstring::{string, unescape, Fail};
 use std::borrow::Cow;
 use std::collections::HashSet;
 
@@ -17,9 +17,6 @@ pub struct Warning {
     pub field: String,
     pub message: String,
 }
-
-/// Why a value is not valid JSON: byte offset, whether the text ended early, message.
-pub type Fail = (usize, bool, &'static str);
 
 /// JSON number syntax at `pos`: `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`;
 /// returns its end.
@@ -339,8 +336,8 @@ pub fn exact_integer(t: &str) -> Option<u64> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::jstring::next_special;
     use super::*;
+    use crate::load::record::jstring::next_special;
 
     fn check(s: &str) -> Result<Vec<Warning>, Fail> {
         let mut w = Vec::new();

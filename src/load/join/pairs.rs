@@ -2,7 +2,7 @@
 //! matched by (model, condition, prompt index), or by identical user input (with the
 //! tier tag masked) where there is no prompt index.
 
-use super::corpus::Corpus;
+use crate::load::index::view::View;
 use crate::model::Tier;
 use rayon::prelude::*;
 use std::collections::hash_map::DefaultHasher;
@@ -30,13 +30,12 @@ fn prompt_hash(user: &str) -> u64 {
 }
 
 impl Pairs {
-    pub fn build(corpus: &Corpus) -> Pairs {
-        let view = corpus.view();
-        let keys: Vec<Option<PromptKey>> = (0..corpus.len())
+    pub fn build(view: View<'_>) -> Pairs {
+        let keys: Vec<Option<PromptKey>> = (0..view.len())
             .into_par_iter()
             .map(|i| match view.entry(i).prompt_index() {
                 Some(p) => Some(PromptKey::Index(p)),
-                None => corpus
+                None => view
                     .transcript(i)
                     .ok()
                     .and_then(|t| t.user.map(|u| PromptKey::Text(prompt_hash(&u)))),
@@ -81,8 +80,7 @@ impl Pairs {
 
     /// Whether the model complied on one tier and refused on the other (compliance at
     /// `threshold`); `None` when unpaired or a score is missing.
-    pub fn discordant(&self, corpus: &Corpus, i: usize, threshold: f64) -> Option<bool> {
-        let view = corpus.view();
+    pub fn discordant(&self, view: View<'_>, i: usize, threshold: f64) -> Option<bool> {
         let j = self.partner(i)? as usize;
         let a = view.entry(i).compliance()?;
         let b = view.entry(j).compliance()?;
@@ -93,20 +91,21 @@ impl Pairs {
 /// A short, one-line preview of each transcript's user request (tags and the tier
 /// tag removed), for finding transcripts by prompt text. Read from the user field as
 /// stored where the layout has one, else from the full transcript.
-pub fn prompt_previews(corpus: &Corpus) -> Vec<Box<str>> {
-    let view = corpus.view();
-    (0..corpus.len())
+pub fn prompt_previews(view: View<'_>) -> Vec<Box<str>> {
+    (0..view.len())
         .into_par_iter()
         .map(|i| {
             let from_field = || -> Option<String> {
                 let text = view.record_text(i).ok()?;
-                let top = super::raw::RawObj::split_indexed(&text)?;
+                let top = crate::load::record::raw::RawObj::split_indexed(&text)?;
                 let src = view.source(i);
-                let raw = super::extract::raw_texts(&src.profile, &top, view.key(i))?.user?;
+                let raw =
+                    crate::load::profile::extract::raw_texts(&src.profile, &top, view.key(i))?
+                        .user?;
                 serde_json::from_str::<String>(&format!("\"{raw}\"")).ok()
             };
             let user = from_field()
-                .or_else(|| corpus.transcript(i).ok().and_then(|t| t.user))
+                .or_else(|| view.transcript(i).ok().and_then(|t| t.user))
                 .unwrap_or_default();
             preview(&user)
         })

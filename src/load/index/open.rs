@@ -2,11 +2,12 @@
 //! (named, or detected and then `--set`), and its records split up front where the
 //! format needs that.
 
-use super::corpus::{Corpus, LoadedSource};
-use super::detect::{self, Sample};
-use super::extract::FileContext;
-use super::profile::{Format, Profile};
-use super::source::{self, RecordRef};
+use crate::load::index::corpus::Corpus;
+use crate::load::index::view::LoadedSource;
+use crate::load::profile::detect::{self, Sample};
+use crate::load::profile::extract::FileContext;
+use crate::load::profile::{Format, Profile};
+use crate::load::record::{self, RecordRef};
 use crate::model::Problem;
 use std::path::Path;
 
@@ -44,14 +45,14 @@ impl Corpus {
         overrides: &[String],
         verdict_file: bool,
     ) -> Result<Option<LoadedSource>, String> {
-        let bytes = match source::read(path) {
+        let bytes = match crate::load::input::bytes::read(path) {
             Ok(b) => b,
             Err(p) => {
                 self.problems.push(p);
                 return Ok(None);
             }
         };
-        let sniffed = source::sniff_format(path, &bytes);
+        let sniffed = record::sniff_format(path, &bytes);
         // Split as the named profile says (else as the file looks), detect, then apply
         // `--set`; when the settings name another format or records array, split again
         // as they say. One order for every key: profile, then `--set`.
@@ -119,7 +120,7 @@ impl Corpus {
         let mut out = Split::default();
         match format {
             Format::Csv => {
-                let (rows, problems) = source::csv_rows(path, bytes);
+                let (rows, problems) = record::csv_rows(path, bytes);
                 out.problems = problems;
                 out.csv_headers = rows.headers;
                 out.csv_delimiter = rows.delimiter;
@@ -128,7 +129,7 @@ impl Corpus {
                 out.records = Some(rows.rows);
             }
             Format::Json => {
-                let (elems, problems) = source::json_elements(path, bytes, key);
+                let (elems, problems) = record::json_elements(path, bytes, key);
                 out.problems = problems;
                 out.first = elems.first().copied();
                 out.record_total = Some(elems.len() as u64);
@@ -136,7 +137,7 @@ impl Corpus {
             }
             Format::Jsonl => {
                 let mut recs = Vec::new();
-                source::jsonl_records(
+                record::jsonl_records(
                     bytes,
                     0..bytes.len().min(first_line_end(bytes)),
                     1,

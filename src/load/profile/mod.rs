@@ -1,24 +1,18 @@
 //! Mapping profiles: a small TOML file (or `--set key=value` flags) saying where a
 //! layout keeps its records and fields. The built-in layouts are profiles too.
 
-use super::raw::FieldPath;
+pub mod detect;
+pub mod extract;
+pub mod verdicts;
+
+use crate::load::record::field_path::FieldPath;
 use crate::model::{Tier, VerdictKind};
 use regex::Regex;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-/// The container format of a file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Format {
-    /// One JSON record per line.
-    Jsonl,
-    /// A JSON array, or an object wrapping one.
-    Json,
-    /// Comma-separated values with a header row.
-    Csv,
-}
+pub use crate::load::record::Format;
 
 /// One or several field paths, tried in order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -167,21 +161,21 @@ pub struct ProfileSpec {
 
 /// The built-in profiles, in the order detection tries them (`native` last).
 pub const BUILTIN: [(&str, &str); 6] = [
-    ("af-pipeline", include_str!("profiles/af-pipeline.toml")),
+    ("af-pipeline", include_str!("builtin/af-pipeline.toml")),
     (
         "wide-conditions",
-        include_str!("profiles/wide-conditions.toml"),
+        include_str!("builtin/wide-conditions.toml"),
     ),
-    ("tier-columns", include_str!("profiles/tier-columns.toml")),
+    ("tier-columns", include_str!("builtin/tier-columns.toml")),
     (
         "condition-scores",
-        include_str!("profiles/condition-scores.toml"),
+        include_str!("builtin/condition-scores.toml"),
     ),
     (
         "native-verdicts",
-        include_str!("profiles/native-verdicts.toml"),
+        include_str!("builtin/native-verdicts.toml"),
     ),
-    ("native", include_str!("profiles/native.toml")),
+    ("native", include_str!("builtin/native.toml")),
 ];
 
 /// Compiled field paths of a profile.

@@ -2,9 +2,12 @@
 //! and `.ignore` respected, hidden files skipped unless asked for, links not followed)
 //! and globs; each file found sorted into a role by its name and first bytes.
 
-use super::detect::{self, Sample};
-use super::profile::Format;
-use super::source;
+pub mod bytes;
+pub mod study;
+
+use crate::load::profile::detect::{self, Sample};
+use crate::load::profile::Format;
+use crate::load::record;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -207,19 +210,19 @@ fn first_lines(head: &[u8]) -> &[u8] {
 /// to transcripts claims the file, and no transcript layout but the fallback), else
 /// transcripts.
 fn content_role(path: &Path, head: &[u8]) -> Role {
-    let format = source::sniff_format(path, head);
+    let format = record::sniff_format(path, head);
     let (first, headers, delimiter) = match format {
         Format::Csv => {
-            let (rows, _) = source::csv_rows(path, head);
+            let (rows, _) = record::csv_rows(path, head);
             (rows.rows.first().copied(), rows.headers, rows.delimiter)
         }
         Format::Json => {
-            let (elems, _) = source::json_elements(path, head, None);
+            let (elems, _) = record::json_elements(path, head, None);
             (elems.first().copied(), Vec::new(), b',')
         }
         Format::Jsonl => {
             let mut recs = Vec::new();
-            source::jsonl_records(head, 0..head.len(), 1, &mut recs);
+            record::jsonl_records(head, 0..head.len(), 1, &mut recs);
             (recs.first().copied(), Vec::new(), b',')
         }
     };
@@ -232,7 +235,7 @@ fn content_role(path: &Path, head: &[u8]) -> Role {
     if let Some(top) = sample
         .first
         .as_deref()
-        .and_then(|t| super::raw::RawObj::parse_record(t).ok())
+        .and_then(|t| crate::load::record::raw::RawObj::parse_record(t).ok())
     {
         let has = |k: &str| top.get(k).is_some();
         let text = [

@@ -1,31 +1,19 @@
 //! Joins a second file's verdicts to the indexed transcripts (by id, by several keys,
 //! or by position), and reads label files.
 
-use super::corpus::{Corpus, View};
-use super::entry::{FLAG_AF_FAILED, FLAG_COMPLIANCE_FAILED};
-use super::profile::Profile;
-use super::raw::as_text;
-use super::source::{self, RecordRef};
-use super::verdicts;
+pub mod labels;
+pub mod pairs;
+
+use crate::load::index::corpus::{Corpus, JoinReport};
+use crate::load::index::entry::{FLAG_AF_FAILED, FLAG_COMPLIANCE_FAILED};
+use crate::load::index::view::View;
+use crate::load::profile::verdicts;
+use crate::load::profile::Profile;
+use crate::load::record::raw::as_text;
+use crate::load::record::{self, RecordRef};
 use crate::model::{Problem, ProblemKind, Score, Verdict, VerdictKind, VerdictOrigin};
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-
-/// What joining one verdict file did.
-#[derive(Debug, Clone, PartialEq)]
-pub struct JoinReport {
-    pub file: PathBuf,
-    pub profile: String,
-    pub classifiers: Vec<String>,
-    /// Verdict records read.
-    pub records: usize,
-    /// Verdict records that matched a transcript.
-    pub records_joined: usize,
-    /// Transcripts that received at least one verdict.
-    pub transcripts_joined: usize,
-    /// Transcripts left without a verdict from this file.
-    pub transcripts_without: usize,
-}
+use std::path::Path;
 
 /// A transcript attribute's value, as text, for joining.
 fn attribute(view: &View<'_>, i: usize, name: &str) -> Result<Option<String>, String> {
@@ -65,11 +53,11 @@ pub fn join_file(
         Some(r) => r.clone(),
         None => {
             let mut r = Vec::new();
-            source::jsonl_records(&src.bytes, 0..src.bytes.len(), 1, &mut r);
+            record::jsonl_records(&src.bytes, 0..src.bytes.len(), 1, &mut r);
             r
         }
     };
-    let ctx = super::index::SourceCtx {
+    let ctx = crate::load::index::SourceCtx {
         index: 0,
         bytes: &src.bytes,
         format: src.format,

@@ -1,8 +1,8 @@
 //! Borrowed, lazy navigation of JSON records: objects are split one level at a time
 //! into `&RawValue`s, so the long text fields are scanned but never copied.
 
-use super::jstring::{self, unescape};
-use super::strict::{self, Warning};
+use crate::load::record::jstring::{self, unescape};
+use crate::load::record::strict::{self, Warning};
 use std::borrow::Cow;
 
 /// A JSON value's text, borrowed from the record.
@@ -103,7 +103,7 @@ impl<'a> RawObj<'a> {
     /// valid object.
     pub fn parse_record(text: &'a str) -> Result<RawObj<'a>, ScanError> {
         let b = text.as_bytes();
-        let err = |(pos, eof, message): strict::Fail| ScanError {
+        let err = |(pos, eof, message): jstring::Fail| ScanError {
             pos,
             kind: if eof {
                 ScanErrorKind::Eof
@@ -358,8 +358,6 @@ pub fn array(raw: Raw<'_>) -> Option<Vec<Raw<'_>>> {
         }
     }
 }
-
-pub use super::field_path::{FieldPath, Step};
 
 /// A scalar as text: strings unescaped, numbers as written (integral floats without
 /// `.0`), booleans as `true`/`false`; `None` for null, objects and arrays.

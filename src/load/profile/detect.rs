@@ -1,10 +1,10 @@
 //! Picks the profile for a file: the first built-in whose `detect` rules hold on the
 //! file's path and first record, else `native`.
 
-use super::extract::wide_keys;
-use super::profile::{Format, Profile};
-use super::raw::RawObj;
-use super::source::{self, RecordRef};
+use crate::load::profile::extract::wide_keys;
+use crate::load::profile::{Format, Profile};
+use crate::load::record::raw::RawObj;
+use crate::load::record::{self, RecordRef};
 use std::path::Path;
 
 /// What detection looks at.
@@ -28,7 +28,7 @@ impl Sample<'_> {
         let rec = first?;
         let slice = &bytes[rec.range()];
         match format {
-            Format::Csv => source::csv_row_json(headers, delimiter, slice),
+            Format::Csv => record::csv_row_json(headers, delimiter, slice),
             _ => std::str::from_utf8(slice).ok().map(str::to_string),
         }
     }

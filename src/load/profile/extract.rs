@@ -1,9 +1,10 @@
 //! Applies a profile to one record: the few fields the index needs, or the whole
 //! transcript. Both go through the same field rules.
 
-use super::profile::Profile;
-use super::raw::{array, as_text, literal_range, type_name, FieldPath, Raw, RawObj};
-use super::verdicts::{self, FieldIssue};
+use crate::load::profile::verdicts::{self, FieldIssue};
+use crate::load::profile::Profile;
+use crate::load::record::field_path::FieldPath;
+use crate::load::record::raw::{array, as_text, literal_range, type_name, Raw, RawObj};
 use crate::model::{
     tier::tier_from_user_tag, Locator, ProblemKind, Score, Tier, TierSource, Transcript,
     VerdictKind,

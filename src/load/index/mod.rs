@@ -1,15 +1,20 @@
 //! The record index: a compact entry per transcript with what filtering needs, built
 //! in parallel batches so the first records are usable before the file is done.
 
-use super::entry::{
+pub mod corpus;
+pub mod entry;
+pub mod open;
+pub mod view;
+
+use crate::load::index::entry::{
     tier_source_code, Entry, Index, Interner, Names, FLAG_AF_FAILED, FLAG_COMPLIANCE_FAILED,
     ID_OWNED, NONE,
 };
-use super::extract::{self, FileContext, Lite, WideKey};
-use super::profile::{Format, Profile};
-use super::raw::{RawObj, ScanErrorKind};
-use super::source::{self, RecordRef};
-use super::verdicts::FieldIssue;
+use crate::load::profile::extract::{self, FileContext, Lite, WideKey};
+use crate::load::profile::verdicts::FieldIssue;
+use crate::load::profile::{Format, Profile};
+use crate::load::record::raw::{RawObj, ScanErrorKind};
+use crate::load::record::{self, RecordRef};
 use crate::model::{Problem, ProblemKind};
 use rayon::prelude::*;
 use std::ops::ControlFlow;
@@ -43,7 +48,7 @@ impl<'a> SourceCtx<'a> {
     pub fn record_text(&self, rec: &RecordRef) -> Result<std::borrow::Cow<'a, str>, Problem> {
         let slice: &'a [u8] = &self.bytes[rec.range()];
         if self.format == Format::Csv {
-            return source::csv_row_json(self.csv_headers, self.csv_delimiter, slice)
+            return record::csv_row_json(self.csv_headers, self.csv_delimiter, slice)
                 .map(std::borrow::Cow::Owned)
                 .ok_or_else(|| {
                     Problem::new(&self.ctx.path, ProblemKind::CsvShape, "unreadable row")
@@ -124,7 +129,7 @@ impl<'a> SourceCtx<'a> {
                 kind: ProblemKind::WrongType,
                 reason: format!(
                     "expected a JSON object per record, found {}",
-                    super::raw::type_of_text(text)
+                    crate::load::record::raw::type_of_text(text)
                 ),
                 ..p
             },
@@ -195,7 +200,7 @@ impl<'a> SourceCtx<'a> {
                     (off as u32, len as u16)
                 }
                 Some((raw, _)) => {
-                    let id = super::raw::as_text(raw)
+                    let id = crate::load::record::raw::as_text(raw)
                         .map(|c| c.into_owned())
                         .unwrap_or_else(|| raw.get().to_string());
                     out.owned_ids.push((out.entries.len(), id.into_boxed_str()));
@@ -304,7 +309,7 @@ pub fn index_source(
                     .par_iter()
                     .map(|r| {
                         let mut recs = Vec::new();
-                        let lines = source::jsonl_records(src.bytes, r.clone(), 1, &mut recs) - 1;
+                        let lines = record::jsonl_records(src.bytes, r.clone(), 1, &mut recs) - 1;
                         let mut out = Partial {
                             lines,
                             ..Default::default()

@@ -1,7 +1,7 @@
 //! Field paths of profiles (`prompt.messages[role=user].content`, `scores.{key}`,
 //! `votes.0`): parsed once, followed through a record split by `RawObj`.
 
-use super::raw::{array, as_text, Raw, RawObj};
+use crate::load::record::raw::{array, as_text, Raw, RawObj};
 
 /// One step of a field path.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -2,7 +2,8 @@
 //! surrogates; AVX2 or SSE2 where there, eight bytes at a time elsewhere) and decoding
 //! its contents.
 
-use super::strict::Fail;
+/// Why a value is not valid JSON: byte offset, whether the text ended early, message.
+pub type Fail = (usize, bool, &'static str);
 use std::borrow::Cow;
 
 /// The byte range of a string's contents: the byte after the opening quote up to the

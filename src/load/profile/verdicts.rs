@@ -2,9 +2,10 @@
 //! full reads both come here (the index asks for scores only), so a score, a vote
 //! count or a failure is read by one set of rules.
 
-use super::profile::{Profile, VerdictSpec, VerdictStyle};
-use super::raw::{array, as_text, type_name, FieldPath, Raw, RawObj};
-use super::strict::exact_integer;
+use crate::load::profile::{Profile, VerdictSpec, VerdictStyle};
+use crate::load::record::field_path::FieldPath;
+use crate::load::record::raw::{array, as_text, type_name, Raw, RawObj};
+use crate::load::record::strict::exact_integer;
 use crate::model::verdict::truncate;
 use crate::model::{Criterion, OffsetUnit, ProblemKind, Score, Span, Verdict, VerdictKind, Votes};
 

@@ -1,0 +1,177 @@
+//! A loaded corpus: the opened files, their index, the verdicts and labels joined to
+//! it, and whole transcripts read back with those joins.
+
+use crate::load::index::entry::Index;
+use crate::load::index::view::{LoadedSource, View};
+use crate::load::index::{self, Progress};
+use crate::load::join::pairs::Pairs;
+use crate::load::profile::Profile;
+use crate::model::{LabelRecord, Problem, Transcript, Verdict};
+use std::collections::HashMap;
+use std::ops::ControlFlow;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Called as each batch of index entries lands: the view so far, the new entries'
+/// range, and how far the file is. `Break` stops loading.
+pub type OnBatch<'f> =
+    dyn FnMut(View<'_>, std::ops::Range<usize>, Progress) -> ControlFlow<()> + 'f;
+
+/// What joining one verdict file did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JoinReport {
+    pub file: PathBuf,
+    pub profile: String,
+    pub classifiers: Vec<String>,
+    /// Verdict records read.
+    pub records: usize,
+    /// Verdict records that matched a transcript.
+    pub records_joined: usize,
+    /// Transcripts that received at least one verdict.
+    pub transcripts_joined: usize,
+    /// Transcripts left without a verdict from this file.
+    pub transcripts_without: usize,
+}
+
+/// Everything loaded.
+#[derive(Default)]
+pub struct Corpus {
+    pub sources: Vec<Arc<LoadedSource>>,
+    pub index: Index,
+    pub problems: Vec<Problem>,
+    /// Verdicts from verdict files, by entry.
+    pub joined: HashMap<u32, Vec<Verdict>>,
+    pub joins: Vec<JoinReport>,
+    pub labels: Vec<LabelRecord>,
+    /// Labels by entry (indices into `labels`).
+    pub labels_by_entry: HashMap<u32, Vec<u32>>,
+    pub labels_unjoined: usize,
+    /// The journal read as the label file because it lies beside the data (no
+    /// `--labels` named one).
+    pub labels_found_beside: Option<PathBuf>,
+    /// Files found in input directories that are not data (READMEs, scripts), skipped.
+    pub skipped_inputs: Vec<PathBuf>,
+    /// Free/paid pairs, built on first use.
+    pairs: std::sync::OnceLock<Pairs>,
+    /// Prompt previews for the finder, built on first use.
+    prompts: std::sync::OnceLock<Vec<Box<str>>>,
+}
+
+impl Corpus {
+    pub fn view(&self) -> View<'_> {
+        View {
+            sources: &self.sources,
+            index: &self.index,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.index.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.index.entries.is_empty()
+    }
+
+    /// Entry `i`'s verdicts with their scores only: its record's, then those joined
+    /// from verdict files.
+    pub fn verdict_scores(&self, i: usize) -> Vec<Verdict> {
+        let mut v = self.view().verdict_scores(i);
+        if let Some(extra) = self.joined.get(&(i as u32)) {
+            v.extend(extra.iter().cloned());
+        }
+        v
+    }
+
+    /// The full transcript with verdicts joined from verdict files.
+    pub fn transcript(&self, i: usize) -> Result<Transcript, Problem> {
+        self.transcript_checked(i).map(|(t, _)| t)
+    }
+
+    /// The full transcript, and the problems met reading its values.
+    pub fn transcript_checked(&self, i: usize) -> Result<(Transcript, Vec<Problem>), Problem> {
+        let (mut t, mut problems) = self.view().transcript_checked(i)?;
+        if let Some(extra) = self.joined.get(&(i as u32)) {
+            t.verdicts.extend(extra.iter().cloned());
+        }
+        // Explicit offsets are checked against the text on every full read.
+        let (_, mut bad) = crate::model::spans::offset_spans(&t);
+        bad.extend(crate::model::spans::label_spans(&t, self.labels_of(i)).1);
+        let view = self.view();
+        let (path, line) = (&view.source(i).path, u64::from(view.entry(i).line));
+        problems.extend(bad.into_iter().map(|m| {
+            Problem::new(path, crate::model::ProblemKind::BadSpan, m)
+                .at_line(line)
+                .in_field("verdicts")
+        }));
+        Ok((t, problems))
+    }
+
+    /// A corpus of what `view` has indexed so far: the files are shared, the index is
+    /// copied. Joins and labels come only with the finished corpus.
+    pub fn snapshot(view: View<'_>) -> Corpus {
+        Corpus {
+            sources: view.sources.to_vec(),
+            index: view.index.clone(),
+            ..Default::default()
+        }
+    }
+
+    /// Free/paid pairs (built the first time they are asked for).
+    pub fn pairs(&self) -> &Pairs {
+        self.pairs.get_or_init(|| Pairs::build(self.view()))
+    }
+
+    /// One-line previews of each transcript's user request (built the first time).
+    pub fn prompts(&self) -> &[Box<str>] {
+        self.prompts
+            .get_or_init(|| crate::load::join::pairs::prompt_previews(self.view()))
+    }
+
+    /// Labels joined to entry `i`.
+    pub fn labels_of(&self, i: usize) -> impl Iterator<Item = &LabelRecord> {
+        self.labels_by_entry
+            .get(&(i as u32))
+            .into_iter()
+            .flatten()
+            .map(|&l| &self.labels[l as usize])
+    }
+
+    /// Indexes one data file.
+    pub fn add_file(
+        &mut self,
+        path: &Path,
+        fixed: Option<&Profile>,
+        overrides: &[String],
+        on_batch: &mut OnBatch<'_>,
+    ) -> Result<ControlFlow<()>, String> {
+        let Some(src) = self.open_source(path, fixed, overrides, false)? else {
+            return Ok(ControlFlow::Continue(()));
+        };
+        if self.sources.len() >= usize::from(u16::MAX) {
+            return Err("too many input files (at most 65535)".into());
+        }
+        let id = self.sources.len() as u16;
+        self.sources.push(Arc::new(src));
+        let (sources, index) = (&self.sources, &mut self.index);
+        let src = &sources[usize::from(id)];
+        let ctx = src.ctx(id);
+        let flow = index::index_source(
+            &ctx,
+            src.records.as_deref(),
+            index,
+            &mut self.problems,
+            &mut |idx, range, progress| {
+                on_batch(
+                    View {
+                        sources,
+                        index: idx,
+                    },
+                    range,
+                    progress,
+                )
+            },
+        );
+        Ok(flow)
+    }
+}

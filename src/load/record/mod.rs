@@ -1,0 +1,159 @@
+//! Records: deciding a file's format and splitting it into records (JSONL lines here,
+//! JSON arrays and CSV rows in their own files), and reading the JSON of one record.
+
+pub mod csv;
+pub mod field_path;
+pub mod json_array;
+pub mod jstring;
+pub mod raw;
+pub mod strict;
+
+use serde::Deserialize;
+use std::ops::Range;
+use std::path::Path;
+
+pub use csv::{csv_reader, csv_row_json, csv_rows, CsvRows};
+pub use json_array::json_elements;
+
+/// The container format of a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Format {
+    /// One JSON record per line.
+    Jsonl,
+    /// A JSON array, or an object wrapping one.
+    Json,
+    /// Comma-separated values with a header row.
+    Csv,
+}
+
+/// The delimiter of a delimited-text file: tab for `.tsv`, comma for `.csv`, else tab
+/// when the first line has tabs and no commas.
+pub fn csv_delimiter(path: &Path, bytes: &[u8]) -> u8 {
+    let name = path.to_string_lossy().to_lowercase();
+    let name = name.trim_end_matches(".gz");
+    if name.ends_with(".tsv") || name.ends_with(".tab") {
+        return b'\t';
+    }
+    if name.ends_with(".csv") {
+        return b',';
+    }
+    let first = &bytes[..memchr::memchr(b'\n', bytes).unwrap_or(bytes.len())];
+    if first.contains(&b'\t') && !first.contains(&b',') {
+        b'\t'
+    } else {
+        b','
+    }
+}
+
+/// Decides the container format from the name, then the content.
+pub fn sniff_format(path: &Path, bytes: &[u8]) -> Format {
+    let name = path.to_string_lossy().to_lowercase();
+    let name = name.trim_end_matches(".gz");
+    if name.ends_with(".csv") || name.ends_with(".tsv") || name.ends_with(".tab") {
+        return Format::Csv;
+    }
+    if name.ends_with(".jsonl") || name.ends_with(".ndjson") {
+        return Format::Jsonl;
+    }
+    let start = bytes
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(0);
+    match bytes.get(start) {
+        Some(b'[') => Format::Json,
+        Some(b'{') => {
+            // JSONL when the first line is a whole object and something follows it.
+            let line_end =
+                memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
+            let first = &bytes[start..line_end];
+            let whole = serde_json::from_slice::<serde::de::IgnoredAny>(first).is_ok();
+            let more = bytes[line_end..].iter().any(|b| !b.is_ascii_whitespace());
+            if whole && (more || !has_record_array(first)) {
+                Format::Jsonl
+            } else {
+                Format::Json
+            }
+        }
+        _ => Format::Jsonl,
+    }
+}
+
+/// Whether a one-line object looks like a wrapper (`{"samples": [{...}, ...]}`).
+fn has_record_array(obj: &[u8]) -> bool {
+    let Ok(text) = std::str::from_utf8(obj) else {
+        return false;
+    };
+    crate::load::record::raw::RawObj::parse_record(text).is_ok_and(|o| {
+        o.entries.iter().any(|(_, v)| {
+            v.get()
+                .strip_prefix('[')
+                .is_some_and(|rest| rest.trim_start().starts_with('{'))
+        })
+    })
+}
+
+/// A record's place in its file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RecordRef {
+    pub offset: usize,
+    pub len: usize,
+    /// 1-based line where the record starts.
+    pub line: u64,
+    /// 0-based position among the file's records.
+    pub ordinal: u64,
+}
+
+impl RecordRef {
+    pub fn range(&self) -> Range<usize> {
+        self.offset..self.offset + self.len
+    }
+}
+
+/// Lines of `bytes[range]` as records (blank lines skipped), numbered from `first_line`.
+/// Line ordinals are 0-based line numbers, so ids stay stable when blank lines move.
+pub fn jsonl_records(
+    bytes: &[u8],
+    range: Range<usize>,
+    first_line: u64,
+    out: &mut Vec<RecordRef>,
+) -> u64 {
+    let mut line = first_line;
+    let mut pos = range.start;
+    while pos < range.end {
+        let end = memchr::memchr(b'\n', &bytes[pos..range.end]).map_or(range.end, |i| pos + i);
+        let mut stop = end;
+        if stop > pos && bytes[stop - 1] == b'\r' {
+            stop -= 1;
+        }
+        if bytes[pos..stop].iter().any(|b| !b.is_ascii_whitespace()) {
+            out.push(RecordRef {
+                offset: pos,
+                len: stop - pos,
+                line,
+                ordinal: line - 1,
+            });
+        }
+        line += 1;
+        pos = end + 1;
+    }
+    line
+}
+
+/// Counts lines incrementally as positions increase.
+#[derive(Default)]
+pub(crate) struct LineCounter {
+    pos: usize,
+    line: u64,
+}
+
+impl LineCounter {
+    pub(crate) fn line_at(&mut self, bytes: &[u8], pos: usize) -> u64 {
+        let pos = pos.min(bytes.len());
+        if pos >= self.pos {
+            self.line += memchr::memchr_iter(b'\n', &bytes[self.pos..pos]).count() as u64;
+            self.pos = pos;
+        }
+        self.line + 1
+    }
+}
