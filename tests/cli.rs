@@ -29,8 +29,10 @@ fixtures/malformed.jsonl:9: bad value: field `tier`: cannot read a tier from {\"
 fixtures/malformed.jsonl:10: bad value: field `verdicts[0].votes`: expected {yes, n} with whole numbers, yes <= n
 fixtures/malformed.jsonl:11:71: truncated record: the file ends inside this record
 
+Files
+  transcripts  fixtures/malformed.jsonl: 4 transcripts, profile native
+
 Summary (1 file)
-  fixtures/malformed.jsonl: 4 transcripts, profile native
   transcripts loaded         4
   tiers                      free 1, paid 2, unknown 1
   records skipped            6
@@ -62,12 +64,16 @@ fn check_passes_clean_input_and_reports_joins() {
     assert!(text.contains("transcripts loaded         31"), "{text}");
     assert!(
         text.contains(
-            "(native-verdicts): 29 of 29 records → 29 transcripts; 2 transcripts without"
+            "verdicts     fixtures/demo-verdicts.jsonl: profile native-verdicts; 29 of 29 records joined → 29 transcripts; 2 transcripts without"
         ),
         "{text}"
     );
     assert!(
         text.contains("labels                     3 read, 0 unjoined"),
+        "{text}"
+    );
+    assert!(
+        text.contains("labels       fixtures/label.jsonl: 3 read, 3 joined by id, 0 unjoined"),
         "{text}"
     );
     assert!(
@@ -267,9 +273,11 @@ fixtures/malformed.json:4:75: invalid JSON: invalid escape in a string
 fixtures/malformed.json:5:1: wrong type: expected a JSON object per record, found a string
 fixtures/malformed.json:7:63: truncated record: the file ends inside this record
 
+Files
+  transcripts  fixtures/malformed.csv: 3 transcripts, profile native
+  transcripts  fixtures/malformed.json: 2 transcripts, profile native
+
 Summary (2 files)
-  fixtures/malformed.csv: 3 transcripts, profile native
-  fixtures/malformed.json: 2 transcripts, profile native
   transcripts loaded         5
   tiers                      free 2, paid 3, unknown 0
   records skipped            7

@@ -36,18 +36,29 @@ fn a_study_tree_opens_as_one_argument() {
     // The hidden folder is read only when asked for; the .gitignore'd one never.
     let hidden = stdout(&afscope(&["list", "fixtures/study", "--count", "--hidden"]));
     assert_eq!(row(&hidden, "total"), [5, 4, 0, 9]);
-    // check: roles, the label sheet found and joined, the files that are not data.
+    // check: each file's role and profile, the score CSV and the label sheet found
+    // and joined, the files that are not data.
     let check = afscope(&["check", "fixtures/study"]);
     let text = stdout(&check);
     assert!(check.status.success(), "{text}");
     assert!(text.contains("Summary (3 files)"), "{text}");
-    assert!(text.contains("profile af-pipeline"), "{text}");
-    assert!(
-        text.contains("labels                     2 read, 0 unjoined"),
-        "{text}"
-    );
-    assert!(
-        text.contains("not data, skipped          2 files: fixtures/study/README.md, fixtures/study/analysis/plot.py"),
+    let files: Vec<&str> = text
+        .lines()
+        .skip_while(|l| *l != "Files")
+        .skip(1)
+        .take_while(|l| !l.is_empty())
+        .collect();
+    assert_eq!(
+        files,
+        [
+            "  transcripts  fixtures/study/animal_welfare/anthropic/claude-3-opus/results_seed42_20261201_111500.json: 2 transcripts, profile af-pipeline",
+            "  transcripts  fixtures/study/helpful_only/anthropic/claude-3-opus/results_seed42_20261201_101500.json: 4 transcripts, profile af-pipeline",
+            "  transcripts  fixtures/study/helpful_only/meta/llama-3.1-405b/results_seed42_20261201_121500.json: 2 transcripts, profile af-pipeline",
+            "  verdicts     fixtures/study/analysis/probe-scores.csv: profile native-verdicts; 5 of 5 records joined → 5 transcripts; 3 transcripts without",
+            "  labels       fixtures/study/analysis/hand-labels.csv: 6 read, 6 joined by id, 0 unjoined",
+            "  not data     fixtures/study/README.md",
+            "  not data     fixtures/study/analysis/plot.py",
+        ],
         "{text}"
     );
     assert!(!text.contains("scratch/"), "{text}");
@@ -62,11 +73,12 @@ fn a_study_tree_opens_as_one_argument() {
     ]));
     assert_eq!(tsv.lines().count(), 2, "{tsv}");
     assert!(tsv.lines().all(|l| l.contains("claude-3-opus")), "{tsv}");
-    // The labels found count in eval without a flag.
+    // The labels and scores found count in eval without a flag: of the 6 labelled
+    // transcripts, 5 have a probe score.
     let eval = afscope(&["eval", "fixtures/study", "--resamples", "0"]);
     assert!(eval.status.success(), "{}", stderr(&eval));
     assert!(
-        stdout(&eval).contains("n (positive / negative)  2 (1 / 1)"),
+        stdout(&eval).contains("n (positive / negative)  5 (2 / 3)"),
         "{}",
         stdout(&eval)
     );
@@ -109,11 +121,13 @@ fn the_shared_samples_folder_as_one_argument() {
     // The score CSV is joined as the verdict file it is: 300 rows, and of the 400
     // causal-audit transcripts 100 have no score (428 - 300 = 128 in all).
     assert!(
-        text.contains("neural_mechanism_scores.csv (condition-scores): 300 of 300 records → 300 transcripts; 128 transcripts without"),
+        text.contains("neural_mechanism_scores.csv: profile condition-scores; 300 of 300 records joined → 300 transcripts; 128 transcripts without"),
         "{text}"
     );
     assert!(
-        text.contains("not data, skipped          1 file:"),
+        text.contains("not data, skipped          1 file(s)")
+            && text.contains("not data     ")
+            && text.contains("samples/README.md"),
         "{text}"
     );
 }
@@ -212,7 +226,7 @@ fn two_verdict_files_of_different_layouts_join_in_one_command() {
         r#"verdicts=[{name="votes20", kind="alignment_faking", style="native", path=""}]"#,
     ]);
     assert!(
-        stdout(&out).contains("4 of 4 records → 4 transcripts"),
+        stdout(&out).contains("4 of 4 records joined → 4 transcripts"),
         "{}",
         stdout(&out)
     );

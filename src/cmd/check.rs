@@ -108,12 +108,6 @@ pub fn report(corpus: &Corpus, color: bool) -> (String, usize) {
     let row = |out: &mut String, label: &str, value: String| {
         let _ = writeln!(out, "  {label:<26} {value}");
     };
-    let _ = writeln!(
-        out,
-        "Summary ({} file{})",
-        corpus.sources.len(),
-        if corpus.sources.len() == 1 { "" } else { "s" }
-    );
     let mut readable = vec![true; view.len()];
     for &i in &tally.unreadable {
         readable[i] = false;
@@ -124,15 +118,13 @@ pub fn report(corpus: &Corpus, color: bool) -> (String, usize) {
         per_source[usize::from(view.entry(i).source)] += 1;
     }
     let tiers = |t: Tier| loaded().filter(|&i| view.entry(i).tier() == t).count();
-    for (s, n) in corpus.sources.iter().zip(&per_source) {
-        let path = s.path.display().to_string();
-        let path = visible(&path, false);
-        let _ = writeln!(
-            out,
-            "  {path}: {n} transcripts, profile {}",
-            s.profile.name()
-        );
-    }
+    files_section(&mut out, corpus, &per_source);
+    let _ = writeln!(
+        out,
+        "Summary ({} file{})",
+        corpus.sources.len(),
+        if corpus.sources.len() == 1 { "" } else { "s" }
+    );
     row(&mut out, "transcripts loaded", loaded().count().to_string());
     row(
         &mut out,
@@ -168,21 +160,6 @@ pub fn report(corpus: &Corpus, color: bool) -> (String, usize) {
             format!("{scored} scored, {failed} failed, {unscored} unscored"),
         );
     }
-    for j in &corpus.joins {
-        row(
-            &mut out,
-            "joined",
-            format!(
-                "{} ({}): {} of {} records → {} transcripts; {} transcripts without",
-                visible(&j.file.display().to_string(), false),
-                j.profile,
-                j.records_joined,
-                j.records,
-                j.transcripts_joined,
-                j.transcripts_without
-            ),
-        );
-    }
     if !corpus.labels.is_empty() || corpus.labels_unjoined > 0 {
         row(
             &mut out,
@@ -202,31 +179,10 @@ pub fn report(corpus: &Corpus, color: bool) -> (String, usize) {
         );
     }
     if !corpus.skipped_inputs.is_empty() {
-        let names: Vec<String> = corpus
-            .skipped_inputs
-            .iter()
-            .take(5)
-            .map(|p| visible(&p.display().to_string(), false).into_owned())
-            .collect();
-        let more = corpus.skipped_inputs.len().saturating_sub(names.len());
         row(
             &mut out,
             "not data, skipped",
-            format!(
-                "{} file{}: {}{}",
-                corpus.skipped_inputs.len(),
-                if corpus.skipped_inputs.len() == 1 {
-                    ""
-                } else {
-                    "s"
-                },
-                names.join(", "),
-                if more > 0 {
-                    format!(" and {more} more")
-                } else {
-                    String::new()
-                }
-            ),
+            format!("{} file(s)", corpus.skipped_inputs.len()),
         );
     }
     row(
@@ -236,6 +192,63 @@ pub fn report(corpus: &Corpus, color: bool) -> (String, usize) {
     );
     row(&mut out, "with unclosed tags", tally.unclosed.to_string());
     (out, skipped)
+}
+
+/// Each input file with its role, profile and what it gave: transcripts indexed,
+/// verdict records joined, labels joined; then the files that are not data.
+fn files_section(out: &mut String, corpus: &Corpus, per_source: &[usize]) {
+    let name = |p: &std::path::Path| visible(&p.display().to_string(), false).into_owned();
+    let also = |out: &mut String, others: &[String]| {
+        if !others.is_empty() {
+            let _ = writeln!(
+                out,
+                "  {:<12} also claimed by {} (the first profile in `afscope profiles` order is taken)",
+                "",
+                others.join(", ")
+            );
+        }
+    };
+    let _ = writeln!(out, "Files");
+    for (s, n) in corpus.sources.iter().zip(per_source) {
+        let _ = writeln!(
+            out,
+            "  {:<12} {}: {n} transcripts, profile {}",
+            "transcripts",
+            name(&s.path),
+            s.profile.name()
+        );
+        also(out, &s.also_claimed);
+    }
+    for j in &corpus.joins {
+        let _ = writeln!(
+            out,
+            "  {:<12} {}: profile {}; {} of {} records joined → {} transcripts; {} transcripts without",
+            "verdicts",
+            name(&j.file),
+            j.profile,
+            j.records_joined,
+            j.records,
+            j.transcripts_joined,
+            j.transcripts_without
+        );
+        also(out, &j.also_claimed);
+    }
+    for l in &corpus.label_files {
+        let _ = writeln!(
+            out,
+            "  {:<12} {}: {} read, {} joined by {}, {} unjoined",
+            "labels",
+            name(&l.file),
+            l.read,
+            l.joined,
+            if l.position { "position" } else { "id" },
+            l.read - l.joined
+        );
+    }
+    for p in &corpus.skipped_inputs {
+        let _ = writeln!(out, "  {:<12} {}", "not data", name(p));
+    }
+    out.push('\n');
 }
 
 /// Colours the problem kind: red when the record was skipped, yellow otherwise.

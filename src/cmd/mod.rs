@@ -33,6 +33,7 @@ pub fn options(args: &LoadArgs) -> LoadOptions {
         verdict_overrides: args.verdict_set.clone(),
         labels: args.labels.clone(),
         more_labels: Vec::new(),
+        transcript_own: Vec::new(),
         label_settings: args.label_set.clone(),
     }
 }

@@ -17,13 +17,14 @@ pub fn run(name: Option<&str>) -> Result<Status, String> {
             print!("{text}");
         }
         None => {
+            // In detection order: a file two profiles claim gets the first.
             for p in Profile::builtins() {
-                let role = if p.spec.join.is_some() {
-                    "verdict file"
-                } else {
-                    "transcripts"
-                };
-                println!("{:<18} {:<13} {}", p.name(), role, p.spec.description);
+                println!(
+                    "{:<18} {:<12} {}",
+                    p.name(),
+                    p.role().as_str(),
+                    p.spec.description
+                );
             }
         }
     }

@@ -2,10 +2,17 @@
 //! verdict file joined, then the label files.
 
 use crate::load::index::corpus::{Corpus, OnBatch};
+use crate::load::index::open::{open_file, Opened};
+use crate::load::index::{index_file, FileIndex};
 use crate::load::join;
 use crate::load::profile::Profile;
+use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+
+/// Files up to this size split up front (JSON arrays, CSV) are indexed whole on the
+/// thread that opened them; bigger ones in parallel chunks, with progress.
+const PRE_INDEX_MAX: usize = 32 << 20;
 
 /// How to read the inputs.
 #[derive(Debug, Clone, Default)]
@@ -23,10 +30,14 @@ pub struct LoadOptions {
     /// Per verdict file (by position in `verdicts`): a profile and `key=value` settings
     /// of its own, applied after the ones for every verdict file.
     pub verdict_own: Vec<(Option<String>, Vec<String>)>,
+    /// Per transcript file (by position in the files opened): a profile and
+    /// `key=value` settings of its own, applied after the ones for every file.
+    pub transcript_own: Vec<(Option<String>, Vec<String>)>,
     /// A label file to join.
     pub labels: Option<PathBuf>,
-    /// More label files (found among the inputs), joined after it.
-    pub more_labels: Vec<PathBuf>,
+    /// More label files (found among the inputs, or named by a study), joined after
+    /// it, each with `key=value` settings of its own after `label_settings`.
+    pub more_labels: Vec<(PathBuf, Vec<String>)>,
     /// `key=value` settings for reading a label file in another layout (`--label-set`).
     pub label_settings: Vec<String>,
 }
@@ -40,17 +51,53 @@ impl Corpus {
         on_batch: &mut OnBatch<'_>,
     ) -> Result<Corpus, String> {
         let mut corpus = Corpus::default();
-        let fixed = match &opts.profile {
-            Some(p) => Some(Profile::load(p, &opts.overrides)?),
-            None => None,
-        };
-        for path in files {
-            if corpus
-                .add_file(path, fixed.as_ref(), &opts.overrides, on_batch)?
-                .is_break()
-            {
-                return Ok(corpus);
+        // Each distinct (profile, settings) compiled once.
+        let mut compiled: HashMap<(Option<&str>, Vec<String>), Option<Profile>> = HashMap::new();
+        let mut jobs = Vec::with_capacity(files.len());
+        for (k, path) in files.iter().enumerate() {
+            let own = opts.transcript_own.get(k);
+            let name = own
+                .and_then(|(p, _)| p.as_deref())
+                .or(opts.profile.as_deref());
+            let mut sets = opts.overrides.clone();
+            sets.extend(own.map(|(_, s)| s.clone()).unwrap_or_default());
+            let key = (name, sets.clone());
+            if !compiled.contains_key(&key) {
+                let fixed = name.map(|p| Profile::load(p, &sets)).transpose()?;
+                compiled.insert(key.clone(), fixed);
             }
+            jobs.push((path, key));
+        }
+        // Files are opened (and small ones indexed) in parallel a wave at a time, and
+        // added in order: the first wave is small so the first screen comes quickly.
+        let threads = rayon::current_num_threads().max(1);
+        let mut at = 0;
+        let mut wave = threads;
+        while at < jobs.len() {
+            let end = (at + wave).min(jobs.len());
+            let opened: Vec<Result<(Opened, Option<FileIndex>), String>> = jobs[at..end]
+                .par_iter()
+                .map(|(path, key)| {
+                    let mut o = open_file(path, compiled[key].as_ref(), &key.1, false)?;
+                    let pre = o.source.as_ref().and_then(|src| {
+                        let recs = src.records.as_deref()?;
+                        (src.bytes.len() <= PRE_INDEX_MAX).then(|| index_file(&src.ctx(0), recs))
+                    });
+                    o.problems.shrink_to_fit();
+                    Ok((o, pre))
+                })
+                .collect();
+            for r in opened {
+                let (o, pre) = r?;
+                corpus.problems.extend(o.problems);
+                if let Some(src) = o.source {
+                    if corpus.add_opened(src, pre, on_batch)?.is_break() {
+                        return Ok(corpus);
+                    }
+                }
+            }
+            at = end;
+            wave = threads * 4;
         }
         corpus.index.entries.shrink_to_fit();
         for (i, v) in opts.verdicts.iter().enumerate() {
@@ -64,11 +111,18 @@ impl Corpus {
                 .join_verdicts(v, profile, &sets)
                 .map_err(|e| format!("{}: {e}", v.display()))?;
         }
-        let mapping = crate::load::join::labels::LabelMapping::parse(&opts.label_settings)?;
         let mut joined: Vec<&PathBuf> = Vec::new();
-        for l in opts.labels.iter().chain(&opts.more_labels) {
+        let mut by_id = None;
+        let first = opts.labels.iter().map(|l| (l, &[][..]));
+        let more = opts.more_labels.iter().map(|(l, s)| (l, &s[..]));
+        for (l, own) in first.chain(more) {
             if !joined.contains(&l) {
-                corpus.join_labels(l, &mapping);
+                let mut settings = opts.label_settings.clone();
+                settings.extend(own.iter().cloned());
+                let mapping = crate::load::join::labels::LabelMapping::parse(&settings)
+                    .map_err(|e| format!("{}: {e}", l.display()))?;
+                let report = join::labels::join(&mut corpus, l, &mapping, &mut by_id);
+                corpus.label_files.push(report);
                 joined.push(l);
             }
         }
@@ -85,43 +139,5 @@ impl Corpus {
         let report = join::join_file(self, path, fixed.as_ref(), overrides)?;
         self.joins.push(report);
         Ok(())
-    }
-
-    fn join_labels(&mut self, path: &Path, mapping: &crate::load::join::labels::LabelMapping) {
-        let file = crate::load::join::labels::read(path, mapping);
-        self.problems.extend(file.problems);
-        let by_id: HashMap<String, u32> = if mapping.position {
-            HashMap::new()
-        } else {
-            (0..self.len())
-                .map(|i| (self.view().id(i).into_owned(), i as u32))
-                .collect()
-        };
-        for (mut l, position) in file.labels.into_iter().zip(file.positions) {
-            let entry = if mapping.position {
-                (position < self.len()).then_some(position as u32)
-            } else {
-                by_id.get(&l.transcript_id).copied()
-            };
-            match entry {
-                Some(e) => {
-                    if mapping.position {
-                        l.transcript_id = self.view().id(e as usize).into_owned();
-                    }
-                    // One current label per labeler: a later one replaces an earlier.
-                    let li = self.labels.len() as u32;
-                    let slot = self.labels_by_entry.entry(e).or_default();
-                    match slot
-                        .iter_mut()
-                        .find(|k| self.labels[**k as usize].labeler == l.labeler)
-                    {
-                        Some(k) => *k = li,
-                        None => slot.push(li),
-                    }
-                }
-                None => self.labels_unjoined += 1,
-            }
-            self.labels.push(l);
-        }
     }
 }

@@ -5,11 +5,10 @@ use crate::load::index::entry::Index;
 use crate::load::index::view::{LoadedSource, View};
 use crate::load::index::{self, Progress};
 use crate::load::join::pairs::Pairs;
-use crate::load::profile::Profile;
 use crate::model::{LabelRecord, Problem, Transcript, Verdict};
 use std::collections::HashMap;
 use std::ops::ControlFlow;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 /// Called as each batch of index entries lands: the view so far, the new entries'
@@ -31,6 +30,20 @@ pub struct JoinReport {
     pub transcripts_joined: usize,
     /// Transcripts left without a verdict from this file.
     pub transcripts_without: usize,
+    /// Other built-in profiles that would also have claimed the file.
+    pub also_claimed: Vec<String>,
+}
+
+/// What joining one label file did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LabelFileReport {
+    pub file: PathBuf,
+    /// Labels read.
+    pub read: usize,
+    /// Labels that matched a transcript.
+    pub joined: usize,
+    /// Joined by position rather than by id.
+    pub position: bool,
 }
 
 /// Everything loaded.
@@ -46,6 +59,8 @@ pub struct Corpus {
     /// Labels by entry (indices into `labels`).
     pub labels_by_entry: HashMap<u32, Vec<u32>>,
     pub labels_unjoined: usize,
+    /// Each label file joined, in order.
+    pub label_files: Vec<LabelFileReport>,
     /// The journal read as the label file because it lies beside the data (no
     /// `--labels` named one).
     pub labels_found_beside: Option<PathBuf>,
@@ -137,24 +152,30 @@ impl Corpus {
             .map(|&l| &self.labels[l as usize])
     }
 
-    /// Indexes one data file.
-    pub fn add_file(
+    /// Adds an opened data file: merges its index when it was indexed already
+    /// (`pre`), else indexes it here (in parallel chunks, with progress).
+    pub fn add_opened(
         &mut self,
-        path: &Path,
-        fixed: Option<&Profile>,
-        overrides: &[String],
+        src: LoadedSource,
+        pre: Option<index::FileIndex>,
         on_batch: &mut OnBatch<'_>,
     ) -> Result<ControlFlow<()>, String> {
-        let Some(src) = self.open_source(path, fixed, overrides, false)? else {
-            return Ok(ControlFlow::Continue(()));
-        };
         if self.sources.len() >= usize::from(u16::MAX) {
             return Err("too many input files (at most 65535)".into());
         }
         let id = self.sources.len() as u16;
+        let total = src.bytes.len() as u64;
         self.sources.push(Arc::new(src));
         let (sources, index) = (&self.sources, &mut self.index);
         let src = &sources[usize::from(id)];
+        if let Some(pre) = pre {
+            let range = index::merge_file(index, &mut self.problems, pre, id);
+            let done = Progress {
+                bytes_done: total,
+                bytes_total: total,
+            };
+            return Ok(on_batch(View { sources, index }, range, done));
+        }
         let ctx = src.ctx(id);
         let flow = index::index_source(
             &ctx,

@@ -389,6 +389,36 @@ fn chunk_end(bytes: &[u8], start: usize, size: usize) -> usize {
     memchr::memchr(b'\n', &bytes[target..]).map_or(bytes.len(), |i| target + i + 1)
 }
 
+/// A whole file indexed on one thread, to be merged in file order (many small files
+/// are indexed in parallel with each other this way).
+pub struct FileIndex(Partial);
+
+/// Indexes every record of a file split up front, on the calling thread.
+pub fn index_file(src: &SourceCtx<'_>, records: &[RecordRef]) -> FileIndex {
+    let mut out = Partial::default();
+    let last = records.len().saturating_sub(1);
+    for (i, rec) in records.iter().enumerate() {
+        src.index_record(rec, i == last, &mut out);
+    }
+    FileIndex(out)
+}
+
+/// Merges a file indexed by `index_file` as source `source`; returns the new entries.
+pub fn merge_file(
+    index: &mut Index,
+    problems: &mut Vec<Problem>,
+    file: FileIndex,
+    source: u16,
+) -> std::ops::Range<usize> {
+    let start = index.entries.len();
+    let mut p = file.0;
+    for e in &mut p.entries {
+        e.source = source;
+    }
+    merge(index, problems, p);
+    start..index.entries.len()
+}
+
 /// Moves a worker's entries into the index, renumbering its names.
 fn merge(index: &mut Index, problems: &mut Vec<Problem>, p: Partial) {
     let remap = |local: &Interner, global: &mut Interner| -> Vec<u32> {

@@ -35,9 +35,27 @@ fn first_line_end(bytes: &[u8]) -> usize {
     bytes.len()
 }
 
+/// An opened file and the problems met opening it; `None` when it cannot be read.
+pub struct Opened {
+    pub source: Option<LoadedSource>,
+    pub problems: Vec<Problem>,
+}
+
+/// Opens a file, picks its profile and splits it into records where the format needs
+/// that up front. Fails only on a profile that does not compile.
+pub fn open_file(
+    path: &Path,
+    fixed: Option<&Profile>,
+    overrides: &[String],
+    verdict_file: bool,
+) -> Result<Opened, String> {
+    let mut problems = Vec::new();
+    let source = open_source(path, fixed, overrides, verdict_file, &mut problems)?;
+    Ok(Opened { source, problems })
+}
+
 impl Corpus {
-    /// Opens a file, picks its profile and splits it into records where the format
-    /// needs that up front. `None` when the file cannot be read (a problem is kept).
+    /// Opens a file as `open_file` does, keeping its problems.
     pub(crate) fn open_source(
         &mut self,
         path: &Path,
@@ -45,107 +63,123 @@ impl Corpus {
         overrides: &[String],
         verdict_file: bool,
     ) -> Result<Option<LoadedSource>, String> {
-        let bytes = match crate::load::input::bytes::read(path) {
-            Ok(b) => b,
-            Err(p) => {
-                self.problems.push(p);
-                return Ok(None);
-            }
-        };
-        let sniffed = record::sniff_format(path, &bytes);
-        // Split as the named profile says (else as the file looks), detect, then apply
-        // `--set`; when the settings name another format or records array, split again
-        // as they say. One order for every key: profile, then `--set`.
-        let mut format = fixed.and_then(|p| p.spec.format).unwrap_or(sniffed);
-        let mut key = fixed.and_then(|p| p.spec.records.clone());
-        let mut split = self.split(path, &bytes, format, key.as_deref());
-        let profile = match fixed {
-            Some(p) => p.clone(),
-            None => {
-                let sample = Sample {
-                    path,
-                    format,
-                    first: Sample::first_record(
-                        &bytes,
-                        format,
-                        split.first.as_ref(),
-                        &split.csv_headers,
-                        split.csv_delimiter,
-                    ),
-                    csv_headers: &split.csv_headers,
-                };
-                let detected = if verdict_file {
-                    detect::verdict_profile(&sample)
-                } else {
-                    Some(detect::data_profile(&sample))
-                };
-                let name = match detected {
-                    Some(p) => p.spec.name,
-                    None => "native-verdicts".to_string(),
-                };
-                Profile::builtin_with(&name, overrides)
-                    .map_err(|e| format!("profile {name}: {e}"))?
-            }
-        };
-        let wanted = profile.spec.format.unwrap_or(format);
-        if wanted != format || profile.spec.records != key {
-            format = wanted;
-            key = profile.spec.records.clone();
-            split = self.split(path, &bytes, format, key.as_deref());
-        }
-        self.problems.append(&mut split.problems);
-        let Split {
-            csv_headers,
-            csv_delimiter,
-            records,
-            record_total,
-            ..
-        } = split;
-        let ctx = FileContext::new(path, &profile);
-        Ok(Some(LoadedSource {
-            path: path.to_path_buf(),
-            bytes,
-            format,
-            profile,
-            ctx,
-            csv_headers,
-            csv_delimiter,
-            records,
-            record_total,
-        }))
+        open_source(path, fixed, overrides, verdict_file, &mut self.problems)
     }
+}
 
-    /// A file split into records as `format` (and the wrapper's `records` array) say.
-    fn split(&self, path: &Path, bytes: &[u8], format: Format, key: Option<&str>) -> Split {
-        let mut out = Split::default();
-        match format {
-            Format::Csv => {
-                let (rows, problems) = record::csv_rows(path, bytes);
-                out.problems = problems;
-                out.csv_headers = rows.headers;
-                out.csv_delimiter = rows.delimiter;
-                out.first = rows.rows.first().copied();
-                out.record_total = Some(rows.total);
-                out.records = Some(rows.rows);
-            }
-            Format::Json => {
-                let (elems, problems) = record::json_elements(path, bytes, key);
-                out.problems = problems;
-                out.first = elems.first().copied();
-                out.record_total = Some(elems.len() as u64);
-                out.records = Some(elems);
-            }
-            Format::Jsonl => {
-                let mut recs = Vec::new();
-                record::jsonl_records(
-                    bytes,
-                    0..bytes.len().min(first_line_end(bytes)),
-                    1,
-                    &mut recs,
-                );
-                out.first = recs.first().copied();
-            }
+fn open_source(
+    path: &Path,
+    fixed: Option<&Profile>,
+    overrides: &[String],
+    verdict_file: bool,
+    problems: &mut Vec<Problem>,
+) -> Result<Option<LoadedSource>, String> {
+    let bytes = match crate::load::input::bytes::read(path) {
+        Ok(b) => b,
+        Err(p) => {
+            problems.push(p);
+            return Ok(None);
         }
-        out
+    };
+    let sniffed = record::sniff_format(path, &bytes);
+    // Split as the named profile says (else as the file looks), detect, then apply
+    // `--set`; when the settings name another format or records array, split again
+    // as they say. One order for every key: profile, then `--set`.
+    let mut format = fixed.and_then(|p| p.spec.format).unwrap_or(sniffed);
+    let mut key = fixed.and_then(|p| p.spec.records.clone());
+    let mut split = split(path, &bytes, format, key.as_deref());
+    let mut also_claimed = Vec::new();
+    let profile = match fixed {
+        Some(p) => p.clone(),
+        None => {
+            let sample = Sample {
+                path,
+                format,
+                first: Sample::first_record(
+                    &bytes,
+                    format,
+                    split.first.as_ref(),
+                    &split.csv_headers,
+                    split.csv_delimiter,
+                ),
+                csv_headers: &split.csv_headers,
+            };
+            let detected = if verdict_file {
+                detect::verdict_profile(&sample)
+            } else {
+                Some(detect::data_profile(&sample))
+            };
+            let name = match detected {
+                Some(p) => p.spec.name,
+                None => "native-verdicts".to_string(),
+            };
+            also_claimed = detect::candidates(&sample)
+                .into_iter()
+                .map(|p| p.name().to_string())
+                .filter(|n| *n != name)
+                .collect();
+            Profile::builtin_with(&name, overrides).map_err(|e| format!("profile {name}: {e}"))?
+        }
+    };
+    let wanted = profile.spec.format.unwrap_or(format);
+    if wanted != format || profile.spec.records != key {
+        format = wanted;
+        key = profile.spec.records.clone();
+        split = self::split(path, &bytes, format, key.as_deref());
     }
+    problems.append(&mut split.problems);
+    let Split {
+        csv_headers,
+        csv_delimiter,
+        records,
+        record_total,
+        ..
+    } = split;
+    let ctx = FileContext::new(path, &profile);
+    Ok(Some(LoadedSource {
+        path: path.to_path_buf(),
+        bytes,
+        format,
+        profile,
+        ctx,
+        csv_headers,
+        csv_delimiter,
+        records,
+        record_total,
+        also_claimed,
+    }))
+}
+
+/// A file split into records as `format` (and the wrapper's `records` array) say.
+fn split(path: &Path, bytes: &[u8], format: Format, key: Option<&str>) -> Split {
+    let mut out = Split::default();
+    match format {
+        Format::Csv => {
+            let (rows, problems) = record::csv_rows(path, bytes);
+            out.problems = problems;
+            out.csv_headers = rows.headers;
+            out.csv_delimiter = rows.delimiter;
+            out.first = rows.rows.first().copied();
+            out.record_total = Some(rows.total);
+            out.records = Some(rows.rows);
+        }
+        Format::Json => {
+            let (elems, problems) = record::json_elements(path, bytes, key);
+            out.problems = problems;
+            out.first = elems.first().copied();
+            out.record_total = Some(elems.len() as u64);
+            out.records = Some(elems);
+        }
+        Format::Jsonl => {
+            let mut recs = Vec::new();
+            record::jsonl_records(
+                bytes,
+                0..bytes.len().min(first_line_end(bytes)),
+                1,
+                &mut recs,
+            );
+            out.first = recs.first().copied();
+        }
+    }
+    out
 }

@@ -25,6 +25,9 @@ pub struct LoadedSource {
     pub records: Option<Vec<RecordRef>>,
     /// Records in the file, readable or not, for formats split up front.
     pub record_total: Option<u64>,
+    /// Other built-in profiles whose detection rules also claim the file (the first
+    /// in detection order was taken).
+    pub also_claimed: Vec<String>,
 }
 
 impl LoadedSource {

@@ -6,27 +6,22 @@ pub mod bytes;
 pub mod study;
 
 use crate::load::profile::detect::{self, Sample};
-use crate::load::profile::Format;
+use crate::load::profile::{FileRole, Format};
 use crate::load::record;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-
-/// What a file found among the inputs is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Role {
-    Transcripts,
-    Verdicts,
-    Labels,
-}
 
 /// The inputs resolved to files.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Inputs {
     pub transcripts: Vec<PathBuf>,
+    /// For each transcript file, the argument it came from (its place in `args`).
+    pub origin: Vec<usize>,
     /// Verdict files found in directories (named ones come with `--verdicts`).
     pub verdicts: Vec<PathBuf>,
-    /// Label files and journals found in directories.
-    pub labels: Vec<PathBuf>,
+    /// Label files and journals found in directories, with the settings of the
+    /// profile that claimed them (`label_set`).
+    pub labels: Vec<(PathBuf, Vec<String>)>,
     /// Files in directories that are not data (READMEs, scripts, images).
     pub skipped: Vec<PathBuf>,
 }
@@ -61,7 +56,8 @@ fn has_glob(s: &str) -> bool {
 /// that name it.
 pub fn expand(args: &[PathBuf], hidden: bool) -> Result<Inputs, String> {
     let mut out = Inputs::default();
-    for arg in args {
+    for (k, arg) in args.iter().enumerate() {
+        let from = out.transcripts.len();
         let shown = arg.display().to_string();
         if arg.is_dir() {
             let before = (out.transcripts.len(), out.verdicts.len(), out.labels.len());
@@ -88,6 +84,8 @@ pub fn expand(args: &[PathBuf], hidden: bool) -> Result<Inputs, String> {
         } else {
             return Err(format!("{shown}: no such file or directory"));
         }
+        out.origin
+            .resize(out.origin.len() + out.transcripts.len() - from, k);
     }
     Ok(out)
 }
@@ -107,10 +105,20 @@ fn named_file(path: &Path) -> Result<(), String> {
 
 impl Inputs {
     fn add_found(&mut self, path: PathBuf) {
-        match role_of(&path) {
-            Some(Role::Transcripts) => self.transcripts.push(path),
-            Some(Role::Verdicts) => self.verdicts.push(path),
-            Some(Role::Labels) => self.labels.push(path),
+        match classify(&path) {
+            Some(Found {
+                role: FileRole::Transcripts,
+                ..
+            }) => self.transcripts.push(path),
+            Some(Found {
+                role: FileRole::Verdicts,
+                ..
+            }) => self.verdicts.push(path),
+            Some(Found {
+                role: FileRole::Labels,
+                label_set,
+                ..
+            }) => self.labels.push((path, label_set)),
             None => self.skipped.push(path),
         }
     }
@@ -164,9 +172,25 @@ fn glob(pattern: &str, hidden: bool) -> Result<Vec<PathBuf>, String> {
 /// How much of a file is read to sort it into a role.
 const HEAD: u64 = 64 * 1024;
 
+/// How a file found in a directory was sorted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Found {
+    pub role: FileRole,
+    /// The built-in profile that claimed it, if one did.
+    pub profile: Option<String>,
+    /// Label files: how to read them.
+    pub label_set: Vec<String>,
+}
+
 /// The role of a file found in a directory, from its name and first bytes; `None`
 /// when it is not data.
-pub fn role_of(path: &Path) -> Option<Role> {
+pub fn role_of(path: &Path) -> Option<FileRole> {
+    classify(path).map(|f| f.role)
+}
+
+/// A file found in a directory sorted by its name and first bytes; `None` when it is
+/// not data.
+pub fn classify(path: &Path) -> Option<Found> {
     let end = ending(path);
     if NOT_DATA.contains(&end.as_str()) {
         return None;
@@ -184,7 +208,11 @@ pub fn role_of(path: &Path) -> Option<Role> {
     }
     let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&head);
     if name.contains(".labels.") || crate::model::journal::looks_like_journal(first_lines(head)) {
-        return Some(Role::Labels);
+        return Some(Found {
+            role: FileRole::Labels,
+            profile: None,
+            label_set: Vec::new(),
+        });
     }
     let start = head.iter().position(|b| !b.is_ascii_whitespace());
     let looks_json = start.is_some_and(|i| matches!(head[i], b'{' | b'['));
@@ -206,10 +234,10 @@ fn first_lines(head: &[u8]) -> &[u8] {
     &head[..end]
 }
 
-/// Label records or sheets (a label field and no text), verdicts (a layout that joins
-/// to transcripts claims the file, and no transcript layout but the fallback), else
+/// The role of the first built-in profile that claims the file (in `afscope
+/// profiles` order); else label sheets (a label field and no text field); else
 /// transcripts.
-fn content_role(path: &Path, head: &[u8]) -> Role {
+fn content_role(path: &Path, head: &[u8]) -> Found {
     let format = record::sniff_format(path, head);
     let (first, headers, delimiter) = match format {
         Format::Csv => {
@@ -232,6 +260,13 @@ fn content_role(path: &Path, head: &[u8]) -> Role {
         first: Sample::first_record(head, format, first.as_ref(), &headers, delimiter),
         csv_headers: &headers,
     };
+    if let Some(p) = detect::candidates(&sample).first() {
+        return Found {
+            role: p.role(),
+            profile: Some(p.name().to_string()),
+            label_set: p.spec.label_set.clone(),
+        };
+    }
     if let Some(top) = sample
         .first
         .as_deref()
@@ -248,17 +283,17 @@ fn content_role(path: &Path, head: &[u8]) -> Role {
             "scratchpad",
         ];
         let label = ["af", "label", "human_label", "is_af", "alignment_faking"];
-        if (has("values") && has("labeler"))
-            || (!text.iter().any(|k| has(k)) && label.iter().any(|k| has(k)))
-        {
-            return Role::Labels;
+        if !text.iter().any(|k| has(k)) && label.iter().any(|k| has(k)) {
+            return Found {
+                role: FileRole::Labels,
+                profile: None,
+                label_set: Vec::new(),
+            };
         }
     }
-    if detect::verdict_profile(&sample).is_some()
-        && detect::data_profile(&sample).name() == "native"
-    {
-        Role::Verdicts
-    } else {
-        Role::Transcripts
+    Found {
+        role: FileRole::Transcripts,
+        profile: None,
+        label_set: Vec::new(),
     }
 }

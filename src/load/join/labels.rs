@@ -1,11 +1,13 @@
 //! Reads hand-label files: afscope's own label records, or any JSON, JSONL or CSV
 //! file of labels through a mapping (`--label-set id=… field=… map.CLASS=yes`).
 
+use crate::load::index::corpus::{Corpus, LabelFileReport};
 use crate::load::profile::Format;
 use crate::load::record::{self, RecordRef};
 use crate::model::{LabelRecord, Problem, ProblemKind};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::path::Path;
 
 /// How to read a label file that is not in afscope's own schema.
@@ -349,6 +351,63 @@ fn label_value(v: Option<&Value>, mapping: &LabelMapping) -> Result<String, Stri
         };
     }
     Ok(text)
+}
+
+/// Joins a label file's labels to the corpus: by id (`by_id`, built on first use and
+/// kept for the next label file) or by position.
+pub fn join(
+    corpus: &mut Corpus,
+    path: &Path,
+    mapping: &LabelMapping,
+    by_id: &mut Option<HashMap<String, u32>>,
+) -> LabelFileReport {
+    let file = read(path, mapping);
+    corpus.problems.extend(file.problems);
+    let mut report = LabelFileReport {
+        file: path.to_path_buf(),
+        read: file.labels.len(),
+        joined: 0,
+        position: mapping.position,
+    };
+    if !mapping.position && by_id.is_none() {
+        let view = corpus.view();
+        *by_id = Some(
+            (0..view.len())
+                .map(|i| (view.id(i).into_owned(), i as u32))
+                .collect(),
+        );
+    }
+    for (mut l, position) in file.labels.into_iter().zip(file.positions) {
+        let entry = if mapping.position {
+            (position < corpus.len()).then_some(position as u32)
+        } else {
+            by_id
+                .as_ref()
+                .and_then(|m| m.get(&l.transcript_id).copied())
+        };
+        match entry {
+            Some(e) => {
+                report.joined += 1;
+                if mapping.position {
+                    l.transcript_id = corpus.view().id(e as usize).into_owned();
+                }
+                // One current label per labeler: a later one replaces an earlier.
+                let li = corpus.labels.len() as u32;
+                let labels = &corpus.labels;
+                let slot = corpus.labels_by_entry.entry(e).or_default();
+                match slot
+                    .iter_mut()
+                    .find(|k| labels[**k as usize].labeler == l.labeler)
+                {
+                    Some(k) => *k = li,
+                    None => slot.push(li),
+                }
+            }
+            None => corpus.labels_unjoined += 1,
+        }
+        corpus.labels.push(l);
+    }
+    report
 }
 
 #[cfg(test)]

@@ -46,6 +46,7 @@ pub fn join_file(
             records_joined: 0,
             transcripts_joined: 0,
             transcripts_without: corpus.len(),
+            also_claimed: Vec::new(),
         });
     };
     let join = src.profile.spec.join.clone().unwrap_or_default();
@@ -227,6 +228,7 @@ pub fn join_file(
         records_joined,
         transcripts_joined,
         transcripts_without: corpus.len() - transcripts_joined,
+        also_claimed: src.also_claimed.clone(),
     })
 }
 

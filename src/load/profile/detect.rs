@@ -2,7 +2,7 @@
 //! file's path and first record, else `native`.
 
 use crate::load::profile::extract::wide_keys;
-use crate::load::profile::{Format, Profile};
+use crate::load::profile::{FileRole, Format, Profile};
 use crate::load::record::raw::RawObj;
 use crate::load::record::{self, RecordRef};
 use std::path::Path;
@@ -48,7 +48,7 @@ pub fn matches(profile: &Profile, s: &Sample<'_>) -> bool {
     if !d.columns.is_empty() && !d.columns.iter().all(|c| s.csv_headers.contains(c)) {
         return false;
     }
-    let needs_record = !d.keys.is_empty() || profile.wide_keys.is_some();
+    let needs_record = !d.keys.is_empty() || !d.any_keys.is_empty() || profile.wide_keys.is_some();
     if !needs_record {
         return d.path.is_some() || !d.columns.is_empty();
     }
@@ -59,26 +59,40 @@ pub fn matches(profile: &Profile, s: &Sample<'_>) -> bool {
     if !d.keys.iter().all(|k| top.get(k).is_some()) {
         return false;
     }
+    if !d.any_keys.is_empty() && !d.any_keys.iter().any(|k| top.get(k).is_some()) {
+        return false;
+    }
     match wide_keys(profile, &top) {
         Some(keys) => !keys.is_empty(),
         None => true,
     }
 }
 
-/// The built-in profile for a data file (`join` profiles are for verdict files).
+/// The built-in profile for a transcript file: the first of its role that claims it,
+/// else `native`.
 pub fn data_profile(s: &Sample<'_>) -> Profile {
-    pick(s, false).unwrap_or_else(|| Profile::builtin("native").expect("native profile"))
+    pick(s, Some(FileRole::Transcripts))
+        .unwrap_or_else(|| Profile::builtin("native").expect("native profile"))
 }
 
 /// The built-in profile for a verdict file.
 pub fn verdict_profile(s: &Sample<'_>) -> Option<Profile> {
-    pick(s, true)
+    pick(s, Some(FileRole::Verdicts))
 }
 
-fn pick(s: &Sample<'_>, joins: bool) -> Option<Profile> {
+/// Every built-in profile (but the `native` fallback) that claims the file, of any
+/// role, in detection order: the first is taken, the others are noted.
+pub fn candidates(s: &Sample<'_>) -> Vec<&'static Profile> {
     Profile::builtins()
         .iter()
-        .filter(|p| p.spec.join.is_some() == joins && p.name() != "native")
+        .filter(|p| p.name() != "native" && matches(p, s))
+        .collect()
+}
+
+fn pick(s: &Sample<'_>, role: Option<FileRole>) -> Option<Profile> {
+    Profile::builtins()
+        .iter()
+        .filter(|p| role.is_none_or(|r| p.role() == r) && p.name() != "native")
         .find(|p| matches(p, s))
         .cloned()
 }

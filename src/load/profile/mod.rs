@@ -42,6 +42,9 @@ pub struct Detect {
     /// Top-level keys the first record has.
     #[serde(default)]
     pub keys: Vec<String>,
+    /// Top-level keys of which the first record has at least one.
+    #[serde(default)]
+    pub any_keys: Vec<String>,
     /// Columns a CSV header has.
     #[serde(default)]
     pub columns: Vec<String>,
@@ -132,6 +135,28 @@ pub struct Join {
     pub position: bool,
 }
 
+/// What a profile's files are for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FileRole {
+    /// Transcripts, with any verdicts they carry.
+    Transcripts,
+    /// Verdicts of a classifier, joined to transcripts (needs a `[join]`).
+    Verdicts,
+    /// Hand labels, joined to transcripts (read through `label_set`).
+    Labels,
+}
+
+impl FileRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FileRole::Transcripts => "transcripts",
+            FileRole::Verdicts => "verdicts",
+            FileRole::Labels => "labels",
+        }
+    }
+}
+
 /// A mapping profile, as written in TOML.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -157,10 +182,17 @@ pub struct ProfileSpec {
     #[serde(default)]
     pub verdicts: Vec<VerdictSpec>,
     pub join: Option<Join>,
+    /// What the files are for (default: `verdicts` with a `[join]`, else
+    /// `transcripts`).
+    pub role: Option<FileRole>,
+    /// Labels role: how to read the file (`--label-set` keys: `id=FIELD`,
+    /// `field=FIELD`, `labeler=NAME`, `join=position`, `map.CLASS=yes|no|unsure`).
+    #[serde(default)]
+    pub label_set: Vec<String>,
 }
 
 /// The built-in profiles, in the order detection tries them (`native` last).
-pub const BUILTIN: [(&str, &str); 6] = [
+pub const BUILTIN: [(&str, &str); 7] = [
     ("af-pipeline", include_str!("builtin/af-pipeline.toml")),
     (
         "wide-conditions",
@@ -175,6 +207,7 @@ pub const BUILTIN: [(&str, &str); 6] = [
         "native-verdicts",
         include_str!("builtin/native-verdicts.toml"),
     ),
+    ("label-records", include_str!("builtin/label-records.toml")),
     ("native", include_str!("builtin/native.toml")),
 ];
 
@@ -214,12 +247,33 @@ pub struct Profile {
 }
 
 impl Profile {
+    /// What the profile's files are for.
+    pub fn role(&self) -> FileRole {
+        self.spec.role.unwrap_or(if self.spec.join.is_some() {
+            FileRole::Verdicts
+        } else {
+            FileRole::Transcripts
+        })
+    }
+
     pub fn name(&self) -> &str {
         &self.spec.name
     }
 
     /// Compiles a profile, naming the bad entry on error.
     pub fn compile(spec: ProfileSpec) -> Result<Profile, String> {
+        match (spec.role, &spec.join) {
+            (Some(FileRole::Verdicts), None) => {
+                return Err("role = \"verdicts\" needs a [join] table saying how its records attach to transcripts".into())
+            }
+            (Some(FileRole::Transcripts | FileRole::Labels), Some(_)) => {
+                return Err("[join] is for verdict files: set role = \"verdicts\" or remove it".into())
+            }
+            _ => {}
+        }
+        if !spec.label_set.is_empty() && spec.role != Some(FileRole::Labels) {
+            return Err("label_set is for label files: set role = \"labels\"".into());
+        }
         let mut consumed = Vec::new();
         let mut alts = |a: &Option<Alts>, what: &str| -> Result<Vec<FieldPath>, String> {
             let mut out = Vec::new();
