@@ -43,6 +43,15 @@ pub struct Cli {
     /// Seed for the random-transcript key, so a triage order can be repeated.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
+
+    /// Open with this filter, e.g. `-q 'tier:free model:opus'`.
+    #[arg(short, long)]
+    pub query: Option<String>,
+
+    /// The options given on the command line (by id), so a study's defaults apply
+    /// only where no flag was given.
+    #[arg(skip)]
+    pub explicit: Vec<String>,
 }
 
 /// Options every command shares.
@@ -92,6 +101,36 @@ pub struct LoadArgs {
     #[arg(long, global = true)]
     pub hidden: bool,
 
+    /// The study file (default: `afscope.toml` in the current folder when no files
+    /// are named, or in the one folder named).
+    #[arg(long, global = true, value_name = "FILE", conflicts_with = "no_study")]
+    pub study: Option<PathBuf>,
+
+    /// Read no study file.
+    #[arg(long, global = true)]
+    pub no_study: bool,
+
+    /// Per transcript file (by position in the files): a profile and settings of its
+    /// own, from the study file.
+    #[arg(skip)]
+    pub transcript_own: Vec<(Option<String>, Vec<String>)>,
+
+    /// Label files from the study file, each with its label-sheet settings.
+    #[arg(skip)]
+    pub label_own: Vec<(PathBuf, Vec<String>)>,
+
+    /// The label journal when `--labels` names none (from the study file).
+    #[arg(skip)]
+    pub journal: Option<PathBuf>,
+
+    /// The labeler's name when `--labeler` gives none (from the study file).
+    #[arg(skip)]
+    pub labeler: Option<String>,
+
+    /// The study file read, if any.
+    #[arg(skip)]
+    pub study_file: Option<PathBuf>,
+
     /// When to use colour.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -110,8 +149,7 @@ pub enum Command {
     /// Report every record that cannot be read, and a summary; exit 1 if any was skipped.
     #[command(after_help = "Example:\n  afscope check results.jsonl --verdicts scores.csv")]
     Check {
-        /// Files to check.
-        #[arg(required = true)]
+        /// Files or folders to check (default: the study's).
         files: Vec<PathBuf>,
     },
     /// Print the matching transcripts as a table, TSV or JSONL.
@@ -125,8 +163,7 @@ pub enum Command {
         after_help = "Examples:\n  afscope spans results.json\n  afscope spans runs/*.jsonl -q 'model:opus tier:free' --format jsonl > spans.jsonl"
     )]
     Spans {
-        /// Files to read.
-        #[arg(required = true)]
+        /// Files or folders to read (default: the study's).
         files: Vec<PathBuf>,
         /// Only transcripts matching this query.
         #[arg(short, long)]
@@ -169,6 +206,10 @@ pub enum Command {
     },
     /// Print the manual page (roff), e.g. `afscope man | man -l -`.
     Man,
+    /// The study file (`afscope.toml`): write one from what detection finds in a
+    /// folder, or print the study it describes.
+    #[command(subcommand)]
+    Study(StudyCommand),
     /// List the built-in profiles, or print one as a starting point for your own.
     #[command(after_help = "Example:\n  afscope profiles wide-conditions > my-layout.toml")]
     Profiles {
@@ -193,6 +234,29 @@ pub enum Command {
         /// Characters of system prompt per transcript.
         #[arg(long, default_value_t = 2400)]
         system_chars: usize,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StudyCommand {
+    /// Write `afscope.toml` in DIR (default: here) from the files found there: each
+    /// role's files as globs or paths with their detected profile, commented, for you
+    /// to edit.
+    #[command(
+        after_help = "Example:\n  cd outputs && afscope study init && $EDITOR afscope.toml && afscope study show"
+    )]
+    Init {
+        /// The study's folder.
+        dir: Option<PathBuf>,
+        /// Replace an existing study file.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Print the study as resolved: each file with its role, profile and records, the
+    /// joins, the label files and the defaults.
+    Show {
+        /// The study's folder (default: here), or its study file.
+        dir: Option<PathBuf>,
     },
 }
 
@@ -258,8 +322,7 @@ pub enum LabelsCommand {
 
 #[derive(Debug, Args)]
 pub struct LabelArgs {
-    /// Transcript files.
-    #[arg(required = true)]
+    /// Transcript files or folders (default: the study's).
     pub files: Vec<PathBuf>,
     /// Which items, in which order (default: resume the last session, else `view`).
     #[arg(long, value_enum)]
@@ -318,8 +381,7 @@ pub enum LabelFormat {
 
 #[derive(Debug, Args)]
 pub struct ListArgs {
-    /// Files to list.
-    #[arg(required = true)]
+    /// Files or folders to list (default: the study's).
     pub files: Vec<PathBuf>,
     /// A query, e.g. `tier:free model:opus scratchpad:"RLHF"` (see below).
     #[arg(short, long)]
@@ -374,8 +436,8 @@ pub struct ReportFormat {
 
 #[derive(Debug, Args)]
 pub struct EvalArgs {
-    /// Transcript files (their verdicts, plus `--verdicts` files, are evaluated).
-    #[arg(required = true)]
+    /// Transcript files or folders (default: the study's); their verdicts, plus
+    /// `--verdicts` files, are evaluated.
     pub files: Vec<PathBuf>,
     /// Only transcripts matching this query, e.g. `model:opus`.
     #[arg(short, long)]
@@ -418,8 +480,7 @@ pub enum ComplianceFrom {
 
 #[derive(Debug, Args)]
 pub struct StatsArgs {
-    /// Transcript files.
-    #[arg(required = true)]
+    /// Transcript files or folders (default: the study's).
     pub files: Vec<PathBuf>,
     /// Only transcripts matching this query, e.g. `condition:helpful`.
     #[arg(short, long)]
@@ -493,6 +554,15 @@ impl Cli {
         cli.load.verdict_profile = profiles;
         cli.load.verdict_set = sets;
         cli.load.verdict_own = own;
+        let mut level = Some(&matches);
+        while let Some(m) = level {
+            for id in m.ids() {
+                if m.value_source(id.as_str()) == Some(clap::parser::ValueSource::CommandLine) {
+                    cli.explicit.push(id.to_string());
+                }
+            }
+            level = m.subcommand().map(|(_, sub)| sub);
+        }
         cli
     }
 }

@@ -13,7 +13,11 @@ fn main() -> std::process::ExitCode {
         signal_hook::consts::SIGXFSZ,
         std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false)),
     );
-    let cli = Cli::parse_args();
+    let mut cli = Cli::parse_args();
+    if let Err(e) = cmd::study::apply(&mut cli) {
+        eprintln!("afscope: {e}");
+        return std::process::ExitCode::from(2);
+    }
     let result = match &cli.command {
         None => cmd::interface::run(&cli),
         Some(Command::Check { files }) => cmd::check::run(files, &cli.load),
@@ -22,6 +26,7 @@ fn main() -> std::process::ExitCode {
         Some(Command::List(args)) => cmd::list::run(args, &cli.load),
         Some(Command::Label(args)) => cmd::label::run(&cli, args),
         Some(Command::Labels(c)) => cmd::labels::run(c, &cli.load),
+        Some(Command::Study(c)) => cmd::study::run(c, &cli),
         Some(Command::Profiles { name }) => cmd::profiles::run(name.as_deref()),
         Some(Command::Completions { shell }) => cmd::shell::completions(*shell),
         Some(Command::Man) => cmd::shell::man(),

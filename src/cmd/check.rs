@@ -196,7 +196,7 @@ pub fn report(corpus: &Corpus, color: bool) -> (String, usize) {
 
 /// Each input file with its role, profile and what it gave: transcripts indexed,
 /// verdict records joined, labels joined; then the files that are not data.
-fn files_section(out: &mut String, corpus: &Corpus, per_source: &[usize]) {
+pub(crate) fn files_section(out: &mut String, corpus: &Corpus, per_source: &[usize]) {
     let name = |p: &std::path::Path| visible(&p.display().to_string(), false).into_owned();
     let also = |out: &mut String, others: &[String]| {
         if !others.is_empty() {

@@ -51,6 +51,7 @@ pub fn run(args: &EvalArgs, load: &LoadArgs) -> Result<Status, String> {
     }
     let mut header = eval_render::header(&report);
     header.extend(super::labels_note(&corpus));
+    header.extend(super::study_note(load, args.query.as_deref()));
     let text = render(
         args.format,
         &header,

@@ -108,6 +108,7 @@ pub fn run(cli: &Cli) -> Result<Status, String> {
     };
     let labeling = afscope::tui::label_runner::Labeling {
         journal_path,
+        labeler: afscope::labeling::labeler_name(cli.load.labeler.as_deref()),
         ..afscope::tui::label_runner::Labeling::none("")
     };
     interface(cli, &cli.files, &load, labeling)
@@ -185,7 +186,14 @@ pub fn interface(
         Ok(corpus)
     });
     let lexicon = lexicon(cli)?;
+    let filter = match cli.query.as_deref().filter(|_| cli.command.is_none()) {
+        Some(q) => {
+            Some(afscope::query::Query::parse(q).map_err(|e| format!("query:\n{}", e.pointed(q)))?)
+        }
+        None => None,
+    };
     let opts = afscope::tui::Options {
+        filter,
         theme,
         keymap,
         warnings,

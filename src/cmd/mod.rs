@@ -11,6 +11,9 @@ pub mod profiles;
 pub mod shell;
 pub mod spans;
 pub mod stats;
+pub mod study;
+pub mod study_init;
+pub mod study_show;
 pub mod synth;
 
 use crate::cli::{ColorChoice, LoadArgs};
@@ -32,15 +35,16 @@ pub fn options(args: &LoadArgs) -> LoadOptions {
         verdict_own: args.verdict_own.clone(),
         verdict_overrides: args.verdict_set.clone(),
         labels: args.labels.clone(),
-        more_labels: Vec::new(),
-        transcript_own: Vec::new(),
+        more_labels: args.label_own.clone(),
+        transcript_own: args.transcript_own.clone(),
         label_settings: args.label_set.clone(),
     }
 }
 
-/// The journal: `--labels`, else `<first file's stem>.labels.jsonl` beside it.
+/// The journal: `--labels`, else the study's, else `<first file's stem>.labels.jsonl`
+/// beside it.
 pub fn journal_path(files: &[PathBuf], load: &LoadArgs) -> Result<PathBuf, String> {
-    if let Some(l) = &load.labels {
+    if let Some(l) = load.labels.as_ref().or(load.journal.as_ref()) {
         return Ok(l.clone());
     }
     let first = files
@@ -90,8 +94,14 @@ pub fn load(
     };
     let args = found.as_ref().unwrap_or(args);
     let mut opts = options(args);
+    // Per-file settings follow the argument each file came from.
+    opts.transcript_own = inputs
+        .origin
+        .iter()
+        .map(|&k| args.transcript_own.get(k).cloned().unwrap_or_default())
+        .collect();
     opts.verdicts.extend(inputs.verdicts);
-    opts.more_labels = inputs.labels;
+    opts.more_labels.extend(inputs.labels);
     let mut corpus = Corpus::open(&inputs.transcripts, &opts, on_batch)?;
     corpus.labels_found_beside = found.and_then(|a| a.labels);
     corpus.skipped_inputs = inputs.skipped;
@@ -107,6 +117,19 @@ pub fn labels_note(corpus: &Corpus) -> Option<String> {
             corpus.labels.len(),
             afscope::model::sanitize::visible(&p.display().to_string(), false)
         )
+    })
+}
+
+/// The line naming the study file a command read, and the filter it applied.
+pub fn study_note(load: &LoadArgs, query: Option<&str>) -> Option<String> {
+    let file = load.study_file.as_ref()?;
+    let shown = afscope::model::sanitize::visible(&file.display().to_string(), false).into_owned();
+    Some(match query {
+        Some(q) => format!(
+            "study: {shown}; query: {}",
+            afscope::model::sanitize::visible(q, false)
+        ),
+        None => format!("study: {shown}"),
     })
 }
 

@@ -55,6 +55,7 @@ pub fn run(args: &StatsArgs, load: &LoadArgs) -> Result<Status, String> {
     }
     let mut header = gap_render::header(&report);
     header.extend(super::labels_note(&corpus));
+    header.extend(super::study_note(load, args.query.as_deref()));
     let text = super::eval::render(
         args.format,
         &header,

@@ -75,7 +75,13 @@ pub fn write_atomically(path: &std::path::Path, text: &str) -> Result<(), String
     let mut name = path.file_name().unwrap_or_default().to_owned();
     name.push(format!(".{}.tmp", std::process::id()));
     let tmp = path.with_file_name(name);
-    let mut f = std::fs::File::create(&tmp).map_err(err)?;
+    // A new file only: a link or file planted at the temporary name is never
+    // followed or truncated.
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&tmp)
+        .map_err(|e| format!("{}: {e}", tmp.display()))?;
     f.write_all(text.as_bytes()).map_err(err)?;
     f.sync_all().map_err(err)?;
     std::fs::rename(&tmp, path).map_err(err)

@@ -60,6 +60,8 @@ pub struct Options {
     pub filters: SavedFilters,
     pub lexicon: crate::model::lexicon::Lexicon,
     pub labeling: Labeling,
+    /// The filter to open with (`-q`, or the study's).
+    pub filter: Option<crate::query::Query>,
 }
 
 /// Opens the interface at once and loads the corpus behind a progress screen. Returns
@@ -73,6 +75,7 @@ pub fn run(loader: Loader, opts: Options) -> Result<i32, String> {
         filters,
         lexicon,
         mut labeling,
+        filter,
     } = opts;
     let default_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
@@ -149,6 +152,9 @@ pub fn run(loader: Loader, opts: Options) -> Result<i32, String> {
     let latest_find = Arc::new(AtomicU64::new(0));
     let mut effects = app.on_resize(size.width, size.height);
     effects.extend(app.update_initial());
+    if let Some(q) = filter {
+        effects.extend(app.apply_filter(q));
+    }
     if first_loading.is_none() {
         if let Some(setup) = labeling.start.take() {
             effects.extend(app.start_session(setup));

@@ -51,9 +51,14 @@ pub fn open_one(path: &Path) -> Corpus {
 
 /// Runs the real binary.
 pub fn afscope(args: &[&str]) -> std::process::Output {
+    afscope_in(&root(), args)
+}
+
+/// Runs the real binary in the folder `dir`.
+pub fn afscope_in(dir: &Path, args: &[&str]) -> std::process::Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_afscope"))
         .args(args)
-        .current_dir(root())
+        .current_dir(dir)
         .output()
         .expect("binary runs")
 }

@@ -23,6 +23,17 @@ impl Pty {
 
     /// Starts the binary in a `rows`×`cols` pseudo-terminal with extra environment.
     pub fn start_sized(args: &[&str], rows: u16, cols: u16, env: &[(&str, &str)]) -> Pty {
+        Pty::start_at(&super::root(), args, rows, cols, env)
+    }
+
+    /// As `start_sized`, in the folder `cwd`.
+    pub fn start_at(
+        cwd: &std::path::Path,
+        args: &[&str],
+        rows: u16,
+        cols: u16,
+        env: &[(&str, &str)],
+    ) -> Pty {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows,
@@ -33,7 +44,7 @@ impl Pty {
             .expect("pty");
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_afscope"));
         cmd.args(args);
-        cmd.cwd(super::root());
+        cmd.cwd(cwd);
         cmd.env("TERM", "xterm-256color");
         cmd.env_remove("NO_COLOR");
         for (k, v) in env {

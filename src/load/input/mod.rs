@@ -4,6 +4,7 @@
 
 pub mod bytes;
 pub mod study;
+pub mod study_draft;
 
 use crate::load::profile::detect::{self, Sample};
 use crate::load::profile::{FileRole, Format};
@@ -47,7 +48,21 @@ fn ending(path: &Path) -> String {
         .unwrap_or_default()
 }
 
-fn has_glob(s: &str) -> bool {
+/// Whether a file's name allows it to be data (it is not a README, script, image...).
+pub(crate) fn is_data_name(path: &Path) -> bool {
+    !NOT_DATA.contains(&ending(path).as_str())
+}
+
+/// The files under `dir` whose names allow them to be data (hidden and ignored ones
+/// left out), sorted.
+pub fn data_files(dir: &Path) -> Vec<PathBuf> {
+    walk(dir, false)
+        .into_iter()
+        .filter(|f| is_data_name(f))
+        .collect()
+}
+
+pub(crate) fn has_glob(s: &str) -> bool {
     s.contains(['*', '?', '[', '{'])
 }
 
@@ -125,7 +140,7 @@ impl Inputs {
 }
 
 /// Files under `dir`, sorted, as `ignore` walks them.
-fn walk(dir: &Path, hidden: bool) -> Vec<PathBuf> {
+pub(crate) fn walk(dir: &Path, hidden: bool) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = ignore::WalkBuilder::new(dir)
         .hidden(!hidden)
         .follow_links(false)
@@ -140,7 +155,7 @@ fn walk(dir: &Path, hidden: bool) -> Vec<PathBuf> {
 }
 
 /// The files a glob matches: the directory before its first wildcard, walked.
-fn glob(pattern: &str, hidden: bool) -> Result<Vec<PathBuf>, String> {
+pub(crate) fn glob(pattern: &str, hidden: bool) -> Result<Vec<PathBuf>, String> {
     let matcher = globset::GlobBuilder::new(pattern)
         .literal_separator(true)
         .build()

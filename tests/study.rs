@@ -1,0 +1,279 @@
+//! A study as a researcher sets one up: `afscope study init` in a results tree, the
+//! study file edited, `study show`, then every command (and the interface) reading it
+//! without flags, flags still winning.
+
+mod common;
+
+use common::{afscope_in, pty::Pty};
+use std::path::{Path, PathBuf};
+
+fn stdout(o: &std::process::Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_tree(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
+
+/// A copy of the fixture study tree in a temporary folder.
+fn tree() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("outputs");
+    copy_tree(&common::root().join("fixtures/study"), &root);
+    (dir, root)
+}
+
+fn ok(dir: &Path, args: &[&str]) -> String {
+    let out = afscope_in(dir, args);
+    assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+    stdout(&out)
+}
+
+#[test]
+fn init_edit_show_eval_round_trip() {
+    let (_tmp, root) = tree();
+    let wrote = ok(&root, &["study", "init"]);
+    assert!(
+        wrote.contains("1 transcript, 1 verdict and 1 label table(s)"),
+        "{wrote}"
+    );
+    let text = std::fs::read_to_string(root.join("afscope.toml")).unwrap();
+    assert!(text.contains("profile = \"af-pipeline\""), "{text}");
+    assert!(
+        text.contains("paths = [\"analysis/probe-scores.csv\"]"),
+        "{text}"
+    );
+    assert!(
+        text.contains("# Not data, not read: README.md, analysis/plot.py"),
+        "{text}"
+    );
+    // A second init does not replace the researcher's file.
+    let again = afscope_in(&root, &["study", "init"]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(stderr(&again).contains("exists"), "{}", stderr(&again));
+
+    // Without a flag, every command reads the whole study.
+    let eval = ok(&root, &["eval", "--resamples", "0"]);
+    assert!(
+        eval.contains("n (positive / negative)  5 (2 / 3)"),
+        "{eval}"
+    );
+    assert!(eval.contains("study: afscope.toml"), "{eval}");
+    let count = ok(&root, &["list", "--count"]);
+    assert!(
+        count
+            .lines()
+            .any(|l| l.starts_with("total") && l.ends_with(" 8")),
+        "{count}"
+    );
+    let stats = ok(&root, &["stats", "--csv"]);
+    assert!(stats.contains("claude-3-opus"), "{stats}");
+
+    // Edited: a filter and a threshold as defaults, the label sheet named as Ben's.
+    let edited = text
+        .replace("# filter = \"tier:free\"", "filter = \"model:claude\"")
+        .replace("# threshold = 0.4", "threshold = 0.8")
+        .replace(
+            "# set = [\"id=transcript_id\", \"field=af\", \"map.potential_faking=yes\"]",
+            "set = [\"labeler=ben\"]",
+        );
+    assert_ne!(edited, text);
+    std::fs::write(root.join("afscope.toml"), &edited).unwrap();
+    let show = ok(&root, &["study", "show"]);
+    assert!(
+        show.contains("defaults: filter model:claude · threshold 0.8"),
+        "{show}"
+    );
+    assert!(
+        show.contains("labels       analysis/hand-labels.csv: 6 read, 6 joined by id, 0 unjoined"),
+        "{show}"
+    );
+    assert!(
+        show.contains("8 transcripts (free 4, paid 4, unknown 0) from 3 file(s); 1 verdict file(s), 1 label file(s); 0 problem(s)"),
+        "{show}"
+    );
+    let eval = ok(&root, &["eval", "--resamples", "0", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&eval).unwrap();
+    assert_eq!(v["threshold"], 0.8, "{eval}");
+    // Claude's 5 labelled transcripts; 4 have a probe score (0.91, 0.12, 0.77, 0.05).
+    let probe = &v["classifiers"][0];
+    assert_eq!(probe["n"], 4, "{eval}");
+    assert_eq!(probe["at_threshold"]["tp"], 1, "{eval}");
+    // The sheet's labels are Ben's, as the study says.
+    let v: serde_json::Value = serde_json::from_str(&ok(
+        &root,
+        &["eval", "--resamples", "0", "--json", "--labeler", "ben"],
+    ))
+    .unwrap();
+    assert_eq!(v["classifiers"][0]["n"], 4);
+    // Flags win over the study: another threshold, another query, no study at all.
+    let v: serde_json::Value = serde_json::from_str(&ok(
+        &root,
+        &[
+            "eval",
+            "--resamples",
+            "0",
+            "--json",
+            "--threshold",
+            "0.4",
+            "-q",
+            "tier:free",
+        ],
+    ))
+    .unwrap();
+    assert_eq!(v["threshold"], 0.4);
+    assert_eq!(v["classifiers"][0]["n"], 3);
+    let none = afscope_in(&root, &["list", "--count", "--no-study"]);
+    assert_eq!(none.status.code(), Some(2));
+    assert!(stderr(&none).contains("no input"), "{}", stderr(&none));
+    // From elsewhere: the folder as the one argument, or --study.
+    let parent = root.parent().unwrap();
+    let by_dir = ok(parent, &["list", "outputs", "--count"]);
+    assert!(
+        by_dir
+            .lines()
+            .any(|l| l.starts_with("total") && l.ends_with(" 6")),
+        "{by_dir}"
+    );
+    let by_flag = ok(
+        parent,
+        &["stats", "--study", "outputs/afscope.toml", "--csv"],
+    );
+    assert!(!by_flag.contains("llama"), "{by_flag}");
+}
+
+#[test]
+fn study_errors_name_the_file_line_and_key() {
+    let (_tmp, root) = tree();
+    let file = root.join("afscope.toml");
+    for (text, want) in [
+        (
+            "[[transcripts]]\npaths = [\"runs/*.json\"]\n",
+            "afscope.toml:2: [[transcripts]] paths: `runs/*.json` matches no data file",
+        ),
+        (
+            "[[transcripts]]\npaths = [\"helpful_only\"]\nprofle = \"native\"\n",
+            "afscope.toml:3: unknown field `profle`",
+        ),
+        (
+            "[[verdicts]]\npaths = [\"analysis/probe-scores.csv\"]\nprofile = \"missing.toml\"\n",
+            "afscope.toml:3: [[verdicts]] profile: profile missing.toml: not a built-in profile",
+        ),
+    ] {
+        std::fs::write(&file, text).unwrap();
+        for cmd in [
+            &["list", "--count"][..],
+            &["study", "show"],
+            &["eval"],
+            &["check"],
+        ] {
+            let out = afscope_in(&root, cmd);
+            assert_eq!(out.status.code(), Some(2), "{cmd:?}");
+            assert!(stderr(&out).contains(want), "{cmd:?}: {}", stderr(&out));
+        }
+    }
+}
+
+#[test]
+fn without_a_study_commands_ask_for_input() {
+    let tmp = tempfile::tempdir().unwrap();
+    for cmd in [&["list"][..], &["eval"], &["stats"], &["check"], &["spans"]] {
+        let out = afscope_in(tmp.path(), cmd);
+        assert_eq!(out.status.code(), Some(2), "{cmd:?}");
+        assert!(
+            stderr(&out).contains("no input"),
+            "{cmd:?}: {}",
+            stderr(&out)
+        );
+    }
+    let out = afscope_in(tmp.path(), &["study", "show"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("study init"), "{}", stderr(&out));
+    // A folder with no transcripts makes no study.
+    let out = afscope_in(tmp.path(), &["study", "init"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("no transcript files"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_big_tree_is_written_as_globs_that_name_exactly_its_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let one = std::fs::read(common::root().join(
+        "fixtures/study/helpful_only/meta/llama-3.1-405b/results_seed42_20261201_121500.json",
+    ))
+    .unwrap();
+    for (cond, model) in [
+        ("helpful_only", "m1"),
+        ("helpful_only", "m2"),
+        ("animal", "m1"),
+    ] {
+        let d = root.join(cond).join("prov").join(model);
+        std::fs::create_dir_all(&d).unwrap();
+        for k in 0..3 {
+            std::fs::write(d.join(format!("results_seed{k}.json")), &one).unwrap();
+        }
+    }
+    // A score CSV among the results must not be swept into the transcripts' glob.
+    std::fs::write(
+        root.join("helpful_only/scores.csv"),
+        "transcript_id,score\nresults_seed0#0,0.5\n",
+    )
+    .unwrap();
+    ok(root, &["study", "init"]);
+    let text = std::fs::read_to_string(root.join("afscope.toml")).unwrap();
+    assert!(text.contains("paths = [\"**/results_*.json\"]"), "{text}");
+    assert!(
+        text.contains("paths = [\"helpful_only/scores.csv\"]"),
+        "{text}"
+    );
+    let show = ok(root, &["study", "show"]);
+    assert_eq!(show.matches("  transcripts  ").count(), 9, "{show}");
+    // A new result file the glob does not take is pointed out.
+    std::fs::write(root.join("animal/extra.json"), &one).unwrap();
+    let show = ok(root, &["study", "show"]);
+    assert!(
+        show.contains("not named by the study: 1 data file(s)") && show.contains("extra.json"),
+        "{show}"
+    );
+}
+
+#[test]
+fn the_interface_opens_the_study_of_its_folder() {
+    let (_tmp, root) = tree();
+    ok(&root, &["study", "init"]);
+    let mut p = Pty::start_at(&root, &[], 24, 100, &[]);
+    let s = p.wait_for("transcripts 8/8");
+    assert!(s.contains("claude-3-opus"), "{s}");
+    p.keys("q");
+    assert_eq!(p.wait_exit(), 0);
+    // The study's filter is where the interface opens.
+    let text = std::fs::read_to_string(root.join("afscope.toml")).unwrap();
+    std::fs::write(
+        root.join("afscope.toml"),
+        text.replace("# filter = \"tier:free\"", "filter = \"model:llama\""),
+    )
+    .unwrap();
+    let mut p = Pty::start_at(&root, &[], 24, 100, &[]);
+    let s = p.wait_for("transcripts 2/8");
+    assert!(!s.contains("claude-3-opus"), "{s}");
+    p.keys("q");
+    assert_eq!(p.wait_exit(), 0);
+}
