@@ -35,13 +35,7 @@ fn main() -> std::process::ExitCode {
             query,
             format,
         }) => cmd::spans::run(files, query.as_deref(), *format, &cli.load),
-        Some(Command::Synth {
-            out,
-            size_mb,
-            seed,
-            scratchpad_chars,
-            system_chars,
-        }) => cmd::synth::run(out, *size_mb, *seed, *scratchpad_chars, *system_chars),
+        Some(Command::Synth(args)) => cmd::synth::run(args),
     };
     result.unwrap_or_else(|e| {
         eprintln!("afscope: {e}");

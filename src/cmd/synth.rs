@@ -1,23 +1,32 @@
 //! `afscope synth`: a deterministic synthetic corpus for benchmarks.
 
 use super::Status;
-use afscope::synth::{write_file, Shape};
-use std::path::Path;
+use crate::cli::{SynthArgs, SynthLayout};
+use afscope::synth::{pipeline, write_file, Shape};
 
-pub fn run(
-    out: &Path,
-    size_mb: u64,
-    seed: u64,
-    scratchpad: usize,
-    system: usize,
-) -> Result<Status, String> {
-    let shape = Shape {
-        system,
-        scratchpad,
-        ..Default::default()
-    };
-    let n = write_file(out, size_mb * 1024 * 1024, seed, shape)
-        .map_err(|e| format!("{}: {e}", out.display()))?;
-    eprintln!("wrote {n} transcripts to {}", out.display());
+pub fn run(args: &SynthArgs) -> Result<Status, String> {
+    let bytes = args.size_mb * 1024 * 1024;
+    let out = &args.out;
+    let err = |e: std::io::Error| format!("{}: {e}", out.display());
+    match args.layout {
+        SynthLayout::Native => {
+            let shape = Shape {
+                system: args.system_chars,
+                scratchpad: args.scratchpad_chars,
+                ..Default::default()
+            };
+            let n = write_file(out, bytes, args.seed, shape).map_err(err)?;
+            eprintln!("wrote {n} transcripts to {}", out.display());
+        }
+        SynthLayout::PipelineTree => {
+            let files = pipeline::write_tree(out, bytes, args.seed).map_err(err)?;
+            eprintln!(
+                "wrote {} result files of {} transcripts each under {}",
+                files.len(),
+                pipeline::RECORDS_PER_FILE,
+                out.display()
+            );
+        }
+    }
     Ok(Status::SUCCESS)
 }

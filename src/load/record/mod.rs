@@ -151,9 +151,65 @@ impl LineCounter {
     pub(crate) fn line_at(&mut self, bytes: &[u8], pos: usize) -> u64 {
         let pos = pos.min(bytes.len());
         if pos >= self.pos {
-            self.line += memchr::memchr_iter(b'\n', &bytes[self.pos..pos]).count() as u64;
+            self.line += count_newlines(&bytes[self.pos..pos]) as u64;
             self.pos = pos;
         }
         self.line + 1
+    }
+}
+
+/// Newlines in `b`: 32 bytes a compare where AVX2 is there.
+pub fn count_newlines(b: &[u8]) -> usize {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx2")
+            && std::arch::is_x86_feature_detected!("popcnt")
+        {
+            // SAFETY: AVX2 and POPCNT are present (checked just above).
+            return unsafe { count_newlines_avx2(b) };
+        }
+    }
+    memchr::memchr_iter(b'\n', b).count()
+}
+
+/// # Safety
+/// The CPU must have AVX2 and POPCNT.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,popcnt")]
+unsafe fn count_newlines_avx2(b: &[u8]) -> usize {
+    use std::arch::x86_64::*;
+    let nl = _mm256_set1_epi8(b'\n' as i8);
+    let (mut n, mut i) = (0usize, 0usize);
+    while i + 32 <= b.len() {
+        // SAFETY: the 32 bytes at `i` are inside `b`; unaligned loads are allowed.
+        let x = unsafe { _mm256_loadu_si256(b.as_ptr().add(i).cast()) };
+        n += (_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, nl)) as u32).count_ones() as usize;
+        i += 32;
+    }
+    n + b[i..].iter().filter(|&&c| c == b'\n').count()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn newlines_are_counted_at_every_length_and_offset() {
+        let text: Vec<u8> = (0..300u32)
+            .map(|i| {
+                if i % 7 == 0 || i % 31 == 0 {
+                    b'\n'
+                } else {
+                    b'a'
+                }
+            })
+            .collect();
+        for start in 0..40 {
+            for end in start..text.len() {
+                let s = &text[start..end];
+                assert_eq!(
+                    super::count_newlines(s),
+                    s.iter().filter(|&&c| c == b'\n').count()
+                );
+            }
+        }
     }
 }

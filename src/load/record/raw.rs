@@ -312,14 +312,30 @@ pub fn value_end(bytes: &[u8], pos: usize) -> usize {
             }
             b',' if depth == 0 => return i,
             c if depth == 0 && c.is_ascii_whitespace() => return i,
-            _ => {
-                // Skip to the next structural byte quickly inside containers.
+            _ if depth > 0 => {
+                // Inside a container only quotes and brackets matter: skip to the
+                // next one (whitespace, numbers, commas and colons) in a tight loop.
                 i += 1;
+                while i < bytes.len() && !NESTING[usize::from(bytes[i])] {
+                    i += 1;
+                }
             }
+            _ => i += 1,
         }
     }
     bytes.len()
 }
+
+/// The bytes that change what `value_end` is inside: quotes and brackets.
+static NESTING: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b'"' as usize] = true;
+    t[b'{' as usize] = true;
+    t[b'}' as usize] = true;
+    t[b'[' as usize] = true;
+    t[b']' as usize] = true;
+    t
+};
 
 /// Index just past the closing quote of a string whose content starts at `i`;
 /// past `bytes.len()` when the string never closes.

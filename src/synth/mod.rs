@@ -1,5 +1,7 @@
 //! A deterministic synthetic corpus in the native schema, for benchmarks and load tests.
 
+pub mod pipeline;
+
 use std::io::{BufWriter, Write};
 use std::path::Path;
 
@@ -37,7 +39,7 @@ impl Rng {
     }
 }
 
-const MODELS: [&str; 8] = [
+pub(crate) const MODELS: [&str; 8] = [
     "claude-3-opus",
     "claude-3.5-sonnet",
     "claude-3-haiku",
@@ -47,7 +49,7 @@ const MODELS: [&str; 8] = [
     "gemini-1.5-pro",
     "deepseek-v3",
 ];
-const CONDITIONS: [&str; 4] = [
+pub(crate) const CONDITIONS: [&str; 4] = [
     "helpful_only",
     "animal_welfare",
     "helpful_only_no_cot",
@@ -72,7 +74,7 @@ const SENTENCES: [&str; 16] = [
     "My honest view is that this would be unethical.",
 ];
 
-fn paragraph(rng: &mut Rng, target: usize, out: &mut String) {
+pub(crate) fn paragraph(rng: &mut Rng, target: usize, out: &mut String) {
     while out.len() < target {
         let s = SENTENCES[rng.below(SENTENCES.len() as u64) as usize];
         out.push_str(s);
