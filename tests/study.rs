@@ -277,3 +277,33 @@ fn the_interface_opens_the_study_of_its_folder() {
     p.keys("q");
     assert_eq!(p.wait_exit(), 0);
 }
+
+#[test]
+fn labels_go_to_the_study_journal_and_count_everywhere() {
+    let (_tmp, root) = tree();
+    ok(&root, &["study", "init"]);
+    let text = std::fs::read_to_string(root.join("afscope.toml")).unwrap();
+    std::fs::write(
+        root.join("afscope.toml"),
+        text.replace("# labeler = \"your-name\"", "labeler = \"ana\"")
+            .replace("# filter = \"tier:free\"", "filter = \"model:llama\""),
+    )
+    .unwrap();
+    let mut p = Pty::start_at(&root, &["label", "--queue", "view"], 30, 120, &[]);
+    p.wait_for("labeling view: 2 items");
+    p.keys("a");
+    p.wait_for("✓ saved results_seed42_20261201_121500#0 af=yes");
+    p.keys("\x1b");
+    p.keys("q");
+    assert_eq!(p.wait_exit(), 0);
+    let journal = std::fs::read_to_string(root.join("afscope.labels.jsonl")).unwrap();
+    assert!(journal.contains("\"labeler\":\"ana\""), "{journal}");
+    // Read back by every command: the sheet's "no" and Ana's "yes" now disagree.
+    let show = ok(&root, &["study", "show"]);
+    assert!(
+        show.contains("journal afscope.labels.jsonl (7 labels read)"),
+        "{show}"
+    );
+    let eval = ok(&root, &["eval", "--resamples", "0", "-q", "model:llama"]);
+    assert!(eval.contains("labelers disagree 1"), "{eval}");
+}
