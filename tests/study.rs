@@ -4,6 +4,7 @@
 
 mod common;
 
+use afscope::load::input::study::{Study, FILE_NAME};
 use common::{afscope_in, pty::Pty};
 use std::path::{Path, PathBuf};
 
@@ -15,24 +16,11 @@ fn stderr(o: &std::process::Output) -> String {
     String::from_utf8(o.stderr.clone()).unwrap()
 }
 
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_tree(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
-}
-
 /// A copy of the fixture study tree in a temporary folder.
 fn tree() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("outputs");
-    copy_tree(&common::root().join("fixtures/study"), &root);
+    common::copy_tree(&common::root().join("fixtures/study"), &root);
     (dir, root)
 }
 
@@ -306,4 +294,108 @@ fn labels_go_to_the_study_journal_and_count_everywhere() {
     );
     let eval = ok(&root, &["eval", "--resamples", "0", "-q", "model:llama"]);
     assert!(eval.contains("labelers disagree 1"), "{eval}");
+}
+
+// The study file read through the library: every setting resolved, every error
+// naming the file, line and key.
+
+/// A study file of `text` in a fresh copy of the fixture study tree.
+fn study(text: &str) -> Result<Study, String> {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("s");
+    common::copy_tree(&common::root().join("fixtures/study"), &root);
+    let file = root.join(FILE_NAME);
+    std::fs::write(&file, text).unwrap();
+    let out = Study::load(&file);
+    // Paths are under the temporary folder: keep only what tests compare.
+    out.map_err(|e| e.replace(&root.display().to_string(), "S"))
+}
+
+const GOOD: &str = r#"
+[defaults]
+filter = "tier:free"
+threshold = 0.5
+journal = "labels/j.jsonl"
+
+[[transcripts]]
+paths = ["helpful_only/**/results_*.json"]
+profile = "af-pipeline"
+
+[[transcripts]]
+paths = ["animal_welfare"]
+set = ["model=opus-aw"]
+
+[[verdicts]]
+paths = ["analysis/probe-scores.csv"]
+join = { id = "transcript_id" }
+
+[[labels]]
+paths = ["analysis/hand-labels.csv"]
+set = ["labeler=ana"]
+"#;
+
+#[test]
+fn a_study_resolves_to_files_with_their_settings() {
+    let s = study(GOOD).unwrap();
+    let names: Vec<String> = s
+        .transcripts
+        .iter()
+        .map(|t| t.path.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "results_seed42_20261201_101500.json",
+            "results_seed42_20261201_121500.json",
+            "results_seed42_20261201_111500.json"
+        ]
+    );
+    assert_eq!(s.transcripts[0].profile.as_deref(), Some("af-pipeline"));
+    assert_eq!(s.transcripts[0].line, 8);
+    assert_eq!(s.transcripts[2].set, ["model=opus-aw"]);
+    assert_eq!(s.verdicts[0].set, [r#"join.on={ id = "transcript_id" }"#]);
+    assert_eq!(s.labels[0].set, ["labeler=ana"]);
+    assert_eq!(s.defaults.filter.as_deref(), Some("tier:free"));
+    assert_eq!(s.defaults.threshold, Some(0.5));
+    assert!(s.defaults.journal.ends_with("labels/j.jsonl"));
+}
+
+#[test]
+fn errors_name_the_file_line_and_key() {
+    let cases = [
+        ("[[transcripts]]\npathz = [\"x\"]\n", "S/afscope.toml:2: unknown field `pathz`"),
+        ("[[transcripts]]\npaths = [\"nope.json\"]\n", "S/afscope.toml:2: [[transcripts]] paths: `nope.json`: no such file or folder"),
+        ("[[transcripts]]\npaths = [\n  \"helpful_only/*.csv\",\n]\n", "S/afscope.toml:3: [[transcripts]] paths: `helpful_only/*.csv` matches no data file"),
+        ("[[transcripts]]\npaths = [\"analysis\"]\n", "S/afscope.toml:2: [[transcripts]] paths: `analysis`: no transcripts files in this folder"),
+        ("[[transcripts]]\npaths = [\"helpful_only\"]\nprofile = \"no-such\"\n", "S/afscope.toml:3: [[transcripts]] profile: profile no-such: not a built-in profile"),
+        ("[[transcripts]]\npaths = [\"helpful_only\"]\nprofile = \"native\"\nset = [\"fields.id=\"]\n", ""),
+        ("[[transcripts]]\npaths = [\"helpful_only\"]\nset = [\"novalue\"]\n", "S/afscope.toml:3: [[transcripts]] set: `--set novalue`: expected KEY=VALUE"),
+        ("[[verdicts]]\npaths = [\"analysis/probe-scores.csv\"]\nset = [\"join.on.id=tid\"]\njoin = \"position\"\n", "S/afscope.toml:4: [[verdicts]] join: conflicts with `set = [\"join.on.id=tid\"]` (line 3)"),
+        ("[[verdicts]]\npaths = [\"analysis/probe-scores.csv\"]\njoin = \"sideways\"\n", "S/afscope.toml:3: [[verdicts]] join: expected \"position\""),
+        ("[[labels]]\npaths = [\"analysis/hand-labels.csv\"]\nset = [\"colour=red\"]\n", "S/afscope.toml:3: [[labels]] set:"),
+        ("[defaults]\nthreshold = 1.5\n", "S/afscope.toml:2: [defaults] threshold: must be in [0, 1]"),
+        ("[defaults]\nfilter = \"modle:opus\"\n", "S/afscope.toml:2: [defaults] filter:"),
+        ("[[transcripts]]\npaths = [\"helpful_only\"]\n[[transcripts]]\npaths = [\"helpful_only/meta\"]\n", "S/afscope.toml:4: [[transcripts]] paths:"),
+        ("[[transcripts]]\npaths = []\n", "S/afscope.toml:2: [[transcripts]] paths: names no file"),
+        ("[transcripts]\npaths = 1\n", "S/afscope.toml:1:"),
+    ];
+    for (text, want) in cases {
+        match study(text) {
+            Err(e) if !want.is_empty() => {
+                assert!(e.starts_with(want), "{text}\n got {e}\nwant {want}")
+            }
+            Ok(_) if want.is_empty() => {}
+            other => panic!("{text}: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn a_file_named_twice_names_both_lines() {
+    let e = study("[[transcripts]]\npaths = [\"helpful_only\"]\n\n[[verdicts]]\npaths = [\"helpful_only/meta/llama-3.1-405b/results_seed42_20261201_121500.json\"]\n").unwrap_err();
+    assert!(e.contains(":5: [[verdicts]] paths:"), "{e}");
+    assert!(
+        e.ends_with("is also named by [[transcripts]] at line 2"),
+        "{e}"
+    );
 }
