@@ -2,10 +2,12 @@
 //! verdict file joined, then the label files.
 
 use crate::load::index::corpus::{Corpus, OnBatch};
-use crate::load::index::open::{open_file, Opened};
-use crate::load::index::{index_file, FileIndex};
+use crate::load::index::open::{open_file_deferring, Opened};
+use crate::load::index::view::LoadedSource;
+use crate::load::index::{index_file, split_and_index_json, FileIndex};
 use crate::load::join;
 use crate::load::profile::Profile;
+use crate::model::Problem;
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -78,11 +80,21 @@ impl Corpus {
             let opened: Vec<Result<(Opened, Option<FileIndex>), String>> = jobs[at..end]
                 .par_iter()
                 .map(|(path, key)| {
-                    let mut o = open_file(path, compiled[key].as_ref(), &key.1, false)?;
-                    let pre = o.source.as_ref().and_then(|src| {
-                        let recs = src.records.as_deref()?;
-                        (src.bytes.len() <= PRE_INDEX_MAX).then(|| index_file(&src.ctx(0), recs))
-                    });
+                    let mut o = open_file_deferring(
+                        path,
+                        compiled[key].as_ref(),
+                        &key.1,
+                        false,
+                        PRE_INDEX_MAX,
+                    )?;
+                    let pre = match o.source.as_mut() {
+                        Some(src) if o.deferred => Some(split_and_index(src, &mut o.problems)),
+                        Some(src) => src.records.as_deref().and_then(|recs| {
+                            (src.bytes.len() <= PRE_INDEX_MAX)
+                                .then(|| index_file(&src.ctx(0), recs))
+                        }),
+                        None => None,
+                    };
                     o.problems.shrink_to_fit();
                     Ok((o, pre))
                 })
@@ -140,4 +152,23 @@ impl Corpus {
         self.joins.push(report);
         Ok(())
     }
+}
+
+/// A JSON array left unsplit by `open_file_deferring`: split and indexed in one pass
+/// (or, when it is not valid UTF-8, split and then indexed); its records filled in.
+fn split_and_index(src: &mut LoadedSource, problems: &mut Vec<Problem>) -> FileIndex {
+    let key = src.profile.spec.records.clone();
+    let (records, found, index) = match split_and_index_json(&src.ctx(0), key.as_deref()) {
+        Some(done) => done,
+        None => {
+            let (records, found) =
+                crate::load::record::json_elements(&src.path, &src.bytes, key.as_deref());
+            let index = index_file(&src.ctx(0), &records);
+            (records, found, index)
+        }
+    };
+    problems.extend(found);
+    src.record_total = Some(records.len() as u64);
+    src.records = Some(records);
+    index
 }

@@ -156,7 +156,13 @@ impl<'a> SourceCtx<'a> {
             Ok(t) => t,
             Err(p) => return out.problems.push(p),
         };
-        out.problems.extend(self.warnings(rec, &top));
+        self.index_top(rec, &text, &top, out);
+    }
+
+    /// Indexes a record already checked and split: `text` is its text, `top` its
+    /// fields.
+    fn index_top(&self, rec: &RecordRef, text: &str, top: &RawObj<'_>, out: &mut Partial) {
+        out.problems.extend(self.warnings(rec, top));
         let keys = match extract::wide_keys(self.profile, &top) {
             Some(k) if k.is_empty() => {
                 let field = self
@@ -401,6 +407,36 @@ pub fn index_file(src: &SourceCtx<'_>, records: &[RecordRef]) -> FileIndex {
         src.index_record(rec, i == last, &mut out);
     }
     FileIndex(out)
+}
+
+/// A JSON-array file split and indexed in one pass: each element is checked, split
+/// and indexed where it lies, so its bytes are scanned once (an element that does
+/// not read as an object is found by a structural scan and reported as usual).
+/// `None` when the file is not valid UTF-8 (the caller splits it first instead).
+pub fn split_and_index_json(
+    src: &SourceCtx<'_>,
+    records_key: Option<&str>,
+) -> Option<(Vec<RecordRef>, Vec<Problem>, FileIndex)> {
+    let bytes = src.bytes;
+    let text = simdutf8::basic::from_utf8(bytes).ok()?;
+    let mut out = Partial::default();
+    let (records, problems) =
+        record::json_elements_with(&src.ctx.path, bytes, records_key, None, &mut |mut rec| {
+            match RawObj::parse_object_at(text, rec.offset) {
+                Ok((top, end)) => {
+                    rec.len = end - rec.offset;
+                    src.index_top(&rec, &text[rec.offset..end], &top, &mut out);
+                    end
+                }
+                Err(_) => {
+                    let end = crate::load::record::raw::value_end(bytes, rec.offset);
+                    rec.len = end - rec.offset;
+                    src.index_record(&rec, end >= bytes.len(), &mut out);
+                    end
+                }
+            }
+        });
+    Some((records, problems, FileIndex(out)))
 }
 
 /// Merges a file indexed by `index_file` as source `source`; returns the new entries.

@@ -20,6 +20,7 @@ struct Split {
     record_total: Option<u64>,
     first: Option<RecordRef>,
     problems: Vec<Problem>,
+    deferred: bool,
 }
 
 /// The end of a JSONL file's first non-blank line (any length), for detection.
@@ -39,6 +40,9 @@ fn first_line_end(bytes: &[u8]) -> usize {
 pub struct Opened {
     pub source: Option<LoadedSource>,
     pub problems: Vec<Problem>,
+    /// A JSON array left unsplit (its `records` are `None`) for the caller to split
+    /// and index in one pass.
+    pub deferred: bool,
 }
 
 /// Opens a file, picks its profile and splits it into records where the format needs
@@ -49,9 +53,34 @@ pub fn open_file(
     overrides: &[String],
     verdict_file: bool,
 ) -> Result<Opened, String> {
+    open_file_deferring(path, fixed, overrides, verdict_file, 0)
+}
+
+/// `open_file`, leaving a JSON array of at most `defer_upto` bytes unsplit (only its
+/// first element read, for detection): see `Opened::deferred`.
+pub fn open_file_deferring(
+    path: &Path,
+    fixed: Option<&Profile>,
+    overrides: &[String],
+    verdict_file: bool,
+    defer_upto: usize,
+) -> Result<Opened, String> {
     let mut problems = Vec::new();
-    let source = open_source(path, fixed, overrides, verdict_file, &mut problems)?;
-    Ok(Opened { source, problems })
+    let mut deferred = false;
+    let source = open_source(
+        path,
+        fixed,
+        overrides,
+        verdict_file,
+        &mut problems,
+        defer_upto,
+        &mut deferred,
+    )?;
+    Ok(Opened {
+        source,
+        problems,
+        deferred,
+    })
 }
 
 impl Corpus {
@@ -63,7 +92,15 @@ impl Corpus {
         overrides: &[String],
         verdict_file: bool,
     ) -> Result<Option<LoadedSource>, String> {
-        open_source(path, fixed, overrides, verdict_file, &mut self.problems)
+        open_source(
+            path,
+            fixed,
+            overrides,
+            verdict_file,
+            &mut self.problems,
+            0,
+            &mut false,
+        )
     }
 }
 
@@ -73,6 +110,8 @@ fn open_source(
     overrides: &[String],
     verdict_file: bool,
     problems: &mut Vec<Problem>,
+    defer_upto: usize,
+    deferred: &mut bool,
 ) -> Result<Option<LoadedSource>, String> {
     let bytes = match crate::load::input::bytes::read(path) {
         Ok(b) => b,
@@ -87,7 +126,8 @@ fn open_source(
     // as they say. One order for every key: profile, then `--set`.
     let mut format = fixed.and_then(|p| p.spec.format).unwrap_or(sniffed);
     let mut key = fixed.and_then(|p| p.spec.records.clone());
-    let mut split = split(path, &bytes, format, key.as_deref());
+    let defer = bytes.len() <= defer_upto;
+    let mut split = split(path, &bytes, format, key.as_deref(), defer);
     let mut also_claimed = Vec::new();
     let profile = match fixed {
         Some(p) => p.clone(),
@@ -125,9 +165,10 @@ fn open_source(
     if wanted != format || profile.spec.records != key {
         format = wanted;
         key = profile.spec.records.clone();
-        split = self::split(path, &bytes, format, key.as_deref());
+        split = self::split(path, &bytes, format, key.as_deref(), defer);
     }
     problems.append(&mut split.problems);
+    *deferred = split.deferred;
     let Split {
         csv_headers,
         csv_delimiter,
@@ -151,7 +192,8 @@ fn open_source(
 }
 
 /// A file split into records as `format` (and the wrapper's `records` array) say.
-fn split(path: &Path, bytes: &[u8], format: Format, key: Option<&str>) -> Split {
+/// With `defer`, a JSON array is left unsplit but for its first element.
+fn split(path: &Path, bytes: &[u8], format: Format, key: Option<&str>, defer: bool) -> Split {
     let mut out = Split::default();
     match format {
         Format::Csv => {
@@ -162,6 +204,15 @@ fn split(path: &Path, bytes: &[u8], format: Format, key: Option<&str>) -> Split 
             out.first = rows.rows.first().copied();
             out.record_total = Some(rows.total);
             out.records = Some(rows.rows);
+        }
+        Format::Json if defer => {
+            // The caller splits it (and reports what splitting finds) in one pass
+            // with indexing.
+            let (first, _) = record::json_elements_with(path, bytes, key, Some(1), &mut |r| {
+                crate::load::record::raw::value_end(bytes, r.offset)
+            });
+            out.first = first.first().copied();
+            out.deferred = true;
         }
         Format::Json => {
             let (elems, problems) = record::json_elements(path, bytes, key);

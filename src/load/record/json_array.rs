@@ -13,6 +13,21 @@ pub fn json_elements(
     bytes: &[u8],
     records_key: Option<&str>,
 ) -> (Vec<RecordRef>, Vec<Problem>) {
+    json_elements_with(path, bytes, records_key, None, &mut |rec| {
+        value_end(bytes, rec.offset)
+    })
+}
+
+/// `json_elements`, each element's end found by `end_of` (given the element's start,
+/// line and ordinal, `len` 0), so a caller can read each element as it finds it;
+/// stops quietly after `limit` elements.
+pub fn json_elements_with(
+    path: &Path,
+    bytes: &[u8],
+    records_key: Option<&str>,
+    limit: Option<usize>,
+    end_of: &mut dyn FnMut(RecordRef) -> usize,
+) -> (Vec<RecordRef>, Vec<Problem>) {
     let mut problems = Vec::new();
     let start = bytes
         .iter()
@@ -61,6 +76,9 @@ pub fn json_elements(
     };
     let mut pos = array_start + 1;
     loop {
+        if limit.is_some_and(|n| out.len() >= n) {
+            break;
+        }
         pos = skip_ws(bytes, pos);
         match bytes.get(pos) {
             Some(b']') => break,
@@ -70,14 +88,15 @@ pub fn json_elements(
             }
             _ => {}
         }
-        let end = value_end(bytes, pos);
-        let line = lines.line_at(bytes, pos);
-        out.push(RecordRef {
+        let mut rec = RecordRef {
             offset: pos,
-            len: end - pos,
-            line,
+            len: 0,
+            line: lines.line_at(bytes, pos),
             ordinal: out.len() as u64,
-        });
+        };
+        let end = end_of(rec).clamp(pos, bytes.len());
+        rec.len = end - pos;
+        out.push(rec);
         pos = skip_ws(bytes, end);
         match bytes.get(pos) {
             Some(b',') => pos += 1,

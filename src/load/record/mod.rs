@@ -13,7 +13,7 @@ use std::ops::Range;
 use std::path::Path;
 
 pub use csv::{csv_reader, csv_row_json, csv_rows, CsvRows};
-pub use json_array::json_elements;
+pub use json_array::{json_elements, json_elements_with};
 
 /// The container format of a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

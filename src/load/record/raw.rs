@@ -138,6 +138,36 @@ impl<'a> RawObj<'a> {
                 });
             }
         }
+        let (obj, end) = Self::object_body(text, pos)?;
+        finish(b, end, obj)
+    }
+
+    /// Checks strictly and splits the object whose `{` is at `open` in `text`, and
+    /// returns it with the position just past its `}` (what follows is not looked
+    /// at): a JSON array's elements are read in place this way.
+    pub fn parse_object_at(text: &'a str, open: usize) -> Result<(RawObj<'a>, usize), ScanError> {
+        if text.as_bytes().get(open) != Some(&b'{') {
+            return Err(ScanError {
+                pos: open,
+                kind: ScanErrorKind::NotObject,
+                message: "not an object".into(),
+            });
+        }
+        Self::object_body(text, open + 1)
+    }
+
+    /// The members of an object from just past its `{`, and the end past its `}`.
+    fn object_body(text: &'a str, mut pos: usize) -> Result<(RawObj<'a>, usize), ScanError> {
+        let b = text.as_bytes();
+        let err = |(pos, eof, message): jstring::Fail| ScanError {
+            pos,
+            kind: if eof {
+                ScanErrorKind::Eof
+            } else {
+                ScanErrorKind::Syntax
+            },
+            message: message.to_string(),
+        };
         let mut obj = RawObj {
             entries: Vec::with_capacity(16),
             warnings: Vec::new(),
@@ -145,7 +175,7 @@ impl<'a> RawObj<'a> {
         };
         pos = skip_ws(b, pos);
         if b.get(pos) == Some(&b'}') {
-            return finish(b, pos + 1, obj);
+            return Ok((obj, pos + 1));
         }
         loop {
             pos = skip_ws(b, pos);
@@ -179,7 +209,7 @@ impl<'a> RawObj<'a> {
             pos = skip_ws(b, end);
             match b.get(pos) {
                 Some(b',') => pos += 1,
-                Some(b'}') => return finish(b, pos + 1, obj),
+                Some(b'}') => return Ok((obj, pos + 1)),
                 None => return Err(err((pos, true, "record ends early"))),
                 Some(_) => return Err(err((pos, false, "expected `,` or `}`"))),
             }
