@@ -11,6 +11,7 @@ use crate::model::Problem;
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Files up to this size split up front (JSON arrays, CSV) are indexed whole on the
 /// thread that opened them; bigger ones in parallel chunks, with progress.
@@ -70,46 +71,64 @@ impl Corpus {
             }
             jobs.push((path, key));
         }
-        // Files are opened (and small ones indexed) in parallel a wave at a time, and
-        // added in order: the first wave is small so the first screen comes quickly.
-        let threads = rayon::current_num_threads().max(1);
-        let mut at = 0;
-        let mut wave = threads;
-        while at < jobs.len() {
-            let end = (at + wave).min(jobs.len());
-            let opened: Vec<Result<(Opened, Option<FileIndex>), String>> = jobs[at..end]
-                .par_iter()
-                .map(|(path, key)| {
-                    let mut o = open_file_deferring(
-                        path,
-                        compiled[key].as_ref(),
-                        &key.1,
-                        false,
-                        PRE_INDEX_MAX,
-                    )?;
-                    let pre = match o.source.as_mut() {
-                        Some(src) if o.deferred => Some(split_and_index(src, &mut o.problems)),
-                        Some(src) => src.records.as_deref().and_then(|recs| {
-                            (src.bytes.len() <= PRE_INDEX_MAX)
-                                .then(|| index_file(&src.ctx(0), recs))
-                        }),
-                        None => None,
-                    };
-                    o.problems.shrink_to_fit();
-                    Ok((o, pre))
-                })
-                .collect();
-            for r in opened {
-                let (o, pre) = r?;
-                corpus.problems.extend(o.problems);
-                if let Some(src) = o.source {
-                    if corpus.add_opened(src, pre, on_batch)?.is_break() {
-                        return Ok(corpus);
+        // Files are opened (and small ones indexed) in parallel on the pool, and added
+        // in order on this thread as each next one is ready, so the cores never wait
+        // for the merging and the first file comes first.
+        let stop = AtomicBool::new(false);
+        let (tx, rx) = std::sync::mpsc::channel::<(usize, Result<Prepared, String>)>();
+        let mut failed = None;
+        let mut stopped = false;
+        std::thread::scope(|scope| -> Result<(), String> {
+            let (jobs, compiled, stop) = (&jobs, &compiled, &stop);
+            scope.spawn(move || {
+                jobs.par_iter()
+                    .enumerate()
+                    .for_each_with(tx, |tx, (k, (path, key))| {
+                        if !stop.load(Ordering::Relaxed) {
+                            let _ = tx.send((k, prepare(path, compiled[key].as_ref(), &key.1)));
+                        }
+                    });
+            });
+            let mut ready = std::collections::BTreeMap::new();
+            let mut next = 0;
+            for (k, r) in rx.iter() {
+                ready.insert(k, r);
+                while let Some(r) = ready.remove(&next) {
+                    next += 1;
+                    if failed.is_some() || stopped {
+                        continue;
+                    }
+                    match r {
+                        Err(e) => {
+                            failed = Some(e);
+                            stop.store(true, Ordering::Relaxed);
+                        }
+                        Ok((o, pre)) => {
+                            corpus.problems.extend(o.problems);
+                            if let Some(src) = o.source {
+                                match corpus.add_opened(src, pre, on_batch) {
+                                    Ok(flow) if flow.is_break() => {
+                                        stopped = true;
+                                        stop.store(true, Ordering::Relaxed);
+                                    }
+                                    Ok(_) => {}
+                                    Err(e) => {
+                                        failed = Some(e);
+                                        stop.store(true, Ordering::Relaxed);
+                                    }
+                                }
+                            }
+                        }
                     }
                 }
             }
-            at = end;
-            wave = threads * 4;
+            Ok(())
+        })?;
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        if stopped {
+            return Ok(corpus);
         }
         corpus.index.entries.shrink_to_fit();
         for (i, v) in opts.verdicts.iter().enumerate() {
@@ -152,6 +171,24 @@ impl Corpus {
         self.joins.push(report);
         Ok(())
     }
+}
+
+/// A file opened, and indexed already when it is small.
+type Prepared = (Opened, Option<FileIndex>);
+
+/// Opens a file on a worker; a small one split up front (JSON arrays, CSV) is indexed
+/// here too.
+fn prepare(path: &Path, fixed: Option<&Profile>, sets: &[String]) -> Result<Prepared, String> {
+    let mut o = open_file_deferring(path, fixed, sets, false, PRE_INDEX_MAX)?;
+    let pre = match o.source.as_mut() {
+        Some(src) if o.deferred => Some(split_and_index(src, &mut o.problems)),
+        Some(src) => src.records.as_deref().and_then(|recs| {
+            (src.bytes.len() <= PRE_INDEX_MAX).then(|| index_file(&src.ctx(0), recs))
+        }),
+        None => None,
+    };
+    o.problems.shrink_to_fit();
+    Ok((o, pre))
 }
 
 /// A JSON array left unsplit by `open_file_deferring`: split and indexed in one pass

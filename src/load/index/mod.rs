@@ -163,7 +163,7 @@ impl<'a> SourceCtx<'a> {
     /// fields.
     fn index_top(&self, rec: &RecordRef, text: &str, top: &RawObj<'_>, out: &mut Partial) {
         out.problems.extend(self.warnings(rec, top));
-        let keys = match extract::wide_keys(self.profile, &top) {
+        let keys = match extract::wide_keys(self.profile, top) {
             Some(k) if k.is_empty() => {
                 let field = self
                     .profile
@@ -186,20 +186,16 @@ impl<'a> SourceCtx<'a> {
         };
         let mut issues = Vec::new();
         for key in &keys {
-            let fields = match extract::index_fields(
-                self.profile,
-                self.ctx,
-                &top,
-                key.as_ref(),
-                &mut issues,
-            ) {
-                Ok(f) => f,
-                Err(issue) => {
-                    out.problems.push(self.issue(rec, key.as_ref(), issue));
-                    continue;
-                }
-            };
-            let (id_off, id_len) = match fields.id.map(|raw| (raw, extract::id_range(&text, raw))) {
+            let fields =
+                match extract::index_fields(self.profile, self.ctx, top, key.as_ref(), &mut issues)
+                {
+                    Ok(f) => f,
+                    Err(issue) => {
+                        out.problems.push(self.issue(rec, key.as_ref(), issue));
+                        continue;
+                    }
+                };
+            let (id_off, id_len) = match fields.id.map(|raw| (raw, extract::id_range(text, raw))) {
                 Some((_, Some((off, len))))
                     if self.format != Format::Csv && len < usize::from(u16::MAX) =>
                 {
