@@ -26,6 +26,36 @@ pub struct JournalFile {
     pub(crate) fail_after: Option<usize>,
 }
 
+/// Opens (creating it) a journal's lock file, never through a link, and only when it
+/// is a regular file: a link or device planted at its name is refused, never
+/// truncated or written.
+fn open_lock(path: &Path) -> std::io::Result<File> {
+    let mut opts = OpenOptions::new();
+    opts.read(true).write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC);
+    }
+    let file = opts.open(path).map_err(|e| {
+        #[cfg(unix)]
+        let link = e.raw_os_error() == Some(libc::ELOOP);
+        #[cfg(not(unix))]
+        let link = false;
+        if link {
+            std::io::Error::other("it is a link; refused (remove it, or choose another journal)")
+        } else {
+            e
+        }
+    })?;
+    if !file.metadata()?.is_file() {
+        return Err(std::io::Error::other(
+            "it is not a regular file; refused (remove it, or choose another journal)",
+        ));
+    }
+    Ok(file)
+}
+
 /// Where the lock of a journal lives.
 pub fn lock_path(journal: &Path) -> PathBuf {
     let mut s = journal.as_os_str().to_owned();
@@ -48,13 +78,7 @@ impl JournalFile {
                 return Err(format!("{}: not a regular file", path.display()));
             }
         }
-        let lock_file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(lock_path(path))
-            .map_err(|e| err("cannot create its lock file", e))?;
+        let lock_file = open_lock(&lock_path(path)).map_err(|e| err("its lock file", e))?;
         let (lock, read_only) = match lock_file.try_lock() {
             Ok(()) => {
                 let mut l = lock_file;
@@ -70,7 +94,8 @@ impl JournalFile {
             }
             Err(std::fs::TryLockError::WouldBlock) => {
                 let mut holder = String::new();
-                let _ = File::open(lock_path(path)).and_then(|mut f| f.read_to_string(&mut holder));
+                let _ = (&lock_file).take(4096).read_to_string(&mut holder);
+                let holder = crate::model::sanitize::visible(&holder, false).into_owned();
                 let holder = holder.trim();
                 (
                     None,
@@ -242,6 +267,29 @@ pub fn rescue(events: &[Event]) -> Result<PathBuf, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_or_fifo_at_the_lock_name_is_refused_and_nothing_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let victim = dir.path().join("victim.txt");
+        std::fs::write(&victim, "precious\n").unwrap();
+        let journal = dir.path().join("j.jsonl");
+        std::os::unix::fs::symlink(&victim, lock_path(&journal)).unwrap();
+        let err = JournalFile::open(&journal, "ana").err().expect("refused");
+        assert!(
+            err.contains("its lock file: it is a link; refused"),
+            "{err}"
+        );
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious\n");
+        // A FIFO neither hangs the open nor is taken as the lock.
+        let journal = dir.path().join("k.jsonl");
+        let fifo = std::ffi::CString::new(lock_path(&journal).to_str().unwrap()).unwrap();
+        // SAFETY: a valid, NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o600) }, 0);
+        let err = JournalFile::open(&journal, "ana").err().expect("refused");
+        assert!(err.contains("not a regular file; refused"), "{err}");
+    }
     use crate::model::LabelRecord;
 
     fn set(seq: u64, id: &str) -> Event {

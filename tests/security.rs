@@ -1,0 +1,32 @@
+//! What afscope writes, tried as an adversary sharing the folder would: files
+//! planted at the names afscope writes are refused, never followed or truncated.
+
+mod common;
+
+use common::afscope;
+
+#[cfg(unix)]
+#[test]
+fn a_link_planted_at_the_lock_name_is_refused_and_the_target_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let victim = dir.path().join("victim.txt");
+    std::fs::write(&victim, "precious\n").unwrap();
+    let journal = dir.path().join("J.jsonl");
+    std::os::unix::fs::symlink(&victim, dir.path().join("J.jsonl.lock")).unwrap();
+    let out = afscope(&[
+        "labels",
+        "import",
+        "fixtures/study/analysis/hand-labels.csv",
+        "--to",
+        journal.to_str().unwrap(),
+        "fixtures/study",
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("J.jsonl: its lock file: it is a link; refused"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious\n");
+    assert!(!journal.exists());
+}
