@@ -276,7 +276,9 @@ mod tests {
         std::fs::write(&victim, "precious\n").unwrap();
         let journal = dir.path().join("j.jsonl");
         std::os::unix::fs::symlink(&victim, lock_path(&journal)).unwrap();
-        let err = JournalFile::open(&journal, "ana").err().expect("refused");
+        let Err(err) = JournalFile::open(&journal, "ana") else {
+            panic!("refused")
+        };
         assert!(
             err.contains("its lock file: it is a link; refused"),
             "{err}"
@@ -287,7 +289,9 @@ mod tests {
         let fifo = std::ffi::CString::new(lock_path(&journal).to_str().unwrap()).unwrap();
         // SAFETY: a valid, NUL-terminated path.
         assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o600) }, 0);
-        let err = JournalFile::open(&journal, "ana").err().expect("refused");
+        let Err(err) = JournalFile::open(&journal, "ana") else {
+            panic!("refused")
+        };
         assert!(err.contains("not a regular file; refused"), "{err}");
     }
     use crate::model::LabelRecord;
