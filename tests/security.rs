@@ -30,3 +30,32 @@ fn a_link_planted_at_the_lock_name_is_refused_and_the_target_untouched() {
     assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious\n");
     assert!(!journal.exists());
 }
+
+#[test]
+fn export_and_merge_never_replace_an_input_or_a_device() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.jsonl");
+    let b = dir.path().join("b.jsonl");
+    std::fs::copy("fixtures/journal-example.jsonl", &a).unwrap();
+    std::fs::copy("fixtures/journal-example.jsonl", &b).unwrap();
+    let before = std::fs::read(&a).unwrap();
+    let sneaky = dir.path().join("nosuch/../a.jsonl");
+    let (a_s, b_s, sneaky_s) = (
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+        sneaky.to_str().unwrap(),
+    );
+    for args in [
+        vec!["labels", "export", a_s, "-o", sneaky_s],
+        vec!["labels", "merge", a_s, b_s, "-o", sneaky_s],
+        vec!["labels", "merge", a_s, b_s, "-o", a_s],
+    ] {
+        let out = afscope(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert_eq!(std::fs::read(&a).unwrap(), before, "{args:?}");
+    }
+    assert!(!dir.path().join("nosuch").exists());
+    let out = afscope(&["labels", "export", a_s, "-o", "/dev/null"]);
+    assert!(out.status.success());
+    assert!(!std::fs::metadata("/dev/null").unwrap().is_file());
+}

@@ -49,10 +49,7 @@ fn read_labels(path: &Path, load: &LoadArgs) -> Result<Vec<LabelRecord>, String>
 
 fn emit(out: Option<&Path>, text: &str, inputs: &[&Path]) -> Result<(), String> {
     match out {
-        Some(o) => {
-            refuse_input(o, inputs)?;
-            afscope::labeling::write_atomically(o, text)
-        }
+        Some(o) => afscope::labeling::output::write_output(o, text, inputs),
         None => std::io::stdout()
             .lock()
             .write_all(text.as_bytes())
@@ -122,10 +119,9 @@ fn merge(journals: &[PathBuf], out: &Path) -> Result<Status, String> {
         });
     }
     let paths: Vec<&Path> = journals.iter().map(PathBuf::as_path).collect();
-    refuse_input(out, &paths)?;
     let (events, report) = exchange::merge(&inputs);
     let text: String = events.iter().map(Event::line).collect();
-    afscope::labeling::write_atomically(out, &text)?;
+    afscope::labeling::output::write_output(out, &text, &paths)?;
     let mut err = std::io::stderr().lock();
     let _ = writeln!(err, "{}", merge_summary(&report, out));
     Ok(Status::SUCCESS)

@@ -4,6 +4,7 @@
 
 pub mod exchange;
 pub mod journal_file;
+pub mod output;
 pub mod queue;
 
 use std::time::{SystemTime, UNIX_EPOCH};
