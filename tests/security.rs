@@ -59,3 +59,38 @@ fn export_and_merge_never_replace_an_input_or_a_device() {
     assert!(out.status.success());
     assert!(!std::fs::metadata("/dev/null").unwrap().is_file());
 }
+
+#[test]
+fn names_of_any_length_never_panic_a_table_or_the_interface() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("long.jsonl");
+    let long = "x".repeat(70_000);
+    let rec = serde_json::json!({
+        "id": long, "model": format!("m{long}"), "condition": format!("c{long}"),
+        "tier": "free", "completion": "<OUTPUT>ok</OUTPUT>",
+    });
+    std::fs::write(&file, format!("{rec}\n")).unwrap();
+    let f = file.to_str().unwrap();
+    for args in [
+        vec!["list", f],
+        vec!["list", f, "--count"],
+        vec![f],
+        vec!["check", f],
+        vec!["stats", f],
+        vec!["spans", f],
+    ] {
+        let out = afscope(&args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert!(
+            out.status.code().is_some_and(|c| c < 100),
+            "{args:?}: {err}"
+        );
+    }
+    let table = String::from_utf8(afscope(&["list", f]).stdout).unwrap();
+    assert!(table.lines().all(|l| l.chars().count() < 1000), "{table}");
+    let mut p = common::pty::Pty::start(&[f]);
+    p.wait_for("transcripts 1/1");
+    p.keys("q");
+    assert_eq!(p.wait_exit(), 0);
+}

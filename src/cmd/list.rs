@@ -209,6 +209,17 @@ fn count_table(corpus: &Corpus, hits: &[usize]) -> String {
         };
         counts.entry(model).or_default()[col] += 1;
     }
+    // Names as shown: two names cut to the same cell are counted together.
+    let mut shown: BTreeMap<String, [usize; 3]> = BTreeMap::new();
+    for (m, c) in counts {
+        let slot = shown
+            .entry(afscope::model::sanitize::cell(&m).into_owned())
+            .or_default();
+        for (s, n) in slot.iter_mut().zip(c) {
+            *s += n;
+        }
+    }
+    let counts = shown;
     let width = counts
         .keys()
         .map(|m| m.chars().count())
@@ -244,9 +255,13 @@ fn count_table(corpus: &Corpus, hits: &[usize]) -> String {
 }
 
 fn write_table(out: &mut dyn Write, rows: &[Row]) -> std::io::Result<()> {
+    let rows: Vec<[String; 7]> = rows
+        .iter()
+        .map(|r| cells(r).map(|c| afscope::model::sanitize::cell(c).into_owned()))
+        .collect();
     let mut widths = HEADER.map(str::len);
-    for r in rows {
-        for (w, c) in widths.iter_mut().zip(cells(r)) {
+    for r in &rows {
+        for (w, c) in widths.iter_mut().zip(r) {
             *w = (*w).max(c.chars().count());
         }
     }
@@ -259,8 +274,8 @@ fn write_table(out: &mut dyn Write, rows: &[Row]) -> std::io::Result<()> {
         writeln!(out, "{}", parts.join("  ").trim_end())
     };
     line(out, HEADER)?;
-    for r in rows {
-        line(out, cells(r))?;
+    for r in &rows {
+        line(out, r.each_ref().map(String::as_str))?;
     }
     Ok(())
 }

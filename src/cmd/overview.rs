@@ -3,7 +3,7 @@
 use super::Status;
 use crate::cli::LoadArgs;
 use afscope::load::Corpus;
-use afscope::model::sanitize::visible;
+use afscope::model::sanitize::cell;
 use afscope::model::Tier;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -39,7 +39,7 @@ pub fn overview(corpus: &Corpus) -> String {
     );
     let width = counts
         .keys()
-        .map(|m| visible(m, false).chars().count())
+        .map(|m| cell(m).chars().count())
         .max()
         .unwrap_or(5)
         .max(5);
@@ -49,11 +49,7 @@ pub fn overview(corpus: &Corpus) -> String {
         "model", "free", "paid", "unknown"
     );
     for (model, [f, p, u]) in &counts {
-        let _ = writeln!(
-            out,
-            "{:<width$}  {f:>6}  {p:>6}  {u:>7}",
-            visible(model, false)
-        );
+        let _ = writeln!(out, "{:<width$}  {f:>6}  {p:>6}  {u:>7}", cell(model));
     }
     if !corpus.problems.is_empty() {
         let _ = writeln!(

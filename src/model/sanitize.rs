@@ -1,5 +1,7 @@
 //! Makes model-written text safe to put on a terminal: control characters, escape
-//! sequences and bidirectional overrides become visible placeholders.
+//! sequences, bidirectional overrides, line and paragraph separators and invisible
+//! characters (zero-width, soft hyphen, fillers) become visible placeholders, so text
+//! cannot move the cursor, and two different ids never look the same.
 
 use std::borrow::Cow;
 
@@ -12,6 +14,46 @@ pub fn is_hostile(c: char) -> bool {
         || matches!(u, 0x200e | 0x200f | 0x061c)
         || (0x202a..=0x202e).contains(&u)
         || (0x2066..=0x2069).contains(&u)
+        || is_invisible(u)
+}
+
+/// Separators that break lines, and characters that take no space or look like a
+/// space (Unicode's default-ignorable code points, fillers), but the variation
+/// selectors that emoji use.
+fn is_invisible(u: u32) -> bool {
+    matches!(
+        u,
+        0x00ad
+            | 0x034f
+            | 0x115f
+            | 0x1160
+            | 0x17b4
+            | 0x17b5
+            | 0x2028
+            | 0x2029
+            | 0x3164
+            | 0xfeff
+            | 0xffa0
+    ) || (0x180b..=0x180f).contains(&u)
+        || (0x200b..=0x200d).contains(&u)
+        || (0x2060..=0x2064).contains(&u)
+        || (0xfff0..=0xfff8).contains(&u)
+        || (0xe0000..=0xe0fff).contains(&u)
+}
+
+/// Characters a table cell shows at most: longer text is cut with `…` (widths past
+/// this would push every other column off the screen).
+pub const MAX_CELL: usize = 120;
+
+/// A value for a table cell: `visible`, then cut to `MAX_CELL` characters.
+pub fn cell(s: &str) -> Cow<'_, str> {
+    let v = visible(s, false);
+    if v.chars().count() <= MAX_CELL {
+        return v;
+    }
+    let mut cut: String = v.chars().take(MAX_CELL - 1).collect();
+    cut.push('…');
+    Cow::Owned(cut)
 }
 
 /// The placeholder shown for a hostile character.
@@ -53,6 +95,23 @@ mod tests {
         let v = visible(s, false);
         assert_eq!(v, "a␛[31mred␇<U+202E>evil<U+009B>x");
         assert!(!v.chars().any(is_hostile));
+    }
+
+    #[test]
+    fn separators_and_invisible_characters_become_placeholders() {
+        let v = visible("a\u{2028}b\u{200b}c\u{ad}d\u{3164}e\u{feff}", false);
+        assert_eq!(v, "a<U+2028>b<U+200B>c<U+00AD>d<U+3164>e<U+FEFF>");
+        // Emoji keep their variation selector.
+        assert_eq!(visible("\u{2764}\u{fe0f}", false), "\u{2764}\u{fe0f}");
+    }
+
+    #[test]
+    fn cells_are_cut_to_a_width() {
+        let long = "x".repeat(70_000);
+        let c = cell(&long);
+        assert_eq!(c.chars().count(), MAX_CELL);
+        assert!(c.ends_with('…'));
+        assert_eq!(cell("short"), "short");
     }
 
     #[test]
