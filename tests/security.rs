@@ -94,3 +94,76 @@ fn names_of_any_length_never_panic_a_table_or_the_interface() {
     p.keys("q");
     assert_eq!(p.wait_exit(), 0);
 }
+
+#[cfg(unix)]
+#[test]
+fn fifos_and_devices_are_refused_and_stdin_is_read_as_a_stream() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe.jsonl");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: a valid, NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    for f in [fifo.to_str().unwrap(), "/dev/zero"] {
+        let start = std::time::Instant::now();
+        let out = afscope(&["list", f, "--count"]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{f}: {err}");
+        assert!(err.contains("not a regular file"), "{f}: {err}");
+        assert!(start.elapsed() < std::time::Duration::from_secs(10));
+    }
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_afscope"))
+        .args(["list", "-", "--count"])
+        .current_dir(common::root())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        let demo = std::fs::read("fixtures/demo.jsonl").unwrap();
+        child.stdin.take().unwrap().write_all(&demo).unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("total") && l.ends_with(" 31")),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_gzip_bomb_is_refused_without_taking_its_size_in_memory() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bomb.jsonl.gz");
+    let mut gz = flate2::write::GzEncoder::new(
+        std::fs::File::create(&file).unwrap(),
+        flate2::Compression::best(),
+    );
+    let spaces = vec![b' '; 1 << 20];
+    for _ in 0..64 {
+        gz.write_all(&spaces).unwrap();
+    }
+    gz.finish().unwrap();
+    let out = afscope(&["check", file.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("a decompression bomb, not read"), "{text}");
+    // A real gzip corpus still reads.
+    let real = dir.path().join("demo.jsonl.gz");
+    let mut gz = flate2::write::GzEncoder::new(
+        std::fs::File::create(&real).unwrap(),
+        flate2::Compression::best(),
+    );
+    gz.write_all(&std::fs::read("fixtures/demo.jsonl").unwrap())
+        .unwrap();
+    gz.finish().unwrap();
+    let ok = afscope(&["list", real.to_str().unwrap(), "--count"]);
+    let text = String::from_utf8_lossy(&ok.stdout);
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("total") && l.ends_with(" 31")),
+        "{text}"
+    );
+}

@@ -213,7 +213,10 @@ pub fn build(
             }
         }
         QueueMode::Ids { file } => {
-            let text = std::fs::read_to_string(file).map_err(|e| format!("{file}: {e}"))?;
+            // The file is named by a journal, which anyone may have written: a regular
+            // file of at most 256 MB, or nothing.
+            let text = crate::load::input::bytes::read_small(std::path::Path::new(file), 256 << 20)
+                .map_err(|e| format!("{file}: {e}"))?;
             let allowed: std::collections::HashSet<u32> = rows.iter().copied().collect();
             let by_id: HashMap<String, u32> = (0..corpus.len())
                 .map(|i| (view.id(i).into_owned(), i as u32))

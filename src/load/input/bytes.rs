@@ -39,26 +39,107 @@ fn without_bom(b: Bytes) -> Bytes {
     }
 }
 
-/// Reads a file: mapped read-only, or decompressed when it is gzip (by magic bytes).
+/// The most read from standard input, or from a file that reports no size (`/proc`).
+pub const MAX_STREAM: u64 = 16 << 30;
+
+/// A gzip file may expand to at most this many times its size (and `MAX_STREAM`):
+/// past that it is a decompression bomb, not a corpus.
+pub const MAX_GZIP_RATIO: u64 = 200;
+
+/// Opens a file for reading only when it is a regular file: a FIFO is refused rather
+/// than waited on, a device (`/dev/zero`) rather than read forever.
+pub fn open_regular(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.custom_flags(libc::O_NONBLOCK | libc::O_CLOEXEC);
+    }
+    let file = opts.open(path)?;
+    let meta = file.metadata()?;
+    if meta.is_dir() {
+        return Err(std::io::Error::other("is a folder"));
+    }
+    if !meta.is_file() {
+        return Err(std::io::Error::other(
+            "not a regular file (a FIFO or device); pipe it to standard input and give `-`",
+        ));
+    }
+    Ok(file)
+}
+
+/// Reads a small file named by someone else (an id list, a study file): regular, and
+/// at most `cap` bytes.
+pub fn read_small(path: &Path, cap: u64) -> std::io::Result<String> {
+    let file = open_regular(path)?;
+    let mut text = String::new();
+    file.take(cap + 1).read_to_string(&mut text)?;
+    if text.len() as u64 > cap {
+        return Err(std::io::Error::other(format!(
+            "larger than {cap} bytes; refused"
+        )));
+    }
+    Ok(text)
+}
+
+/// The name standard input goes by among the inputs.
+pub fn is_stdin(path: &Path) -> bool {
+    path == Path::new("-")
+}
+
+/// Reads a file: mapped read-only, or decompressed when it is gzip (by magic bytes);
+/// `-` is standard input, read to its end (at most `MAX_STREAM`).
 pub fn read(path: &Path) -> Result<Bytes, Problem> {
     if let Some(b) = crate::demo::embedded(path) {
         return Ok(Bytes::Static(b));
     }
     let io = |e: std::io::Error| Problem::new(path, ProblemKind::Io, e.to_string());
-    let file = std::fs::File::open(path).map_err(io)?;
-    let len = file.metadata().map_err(io)?.len();
-    let bytes = if len == 0 {
-        Bytes::Owned(Vec::new())
+    let stream = |r: &mut dyn Read| -> Result<Bytes, Problem> {
+        let mut out = Vec::new();
+        r.take(MAX_STREAM + 1).read_to_end(&mut out).map_err(io)?;
+        if out.len() as u64 > MAX_STREAM {
+            return Err(io(std::io::Error::other(format!(
+                "more than {} GiB; save it to a file first",
+                MAX_STREAM >> 30
+            ))));
+        }
+        Ok(Bytes::Owned(out))
+    };
+    let file;
+    let bytes = if is_stdin(path) {
+        stream(&mut std::io::stdin().lock())?
     } else {
-        // SAFETY: the map is read-only; afscope never writes input files. A file
-        // truncated by another process while mapped is outside what we can guard.
-        Bytes::Mapped(unsafe { Mmap::map(&file) }.map_err(io)?)
+        file = open_regular(path).map_err(io)?;
+        let len = file.metadata().map_err(io)?.len();
+        if len == 0 {
+            // Empty, or a file that reports no size (`/proc`): read what it gives.
+            stream(&mut &file)?
+        } else {
+            // SAFETY: the map is read-only; afscope never writes input files. A file
+            // truncated by another process while mapped is outside what we can guard.
+            Bytes::Mapped(unsafe { Mmap::map(&file) }.map_err(io)?)
+        }
     };
     if bytes.starts_with(&[0x1f, 0x8b]) {
-        let mut out = Vec::with_capacity(bytes.len() * 4);
+        let cap = (bytes.len() as u64)
+            .saturating_mul(MAX_GZIP_RATIO)
+            .clamp(1 << 20, MAX_STREAM);
+        let mut out = Vec::with_capacity(bytes.len().saturating_mul(4).min(cap as usize));
         flate2::read::MultiGzDecoder::new(&bytes[..])
+            .take(cap + 1)
             .read_to_end(&mut out)
             .map_err(|e| Problem::new(path, ProblemKind::Io, format!("gzip: {e}")))?;
+        if out.len() as u64 > cap {
+            return Err(Problem::new(
+                path,
+                ProblemKind::Io,
+                format!(
+                    "gzip: expands past {} MB ({MAX_GZIP_RATIO}x its size); a decompression bomb, not read",
+                    cap >> 20
+                ),
+            ));
+        }
         return Ok(without_bom(Bytes::Owned(out)));
     }
     Ok(without_bom(bytes))

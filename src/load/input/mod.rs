@@ -83,6 +83,8 @@ pub fn expand(args: &[PathBuf], hidden: bool) -> Result<Inputs, String> {
             if before == after {
                 return Err(format!("{shown}: no data files in this directory"));
             }
+        } else if bytes::is_stdin(arg) {
+            out.transcripts.push(arg.clone());
         } else if arg.exists() {
             named_file(arg)?;
             out.transcripts.push(arg.clone());
@@ -108,7 +110,7 @@ pub fn expand(args: &[PathBuf], hidden: bool) -> Result<Inputs, String> {
 /// A file named on the command line: readable, and not of a kind that is never data.
 fn named_file(path: &Path) -> Result<(), String> {
     let shown = path.display();
-    std::fs::File::open(path).map_err(|e| format!("{shown}: cannot be read: {e}"))?;
+    bytes::open_regular(path).map_err(|e| format!("{shown}: cannot be read: {e}"))?;
     let end = ending(path);
     if NOT_DATA.contains(&end.as_str()) {
         return Err(format!(

@@ -273,7 +273,7 @@ impl Study {
     /// Reads and resolves a study file: every path must name files, every profile and
     /// setting must compile, and no file may be named twice.
     pub fn load(file: &Path) -> Result<Study, String> {
-        let text = std::fs::read_to_string(file)
+        let text = crate::load::input::bytes::read_small(file, 16 << 20)
             .map_err(|e| format!("{}: cannot be read: {e}", file.display()))?;
         Study::parse(file, &text)
     }
