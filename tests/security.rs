@@ -167,3 +167,14 @@ fn a_gzip_bomb_is_refused_without_taking_its_size_in_memory() {
         "{text}"
     );
 }
+
+#[test]
+fn a_keymap_that_leaves_no_way_to_quit_is_refused_at_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let km = dir.path().join("keymap.toml");
+    std::fs::write(&km, "[keys]\nquit = \"ctrl+q\"\n").unwrap();
+    let mut p = common::pty::Pty::start(&["--keymap", km.to_str().unwrap(), "fixtures/demo.jsonl"]);
+    let s = p.wait_for("no key is left for `quit`");
+    assert!(s.contains("unknown key `ctrl+q`"), "{s}");
+    assert_eq!(p.wait_exit(), 2);
+}

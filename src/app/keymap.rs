@@ -197,6 +197,11 @@ impl Default for Keymap {
 }
 
 impl Keymap {
+    /// Whether some key is bound to `action`.
+    pub fn binds(&self, action: Action) -> bool {
+        self.map.values().any(|a| *a == action)
+    }
+
     pub fn action(&self, ev: &KeyEvent) -> Option<Action> {
         let key = Key::from_event(ev)?;
         self.map.get(&key).copied()

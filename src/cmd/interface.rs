@@ -92,6 +92,19 @@ pub fn keymap(cli: &Cli) -> Result<(Keymap, Vec<String>), String> {
             .into_iter()
             .map(|w| format!("{}: {w}", p.display()))
             .collect();
+        if !keymap.binds(afscope::app::Action::Quit) {
+            let mut msg = format!(
+                "keymap {}: no key is left for `quit`, so the interface could not be left; not started",
+                afscope::model::sanitize::visible(&p.display().to_string(), false)
+            );
+            for w in &warnings {
+                msg.push_str(&format!(
+                    "\n  {}",
+                    afscope::model::sanitize::visible(w, false)
+                ));
+            }
+            return Err(msg);
+        }
     }
     Ok((keymap, warnings))
 }
