@@ -104,6 +104,10 @@ pub struct Replay {
     pub unmatched_undos: Vec<UnmatchedUndo>,
 }
 
+/// The highest sequence number a journal may hold: 2^53, the largest integer every
+/// JSON reader keeps exactly (so the next one never wraps).
+pub const MAX_SEQ: u64 = 1 << 53;
+
 impl Replay {
     /// Replays a journal's text. A line that is not an event is reported and skipped;
     /// a last line without its newline (an interrupted write) is reported as such.
@@ -117,6 +121,13 @@ impl Replay {
                 continue;
             }
             match serde_json::from_str::<Event>(line) {
+                Ok(e) if e.seq() > MAX_SEQ => r.bad.push(BadLine {
+                    line: i + 1,
+                    reason: format!(
+                        "sequence number {} is past 2^53 (no journal afscope writes gets there); ignored",
+                        e.seq()
+                    ),
+                }),
                 Ok(e) => r.apply_at(e, Some(i + 1)),
                 Err(e) => r.bad.push(BadLine {
                     line: i + 1,
@@ -235,6 +246,19 @@ pub fn looks_like_journal(text: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sequence_number_near_the_top_is_ignored_not_wrapped() {
+        let line = |seq: u64| {
+            format!(
+                "{{\"event\":\"set\",\"seq\":{seq},\"label\":{{\"transcript_id\":\"t\",\"labeler\":\"ana\",\"time\":\"2026-11-22T10:04:05Z\",\"schema\":1,\"values\":{{\"af\":\"yes\"}}}}}}\n"
+            )
+        };
+        let r = Replay::parse(&format!("{}{}", line(3), line(u64::MAX)));
+        assert_eq!(r.max_seq, 3, "{:?}", r.bad);
+        assert_eq!(r.bad.len(), 1);
+        assert!(r.bad[0].reason.contains("past 2^53"), "{:?}", r.bad);
+    }
 
     fn label(id: &str, who: &str, af: &str) -> LabelRecord {
         let mut values = serde_json::Map::new();
