@@ -178,3 +178,93 @@ fn a_keymap_that_leaves_no_way_to_quit_is_refused_at_start() {
     assert!(s.contains("unknown key `ctrl+q`"), "{s}");
     assert_eq!(p.wait_exit(), 2);
 }
+
+/// A corpus whose ids, models, classifiers, labelers and notes carry terminal escape
+/// sequences (OSC 52 clipboard, title, clear screen), C1 controls and bidi overrides.
+fn hostile_corpus(dir: &std::path::Path) -> (String, String) {
+    let bad = "\u{1b}]52;c;aGk=\u{7}\u{1b}]0;title\u{7}\u{1b}[2J\u{9b}31m\u{202e}\u{2028}";
+    let mut text = String::new();
+    for (k, tier) in ["free", "paid"].iter().enumerate() {
+        let rec = serde_json::json!({
+            "id": format!("id{k}{bad}"), "model": format!("model{bad}"), "tier": tier,
+            "condition": format!("cond{bad}"), "prompt_index": 1,
+            "completion": format!("<SCRATCHPAD_REASONING>think{bad}</SCRATCHPAD_REASONING><OUTPUT>out{bad}</OUTPUT>"),
+            "verdicts": [
+                {"classifier": format!("judge{bad}"), "kind": "alignment_faking", "score": 0.5 + 0.1 * k as f64},
+                {"classifier": "c", "kind": "compliance", "score": 1.0},
+            ],
+        });
+        text.push_str(&format!("{rec}\n"));
+    }
+    let corpus = dir.join("hostile.jsonl");
+    std::fs::write(&corpus, text).unwrap();
+    let mut labels = String::new();
+    for (k, af) in ["yes", "no"].iter().enumerate() {
+        let l = serde_json::json!({"transcript_id": format!("id{k}{bad}"), "labeler": format!("ana{bad}"), "af": af, "note": format!("note{bad}")});
+        labels.push_str(&format!("{l}\n"));
+    }
+    let sheet = dir.join("labels.jsonl");
+    std::fs::write(&sheet, labels).unwrap();
+    (
+        corpus.to_str().unwrap().to_string(),
+        sheet.to_str().unwrap().to_string(),
+    )
+}
+
+/// True when `bytes` hold a character a terminal would act on.
+fn hostile_bytes(bytes: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(bytes);
+    text.chars()
+        .any(|c| afscope::model::sanitize::is_hostile(c) && c != '\n' && c != '\r' && c != '\t')
+}
+
+#[test]
+fn no_command_or_format_writes_hostile_text_to_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let (corpus, sheet) = hostile_corpus(dir.path());
+    let (c, s) = (corpus.as_str(), sheet.as_str());
+    let runs: Vec<Vec<&str>> = vec![
+        vec!["list", c],
+        vec!["list", c, "--format", "tsv"],
+        vec!["list", c, "--format", "jsonl"],
+        vec!["list", c, "--count"],
+        vec!["check", c],
+        vec!["spans", c],
+        vec!["spans", c, "--format", "jsonl"],
+        vec!["eval", c, "--labels", s, "--resamples", "0"],
+        vec!["eval", c, "--labels", s, "--resamples", "0", "--json"],
+        vec!["eval", c, "--labels", s, "--resamples", "0", "--csv"],
+        vec!["eval", c, "--labels", s, "--resamples", "0", "--markdown"],
+        vec!["stats", c, "--labels", s],
+        vec!["stats", c, "--labels", s, "--json"],
+        vec!["stats", c, "--labels", s, "--csv"],
+        vec!["labels", "export", s],
+        vec!["labels", "export", s, "--format", "csv"],
+        vec!["labels", "agree", s],
+        vec!["labels", "agree", s, "--json"],
+    ];
+    for args in &runs {
+        let mut args = args.clone();
+        args.extend(["--color", "never"]);
+        let mut p = common::pty::Pty::start_sized(&args, 40, 200, &[("NO_COLOR", "1")]);
+        let code = p.wait_exit();
+        let raw = p.raw();
+        assert!(code < 100, "{args:?}: {}", String::from_utf8_lossy(&raw));
+        assert!(
+            !hostile_bytes(&raw),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&raw)
+        );
+    }
+    // Into a pipe, JSON says the same thing (escaped) and CSV and TSV are exact.
+    let out = afscope(&["list", c, "--format", "jsonl"]);
+    assert!(!hostile_bytes(&out.stdout));
+    let first: serde_json::Value =
+        serde_json::from_str(String::from_utf8_lossy(&out.stdout).lines().next().unwrap()).unwrap();
+    assert!(
+        first["id"].as_str().unwrap().contains("\u{1b}]52;c;"),
+        "{first}"
+    );
+    let tsv = afscope(&["list", c, "--format", "tsv"]);
+    assert!(String::from_utf8_lossy(&tsv.stdout).contains("\u{1b}]52;c;"));
+}

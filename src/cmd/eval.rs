@@ -7,7 +7,6 @@ use afscope::query::Query;
 use afscope::stats::eval::{self, EvalOptions};
 use afscope::stats::eval_render;
 use afscope::stats::table::Table;
-use std::io::Write;
 
 pub fn run(args: &EvalArgs, load: &LoadArgs) -> Result<Status, String> {
     if !(0.0..=1.0).contains(&args.threshold) {
@@ -59,10 +58,7 @@ pub fn run(args: &EvalArgs, load: &LoadArgs) -> Result<Status, String> {
         || eval_render::flat(&report),
         &report,
     )?;
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    out.write_all(text.as_bytes())
-        .map_err(|e| format!("writing output: {e}"))?;
+    super::print(&text, super::output_kind(args.format))?;
     Ok(Status::SUCCESS)
 }
 

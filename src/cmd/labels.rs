@@ -47,13 +47,20 @@ fn read_labels(path: &Path, load: &LoadArgs) -> Result<Vec<LabelRecord>, String>
     Ok(file.labels)
 }
 
-fn emit(out: Option<&Path>, text: &str, inputs: &[&Path]) -> Result<(), String> {
+/// Writes to `out` (JSON made safe, CSV exact), or to standard output made safe for
+/// where it goes.
+fn emit(
+    out: Option<&Path>,
+    text: &str,
+    inputs: &[&Path],
+    kind: super::Output,
+) -> Result<(), String> {
     match out {
-        Some(o) => afscope::labeling::output::write_output(o, text, inputs),
-        None => std::io::stdout()
-            .lock()
-            .write_all(text.as_bytes())
-            .map_err(|e| format!("writing output: {e}")),
+        Some(o) => {
+            let text = super::safe_output(text, kind, false);
+            afscope::labeling::output::write_output(o, &text, inputs)
+        }
+        None => super::print(text, kind),
     }
 }
 
@@ -96,7 +103,11 @@ fn export(
             exchange::to_csv(&labels, &order)?
         }
     };
-    emit(out, &text, &[file])?;
+    let kind = match format {
+        LabelFormat::Jsonl => super::Output::Json,
+        LabelFormat::Csv => super::Output::Delimited,
+    };
+    emit(out, &text, &[file], kind)?;
     if out.is_some() {
         eprintln!("exported {} label(s)", labels.len());
     }
@@ -269,15 +280,15 @@ fn agree(
     let labels: Vec<&LabelRecord> = latest.values().collect();
     let checks: Vec<String> = schema.checks().map(|f| f.name.clone()).collect();
     let report = exchange::agreement(&labels, &checks);
-    let text = if json {
-        serde_json::to_string_pretty(&report).map_err(|e| e.to_string())? + "\n"
+    let (text, kind) = if json {
+        (
+            serde_json::to_string_pretty(&report).map_err(|e| e.to_string())? + "\n",
+            super::Output::Json,
+        )
     } else {
-        agreement_table(&report)
+        (agreement_table(&report), super::Output::Human)
     };
-    std::io::stdout()
-        .lock()
-        .write_all(text.as_bytes())
-        .map_err(|e| format!("writing output: {e}"))?;
+    super::print(&text, kind)?;
     Ok(Status::SUCCESS)
 }
 

@@ -30,22 +30,19 @@ fn score(v: Option<f64>, failed: bool) -> String {
     }
 }
 
+/// A transcript's row, its values exact (tables and terminals sanitise them when
+/// they are written).
 fn row(view: &View<'_>, i: usize) -> Row {
     let e = view.entry(i);
-    let text =
-        |s: Option<&str>| s.map_or_else(|| "-".to_string(), |s| visible(s, false).into_owned());
+    let text = |s: Option<&str>| s.map_or_else(|| "-".to_string(), str::to_string);
     Row {
-        id: visible(&view.id(i), false).into_owned(),
+        id: view.id(i).into_owned(),
         model: text(view.model(i)),
         tier: e.tier().as_str(),
         condition: text(view.condition(i)),
         compliance: score(e.compliance(), e.compliance_failed()),
         af: score(e.af(), e.af_failed()),
-        locator: format!(
-            "{}:{}",
-            visible(&view.source(i).path.display().to_string(), false),
-            e.line
-        ),
+        locator: format!("{}:{}", view.source(i).path.display(), e.line),
     }
 }
 
@@ -71,15 +68,33 @@ fn cells(r: &Row) -> [&str; 7] {
     ]
 }
 
-fn write_row(out: &mut dyn Write, format: ListFormat, r: &Row) -> std::io::Result<()> {
+fn write_row(
+    out: &mut dyn Write,
+    format: ListFormat,
+    r: &Row,
+    terminal: bool,
+) -> std::io::Result<()> {
     match format {
-        ListFormat::Tsv => writeln!(out, "{}", cells(r).map(|c| c.replace('\t', " ")).join("\t")),
+        ListFormat::Tsv => {
+            let line = cells(r)
+                .map(|c| c.replace(['\t', '\n', '\r'], " "))
+                .join("\t");
+            writeln!(
+                out,
+                "{}",
+                super::safe_output(&line, super::Output::Delimited, terminal)
+            )
+        }
         ListFormat::Jsonl => {
             let v = serde_json::json!({
                 "id": r.id, "model": r.model, "tier": r.tier, "condition": r.condition,
                 "compliance": r.compliance, "af": r.af, "source": r.locator,
             });
-            writeln!(out, "{v}")
+            writeln!(
+                out,
+                "{}",
+                super::safe_output(&v.to_string(), super::Output::Json, terminal)
+            )
         }
         ListFormat::Table => unreachable!("tables are written whole"),
     }
@@ -109,6 +124,7 @@ pub fn run(args: &ListArgs, load: &LoadArgs) -> Result<Status, String> {
     let query = Query::parse(&text).map_err(|e| format!("query:\n{}", e.pointed(&text)))?;
     let limit = args.limit.unwrap_or(usize::MAX);
     let stdout = std::io::stdout();
+    let terminal = std::io::IsTerminal::is_terminal(&stdout);
     let mut out = BufWriter::new(stdout.lock());
     // Without a filter or joins, rows stream as batches are indexed.
     let streaming = query.is_all()
@@ -126,7 +142,7 @@ pub fn run(args: &ListArgs, load: &LoadArgs) -> Result<Status, String> {
                 }
                 let r = row(&view, i);
                 if args.format != ListFormat::Table {
-                    if let Err(e) = write_row(&mut out, args.format, &r) {
+                    if let Err(e) = write_row(&mut out, args.format, &r, terminal) {
                         failed_write = Some(e);
                         return ControlFlow::Break(());
                     }
@@ -151,7 +167,7 @@ pub fn run(args: &ListArgs, load: &LoadArgs) -> Result<Status, String> {
         for &i in hits.iter().take(limit) {
             let r = row(&corpus.view(), i);
             if args.format != ListFormat::Table {
-                if let Err(e) = write_row(&mut out, args.format, &r) {
+                if let Err(e) = write_row(&mut out, args.format, &r, terminal) {
                     failed_write = Some(e);
                     break;
                 }

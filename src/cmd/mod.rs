@@ -158,6 +158,48 @@ pub fn strict_gate(corpus: &Corpus, args: &LoadArgs) -> Result<(), String> {
     Ok(())
 }
 
+/// What a command writes to standard output, for `print`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Output {
+    /// Tables and text for people: always sanitised.
+    Human,
+    /// JSON: hostile characters written as `\u` escapes (the same data).
+    Json,
+    /// CSV and TSV: exact into a file or pipe, sanitised on a terminal.
+    Delimited,
+}
+
+/// Text as it may go to standard output (see `Output`).
+pub fn safe_output(text: &str, kind: Output, terminal: bool) -> std::borrow::Cow<'_, str> {
+    use afscope::model::sanitize::{json_safe, visible};
+    match kind {
+        Output::Human => visible(text, true),
+        Output::Json => json_safe(text),
+        Output::Delimited if terminal => visible(text, true),
+        Output::Delimited => std::borrow::Cow::Borrowed(text),
+    }
+}
+
+/// The kind of output `eval` and `stats` write in `format`.
+pub fn output_kind(format: crate::cli::ReportFormat) -> Output {
+    if format.json {
+        Output::Json
+    } else if format.csv {
+        Output::Delimited
+    } else {
+        Output::Human
+    }
+}
+
+/// Writes a command's output to standard output, made safe for where it goes.
+pub fn print(text: &str, kind: Output) -> Result<(), String> {
+    let terminal = std::io::stdout().is_terminal();
+    std::io::stdout()
+        .lock()
+        .write_all(safe_output(text, kind, terminal).as_bytes())
+        .map_err(|e| format!("writing output: {e}"))
+}
+
 /// Whether to colour standard output: `always`, `never`, or (auto) when it is a
 /// terminal and `NO_COLOR` is not set.
 pub fn use_color(choice: ColorChoice) -> bool {

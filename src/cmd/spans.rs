@@ -97,7 +97,9 @@ pub fn run(
                         "quote_index": quote_index, "quote": quote, "match": family, "score": score,
                         "spans": s.ranges.iter().zip(&located).map(|(r, text)| serde_json::json!({"start": r.start, "end": r.end, "unit": "byte", "text": text})).collect::<Vec<_>>(),
                     });
-                    writeln!(out, "{rec}").map_err(w)?;
+                    let line = rec.to_string();
+                    let line = afscope::model::sanitize::json_safe(&line);
+                    writeln!(out, "{line}").map_err(w)?;
                 }
                 SpansFormat::Table => {
                     let bytes = s

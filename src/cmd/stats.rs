@@ -4,7 +4,6 @@ use super::Status;
 use crate::cli::{ComplianceFrom, LoadArgs, StatsArgs};
 use afscope::stats::gap::{self, ComplianceSource, GapOptions};
 use afscope::stats::gap_render;
-use std::io::Write;
 
 pub fn run(args: &StatsArgs, load: &LoadArgs) -> Result<Status, String> {
     for (name, t) in [
@@ -63,9 +62,6 @@ pub fn run(args: &StatsArgs, load: &LoadArgs) -> Result<Status, String> {
         || gap_render::flat(&report),
         &report,
     )?;
-    std::io::stdout()
-        .lock()
-        .write_all(text.as_bytes())
-        .map_err(|e| format!("writing output: {e}"))?;
+    super::print(&text, super::output_kind(args.format))?;
     Ok(Status::SUCCESS)
 }

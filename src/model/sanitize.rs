@@ -41,6 +41,31 @@ fn is_invisible(u: u32) -> bool {
         || (0xe0000..=0xe0fff).contains(&u)
 }
 
+/// JSON text with every character `visible` would replace written as a `\uXXXX`
+/// escape (C1 controls, bidi overrides, separators, invisible characters): a JSON
+/// reader decodes the same string, and a terminal shows nothing hostile. Such
+/// characters only ever stand inside strings, where an escape means the same.
+pub fn json_safe(text: &str) -> Cow<'_, str> {
+    // C0 controls inside strings are escaped by every JSON writer already; outside
+    // them only the layout's newlines and spaces stand, which stay.
+    let escape = |c: char| is_hostile(c) && c >= ' ';
+    if !text.chars().any(escape) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if escape(c) {
+            let mut units = [0u16; 2];
+            for u in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{u:04x}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// Characters a table cell shows at most: longer text is cut with `…` (widths past
 /// this would push every other column off the screen).
 pub const MAX_CELL: usize = 120;
@@ -103,6 +128,16 @@ mod tests {
         assert_eq!(v, "a<U+2028>b<U+200B>c<U+00AD>d<U+3164>e<U+FEFF>");
         // Emoji keep their variation selector.
         assert_eq!(visible("\u{2764}\u{fe0f}", false), "\u{2764}\u{fe0f}");
+    }
+
+    #[test]
+    fn json_keeps_its_meaning_and_loses_its_escapes() {
+        let v = serde_json::json!({"c": "a\u{9b}b\u{202e}c\u{2028}\u{e0041}\u{1b}", "d": [1, 2]});
+        let text = serde_json::to_string_pretty(&v).unwrap();
+        let safe = json_safe(&text);
+        assert!(!safe.chars().any(|c| is_hostile(c) && c != '\n'), "{safe}");
+        let back: serde_json::Value = serde_json::from_str(&safe).unwrap();
+        assert_eq!(back, v);
     }
 
     #[test]
