@@ -364,3 +364,35 @@ fn a_write_cut_off_mid_line_by_a_file_size_limit_is_taken_back_and_the_retry_kep
         Some("no")
     );
 }
+
+#[test]
+fn a_rescue_that_fails_too_is_said_after_the_terminal_is_restored_with_the_labels() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("j.jsonl");
+    let j = journal.to_str().unwrap();
+    let mut args = view_session(j);
+    args.extend(["--labeler", "ana"]);
+    let nowhere = dir.path().join("no-such-folder");
+    let mut p = Pty::start_sized(&args, 30, 140, &[("TMPDIR", nowhere.to_str().unwrap())]);
+    p.wait_for("labeling view: 48 items");
+    p.keys("a");
+    p.wait_for("✓ saved claude-3-opus/helpful_only/p0/free af=yes");
+    std::fs::remove_file(&journal).unwrap();
+    p.keys("x");
+    p.wait_for("label NOT saved");
+    p.keys("Q");
+    assert_eq!(p.wait_exit(), 1);
+    let raw = String::from_utf8_lossy(&p.raw()).into_owned();
+    // Printed after leaving the alternate screen, so it stays on the terminal.
+    let left = raw
+        .find("\u{1b}[?1049l")
+        .expect("the alternate screen is left");
+    let said = raw
+        .find("could not be saved to the journal, nor to a rescue file")
+        .expect(&raw);
+    assert!(said > left, "{raw}");
+    assert!(
+        raw[said..].contains("claude-3-opus/helpful_only/p0/paid"),
+        "{raw}"
+    );
+}

@@ -249,12 +249,37 @@ fn same_file(_: &Path, _: &File) -> Result<(), String> {
 /// Writes events that could not be saved to a new file in the temporary directory and
 /// returns its path, so that quitting never drops a label.
 pub fn rescue(events: &[Event]) -> Result<PathBuf, String> {
-    let path = std::env::temp_dir().join(format!(
-        "afscope-unsaved-labels-{}-{}.jsonl",
-        std::process::id(),
-        crate::labeling::now_rfc3339().replace(':', "")
-    ));
-    let mut f = File::create(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    rescue_in(&std::env::temp_dir(), events)
+}
+
+/// `rescue` into `dir`: a new file only (readable by its owner alone), so a link or
+/// file another user planted at the name in a shared folder is never followed.
+pub fn rescue_in(dir: &Path, events: &[Event]) -> Result<PathBuf, String> {
+    let stamp = crate::labeling::now_rfc3339().replace(':', "");
+    let mut opened = None;
+    for k in 0..16u32 {
+        let path = dir.join(format!(
+            "afscope-unsaved-labels-{}-{stamp}-{k}.jsonl",
+            std::process::id()
+        ));
+        let mut opts = OpenOptions::new();
+        opts.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            opts.mode(0o600);
+        }
+        match opts.open(&path) {
+            Ok(f) => {
+                opened = Some((f, path));
+                break;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(format!("{}: {e}", path.display())),
+        }
+    }
+    let (mut f, path) =
+        opened.ok_or_else(|| format!("{}: no free name for the rescue file", dir.display()))?;
     for e in events {
         f.write_all(e.line().as_bytes())
             .map_err(|e| format!("{}: {e}", path.display()))?;
@@ -267,6 +292,33 @@ pub fn rescue(events: &[Event]) -> Result<PathBuf, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_rescue_never_follows_a_planted_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let victim = dir.path().join("victim");
+        std::fs::write(&victim, "precious").unwrap();
+        let stamp = crate::labeling::now_rfc3339().replace(':', "");
+        for k in 0..3 {
+            let planted = dir.path().join(format!(
+                "afscope-unsaved-labels-{}-{stamp}-{k}.jsonl",
+                std::process::id()
+            ));
+            std::os::unix::fs::symlink(&victim, planted).unwrap();
+        }
+        let ev = Event::Undo {
+            seq: 1,
+            time: "2026-11-22T10:04:05Z".into(),
+            transcript_id: "t".into(),
+            labeler: "ana".into(),
+            undoes: 0,
+        };
+        // The stamp may have moved on a second: then the first name is free anyway.
+        let p = rescue_in(dir.path(), std::slice::from_ref(&ev)).unwrap();
+        assert!(std::fs::read_to_string(&p).unwrap().contains("\"undo\""));
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+    }
 
     #[cfg(unix)]
     #[test]

@@ -23,6 +23,8 @@ pub struct Labeling {
     pub start: Option<SessionSetup>,
     /// Where unsaved labels were written when quitting.
     pub rescued: Option<PathBuf>,
+    /// Why the rescue file could not be written, and the labels it would have held.
+    pub rescue_failed: Option<(String, Vec<Event>)>,
 }
 
 impl Labeling {
@@ -35,6 +37,7 @@ impl Labeling {
             journal: None,
             start: None,
             rescued: None,
+            rescue_failed: None,
         }
     }
 
@@ -111,7 +114,9 @@ impl Labeling {
         }
         match journal_file::rescue(events) {
             Ok(p) => self.rescued = Some(p),
-            Err(e) => eprintln!("afscope: could not write unsaved labels: {e}"),
+            // Said once the terminal is restored (here it would be lost in the
+            // interface's screen), with the labels themselves.
+            Err(e) => self.rescue_failed = Some((e, events.to_vec())),
         }
     }
 

@@ -228,6 +228,18 @@ fn finish(labeling: &mut Labeling, app: &App, code: i32) -> i32 {
             p.display()
         );
     }
+    if let Some((why, events)) = &labeling.rescue_failed {
+        restore();
+        eprintln!(
+            "afscope: {} label event(s) could not be saved to the journal, nor to a rescue file ({}); they follow, one JSON line each:",
+            events.len(),
+            crate::model::sanitize::visible(why, false)
+        );
+        for e in events {
+            eprint!("{}", crate::model::sanitize::json_safe(&e.line()));
+        }
+        return code.max(1);
+    }
     code
 }
 
