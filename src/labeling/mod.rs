@@ -66,10 +66,19 @@ pub fn parse_rfc3339(s: &str) -> Option<i64> {
 }
 
 /// Writes `text` to `path` through a temporary file in the same folder (synced, then
-/// renamed), so the file is never half written.
+/// renamed), so the file is never half written. A link (a config file kept in a
+/// dotfiles folder) is written through to its target on purpose, and stays a link.
 pub fn write_atomically(path: &std::path::Path, text: &str) -> Result<(), String> {
     use std::io::Write;
     let err = |e: std::io::Error| format!("{}: {e}", path.display());
+    let target;
+    let path = match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => {
+            target = std::fs::canonicalize(path).map_err(err)?;
+            target.as_path()
+        }
+        _ => path,
+    };
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(err)?;
     }
@@ -112,6 +121,22 @@ pub fn labeler_name(given: Option<&str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_linked_file_is_written_through_and_stays_a_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("dotfiles-filters.toml");
+        std::fs::write(&real, "old").unwrap();
+        let link = dir.path().join("filters.toml");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        write_atomically(&link, "[filters]\n").unwrap();
+        assert!(std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(std::fs::read_to_string(&real).unwrap(), "[filters]\n");
+    }
 
     #[test]
     fn times_round_trip_through_rfc3339() {
