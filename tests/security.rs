@@ -268,3 +268,33 @@ fn no_command_or_format_writes_hostile_text_to_a_terminal() {
     let tsv = afscope(&["list", c, "--format", "tsv"]);
     assert!(String::from_utf8_lossy(&tsv.stdout).contains("\u{1b}]52;c;"));
 }
+
+#[test]
+fn a_merge_says_whose_sessions_it_copies() {
+    let dir = tempfile::tempdir().unwrap();
+    let session = |seq: u32, who: &str| {
+        format!(
+            "{{\"event\":\"session\",\"seq\":{seq},\"labeler\":\"{who}\",\"time\":\"2026-11-22T10:0{seq}:00Z\",\"queue\":{{\"mode\":\"view\"}}}}\n"
+        )
+    };
+    let a = dir.path().join("a.jsonl");
+    let b = dir.path().join("b.jsonl");
+    std::fs::write(&a, session(1, "ana")).unwrap();
+    std::fs::write(&b, session(2, "ana") + &session(3, "ben")).unwrap();
+    let out = dir.path().join("all.jsonl");
+    let run = afscope(&[
+        "labels",
+        "merge",
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{err}");
+    assert!(err.contains("sessions of ana copied from"), "{err}");
+    assert!(err.contains("a.jsonl") && err.contains("b.jsonl"), "{err}");
+    assert!(err.contains("sessions of ben copied from"), "{err}");
+    let r = afscope::model::journal::Replay::parse(&std::fs::read_to_string(&out).unwrap());
+    assert_eq!(r.sessions.len(), 2);
+}

@@ -158,6 +158,16 @@ fn merge_summary(r: &exchange::MergeReport, out: &Path) -> String {
         visible(&r.labelers.join(", "), false),
         r.disagreements
     ));
+    for (who, files) in &r.sessions {
+        let files: Vec<&str> = files.iter().map(String::as_str).collect();
+        s.push_str(&visible(
+            &format!(
+                "\nsessions of {who} copied from {} (their newest is where `afscope label --labeler {who}` resumes)",
+                files.join(", ")
+            ),
+            false,
+        ));
+    }
     for (t, who, files) in &r.same_labeler_conflicts {
         s.push_str(&visible(
             &format!(

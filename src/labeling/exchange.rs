@@ -32,6 +32,9 @@ pub struct MergeReport {
     pub same_labeler_conflicts: Vec<(String, String, Vec<String>)>,
     /// Transcripts on which labelers' current answers differ (kept per labeler).
     pub disagreements: usize,
+    /// Session events written, per labeler: each labeler's newest one is where their
+    /// `afscope label` resumes, so a merge says whose it copies (and from where).
+    pub sessions: BTreeMap<String, BTreeSet<String>>,
 }
 
 /// Merges journals: every event of every input once, in time order (each input's own
@@ -69,6 +72,13 @@ pub fn merge(inputs: &[Input]) -> (Vec<Event>, MergeReport) {
         }
         let seq = out.len() as u64 + 1;
         seen.insert(e.line(), seq);
+        if let Event::Session { labeler, .. } = e {
+            report
+                .sessions
+                .entry(labeler.clone())
+                .or_default()
+                .insert(inputs[k].name.clone());
+        }
         renumber.insert((k, e.seq()), seq);
         let e = match e.clone() {
             Event::Set { label, .. } => {
