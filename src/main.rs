@@ -15,7 +15,7 @@ fn main() -> std::process::ExitCode {
     );
     let mut cli = Cli::parse_args();
     if let Err(e) = cmd::study::apply(&mut cli) {
-        eprintln!("afscope: {e}");
+        eprintln!("afscope: {}", afscope::model::sanitize::visible(&e, true));
         return std::process::ExitCode::from(2);
     }
     let result = match &cli.command {
@@ -38,7 +38,8 @@ fn main() -> std::process::ExitCode {
         Some(Command::Synth(args)) => cmd::synth::run(args),
     };
     result.unwrap_or_else(|e| {
-        eprintln!("afscope: {e}");
+        // Errors quote file names, keys and query text from others: never raw.
+        eprintln!("afscope: {}", afscope::model::sanitize::visible(&e, true));
         std::process::ExitCode::from(2)
     })
 }

@@ -242,6 +242,9 @@ fn no_command_or_format_writes_hostile_text_to_a_terminal() {
         vec!["labels", "export", s, "--format", "csv"],
         vec!["labels", "agree", s],
         vec!["labels", "agree", s, "--json"],
+        // Errors quote names from others.
+        vec!["list", "/nonexistent\u{1b}]0;title\u{7}.json"],
+        vec!["list", c, "-q", "model:\u{1b}[2J\u{9b}"],
     ];
     for args in &runs {
         let mut args = args.clone();
