@@ -50,7 +50,22 @@ pub struct Normalized {
     /// Byte range in the original of each entry of `chars`; non-ASCII letters
     /// become one `0xff` entry per character so they still take part.
     pub origin: Vec<(u32, u32)>,
+    /// Hashes of every `MIN_PIECE`-long window of `chars`, built on first fuzzy use:
+    /// a quote's window that is not among them is skipped without a scan.
+    grams: std::sync::OnceLock<Vec<u64>>,
 }
+
+/// A hash of one `MIN_PIECE`-byte window.
+fn gram(w: &[u8]) -> u64 {
+    let a = u64::from_le_bytes(w[0..8].try_into().expect("16 bytes"));
+    let b = u64::from_le_bytes(w[8..16].try_into().expect("16 bytes"));
+    (a ^ b.rotate_left(29)).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+}
+
+/// Quotes longer than this (in letters and digits) are located exactly or after
+/// normalization only: aligning them piece by piece costs their length times the
+/// text's, and no classifier quotes pages.
+const MAX_FUZZY_QUOTE: usize = 4096;
 
 impl Normalized {
     pub fn new(text: &str) -> Normalized {
@@ -72,7 +87,21 @@ impl Normalized {
                 }
             }
         }
-        Normalized { chars, origin }
+        Normalized {
+            chars,
+            origin,
+            grams: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The window hashes, sorted (looked up by binary search).
+    fn grams(&self) -> &[u64] {
+        self.grams.get_or_init(|| {
+            let mut g: Vec<u64> = self.chars.windows(MIN_PIECE).map(gram).collect();
+            g.sort_unstable();
+            g.dedup();
+            g
+        })
     }
 
     /// Byte range in the original of normalized range `r`.
@@ -121,7 +150,14 @@ pub fn locate_in(text: &str, norm: &Normalized, quote: &str) -> Located {
 /// The quote as ordered pieces: from each position, the longest run of the quote that
 /// occurs in the text (after the previous piece if it can), at least `MIN_PIECE` long.
 fn fuzzy(norm: &Normalized, q: &[u8]) -> Located {
+    if q.len() > MAX_FUZZY_QUOTE {
+        return Located {
+            kind: MatchKind::NotFound,
+            spans: Vec::new(),
+        };
+    }
     let t = &norm.chars;
+    let grams = norm.grams();
     let find_from = |needle: &[u8], from: usize| -> Option<usize> {
         memchr::memmem::find(&t[from.min(t.len())..], needle)
             .map(|i| i + from)
@@ -132,6 +168,13 @@ fn fuzzy(norm: &Normalized, q: &[u8]) -> Located {
     let mut pos = 0usize;
     let mut after = 0usize;
     while pos + MIN_PIECE <= q.len() {
+        if grams
+            .binary_search(&gram(&q[pos..pos + MIN_PIECE]))
+            .is_err()
+        {
+            pos += 1;
+            continue;
+        }
         let Some(mut at) = find_from(&q[pos..pos + MIN_PIECE], after) else {
             pos += 1;
             continue;
@@ -241,6 +284,25 @@ fn fill(t: &[u8], gap: &[u8], window: Range<usize>, out: &mut Vec<Range<usize>>)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_absent_long_quote_in_a_long_text_is_not_found() {
+        let mut text = String::new();
+        let mut quote = String::new();
+        for k in 0..60_000u32 {
+            text.push_str(&format!("word{k} "));
+        }
+        for k in 0..30_000u32 {
+            quote.push_str(&format!("other{k} "));
+        }
+        // Each window of the quote is looked up once (none occurs in the text); the
+        // long quote is not aligned at all.
+        assert_eq!(locate(&text, &quote).kind, MatchKind::NotFound);
+        assert_eq!(locate(&text, &quote[..3000]).kind, MatchKind::NotFound);
+        // A long quote that is there is still found, exactly.
+        let present = &text[1000..60_000];
+        assert_eq!(locate(&text, present).kind, MatchKind::Exact);
+    }
 
     fn at(text: &str, l: &Located) -> Vec<String> {
         l.spans
