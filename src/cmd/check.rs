@@ -204,7 +204,7 @@ pub(crate) fn files_section(out: &mut String, corpus: &Corpus, per_source: &[usi
                 out,
                 "  {:<12} also claimed by {} (the first profile in `afscope profiles` order is taken)",
                 "",
-                others.join(", ")
+                visible(&others.join(", "), false)
             );
         }
     };
@@ -215,7 +215,7 @@ pub(crate) fn files_section(out: &mut String, corpus: &Corpus, per_source: &[usi
             "  {:<12} {}: {n} transcripts, profile {}",
             "transcripts",
             name(&s.path),
-            s.profile.name()
+            visible(s.profile.name(), false)
         );
         also(out, &s.also_claimed);
     }
@@ -225,7 +225,7 @@ pub(crate) fn files_section(out: &mut String, corpus: &Corpus, per_source: &[usi
             "  {:<12} {}: profile {}; {} of {} records joined → {} transcripts; {} transcripts without",
             "verdicts",
             name(&j.file),
-            j.profile,
+            visible(&j.profile, false),
             j.records_joined,
             j.records,
             j.transcripts_joined,

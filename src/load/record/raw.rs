@@ -103,15 +103,7 @@ impl<'a> RawObj<'a> {
     /// valid object.
     pub fn parse_record(text: &'a str) -> Result<RawObj<'a>, ScanError> {
         let b = text.as_bytes();
-        let err = |(pos, eof, message): jstring::Fail| ScanError {
-            pos,
-            kind: if eof {
-                ScanErrorKind::Eof
-            } else {
-                ScanErrorKind::Syntax
-            },
-            message: message.to_string(),
-        };
+        let err = scan_error;
         let mut pos = skip_ws(b, 0);
         match b.get(pos) {
             Some(b'{') => pos += 1,
@@ -159,15 +151,7 @@ impl<'a> RawObj<'a> {
     /// The members of an object from just past its `{`, and the end past its `}`.
     fn object_body(text: &'a str, mut pos: usize) -> Result<(RawObj<'a>, usize), ScanError> {
         let b = text.as_bytes();
-        let err = |(pos, eof, message): jstring::Fail| ScanError {
-            pos,
-            kind: if eof {
-                ScanErrorKind::Eof
-            } else {
-                ScanErrorKind::Syntax
-            },
-            message: message.to_string(),
-        };
+        let err = scan_error;
         let mut obj = RawObj {
             entries: Vec::with_capacity(16),
             warnings: Vec::new(),
@@ -250,6 +234,19 @@ impl<'a> RawObj<'a> {
             Some(map) => map.get(key).map(|&i| self.entries[i].1),
             None => self.entries.iter().find(|(k, _)| k == key).map(|(_, v)| *v),
         }
+    }
+}
+
+/// A checker's failure as a scan error.
+fn scan_error((pos, eof, message): jstring::Fail) -> ScanError {
+    ScanError {
+        pos,
+        kind: if eof {
+            ScanErrorKind::Eof
+        } else {
+            ScanErrorKind::Syntax
+        },
+        message: message.to_string(),
     }
 }
 
