@@ -301,3 +301,35 @@ fn a_merge_says_whose_sessions_it_copies() {
     let r = afscope::model::journal::Replay::parse(&std::fs::read_to_string(&out).unwrap());
     assert_eq!(r.sessions.len(), 2);
 }
+
+#[test]
+fn ids_that_differ_only_by_invisible_characters_never_look_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("ids.jsonl");
+    let mut text = String::new();
+    for (id, tier) in [
+        ("ab", "free"),
+        ("a\u{200b}b", "paid"),
+        ("a\u{2028}b", "free"),
+    ] {
+        let rec = serde_json::json!({"id": id, "model": "m", "tier": tier, "completion": "<OUTPUT>x</OUTPUT>"});
+        text.push_str(&format!("{rec}\n"));
+    }
+    std::fs::write(&file, text).unwrap();
+    let f = file.to_str().unwrap();
+    let mut p = common::pty::Pty::start_sized(&[f], 24, 100, &[]);
+    let s = p.wait_for("transcripts 3/3");
+    assert!(s.contains("a<U+200B>b") && s.contains("a<U+2028>b"), "{s}");
+    p.keys("q");
+    assert_eq!(p.wait_exit(), 0);
+    // Piped, the overview and the table say the same.
+    let table = String::from_utf8(afscope(&["list", f]).stdout).unwrap();
+    assert!(table.contains("a<U+200B>b"), "{table}");
+    let (c, _) = hostile_corpus(dir.path());
+    let overview = afscope(&[&c]);
+    assert!(
+        !hostile_bytes(&overview.stdout),
+        "{}",
+        String::from_utf8_lossy(&overview.stdout)
+    );
+}
