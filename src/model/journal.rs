@@ -102,6 +102,8 @@ pub struct Replay {
     /// Undo events naming no label in force of their transcript and labeler (already
     /// undone, or never there): ignored, and said.
     pub unmatched_undos: Vec<UnmatchedUndo>,
+    /// Replay without keeping `events` (readers that want only the labels in force).
+    lean: bool,
 }
 
 /// The highest sequence number a journal may hold: 2^53, the largest integer every
@@ -112,10 +114,23 @@ impl Replay {
     /// Replays a journal's text. A line that is not an event is reported and skipped;
     /// a last line without its newline (an interrupted write) is reported as such.
     pub fn parse(text: &str) -> Replay {
-        let mut r = Replay::default();
+        Replay::parse_with(text, false)
+    }
+
+    /// `parse`, keeping only what the labels in force need (`events` stays empty):
+    /// a million-event journal is read in the memory of its labels.
+    pub fn parse_labels(text: &str) -> Replay {
+        Replay::parse_with(text, true)
+    }
+
+    fn parse_with(text: &str, lean: bool) -> Replay {
+        let mut r = Replay {
+            lean,
+            ..Replay::default()
+        };
         let complete = text.ends_with('\n');
-        let lines: Vec<&str> = text.split_terminator('\n').collect();
-        for (i, line) in lines.iter().enumerate() {
+        let count = text.split_terminator('\n').count();
+        for (i, line) in text.split_terminator('\n').enumerate() {
             let line = line.trim_end_matches('\r');
             if line.trim().is_empty() {
                 continue;
@@ -131,7 +146,7 @@ impl Replay {
                 Ok(e) => r.apply_at(e, Some(i + 1)),
                 Err(e) => r.bad.push(BadLine {
                     line: i + 1,
-                    reason: if i + 1 == lines.len() && !complete {
+                    reason: if i + 1 == count && !complete {
                         "incomplete last line (an interrupted write); ignored".into()
                     } else {
                         format!("not a journal event: {e}")
@@ -149,16 +164,15 @@ impl Replay {
 
     fn apply_at(&mut self, e: Event, line: Option<usize>) {
         self.max_seq = self.max_seq.max(e.seq());
+        if self.lean {
+            if let Event::Set { seq, label } | Event::Change { seq, label } = e {
+                self.push_label(seq, label);
+                return;
+            }
+        }
         match &e {
             Event::Set { seq, label } | Event::Change { seq, label } => {
-                let by = self.stacks.entry(label.labeler.clone()).or_default();
-                if !by.contains_key(&label.transcript_id) {
-                    self.order
-                        .push((label.transcript_id.clone(), label.labeler.clone()));
-                }
-                by.entry(label.transcript_id.clone())
-                    .or_default()
-                    .push((*seq, label.clone()));
+                self.push_label(*seq, label.clone());
             }
             Event::Undo {
                 seq,
@@ -185,7 +199,20 @@ impl Replay {
                 self.sessions.insert(labeler.clone(), queue.clone());
             }
         }
-        self.events.push(e);
+        if !self.lean {
+            self.events.push(e);
+        }
+    }
+
+    fn push_label(&mut self, seq: u64, label: LabelRecord) {
+        let by = self.stacks.entry(label.labeler.clone()).or_default();
+        if !by.contains_key(&label.transcript_id) {
+            self.order
+                .push((label.transcript_id.clone(), label.labeler.clone()));
+        }
+        by.entry(label.transcript_id.clone())
+            .or_default()
+            .push((seq, label));
     }
 
     fn stack(&self, transcript_id: &str, labeler: &str) -> Option<&Vec<(u64, LabelRecord)>> {
@@ -212,6 +239,18 @@ impl Replay {
 
     /// Every current label (last event wins per transcript and labeler), in the order
     /// the transcripts were first labelled.
+    /// `labels`, owned: the replay is used up.
+    pub fn into_labels(mut self) -> Vec<LabelRecord> {
+        let order = std::mem::take(&mut self.order);
+        order
+            .into_iter()
+            .filter_map(|(t, who)| {
+                let stack = self.stacks.get_mut(&who)?.get_mut(&t)?;
+                stack.pop().map(|(_, l)| l)
+            })
+            .collect()
+    }
+
     pub fn labels(&self) -> Vec<&LabelRecord> {
         self.order
             .iter()

@@ -166,7 +166,7 @@ pub fn read(path: &Path, mapping: &LabelMapping) -> LabelFile {
 /// A label journal: replayed, the current labels (last event per transcript and
 /// labeler) in the order they were first made.
 fn read_journal(path: &Path, bytes: &[u8], out: &mut LabelFile) {
-    let replay = crate::model::journal::Replay::parse(&String::from_utf8_lossy(bytes));
+    let replay = crate::model::journal::Replay::parse_labels(&String::from_utf8_lossy(bytes));
     for b in &replay.bad {
         out.problems.push(
             Problem::new(path, ProblemKind::InvalidJson, b.reason.clone())
@@ -189,8 +189,8 @@ fn read_journal(path: &Path, bytes: &[u8], out: &mut LabelFile) {
             None => p,
         });
     }
-    for (i, l) in replay.labels().into_iter().enumerate() {
-        out.labels.push(l.clone());
+    for (i, l) in replay.into_labels().into_iter().enumerate() {
+        out.labels.push(l);
         out.positions.push(i);
     }
 }
