@@ -126,7 +126,7 @@ fn merge(journals: &[PathBuf], out: &Path) -> Result<Status, String> {
         }
         inputs.push(Input {
             name: j.display().to_string(),
-            replay: Replay::parse(&String::from_utf8_lossy(&text)),
+            replay: Replay::parse_events(&String::from_utf8_lossy(&text)),
         });
     }
     let paths: Vec<&Path> = journals.iter().map(PathBuf::as_path).collect();

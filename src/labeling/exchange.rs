@@ -49,7 +49,9 @@ pub fn merge(inputs: &[Input]) -> (Vec<Event>, MergeReport) {
     }
     // k-way merge by time: the input whose next event is oldest goes first.
     let mut heads = vec![0usize; inputs.len()];
-    let mut seen: HashMap<String, u64> = HashMap::new();
+    // Events already written, by a 128-bit hash of their line (a line per event
+    // would double the journal in memory).
+    let mut seen: HashMap<u128, u64> = HashMap::new();
     let mut out = Vec::new();
     let mut renumber: HashMap<(usize, u64), u64> = HashMap::new();
     let mut origin: HashMap<(String, String), BTreeMap<String, BTreeSet<String>>> = HashMap::new();
@@ -64,14 +66,15 @@ pub fn merge(inputs: &[Input]) -> (Vec<Event>, MergeReport) {
         let Some(k) = next else { break };
         let e = &inputs[k].replay.events[heads[k]];
         heads[k] += 1;
-        if let Some(&first) = seen.get(&e.line()) {
+        let key = line_hash(&e.line());
+        if let Some(&first) = seen.get(&key) {
             // An undo naming this copy names the first one.
             renumber.insert((k, e.seq()), first);
             report.duplicates += 1;
             continue;
         }
         let seq = out.len() as u64 + 1;
-        seen.insert(e.line(), seq);
+        seen.insert(key, seq);
         if let Event::Session { labeler, .. } = e {
             report
                 .sessions
@@ -117,7 +120,7 @@ pub fn merge(inputs: &[Input]) -> (Vec<Event>, MergeReport) {
         out.push(e);
     }
     report.written = out.len();
-    let mut merged = Replay::default();
+    let mut merged = Replay::lean();
     for e in &out {
         merged.apply(e.clone());
     }
@@ -147,6 +150,16 @@ pub fn merge(inputs: &[Input]) -> (Vec<Event>, MergeReport) {
 }
 
 /// Records, per (transcript, labeler), which inputs gave which answer.
+/// Two independent 64-bit hashes of an event line: equal lines are one event.
+fn line_hash(line: &str) -> u128 {
+    use std::hash::{Hash, Hasher};
+    let mut a = std::collections::hash_map::DefaultHasher::new();
+    line.hash(&mut a);
+    let mut b = std::collections::hash_map::DefaultHasher::new();
+    (line.len(), "afscope-merge", line).hash(&mut b);
+    (u128::from(a.finish()) << 64) | u128::from(b.finish())
+}
+
 fn note_origin(
     origin: &mut HashMap<(String, String), BTreeMap<String, BTreeSet<String>>>,
     label: &LabelRecord,

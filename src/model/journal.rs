@@ -104,6 +104,8 @@ pub struct Replay {
     pub unmatched_undos: Vec<UnmatchedUndo>,
     /// Replay without keeping `events` (readers that want only the labels in force).
     lean: bool,
+    /// Keep the events only, not the labels in force (a merge reads its inputs so).
+    events_only: bool,
 }
 
 /// The highest sequence number a journal may hold: 2^53, the largest integer every
@@ -117,10 +119,30 @@ impl Replay {
         Replay::parse_with(text, false)
     }
 
+    /// An empty replay that keeps only what the labels in force need (see
+    /// `parse_labels`).
+    pub fn lean() -> Replay {
+        Replay {
+            lean: true,
+            ..Replay::default()
+        }
+    }
+
     /// `parse`, keeping only what the labels in force need (`events` stays empty):
     /// a million-event journal is read in the memory of its labels.
     pub fn parse_labels(text: &str) -> Replay {
         Replay::parse_with(text, true)
+    }
+
+    /// `parse`, keeping the events only (`labels`, `current` and undo matching are
+    /// left empty): what a merge needs of its inputs.
+    pub fn parse_events(text: &str) -> Replay {
+        let mut r = Replay {
+            events_only: true,
+            ..Replay::default()
+        };
+        r.read(text);
+        r
     }
 
     fn parse_with(text: &str, lean: bool) -> Replay {
@@ -128,6 +150,12 @@ impl Replay {
             lean,
             ..Replay::default()
         };
+        r.read(text);
+        r
+    }
+
+    fn read(&mut self, text: &str) {
+        let r = self;
         let complete = text.ends_with('\n');
         let count = text.split_terminator('\n').count();
         for (i, line) in text.split_terminator('\n').enumerate() {
@@ -154,7 +182,6 @@ impl Replay {
                 }),
             }
         }
-        r
     }
 
     /// Applies one event after the ones already replayed.
@@ -164,6 +191,13 @@ impl Replay {
 
     fn apply_at(&mut self, e: Event, line: Option<usize>) {
         self.max_seq = self.max_seq.max(e.seq());
+        if self.events_only {
+            if let Event::Session { labeler, queue, .. } = &e {
+                self.sessions.insert(labeler.clone(), queue.clone());
+            }
+            self.events.push(e);
+            return;
+        }
         if self.lean {
             if let Event::Set { seq, label } | Event::Change { seq, label } = e {
                 self.push_label(seq, label);
