@@ -16,6 +16,19 @@ struct Slots<'a> {
     demo_without_files: bool,
 }
 
+impl<'a> Slots<'a> {
+    /// A command's files and query, nothing else to fill.
+    fn of(files: &'a mut Vec<PathBuf>, query: Option<&'a mut Option<String>>) -> Slots<'a> {
+        Slots {
+            files,
+            query,
+            threshold: None,
+            labeler: None,
+            demo_without_files: false,
+        }
+    }
+}
+
 /// The study a command line asks for: `--study FILE`; else, unless `--no-study`,
 /// `afscope.toml` here when no files are named, or in the one folder named.
 pub fn locate(files: &[PathBuf], load: &crate::cli::LoadArgs) -> Option<PathBuf> {
@@ -39,53 +52,24 @@ pub fn apply(cli: &mut Cli) -> Result<(), String> {
     let given = |id: &str| explicit.iter().any(|e| e == id);
     let slots = match &mut cli.command {
         None => Slots {
-            files: &mut cli.files,
-            query: Some(&mut cli.query),
-            threshold: None,
-            labeler: None,
             demo_without_files: true,
+            ..Slots::of(&mut cli.files, Some(&mut cli.query))
         },
-        Some(Command::Check { files }) => Slots {
-            files,
-            query: None,
-            threshold: None,
-            labeler: None,
-            demo_without_files: false,
-        },
-        Some(Command::Spans { files, query, .. }) => Slots {
-            files,
-            query: Some(query),
-            threshold: None,
-            labeler: None,
-            demo_without_files: false,
-        },
-        Some(Command::List(a)) => Slots {
-            files: &mut a.files,
-            query: Some(&mut a.query),
-            threshold: None,
-            labeler: None,
-            demo_without_files: false,
-        },
+        Some(Command::Check { files }) => Slots::of(files, None),
+        Some(Command::Spans { files, query, .. }) => Slots::of(files, Some(query)),
+        Some(Command::List(a)) => Slots::of(&mut a.files, Some(&mut a.query)),
         Some(Command::Eval(a)) => Slots {
-            files: &mut a.files,
-            query: Some(&mut a.query),
             threshold: Some(&mut a.threshold),
-            labeler: None,
-            demo_without_files: false,
+            ..Slots::of(&mut a.files, Some(&mut a.query))
         },
         Some(Command::Stats(a)) => Slots {
-            files: &mut a.files,
-            query: Some(&mut a.query),
             threshold: Some(&mut a.threshold),
-            labeler: None,
-            demo_without_files: false,
+            ..Slots::of(&mut a.files, Some(&mut a.query))
         },
         Some(Command::Label(a)) => Slots {
-            files: &mut a.files,
-            query: Some(&mut a.query),
             threshold: Some(&mut a.threshold),
             labeler: Some(&mut a.labeler),
-            demo_without_files: false,
+            ..Slots::of(&mut a.files, Some(&mut a.query))
         },
         _ => return Ok(()),
     };
@@ -169,14 +153,7 @@ pub fn resolved(s: &Study, load: &crate::cli::LoadArgs) -> (Vec<PathBuf>, crate:
     let mut files = Vec::new();
     let mut load = load.clone();
     load.study_file = Some(s.file.clone());
-    let slots = Slots {
-        files: &mut files,
-        query: None,
-        threshold: None,
-        labeler: None,
-        demo_without_files: false,
-    };
-    fill(s, slots, &mut load, &|_| false);
+    fill(s, Slots::of(&mut files, None), &mut load, &|_| false);
     (files, load)
 }
 
