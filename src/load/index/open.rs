@@ -46,18 +46,9 @@ pub struct Opened {
 }
 
 /// Opens a file, picks its profile and splits it into records where the format needs
-/// that up front. Fails only on a profile that does not compile.
-pub fn open_file(
-    path: &Path,
-    fixed: Option<&Profile>,
-    overrides: &[String],
-    verdict_file: bool,
-) -> Result<Opened, String> {
-    open_file_deferring(path, fixed, overrides, verdict_file, 0)
-}
-
-/// `open_file`, leaving a JSON array of at most `defer_upto` bytes unsplit (only its
-/// first element read, for detection): see `Opened::deferred`.
+/// that up front, leaving a JSON array of at most `defer_upto` bytes unsplit (only its
+/// first element read, for detection; see `Opened::deferred`). Fails only on a
+/// profile that does not compile.
 pub fn open_file_deferring(
     path: &Path,
     fixed: Option<&Profile>,
@@ -84,7 +75,8 @@ pub fn open_file_deferring(
 }
 
 impl Corpus {
-    /// Opens a file as `open_file` does, keeping its problems.
+    /// Opens a file as `open_file_deferring` does (deferring nothing), keeping its
+    /// problems.
     pub(crate) fn open_source(
         &mut self,
         path: &Path,

@@ -199,12 +199,6 @@ pub struct Found {
     pub label_set: Vec<String>,
 }
 
-/// The role of a file found in a directory, from its name and first bytes; `None`
-/// when it is not data.
-pub fn role_of(path: &Path) -> Option<FileRole> {
-    classify(path).map(|f| f.role)
-}
-
 /// A file found in a directory sorted by its name and first bytes; `None` when it is
 /// not data.
 pub fn classify(path: &Path) -> Option<Found> {
