@@ -333,3 +333,60 @@ fn ids_that_differ_only_by_invisible_characters_never_look_the_same() {
         String::from_utf8_lossy(&overview.stdout)
     );
 }
+
+#[test]
+fn a_huge_label_cell_or_journal_line_is_reported_and_the_rest_still_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = "x".repeat(20 << 20);
+    let sheet = dir.path().join("sheet.csv");
+    std::fs::write(
+        &sheet,
+        format!("transcript_id,labeler,af\nt1,ana,yes\nt2,bob,\"{big}\"\nt3,ana,no\n"),
+    )
+    .unwrap();
+    let out = afscope(&[
+        "labels",
+        "export",
+        sheet.to_str().unwrap(),
+        "--format",
+        "csv",
+    ]);
+    let (stdout, err) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(out.status.success(), "{err}");
+    assert!(stdout.contains("t1,") && stdout.contains("t3,"), "{stdout}");
+    assert!(!stdout.contains("t2,"), "{stdout}");
+    assert!(
+        err.contains("sheet.csv:3: bad value: a label record of 20971530 bytes"),
+        "{err}"
+    );
+
+    let journal = dir.path().join("j.jsonl");
+    let event = |seq: u64, id: &str| {
+        format!(
+            r#"{{"event":"set","seq":{seq},"label":{{"transcript_id":"{id}","labeler":"ana","time":"t","values":{{"af":"yes"}}}}}}"#
+        )
+    };
+    std::fs::write(
+        &journal,
+        format!(
+            "{}\n{{\"note\":\"{big}\"}}\n{}\n",
+            event(1, "a"),
+            event(2, "b")
+        ),
+    )
+    .unwrap();
+    let out = afscope(&["labels", "export", journal.to_str().unwrap()]);
+    let (stdout, err) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(out.status.success(), "{err}");
+    assert_eq!(stdout.lines().count(), 2, "{stdout}");
+    assert!(
+        err.contains("j.jsonl:2") && err.contains("longer than any event"),
+        "{err}"
+    );
+}

@@ -5,7 +5,7 @@ use crate::cli::{LabelFormat, LabelsCommand, LoadArgs};
 use afscope::labeling::exchange::{self, Input};
 use afscope::labeling::journal_file::JournalFile;
 use afscope::load::join::labels::{self as label_files, LabelMapping};
-use afscope::model::journal::{Event, Replay};
+use afscope::model::journal::{Event, EventReader};
 use afscope::model::sanitize::visible;
 use afscope::model::schema::Schema;
 use afscope::model::LabelRecord;
@@ -47,20 +47,32 @@ fn read_labels(path: &Path, load: &LoadArgs) -> Result<Vec<LabelRecord>, String>
     Ok(file.labels)
 }
 
-/// Writes to `out` (JSON made safe, CSV exact), or to standard output made safe for
-/// where it goes.
+/// Streams `write`'s output to `out` (JSON made safe, CSV exact), or to standard
+/// output made safe for where it goes.
 fn emit(
     out: Option<&Path>,
-    text: &str,
     inputs: &[&Path],
     kind: super::Output,
+    write: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<(), String> {
     match out {
-        Some(o) => {
-            let text = super::safe_output(text, kind, false);
-            afscope::labeling::output::write_output(o, &text, inputs)
+        Some(o) => afscope::labeling::output::write_output_with(o, inputs, &mut |w| {
+            let mut safe = super::SafeLines::new(w, kind, false);
+            write(&mut safe)?;
+            safe.flush()
+        }),
+        None => {
+            let stdout = std::io::stdout();
+            let terminal = std::io::IsTerminal::is_terminal(&stdout);
+            let mut lock = std::io::BufWriter::new(stdout.lock());
+            let mut safe = super::SafeLines::new(&mut lock, kind, terminal);
+            match write(&mut safe).and_then(|_| safe.flush()) {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    Err(format!("writing output: {e}"))
+                }
+                _ => Ok(()),
+            }
         }
-        None => super::print(text, kind),
     }
 }
 
@@ -83,33 +95,50 @@ fn export(
     out: Option<&Path>,
     load: &LoadArgs,
 ) -> Result<Status, String> {
-    let labels = read_labels(file, load)?;
-    let labels: Vec<&LabelRecord> = labels
-        .iter()
-        .filter(|l| labeler.is_none_or(|w| l.labeler == w))
-        .collect();
-    let text = match format {
-        LabelFormat::Jsonl => labels
-            .iter()
-            .map(|l| serde_json::to_string(l).map(|s| s + "\n"))
-            .collect::<Result<String, _>>()
-            .map_err(|e| e.to_string())?,
+    if !file.exists() {
+        return Err(format!("{}: no such file", file.display()));
+    }
+    let mapping = LabelMapping::parse(&load.label_set)?;
+    let (source, problems) = label_files::read_source(file, &mapping);
+    for p in &problems {
+        eprintln!("{}", visible(&p.to_string(), false));
+    }
+    // The labels kept, walked as often as the format needs.
+    let mut count = 0usize;
+    let mut labels = |f: &mut dyn FnMut(&LabelRecord) -> std::io::Result<()>| {
+        source.for_each(&mut |l| {
+            if labeler.is_none_or(|w| l.labeler == w) {
+                f(l)
+            } else {
+                Ok(())
+            }
+        })
+    };
+    let kind = match format {
+        LabelFormat::Jsonl => super::Output::Json,
+        LabelFormat::Csv => super::Output::Delimited,
+    };
+    emit(out, &[file], kind, &mut |w| match format {
+        LabelFormat::Jsonl => labels(&mut |l| {
+            count += 1;
+            serde_json::to_writer(&mut *w, l)?;
+            w.write_all(b"\n")
+        }),
         LabelFormat::Csv => {
             let order: Vec<String> = Schema::default()
                 .fields
                 .iter()
                 .map(|f| f.name.clone())
                 .collect();
-            exchange::to_csv(&labels, &order)?
+            labels(&mut |_| {
+                count += 1;
+                Ok(())
+            })?;
+            exchange::write_csv(w, &mut labels, &order)
         }
-    };
-    let kind = match format {
-        LabelFormat::Jsonl => super::Output::Json,
-        LabelFormat::Csv => super::Output::Delimited,
-    };
-    emit(out, &text, &[file], kind)?;
+    })?;
     if out.is_some() {
-        eprintln!("exported {} label(s)", labels.len());
+        eprintln!("exported {count} label(s)");
     }
     Ok(Status::SUCCESS)
 }
@@ -117,22 +146,31 @@ fn export(
 fn merge(journals: &[PathBuf], out: &Path) -> Result<Status, String> {
     let mut inputs = Vec::new();
     for j in journals {
-        let text = std::fs::read(j).map_err(|e| format!("{}: {e}", j.display()))?;
-        if !text.is_empty() && !afscope::model::journal::looks_like_journal(&text) {
-            return Err(format!(
-                "{}: not a label journal (use `afscope labels import` for label files)",
-                j.display()
-            ));
-        }
+        let file = afscope::load::input::bytes::open_regular(j)
+            .map_err(|e| format!("{}: {e}", j.display()))?;
         inputs.push(Input {
             name: j.display().to_string(),
-            replay: Replay::parse_events(&String::from_utf8_lossy(&text)),
+            events: EventReader::new(file),
         });
     }
     let paths: Vec<&Path> = journals.iter().map(PathBuf::as_path).collect();
-    let (events, report) = exchange::merge(&inputs);
-    let text: String = events.iter().map(Event::line).collect();
-    afscope::labeling::output::write_output(out, &text, &paths)?;
+    let mut report = None;
+    let mut failed = None;
+    afscope::labeling::output::write_output_with(out, &paths, &mut |w| {
+        let inputs = std::mem::take(&mut inputs);
+        match exchange::merge(inputs, &mut |e| w.write_all(e.line().as_bytes())) {
+            Ok(r) => {
+                report = Some(r);
+                Ok(())
+            }
+            Err(why) => {
+                failed = Some(why);
+                Err(std::io::Error::other("merge failed"))
+            }
+        }
+    })
+    .map_err(|e| failed.take().unwrap_or(e))?;
+    let report = report.expect("a merge that wrote its output reports");
     let mut err = std::io::stderr().lock();
     let _ = writeln!(err, "{}", merge_summary(&report, out));
     Ok(Status::SUCCESS)

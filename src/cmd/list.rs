@@ -100,6 +100,22 @@ fn write_row(
     }
 }
 
+/// Writes a row of a streaming format, or keeps it for the table.
+fn emit(
+    out: &mut dyn Write,
+    format: ListFormat,
+    r: Row,
+    table: &mut Vec<Row>,
+    terminal: bool,
+) -> std::io::Result<()> {
+    if format == ListFormat::Table {
+        table.push(r);
+        Ok(())
+    } else {
+        write_row(out, format, &r, terminal)
+    }
+}
+
 /// The query from `--query` and the shorthand flags, and-ed.
 fn query_text(args: &ListArgs) -> String {
     let quote = |s: &str| format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""));
@@ -132,24 +148,23 @@ pub fn run(args: &ListArgs, load: &LoadArgs) -> Result<Status, String> {
         && load.verdicts.is_empty()
         && load.labels.is_none()
         && !load.strict;
+    // Only a table keeps its rows (to size its columns); other formats stream.
     let mut rows: Vec<Row> = Vec::new();
+    let mut emitted = 0usize;
     let mut failed_write = None;
     let corpus = if streaming {
         super::load(&args.files, load, &mut |view, range, _| {
             for i in range {
-                if rows.len() >= limit {
+                if emitted >= limit {
                     return ControlFlow::Break(());
                 }
-                let r = row(&view, i);
-                if args.format != ListFormat::Table {
-                    if let Err(e) = write_row(&mut out, args.format, &r, terminal) {
-                        failed_write = Some(e);
-                        return ControlFlow::Break(());
-                    }
+                if let Err(e) = emit(&mut out, args.format, row(&view, i), &mut rows, terminal) {
+                    failed_write = Some(e);
+                    return ControlFlow::Break(());
                 }
-                rows.push(r);
+                emitted += 1;
             }
-            if rows.len() >= limit {
+            if emitted >= limit {
                 ControlFlow::Break(())
             } else {
                 ControlFlow::Continue(())
@@ -165,14 +180,16 @@ pub fn run(args: &ListArgs, load: &LoadArgs) -> Result<Status, String> {
             return Ok(Status::SUCCESS);
         }
         for &i in hits.iter().take(limit) {
-            let r = row(&corpus.view(), i);
-            if args.format != ListFormat::Table {
-                if let Err(e) = write_row(&mut out, args.format, &r, terminal) {
-                    failed_write = Some(e);
-                    break;
-                }
+            if let Err(e) = emit(
+                &mut out,
+                args.format,
+                row(&corpus.view(), i),
+                &mut rows,
+                terminal,
+            ) {
+                failed_write = Some(e);
+                break;
             }
-            rows.push(r);
         }
         corpus
     };

@@ -180,6 +180,61 @@ pub fn safe_output(text: &str, kind: Output, terminal: bool) -> std::borrow::Cow
     }
 }
 
+/// A writer that passes each line through `safe_output` (a line is held until its
+/// newline: memory is bounded by the longest line, not the output).
+pub struct SafeLines<'a> {
+    inner: &'a mut dyn Write,
+    kind: Output,
+    terminal: bool,
+    line: Vec<u8>,
+}
+
+impl<'a> SafeLines<'a> {
+    pub fn new(inner: &'a mut dyn Write, kind: Output, terminal: bool) -> SafeLines<'a> {
+        SafeLines {
+            inner,
+            kind,
+            terminal,
+            line: Vec::new(),
+        }
+    }
+
+    fn pass(&self) -> bool {
+        matches!(self.kind, Output::Delimited) && !self.terminal
+    }
+
+    fn write_line(&mut self) -> std::io::Result<()> {
+        let text = String::from_utf8_lossy(&self.line);
+        let safe = safe_output(&text, self.kind, self.terminal);
+        self.inner.write_all(safe.as_bytes())?;
+        self.line.clear();
+        Ok(())
+    }
+}
+
+impl Write for SafeLines<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.pass() {
+            return self.inner.write(buf);
+        }
+        let mut rest = buf;
+        while let Some(i) = memchr::memchr(b'\n', rest) {
+            self.line.extend_from_slice(&rest[..=i]);
+            self.write_line()?;
+            rest = &rest[i + 1..];
+        }
+        self.line.extend_from_slice(rest);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if !self.line.is_empty() {
+            self.write_line()?;
+        }
+        self.inner.flush()
+    }
+}
+
 /// The kind of output `eval` and `stats` write in `format`.
 pub fn output_kind(format: crate::cli::ReportFormat) -> Output {
     if format.json {

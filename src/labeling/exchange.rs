@@ -3,16 +3,19 @@
 //! CSV), and the agreement report between labelers.
 
 use crate::model::agreement::krippendorff_alpha_nominal;
-use crate::model::journal::{BadLine, Event, Replay};
+use crate::model::journal::{BadLine, Event, EventReader, Replay};
 use crate::model::metrics::cohen_kappa;
 use crate::model::LabelRecord;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-/// A journal read for merging.
-pub struct Input {
+/// Per (transcript, labeler): each answer's hash and the inputs that gave it.
+type Origins = HashMap<(String, String), Vec<(u64, BTreeSet<usize>)>>;
+
+/// A journal being read for merging.
+pub struct Input<R> {
     pub name: String,
-    pub replay: Replay,
+    pub events: EventReader<R>,
 }
 
 /// What a merge did.
@@ -38,34 +41,39 @@ pub struct MergeReport {
 }
 
 /// Merges journals: every event of every input once, in time order (each input's own
-/// order kept), renumbered. Nothing is dropped but exact duplicates.
-pub fn merge(inputs: &[Input]) -> (Vec<Event>, MergeReport) {
+/// order kept), renumbered, passed to `write` as it is decided. Nothing is dropped
+/// but exact duplicates. Inputs are streamed: memory holds a hash per event and the
+/// labels in force, never the journals.
+pub fn merge<R: std::io::Read>(
+    mut inputs: Vec<Input<R>>,
+    write: &mut dyn FnMut(&Event) -> std::io::Result<()>,
+) -> Result<MergeReport, String> {
     let mut report = MergeReport::default();
-    for i in inputs {
-        report.read.push((i.name.clone(), i.replay.events.len()));
-        for BadLine { line, reason } in &i.replay.bad {
-            report.bad.push((i.name.clone(), *line, reason.clone()));
-        }
+    let names: Vec<String> = inputs.iter().map(|i| i.name.clone()).collect();
+    let read_err = |k: usize, e: std::io::Error| format!("{}: cannot read: {e}", names[k]);
+    // Each input's next event.
+    let mut heads: Vec<Option<Event>> = Vec::with_capacity(inputs.len());
+    for (k, input) in inputs.iter_mut().enumerate() {
+        heads.push(next_event(input, &mut report).map_err(|e| read_err(k, e))?);
     }
-    // k-way merge by time: the input whose next event is oldest goes first.
-    let mut heads = vec![0usize; inputs.len()];
-    // Events already written, by a 128-bit hash of their line (a line per event
-    // would double the journal in memory).
+    // Events already written, by a 128-bit hash of their line.
     let mut seen: HashMap<u128, u64> = HashMap::new();
-    let mut out = Vec::new();
     let mut renumber: HashMap<(usize, u64), u64> = HashMap::new();
-    let mut origin: HashMap<(String, String), BTreeMap<String, BTreeSet<String>>> = HashMap::new();
+    // Per (transcript, labeler): each answer's hash and the inputs that gave it.
+    let mut origin: Origins = HashMap::new();
+    let mut merged = Replay::lean();
+    let mut written = 0u64;
     loop {
-        let next = (0..inputs.len())
-            .filter(|&k| heads[k] < inputs[k].replay.events.len())
+        // k-way merge by time: the input whose next event is oldest goes first.
+        let next = (0..heads.len())
+            .filter(|&k| heads[k].is_some())
             .min_by(|&a, &b| {
-                let ta = inputs[a].replay.events[heads[a]].time();
-                let tb = inputs[b].replay.events[heads[b]].time();
-                ta.cmp(tb).then(a.cmp(&b))
+                let time = |k: usize| heads[k].as_ref().map(Event::time);
+                time(a).cmp(&time(b)).then(a.cmp(&b))
             });
         let Some(k) = next else { break };
-        let e = &inputs[k].replay.events[heads[k]];
-        heads[k] += 1;
+        let e = heads[k].take().expect("chosen input has an event");
+        heads[k] = next_event(&mut inputs[k], &mut report).map_err(|e| read_err(k, e))?;
         let key = line_hash(&e.line());
         if let Some(&first) = seen.get(&key) {
             // An undo naming this copy names the first one.
@@ -73,23 +81,17 @@ pub fn merge(inputs: &[Input]) -> (Vec<Event>, MergeReport) {
             report.duplicates += 1;
             continue;
         }
-        let seq = out.len() as u64 + 1;
+        written += 1;
+        let seq = written;
         seen.insert(key, seq);
-        if let Event::Session { labeler, .. } = e {
-            report
-                .sessions
-                .entry(labeler.clone())
-                .or_default()
-                .insert(inputs[k].name.clone());
-        }
         renumber.insert((k, e.seq()), seq);
-        let e = match e.clone() {
+        let e = match e {
             Event::Set { label, .. } => {
-                note_origin(&mut origin, &label, &inputs[k].name);
+                note_origin(&mut origin, &label, k);
                 Event::Set { seq, label }
             }
             Event::Change { label, .. } => {
-                note_origin(&mut origin, &label, &inputs[k].name);
+                note_origin(&mut origin, &label, k);
                 Event::Change { seq, label }
             }
             Event::Undo {
@@ -110,46 +112,90 @@ pub fn merge(inputs: &[Input]) -> (Vec<Event>, MergeReport) {
                 time,
                 queue,
                 ..
-            } => Event::Session {
-                seq,
-                labeler,
-                time,
-                queue,
-            },
+            } => {
+                report
+                    .sessions
+                    .entry(labeler.clone())
+                    .or_default()
+                    .insert(names[k].clone());
+                Event::Session {
+                    seq,
+                    labeler,
+                    time,
+                    queue,
+                }
+            }
         };
-        out.push(e);
+        write(&e).map_err(|e| format!("writing the merge: {e}"))?;
+        merged.apply(e);
     }
-    report.written = out.len();
-    let mut merged = Replay::lean();
-    for e in &out {
-        merged.apply(e.clone());
+    for (k, input) in inputs.iter().enumerate() {
+        if !input.events.shape.is_journal() {
+            return Err(format!(
+                "{}: not a label journal (use `afscope labels import` for label files)",
+                names[k]
+            ));
+        }
+        report
+            .read
+            .push((names[k].clone(), input.events.shape.events()));
     }
+    report.written = written as usize;
     let mut labelers: BTreeSet<String> = BTreeSet::new();
-    let mut by_transcript: BTreeMap<&str, Vec<&LabelRecord>> = BTreeMap::new();
-    for l in merged.labels() {
-        labelers.insert(l.labeler.clone());
-        by_transcript.entry(&l.transcript_id).or_default().push(l);
+    // Per transcript: the first current answer's fingerprint, and whether another
+    // differs.
+    let mut by_transcript: HashMap<String, (u64, bool)> = HashMap::new();
+    for l in merged.into_labels() {
+        if !labelers.contains(&l.labeler) {
+            labelers.insert(l.labeler.clone());
+        }
+        let answer = super::queue::answer_fingerprint(&l);
+        match by_transcript.get_mut(&l.transcript_id) {
+            Some((first, differs)) => *differs |= answer != *first,
+            None => {
+                by_transcript.insert(l.transcript_id, (answer, false));
+            }
+        }
     }
     report.labelers = labelers.into_iter().collect();
-    report.disagreements = by_transcript
-        .values()
-        .filter(|ls| ls.iter().any(|l| super::queue::differ(l, ls[0])))
-        .count();
+    report.disagreements = by_transcript.values().filter(|(_, d)| *d).count();
     let mut conflicts: Vec<(String, String, Vec<String>)> = origin
         .into_iter()
         .filter(|(_, answers)| answers.len() > 1)
         .map(|((t, who), answers)| {
-            let files: BTreeSet<String> = answers.into_values().flatten().collect();
-            (t, who, files.into_iter().collect::<Vec<_>>())
+            let files: BTreeSet<usize> = answers.into_iter().flat_map(|(_, f)| f).collect();
+            (
+                t,
+                who,
+                files
+                    .into_iter()
+                    .map(|k| names[k].clone())
+                    .collect::<Vec<_>>(),
+            )
         })
         .filter(|(_, _, files)| files.len() > 1)
         .collect();
     conflicts.sort();
     report.same_labeler_conflicts = conflicts;
-    (out, report)
+    Ok(report)
 }
 
-/// Records, per (transcript, labeler), which inputs gave which answer.
+/// The next event of an input, its bad lines noted on the way.
+fn next_event<R: std::io::Read>(
+    input: &mut Input<R>,
+    report: &mut MergeReport,
+) -> std::io::Result<Option<Event>> {
+    loop {
+        match input.events.next_event()? {
+            None => return Ok(None),
+            Some(Ok((_, e))) => return Ok(Some(e)),
+            Some(Err(BadLine { line, reason })) => {
+                report.bad.push((input.name.clone(), line, reason))
+            }
+        }
+    }
+}
+
 /// Two independent 64-bit hashes of an event line: equal lines are one event.
 fn line_hash(line: &str) -> u128 {
     use std::hash::{Hash, Hasher};
@@ -160,35 +206,48 @@ fn line_hash(line: &str) -> u128 {
     (u128::from(a.finish()) << 64) | u128::from(b.finish())
 }
 
-fn note_origin(
-    origin: &mut HashMap<(String, String), BTreeMap<String, BTreeSet<String>>>,
-    label: &LabelRecord,
-    input: &str,
-) {
-    let answer = serde_json::to_string(&label.values).unwrap_or_default();
-    origin
-        .entry((label.transcript_id.clone(), label.labeler.clone()))
-        .or_default()
-        .entry(answer)
-        .or_default()
-        .insert(input.to_string());
+/// Records, per (transcript, labeler), which inputs gave which answer (by a hash of
+/// the answer).
+fn note_origin(origin: &mut Origins, label: &LabelRecord, input: usize) {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    serde_json::to_string(&label.values)
+        .unwrap_or_default()
+        .hash(&mut h);
+    let answer = h.finish();
+    let answers = match origin.get_mut(&(label.transcript_id.clone(), label.labeler.clone())) {
+        Some(a) => a,
+        None => origin
+            .entry((label.transcript_id.clone(), label.labeler.clone()))
+            .or_default(),
+    };
+    match answers.iter_mut().find(|(a, _)| *a == answer) {
+        Some((_, inputs)) => {
+            inputs.insert(input);
+        }
+        None => answers.push((answer, BTreeSet::from([input]))),
+    }
 }
 
 /// The value columns of an export, in a stable order: `order` first (the schema's
 /// fields), then any other key found, alphabetically.
 pub fn value_columns(labels: &[&LabelRecord], order: &[String]) -> Vec<String> {
-    let mut found: BTreeSet<&str> = BTreeSet::new();
+    let mut found: BTreeSet<String> = BTreeSet::new();
     for l in labels {
-        found.extend(l.values.keys().map(String::as_str));
+        found.extend(l.values.keys().cloned());
     }
+    columns_of(found, order)
+}
+
+fn columns_of(found: BTreeSet<String>, order: &[String]) -> Vec<String> {
     let mut cols: Vec<String> = order
         .iter()
-        .filter(|o| found.contains(o.as_str()))
+        .filter(|o| found.contains(*o))
         .cloned()
         .collect();
     for f in found {
-        if !cols.iter().any(|c| c == f) {
-            cols.push(f.to_string());
+        if !cols.contains(&f) {
+            cols.push(f);
         }
     }
     cols
@@ -197,12 +256,42 @@ pub fn value_columns(labels: &[&LabelRecord], order: &[String]) -> Vec<String> {
 /// The labels as CSV: id, labeler, time, schema, source, shown, then one column per
 /// value (strings as they are, other values as JSON).
 pub fn to_csv(labels: &[&LabelRecord], order: &[String]) -> Result<String, String> {
-    let cols = value_columns(labels, order);
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut out = Vec::new();
+    write_csv(
+        &mut out,
+        &mut |f| labels.iter().try_for_each(|l| f(l)),
+        order,
+    )
+    .map_err(|e| e.to_string())?;
+    String::from_utf8(out).map_err(|e| e.to_string())
+}
+
+/// Every label a source passes to its callback.
+pub type ForEachLabel<'a> =
+    dyn FnMut(&mut dyn FnMut(&LabelRecord) -> std::io::Result<()>) -> std::io::Result<()> + 'a;
+
+/// `to_csv`, written to `out` row by row from a source that can be walked twice
+/// (once for the columns, once for the rows).
+pub fn write_csv(
+    out: &mut dyn std::io::Write,
+    labels: &mut ForEachLabel<'_>,
+    order: &[String],
+) -> std::io::Result<()> {
+    let mut found: BTreeSet<String> = BTreeSet::new();
+    labels(&mut |l| {
+        for k in l.values.keys() {
+            if !found.contains(k) {
+                found.insert(k.clone());
+            }
+        }
+        Ok(())
+    })?;
+    let cols = columns_of(found, order);
+    let mut w = csv::Writer::from_writer(out);
     let mut header = crate::load::join::labels::EXPORT_COLUMNS.to_vec();
     header.extend(cols.iter().map(String::as_str));
-    w.write_record(&header).map_err(|e| e.to_string())?;
-    for l in labels {
+    w.write_record(&header)?;
+    labels(&mut |l| {
         let cell = |v: Option<&serde_json::Value>| match v {
             None | Some(serde_json::Value::Null) => String::new(),
             Some(serde_json::Value::String(s)) => s.clone(),
@@ -217,9 +306,9 @@ pub fn to_csv(labels: &[&LabelRecord], order: &[String]) -> Result<String, Strin
             cell(l.shown.as_ref()),
         ];
         row.extend(cols.iter().map(|c| cell(l.values.get(c))));
-        w.write_record(&row).map_err(|e| e.to_string())?;
-    }
-    String::from_utf8(w.into_inner().map_err(|e| e.to_string())?).map_err(|e| e.to_string())
+        w.write_record(&row).map_err(std::io::Error::from)
+    })?;
+    w.flush()
 }
 
 /// Agreement on one field.

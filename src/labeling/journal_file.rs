@@ -2,7 +2,7 @@
 //! same journal gets it read-only, with who holds it), replayed on open, and appended
 //! one event at a time, each written and fsync'd before it counts as saved.
 
-use crate::model::journal::{Event, Replay};
+use crate::model::journal::{Event, Keep, Replay};
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
@@ -108,8 +108,8 @@ impl JournalFile {
             }
             Err(std::fs::TryLockError::Error(e)) => return Err(err("cannot lock", e)),
         };
-        let mut text = Vec::new();
-        let file = if read_only.is_none() {
+        let read = |f: &File| Replay::read_stream(f, Keep::All).map_err(|e| err("cannot read", e));
+        let (file, replay) = if read_only.is_none() {
             let mut f = OpenOptions::new()
                 .read(true)
                 .append(true)
@@ -118,36 +118,27 @@ impl JournalFile {
                 .map_err(|e| err("cannot open for appending", e))?;
             f.seek(SeekFrom::Start(0))
                 .map_err(|e| err("cannot read", e))?;
-            f.read_to_end(&mut text)
-                .map_err(|e| err("cannot read", e))?;
-            Some(f)
+            let replay = read(&f)?;
+            (Some(f), replay)
         } else {
             match File::open(path) {
-                Ok(mut f) => {
-                    f.read_to_end(&mut text)
-                        .map_err(|e| err("cannot read", e))?;
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Ok(f) => (None, read(&f)?),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => (None, Replay::default()),
                 Err(e) => return Err(err("cannot read", e)),
             }
-            None
         };
-        if !text.iter().all(u8::is_ascii_whitespace)
-            && !crate::model::journal::looks_like_journal(&text)
-        {
+        if !replay.is_journal() {
             return Err(format!(
                 "{}: not a label journal (labels in another layout are read with --label-set or `afscope labels import`); give a new file with --labels",
                 path.display()
             ));
         }
-        let text = String::from_utf8_lossy(&text);
-        let replay = Replay::parse(&text);
         let j = JournalFile {
             path: path.to_path_buf(),
             file,
             _lock: lock,
             read_only,
-            torn: !text.is_empty() && !text.ends_with('\n'),
+            torn: replay.ends_torn(),
             next_seq: replay.max_seq + 1,
             fail_after: None,
         };
@@ -156,8 +147,9 @@ impl JournalFile {
 
     /// The journal as it is on disk now (another afscope may have written to it).
     pub fn replay(&self) -> Result<Replay, String> {
-        match std::fs::read(&self.path) {
-            Ok(text) => Ok(Replay::parse(&String::from_utf8_lossy(&text))),
+        match File::open(&self.path) {
+            Ok(f) => Replay::read_stream(f, Keep::All)
+                .map_err(|e| format!("{}: cannot read: {e}", self.path.display())),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && self.file.is_none() => {
                 Ok(Replay::default())
             }

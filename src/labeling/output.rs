@@ -26,6 +26,15 @@ fn resolved(out: &Path) -> Result<PathBuf, String> {
 /// regular or new file is replaced whole (a new temporary file beside it, synced,
 /// then renamed); a device, FIFO or link is opened and written through.
 pub fn write_output(out: &Path, text: &str, inputs: &[&Path]) -> Result<(), String> {
+    write_output_with(out, inputs, &mut |w| w.write_all(text.as_bytes()))
+}
+
+/// `write_output` of what `write` produces, streamed (never held whole in memory).
+pub fn write_output_with(
+    out: &Path,
+    inputs: &[&Path],
+    write: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), String> {
     let shown = out.display();
     let target = resolved(out)?;
     let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
@@ -41,12 +50,13 @@ pub fn write_output(out: &Path, text: &str, inputs: &[&Path]) -> Result<(), Stri
                 return Err(format!("{shown}: is a folder"));
             }
             // A device, FIFO or link: what the user named receives the text.
-            let mut f = std::fs::OpenOptions::new()
+            let f = std::fs::OpenOptions::new()
                 .write(true)
                 .truncate(true)
                 .open(out)
                 .map_err(err)?;
-            return f.write_all(text.as_bytes()).map_err(err);
+            let mut w = std::io::BufWriter::new(f);
+            return write(&mut w).and_then(|_| w.flush()).map_err(err);
         }
         _ => {}
     }
@@ -61,10 +71,11 @@ pub fn write_output(out: &Path, text: &str, inputs: &[&Path]) -> Result<(), Stri
             .create_new(true)
             .open(&tmp)
         {
-            Ok(mut f) => {
-                let done = f
-                    .write_all(text.as_bytes())
-                    .and_then(|_| f.sync_all())
+            Ok(f) => {
+                let mut w = std::io::BufWriter::new(f);
+                let done = write(&mut w)
+                    .and_then(|_| w.into_inner().map_err(|e| e.into_error()))
+                    .and_then(|f| f.sync_all())
                     .and_then(|_| std::fs::rename(&tmp, &target));
                 if done.is_err() {
                     let _ = std::fs::remove_file(&tmp);

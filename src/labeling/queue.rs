@@ -260,6 +260,20 @@ pub fn differ(a: &LabelRecord, b: &LabelRecord) -> bool {
         .any(|k| a.values.get(k) != b.values.get(k))
 }
 
+/// A hash of a label's answers (spans and notes aside): two labels that `differ` have
+/// different fingerprints (but for a 2^-64 chance).
+pub fn answer_fingerprint(l: &LabelRecord) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for (k, v) in &l.values {
+        if !matches!(k.as_str(), "spans" | "note" | "adjudicates") {
+            k.hash(&mut h);
+            v.to_string().hash(&mut h);
+        }
+    }
+    h.finish()
+}
+
 fn shuffle(items: &mut [u32], seed: u64) {
     let mut rng = Rng::new(seed);
     for i in (1..items.len()).rev() {

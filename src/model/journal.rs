@@ -2,6 +2,7 @@
 //! `session`) and their replay into the current labels. The journal is append-only and
 //! is the source of truth; replaying it is the only way labels are read back.
 
+use super::label_stacks::Stacks;
 use super::LabelRecord;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -91,10 +92,10 @@ pub struct Replay {
     pub bad: Vec<BadLine>,
     /// Labels in force per key, oldest first; the last is current. An undo removes
     /// the one it names.
-    /// By labeler, then transcript id (looked up without building a key).
-    stacks: HashMap<String, HashMap<String, Vec<(u64, LabelRecord)>>>,
-    /// Keys in the order they were first labelled.
-    order: Vec<LabelKey>,
+    stacks: Stacks<LabelRecord>,
+    /// The same in a lean replay, each label kept as its compact JSON text (a
+    /// parsed label takes several times its text in memory).
+    held: Stacks<Box<str>>,
     /// The newest session event per labeler.
     pub sessions: HashMap<String, serde_json::Value>,
     /// The highest sequence number seen.
@@ -106,7 +107,116 @@ pub struct Replay {
     lean: bool,
     /// Keep the events only, not the labels in force (a merge reads its inputs so).
     events_only: bool,
+    shape: Shape,
 }
+
+/// What a replay keeps of a journal it reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keep {
+    /// Events and labels in force (a labeling session).
+    All,
+    /// The labels in force only (readers of labels).
+    Labels,
+    /// The events only (a merge's inputs).
+    Events,
+}
+
+/// The lines a replay read, to tell a journal from another file.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Shape {
+    nonblank: usize,
+    events: usize,
+    last_complete: bool,
+    first_starts_event: bool,
+}
+
+impl Shape {
+    /// True when what was read is a label journal (see `looks_like_journal`), or
+    /// holds nothing but blank lines.
+    pub fn is_journal(&self) -> bool {
+        self.nonblank == 0
+            || self.events > 0
+            || (self.nonblank == 1 && !self.last_complete && self.first_starts_event)
+    }
+
+    /// Events read.
+    pub fn events(&self) -> usize {
+        self.events
+    }
+}
+
+/// A journal's events pulled one at a time from a stream, with the lines that are
+/// not events: what a replay and a merge read.
+pub struct EventReader<R> {
+    lines: super::lines::Lines<R>,
+    pub shape: Shape,
+}
+
+impl<R: std::io::Read> EventReader<R> {
+    pub fn new(r: R) -> EventReader<R> {
+        EventReader {
+            lines: super::lines::Lines::new(r, MAX_LINE),
+            shape: Shape::default(),
+        }
+    }
+
+    /// The next event with its line number, or the next line that is not one.
+    #[allow(clippy::type_complexity)]
+    pub fn next_event(&mut self) -> std::io::Result<Option<Result<(usize, Event), BadLine>>> {
+        use super::lines::Line;
+        let shape = &mut self.shape;
+        loop {
+            let Some((number, line)) = self.lines.next_line()? else {
+                return Ok(None);
+            };
+            let (bytes, complete) = match line {
+                Line::Text { bytes, complete } => (bytes, complete),
+                Line::TooLong { len } => {
+                    shape.nonblank += 1;
+                    return Ok(Some(Err(BadLine {
+                        line: number,
+                        reason: format!(
+                            "a line of {len} bytes, longer than any event ({MAX_LINE} bytes at most); ignored"
+                        ),
+                    })));
+                }
+            };
+            let bytes = bytes.trim_ascii();
+            if bytes.is_empty() {
+                continue;
+            }
+            shape.nonblank += 1;
+            shape.last_complete = complete;
+            shape.first_starts_event = shape.nonblank == 1 && bytes.starts_with(b"{\"event\"");
+            let text = String::from_utf8_lossy(bytes);
+            return Ok(Some(match serde_json::from_str::<Event>(&text) {
+                Ok(e) if e.seq() > MAX_SEQ => Err(BadLine {
+                    line: number,
+                    reason: format!(
+                        "sequence number {} is past 2^53 (no journal afscope writes gets there); ignored",
+                        e.seq()
+                    ),
+                }),
+                Ok(e) => {
+                    shape.events += 1;
+                    Ok((number, e))
+                }
+                Err(e) => Err(BadLine {
+                    line: number,
+                    reason: if complete {
+                        format!("not a journal event: {e}")
+                    } else {
+                        "incomplete last line (an interrupted write); ignored".into()
+                    },
+                }),
+            }));
+        }
+    }
+}
+
+/// The longest journal line read: an event is a few hundred bytes (a long note a few
+/// KiB); a longer line is reported and skipped without being held in memory.
+pub const MAX_LINE: usize = 16 << 20;
 
 /// The highest sequence number a journal may hold: 2^53, the largest integer every
 /// JSON reader keeps exactly (so the next one never wraps).
@@ -154,34 +264,44 @@ impl Replay {
         r
     }
 
+    /// `parse` of a stream (a journal on disk), in the memory of what it keeps: one
+    /// line at a time, a line past `MAX_LINE` reported and skipped unread.
+    pub fn read_stream(r: impl std::io::Read, keep: Keep) -> std::io::Result<Replay> {
+        let mut replay = Replay {
+            lean: keep == Keep::Labels,
+            events_only: keep == Keep::Events,
+            ..Replay::default()
+        };
+        replay.read_from(r)?;
+        Ok(replay)
+    }
+
     fn read(&mut self, text: &str) {
-        let r = self;
-        let complete = text.ends_with('\n');
-        let count = text.split_terminator('\n').count();
-        for (i, line) in text.split_terminator('\n').enumerate() {
-            let line = line.trim_end_matches('\r');
-            if line.trim().is_empty() {
-                continue;
-            }
-            match serde_json::from_str::<Event>(line) {
-                Ok(e) if e.seq() > MAX_SEQ => r.bad.push(BadLine {
-                    line: i + 1,
-                    reason: format!(
-                        "sequence number {} is past 2^53 (no journal afscope writes gets there); ignored",
-                        e.seq()
-                    ),
-                }),
-                Ok(e) => r.apply_at(e, Some(i + 1)),
-                Err(e) => r.bad.push(BadLine {
-                    line: i + 1,
-                    reason: if i + 1 == count && !complete {
-                        "incomplete last line (an interrupted write); ignored".into()
-                    } else {
-                        format!("not a journal event: {e}")
-                    },
-                }),
+        self.read_from(text.as_bytes())
+            .expect("reading from memory cannot fail");
+    }
+
+    fn read_from(&mut self, r: impl std::io::Read) -> std::io::Result<()> {
+        let mut events = EventReader::new(r);
+        while let Some(item) = events.next_event()? {
+            match item {
+                Ok((line, e)) => self.apply_at(e, Some(line)),
+                Err(bad) => self.bad.push(bad),
             }
         }
+        self.shape = events.shape;
+        Ok(())
+    }
+
+    /// True when what was read is a label journal (see `looks_like_journal`), or
+    /// holds nothing but blank lines.
+    pub fn is_journal(&self) -> bool {
+        self.shape.is_journal()
+    }
+
+    /// True when the last line read has no newline (an interrupted write).
+    pub fn ends_torn(&self) -> bool {
+        self.shape.nonblank > 0 && !self.shape.last_complete
     }
 
     /// Applies one event after the ones already replayed.
@@ -199,14 +319,17 @@ impl Replay {
             return;
         }
         if self.lean {
-            if let Event::Set { seq, label } | Event::Change { seq, label } = e {
-                self.push_label(seq, label);
+            if let Event::Set { seq, label } | Event::Change { seq, label } = &e {
+                let text = serde_json::to_string(label).expect("labels serialize");
+                self.held
+                    .push(*seq, &label.transcript_id, &label.labeler, text.into());
                 return;
             }
         }
         match &e {
             Event::Set { seq, label } | Event::Change { seq, label } => {
-                self.push_label(*seq, label.clone());
+                self.stacks
+                    .push(*seq, &label.transcript_id, &label.labeler, label.clone());
             }
             Event::Undo {
                 seq,
@@ -217,16 +340,17 @@ impl Replay {
             } => {
                 // The undo takes back the event it names, wherever it stands (after a
                 // merge, another journal's label of the same item may be newer).
-                let stack = self.stack_mut(transcript_id, labeler);
-                match stack.and_then(|s| s.iter().rposition(|(q, _)| q == undoes).map(|i| (s, i))) {
-                    Some((stack, i)) => {
-                        stack.remove(i);
-                    }
-                    None => self.unmatched_undos.push(UnmatchedUndo {
+                let undone = if self.lean {
+                    self.held.undo(transcript_id, labeler, *undoes)
+                } else {
+                    self.stacks.undo(transcript_id, labeler, *undoes)
+                };
+                if !undone {
+                    self.unmatched_undos.push(UnmatchedUndo {
                         line,
                         seq: *seq,
                         undoes: *undoes,
-                    }),
+                    });
                 }
             }
             Event::Session { labeler, queue, .. } => {
@@ -238,58 +362,49 @@ impl Replay {
         }
     }
 
-    fn push_label(&mut self, seq: u64, label: LabelRecord) {
-        let by = self.stacks.entry(label.labeler.clone()).or_default();
-        if !by.contains_key(&label.transcript_id) {
-            self.order
-                .push((label.transcript_id.clone(), label.labeler.clone()));
-        }
-        by.entry(label.transcript_id.clone())
-            .or_default()
-            .push((seq, label));
-    }
-
-    fn stack(&self, transcript_id: &str, labeler: &str) -> Option<&Vec<(u64, LabelRecord)>> {
-        self.stacks.get(labeler)?.get(transcript_id)
-    }
-
-    fn stack_mut(
-        &mut self,
-        transcript_id: &str,
-        labeler: &str,
-    ) -> Option<&mut Vec<(u64, LabelRecord)>> {
-        self.stacks.get_mut(labeler)?.get_mut(transcript_id)
-    }
-
-    /// The labeler's current label of a transcript.
+    /// The labeler's current label of a transcript (not kept by a lean replay).
     pub fn current(&self, transcript_id: &str, labeler: &str) -> Option<&LabelRecord> {
-        self.stack(transcript_id, labeler)?.last().map(|(_, l)| l)
+        self.stacks.current(transcript_id, labeler).map(|(_, l)| l)
     }
 
     /// The sequence number of the labeler's current label of a transcript.
     pub fn current_seq(&self, transcript_id: &str, labeler: &str) -> Option<u64> {
-        self.stack(transcript_id, labeler)?.last().map(|(s, _)| *s)
+        self.stacks.current(transcript_id, labeler).map(|(s, _)| *s)
     }
 
     /// Every current label (last event wins per transcript and labeler), in the order
-    /// the transcripts were first labelled.
-    /// `labels`, owned: the replay is used up.
-    pub fn into_labels(mut self) -> Vec<LabelRecord> {
-        let order = std::mem::take(&mut self.order);
-        order
-            .into_iter()
-            .filter_map(|(t, who)| {
-                let stack = self.stacks.get_mut(&who)?.get_mut(&t)?;
-                stack.pop().map(|(_, l)| l)
-            })
-            .collect()
+    /// the transcripts were first labelled; owned, the replay used up. A lean replay
+    /// decodes each as it is taken.
+    pub fn into_labels(self) -> Box<dyn Iterator<Item = LabelRecord>> {
+        if self.lean {
+            Box::new(
+                self.held
+                    .into_current()
+                    .map(|t| serde_json::from_str(&t).expect("a label kept as it was written")),
+            )
+        } else {
+            Box::new(self.stacks.into_current())
+        }
     }
 
+    /// Calls `f` with every current label in `into_labels` order (a lean replay
+    /// decodes each in turn).
+    pub fn for_each_label(
+        &self,
+        f: &mut dyn FnMut(&LabelRecord) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
+        if self.lean {
+            self.held.iter().try_for_each(|t| {
+                f(&serde_json::from_str(t).expect("a label kept as it was written"))
+            })
+        } else {
+            self.stacks.iter().try_for_each(f)
+        }
+    }
+
+    /// Every current label (not kept by a lean replay: see `into_labels`).
     pub fn labels(&self) -> Vec<&LabelRecord> {
-        self.order
-            .iter()
-            .filter_map(|(t, who)| self.current(t, who))
-            .collect()
+        self.stacks.iter().collect()
     }
 }
 
@@ -354,6 +469,51 @@ mod tests {
             transcript_id: id.into(),
             labeler: who.into(),
             time: "t".into(),
+        }
+    }
+
+    #[test]
+    fn a_lean_replay_keeps_the_same_labels_as_a_full_one() {
+        // Random sets, changes and undos (some naming nothing) over a few keys.
+        let mut state = 7u64;
+        let mut next = |n: u64| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) % n
+        };
+        for _ in 0..50 {
+            let mut text = String::new();
+            for seq in 1..=60u64 {
+                let id = format!("t{}", next(4));
+                let who = ["ana", "bob"][next(2) as usize];
+                let e = match next(3) {
+                    0 => undo(seq, 1 + next(seq), &id, who),
+                    1 => Event::Change {
+                        seq,
+                        label: label(&id, who, ["yes", "no"][next(2) as usize]),
+                    },
+                    _ => Event::Set {
+                        seq,
+                        label: label(&id, who, "unsure"),
+                    },
+                };
+                text.push_str(&e.line());
+            }
+            let full = Replay::parse(&text);
+            let lean = Replay::parse_labels(&text);
+            assert_eq!(full.unmatched_undos, lean.unmatched_undos);
+            let mut walked = Vec::new();
+            lean.for_each_label(&mut |l| {
+                walked.push(l.clone());
+                Ok(())
+            })
+            .unwrap();
+            let want: Vec<LabelRecord> = full.labels().into_iter().cloned().collect();
+            assert_eq!(walked, want);
+            assert_eq!(lean.into_labels().collect::<Vec<_>>(), want);
+            let streamed = Replay::read_stream(text.as_bytes(), Keep::All).unwrap();
+            assert_eq!(streamed.events, full.events);
         }
     }
 

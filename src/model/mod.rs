@@ -3,7 +3,9 @@
 pub mod agreement;
 pub mod journal;
 pub mod label;
+pub mod label_stacks;
 pub mod lexicon;
+pub mod lines;
 pub mod metrics;
 pub mod problem;
 pub mod quote;

@@ -61,6 +61,8 @@ impl LabelMapping {
     }
 }
 
+use crate::model::journal::{Keep, Replay};
+
 /// The labels read from one file, with the record position each came from.
 pub struct LabelFile {
     pub labels: Vec<LabelRecord>,
@@ -91,36 +93,61 @@ pub fn read(path: &Path, mapping: &LabelMapping) -> LabelFile {
         read_journal(path, &bytes, &mut out);
         return out;
     }
-    let records: Vec<(RecordRef, Option<String>)> = match record::sniff_format(path, &bytes) {
-        Format::Csv => {
-            let (rows, problems) = record::csv_rows(path, &bytes);
-            out.problems.extend(problems);
-            rows.rows
-                .iter()
-                .map(|r| {
-                    let json =
-                        record::csv_row_json(&rows.headers, rows.delimiter, &bytes[r.range()]);
-                    (*r, json)
-                })
-                .collect()
-        }
-        Format::Json => {
-            let (elems, problems) = record::json_elements(path, &bytes, None);
-            out.problems.extend(problems);
-            elems.into_iter().map(|r| (r, None)).collect()
-        }
-        Format::Jsonl => {
-            let mut recs = Vec::new();
-            record::jsonl_records(&bytes, 0..bytes.len(), 1, &mut recs);
-            recs.into_iter().map(|r| (r, None)).collect()
-        }
-    };
+    // Record places only: each record is decoded when its turn comes, so memory holds
+    // one record at a time besides the labels.
+    let (records, csv): (Vec<RecordRef>, Option<(Vec<String>, u8)>) =
+        match record::sniff_format(path, &bytes) {
+            Format::Csv => {
+                let (rows, problems) = record::csv_rows(path, &bytes);
+                out.problems.extend(problems);
+                (rows.rows, Some((rows.headers, rows.delimiter)))
+            }
+            Format::Json => {
+                let (elems, problems) = record::json_elements(path, &bytes, None);
+                out.problems.extend(problems);
+                (elems, None)
+            }
+            Format::Jsonl => {
+                let mut recs = Vec::new();
+                record::jsonl_records(&bytes, 0..bytes.len(), 1, &mut recs);
+                (recs, None)
+            }
+        };
     let stem = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    for (position, (rec, csv_text)) in records.iter().enumerate() {
-        let text: &[u8] = match csv_text {
+    for (position, rec) in records.iter().enumerate() {
+        if rec.range().len() > MAX_LABEL_RECORD {
+            out.problems.push(
+                Problem::new(
+                    path,
+                    ProblemKind::BadValue,
+                    format!(
+                        "a label record of {} bytes, larger than a label may be ({} MiB); not read",
+                        rec.range().len(),
+                        MAX_LABEL_RECORD >> 20
+                    ),
+                )
+                .at_line(rec.line),
+            );
+            continue;
+        }
+        let csv_text = csv.as_ref().map(|(headers, delimiter)| {
+            record::csv_row_json(headers, *delimiter, &bytes[rec.range()])
+        });
+        let csv_text = match csv_text {
+            Some(None) => {
+                out.problems.push(
+                    Problem::new(path, ProblemKind::CsvShape, "an unreadable CSV row")
+                        .at_line(rec.line),
+                );
+                continue;
+            }
+            Some(Some(t)) => Some(t),
+            None => None,
+        };
+        let text: &[u8] = match &csv_text {
             Some(t) => t.as_bytes(),
             None => &bytes[rec.range()],
         };
@@ -166,9 +193,20 @@ pub fn read(path: &Path, mapping: &LabelMapping) -> LabelFile {
 /// A label journal: replayed, the current labels (last event per transcript and
 /// labeler) in the order they were first made.
 fn read_journal(path: &Path, bytes: &[u8], out: &mut LabelFile) {
-    let replay = crate::model::journal::Replay::parse_labels(&String::from_utf8_lossy(bytes));
+    let (replay, problems) = replay_journal(path, bytes);
+    out.problems.extend(problems);
+    for (i, l) in replay.into_labels().enumerate() {
+        out.labels.push(l);
+        out.positions.push(i);
+    }
+}
+
+/// A journal replayed for its labels in force (kept compact), with its problems.
+fn replay_journal(path: &Path, bytes: &[u8]) -> (Replay, Vec<Problem>) {
+    let replay = Replay::read_stream(bytes, Keep::Labels).expect("reading from memory cannot fail");
+    let mut problems = Vec::new();
     for b in &replay.bad {
-        out.problems.push(
+        problems.push(
             Problem::new(path, ProblemKind::InvalidJson, b.reason.clone())
                 .at_line(b.line as u64)
                 .in_field("event"),
@@ -184,16 +222,52 @@ fn read_journal(path: &Path, bytes: &[u8], out: &mut LabelFile) {
             ),
         )
         .in_field("undoes");
-        out.problems.push(match u.line {
+        problems.push(match u.line {
             Some(l) => p.at_line(l as u64),
             None => p,
         });
     }
-    for (i, l) in replay.into_labels().into_iter().enumerate() {
-        out.labels.push(l);
-        out.positions.push(i);
+    (replay, problems)
+}
+
+/// Labels read to be passed on (an export): a journal's are kept compact and decoded
+/// one at a time, so a million labels never sit in memory decoded.
+pub enum LabelSource {
+    Journal(Box<Replay>),
+    Records(Vec<LabelRecord>),
+}
+
+impl LabelSource {
+    /// Calls `f` with every label, in the order `read` gives them.
+    pub fn for_each(
+        &self,
+        f: &mut dyn FnMut(&LabelRecord) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
+        match self {
+            LabelSource::Journal(r) => r.for_each_label(f),
+            LabelSource::Records(ls) => ls.iter().try_for_each(f),
+        }
     }
 }
+
+/// `read`, a journal's labels left compact (see `LabelSource`).
+pub fn read_source(path: &Path, mapping: &LabelMapping) -> (LabelSource, Vec<Problem>) {
+    let bytes = match crate::load::input::bytes::read(path) {
+        Ok(b) => b,
+        Err(p) => return (LabelSource::Records(Vec::new()), vec![p]),
+    };
+    if crate::model::journal::looks_like_journal(&bytes) {
+        let (replay, problems) = replay_journal(path, &bytes);
+        return (LabelSource::Journal(Box::new(replay)), problems);
+    }
+    drop(bytes);
+    let file = read(path, mapping);
+    (LabelSource::Records(file.labels), file.problems)
+}
+
+/// The largest label record read (a row of a label sheet, a JSON label): hand labels
+/// with their notes are a few KiB; a larger one is reported, never held.
+pub const MAX_LABEL_RECORD: usize = 16 << 20;
 
 /// The fixed columns of `afscope labels export --format csv`.
 pub const EXPORT_COLUMNS: [&str; 6] = [
