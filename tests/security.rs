@@ -223,6 +223,23 @@ fn no_command_or_format_writes_hostile_text_to_a_terminal() {
     let dir = tempfile::tempdir().unwrap();
     let (corpus, sheet) = hostile_corpus(dir.path());
     let (c, s) = (corpus.as_str(), sheet.as_str());
+    // A study folder whose names and settings come from someone else.
+    let folder = dir.path().join("st\u{1b}[2Jdy");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::copy(&corpus, folder.join("r\u{1b}]0;title\u{7}.jsonl")).unwrap();
+    let study = dir.path().join("afscope.toml");
+    std::fs::write(
+        &study,
+        format!(
+            "[[transcripts]]\npaths = [{:?}]\nset = [\"fields.model=[\\\"x\u{1b}[2J\\\"]\"]\n",
+            corpus
+        ),
+    )
+    .unwrap();
+    let (folder, study) = (
+        folder.to_str().unwrap().to_string(),
+        study.to_str().unwrap().to_string(),
+    );
     let runs: Vec<Vec<&str>> = vec![
         vec!["list", c],
         vec!["list", c, "--format", "tsv"],
@@ -242,13 +259,21 @@ fn no_command_or_format_writes_hostile_text_to_a_terminal() {
         vec!["labels", "export", s, "--format", "csv"],
         vec!["labels", "agree", s],
         vec!["labels", "agree", s, "--json"],
+        vec!["profiles"],
+        vec!["study", "show", &folder],
+        vec!["study", "init", &folder, "--force"],
+        vec!["study", "show", &folder],
+        vec!["list", "--study", &study],
+        vec!["list", c, "--profile", "no\u{1b}]0;title\u{7}such"],
         // Errors quote names from others.
         vec!["list", "/nonexistent\u{1b}]0;title\u{7}.json"],
         vec!["list", c, "-q", "model:\u{1b}[2J\u{9b}"],
     ];
     for args in &runs {
         let mut args = args.clone();
-        args.extend(["--color", "never"]);
+        if !matches!(args[0], "profiles" | "study") && args.len() > 1 {
+            args.extend(["--color", "never"]);
+        }
         let mut p = common::pty::Pty::start_sized(&args, 40, 200, &[("NO_COLOR", "1")]);
         let code = p.wait_exit();
         let raw = p.raw();
@@ -389,4 +414,90 @@ fn a_huge_label_cell_or_journal_line_is_reported_and_the_rest_still_reads() {
         err.contains("j.jsonl:2") && err.contains("longer than any event"),
         "{err}"
     );
+}
+
+#[cfg(unix)]
+#[test]
+fn every_command_stops_on_a_signal_while_it_is_still_loading() {
+    use std::os::unix::process::ExitStatusExt;
+    // Standard input that never ends holds each command in its loading stage.
+    for args in [
+        vec!["list", "-", "--count"],
+        vec!["check", "-"],
+        vec!["stats", "-"],
+        vec!["eval", "-"],
+        vec!["spans", "-"],
+    ] {
+        for (sig, n) in [(libc::SIGTERM, 15), (libc::SIGINT, 2), (libc::SIGHUP, 1)] {
+            let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_afscope"))
+                .args(&args)
+                .current_dir(common::root())
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .unwrap();
+            let mut stdin = child.stdin.take().unwrap();
+            {
+                use std::io::Write;
+                // A first record, then nothing: loading waits for more.
+                let demo = std::fs::read_to_string("fixtures/demo.jsonl").unwrap();
+                stdin
+                    .write_all(demo.lines().next().unwrap().as_bytes())
+                    .unwrap();
+                stdin.write_all(b"\n").unwrap();
+            }
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            // SAFETY: signalling our own child.
+            unsafe { libc::kill(child.id() as i32, sig) };
+            let start = std::time::Instant::now();
+            let status = loop {
+                if let Some(s) = child.try_wait().unwrap() {
+                    break s;
+                }
+                assert!(
+                    start.elapsed() < std::time::Duration::from_secs(10),
+                    "{args:?} ignored signal {n}"
+                );
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            };
+            assert!(
+                status.signal() == Some(n) || status.code() == Some(128 + n),
+                "{args:?}: {status:?} after signal {n}"
+            );
+            drop(stdin);
+        }
+    }
+}
+
+#[test]
+fn the_interface_screens_never_pass_hostile_names_to_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let (corpus, _) = hostile_corpus(dir.path());
+    let mut p = common::pty::Pty::start_sized(&[&corpus], 40, 160, &[]);
+    p.wait_for("transcripts 2/2");
+    // List, reader, facets, gap and evaluation panels, help, details, find.
+    for keys in [
+        "j", "f", "\x1b", "c", "\x1b", "C", "\x1b", "R", "\x1b", "v", "\x1b", "?", "\x1b", "t",
+    ] {
+        p.keys(keys);
+        std::thread::sleep(std::time::Duration::from_millis(150));
+    }
+    p.keys("\x1b");
+    p.keys("q");
+    p.wait_exit();
+    let raw = p.raw();
+    let text = String::from_utf8_lossy(&raw);
+    // Placeholders (`␛]52;c;`) are fine; the control characters themselves are not.
+    for bad in [
+        "\x1b]52;c;",
+        "\x1b]0;title",
+        "\x07",
+        "\u{9b}",
+        "\u{202e}",
+        "\u{2028}",
+    ] {
+        assert!(!text.contains(bad), "{bad:?} reached the terminal");
+    }
+    assert!(text.contains("id0"), "the ids were drawn");
 }

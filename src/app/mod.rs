@@ -23,6 +23,7 @@ pub mod saved;
 pub mod session;
 mod update;
 mod view;
+pub use view::{prepare, Prepared};
 pub mod wrap;
 
 pub use action::Action;

@@ -7,9 +7,40 @@ use super::{App, Column};
 use crate::model::{Problem, Transcript};
 use crate::query::Query;
 
+/// What the reader needs of a transcript besides its text, worked out where it was
+/// read (quote location can take a while on a long transcript: never on the
+/// interface's thread).
+pub struct Prepared {
+    pub spans: Vec<crate::model::spans::VerdictSpan>,
+    pub human: Vec<crate::model::spans::HumanSpan>,
+}
+
+/// `Prepared` for a transcript read for `entry` (its quotes located, its labels'
+/// spans placed).
+pub fn prepare(corpus: &crate::load::Corpus, entry: u32, t: &Transcript) -> Prepared {
+    Prepared {
+        spans: crate::model::spans::resolve(t).0,
+        human: crate::model::spans::label_spans(t, corpus.labels_of(entry as usize)).0,
+    }
+}
+
 impl App {
-    /// A transcript the runner read.
+    /// A transcript the runner read (its evidence located here).
     pub fn on_transcript(&mut self, entry: u32, result: Result<Transcript, Problem>) {
+        let prepared = result
+            .as_ref()
+            .ok()
+            .map(|t| prepare(&self.corpus, entry, t));
+        self.on_prepared(entry, result, prepared);
+    }
+
+    /// A transcript the runner read, with its evidence located.
+    pub fn on_prepared(
+        &mut self,
+        entry: u32,
+        result: Result<Transcript, Problem>,
+        prepared: Option<Prepared>,
+    ) {
         if self.reader.paired && self.partner_of_current() == Some(entry) {
             self.reader.partner = Some((entry, result));
             self.reader.width = 0;
@@ -30,14 +61,12 @@ impl App {
         self.reader.current_match = None;
         self.reader.current_span = None;
         // Evidence: quotes located and offsets converted once per transcript.
-        self.reader.spans = match &result {
-            Ok(t) => crate::model::spans::resolve(t).0,
-            Err(_) => Vec::new(),
+        let (spans, human) = match (prepared, &result) {
+            (Some(p), Ok(_)) => (p.spans, p.human),
+            _ => (Vec::new(), Vec::new()),
         };
-        self.reader.human = match &result {
-            Ok(t) => crate::model::spans::label_spans(t, self.corpus.labels_of(entry as usize)).0,
-            Err(_) => Vec::new(),
-        };
+        self.reader.spans = spans;
+        self.reader.human = human;
         self.reader.evidence = match &result {
             Ok(t) => super::evidence::default_view(t, &self.reader.spans),
             Err(_) => super::evidence::Evidence::Off,

@@ -38,6 +38,12 @@ pub(super) enum Done {
     },
     Gap(crate::stats::gap::GapReport),
     Eval(EvalItems),
+    /// A transcript read and its evidence located, for the reader.
+    Transcript {
+        entry: u32,
+        result: Result<crate::model::Transcript, crate::model::Problem>,
+        prepared: Option<crate::app::Prepared>,
+    },
 }
 
 type EvalItems = Result<std::collections::BTreeMap<String, crate::stats::eval::Collected>, String>;
@@ -164,6 +170,14 @@ pub(super) fn apply(app: &mut App, done: Done, search_generation: u64) -> Vec<Ef
             app.on_eval(items);
             Vec::new()
         }
+        Done::Transcript {
+            entry,
+            result,
+            prepared,
+        } => {
+            app.on_prepared(entry, result, prepared);
+            Vec::new()
+        }
     }
 }
 
@@ -267,12 +281,32 @@ pub(super) fn execute(
         for (k, e) in left.enumerate() {
             queue.insert(k, e);
         }
-        if let Effect::LoadTranscript(i) = effect {
-            load(app, i);
-            continue;
+        if let Effect::LoadTranscript(entry) = effect {
+            if app.session.is_some() {
+                // A label records what was on screen when it was made: in a session
+                // the transcript is in place before the next key is read.
+                load(app, entry);
+                continue;
+            }
         }
         let corpus = app.corpus.clone();
         let tx = tx.clone();
+        if let Effect::LoadTranscript(entry) = effect {
+            // Read and prepared beside the interface, which keeps drawing.
+            std::thread::spawn(move || {
+                let result = corpus.transcript(entry as usize);
+                let prepared = result
+                    .as_ref()
+                    .ok()
+                    .map(|t| crate::app::prepare(&corpus, entry, t));
+                let _ = tx.send(Msg::Done(Done::Transcript {
+                    entry,
+                    result,
+                    prepared,
+                }));
+            });
+            continue;
+        }
         if matches!(effect, Effect::Search { .. }) {
             *search_generation += 1;
             latest.store(*search_generation, Ordering::Relaxed);
