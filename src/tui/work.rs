@@ -41,7 +41,7 @@ pub(super) enum Done {
     /// A transcript read and its evidence located, for the reader.
     Transcript {
         entry: u32,
-        result: Result<crate::model::Transcript, crate::model::Problem>,
+        result: Box<Result<crate::model::Transcript, crate::model::Problem>>,
         prepared: Option<crate::app::Prepared>,
     },
 }
@@ -175,7 +175,7 @@ pub(super) fn apply(app: &mut App, done: Done, search_generation: u64) -> Vec<Ef
             result,
             prepared,
         } => {
-            app.on_prepared(entry, result, prepared);
+            app.on_prepared(entry, *result, prepared);
             Vec::new()
         }
     }
@@ -301,7 +301,7 @@ pub(super) fn execute(
                     .map(|t| crate::app::prepare(&corpus, entry, t));
                 let _ = tx.send(Msg::Done(Done::Transcript {
                     entry,
-                    result,
+                    result: Box::new(result),
                     prepared,
                 }));
             });
