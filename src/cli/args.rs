@@ -232,6 +232,12 @@ pub struct EvalArgs {
     /// Random vote subsets averaged for each number of votes.
     #[arg(long, default_value_t = 50)]
     pub vote_repeats: usize,
+    /// Compare two classifiers on the labelled transcripts both scored, `A,B`
+    /// (repeatable; `all` for every pair): DeLong's test and a paired bootstrap of
+    /// the AUROC difference, McNemar's test at the threshold, and agreement between
+    /// every pair. With `--csv`, one row per pair.
+    #[arg(long, value_name = "A,B")]
+    pub compare: Vec<String>,
     #[command(flatten)]
     pub format: ReportFormat,
 }

@@ -35,6 +35,7 @@ pub fn run(args: &EvalArgs, load: &LoadArgs) -> Result<Status, String> {
         vote_repeats: args.vote_repeats,
         subset,
         fresh: None,
+        compare: args.compare.clone(),
     };
     let report = eval::evaluate(&corpus, &opts)?;
     if report.labelled == 0 {
@@ -55,7 +56,13 @@ pub fn run(args: &EvalArgs, load: &LoadArgs) -> Result<Status, String> {
         args.format,
         &header,
         &eval_render::tables(&report),
-        || eval_render::flat(&report),
+        || {
+            if report.comparisons.is_empty() {
+                eval_render::flat(&report)
+            } else {
+                afscope::stats::compare_render::flat(&report)
+            }
+        },
         &report,
     )?;
     super::print(&text, super::output_kind(args.format))?;

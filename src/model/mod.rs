@@ -1,6 +1,7 @@
 //! The data model: transcripts, tiers, verdicts, labels, and the problems met loading them.
 
 pub mod agreement;
+pub mod compare;
 pub mod journal;
 pub mod label;
 pub mod label_stacks;

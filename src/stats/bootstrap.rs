@@ -66,7 +66,7 @@ pub fn intervals(
 }
 
 /// AUROC (ties half) and F1 at the threshold group from per-group class weights.
-fn weighted(wp: &[u32], wn: &[u32], cut_group: usize) -> (f64, f64) {
+pub(crate) fn weighted(wp: &[u32], wn: &[u32], cut_group: usize) -> (f64, f64) {
     let (mut below_neg, mut u) = (0u64, 0.0f64);
     let (mut tp, mut fp, mut fn_) = (0u64, 0u64, 0u64);
     for g in 0..wp.len() {

@@ -30,6 +30,9 @@ pub struct EvalOptions {
     pub subset: Option<std::collections::HashSet<u32>>,
     /// Labels made since the corpus was loaded.
     pub fresh: Option<std::sync::Arc<labels::FreshLabels>>,
+    /// Pairs of classifiers to compare (`A,B`, or `all`); agreement between every
+    /// pair is reported with them.
+    pub compare: Vec<String>,
 }
 
 impl Default for EvalOptions {
@@ -44,6 +47,7 @@ impl Default for EvalOptions {
             vote_repeats: 50,
             subset: None,
             fresh: None,
+            compare: Vec::new(),
         }
     }
 }
@@ -153,6 +157,8 @@ pub struct ClassifierEval {
     pub error: Option<String>,
     pub auroc: Option<f64>,
     pub auroc_ci: Option<Interval>,
+    /// DeLong's interval of the AUROC (as pROC's `ci.auc(method = "delong")`).
+    pub auroc_delong: Option<crate::model::compare::DelongAuc>,
     pub average_precision: Option<f64>,
     pub at_threshold: Rates,
     pub f1_ci: Option<Interval>,
@@ -180,6 +186,10 @@ pub struct EvalReport {
     /// Transcripts with an alignment-faking score (or a failed one) and no label.
     pub unlabelled_scored: usize,
     pub classifiers: Vec<ClassifierEval>,
+    /// `--compare`: each pair on the labelled transcripts both scored.
+    pub comparisons: Vec<super::compare::Comparison>,
+    /// With `--compare`: every pair's agreement on all transcripts both scored.
+    pub agreement: Vec<super::compare::Agreement>,
 }
 
 /// One labelled transcript's verdict from one classifier.
@@ -332,6 +342,11 @@ pub fn evaluate(corpus: &Corpus, opts: &EvalOptions) -> Result<EvalReport, Strin
                 && opts.subset.as_ref().is_none_or(|s| s.contains(&i))
         })
         .count();
+    let (comparisons, agreement) = if opts.compare.is_empty() {
+        (Vec::new(), Vec::new())
+    } else {
+        compare_all(corpus, &collected, opts)?
+    };
     let classifiers = collected
         .into_iter()
         .map(|(name, c)| classifier_eval(corpus, name, c, opts))
@@ -345,7 +360,41 @@ pub fn evaluate(corpus: &Corpus, opts: &EvalOptions) -> Result<EvalReport, Strin
         truths,
         unlabelled_scored,
         classifiers,
+        comparisons,
+        agreement,
     })
+}
+
+type Compared = (
+    Vec<super::compare::Comparison>,
+    Vec<super::compare::Agreement>,
+);
+
+/// `--compare`: the pairs asked for, and agreement between every pair.
+fn compare_all(
+    corpus: &Corpus,
+    collected: &BTreeMap<String, Collected>,
+    opts: &EvalOptions,
+) -> Result<Compared, String> {
+    use super::compare;
+    let names: Vec<String> = collected.keys().cloned().collect();
+    let pairs = compare::pairs(&opts.compare, &names)?;
+    let comparisons = pairs
+        .iter()
+        .map(|(a, b)| compare::compare((a, &collected[a]), (b, &collected[b]), opts))
+        .collect();
+    let scores = compare::all_scores(corpus, &names, opts);
+    let mut agreement = Vec::new();
+    for (i, a) in names.iter().enumerate() {
+        for b in &names[i + 1..] {
+            agreement.push(compare::agreement(
+                (a, &scores[a]),
+                (b, &scores[b]),
+                opts.threshold,
+            ));
+        }
+    }
+    Ok((comparisons, agreement))
 }
 
 /// The items as (score, class) pairs for the metrics.
@@ -377,6 +426,7 @@ pub fn classifier_eval(
         error: None,
         auroc: None,
         auroc_ci: None,
+        auroc_delong: None,
         average_precision: None,
         at_threshold: Rates::new(opts.threshold, Confusion::at(&s, opts.threshold)),
         f1_ci: None,
@@ -395,6 +445,8 @@ pub fn classifier_eval(
             return eval;
         }
     }
+    let pairs: Vec<(f64, bool)> = s.iter().map(|x| (x.score, x.positive)).collect();
+    eval.auroc_delong = crate::model::compare::delong_auc(&pairs).ok();
     eval.average_precision = metrics::average_precision(&s).ok();
     eval.roc = metrics::roc_curve(&s)
         .unwrap_or_default()

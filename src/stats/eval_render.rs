@@ -101,6 +101,13 @@ pub fn classifier_tables(c: &ClassifierEval) -> Vec<Table> {
         ]);
     } else {
         s.row(vec!["AUROC".into(), num(c.auroc), ci(c.auroc_ci)]);
+        if let Some(d) = &c.auroc_delong {
+            s.row(vec![
+                "AUROC, DeLong interval".into(),
+                num(Some(d.auc)),
+                format!("[{:.3}, {:.3}]", d.low, d.high),
+            ]);
+        }
         s.row(vec![
             "average precision".into(),
             num(c.average_precision),
@@ -206,7 +213,9 @@ pub fn classifier_tables(c: &ClassifierEval) -> Vec<Table> {
 
 /// Every table of the report, in order.
 pub fn tables(r: &EvalReport) -> Vec<Table> {
-    r.classifiers.iter().flat_map(classifier_tables).collect()
+    let mut out: Vec<Table> = r.classifiers.iter().flat_map(classifier_tables).collect();
+    out.extend(super::compare_render::tables(r));
+    out
 }
 
 /// One row per classifier and per breakdown slice, full precision, for pipelines.

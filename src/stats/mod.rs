@@ -2,6 +2,8 @@
 //! the compliance gap between tiers.
 
 pub mod bootstrap;
+pub mod compare;
+pub mod compare_render;
 pub mod eval;
 pub mod eval_render;
 pub mod gap;
