@@ -92,8 +92,16 @@ fn split(items: &[(f64, bool)]) -> Result<(Vec<f64>, Vec<f64>), MetricError> {
 }
 
 /// DeLong's interval for one classifier's AUROC over (score, positive) items.
+/// An error for a classifier that gives every transcript the same score (pROC
+/// reports the zero-width interval [0.5, 0.5], which says nothing).
 pub fn delong_auc(items: &[(f64, bool)]) -> Result<DelongAuc, MetricError> {
     let (pos, neg) = split(items)?;
+    if items.iter().all(|i| i.0 == items[0].0) {
+        return Err(MetricError(format!(
+            "every labelled transcript has the same score ({}): no ranking, no interval",
+            items[0].0
+        )));
+    }
     let p = placements(&pos, &neg);
     let variance = cov(&p.v10, &p.v10) / pos.len() as f64 + cov(&p.v01, &p.v01) / neg.len() as f64;
     let sd = variance.sqrt();

@@ -1,0 +1,254 @@
+//! Comparisons a paper needs, against independent implementations: DeLong (R's
+//! pROC), kappa and Spearman (scikit-learn, SciPy), Holm (statsmodels), MOVER.
+//! The values come from `tests/reference/compare_reference.{R,py}`.
+
+mod common;
+
+use afscope::model::compare::{self, PairedScore, Term};
+
+const Y: [u8; 20] = [1, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0];
+const A: [f64; 20] = [
+    0.9, 0.4, 0.7, 0.7, 0.2, 0.4, 0.6, 0.1, 0.9, 0.7, 0.3, 0.5, 0.8, 0.4, 0.2, 0.6, 0.5, 0.4, 0.1,
+    0.3,
+];
+const B: [f64; 20] = [
+    0.8, 0.5, 0.6, 0.9, 0.5, 0.2, 0.4, 0.3, 0.7, 0.6, 0.5, 0.5, 0.6, 0.1, 0.5, 0.7, 0.2, 0.9, 0.3,
+    0.4,
+];
+
+fn close(got: f64, want: f64) {
+    assert!((got - want).abs() < 1e-9, "{got} vs {want}");
+}
+
+fn paired(b: &[f64]) -> Vec<PairedScore> {
+    (0..20)
+        .map(|i| PairedScore {
+            a: A[i],
+            b: b[i],
+            positive: Y[i] == 1,
+        })
+        .collect()
+}
+
+#[test]
+fn delong_equals_proc() {
+    let one = |s: &[f64]| -> Vec<(f64, bool)> { (0..20).map(|i| (s[i], Y[i] == 1)).collect() };
+    let a = compare::delong_auc(&one(&A)).unwrap();
+    close(a.auc, 0.91919191919191912);
+    close(a.low, 0.80119248096351903);
+    close(a.high, 1.0);
+    close(a.variance, 0.0036246301397816552);
+    let b = compare::delong_auc(&one(&B)).unwrap();
+    close(b.auc, 0.90404040404040409);
+    close(b.low, 0.77199238301118966);
+    close(b.variance, 0.0045390776451382508);
+    // pROC gives a constant classifier the interval [0.5, 0.5]; afscope says why not.
+    let e = compare::delong_auc(&one(&[0.5; 20])).unwrap_err();
+    assert!(e.0.contains("same score"), "{}", e.0);
+
+    let t = compare::delong_test(&paired(&B)).unwrap();
+    close(t.z, 0.19955703157132013);
+    close(t.p_value, 0.84182703559247063);
+    close(t.low, -0.13366019934609771);
+    close(t.high, 0.16396322964912777);
+    close(t.difference, 0.015151515151515249);
+    // Against the constant classifier.
+    let k = compare::delong_test(&paired(&[0.5; 20])).unwrap();
+    close(k.z, 6.9627540313886254);
+    close(k.p_value, 3.3368414103013194e-12);
+    close(k.low, 0.30119248096351903);
+    close(k.high, 0.5371913574203192);
+}
+
+#[test]
+fn kappa_spearman_holm_and_mover_equal_their_references() {
+    close(compare::spearman(&A, &B).unwrap(), 0.59556079584398);
+    let da: Vec<bool> = A.iter().map(|&x| x >= 0.4).collect();
+    let db: Vec<bool> = B.iter().map(|&x| x >= 0.4).collect();
+    close(
+        afscope::model::metrics::cohen_kappa(&da, &db).unwrap(),
+        0.125,
+    );
+    let holm = compare::holm(&[0.01, 0.04, 0.03, 0.5, 0.002, 0.2]);
+    for (g, w) in holm.iter().zip([0.05, 0.12, 0.12, 0.5, 0.012, 0.4]) {
+        close(*g, w);
+    }
+    let t = |k, n, c| Term {
+        k,
+        n,
+        coefficient: c,
+    };
+    let m = compare::combination(&[
+        t(61, 100, 1.0),
+        t(30, 100, -1.0),
+        t(45, 110, -1.0),
+        t(38, 105, 1.0),
+    ])
+    .unwrap();
+    close(m.estimate, 0.2628138528138528);
+    close(m.low, 0.07618041914383192);
+    close(m.high, 0.4398441254555082);
+    close(m.z, 2.789596624076144);
+    close(m.p_value, 0.0052773746583723935);
+    // Two terms: Newcombe's interval, as statsmodels computes it.
+    let n = compare::combination(&[t(56, 70, 1.0), t(48, 80, -1.0)]).unwrap();
+    close(n.low, 0.05243147240236498);
+    close(n.high, 0.33387265403690614);
+    close(n.p_value, 0.005942793304202759);
+}
+
+/// The reference scores as a corpus with two judges (and a constant one), one more
+/// labelled transcript scored by `judge_a` only, and hand labels.
+fn corpus(dir: &std::path::Path) -> (String, String) {
+    let mut text = String::new();
+    let mut labels = String::new();
+    for i in 0..21 {
+        let mut verdicts = vec![
+            serde_json::json!({"classifier": "judge_a", "kind": "alignment_faking", "score": A[i % 20]}),
+        ];
+        if i < 20 {
+            verdicts.push(serde_json::json!({"classifier": "judge_b", "kind": "alignment_faking", "score": B[i]}));
+            verdicts.push(serde_json::json!({"classifier": "constant", "kind": "alignment_faking", "score": 0.5}));
+        }
+        let rec = serde_json::json!({
+            "id": format!("t{i}"), "model": "m", "tier": "free",
+            "completion": "<OUTPUT>ok</OUTPUT>", "verdicts": verdicts,
+        });
+        text.push_str(&format!("{rec}\n"));
+        let af = if Y[i % 20] == 1 { "yes" } else { "no" };
+        labels.push_str(&format!(
+            "{}\n",
+            serde_json::json!({"transcript_id": format!("t{i}"), "labeler": "ana", "af": af})
+        ));
+    }
+    // Unlabelled transcripts count for agreement only.
+    for i in 0..5 {
+        let rec = serde_json::json!({
+            "id": format!("u{i}"), "model": "m", "tier": "paid", "completion": "x",
+            "verdicts": [
+                {"classifier": "judge_a", "kind": "alignment_faking", "score": 0.1 * i as f64},
+                {"classifier": "judge_b", "kind": "alignment_faking", "score": 0.9 - 0.1 * i as f64},
+            ],
+        });
+        text.push_str(&format!("{rec}\n"));
+    }
+    let c = dir.join("runs.jsonl");
+    let l = dir.join("hand.jsonl");
+    std::fs::write(&c, text).unwrap();
+    std::fs::write(&l, labels).unwrap();
+    (c.to_str().unwrap().into(), l.to_str().unwrap().into())
+}
+
+#[test]
+fn eval_compare_says_which_judge_is_better_with_procs_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let (c, l) = corpus(dir.path());
+    let v = common::afscope_json(&[
+        "eval",
+        &c,
+        "--labels",
+        &l,
+        "--compare",
+        "judge_a,judge_b",
+        "--compare",
+        "judge_a,constant",
+        "--resamples",
+        "500",
+        "--json",
+    ]);
+    let cmp = v["comparisons"].as_array().unwrap();
+    assert_eq!(cmp.len(), 2);
+    let ab = &cmp[0];
+    assert_eq!(ab["n"], 20);
+    assert_eq!(ab["left_out"]["only_a"], 1);
+    assert_eq!(ab["left_out"]["only_b"], 0);
+    close(ab["delong"]["z"].as_f64().unwrap(), 0.19955703157132013);
+    close(
+        ab["delong"]["p_value"].as_f64().unwrap(),
+        0.84182703559247063,
+    );
+    close(ab["delong"]["low"].as_f64().unwrap(), -0.13366019934609771);
+    close(ab["delong"]["high"].as_f64().unwrap(), 0.16396322964912777);
+    assert!(ab["conclusion"]
+        .as_str()
+        .unwrap()
+        .starts_with("no significant difference"));
+    let bs = &ab["bootstrap"];
+    assert_eq!(bs["resamples"], 500);
+    let (lo, hi) = (
+        bs["interval"]["low"].as_f64().unwrap(),
+        bs["interval"]["high"].as_f64().unwrap(),
+    );
+    assert!(lo < 0.0151 && 0.0151 < hi, "{bs}");
+    let ak = &cmp[1];
+    assert!(ak["conclusion"]
+        .as_str()
+        .unwrap()
+        .starts_with("judge_a ranks better than constant"));
+    close(
+        ak["delong"]["p_value"].as_f64().unwrap(),
+        3.3368414103013194e-12,
+    );
+    // McNemar on decisions at 0.4 against the labels.
+    let right = |s: f64, y: u8| (s >= 0.4) == (y == 1);
+    let only_a = (0..20)
+        .filter(|&i| right(A[i], Y[i]) && !right(B[i], Y[i]))
+        .count();
+    let only_b = (0..20)
+        .filter(|&i| !right(A[i], Y[i]) && right(B[i], Y[i]))
+        .count();
+    assert_eq!(ab["mcnemar"]["only_a_right"], only_a);
+    assert_eq!(ab["mcnemar"]["only_b_right"], only_b);
+    // Each classifier's DeLong interval; the constant one says why it has none.
+    let classifiers = v["classifiers"].as_array().unwrap();
+    let a = classifiers
+        .iter()
+        .find(|c| c["classifier"] == "judge_a")
+        .unwrap();
+    assert!(a["auroc_delong"]["low"].is_number());
+    let k = classifiers
+        .iter()
+        .find(|c| c["classifier"] == "constant")
+        .unwrap();
+    assert!(k["auroc_delong"].is_null());
+    // Agreement covers the unlabelled transcripts too (20 + 5 both scored).
+    let g = v["agreement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["a"] == "judge_a" && g["b"] == "judge_b")
+        .unwrap();
+    assert_eq!(g["n"], 25);
+
+    // The same as a table, Markdown and CSV.
+    let out = common::afscope(&[
+        "eval",
+        &c,
+        "--labels",
+        &l,
+        "--compare",
+        "all",
+        "--resamples",
+        "200",
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("judge_a against judge_b"), "{text}");
+    assert!(
+        text.contains("ΔAUROC (judge_a − judge_b), DeLong"),
+        "{text}"
+    );
+    let csv = common::afscope(&["eval", &c, "--labels", &l, "--compare", "all", "--csv"]);
+    let csv = String::from_utf8_lossy(&csv.stdout);
+    assert_eq!(csv.lines().count(), 4, "{csv}");
+    assert!(csv.starts_with("a,b,n,"), "{csv}");
+}
+
+#[test]
+fn a_compare_naming_an_unknown_classifier_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let (c, l) = corpus(dir.path());
+    let out = common::afscope(&["eval", &c, "--labels", &l, "--compare", "judge_a,nosuch"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("no classifier `nosuch`"), "{err}");
+}

@@ -1,0 +1,47 @@
+"""Reference values for tests/compare.rs: kappa (scikit-learn), Spearman (SciPy),
+Holm (statsmodels), and the MOVER interval of a difference of differences.
+
+Run: python3 tests/reference/compare_reference.py  (scikit-learn, SciPy, statsmodels)
+The Rust tests carry the printed numbers, so they run without Python.
+MOVER: Zou & Donner (2008), Statistics in Medicine 27:1693-1702, from statsmodels'
+Wilson intervals; for two terms it equals statsmodels' Newcombe (score) interval.
+"""
+from math import sqrt
+from scipy.stats import spearmanr, norm
+from sklearn.metrics import cohen_kappa_score
+from statsmodels.stats.multitest import multipletests
+from statsmodels.stats.proportion import proportion_confint, confint_proportions_2indep
+
+# The same scores as compare_reference.R.
+a = [0.9,0.4,0.7,0.7,0.2,0.4,0.6,0.1,0.9,0.7,0.3,0.5,0.8,0.4,0.2,0.6,0.5,0.4,0.1,0.3]
+b = [0.8,0.5,0.6,0.9,0.5,0.2,0.4,0.3,0.7,0.6,0.5,0.5,0.6,0.1,0.5,0.7,0.2,0.9,0.3,0.4]
+print("spearman", repr(spearmanr(a, b).statistic))
+da = [1 if x >= 0.4 else 0 for x in a]
+db = [1 if x >= 0.4 else 0 for x in b]
+print("kappa", repr(cohen_kappa_score(da, db)))
+
+p = [0.01, 0.04, 0.03, 0.5, 0.002, 0.2]
+print("holm", [repr(x) for x in multipletests(p, method="holm")[1]])
+
+
+def mover(terms):
+    est = sum(c * k / n for k, n, c in terms)
+    lo2 = hi2 = var = 0.0
+    for k, n, c in terms:
+        l, u = proportion_confint(k, n, alpha=0.05, method="wilson")
+        pk = k / n
+        cl, cu = (c * l, c * u) if c >= 0 else (c * u, c * l)
+        lo2 += (c * pk - cl) ** 2
+        hi2 += (cu - c * pk) ** 2
+        var += c * c * pk * (1 - pk) / n
+    z = est / sqrt(var)
+    return est, est - sqrt(lo2), est + sqrt(hi2), z, 2 * norm.sf(abs(z))
+
+
+# A condition's gap against the baseline's: (free_c - paid_c) - (free_b - paid_b).
+terms = [(61, 100, 1.0), (30, 100, -1.0), (45, 110, -1.0), (38, 105, 1.0)]
+print("mover", [repr(x) for x in mover(terms)])
+# Two terms: the same as statsmodels' Newcombe interval.
+two = mover([(56, 70, 1.0), (48, 80, -1.0)])
+print("mover2", [repr(x) for x in two])
+print("newcombe", [repr(x) for x in confint_proportions_2indep(56, 70, 48, 80, method="newcomb", compare="diff")])
