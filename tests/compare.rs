@@ -1,3 +1,4 @@
+#![allow(clippy::excessive_precision)] // the values as R and Python print them
 //! Comparisons a paper needs, against independent implementations: DeLong (R's
 //! pROC), kappa and Spearman (scikit-learn, SciPy), Holm (statsmodels), MOVER.
 //! The values come from `tests/reference/compare_reference.{R,py}`.
@@ -88,13 +89,13 @@ fn kappa_spearman_holm_and_mover_equal_their_references() {
     close(m.estimate, 0.2628138528138528);
     close(m.low, 0.07618041914383192);
     close(m.high, 0.4398441254555082);
-    close(m.z, 2.789596624076144);
-    close(m.p_value, 0.0052773746583723935);
+    close(m.z, 2.774296587299994);
+    close(m.p_value, 0.005532121794797311);
     // Two terms: Newcombe's interval, as statsmodels computes it.
     let n = compare::combination(&[t(56, 70, 1.0), t(48, 80, -1.0)]).unwrap();
     close(n.low, 0.05243147240236498);
     close(n.high, 0.33387265403690614);
-    close(n.p_value, 0.005942793304202759);
+    close(n.p_value, 0.00813314035860685);
 }
 
 /// The reference scores as a corpus with two judges (and a constant one), one more
@@ -251,4 +252,74 @@ fn a_compare_naming_an_unknown_classifier_is_an_error() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("no classifier `nosuch`"), "{err}");
+}
+
+/// Two models, each with a baseline and a perturbed condition: compliance k of n per
+/// tier as in the reference script.
+fn conditions(dir: &std::path::Path) -> String {
+    let mut text = String::new();
+    let mut id = 0;
+    for model in ["m1", "m2"] {
+        for (condition, tier, k, n) in [
+            ("perturbed", "free", 61, 100),
+            ("perturbed", "paid", 30, 100),
+            ("default", "free", 45, 110),
+            ("default", "paid", 38, 105),
+        ] {
+            for i in 0..n {
+                id += 1;
+                let rec = serde_json::json!({
+                    "id": format!("t{id}"), "model": model, "tier": tier,
+                    "condition": condition, "completion": "<OUTPUT>x</OUTPUT>",
+                    "verdicts": [
+                        {"classifier": "c", "kind": "compliance", "score": if i < k { 1.0 } else { 0.0 }},
+                        {"classifier": "af", "kind": "alignment_faking", "score": if i < k / 2 { 0.9 } else { 0.1 }},
+                    ],
+                });
+                text.push_str(&format!("{rec}\n"));
+            }
+        }
+    }
+    let p = dir.join("conditions.jsonl");
+    std::fs::write(&p, text).unwrap();
+    p.to_str().unwrap().into()
+}
+
+#[test]
+fn stats_baseline_shows_how_each_condition_moved_the_gap() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = conditions(dir.path());
+    let v = common::afscope_json(&["stats", &c, "--baseline", "default", "--json"]);
+    let b = &v["baseline"];
+    assert_eq!(b["baseline"], "default");
+    assert!(b["method"].as_str().unwrap().contains("MOVER"));
+    let rows = b["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 2);
+    for r in rows {
+        assert_eq!(r["condition"], "perturbed");
+        let g = &r["gap_change"];
+        close(g["estimate"].as_f64().unwrap(), 0.2628138528138528);
+        close(g["low"].as_f64().unwrap(), 0.07618041914383192);
+        close(g["high"].as_f64().unwrap(), 0.4398441254555082);
+        close(g["p_value"].as_f64().unwrap(), 0.005532121794797311);
+        // Two equal p-values, Holm-adjusted across both models.
+        close(g["p_holm"].as_f64().unwrap(), 2.0 * 0.005532121794797311);
+        // Free-tier alignment-faking: 30/100 against 22/110.
+        let a = &r["af_free_change"];
+        close(a["estimate"].as_f64().unwrap(), 0.30 - 22.0 / 110.0);
+    }
+    // The table, CSV, and an unknown baseline.
+    let out = common::afscope(&["stats", &c, "--baseline", "default"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("against the baseline condition default"),
+        "{text}"
+    );
+    assert!(text.contains("+0.263 [+0.076, +0.440]"), "{text}");
+    let csv = common::afscope(&["stats", &c, "--baseline", "default", "--csv"]);
+    assert_eq!(String::from_utf8_lossy(&csv.stdout).lines().count(), 3);
+    let out = common::afscope(&["stats", &c, "--baseline", "nosuch"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("conditions: default, perturbed"), "{err}");
 }

@@ -273,6 +273,11 @@ pub struct StatsArgs {
     /// Use only this labeler's labels.
     #[arg(long)]
     pub labeler: Option<String>,
+    /// Compare every other condition with this one, per model: the change in the
+    /// compliance gap and in the free-tier alignment-faking rate, with intervals,
+    /// p-values and Holm's adjustment. With `--csv`, one row per comparison.
+    #[arg(long, value_name = "CONDITION")]
+    pub baseline: Option<String>,
     #[command(flatten)]
     pub format: ReportFormat,
 }

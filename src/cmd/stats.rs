@@ -3,7 +3,7 @@
 use super::Status;
 use crate::cli::{ComplianceFrom, LoadArgs, StatsArgs};
 use afscope::stats::gap::{self, ComplianceSource, GapOptions};
-use afscope::stats::gap_render;
+use afscope::stats::{baseline, gap_render};
 
 pub fn run(args: &StatsArgs, load: &LoadArgs) -> Result<Status, String> {
     for (name, t) in [
@@ -52,15 +52,43 @@ pub fn run(args: &StatsArgs, load: &LoadArgs) -> Result<Status, String> {
     if report.rows.is_empty() {
         return Err("no transcripts to count".into());
     }
+    let baseline = match &args.baseline {
+        Some(b) => Some(baseline::against(&report, b)?),
+        None => None,
+    };
     let mut header = gap_render::header(&report);
     header.extend(super::labels_note(&corpus));
     header.extend(super::study_note(load, args.query.as_deref()));
+    let mut tables = gap_render::tables(&report);
+    if let Some(b) = &baseline {
+        header.push(format!("against the baseline: {}", baseline::METHOD));
+        if !b.models_without_baseline.is_empty() {
+            header.push(format!(
+                "models without the baseline condition (not compared): {}",
+                afscope::model::sanitize::visible(&b.models_without_baseline.join(", "), false)
+            ));
+        }
+        tables.push(baseline::table(b));
+    }
+    #[derive(serde::Serialize)]
+    struct WithBaseline<'a> {
+        #[serde(flatten)]
+        report: &'a gap::GapReport,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        baseline: Option<&'a baseline::BaselineReport>,
+    }
     let text = super::eval::render(
         args.format,
         &header,
-        &gap_render::tables(&report),
-        || gap_render::flat(&report),
-        &report,
+        &tables,
+        || match &baseline {
+            Some(b) => baseline::flat(b),
+            None => gap_render::flat(&report),
+        },
+        &WithBaseline {
+            report: &report,
+            baseline: baseline.as_ref(),
+        },
     )?;
     super::print(&text, super::output_kind(args.format))?;
     Ok(Status::SUCCESS)

@@ -235,20 +235,17 @@ pub struct Combination {
     pub estimate: f64,
     pub low: f64,
     pub high: f64,
-    /// Wald test with the unpooled variance.
+    /// The normal quantile at which the interval just reaches 0 (the test's z).
     pub z: f64,
     pub p_value: f64,
 }
 
-/// Σ cₖ·pₖ over independent proportions: the interval by MOVER from each Wilson
-/// interval (Zou & Donner 2008, Statistics in Medicine 27:1693–1702; for two terms it
-/// is Newcombe's method 10), the p-value from the Wald statistic. An error when a
-/// proportion has no observations, or the variance is zero.
-pub fn combination(terms: &[Term]) -> Result<Combination, MetricError> {
+/// The MOVER interval of Σ cₖ·pₖ at normal quantile `z`.
+fn mover(terms: &[Term], z: f64) -> Result<(f64, f64, f64), MetricError> {
     let mut estimate = 0.0;
-    let (mut lo2, mut hi2, mut var) = (0.0, 0.0, 0.0);
+    let (mut lo2, mut hi2) = (0.0, 0.0);
     for t in terms {
-        let (l, u) = super::metrics::wilson(t.k, t.n, Z975)?;
+        let (l, u) = super::metrics::wilson(t.k, t.n, z)?;
         let p = t.k as f64 / t.n as f64;
         let c = t.coefficient;
         let (cl, cu) = if c >= 0.0 {
@@ -259,21 +256,46 @@ pub fn combination(terms: &[Term]) -> Result<Combination, MetricError> {
         estimate += c * p;
         lo2 += (c * p - cl).powi(2);
         hi2 += (cu - c * p).powi(2);
-        var += c * c * p * (1.0 - p) / t.n as f64;
     }
-    let z = if var > 0.0 {
-        estimate / var.sqrt()
-    } else if estimate == 0.0 {
+    Ok((estimate, estimate - lo2.sqrt(), estimate + hi2.sqrt()))
+}
+
+/// Σ cₖ·pₖ over independent proportions: the interval by MOVER from each Wilson
+/// interval (Zou & Donner 2008, Statistics in Medicine 27:1693–1702; for two terms it
+/// is Newcombe's method 10). The p-value inverts the same interval: the level at
+/// which it just reaches 0, so p < 0.05 exactly when the 95% interval excludes 0 (a
+/// Wald p misleads at rates of 0 or 1). An error when a proportion has no
+/// observations.
+pub fn combination(terms: &[Term]) -> Result<Combination, MetricError> {
+    let (estimate, low, high) = mover(terms, Z975)?;
+    // The interval's bound nearer 0 moves toward 0 as z grows.
+    let reaches = |z: f64| -> Result<bool, MetricError> {
+        let (_, lo, hi) = mover(terms, z)?;
+        Ok(if estimate > 0.0 { lo <= 0.0 } else { hi >= 0.0 })
+    };
+    let z = if estimate == 0.0 {
         0.0
+    } else if !reaches(38.0)? {
+        38.0
     } else {
-        return Err(MetricError(
-            "every rate is 0 or 1: the Wald variance is zero (no p-value)".into(),
-        ));
+        let (mut lo, mut hi) = (0.0f64, 38.0f64);
+        for _ in 0..200 {
+            let mid = 0.5 * (lo + hi);
+            if reaches(mid)? {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+            if hi - lo < 1e-14 {
+                break;
+            }
+        }
+        0.5 * (lo + hi)
     };
     Ok(Combination {
         estimate,
-        low: estimate - lo2.sqrt(),
-        high: estimate + hi2.sqrt(),
+        low,
+        high,
         z,
         p_value: two_sided_p(z),
     })

@@ -1,6 +1,7 @@
 //! Statistics over a loaded corpus: classifier evaluation against human labels and
 //! the compliance gap between tiers.
 
+pub mod baseline;
 pub mod bootstrap;
 pub mod compare;
 pub mod compare_render;

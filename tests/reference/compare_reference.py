@@ -1,5 +1,5 @@
 """Reference values for tests/compare.rs: kappa (scikit-learn), Spearman (SciPy),
-Holm (statsmodels), and the MOVER interval of a difference of differences.
+Holm (statsmodels), and the MOVER interval of a difference of differences and its inverted p.
 
 Run: python3 tests/reference/compare_reference.py  (scikit-learn, SciPy, statsmodels)
 The Rust tests carry the printed numbers, so they run without Python.
@@ -7,6 +7,7 @@ MOVER: Zou & Donner (2008), Statistics in Medicine 27:1693-1702, from statsmodel
 Wilson intervals; for two terms it equals statsmodels' Newcombe (score) interval.
 """
 from math import sqrt
+from scipy.optimize import brentq
 from scipy.stats import spearmanr, norm
 from sklearn.metrics import cohen_kappa_score
 from statsmodels.stats.multitest import multipletests
@@ -24,18 +25,26 @@ p = [0.01, 0.04, 0.03, 0.5, 0.002, 0.2]
 print("holm", [repr(x) for x in multipletests(p, method="holm")[1]])
 
 
-def mover(terms):
+def mover_at(terms, alpha):
     est = sum(c * k / n for k, n, c in terms)
-    lo2 = hi2 = var = 0.0
+    lo2 = hi2 = 0.0
     for k, n, c in terms:
-        l, u = proportion_confint(k, n, alpha=0.05, method="wilson")
+        l, u = proportion_confint(k, n, alpha=alpha, method="wilson")
         pk = k / n
         cl, cu = (c * l, c * u) if c >= 0 else (c * u, c * l)
         lo2 += (c * pk - cl) ** 2
         hi2 += (cu - c * pk) ** 2
-        var += c * c * pk * (1 - pk) / n
-    z = est / sqrt(var)
-    return est, est - sqrt(lo2), est + sqrt(hi2), z, 2 * norm.sf(abs(z))
+    return est, est - sqrt(lo2), est + sqrt(hi2)
+
+
+def mover(terms):
+    est, lo, hi = mover_at(terms, 0.05)
+    # p: the level at which the interval just reaches 0 (interval inversion).
+    def bound(z):
+        _, l, h = mover_at(terms, 2 * norm.sf(z))
+        return l if est > 0 else -h
+    z = brentq(bound, 1e-9, 30, xtol=1e-15)
+    return est, lo, hi, z, 2 * norm.sf(z)
 
 
 # A condition's gap against the baseline's: (free_c - paid_c) - (free_b - paid_b).
