@@ -200,3 +200,26 @@ fn the_demo_shows_every_panel_on_the_first_run() {
     let s = screen(&a, "dark");
     assert!(s.contains("claude-3-opus"), "{s}");
 }
+
+#[test]
+fn b_in_the_gap_panel_compares_every_condition_with_a_baseline() {
+    let mut a = app(140, 30);
+    press(&mut a, "C");
+    let before = screen(&a, "dark");
+    assert!(before.contains("b: baseline none"), "{before}");
+    assert!(!before.contains("Δ vs baseline"), "{before}");
+    press(&mut a, "b");
+    let s = screen(&a, "dark");
+    let baseline = a.gap_baseline.clone().expect("b picks the first condition");
+    assert!(s.contains(&format!("b: baseline {baseline}")), "{s}");
+    assert!(s.contains("Δ vs baseline"), "{s}");
+    insta::assert_snapshot!(s);
+    // Round the conditions and back to none.
+    for _ in 0..10 {
+        if a.gap_baseline.is_none() {
+            break;
+        }
+        press(&mut a, "b");
+    }
+    assert!(a.gap_baseline.is_none());
+}

@@ -2,6 +2,7 @@
 //! tier, and the filter that opens a cell's transcripts.
 
 use super::facets::scope_query;
+use crate::stats::baseline::{self, BaselineRow};
 use crate::stats::gap::GapReport;
 
 /// The open panel.
@@ -12,6 +13,8 @@ pub struct GapPanel {
     pub row: usize,
     /// 0 free, 1 paid.
     pub tier: usize,
+    /// Each condition against the baseline condition, when one is chosen.
+    pub against: Option<baseline::BaselineReport>,
 }
 
 impl GapPanel {
@@ -22,6 +25,45 @@ impl GapPanel {
 
     pub fn toggle_tier(&mut self) {
         self.tier = 1 - self.tier.min(1);
+    }
+
+    /// The conditions of the table, in order.
+    pub fn conditions(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for r in self.report.iter().flat_map(|r| &r.rows) {
+            if let Some(c) = &r.condition {
+                if !out.contains(c) {
+                    out.push(c.clone());
+                }
+            }
+        }
+        out
+    }
+
+    /// Compares every condition with `condition` (none: no comparison).
+    pub fn set_baseline(&mut self, condition: Option<&str>) {
+        self.against = match (condition, &self.report) {
+            (Some(c), Some(r)) => baseline::against(r, c).ok(),
+            _ => None,
+        };
+    }
+
+    /// The condition after `current` in the table (after the last: none).
+    pub fn next_baseline(&self, current: Option<&str>) -> Option<String> {
+        let conditions = self.conditions();
+        match current.and_then(|c| conditions.iter().position(|x| x == c)) {
+            None => conditions.first().cloned(),
+            Some(i) => conditions.get(i + 1).cloned(),
+        }
+    }
+
+    /// A row's comparison with the baseline, when it has one.
+    pub fn change_of(&self, model: &str, condition: Option<&str>) -> Option<&BaselineRow> {
+        self.against
+            .as_ref()?
+            .rows
+            .iter()
+            .find(|r| r.model == model && r.condition.as_deref() == condition)
     }
 
     /// Query terms for the cell under the cursor.

@@ -196,6 +196,9 @@ pub struct App {
     pub counting: std::collections::HashSet<u32>,
     /// The compliance-gap panel, while open.
     pub gap: Option<gap_panel::GapPanel>,
+    /// The condition the gap panel compares every other with (`b` in the panel,
+    /// `--baseline`).
+    pub gap_baseline: Option<String>,
     /// The evaluation panel, while open.
     pub eval: Option<eval_panel::EvalPanel>,
     /// The evaluation threshold, kept between openings of the panel.
@@ -247,6 +250,7 @@ impl App {
             span_counts: Default::default(),
             counting: Default::default(),
             gap: None,
+            gap_baseline: None,
             eval: None,
             eval_threshold: 0.4,
             queue: None,

@@ -42,6 +42,7 @@ impl App {
         if let Some(g) = self.gap.as_mut() {
             g.report = Some(report);
             g.move_row(0);
+            g.set_baseline(self.gap_baseline.as_deref());
         }
     }
 
@@ -80,6 +81,17 @@ impl App {
             }
             (KeyCode::Tab | KeyCode::BackTab | KeyCode::Left | KeyCode::Right, _)
             | (KeyCode::Char('h' | 'l'), _) => g.toggle_tier(),
+            (KeyCode::Char('b'), _) => {
+                self.gap_baseline = g.next_baseline(self.gap_baseline.as_deref());
+                g.set_baseline(self.gap_baseline.as_deref());
+                self.message = Some(match &self.gap_baseline {
+                    Some(b) => format!(
+                        "gap against the baseline condition {}",
+                        crate::model::sanitize::visible(b, false)
+                    ),
+                    None => "no baseline condition".into(),
+                });
+            }
             (_, Some(Action::Up)) => g.move_row(-1),
             (_, Some(Action::Down)) => g.move_row(1),
             (_, Some(Action::PageUp)) => g.move_row(-10),

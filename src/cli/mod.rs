@@ -53,6 +53,11 @@ pub struct Cli {
     #[arg(short, long)]
     pub query: Option<String>,
 
+    /// The condition the gap panel (`C`) compares every other with (`b` there
+    /// changes it).
+    #[arg(long, value_name = "CONDITION")]
+    pub baseline: Option<String>,
+
     /// The options given on the command line (by id), so a study's defaults apply
     /// only where no flag was given.
     #[arg(skip)]

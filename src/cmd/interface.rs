@@ -214,6 +214,7 @@ pub fn interface(
         filters,
         lexicon,
         labeling,
+        baseline: cli.baseline.clone(),
     };
     let code = afscope::tui::run(loader, opts)?;
     Ok(Status::from(code.clamp(0, 255) as u8))

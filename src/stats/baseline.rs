@@ -3,7 +3,7 @@
 //! p-values and Holm's adjustment across every comparison.
 
 use super::gap::{GapReport, GapRow, Rate};
-use super::table::{num, raw, Table};
+use super::table::{num, raw, tidy, Table};
 use crate::model::compare::{self, Combination, Term};
 use crate::model::sanitize::visible;
 use serde::Serialize;
@@ -171,7 +171,12 @@ fn adjust(rows: &mut [BaselineRow], of: fn(&mut BaselineRow) -> &mut Change) {
 
 fn interval(c: &Change) -> String {
     match (&c.value, &c.error) {
-        (Some(v), _) => format!("{:+.3} [{:+.3}, {:+.3}]", v.estimate, v.low, v.high),
+        (Some(v), _) => format!(
+            "{:+.3} [{:+.3}, {:+.3}]",
+            tidy(v.estimate, 3),
+            tidy(v.low, 3),
+            tidy(v.high, 3)
+        ),
         (None, Some(e)) => format!("– ({e})"),
         (None, None) => "–".into(),
     }

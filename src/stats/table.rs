@@ -135,6 +135,18 @@ pub fn raw(x: Option<f64>) -> String {
     }
 }
 
+/// `x` rounded to `decimals` places, with a negative zero made positive (so a
+/// difference of -1e-17 prints as `+0.0`, not `-0.0`).
+pub fn tidy(x: f64, decimals: i32) -> f64 {
+    let q = 10f64.powi(decimals);
+    let r = (x * q).round() / q;
+    if r == 0.0 {
+        0.0
+    } else {
+        r
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -62,6 +62,8 @@ pub struct Options {
     pub labeling: Labeling,
     /// The filter to open with (`-q`, or the study's).
     pub filter: Option<crate::query::Query>,
+    /// The gap panel's baseline condition (`--baseline`).
+    pub baseline: Option<String>,
 }
 
 /// Opens the interface at once and loads the corpus behind a progress screen. Returns
@@ -76,6 +78,7 @@ pub fn run(loader: Loader, opts: Options) -> Result<i32, String> {
         lexicon,
         mut labeling,
         filter,
+        baseline,
     } = opts;
     let default_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
@@ -146,6 +149,7 @@ pub fn run(loader: Loader, opts: Options) -> Result<i32, String> {
     app.saved = filters.saved;
     app.filters_path = filters.path;
     app.lexicon = Arc::new(lexicon);
+    app.gap_baseline = baseline;
     app.indexing = first_loading.map(|l| l.percent());
     let mut search_generation = 0u64;
     let latest = Arc::new(AtomicU64::new(0));

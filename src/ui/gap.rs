@@ -3,8 +3,10 @@
 
 use crate::app::App;
 use crate::model::sanitize::visible;
+use crate::stats::baseline::BaselineRow;
 use crate::stats::gap::{GapRow, Rate};
 use crate::stats::gap_render;
+use crate::stats::table::tidy;
 use crate::ui::Theme;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -59,7 +61,7 @@ fn tier_line<'a>(
     ])
 }
 
-fn heading<'a>(row: &GapRow, theme: &Theme) -> Line<'a> {
+fn heading<'a>(row: &GapRow, change: Option<&BaselineRow>, theme: &Theme) -> Line<'a> {
     let scope = match &row.condition {
         Some(c) => format!("{} / {}", row.model, c),
         None => row.model.clone(),
@@ -82,10 +84,23 @@ fn heading<'a>(row: &GapRow, theme: &Theme) -> Line<'a> {
             p.pairs
         )
     });
-    Line::from(vec![
+    let mut spans = vec![
         Span::styled(visible(&scope, false).into_owned(), theme.get("title")),
         Span::styled(format!("  {gap}{paired}"), theme.get("dim")),
-    ])
+    ];
+    if let Some(v) = change.and_then(|c| c.gap_change.value) {
+        spans.push(Span::styled(
+            format!(
+                "  Δ vs baseline {:+.1} pp [{:+.1}, {:+.1}] p {}",
+                tidy(v.estimate * 100.0, 1),
+                tidy(v.low * 100.0, 1),
+                tidy(v.high * 100.0, 1),
+                gap_render::p_value(v.p_value)
+            ),
+            theme.get("title"),
+        ));
+    }
+    Line::from(spans)
 }
 
 pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
@@ -101,8 +116,9 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         .border_style(theme.get("border_focus"))
         .title(Span::styled(
             format!(
-                " compliance gap · {} transcripts in view · Enter opens a cell · Tab: tier ",
-                app.rows.len()
+                " compliance gap · {} transcripts in view · Enter opens a cell · Tab: tier · b: baseline {} ",
+                app.rows.len(),
+                visible(app.gap_baseline.as_deref().unwrap_or("none"), false)
             ),
             theme.get("title"),
         ));
@@ -133,7 +149,8 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     ];
     for (i, row) in report.rows.iter().enumerate().skip(top).take(visible_rows) {
         let sel = i == g.row;
-        lines.push(heading(row, theme));
+        let change = g.change_of(&row.model, row.condition.as_deref());
+        lines.push(heading(row, change, theme));
         lines.push(tier_line(
             "free",
             &row.free.compliance,
