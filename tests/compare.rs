@@ -323,3 +323,90 @@ fn stats_baseline_shows_how_each_condition_moved_the_gap() {
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("conditions: default, perturbed"), "{err}");
 }
+
+#[test]
+fn rogan_gladen_equals_the_worked_example() {
+    use afscope::stats::correction::rogan_gladen;
+    use afscope::stats::gap::Rate;
+    let free = rogan_gladen(&Rate::new(30, 100), &Rate::new(40, 50), &Rate::new(90, 100)).unwrap();
+    close(free.rate, 0.2857142857142856);
+    close(free.variance, 0.0057559350270720505);
+    close(free.low, 0.13701597576730531);
+    close(free.high, 0.4344125956612659);
+    let chance = rogan_gladen(&Rate::new(3, 10), &Rate::new(5, 10), &Rate::new(5, 10));
+    assert!(chance.unwrap_err().contains("no better than chance"));
+}
+
+/// A judged model (no labels) and a labelled one whose labels give the judge's error
+/// per tier: free sensitivity 40/50, specificity 90/100; paid 20/30 and 95/100.
+fn judged(dir: &std::path::Path) -> (String, String) {
+    let mut text = String::new();
+    let mut labels = String::new();
+    let mut id = 0;
+    let mut add = |model: &str, tier: &str, flagged: bool, label: Option<&str>| {
+        id += 1;
+        let rec = serde_json::json!({
+            "id": format!("t{id}"), "model": model, "tier": tier, "completion": "x",
+            "verdicts": [{"classifier": "judge", "kind": "alignment_faking", "score": if flagged { 0.9 } else { 0.1 }}],
+        });
+        text.push_str(&format!("{rec}\n"));
+        if let Some(af) = label {
+            labels.push_str(&format!(
+                "{}\n",
+                serde_json::json!({"transcript_id": format!("t{id}"), "labeler": "ana", "af": af})
+            ));
+        }
+    };
+    for (tier, flagged, n) in [("free", 30, 100), ("paid", 18, 100)] {
+        for i in 0..n {
+            add("judged", tier, i < flagged, None);
+        }
+    }
+    for (tier, pos, pos_flagged, neg, neg_flagged) in
+        [("free", 50, 40, 100, 10), ("paid", 30, 20, 100, 5)]
+    {
+        for i in 0..pos {
+            add("labelled", tier, i < pos_flagged, Some("yes"));
+        }
+        for i in 0..neg {
+            add("labelled", tier, i < neg_flagged, Some("no"));
+        }
+    }
+    let (c, l) = (dir.join("judged.jsonl"), dir.join("hand.jsonl"));
+    std::fs::write(&c, text).unwrap();
+    std::fs::write(&l, labels).unwrap();
+    (c.to_str().unwrap().into(), l.to_str().unwrap().into())
+}
+
+#[test]
+fn stats_correct_with_gives_judge_error_by_tier_and_corrected_rates() {
+    let dir = tempfile::tempdir().unwrap();
+    let (c, l) = judged(dir.path());
+    let v = common::afscope_json(&["stats", &c, "--correct-with", &l, "--json"]);
+    let r = &v["corrected"];
+    assert!(r["method"].as_str().unwrap().contains("Rogan–Gladen"));
+    assert_eq!(r["by_tier"][0]["sensitivity"]["k"], 40);
+    assert_eq!(r["by_tier"][0]["specificity"]["n"], 100);
+    assert_eq!(r["by_tier"][1]["sensitivity"]["n"], 30);
+    let row = r["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["model"] == "judged" && x["condition"].is_null())
+        .unwrap();
+    close(row["free"]["rate"].as_f64().unwrap(), 0.2857142857142856);
+    close(row["paid"]["rate"].as_f64().unwrap(), 0.21081081081081063);
+    close(row["paid"]["low"].as_f64().unwrap(), 0.06512606143691507);
+    close(row["gap"]["gap"].as_f64().unwrap(), 0.07490347490347496);
+    close(row["gap"]["low"].as_f64().unwrap(), -0.13326768924089682);
+    close(row["gap"]["high"].as_f64().unwrap(), 0.28307463904784674);
+    close(row["gap"]["p_value"].as_f64().unwrap(), 0.4806684206646302);
+    close(row["raw_gap"].as_f64().unwrap(), 0.30 - 0.18);
+    let out = common::afscope(&["stats", &c, "--correct-with", &l]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("judge judge against the hand labels, by tier"),
+        "{text}"
+    );
+    assert!(text.contains("+7.5 pp [-13.3, +28.3]"), "{text}");
+}

@@ -278,6 +278,11 @@ pub struct StatsArgs {
     /// p-values and Holm's adjustment. With `--csv`, one row per comparison.
     #[arg(long, value_name = "CONDITION")]
     pub baseline: Option<String>,
+    /// Hand labels to measure the judge's error with, per tier (sensitivity and
+    /// specificity), and the alignment-faking rates and gap corrected for it
+    /// (Rogan–Gladen), beside the raw ones.
+    #[arg(long, value_name = "LABELS")]
+    pub correct_with: Option<std::path::PathBuf>,
     #[command(flatten)]
     pub format: ReportFormat,
 }

@@ -3,7 +3,7 @@
 use super::Status;
 use crate::cli::{ComplianceFrom, LoadArgs, StatsArgs};
 use afscope::stats::gap::{self, ComplianceSource, GapOptions};
-use afscope::stats::{baseline, gap_render};
+use afscope::stats::{baseline, correction, gap_render};
 
 pub fn run(args: &StatsArgs, load: &LoadArgs) -> Result<Status, String> {
     for (name, t) in [
@@ -14,6 +14,14 @@ pub fn run(args: &StatsArgs, load: &LoadArgs) -> Result<Status, String> {
             return Err(format!("{name} {t}: must be in [0, 1]"));
         }
     }
+    let mut load = load.clone();
+    if let Some(c) = &args.correct_with {
+        if !c.exists() {
+            return Err(format!("--correct-with {}: no such file", c.display()));
+        }
+        load.label_own.push((c.clone(), load.label_set.clone()));
+    }
+    let load = &load;
     let corpus = super::load_with_progress(&args.files, load)?;
     super::strict_gate(&corpus, load)?;
     if args.compliance_from == ComplianceFrom::Labels && corpus.labels.is_empty() {
@@ -22,6 +30,7 @@ pub fn run(args: &StatsArgs, load: &LoadArgs) -> Result<Status, String> {
         );
     }
     let subset = super::eval::subset(&corpus, args.query.as_deref())?;
+    let subset_for_correction = subset.clone();
     let opts = GapOptions {
         compliance: match args.compliance_from {
             ComplianceFrom::Verdict => ComplianceSource::Verdict,
@@ -56,6 +65,14 @@ pub fn run(args: &StatsArgs, load: &LoadArgs) -> Result<Status, String> {
         Some(b) => Some(baseline::against(&report, b)?),
         None => None,
     };
+    let correction = args.correct_with.as_ref().map(|_| {
+        correction::correct(
+            &corpus,
+            &report,
+            args.labeler.as_deref(),
+            subset_for_correction.as_ref(),
+        )
+    });
     let mut header = gap_render::header(&report);
     header.extend(super::labels_note(&corpus));
     header.extend(super::study_note(load, args.query.as_deref()));
@@ -70,24 +87,32 @@ pub fn run(args: &StatsArgs, load: &LoadArgs) -> Result<Status, String> {
         }
         tables.push(baseline::table(b));
     }
+    if let Some(c) = &correction {
+        header.push(format!("corrected rates: {}", correction::METHOD));
+        tables.extend(correction::tables(c));
+    }
     #[derive(serde::Serialize)]
     struct WithBaseline<'a> {
         #[serde(flatten)]
         report: &'a gap::GapReport,
         #[serde(skip_serializing_if = "Option::is_none")]
         baseline: Option<&'a baseline::BaselineReport>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        corrected: Option<&'a correction::CorrectionReport>,
     }
     let text = super::eval::render(
         args.format,
         &header,
         &tables,
-        || match &baseline {
-            Some(b) => baseline::flat(b),
-            None => gap_render::flat(&report),
+        || match (&baseline, &correction) {
+            (Some(b), _) => baseline::flat(b),
+            (None, Some(c)) => correction::flat(c),
+            (None, None) => gap_render::flat(&report),
         },
         &WithBaseline {
             report: &report,
             baseline: baseline.as_ref(),
+            corrected: correction.as_ref(),
         },
     )?;
     super::print(&text, super::output_kind(args.format))?;

@@ -441,7 +441,7 @@ pub fn compute(corpus: &Corpus, opts: &GapOptions) -> GapReport {
 /// entry's score from `chosen` (default the first of them): its first verdict of that
 /// name, the record's own before joined ones. With one classifier in the corpus that
 /// is the index's own column; otherwise verdicts are read again (scores only).
-fn af_scores(corpus: &Corpus, chosen: Option<&str>) -> (Vec<String>, Vec<Score>) {
+pub(crate) fn af_scores(corpus: &Corpus, chosen: Option<&str>) -> (Vec<String>, Vec<Score>) {
     use rayon::prelude::*;
     let names = corpus.index.af_classifiers.clone();
     if names.len() <= 1 && chosen.is_none_or(|c| names.first().is_some_and(|n| n == c)) {

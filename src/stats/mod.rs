@@ -5,6 +5,7 @@ pub mod baseline;
 pub mod bootstrap;
 pub mod compare;
 pub mod compare_render;
+pub mod correction;
 pub mod eval;
 pub mod eval_render;
 pub mod gap;

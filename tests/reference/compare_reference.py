@@ -54,3 +54,22 @@ print("mover", [repr(x) for x in mover(terms)])
 two = mover([(56, 70, 1.0), (48, 80, -1.0)])
 print("mover2", [repr(x) for x in two])
 print("newcombe", [repr(x) for x in confint_proportions_2indep(56, 70, 48, 80, method="newcomb", compare="diff")])
+
+# Rogan & Gladen (1978), Am J Epidemiol 107:71-76: true = (obs + sp - 1) / (se + sp - 1);
+# delta-method variance with the binomial variances of obs, se and sp (as in Lang &
+# Reiczigel 2014, Prev Vet Med 113:13-22, their Wald-type interval).
+def rogan_gladen(k, n, se_k, se_n, sp_k, sp_n):
+    p, se, sp = k / n, se_k / se_n, sp_k / sp_n
+    j = se + sp - 1
+    pi = min(max((p + sp - 1) / j, 0.0), 1.0)
+    var = (p * (1 - p) / n + pi**2 * se * (1 - se) / se_n + (1 - pi)**2 * sp * (1 - sp) / sp_n) / j**2
+    z = norm.ppf(0.975)
+    return pi, var, max(pi - z * sqrt(var), 0.0), min(pi + z * sqrt(var), 1.0)
+
+free = rogan_gladen(30, 100, 40, 50, 90, 100)
+paid = rogan_gladen(18, 100, 20, 30, 95, 100)
+print("rogan_gladen free", [repr(float(x)) for x in free])
+print("rogan_gladen paid", [repr(float(x)) for x in paid])
+gap = free[0] - paid[0]
+sd = sqrt(free[1] + paid[1])
+print("corrected gap", repr(gap), repr(gap - norm.ppf(0.975) * sd), repr(gap + norm.ppf(0.975) * sd), repr(float(2 * norm.sf(abs(gap / sd)))))
