@@ -410,3 +410,60 @@ fn stats_correct_with_gives_judge_error_by_tier_and_corrected_rates() {
     );
     assert!(text.contains("+7.5 pp [-13.3, +28.3]"), "{text}");
 }
+
+#[test]
+fn label_budgets_equal_the_worked_example() {
+    // DeLong's variance of judge A (pROC's), 20 labels, ±0.05.
+    assert_eq!(
+        compare::more_labels(20, 0.0, 0.0036246301397816552, 0.05).unwrap(),
+        92
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let (c, l) = judged(dir.path());
+    let row = |w: &str| {
+        let v = common::afscope_json(&[
+            "stats",
+            &c,
+            "--correct-with",
+            &l,
+            "--target-width",
+            w,
+            "--json",
+        ]);
+        v["corrected"]["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["model"] == "judged" && x["condition"].is_null())
+            .unwrap()["label_budget"]
+            .clone()
+    };
+    assert_eq!(row("0.2")["more"], 109);
+    let b = row("0.15");
+    assert!(b["more"].is_null());
+    assert!(b["note"]
+        .as_str()
+        .unwrap()
+        .contains("more transcripts are needed"));
+    // And in eval, per classifier.
+    let dir2 = tempfile::tempdir().unwrap();
+    let (c2, l2) = corpus(dir2.path());
+    let v = common::afscope_json(&[
+        "eval",
+        &c2,
+        "--labels",
+        &l2,
+        "--classifier",
+        "judge_b",
+        "--target-width",
+        "0.05",
+        "--resamples",
+        "0",
+        "--json",
+    ]);
+    let b = &v["classifiers"][0]["label_budget"];
+    assert_eq!(
+        b["more"],
+        compare::more_labels(20, 0.0, 0.0045390776451382508, 0.05).unwrap()
+    );
+}

@@ -238,6 +238,10 @@ pub struct EvalArgs {
     /// every pair. With `--csv`, one row per pair.
     #[arg(long, value_name = "A,B")]
     pub compare: Vec<String>,
+    /// Estimate how many more labels (at the same class balance) bring each DeLong
+    /// AUROC interval within ± this (e.g. 0.05).
+    #[arg(long, value_name = "HALF_WIDTH", value_parser = half_width)]
+    pub target_width: Option<f64>,
     #[command(flatten)]
     pub format: ReportFormat,
 }
@@ -283,6 +287,10 @@ pub struct StatsArgs {
     /// (Rogan–Gladen), beside the raw ones.
     #[arg(long, value_name = "LABELS")]
     pub correct_with: Option<std::path::PathBuf>,
+    /// With `--correct-with`: estimate how many more labels bring each corrected
+    /// gap's interval within ± this (e.g. 0.05).
+    #[arg(long, value_name = "HALF_WIDTH", value_parser = half_width, requires = "correct_with")]
+    pub target_width: Option<f64>,
     #[command(flatten)]
     pub format: ReportFormat,
 }
@@ -324,4 +332,14 @@ pub enum SynthLayout {
     /// `<condition>/<provider>/<model>/results_*.json`: JSON arrays of 200 records,
     /// indent 4, ASCII-escaped, about 2.5 MB each.
     PipelineTree,
+}
+
+/// A half-width in (0, 1].
+fn half_width(s: &str) -> Result<f64, String> {
+    let v: f64 = s.parse().map_err(|e| format!("{e}"))?;
+    if v > 0.0 && v <= 1.0 {
+        Ok(v)
+    } else {
+        Err("must be in (0, 1]".into())
+    }
 }

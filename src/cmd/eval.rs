@@ -36,6 +36,7 @@ pub fn run(args: &EvalArgs, load: &LoadArgs) -> Result<Status, String> {
         subset,
         fresh: None,
         compare: args.compare.clone(),
+        target_width: args.target_width,
     };
     let report = eval::evaluate(&corpus, &opts)?;
     if report.labelled == 0 {

@@ -71,6 +71,7 @@ pub fn run(args: &StatsArgs, load: &LoadArgs) -> Result<Status, String> {
             &report,
             args.labeler.as_deref(),
             subset_for_correction.as_ref(),
+            args.target_width,
         )
     });
     let mut header = gap_render::header(&report);

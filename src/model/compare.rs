@@ -301,6 +301,31 @@ pub fn combination(terms: &[Term]) -> Result<Combination, MetricError> {
     })
 }
 
+/// Further labels (at the same class balance) for an interval of half-width
+/// `z·sqrt(fixed + shrinking)` to reach `target`, where `shrinking` is the part of the
+/// variance that falls as 1/labels (all of DeLong's; the sensitivity and specificity
+/// terms of a corrected rate) and `fixed` the part labels do not change. `Ok(0)` when
+/// it is already there; an error when labels alone cannot get there.
+pub fn more_labels(
+    labels: usize,
+    fixed: f64,
+    shrinking: f64,
+    target: f64,
+) -> Result<usize, MetricError> {
+    let room = (target / Z975).powi(2) - fixed;
+    if Z975 * (fixed + shrinking).sqrt() <= target {
+        return Ok(0);
+    }
+    if room <= 0.0 {
+        return Err(MetricError(format!(
+            "the rates' own uncertainty is wider than ±{target}: more transcripts are needed, not more labels"
+        )));
+    }
+    // shrinking · labels / needed ≤ room.
+    let needed = (shrinking * labels as f64 / room).ceil();
+    Ok((needed as usize).saturating_sub(labels))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -27,6 +27,8 @@ pub struct TierError {
 pub struct CorrectedRate {
     pub rate: f64,
     pub variance: f64,
+    /// The part of the variance from the observed rate (labels do not shrink it).
+    pub observed_variance: f64,
     pub low: f64,
     pub high: f64,
     /// The estimate fell outside [0, 1] and was cut.
@@ -46,6 +48,8 @@ pub struct CorrectedRow {
     /// Corrected free − paid with its interval and p.
     pub gap: Option<CorrectedGap>,
     pub error: Option<String>,
+    /// With a target width: the further labels for the gap's interval to reach it.
+    pub label_budget: Option<super::eval::LabelBudget>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -84,14 +88,16 @@ pub fn rogan_gladen(observed: &Rate, se: &Rate, sp: &Rate) -> Result<CorrectedRa
     }
     let raw = (p + c - 1.0) / j;
     let pi = raw.clamp(0.0, 1.0);
-    let var = (p * (1.0 - p) / observed.n as f64
-        + pi * pi * s * (1.0 - s) / se.n as f64
-        + (1.0 - pi) * (1.0 - pi) * c * (1.0 - c) / sp.n as f64)
-        / (j * j);
+    let observed_variance = p * (1.0 - p) / observed.n as f64 / (j * j);
+    let var = observed_variance
+        + (pi * pi * s * (1.0 - s) / se.n as f64
+            + (1.0 - pi) * (1.0 - pi) * c * (1.0 - c) / sp.n as f64)
+            / (j * j);
     let sd = var.sqrt();
     Ok(CorrectedRate {
         rate: pi,
         variance: var,
+        observed_variance,
         low: (pi - Z975 * sd).max(0.0),
         high: (pi + Z975 * sd).min(1.0),
         clipped: raw != pi,
@@ -105,6 +111,7 @@ pub fn correct(
     report: &GapReport,
     labeler: Option<&str>,
     subset: Option<&std::collections::HashSet<u32>>,
+    target_width: Option<f64>,
 ) -> CorrectionReport {
     let truths = labels::truths(corpus, labeler, "af", None);
     let (_, scores) = super::gap::af_scores(corpus, report.classifier.as_deref());
@@ -160,6 +167,22 @@ pub fn correct(
                 }
                 _ => None,
             };
+            let labels: usize = by_tier
+                .iter()
+                .map(|t| t.sensitivity.n + t.specificity.n)
+                .sum();
+            let label_budget = match (target_width, &free, &paid) {
+                (Some(w), Ok(f), Ok(p)) => {
+                    let fixed = f.observed_variance + p.observed_variance;
+                    Some(super::eval::LabelBudget::new(
+                        w,
+                        labels,
+                        fixed,
+                        f.variance + p.variance - fixed,
+                    ))
+                }
+                _ => None,
+            };
             let error = [("free", &free), ("paid", &paid)]
                 .iter()
                 .filter_map(|(t, r)| r.as_ref().err().map(|e| format!("{t}: {e}")))
@@ -174,6 +197,7 @@ pub fn correct(
                 paid: paid.ok(),
                 gap,
                 error,
+                label_budget,
             }
         })
         .collect();
@@ -236,6 +260,7 @@ pub fn tables(r: &CorrectionReport) -> Vec<super::table::Table> {
             "gap raw",
             "gap corrected [95% CI]",
             "p",
+            "labels for the target",
             "note",
         ],
     );
@@ -259,6 +284,9 @@ pub fn tables(r: &CorrectionReport) -> Vec<super::table::Table> {
             }),
             row.gap
                 .map_or("–".into(), |g| super::compare::p_text(g.p_value)),
+            row.label_budget
+                .as_ref()
+                .map_or(String::new(), super::eval::LabelBudget::text),
             visible(row.error.as_deref().unwrap_or(""), false).into_owned(),
         ]);
     }

@@ -33,6 +33,8 @@ pub struct EvalOptions {
     /// Pairs of classifiers to compare (`A,B`, or `all`); agreement between every
     /// pair is reported with them.
     pub compare: Vec<String>,
+    /// Estimate the further labels for DeLong's AUROC interval to reach ± this.
+    pub target_width: Option<f64>,
 }
 
 impl Default for EvalOptions {
@@ -48,6 +50,7 @@ impl Default for EvalOptions {
             subset: None,
             fresh: None,
             compare: Vec::new(),
+            target_width: None,
         }
     }
 }
@@ -159,6 +162,8 @@ pub struct ClassifierEval {
     pub auroc_ci: Option<Interval>,
     /// DeLong's interval of the AUROC (as pROC's `ci.auc(method = "delong")`).
     pub auroc_delong: Option<crate::model::compare::DelongAuc>,
+    /// With a target width: the further labels for the DeLong interval to reach it.
+    pub label_budget: Option<LabelBudget>,
     pub average_precision: Option<f64>,
     pub at_threshold: Rates,
     pub f1_ci: Option<Interval>,
@@ -171,6 +176,49 @@ pub struct ClassifierEval {
     /// AUROC from k of the votes, for classifiers with per-vote detail.
     pub votes: Vec<VotePoint>,
     pub breakdown: Vec<Group>,
+}
+
+/// How many more labels an interval needs to reach a half-width: the variance is
+/// taken to fall as 1/labels at the same class balance (DeLong's does).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LabelBudget {
+    /// The half-width asked for (± target).
+    pub target: f64,
+    /// The interval's half-width now.
+    pub half_width: f64,
+    /// Further labels needed (0: already there).
+    pub more: Option<usize>,
+    /// Why there is no number.
+    pub note: Option<String>,
+}
+
+impl LabelBudget {
+    pub fn new(target: f64, labels: usize, fixed: f64, shrinking: f64) -> LabelBudget {
+        use crate::model::compare::{more_labels, Z975};
+        let (more, note) = match more_labels(labels, fixed, shrinking, target) {
+            Ok(n) => (Some(n), None),
+            Err(e) => (None, Some(e.0)),
+        };
+        LabelBudget {
+            target,
+            half_width: Z975 * (fixed + shrinking).sqrt(),
+            more,
+            note,
+        }
+    }
+
+    /// "about 120 more labels for ±0.05".
+    pub fn text(&self) -> String {
+        match (self.more, &self.note) {
+            (Some(0), _) => format!("within ±{} already (±{:.3})", self.target, self.half_width),
+            (Some(n), _) => format!(
+                "about {n} more labels for ±{} (now ±{:.3})",
+                self.target, self.half_width
+            ),
+            (None, Some(why)) => why.clone(),
+            (None, None) => String::new(),
+        }
+    }
 }
 
 /// The whole evaluation.
@@ -427,6 +475,7 @@ pub fn classifier_eval(
         auroc: None,
         auroc_ci: None,
         auroc_delong: None,
+        label_budget: None,
         average_precision: None,
         at_threshold: Rates::new(opts.threshold, Confusion::at(&s, opts.threshold)),
         f1_ci: None,
@@ -447,6 +496,9 @@ pub fn classifier_eval(
     }
     let pairs: Vec<(f64, bool)> = s.iter().map(|x| (x.score, x.positive)).collect();
     eval.auroc_delong = crate::model::compare::delong_auc(&pairs).ok();
+    if let (Some(target), Some(d)) = (opts.target_width, &eval.auroc_delong) {
+        eval.label_budget = Some(LabelBudget::new(target, s.len(), 0.0, d.variance));
+    }
     eval.average_precision = metrics::average_precision(&s).ok();
     eval.roc = metrics::roc_curve(&s)
         .unwrap_or_default()

@@ -108,6 +108,13 @@ pub fn classifier_tables(c: &ClassifierEval) -> Vec<Table> {
                 format!("[{:.3}, {:.3}]", d.low, d.high),
             ]);
         }
+        if let Some(b) = &c.label_budget {
+            s.row(vec![
+                "labels for the target".into(),
+                b.text(),
+                String::new(),
+            ]);
+        }
         s.row(vec![
             "average precision".into(),
             num(c.average_precision),

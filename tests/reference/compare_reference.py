@@ -73,3 +73,25 @@ print("rogan_gladen paid", [repr(float(x)) for x in paid])
 gap = free[0] - paid[0]
 sd = sqrt(free[1] + paid[1])
 print("corrected gap", repr(gap), repr(gap - norm.ppf(0.975) * sd), repr(gap + norm.ppf(0.975) * sd), repr(float(2 * norm.sf(abs(gap / sd)))))
+
+# Further labels at the same class balance: the label-driven part of the variance
+# falls as 1/labels (DeLong's whole variance; the sensitivity and specificity terms
+# of a corrected rate), so labels' = labels * v_label / ((w / z)^2 - v_fixed).
+import math
+def more_labels(labels, fixed, shrinking, w):
+    z = norm.ppf(0.975)
+    if z * sqrt(fixed + shrinking) <= w:
+        return 0
+    if (w / z) ** 2 <= fixed:
+        return "labels alone cannot"
+    return math.ceil(shrinking * labels / ((w / z) ** 2 - fixed)) - labels
+
+print("more auroc a", more_labels(20, 0.0, 0.0036246301397816552, 0.05))
+def parts(k, n, se_k, se_n, sp_k, sp_n):
+    p, se, sp = k / n, se_k / se_n, sp_k / sp_n
+    j = se + sp - 1
+    pi = (p + sp - 1) / j
+    return p * (1 - p) / n / j**2, (pi**2 * se * (1 - se) / se_n + (1 - pi)**2 * sp * (1 - sp) / sp_n) / j**2
+f, p_ = parts(30, 100, 40, 50, 90, 100), parts(18, 100, 20, 30, 95, 100)
+print("more gap 0.2", more_labels(280, f[0] + p_[0], f[1] + p_[1], 0.2))
+print("more gap 0.15", more_labels(280, f[0] + p_[0], f[1] + p_[1], 0.15))
