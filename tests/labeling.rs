@@ -297,6 +297,10 @@ fn labeling_screen_snapshot() {
         progress.contains("1/2    claude-3-opus · free") || progress.contains("1/2"),
         "{progress}"
     );
+    assert!(
+        progress.contains("af_votes AUROC interval: needs 2 yes and 2 no (now 1 and 0)"),
+        "{progress}"
+    );
     insta::assert_snapshot!("labeling_progress", progress);
 }
 
@@ -591,4 +595,26 @@ fn undoing_a_change_then_the_first_label_leaves_no_label() {
         a.session.as_ref().unwrap().label_of(first).unwrap().af(),
         Some("no")
     );
+}
+
+#[test]
+fn the_progress_view_says_how_many_more_labels_the_auroc_interval_needs() {
+    let dir = tempfile::tempdir().unwrap();
+    let j = dir.path().join("labels.jsonl");
+    let mut l = labeling(&j, "ana");
+    let mut a = app(120, 30);
+    start(&mut a, &mut l, stratified(false));
+    for k in ["a", "x", "a", "x", "a"] {
+        press_with(&mut a, k, &mut l);
+    }
+    press_with(&mut a, "%", &mut l);
+    let progress = screen(&a, "mono");
+    let s = a.session.as_ref().unwrap();
+    assert!(
+        s.budget.starts_with("af_votes AUROC ")
+            && (s.budget.contains("more labels for ±0.05") || s.budget.contains("within ±0.05")),
+        "{}",
+        s.budget
+    );
+    assert!(progress.contains("af_votes AUROC "), "{progress}");
 }

@@ -35,6 +35,51 @@ const REVEALING: [Action; 11] = [
 ];
 
 impl App {
+    /// How many more of the session's labels (at their class balance) would bring the
+    /// corpus's alignment-faking classifier's DeLong AUROC interval within ±`target`.
+    fn session_budget(&self, target: f64) -> String {
+        let Some(s) = &self.session else {
+            return String::new();
+        };
+        let view = self.corpus.view();
+        let items: Vec<(f64, bool)> = s
+            .queue
+            .items
+            .iter()
+            .filter_map(|&e| {
+                let id = s.ids.get(&e)?;
+                let label = s.book.current(id, &s.labeler)?;
+                let positive = match crate::stats::labels::truth_of_value(label.values.get("af")?) {
+                    crate::stats::labels::Truth::Positive => true,
+                    crate::stats::labels::Truth::Negative => false,
+                    _ => return None,
+                };
+                Some((view.entry(e as usize).af()?, positive))
+            })
+            .collect();
+        let judge = self
+            .corpus
+            .index
+            .af_classifiers
+            .first()
+            .map_or("the judge".to_string(), |c| {
+                crate::model::sanitize::visible(c, false).into_owned()
+            });
+        match crate::model::compare::delong_auc(&items) {
+            Ok(d) => {
+                let b = crate::stats::eval::LabelBudget::new(target, items.len(), 0.0, d.variance);
+                format!("{judge} AUROC {:.3}: {}", d.auc, b.text())
+            }
+            Err(_) => {
+                let yes = items.iter().filter(|i| i.1).count();
+                format!(
+                    "{judge} AUROC interval: needs 2 yes and 2 no (now {yes} and {})",
+                    items.len() - yes
+                )
+            }
+        }
+    }
+
     /// Starts a session over the current view with the queue the setup names.
     pub fn start_session(&mut self, setup: SessionSetup) -> Vec<Effect> {
         let corpus = self.corpus.clone();
@@ -240,7 +285,11 @@ impl App {
                 Some(Vec::new())
             }
             Action::LabelProgress => {
-                s.view = SessionView::Progress;
+                let budget = self.session_budget(0.05);
+                if let Some(s) = self.session.as_mut() {
+                    s.view = SessionView::Progress;
+                    s.budget = budget;
+                }
                 Some(Vec::new())
             }
             Action::LabelSession => {

@@ -44,7 +44,7 @@ pub enum SessionView {
     History {
         cursor: usize,
     },
-    /// Progress per stratum.
+    /// Progress per stratum, and the label budget for the AUROC interval.
     Progress,
 }
 
@@ -82,6 +82,8 @@ pub struct Session {
     /// Sentences selected in the completion (first, last index), for a criterion.
     pub selection: Option<(usize, usize)>,
     pub view: SessionView,
+    /// What the progress view says of the labels needed (made when it opens).
+    pub budget: String,
     pub resumed: bool,
     /// Quit was pressed once with drafts open.
     pub quit_asked: bool,
@@ -122,6 +124,7 @@ impl Session {
             resumed: setup.resumed,
             quit_asked: false,
             done: Default::default(),
+            budget: String::new(),
         }
     }
 

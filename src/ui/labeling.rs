@@ -319,7 +319,7 @@ pub fn draw_overlays(frame: &mut Frame<'_>, full: Rect, app: &App, theme: &Theme
         }
         SessionView::Progress => {
             let strata = s.strata_progress();
-            let h = (strata.len() as u16 + 5).min(full.height);
+            let h = (strata.len() as u16 + 6).min(full.height);
             let r = super::overlay(frame, full, 72, h);
             let block = Block::default()
                 .borders(Borders::ALL)
@@ -335,6 +335,10 @@ pub fn draw_overlays(frame: &mut Frame<'_>, full: Rect, app: &App, theme: &Theme
                     duration(now - s.started_at)
                 )),
             ];
+            if !s.spec.blind && !s.budget.is_empty() {
+                // Blind sessions hide the judge's scores, so its AUROC too.
+                lines.push(Line::from(visible(&s.budget, false).into_owned()));
+            }
             for (name, done, target) in &strata {
                 // Stratum names carry model and tier: hidden in a blind session.
                 let name = if s.spec.blind {
