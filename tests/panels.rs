@@ -223,3 +223,27 @@ fn b_in_the_gap_panel_compares_every_condition_with_a_baseline() {
     }
     assert!(a.gap_baseline.is_none());
 }
+
+#[test]
+fn o_in_the_evaluation_panel_overlays_a_second_roc_with_delongs_p() {
+    let mut a = app(120, 34);
+    press(&mut a, "R");
+    let before = screen(&a, "dark");
+    assert!(before.contains("o: overlay another classifier"), "{before}");
+    press(&mut a, "o");
+    let s = screen(&a, "dark");
+    assert!(s.contains("DeLong p"), "{s}");
+    assert!(s.contains("ΔAUROC"), "{s}");
+    let e = a.eval.as_ref().unwrap();
+    assert!(e.overlay.is_some() && e.overlay != Some(e.classifier));
+    // The overlaid curve uses its own colour role.
+    insta::assert_snapshot!(s);
+    // Round the classifiers and back to none.
+    for _ in 0..5 {
+        if a.eval.as_ref().unwrap().overlay.is_none() {
+            break;
+        }
+        press(&mut a, "o");
+    }
+    assert!(a.eval.as_ref().unwrap().overlay.is_none());
+}

@@ -58,6 +58,8 @@ pub struct EvalPanel {
     pub threshold: f64,
     /// Index into `CELLS`.
     pub cell: usize,
+    /// A second classifier whose ROC curve is drawn over the current one's (`o`).
+    pub overlay: Option<usize>,
 }
 
 impl EvalPanel {
@@ -76,8 +78,51 @@ impl EvalPanel {
         if let Some(Ok(d)) = &self.data {
             if !d.is_empty() {
                 self.classifier = (self.classifier + 1) % d.len();
+                if self.overlay == Some(self.classifier) {
+                    self.next_overlay();
+                }
             }
         }
+    }
+
+    /// Overlays the next other classifier (after the last: none).
+    pub fn next_overlay(&mut self) {
+        let n = match &self.data {
+            Some(Ok(d)) => d.len(),
+            _ => 0,
+        };
+        let mut next = self.overlay.map_or(0, |o| o + 1);
+        if next == self.classifier {
+            next += 1;
+        }
+        self.overlay = (next < n).then_some(next);
+    }
+
+    /// The overlaid classifier, when there is one other than the current.
+    pub fn overlaid(&self) -> Option<&ClassifierItems> {
+        let o = self.overlay.filter(|&o| o != self.classifier)?;
+        self.data.as_ref()?.as_ref().ok()?.get(o)
+    }
+
+    /// DeLong's test of the current classifier against the overlaid one on the
+    /// labelled transcripts both scored.
+    pub fn comparison(&self) -> Option<Result<crate::model::compare::DelongTest, String>> {
+        let (a, b) = (self.current()?, self.overlaid()?);
+        let of_b: std::collections::HashMap<u32, f64> =
+            b.items.iter().map(|i| (i.entry, i.score)).collect();
+        let paired: Vec<crate::model::compare::PairedScore> = a
+            .items
+            .iter()
+            .filter_map(|i| {
+                of_b.get(&i.entry)
+                    .map(|&s| crate::model::compare::PairedScore {
+                        a: i.score,
+                        b: s,
+                        positive: i.positive,
+                    })
+            })
+            .collect();
+        Some(crate::model::compare::delong_test(&paired).map_err(|e| e.0))
     }
 
     /// Moves the threshold by `step` (kept in [0, 1], rounded to the step's grid).

@@ -117,6 +117,7 @@ impl App {
                 }
             }
             KeyCode::Tab => e.next_classifier(),
+            KeyCode::Char('o') => e.next_overlay(),
             KeyCode::Char('+' | '=') => e.nudge(0.05),
             KeyCode::Char('-' | '_') => e.nudge(-0.05),
             KeyCode::Char('>' | '.') => e.step_score(true),

@@ -81,6 +81,7 @@ fn roc(frame: &mut Frame<'_>, area: Rect, c: &ClassifierItems, e: &EvalPanel, th
     let rates = c.rates(e.threshold);
     let point = (rates.fpr, rates.recall);
     let (curve, chance) = (color(theme, "chart_curve"), color(theme, "chart_interval"));
+    let (second, second_color) = (e.overlaid(), color(theme, "chart_curve_2"));
     let canvas = Canvas::default()
         .block(
             Block::default()
@@ -99,6 +100,16 @@ fn roc(frame: &mut Frame<'_>, area: Rect, c: &ClassifierItems, e: &EvalPanel, th
                 y2: 1.0,
                 color: chance,
             });
+            ctx.layer();
+            for w in second.iter().flat_map(|s| s.roc.windows(2)) {
+                ctx.draw(&Segment {
+                    x1: w[0].x,
+                    y1: w[0].y,
+                    x2: w[1].x,
+                    y2: w[1].y,
+                    color: second_color,
+                });
+            }
             ctx.layer();
             for w in c.roc.windows(2) {
                 ctx.draw(&Segment {
@@ -136,7 +147,40 @@ fn numbers<'a>(c: &ClassifierItems, e: &EvalPanel, theme: &Theme) -> Vec<Line<'a
         Span::styled(format!(" {} {:>5} ", CELLS[k], counts[k]), st)
     };
     let dim = theme.get("dim");
-    vec![
+    let mut legend = vec![Line::from(vec![
+        Span::styled("━ ", theme.get("chart_curve")),
+        Span::raw(visible(&c.name, false).into_owned()),
+    ])];
+    if let Some(o) = e.overlaid() {
+        let auc = o
+            .auroc
+            .as_ref()
+            .map_or("–".to_string(), |a| format!("{a:.3}"));
+        legend.push(Line::from(vec![
+            Span::styled("━ ", theme.get("chart_curve_2")),
+            Span::raw(format!("{} (AUROC {auc})", visible(&o.name, false))),
+        ]));
+        legend.push(Line::from(Span::styled(
+            match e.comparison() {
+                Some(Ok(d)) => format!(
+                    "ΔAUROC {:+.3} [{:+.3}, {:+.3}] DeLong p {}",
+                    d.difference,
+                    d.low,
+                    d.high,
+                    crate::stats::compare::p_text(d.p_value)
+                ),
+                Some(Err(m)) => visible(&m, false).into_owned(),
+                None => String::new(),
+            },
+            dim,
+        )));
+    } else {
+        legend.push(Line::from(Span::styled(
+            "o: overlay another classifier",
+            dim,
+        )));
+    }
+    let mut lines = vec![
         Line::from(format!(
             "n {} ({pos} yes / {} no) · left out {}",
             c.items.len(),
@@ -167,5 +211,8 @@ fn numbers<'a>(c: &ClassifierItems, e: &EvalPanel, theme: &Theme) -> Vec<Line<'a
             ),
             dim,
         )),
-    ]
+        Line::default(),
+    ];
+    lines.extend(legend);
+    lines
 }

@@ -17,9 +17,10 @@ pub const BUILTIN: [(&str, &str); 4] = [
 ];
 
 /// Interface roles that are not text roles.
-pub const UI_ROLES: [&str; 11] = [
+pub const UI_ROLES: [&str; 12] = [
     "selection",
     "chart_curve",
+    "chart_curve_2",
     "chart_interval",
     "header",
     "border",
