@@ -100,25 +100,22 @@ fn roc(frame: &mut Frame<'_>, area: Rect, c: &ClassifierItems, e: &EvalPanel, th
                 y2: 1.0,
                 color: chance,
             });
-            ctx.layer();
-            for w in second.iter().flat_map(|s| s.roc.windows(2)) {
-                ctx.draw(&Segment {
-                    x1: w[0].x,
-                    y1: w[0].y,
-                    x2: w[1].x,
-                    y2: w[1].y,
-                    color: second_color,
-                });
-            }
-            ctx.layer();
-            for w in c.roc.windows(2) {
-                ctx.draw(&Segment {
-                    x1: w[0].x,
-                    y1: w[0].y,
-                    x2: w[1].x,
-                    y2: w[1].y,
-                    color: curve,
-                });
+            // The overlaid curve first, so the current one is drawn over it.
+            let curves = second
+                .map(|s| (s, second_color))
+                .into_iter()
+                .chain([(c, curve)]);
+            for (items, color) in curves {
+                ctx.layer();
+                for w in items.roc.windows(2) {
+                    ctx.draw(&Segment {
+                        x1: w[0].x,
+                        y1: w[0].y,
+                        x2: w[1].x,
+                        y2: w[1].y,
+                        color,
+                    });
+                }
             }
             ctx.layer();
             ctx.print(
