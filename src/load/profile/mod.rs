@@ -368,14 +368,23 @@ impl Profile {
 
     /// A built-in profile by name.
     pub fn builtin(name: &str) -> Option<Profile> {
-        Self::builtin_table(name).map(|t| Self::from_table(t).expect("built-in profiles compile"))
+        Self::builtins().iter().find(|p| p.name() == name).cloned()
     }
 
+    /// A built-in profile's table, parsed once per process.
     fn builtin_table(name: &str) -> Option<toml::Table> {
-        BUILTIN
+        static PARSED: std::sync::OnceLock<Vec<(&'static str, toml::Table)>> =
+            std::sync::OnceLock::new();
+        PARSED
+            .get_or_init(|| {
+                BUILTIN
+                    .iter()
+                    .map(|(n, text)| (*n, text.parse().expect("built-in profiles parse")))
+                    .collect()
+            })
             .iter()
             .find(|(n, _)| *n == name)
-            .map(|(_, text)| text.parse().expect("built-in profiles parse"))
+            .map(|(_, t)| t.clone())
     }
 
     /// Every built-in profile, in detection order.
@@ -386,7 +395,8 @@ impl Profile {
         COMPILED.get_or_init(|| {
             BUILTIN
                 .iter()
-                .filter_map(|(n, _)| Profile::builtin(n))
+                .filter_map(|(n, _)| Self::builtin_table(n))
+                .map(|t| Self::from_table(t).expect("built-in profiles compile"))
                 .collect()
         })
     }
