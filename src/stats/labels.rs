@@ -111,8 +111,48 @@ pub fn truths(
     if field != "af" || !carried {
         return out;
     }
+    // A record can carry a label only if the last key of a label path is in its text
+    // (quoted as JSON writes it); only those are read in full. A record whose text has
+    // a `\u` escape could spell the key escaped, so it is always read.
+    let needles: Vec<Option<Vec<String>>> = corpus
+        .sources
+        .iter()
+        .map(|s| {
+            s.profile
+                .paths
+                .label
+                .iter()
+                .map(|p| {
+                    p.steps.iter().rev().find_map(|st| match st {
+                        crate::load::record::field_path::Step::Key(k) => {
+                            serde_json::to_string(k).ok()
+                        }
+                        _ => None,
+                    })
+                })
+                .collect()
+        })
+        .collect();
+    let view = corpus.view();
+    let may_carry = |i: usize| -> bool {
+        let Some(keys) = &needles[usize::from(view.entry(i).source)] else {
+            return true;
+        };
+        if keys.is_empty() {
+            return false;
+        }
+        let Ok(text) = view.record_text(i) else {
+            return true;
+        };
+        let bytes = text.as_bytes();
+        memchr::memmem::find(bytes, b"\\u").is_some()
+            || keys
+                .iter()
+                .any(|k| memchr::memmem::find(bytes, k.as_bytes()).is_some())
+    };
     let found: Vec<(u32, Truth)> = (0..corpus.len())
         .into_par_iter()
+        .filter(|&i| may_carry(i))
         .filter_map(|i| {
             let t = corpus.transcript(i).ok()?;
             t.label.as_deref().map(|l| (i as u32, truth_of(l)))
