@@ -670,3 +670,30 @@ fn a_journal_with_a_torn_or_foreign_first_line_keeps_every_label_after_it() {
         );
     }
 }
+
+#[test]
+fn labels_carried_in_records_are_found_however_their_key_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("carried.jsonl");
+    let mut text = String::new();
+    for (i, (key, label, score)) in [
+        ("label", "yes", 0.9),
+        ("\\u006cabel", "no", 0.2),
+        ("label", "no", 0.3),
+        ("human_label", "yes", 0.8),
+        ("other", "yes", 0.5),
+    ]
+    .iter()
+    .enumerate()
+    {
+        text.push_str(&format!(
+            "{{\"id\":\"t{i}\",\"tier\":\"free\",\"completion\":\"x\",\"{key}\":\"{label}\",\"verdicts\":[{{\"classifier\":\"j\",\"kind\":\"alignment_faking\",\"score\":{score}}}]}}\n"
+        ));
+    }
+    std::fs::write(&p, text).unwrap();
+    let v = common::afscope_json(&["eval", p.to_str().unwrap(), "--resamples", "0", "--json"]);
+    // Four carry a label (one under an escaped key); `other` is not a label field.
+    assert_eq!(v["labelled"], 4, "{v}");
+    assert_eq!(v["truths"]["positive"], 2);
+    assert_eq!(v["truths"]["negative"], 2);
+}
