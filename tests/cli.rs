@@ -481,3 +481,32 @@ fn version_completions_and_manual() {
     assert!(man.contains(".TH afscope 1"), "{man}");
     assert!(man.contains("completions"), "{man}");
 }
+
+#[test]
+fn a_limited_text_search_lists_the_first_matches_in_corpus_order() {
+    let all = common::afscope(&[
+        "list",
+        "fixtures/demo.jsonl",
+        "-q",
+        "scratchpad:/values/i",
+        "--format",
+        "tsv",
+    ]);
+    let all = String::from_utf8_lossy(&all.stdout).into_owned();
+    assert!(all.lines().count() > 2, "{all}");
+    let two = common::afscope(&[
+        "list",
+        "fixtures/demo.jsonl",
+        "-q",
+        "scratchpad:/values/i",
+        "--format",
+        "tsv",
+        "--limit",
+        "2",
+    ]);
+    let two = String::from_utf8_lossy(&two.stdout).into_owned();
+    assert_eq!(
+        two.lines().collect::<Vec<_>>(),
+        all.lines().take(2).collect::<Vec<_>>()
+    );
+}

@@ -173,7 +173,11 @@ pub fn run(args: &ListArgs, load: &LoadArgs) -> Result<Status, String> {
     } else {
         let corpus = super::load_with_progress(&args.files, load)?;
         super::strict_gate(&corpus, load)?;
-        let hits = matching(&corpus, &query);
+        let hits = if args.count {
+            matching(&corpus, &query)
+        } else {
+            matching_first(&corpus, &query, limit)
+        };
         if args.count {
             print!("{}", count_table(&corpus, &hits));
             notes(&corpus);
@@ -227,6 +231,31 @@ pub fn matching(corpus: &Corpus, query: &Query) -> Vec<usize> {
         .into_par_iter()
         .filter(|&i| p.fields(i).unwrap_or_else(|| p.matches(i)))
         .collect()
+}
+
+/// The first `limit` entries matching `query`, in corpus order: tested in parallel a
+/// block at a time, stopping at the block that completes the limit.
+pub fn matching_first(corpus: &Corpus, query: &Query, limit: usize) -> Vec<usize> {
+    if limit >= corpus.len() {
+        return matching(corpus, query);
+    }
+    let p = query.prepare(corpus);
+    let mut out = Vec::new();
+    let mut start = 0;
+    // Blocks grow so a rare match costs few rounds.
+    let mut block = 4096usize;
+    while start < corpus.len() && out.len() < limit {
+        let end = (start + block).min(corpus.len());
+        let found: Vec<usize> = (start..end)
+            .into_par_iter()
+            .filter(|&i| p.fields(i).unwrap_or_else(|| p.matches(i)))
+            .collect();
+        out.extend(found);
+        start = end;
+        block = block.saturating_mul(2).min(1 << 20);
+    }
+    out.truncate(limit);
+    out
 }
 
 /// Matches by model (rows) and tier (columns), with totals.
