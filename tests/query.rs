@@ -373,3 +373,40 @@ fn deep_and_long_queries_are_refused_with_a_message() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("nested too deeply"));
 }
+
+#[test]
+fn and_and_or_give_the_same_rows_in_any_order_of_their_terms() {
+    // Text terms are tested after index fields and skipped once the result is
+    // decided; each field test must still meet its own table.
+    let rows = |q: &str| {
+        let out = common::afscope(&["list", "fixtures/demo.jsonl", "-q", q, "--format", "tsv"]);
+        assert!(
+            out.status.success(),
+            "{q}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    for (a, b) in [
+        (
+            "model:opus and scratchpad:/values/i and tier:free",
+            "tier:free and scratchpad:/values/i and model:opus",
+        ),
+        (
+            "(scratchpad:/values/i or model:gpt) and not condition:animal",
+            "not condition:animal and (model:gpt or scratchpad:/values/i)",
+        ),
+        (
+            "scratchpad:/training/i or model:llama or (tier:paid and output:/sorry/i)",
+            "(output:/sorry/i and tier:paid) or model:llama or scratchpad:/training/i",
+        ),
+        (
+            "not (scratchpad:/xyzzy/ or model:sonnet) and condition:helpful",
+            "condition:helpful and not (model:sonnet or scratchpad:/xyzzy/)",
+        ),
+    ] {
+        let (ra, rb) = (rows(a), rows(b));
+        assert_eq!(ra, rb, "{a} | {b}");
+        assert!(!ra.is_empty(), "{a} matches something");
+    }
+}

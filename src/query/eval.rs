@@ -198,8 +198,10 @@ impl Prepared<'_> {
     }
 
     /// Three-valued `and` (`dominant` false) and `or` (`dominant` true): the dominant
-    /// value decides; otherwise an unknown makes the result unknown. Every item is
-    /// evaluated, so field tests keep their numbering.
+    /// value decides; otherwise an unknown makes the result unknown. Items without
+    /// text are tested first; once the dominant value is found the rest are skipped
+    /// (their field tests keep their numbering), so a text search runs only when the
+    /// index could not decide.
     fn combine(
         &self,
         items: &[Expr],
@@ -208,17 +210,34 @@ impl Prepared<'_> {
         k: &mut usize,
         text: &mut dyn FnMut(Term<'_>) -> Option<bool>,
     ) -> Option<bool> {
-        let (mut decided, mut unknown) = (false, false);
+        let start = *k;
+        // Each item's first field-test number.
+        let mut offsets = Vec::with_capacity(items.len());
+        let mut at = start;
         for item in items {
-            match self.eval(item, i, k, text) {
-                Some(b) if b == dominant => decided = true,
-                None => unknown = true,
-                Some(_) => {}
+            offsets.push(at);
+            at += fields_in(item);
+        }
+        let end = at;
+        let mut unknown = false;
+        for pass_text in [false, true] {
+            for (item, &offset) in items.iter().zip(&offsets) {
+                if reads_text(item) != pass_text {
+                    continue;
+                }
+                *k = offset;
+                match self.eval(item, i, k, text) {
+                    Some(b) if b == dominant => {
+                        *k = end;
+                        return Some(dominant);
+                    }
+                    None => unknown = true,
+                    Some(_) => {}
+                }
             }
         }
-        if decided {
-            Some(dominant)
-        } else if unknown {
+        *k = end;
+        if unknown {
             None
         } else {
             Some(!dominant)
@@ -396,5 +415,25 @@ fn positive_terms<'e>(e: &'e Expr, negated: bool, out: &mut Vec<&'e TextTest>) {
         Expr::Not(inner) => positive_terms(inner, !negated, out),
         Expr::And(v) | Expr::Or(v) => v.iter().for_each(|e| positive_terms(e, negated, out)),
         _ => {}
+    }
+}
+
+/// Field tests in an expression (each has its own table, numbered in order).
+fn fields_in(e: &Expr) -> usize {
+    match e {
+        Expr::Field(_) => 1,
+        Expr::Not(inner) => fields_in(inner),
+        Expr::And(items) | Expr::Or(items) => items.iter().map(fields_in).sum(),
+        Expr::All | Expr::Text(_) | Expr::Evidence(_) => 0,
+    }
+}
+
+/// True when an expression has a text or evidence term (read from the record).
+fn reads_text(e: &Expr) -> bool {
+    match e {
+        Expr::Text(_) | Expr::Evidence(_) => true,
+        Expr::Not(inner) => reads_text(inner),
+        Expr::And(items) | Expr::Or(items) => items.iter().any(reads_text),
+        Expr::All | Expr::Field(_) => false,
     }
 }
