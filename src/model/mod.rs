@@ -3,6 +3,7 @@
 pub mod agreement;
 pub mod compare;
 pub mod journal;
+pub mod journal_reader;
 pub mod label;
 pub mod label_stacks;
 pub mod lexicon;

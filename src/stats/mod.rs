@@ -10,6 +10,7 @@ pub mod eval;
 pub mod eval_render;
 pub mod gap;
 pub mod gap_render;
+pub mod label_budget;
 pub mod labels;
 pub mod table;
 pub mod votes;
