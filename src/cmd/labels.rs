@@ -130,11 +130,8 @@ fn export(
                 .iter()
                 .map(|f| f.name.clone())
                 .collect();
-            labels(&mut |_| {
-                count += 1;
-                Ok(())
-            })?;
-            exchange::write_csv(w, &mut labels, &order)
+            count = exchange::write_csv(w, &mut labels, &order)?;
+            Ok(())
         }
     })?;
     if out.is_some() {

@@ -271,12 +271,12 @@ pub type ForEachLabel<'a> =
     dyn FnMut(&mut dyn FnMut(&LabelRecord) -> std::io::Result<()>) -> std::io::Result<()> + 'a;
 
 /// `to_csv`, written to `out` row by row from a source that can be walked twice
-/// (once for the columns, once for the rows).
+/// (once for the columns, once for the rows); the number of rows written.
 pub fn write_csv(
     out: &mut dyn std::io::Write,
     labels: &mut ForEachLabel<'_>,
     order: &[String],
-) -> std::io::Result<()> {
+) -> std::io::Result<usize> {
     let mut found: BTreeSet<String> = BTreeSet::new();
     labels(&mut |l| {
         for k in l.values.keys() {
@@ -291,7 +291,9 @@ pub fn write_csv(
     let mut header = crate::load::join::labels::EXPORT_COLUMNS.to_vec();
     header.extend(cols.iter().map(String::as_str));
     w.write_record(&header)?;
+    let mut rows = 0usize;
     labels(&mut |l| {
+        rows += 1;
         let cell = |v: Option<&serde_json::Value>| match v {
             None | Some(serde_json::Value::Null) => String::new(),
             Some(serde_json::Value::String(s)) => s.clone(),
@@ -308,7 +310,8 @@ pub fn write_csv(
         row.extend(cols.iter().map(|c| cell(l.values.get(c))));
         w.write_record(&row).map_err(std::io::Error::from)
     })?;
-    w.flush()
+    w.flush()?;
+    Ok(rows)
 }
 
 /// Agreement on one field.
