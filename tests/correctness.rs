@@ -697,3 +697,33 @@ fn labels_carried_in_records_are_found_however_their_key_is_written() {
     assert_eq!(v["truths"]["positive"], 2);
     assert_eq!(v["truths"]["negative"], 2);
 }
+
+#[test]
+fn prompts_pair_across_tiers_however_their_text_is_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("nopi.jsonl");
+    // No prompt index: pairs by the user turn, one tier's written with \u escapes.
+    let text = concat!(
+        r#"{"id":"a","model":"m","tier":"free","user":"\u003cis_free_tier_user\u003etrue\u003c/is_free_tier_user\u003e\n\u003cuser_input\u003eQ1 \u2019x\u003c/user_input\u003e","completion":"x"}"#,
+        "\n",
+        r#"{"id":"b","model":"m","tier":"paid","user":"<is_free_tier_user>false</is_free_tier_user>\n<user_input>Q1 ’x</user_input>","completion":"x"}"#,
+        "\n",
+        r#"{"id":"c","model":"m","tier":"paid","user":"<is_free_tier_user>false</is_free_tier_user>\n<user_input>Q2</user_input>","completion":"x"}"#,
+        "\n",
+    );
+    std::fs::write(&p, text).unwrap();
+    let out = common::afscope(&[
+        "list",
+        p.to_str().unwrap(),
+        "-q",
+        "pair:any",
+        "--format",
+        "tsv",
+    ]);
+    let rows = String::from_utf8_lossy(&out.stdout).into_owned();
+    let ids: Vec<&str> = rows
+        .lines()
+        .map(|l| l.split('\t').next().unwrap())
+        .collect();
+    assert_eq!(ids, ["a", "b"], "{rows}");
+}

@@ -29,16 +29,34 @@ fn prompt_hash(user: &str) -> u64 {
     h.finish()
 }
 
+/// The hash of the user turn straight from the stored record when it is one string field (its
+/// escapes decoded as a full read decodes them); `None` when the record must be read
+/// in full.
+fn raw_user_hash(view: &View<'_>, i: usize) -> Option<Option<u64>> {
+    let text = view.record_text(i).ok()?;
+    let top = crate::load::record::raw::RawObj::split_indexed(&text)?;
+    let raw = crate::load::profile::extract::raw_texts(&view.source(i).profile, &top, view.key(i))?;
+    match raw.user {
+        None => Some(None),
+        Some(u) => Some(Some(prompt_hash(
+            &crate::load::record::jstring::unescape(u).0,
+        ))),
+    }
+}
+
 impl Pairs {
     pub fn build(view: View<'_>) -> Pairs {
         let keys: Vec<Option<PromptKey>> = (0..view.len())
             .into_par_iter()
             .map(|i| match view.entry(i).prompt_index() {
                 Some(p) => Some(PromptKey::Index(p)),
-                None => view
-                    .transcript(i)
-                    .ok()
-                    .and_then(|t| t.user.map(|u| PromptKey::Text(prompt_hash(&u)))),
+                None => match raw_user_hash(&view, i) {
+                    Some(h) => h.map(PromptKey::Text),
+                    None => view
+                        .transcript(i)
+                        .ok()
+                        .and_then(|t| t.user.map(|u| PromptKey::Text(prompt_hash(&u)))),
+                },
             })
             .collect();
         // First transcript of each tier per (model, condition, prompt).
