@@ -95,7 +95,11 @@ impl App {
                     }
                 };
                 let p = q.prepare(&corpus);
+                // On every core: a text query reads the records it cannot decide from
+                // the index.
+                use rayon::prelude::*;
                 (0..corpus.len())
+                    .into_par_iter()
                     .filter(|&i| p.fields(i).unwrap_or_else(|| p.matches(i)))
                     .map(|i| i as u32)
                     .collect()
