@@ -484,29 +484,36 @@ fn version_completions_and_manual() {
 
 #[test]
 fn a_limited_text_search_lists_the_first_matches_in_corpus_order() {
-    let all = common::afscope(&[
-        "list",
-        "fixtures/demo.jsonl",
-        "-q",
-        "scratchpad:/values/i",
-        "--format",
-        "tsv",
-    ]);
-    let all = String::from_utf8_lossy(&all.stdout).into_owned();
-    assert!(all.lines().count() > 2, "{all}");
-    let two = common::afscope(&[
-        "list",
-        "fixtures/demo.jsonl",
-        "-q",
-        "scratchpad:/values/i",
-        "--format",
-        "tsv",
-        "--limit",
-        "2",
-    ]);
-    let two = String::from_utf8_lossy(&two.stdout).into_owned();
-    assert_eq!(
-        two.lines().collect::<Vec<_>>(),
-        all.lines().take(2).collect::<Vec<_>>()
-    );
+    // Matches far apart, so the first ones lie in different blocks of the search.
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("sparse.jsonl");
+    let mut text = String::new();
+    for i in 0..10_000 {
+        let word = if i % 2500 == 2499 { "needle" } else { "hay" };
+        text.push_str(&format!(
+            "{{\"id\":\"r{i}\",\"tier\":\"free\",\"completion\":\"<OUTPUT>{word}</OUTPUT>\"}}\n"
+        ));
+    }
+    std::fs::write(&p, text).unwrap();
+    let ids = |limit: Option<&str>| {
+        let mut args = vec![
+            p.to_str().unwrap(),
+            "-q",
+            "output:/needle/",
+            "--format",
+            "tsv",
+        ];
+        args.insert(0, "list");
+        if let Some(l) = limit {
+            args.extend(["--limit", l]);
+        }
+        let out = common::afscope(&args);
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|l| l.split('\t').next().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(ids(None), ["r2499", "r4999", "r7499", "r9999"]);
+    assert_eq!(ids(Some("3")), ["r2499", "r4999", "r7499"]);
+    assert_eq!(ids(Some("1")), ["r2499"]);
 }

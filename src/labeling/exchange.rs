@@ -231,14 +231,6 @@ fn note_origin(origin: &mut Origins, label: &LabelRecord, input: usize) {
 
 /// The value columns of an export, in a stable order: `order` first (the schema's
 /// fields), then any other key found, alphabetically.
-pub fn value_columns(labels: &[&LabelRecord], order: &[String]) -> Vec<String> {
-    let mut found: BTreeSet<String> = BTreeSet::new();
-    for l in labels {
-        found.extend(l.values.keys().cloned());
-    }
-    columns_of(found, order)
-}
-
 fn columns_of(found: BTreeSet<String>, order: &[String]) -> Vec<String> {
     let mut cols: Vec<String> = order
         .iter()
@@ -253,25 +245,14 @@ fn columns_of(found: BTreeSet<String>, order: &[String]) -> Vec<String> {
     cols
 }
 
-/// The labels as CSV: id, labeler, time, schema, source, shown, then one column per
-/// value (strings as they are, other values as JSON).
-pub fn to_csv(labels: &[&LabelRecord], order: &[String]) -> Result<String, String> {
-    let mut out = Vec::new();
-    write_csv(
-        &mut out,
-        &mut |f| labels.iter().try_for_each(|l| f(l)),
-        order,
-    )
-    .map_err(|e| e.to_string())?;
-    String::from_utf8(out).map_err(|e| e.to_string())
-}
-
 /// Every label a source passes to its callback.
 pub type ForEachLabel<'a> =
     dyn FnMut(&mut dyn FnMut(&LabelRecord) -> std::io::Result<()>) -> std::io::Result<()> + 'a;
 
-/// `to_csv`, written to `out` row by row from a source that can be walked twice
-/// (once for the columns, once for the rows); the number of rows written.
+/// The labels as CSV, written to `out` row by row: id, labeler, time, schema, source,
+/// shown, then one column per value (strings as they are, other values as JSON). The
+/// source is walked twice (once for the columns, once for the rows); the number of
+/// rows written.
 pub fn write_csv(
     out: &mut dyn std::io::Write,
     labels: &mut ForEachLabel<'_>,

@@ -105,8 +105,6 @@ pub struct Replay {
     pub unmatched_undos: Vec<UnmatchedUndo>,
     /// Replay without keeping `events` (readers that want only the labels in force).
     lean: bool,
-    /// Keep the events only, not the labels in force (a merge reads its inputs so).
-    events_only: bool,
     shape: Shape,
 }
 
@@ -117,8 +115,6 @@ pub enum Keep {
     All,
     /// The labels in force only (readers of labels).
     Labels,
-    /// The events only (a merge's inputs).
-    Events,
 }
 
 pub use super::journal_reader::{EventReader, Shape, MAX_LINE};
@@ -131,11 +127,11 @@ impl Replay {
     /// Replays a journal's text. A line that is not an event is reported and skipped;
     /// a last line without its newline (an interrupted write) is reported as such.
     pub fn parse(text: &str) -> Replay {
-        Replay::parse_with(text, false)
+        Replay::read_stream(text.as_bytes(), Keep::All).expect("reading from memory cannot fail")
     }
 
     /// An empty replay that keeps only what the labels in force need (see
-    /// `parse_labels`).
+    /// `Keep::Labels`).
     pub fn lean() -> Replay {
         Replay {
             lean: true,
@@ -143,47 +139,15 @@ impl Replay {
         }
     }
 
-    /// `parse`, keeping only what the labels in force need (`events` stays empty):
-    /// a million-event journal is read in the memory of its labels.
-    pub fn parse_labels(text: &str) -> Replay {
-        Replay::parse_with(text, true)
-    }
-
-    /// `parse`, keeping the events only (`labels`, `current` and undo matching are
-    /// left empty): what a merge needs of its inputs.
-    pub fn parse_events(text: &str) -> Replay {
-        let mut r = Replay {
-            events_only: true,
-            ..Replay::default()
-        };
-        r.read(text);
-        r
-    }
-
-    fn parse_with(text: &str, lean: bool) -> Replay {
-        let mut r = Replay {
-            lean,
-            ..Replay::default()
-        };
-        r.read(text);
-        r
-    }
-
     /// `parse` of a stream (a journal on disk), in the memory of what it keeps: one
     /// line at a time, a line past `MAX_LINE` reported and skipped unread.
     pub fn read_stream(r: impl std::io::Read, keep: Keep) -> std::io::Result<Replay> {
         let mut replay = Replay {
             lean: keep == Keep::Labels,
-            events_only: keep == Keep::Events,
             ..Replay::default()
         };
         replay.read_from(r)?;
         Ok(replay)
-    }
-
-    fn read(&mut self, text: &str) {
-        self.read_from(text.as_bytes())
-            .expect("reading from memory cannot fail");
     }
 
     fn read_from(&mut self, r: impl std::io::Read) -> std::io::Result<()> {
@@ -216,13 +180,6 @@ impl Replay {
 
     fn apply_at(&mut self, e: Event, line: Option<usize>) {
         self.max_seq = self.max_seq.max(e.seq());
-        if self.events_only {
-            if let Event::Session { labeler, queue, .. } = &e {
-                self.sessions.insert(labeler.clone(), queue.clone());
-            }
-            self.events.push(e);
-            return;
-        }
         if self.lean {
             if let Event::Set { seq, label } | Event::Change { seq, label } = &e {
                 let text = serde_json::to_string(label).expect("labels serialize");
@@ -406,7 +363,7 @@ mod tests {
                 text.push_str(&e.line());
             }
             let full = Replay::parse(&text);
-            let lean = Replay::parse_labels(&text);
+            let lean = Replay::read_stream(text.as_bytes(), Keep::Labels).unwrap();
             assert_eq!(full.unmatched_undos, lean.unmatched_undos);
             let mut walked = Vec::new();
             lean.for_each_label(&mut |l| {

@@ -13,23 +13,8 @@ pub enum Line<'a> {
     TooLong { len: u64 },
 }
 
-/// Calls `each(line_number, line)` for every line of `r` (1-based numbers), holding at
-/// most `cap` bytes of a line. Stops early when `each` returns `false`.
-pub fn for_each_line(
-    r: impl Read,
-    cap: usize,
-    mut each: impl FnMut(usize, Line<'_>) -> bool,
-) -> std::io::Result<()> {
-    let mut lines = Lines::new(r, cap);
-    while let Some((n, line)) = lines.next_line()? {
-        if !each(n, line) {
-            break;
-        }
-    }
-    Ok(())
-}
-
-/// The lines of a stream, pulled one at a time (see `for_each_line`).
+/// The lines of a stream, pulled one at a time (1-based numbers), holding at most
+/// `cap` bytes of a line.
 pub struct Lines<R> {
     r: BufReader<R>,
     cap: usize,
@@ -107,7 +92,8 @@ mod tests {
 
     fn lines(text: &[u8], cap: usize) -> Vec<(usize, String)> {
         let mut out = Vec::new();
-        for_each_line(text, cap, |n, l| {
+        let mut lines = Lines::new(text, cap);
+        while let Some((n, l)) = lines.next_line().unwrap() {
             out.push((
                 n,
                 match l {
@@ -121,9 +107,7 @@ mod tests {
                     Line::TooLong { len } => format!("<{len}>"),
                 },
             ));
-            true
-        })
-        .unwrap();
+        }
         out
     }
 
@@ -149,11 +133,10 @@ mod tests {
         // 64 MiB of one line through a 1 KiB cap: counted, not buffered.
         let big = std::io::repeat(b'x').take(64 << 20).chain(&b"\nok\n"[..]);
         let mut seen = Vec::new();
-        for_each_line(big, 1024, |n, l| {
+        let mut lines = Lines::new(big, 1024);
+        while let Some((n, l)) = lines.next_line().unwrap() {
             seen.push((n, matches!(l, Line::TooLong { len } if len == 64 << 20)));
-            true
-        })
-        .unwrap();
+        }
         assert_eq!(seen, vec![(1, true), (2, false)]);
     }
 }
