@@ -114,7 +114,8 @@ pub fn correct(
     target_width: Option<f64>,
 ) -> CorrectionReport {
     let truths = labels::truths(corpus, labeler, "af", None);
-    let (_, scores) = super::gap::af_scores(corpus, report.classifier.as_deref());
+    // Only the labelled transcripts' scores are needed.
+    let scorer = super::gap::AfScorer::new(corpus, report.classifier.as_deref());
     let t = report.af_threshold;
     let mut counts = [[0usize; 4]; 2]; // per tier: tp, fn, tn, fp
     for (&e, truth) in &truths {
@@ -126,7 +127,7 @@ pub fn correct(
             Tier::Paid => 1,
             Tier::Unknown => continue,
         };
-        let Score::Value(s) = scores[e as usize] else {
+        let Score::Value(s) = scorer.score(corpus, e as usize) else {
             continue;
         };
         let flagged = s >= t;

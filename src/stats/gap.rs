@@ -443,43 +443,51 @@ pub fn compute(corpus: &Corpus, opts: &GapOptions) -> GapReport {
 /// is the index's own column; otherwise verdicts are read again (scores only).
 pub(crate) fn af_scores(corpus: &Corpus, chosen: Option<&str>) -> (Vec<String>, Vec<Score>) {
     use rayon::prelude::*;
-    let names = corpus.index.af_classifiers.clone();
-    if names.len() <= 1 && chosen.is_none_or(|c| names.first().is_some_and(|n| n == c)) {
-        let scores = corpus
-            .index
-            .entries
-            .par_iter()
-            .map(|e| match (e.af(), e.af_failed()) {
+    let scorer = AfScorer::new(corpus, chosen);
+    let scores = (0..corpus.len())
+        .into_par_iter()
+        .map(|i| scorer.score(corpus, i))
+        .collect();
+    (scorer.names, scores)
+}
+
+/// One entry's score from the chosen alignment-faking classifier (see `af_scores`),
+/// for callers that need a few entries only.
+pub(crate) struct AfScorer {
+    pub names: Vec<String>,
+    /// `None`: the index's own column holds the chosen classifier.
+    pick: Option<String>,
+}
+
+impl AfScorer {
+    pub fn new(corpus: &Corpus, chosen: Option<&str>) -> AfScorer {
+        let names = corpus.index.af_classifiers.clone();
+        let indexed =
+            names.len() <= 1 && chosen.is_none_or(|c| names.first().is_some_and(|n| n == c));
+        let pick = (!indexed).then(|| {
+            chosen
+                .map(str::to_string)
+                .or_else(|| names.first().cloned())
+                .unwrap_or_default()
+        });
+        AfScorer { names, pick }
+    }
+
+    pub fn score(&self, corpus: &Corpus, i: usize) -> Score {
+        let Some(pick) = &self.pick else {
+            let e = &corpus.index.entries[i];
+            return match (e.af(), e.af_failed()) {
                 (Some(v), _) => Score::Value(v),
                 (None, true) => Score::Failed(String::new()),
                 (None, false) => Score::Unscored,
-            })
-            .collect();
-        return (names, scores);
+            };
+        };
+        corpus
+            .verdict_scores(i)
+            .into_iter()
+            .find(|v| v.kind == crate::model::VerdictKind::AlignmentFaking && &v.classifier == pick)
+            .map_or(Score::Unscored, |v| v.score)
     }
-    let verdicts: Vec<Vec<(String, Score)>> = (0..corpus.len())
-        .into_par_iter()
-        .map(|i| {
-            corpus
-                .verdict_scores(i)
-                .into_iter()
-                .filter(|v| v.kind == crate::model::VerdictKind::AlignmentFaking)
-                .map(|v| (v.classifier, v.score))
-                .collect()
-        })
-        .collect();
-    let pick = chosen
-        .map(str::to_string)
-        .or_else(|| names.first().cloned());
-    let scores = verdicts
-        .into_iter()
-        .map(|vs| {
-            vs.into_iter()
-                .find(|(name, _)| Some(name) == pick.as_ref())
-                .map_or(Score::Unscored, |(_, s)| s)
-        })
-        .collect();
-    (names, scores)
 }
 
 fn merge(acc: &mut Tally, x: &Tally) {
