@@ -211,30 +211,32 @@ impl Prepared<'_> {
         text: &mut dyn FnMut(Term<'_>) -> Option<bool>,
     ) -> Option<bool> {
         let start = *k;
-        // Each item's first field-test number.
-        let mut offsets = Vec::with_capacity(items.len());
-        let mut at = start;
-        for item in items {
-            offsets.push(at);
-            at += fields_in(item);
-        }
-        let end = at;
-        let mut unknown = false;
+        let (mut unknown, mut any_text, mut end) = (false, false, start);
+        // Pass one tests the items without text, pass two (only when still undecided)
+        // those that read the record; each item at its own field-test number.
         for pass_text in [false, true] {
-            for (item, &offset) in items.iter().zip(&offsets) {
-                if reads_text(item) != pass_text {
-                    continue;
-                }
-                *k = offset;
-                match self.eval(item, i, k, text) {
-                    Some(b) if b == dominant => {
-                        *k = end;
-                        return Some(dominant);
-                    }
-                    None => unknown = true,
-                    Some(_) => {}
-                }
+            if pass_text && !any_text {
+                break;
             }
+            let mut offset = start;
+            for item in items {
+                let n = fields_in(item);
+                let has_text = reads_text(item);
+                any_text |= has_text;
+                if has_text == pass_text {
+                    *k = offset;
+                    match self.eval(item, i, k, text) {
+                        Some(b) if b == dominant => {
+                            *k = start + items.iter().map(fields_in).sum::<usize>();
+                            return Some(dominant);
+                        }
+                        None => unknown = true,
+                        Some(_) => {}
+                    }
+                }
+                offset += n;
+            }
+            end = offset;
         }
         *k = end;
         if unknown {
