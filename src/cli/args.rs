@@ -305,7 +305,7 @@ fn resamples(s: &str) -> Result<usize, String> {
 
 #[derive(Debug, Args)]
 pub struct SynthArgs {
-    /// The file (native) or folder (pipeline-tree) to write.
+    /// The file (or, for pipeline-tree, the folder) to write.
     #[arg(long)]
     pub out: PathBuf,
     /// What to write.
@@ -332,6 +332,17 @@ pub enum SynthLayout {
     /// `<condition>/<provider>/<model>/results_*.json`: JSON arrays of 200 records,
     /// indent 4, ASCII-escaped, about 2.5 MB each.
     PipelineTree,
+    /// JSONL with `scratchpad` and `output` fields instead of `completion`,
+    /// ASCII-escaped.
+    Fields,
+    /// JSONL with a chat `messages` array (system, user, assistant), ASCII-escaped.
+    Messages,
+    /// One JSON array of wide records (a completion per `Free_Tier_*`/`Paid_Tier_*`
+    /// key), indent 4, ASCII-escaped.
+    Wide,
+    /// A CSV: id, model, is_free_tier_user, condition, prompt_index, completion,
+    /// af_score.
+    Csv,
 }
 
 /// A half-width in (0, 1].

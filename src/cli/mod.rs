@@ -226,10 +226,10 @@ pub enum Command {
         /// A profile to print.
         name: Option<String>,
     },
-    /// Write a synthetic corpus (deterministic by seed), for benchmarks: one native
-    /// JSONL file, or a results tree in the pipeline's layout.
+    /// Write a synthetic corpus (deterministic by seed), for benchmarks: a file in one
+    /// of the layouts researchers have, or a results tree in the pipeline's layout.
     #[command(
-        after_help = "Examples:\n  afscope synth --out /tmp/big.jsonl --size-mb 1024 --seed 7\n  afscope synth --layout pipeline-tree --out /tmp/outputs --size-mb 2500"
+        after_help = "Examples:\n  afscope synth --out /tmp/big.jsonl --size-mb 1024 --seed 7\n  afscope synth --layout pipeline-tree --out /tmp/outputs --size-mb 2500\n  afscope synth --layout csv --out /tmp/rows.csv --size-mb 300"
     )]
     Synth(SynthArgs),
 }

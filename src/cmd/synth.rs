@@ -2,6 +2,7 @@
 
 use super::Status;
 use crate::cli::{SynthArgs, SynthLayout};
+use afscope::synth::layouts::{self, FileLayout};
 use afscope::synth::{pipeline, write_file, Shape};
 
 pub fn run(args: &SynthArgs) -> Result<Status, String> {
@@ -16,6 +17,16 @@ pub fn run(args: &SynthArgs) -> Result<Status, String> {
                 ..Default::default()
             };
             let n = write_file(out, bytes, args.seed, shape).map_err(err)?;
+            eprintln!("wrote {n} transcripts to {}", out.display());
+        }
+        SynthLayout::Fields | SynthLayout::Messages | SynthLayout::Wide | SynthLayout::Csv => {
+            let layout = match args.layout {
+                SynthLayout::Fields => FileLayout::Fields,
+                SynthLayout::Messages => FileLayout::Messages,
+                SynthLayout::Wide => FileLayout::Wide,
+                _ => FileLayout::Csv,
+            };
+            let n = layouts::write_file(out, layout, bytes, args.seed).map_err(err)?;
             eprintln!("wrote {n} transcripts to {}", out.display());
         }
         SynthLayout::PipelineTree => {

@@ -24,7 +24,7 @@ fn system_prompt() -> String {
 
 /// `text` with every character past ASCII as a `\uXXXX` escape (surrogate pairs past
 /// the first plane), as `ensure_ascii` writers leave JSON.
-fn ascii_escaped(text: &str) -> String {
+pub(crate) fn ascii_escaped(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 16);
     for c in text.chars() {
         if c.is_ascii() {
