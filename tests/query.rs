@@ -2,7 +2,7 @@
 
 mod common;
 
-use afscope::load::{Corpus, LoadOptions};
+use afscope::load::LoadOptions;
 use afscope::query::{Query, TextField};
 use common::{fixture, open};
 
@@ -193,133 +193,6 @@ fn pairs_and_discordant_pairs() {
         ]
     );
     assert_eq!(ids(&c, "pair:discordant").len(), 14);
-}
-
-/// JSON text with the characters `escape` picks (outside escapes already there)
-/// written as `\uXXXX`, as Gson, PHP's `JSON_HEX_*` options or Python's
-/// `ensure_ascii` write them.
-fn reescape(json: &str, escape: impl Fn(char) -> bool) -> String {
-    let mut out = String::with_capacity(json.len() * 2);
-    let (mut in_string, mut chars) = (false, json.chars());
-    let unicode = |c: char, out: &mut String| {
-        let mut buf = [0u16; 2];
-        for u in c.encode_utf16(&mut buf) {
-            out.push_str(&format!("\\u{u:04x}"));
-        }
-    };
-    while let Some(c) = chars.next() {
-        match c {
-            '"' => {
-                in_string = !in_string;
-                out.push(c);
-            }
-            '\\' if in_string => {
-                let next = chars.next().expect("escape");
-                if next == '"' && escape('"') {
-                    unicode('"', &mut out);
-                } else {
-                    out.push(c);
-                    out.push(next);
-                }
-            }
-            c if in_string && escape(c) => unicode(c, &mut out),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// The demo corpus written again by another JSON writer.
-fn demo_as_written_by(dir: &std::path::Path, name: &str, escape: impl Fn(char) -> bool) -> Corpus {
-    let text = std::fs::read_to_string(fixture("demo.jsonl")).unwrap();
-    let lines: String = text
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| {
-            let v: serde_json::Value = serde_json::from_str(l).unwrap();
-            reescape(&v.to_string(), &escape) + "\n"
-        })
-        .collect();
-    let path = dir.join(name);
-    std::fs::write(&path, lines).unwrap();
-    common::open_one(&path)
-}
-
-#[test]
-fn raw_search_agrees_with_the_full_read_wherever_it_decides() {
-    use afscope::query::ast::Expr;
-    let dir = tempfile::tempdir().unwrap();
-    let mut corpora = vec![
-        demo(),
-        common::open_one(&fixture("common-fields.jsonl")),
-        common::open_one(&fixture("malformed.csv")),
-        // Gson: < > & = ' as \u escapes.
-        demo_as_written_by(dir.path(), "gson.jsonl", |c| "<>&='".contains(c)),
-        // PHP with JSON_HEX_TAG | JSON_HEX_APOS | JSON_HEX_QUOT | JSON_HEX_AMP.
-        demo_as_written_by(dir.path(), "php.jsonl", |c| "<>'\"&".contains(c)),
-        // Python's json.dumps: every non-ASCII character.
-        demo_as_written_by(dir.path(), "python.jsonl", |c| !c.is_ascii()),
-    ];
-    for rel in [
-        "causal-audit/results/results_scored_rigorous_5Feb.json",
-        "deep-values/outputs/frontier-eval-base/animal-welfare_prompt-only_cot-base/deepseek/deepseek-v3.2-exp/results_seed42_20260415_122726.json",
-        "koorndijk-replication/data/koorndijk_meta-llama_Meta-Llama-3-8B-Instruct.csv",
-    ] {
-        if let Some(p) = common::sample(rel) {
-            corpora.push(common::open_one(&p));
-        }
-    }
-    let terms = [
-        "values",
-        "\"RLHF\"",
-        "/modif(y|ied)/",
-        "/[Tt]raining/",
-        "scratchpad:values",
-        "scratchpad:/comply/i",
-        "output:help",
-        "output:\"can't\"",
-        "user:phishing",
-        "system:contractors",
-        "completion:nvalues",
-        "scratchpad:free",
-        "output:/[a-z]+ing/",
-        "\"I can't\"",
-        "scratchpad:\"Paid Tier\"",
-        "output:/battery/i",
-        "user:hens",
-        "scratchpad:ill",
-    ];
-    let (mut decided, mut fell_back) = (0, 0);
-    for c in &corpora {
-        for q in terms {
-            let query = Query::parse(q).unwrap();
-            let Expr::Text(t) = &query.expr else {
-                panic!("{q} is one text term")
-            };
-            assert_ne!(
-                t.raw,
-                afscope::query::ast::RawSafety::No,
-                "{q} should be searchable raw"
-            );
-            for i in 0..c.len() {
-                let Ok(tr) = c.transcript(i) else { continue };
-                match afscope::query::rawsearch::test(c, i, t) {
-                    Some(found) => {
-                        decided += 1;
-                        assert_eq!(
-                            found,
-                            afscope::query::eval::text_match(t, &tr),
-                            "{q} on {}",
-                            tr.id
-                        );
-                    }
-                    None => fell_back += 1,
-                }
-            }
-        }
-    }
-    assert!(decided > 500, "decided {decided}, fell back {fell_back}");
-    eprintln!("raw search decided {decided}, fell back {fell_back}");
 }
 
 #[test]

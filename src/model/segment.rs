@@ -193,6 +193,32 @@ pub fn final_output_range(segments: &[Segment], len: usize) -> Option<Range<usiz
     }
 }
 
+/// The contents of the top-level scratchpad blocks.
+pub fn scratchpad_ranges(segments: &[Segment]) -> Vec<Range<usize>> {
+    top_level(segments, SegmentKind::Scratchpad)
+}
+
+/// Where the answer is, for search: the top-level `<OUTPUT>` blocks, else (no tag)
+/// the text after the scratchpads, when there is any.
+pub fn answer_ranges(segments: &[Segment], len: usize) -> Vec<Range<usize>> {
+    let out = top_level(segments, SegmentKind::Output);
+    if !out.is_empty() {
+        return out;
+    }
+    final_output_range(segments, len)
+        .filter(|r| !r.is_empty())
+        .into_iter()
+        .collect()
+}
+
+fn top_level(segments: &[Segment], kind: SegmentKind) -> Vec<Range<usize>> {
+    segments
+        .iter()
+        .filter(|s| s.kind == kind && s.depth == 0)
+        .map(|s| s.content.clone())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

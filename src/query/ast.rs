@@ -156,11 +156,35 @@ pub struct TextTest {
 }
 
 /// Whether a pattern can be run on raw (undecoded) JSON string text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RawSafety {
-    /// It can match characters a writer must escape, or uses look-around.
+    /// It uses look-around, which reads characters beside a match.
     No,
-    /// Only characters a writer leaves as they are, or spells as `\uXXXX` (text with
-    /// such an escape is decided on its decoded form).
-    Yes,
+    /// Decided on the stored text unless an escape there spells a character of the
+    /// pattern's alphabet (or a match touches an escape).
+    Yes(Alphabet),
+}
+
+/// The characters a pattern can match, as sorted, merged ranges of code points.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Alphabet(Vec<(u32, u32)>);
+
+impl Alphabet {
+    pub fn new(mut ranges: Vec<(u32, u32)>) -> Alphabet {
+        ranges.sort_unstable();
+        let mut merged: Vec<(u32, u32)> = Vec::with_capacity(ranges.len());
+        for (s, e) in ranges {
+            match merged.last_mut() {
+                Some(last) if s <= last.1.saturating_add(1) => last.1 = last.1.max(e),
+                _ => merged.push((s, e)),
+            }
+        }
+        Alphabet(merged)
+    }
+
+    pub fn contains(&self, c: char) -> bool {
+        let c = c as u32;
+        let at = self.0.partition_point(|&(_, e)| e < c);
+        self.0.get(at).is_some_and(|&(s, _)| s <= c)
+    }
 }

@@ -8,7 +8,7 @@ use super::ast::{
 use super::parse::{parse, QueryError};
 use crate::load::entry::Interner;
 use crate::load::Corpus;
-use crate::model::{SegmentKind, Transcript};
+use crate::model::{segment, Transcript};
 use std::ops::Range;
 
 /// A parsed query with its source text.
@@ -153,10 +153,8 @@ impl Prepared<'_> {
             &mut k,
             &mut |term: Term<'_>| match term {
                 Term::Text(t) => {
-                    if t.raw != super::ast::RawSafety::No {
-                        if let Some(found) = super::rawsearch::test(corpus, i, t) {
-                            return Some(found);
-                        }
+                    if let Some(found) = super::rawsearch::test(corpus, i, t) {
+                        return Some(found);
                     }
                     let tr = cached.get_or_insert_with(|| corpus.transcript(i).ok());
                     Some(tr.as_ref().is_some_and(|tr| text_match(t, tr)))
@@ -305,11 +303,10 @@ impl Prepared<'_> {
 /// The texts a scope covers, as (field, byte range of that field).
 pub fn scope_texts(scope: Scope, t: &Transcript) -> Vec<(TextField, Range<usize>)> {
     let whole = |f: TextField, s: &Option<String>| s.as_ref().map(|s| (f, 0..s.len()));
-    let segs = |kind: SegmentKind| -> Vec<(TextField, Range<usize>)> {
-        t.segments
-            .iter()
-            .filter(|s| s.kind == kind && s.depth == 0)
-            .map(|s| (TextField::Completion, s.content.clone()))
+    let completion = |ranges: Vec<Range<usize>>| -> Vec<(TextField, Range<usize>)> {
+        ranges
+            .into_iter()
+            .map(|r| (TextField::Completion, r))
             .collect()
     };
     match scope {
@@ -324,19 +321,8 @@ pub fn scope_texts(scope: Scope, t: &Transcript) -> Vec<(TextField, Range<usize>
         Scope::System => whole(TextField::System, &t.system).into_iter().collect(),
         Scope::User => whole(TextField::User, &t.user).into_iter().collect(),
         Scope::Completion => vec![(TextField::Completion, 0..t.completion.len())],
-        Scope::Scratchpad => segs(SegmentKind::Scratchpad),
-        Scope::Output => {
-            let out = segs(SegmentKind::Output);
-            if !out.is_empty() {
-                return out;
-            }
-            // No <OUTPUT> tag: the answer is the text after the scratchpads.
-            t.final_output_range()
-                .filter(|r| !r.is_empty())
-                .map(|r| (TextField::Completion, r))
-                .into_iter()
-                .collect()
-        }
+        Scope::Scratchpad => completion(segment::scratchpad_ranges(&t.segments)),
+        Scope::Output => completion(segment::answer_ranges(&t.segments, t.completion.len())),
     }
 }
 

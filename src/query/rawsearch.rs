@@ -1,71 +1,55 @@
-//! Text search on the record as stored, without decoding it. A regex that can only
-//! match characters JSON writers never escape (printable ASCII except `"` `\` `<` `>`
-//! `&` `/`, and no look-around) matches the decoded text exactly where it matches the
-//! raw string, unless the raw match overlaps an escape sequence or the text holds a
-//! `\u` escape (which can spell any character); then (and for every other pattern)
-//! the caller reads the transcript in full.
+//! Text search on the record as stored. A field whose stored text holds no escape is
+//! its text; otherwise a pattern without look-around is run on the stored text,
+//! which decides unless an escape there spells a character the pattern can match, or
+//! the match found overlaps an escape: then (and for patterns with look-around) that
+//! text alone is decoded and searched. Texts assembled from several fields (separate
+//! scratchpad and output, message parts) are searched as one stored text.
 
-use super::ast::{RawSafety, Scope, TextTest};
-use crate::load::profile::extract::{self, RawTexts};
+use super::ast::{Alphabet, RawSafety, Scope, TextTest};
+use crate::load::profile::extract;
+use crate::load::profile::texts::Text;
+use crate::load::record::jstring;
 use crate::load::Corpus;
 use crate::model::segment::{self, SegmentKind};
 use regex::Regex;
 use regex_syntax::hir::{Class, Hir, HirKind};
 use std::ops::Range;
 
-/// Printable ASCII that JSON writers leave as is (`<`, `>`, `&` and `/` are escaped
-/// by some).
-fn plain_ascii(c: u32) -> bool {
-    (0x20..0x7f).contains(&c)
-        && !matches!(char::from_u32(c), Some('"' | '\\' | '<' | '>' | '&' | '/'))
-}
-
-fn range_safety(start: u32, end: u32) -> RawSafety {
-    if (start..=end.min(0x7f)).any(|c| !plain_ascii(c)) {
-        RawSafety::No
-    } else {
-        RawSafety::Yes
-    }
-}
-
-fn worst(a: RawSafety, b: RawSafety) -> RawSafety {
-    if a == RawSafety::No || b == RawSafety::No {
-        RawSafety::No
-    } else {
-        RawSafety::Yes
-    }
-}
-
-fn hir_safety(h: &Hir) -> RawSafety {
+fn alphabet_of(h: &Hir, out: &mut Vec<(u32, u32)>) -> bool {
     match h.kind() {
-        HirKind::Empty => RawSafety::Yes,
+        HirKind::Empty => true,
         HirKind::Literal(lit) => match std::str::from_utf8(&lit.0) {
-            Ok(s) => s
-                .chars()
-                .map(|c| range_safety(c as u32, c as u32))
-                .fold(RawSafety::Yes, worst),
-            Err(_) => RawSafety::No,
+            Ok(s) => {
+                out.extend(s.chars().map(|c| (c as u32, c as u32)));
+                true
+            }
+            Err(_) => false,
         },
-        HirKind::Class(Class::Unicode(c)) => c
-            .ranges()
-            .iter()
-            .map(|r| range_safety(r.start() as u32, r.end() as u32))
-            .fold(RawSafety::Yes, worst),
-        HirKind::Class(Class::Bytes(c)) => c
-            .ranges()
-            .iter()
-            .map(|r| range_safety(u32::from(r.start()), u32::from(r.end())))
-            .fold(RawSafety::Yes, worst),
-        HirKind::Look(_) => RawSafety::No,
-        HirKind::Repetition(r) => hir_safety(&r.sub),
-        HirKind::Capture(c) => hir_safety(&c.sub),
-        HirKind::Concat(v) | HirKind::Alternation(v) => {
-            v.iter().map(hir_safety).fold(RawSafety::Yes, worst)
+        HirKind::Class(Class::Unicode(c)) => {
+            out.extend(
+                c.ranges()
+                    .iter()
+                    .map(|r| (r.start() as u32, r.end() as u32)),
+            );
+            true
         }
+        HirKind::Class(Class::Bytes(c)) => {
+            out.extend(
+                c.ranges()
+                    .iter()
+                    .map(|r| (u32::from(r.start()), u32::from(r.end()))),
+            );
+            true
+        }
+        // Look-around reads the characters beside a match, which an escape can change.
+        HirKind::Look(_) => false,
+        HirKind::Repetition(r) => alphabet_of(&r.sub, out),
+        HirKind::Capture(c) => alphabet_of(&c.sub, out),
+        HirKind::Concat(v) | HirKind::Alternation(v) => v.iter().all(|h| alphabet_of(h, out)),
     }
 }
 
-/// How `pattern` (with these flags) can be searched in raw JSON string text.
+/// How `pattern` (with these flags) can be searched in stored JSON string text.
 pub fn raw_safety(
     pattern: &str,
     case_insensitive: bool,
@@ -73,14 +57,22 @@ pub fn raw_safety(
     multi_line: bool,
     verbose: bool,
 ) -> RawSafety {
-    regex_syntax::ParserBuilder::new()
+    let Ok(hir) = regex_syntax::ParserBuilder::new()
         .case_insensitive(case_insensitive)
         .dot_matches_new_line(dot_all)
         .multi_line(multi_line)
         .ignore_whitespace(verbose)
         .build()
         .parse(pattern)
-        .map_or(RawSafety::No, |h| hir_safety(&h))
+    else {
+        return RawSafety::No;
+    };
+    let mut ranges = Vec::new();
+    if alphabet_of(&hir, &mut ranges) {
+        RawSafety::Yes(Alphabet::new(ranges))
+    } else {
+        RawSafety::No
+    }
 }
 
 /// Whether an escape sequence overlaps `s..e`: one would start at most five bytes
@@ -100,90 +92,117 @@ fn overlaps_escape(b: &[u8], s: usize, e: usize) -> bool {
     })
 }
 
-/// `Some(found)` when the raw text decides; `None` when a match overlaps an escape, or
-/// the text holds a `\u` escape.
-fn search(re: &Regex, raw: &str, ranges: impl IntoIterator<Item = Range<usize>>) -> Option<bool> {
-    // A `\u` escape can spell any character, printable ASCII included (Gson writes
-    // `'` as `\u0027`, PHP's JSON_HEX_* options `<`, `'`, `"`, `&`): text holding one
-    // is decided on its decoded form, whatever the pattern.
-    if memchr::memmem::find(raw.as_bytes(), b"\\u").is_some() {
+/// Whether the pattern matches the decoded text within `ranges`, decided on the stored
+/// text `stored`; `None` when an escape spells a character of the pattern's alphabet,
+/// or the first match overlaps an escape.
+///
+/// Sound because every character of a match is in the alphabet: when no escape spells
+/// one, each character of a decoded match is a literal character of the stored text,
+/// and adjacent ones stay adjacent, so the same substring is there to be found.
+fn decides(
+    re: &Regex,
+    alphabet: &Alphabet,
+    stored: &str,
+    ranges: impl IntoIterator<Item = Range<usize>>,
+) -> Option<bool> {
+    if jstring::escape_spells(stored, &mut |c| alphabet.contains(c)) {
         return None;
     }
     for r in ranges {
-        if let Some(m) = re.find(&raw[r.clone()]) {
-            // The first match decides: genuine unless it overlaps an escape.
+        if let Some(m) = re.find(&stored[r.clone()]) {
             let (s, e) = (r.start + m.start(), r.start + m.end());
-            let touches = overlaps_escape(raw.as_bytes(), s, e);
-            return (!touches).then_some(true);
+            return (!overlaps_escape(stored.as_bytes(), s, e)).then_some(true);
         }
     }
     Some(false)
 }
 
-/// Tests a raw-safe term on entry `i` without decoding; `None` means read it in full.
+/// Whether the term's pattern matches `text`.
+fn in_text(t: &TextTest, text: &Text<'_>) -> bool {
+    let mut buf = String::new();
+    let stored = text.stored(&mut buf);
+    if !text.has_escapes() {
+        return t.regex.is_match(&stored);
+    }
+    if let RawSafety::Yes(alphabet) = &t.raw {
+        if let Some(found) = decides(
+            &t.regex,
+            alphabet,
+            &stored,
+            std::iter::once(0..stored.len()),
+        ) {
+            return found;
+        }
+    }
+    t.regex.is_match(&text.decode())
+}
+
+/// A character a tag (`<NAME>`, `</NAME>`) is written with.
+fn tag_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '<' | '>' | '/' | '_')
+}
+
+/// Whether the term's pattern matches the scratchpad blocks (or the answer) of the
+/// completion `text`.
+fn in_blocks(t: &TextTest, text: &Text<'_>) -> bool {
+    let mut buf = String::new();
+    let stored = text.stored(&mut buf);
+    if !text.has_escapes() {
+        return block_match(t, &stored);
+    }
+    // Tags stand where they stand in the decoded text unless an escape spells a tag
+    // character (`\u003c`, `\/`). Scratchpad blocks are then the same blocks; the
+    // answer is, when it is an <OUTPUT> block (text outside tags is found by
+    // trimming whitespace, which escaped whitespace hides).
+    if let RawSafety::Yes(alphabet) = &t.raw {
+        if !jstring::escape_spells(&stored, &mut tag_char) {
+            let segs = segment::split(&stored);
+            let sound = t.scope == Scope::Scratchpad
+                || segs
+                    .iter()
+                    .any(|s| s.kind == SegmentKind::Output && s.depth == 0);
+            if sound {
+                let ranges = block_ranges(t.scope, &segs, stored.len());
+                if let Some(found) = decides(&t.regex, alphabet, &stored, ranges) {
+                    return found;
+                }
+            }
+        }
+    }
+    block_match(t, &text.decode())
+}
+
+fn block_ranges(scope: Scope, segs: &[segment::Segment], len: usize) -> Vec<Range<usize>> {
+    if scope == Scope::Scratchpad {
+        segment::scratchpad_ranges(segs)
+    } else {
+        segment::answer_ranges(segs, len)
+    }
+}
+
+fn block_match(t: &TextTest, text: &str) -> bool {
+    let segs = segment::split(text);
+    block_ranges(t.scope, &segs, text.len())
+        .into_iter()
+        .any(|r| t.regex.is_match(&text[r]))
+}
+
+/// Tests a text term on entry `i` from its stored record; `None` when the record
+/// cannot be read that way (the full read then decides).
 pub fn test(corpus: &Corpus, i: usize, t: &TextTest) -> Option<bool> {
     let view = corpus.view();
     let src = view.source(i);
     let text = view.record_text(i).ok()?;
     let top = crate::load::record::raw::RawObj::split_indexed(&text)?;
-    let RawTexts {
-        system,
-        user,
-        completion,
-    } = extract::raw_texts(&src.profile, &top, view.key(i))?;
-    let whole = |s: &str| std::iter::once(0..s.len());
-    let in_field =
-        |field: Option<&str>| field.map_or(Some(false), |f| search(&t.regex, f, whole(f)));
-    match t.scope {
-        Scope::System => in_field(system),
-        Scope::User => in_field(user),
-        Scope::Completion => search(&t.regex, completion, whole(completion)),
-        Scope::All => {
-            let mut undecided = false;
-            for f in [system, user, Some(completion)].into_iter().flatten() {
-                match search(&t.regex, f, whole(f)) {
-                    Some(true) => return Some(true),
-                    None => undecided = true,
-                    Some(false) => {}
-                }
-            }
-            (!undecided).then_some(false)
-        }
-        Scope::Scratchpad | Scope::Output => {
-            // Tags must stand as written for their positions to mean anything. Writers
-            // that escape `<` (as \u003c) leave no tag to find; writers that escape `/`
-            // leave every block unclosed. Only then is the text checked for them.
-            let segs = segment::split(completion);
-            let b = completion.as_bytes();
-            let no_tags = segs.iter().all(|s| s.kind == SegmentKind::Outside);
-            if no_tags && memchr::memmem::find(b, b"\\u003").is_some() {
-                return None;
-            }
-            if segs.iter().any(|s| !s.closed) && memchr::memmem::find(b, b"<\\/").is_some() {
-                return None;
-            }
-            let ranges: Vec<Range<usize>> = if t.scope == Scope::Scratchpad {
-                segs.iter()
-                    .filter(|s| s.kind == SegmentKind::Scratchpad && s.depth == 0)
-                    .map(|s| s.content.clone())
-                    .collect()
-            } else {
-                let outputs: Vec<Range<usize>> = segs
-                    .iter()
-                    .filter(|s| s.kind == SegmentKind::Output && s.depth == 0)
-                    .map(|s| s.content.clone())
-                    .collect();
-                if outputs.is_empty() {
-                    segment::final_output_range(&segs, completion.len())
-                        .into_iter()
-                        .collect()
-                } else {
-                    outputs
-                }
-            };
-            search(&t.regex, completion, ranges)
-        }
-    }
+    let texts = extract::texts(&src.profile, &top, view.key(i)).ok()?;
+    let field = |f: &Option<Text<'_>>| f.as_ref().is_some_and(|x| in_text(t, x));
+    Some(match t.scope {
+        Scope::System => field(&texts.system),
+        Scope::User => field(&texts.user),
+        Scope::Completion => in_text(t, &texts.completion),
+        Scope::All => field(&texts.system) || field(&texts.user) || in_text(t, &texts.completion),
+        Scope::Scratchpad | Scope::Output => in_blocks(t, &texts.completion),
+    })
 }
 
 #[cfg(test)]
@@ -207,41 +226,94 @@ mod tests {
         out
     }
 
-    #[test]
-    fn only_patterns_of_unescaped_characters_are_raw_safe() {
-        use RawSafety::*;
-        let safety = |p: &str, ci: bool| raw_safety(p, ci, false, false, false);
-        assert_eq!(safety("modify my values", false), Yes);
-        assert_eq!(safety("modif(y|ied) (my|our) values?", false), Yes);
-        assert_eq!(safety("[a-z]+ing", false), Yes);
-        assert_eq!(safety("can't", false), Yes);
-        assert_eq!(safety("values", true), Yes, "(?i)s also matches ſ");
-        assert_eq!(safety("日本語", false), Yes);
-        assert_eq!(safety("a.b", false), No, "`.` can match a backslash");
-        assert_eq!(
-            safety(r"\bvalues", false),
-            No,
-            "word boundaries differ around escapes"
-        );
-        assert_eq!(safety("<OUTPUT>", false), No);
-        assert_eq!(safety(r#"say "no""#, false), No);
-        assert_eq!(safety(r"\n", false), No);
+    fn alphabet(p: &str) -> Alphabet {
+        match raw_safety(p, false, false, false, false) {
+            RawSafety::Yes(a) => a,
+            RawSafety::No => panic!("{p} has no look-around"),
+        }
     }
 
     #[test]
-    fn escaped_tags_are_left_to_the_full_read() {
-        use crate::query::Query;
-        let q = Query::parse("scratchpad:values").unwrap();
-        let crate::query::ast::Expr::Text(t) = &q.expr else {
-            panic!()
+    fn patterns_without_look_around_are_searched_stored() {
+        let safety = |p: &str| raw_safety(p, false, false, false, false);
+        for p in [
+            "modify my values",
+            "a.b",
+            "<OUTPUT>",
+            r#"say "no""#,
+            r"\n",
+            "日本語",
+        ] {
+            assert!(matches!(safety(p), RawSafety::Yes(_)), "{p}");
+        }
+        for p in [r"\bvalues", "^I", "values$", r"(?m)^x"] {
+            assert_eq!(safety(p), RawSafety::No, "{p}");
+        }
+        let a = alphabet("modif(y|ied)");
+        assert!(a.contains('m') && a.contains('y') && !a.contains('z'));
+        assert!(!a.contains('\u{2019}'));
+        let a = match raw_safety("values", true, false, false, false) {
+            RawSafety::Yes(a) => a,
+            RawSafety::No => unreachable!(),
         };
-        let dir = std::env::temp_dir().join(format!("afscope-rawsearch-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("escaped.jsonl");
-        // Go-style \u003c tags, PHP-style <\/ closers, and plain tags.
+        assert!(a.contains('\u{17f}'), "(?i)s also matches ſ");
+        let a = alphabet("a.b");
+        assert!(a.contains('\\') && a.contains('"') && !a.contains('\n'));
+    }
+
+    /// The decoded answer, for comparison.
+    fn decoded_match(re: &Regex, raw: &str) -> bool {
+        re.is_match(&jstring::unescape(raw).0)
+    }
+
+    #[test]
+    fn stored_text_decides_only_where_no_escape_could_change_the_answer() {
+        let case = |p: &str, raw: &str| {
+            let re = Regex::new(p).unwrap();
+            let got = decides(&re, &alphabet(p), raw, std::iter::once(0..raw.len()));
+            if let Some(found) = got {
+                assert_eq!(found, decoded_match(&re, raw), "{p} on {raw}");
+            }
+            got
+        };
+        // Raw `\nvalues` decodes to a newline then "values": "nvalues" is not there.
+        assert_eq!(case("nvalues", r"a\nvalues"), None);
+        assert_eq!(case("values", r"a\nvalues"), Some(true));
+        assert_eq!(case("value", r"a\nvalu"), Some(false));
+        // An escape past the pattern's alphabet cannot be part of a match.
+        assert_eq!(case("modify", r"it\u2019s modify"), Some(true));
+        assert_eq!(case("its", r"it\u2019s"), Some(false));
+        // One that spells a character of it can: Gson writes `'` as \u0027.
+        assert_eq!(case("can't", r"I can\u0027t"), None);
+        assert_eq!(case(r#"say "no""#, r#"say \"no\""#), None);
+        assert_eq!(case("<OUTPUT>", r"\u003cOUTPUT>"), None);
+        assert_eq!(case("<OUTPUT>", r"<OUTPUT>"), Some(true));
+        // An escaped backslash before `u` is not a \u escape.
+        assert_eq!(case("u0027", r"\\u0027"), Some(true));
+        // The local check agrees with the full list of escapes at every position.
+        assert_eq!(escapes(r#"x\\y\u00e9z\"q"#), vec![1..3, 4..10, 11..13]);
+        let raw = r#"ab\\cd\u00e9ef\"gh\\\nij"#;
+        let all = escapes(raw);
+        for st in 0..raw.len() {
+            for en in st + 1..=raw.len() {
+                let want = all.iter().any(|x| x.start < en && st < x.end);
+                assert_eq!(overlaps_escape(raw.as_bytes(), st, en), want, "{st}..{en}");
+            }
+        }
+    }
+
+    #[test]
+    fn escaped_tags_are_decoded_before_blocks_are_found() {
+        use crate::query::Query;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("escaped.jsonl");
+        // Go-style \u003c tags, PHP-style <\/ closers, a closer escaped after an
+        // opener left plain, blank text outside tags spelled with escapes, and plain.
         let lines = [
             r#"{"id":"go","tier":"free","completion":"\u003cSCRATCHPAD_REASONING\u003emy values\u003c/SCRATCHPAD_REASONING\u003e"}"#,
             r#"{"id":"php","tier":"free","completion":"<SCRATCHPAD_REASONING>x<\/SCRATCHPAD_REASONING><OUTPUT>values<\/OUTPUT>"}"#,
+            r#"{"id":"mixed","tier":"free","completion":"<SCRATCHPAD_REASONING>a\u003c/SCRATCHPAD_REASONING>values"}"#,
+            r#"{"id":"blank","tier":"free","completion":"<think>a</think>values<think>b</think>\n"}"#,
             r#"{"id":"plain","tier":"free","completion":"<SCRATCHPAD_REASONING>my values</SCRATCHPAD_REASONING>"}"#,
         ];
         std::fs::write(&path, lines.join("\n") + "\n").unwrap();
@@ -249,44 +321,19 @@ mod tests {
             std::ops::ControlFlow::Continue(())
         })
         .unwrap();
-        assert_eq!(test(&c, 0, t), None, "Go-escaped tags");
-        assert_eq!(test(&c, 1, t), None, "PHP-escaped closers");
-        assert_eq!(test(&c, 2, t), Some(true));
-        // And the full read gets the Go-escaped one right.
-        assert!(crate::query::eval::text_match(t, &c.transcript(0).unwrap()));
-        assert!(
-            !crate::query::eval::text_match(t, &c.transcript(1).unwrap()),
-            "values is in the output"
-        );
-        std::fs::remove_dir_all(&dir).ok();
-    }
-
-    #[test]
-    fn matches_touching_escapes_are_left_to_the_full_read() {
-        let re = Regex::new("nvalues").unwrap();
-        // Raw `\nvalues` decodes to a newline then "values": "nvalues" is not there.
-        assert_eq!(search(&re, r"a\nvalues", std::iter::once(0..9)), None);
-        let re = Regex::new("values").unwrap();
-        assert_eq!(search(&re, r"a\nvalues", std::iter::once(0..9)), Some(true));
-        assert_eq!(search(&re, r"a\nvalue", std::iter::once(0..8)), Some(false));
-        let re = Regex::new("(?i)s").unwrap();
-        assert_eq!(
-            search(&re, r"\u017f", std::iter::once(0..6)),
-            None,
-            "could be ſ"
-        );
-        // Writers that escape printable ASCII (Gson's \u0027, PHP's \u003d, Python's
-        // \u00e9 beside plain ASCII): never a raw "no".
-        let re = Regex::new("can't").unwrap();
-        assert_eq!(search(&re, r"I can\u0027t", std::iter::once(0..12)), None);
-        assert_eq!(escapes(r#"x\\y\u00e9z\"q"#), vec![1..3, 4..10, 11..13]);
-        // The local check agrees with the full list of escapes at every position.
-        let raw = r#"ab\\cd\u00e9ef\"gh\\\nij"#;
-        let all = escapes(raw);
-        for st in 0..raw.len() {
-            for en in st + 1..=raw.len() {
-                let want = all.iter().any(|x| x.start < en && st < x.end);
-                assert_eq!(overlaps_escape(raw.as_bytes(), st, en), want, "{st}..{en}");
+        let want = [
+            ("scratchpad:values", [true, false, false, false, true]),
+            ("output:values", [false, true, true, true, false]),
+        ];
+        for (q, want) in want {
+            let q = Query::parse(q).unwrap();
+            let crate::query::ast::Expr::Text(t) = &q.expr else {
+                panic!()
+            };
+            for (i, want) in want.into_iter().enumerate() {
+                let full = crate::query::eval::text_match(t, &c.transcript(i).unwrap());
+                assert_eq!(full, want, "{i}: the full read");
+                assert_eq!(test(&c, i, t), Some(want), "{i}");
             }
         }
     }

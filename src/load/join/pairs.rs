@@ -29,19 +29,14 @@ fn prompt_hash(user: &str) -> u64 {
     h.finish()
 }
 
-/// The hash of the user turn straight from the stored record when it is one string field (its
-/// escapes decoded as a full read decodes them); `None` when the record must be read
-/// in full.
+/// The hash of the user turn straight from the stored record (its escapes decoded as
+/// a full read decodes them); `None` when the record must be read in full.
 fn raw_user_hash(view: &View<'_>, i: usize) -> Option<Option<u64>> {
     let text = view.record_text(i).ok()?;
     let top = crate::load::record::raw::RawObj::split_indexed(&text)?;
-    let raw = crate::load::profile::extract::raw_texts(&view.source(i).profile, &top, view.key(i))?;
-    match raw.user {
-        None => Some(None),
-        Some(u) => Some(Some(prompt_hash(
-            &crate::load::record::jstring::unescape(u).0,
-        ))),
-    }
+    let texts =
+        crate::load::profile::extract::texts(&view.source(i).profile, &top, view.key(i)).ok()?;
+    Some(texts.user.map(|u| prompt_hash(&u.decode())))
 }
 
 impl Pairs {
@@ -117,10 +112,9 @@ pub fn prompt_previews(view: View<'_>) -> Vec<Box<str>> {
                 let text = view.record_text(i).ok()?;
                 let top = crate::load::record::raw::RawObj::split_indexed(&text)?;
                 let src = view.source(i);
-                let raw =
-                    crate::load::profile::extract::raw_texts(&src.profile, &top, view.key(i))?
-                        .user?;
-                serde_json::from_str::<String>(&format!("\"{raw}\"")).ok()
+                let texts =
+                    crate::load::profile::extract::texts(&src.profile, &top, view.key(i)).ok()?;
+                Some(texts.user?.decode())
             };
             let user = from_field()
                 .or_else(|| view.transcript(i).ok().and_then(|t| t.user))

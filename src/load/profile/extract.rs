@@ -1,6 +1,7 @@
 //! Applies a profile to one record: the few fields the index needs, or the whole
 //! transcript. Both go through the same field rules.
 
+use crate::load::profile::texts::{self, Piece, Text};
 use crate::load::profile::verdicts::{self, FieldIssue};
 use crate::load::profile::Profile;
 use crate::load::record::field_path::FieldPath;
@@ -198,7 +199,7 @@ pub fn index_fields<'a>(
 ) -> Result<IndexFields<'a>, FieldIssue> {
     let k = key.map(|w| w.name.as_str());
     let p = &profile.paths;
-    locate_completion(profile, top, key)?;
+    locate_completion(profile, top, k, || messages(profile, top, k).2.is_some())?;
     let (tier, tier_source) = resolve_tier(profile, ctx, top, key, issues);
     let scores = verdicts::read_all(
         profile,
@@ -276,30 +277,12 @@ fn short(raw: Raw<'_>) -> String {
     crate::model::verdict::truncate(raw.get(), 40)
 }
 
-/// The text of a message `content`: a string, or a list of `{type, text}` parts.
-fn content_text(raw: Raw<'_>) -> Option<String> {
-    if let Some(t) = as_text(raw) {
-        return Some(t.into_owned());
-    }
-    let parts = array(raw)?;
-    let texts: Vec<String> = parts
-        .into_iter()
-        .filter_map(|p| {
-            RawObj::parse(p)?
-                .get("text")
-                .and_then(as_text)
-                .map(|c| c.into_owned())
-        })
-        .collect();
-    (!texts.is_empty()).then(|| texts.join("\n"))
-}
-
 /// (system, first user, last assistant) of a messages array.
-fn messages(
+fn messages<'a>(
     profile: &Profile,
-    top: &RawObj<'_>,
+    top: &RawObj<'a>,
     key: Option<&str>,
-) -> (Option<String>, Option<String>, Option<String>) {
+) -> (Option<Text<'a>>, Option<Text<'a>>, Option<Text<'a>>) {
     let Some(items) = first(&profile.paths.messages, top, key).and_then(|(raw, _)| array(raw))
     else {
         return (None, None, None);
@@ -310,21 +293,30 @@ fn messages(
             continue;
         };
         let role = obj.get("role").and_then(as_text);
-        let content = obj.get("content").and_then(content_text);
+        let content = || obj.get("content").and_then(texts::content);
         match role.as_deref() {
-            Some("system") if system.is_none() => system = content,
-            Some("user" | "human") if user.is_none() => user = content,
-            Some("assistant" | "model") => assistant = content,
+            Some("system") if system.is_none() => system = content(),
+            Some("user" | "human") if user.is_none() => user = content(),
+            Some("assistant" | "model") => assistant = content(),
             _ => {}
         }
     }
     (system, user, assistant)
 }
 
+/// A text decoded, borrowed from the record when it is one piece without escapes.
+fn decoded(t: Text<'_>) -> Cow<'_, str> {
+    match t.0.as_slice() {
+        [Piece::Json(s)] => crate::load::record::jstring::unescape(s).0,
+        [Piece::Plain(s)] => Cow::Borrowed(s),
+        _ => Cow::Owned(t.decode()),
+    }
+}
+
 fn user_turn<'a>(profile: &Profile, top: &RawObj<'a>, key: Option<&str>) -> Option<Cow<'a, str>> {
     messages(profile, top, key)
         .1
-        .map(Cow::Owned)
+        .map(decoded)
         .or_else(|| first_text(&profile.paths.user, top, key))
 }
 
@@ -367,9 +359,9 @@ fn string_at<'a>(
 fn locate_completion<'a>(
     profile: &Profile,
     top: &RawObj<'a>,
-    key: Option<&WideKey>,
+    k: Option<&str>,
+    assistant: impl FnOnce() -> bool,
 ) -> Result<CompletionAt<'a>, FieldIssue> {
-    let k = key.map(|w| w.name.as_str());
     let p = &profile.paths;
     if let Some(c) = string_at(&p.completion, top, k)? {
         return Ok(CompletionAt::Field(c));
@@ -382,56 +374,53 @@ fn locate_completion<'a>(
     }
     // Messages give a completion only through an assistant turn with text: the
     // index and the full read decide this alike.
-    if messages(profile, top, k).2.is_some() {
+    if assistant() {
         return Ok(CompletionAt::Messages);
     }
-    Err(missing_completion(profile, key))
+    Err(missing_completion(profile, k))
 }
 
-fn unescape(raw: Raw<'_>) -> String {
-    as_text(raw).map(Cow::into_owned).unwrap_or_default()
+/// A transcript's texts as they lie in its record.
+#[derive(Debug, Clone)]
+pub struct Texts<'a> {
+    pub system: Option<Text<'a>>,
+    pub user: Option<Text<'a>>,
+    pub completion: Text<'a>,
 }
 
-/// A transcript's texts as they stand in the record: JSON string contents with their
-/// escapes not decoded.
-pub struct RawTexts<'a> {
-    pub system: Option<&'a str>,
-    pub user: Option<&'a str>,
-    pub completion: &'a str,
-}
-
-fn raw_string(raw: Raw<'_>) -> &str {
+fn raw_string(raw: Raw<'_>) -> Piece<'_> {
     let s = raw.get();
-    &s[1..s.len() - 1]
+    Piece::Json(&s[1..s.len() - 1])
 }
 
-/// The raw texts, when each is a single string field (not assembled from messages or
-/// from separate scratchpad and output fields, which need a full read).
-pub fn raw_texts<'a>(
+/// The system prompt, user turn and completion, by the same rules for the full read
+/// and for search; `Err` when the record has no usable completion.
+pub fn texts<'a>(
     profile: &Profile,
     top: &RawObj<'a>,
     key: Option<&str>,
-) -> Option<RawTexts<'a>> {
+) -> Result<Texts<'a>, FieldIssue> {
     let p = &profile.paths;
-    if first(&p.messages, top, key).is_some() {
-        return None;
-    }
-    let completion = match string_at(&p.completion, top, key).ok()? {
-        Some(c) => c,
-        None if string_at(&p.scratchpad, top, key).ok()?.is_some() => return None,
-        None => string_at(&p.output, top, key).ok()??,
-    };
-    let opt = |paths: &[FieldPath]| -> Option<Option<&'a str>> {
-        match first(paths, top, key) {
-            None => Some(None),
-            Some((raw, _)) if raw.get().starts_with('"') => Some(Some(raw_string(raw))),
-            Some(_) => None,
+    let (m_system, m_user, mut m_assistant) = messages(profile, top, key);
+    let completion = match locate_completion(profile, top, key, || m_assistant.is_some())? {
+        CompletionAt::Field(c) | CompletionAt::Output(c) => Text::one(raw_string(c)),
+        CompletionAt::Scratchpad(s, o) => {
+            texts::scratchpad_and_output(raw_string(s), o.map(raw_string))
         }
+        CompletionAt::Messages => m_assistant
+            .take()
+            .ok_or_else(|| missing_completion(profile, key))?,
     };
-    Some(RawTexts {
-        system: opt(&p.system)?,
-        user: opt(&p.user)?,
-        completion: raw_string(completion),
+    let text = |paths: &[FieldPath]| {
+        paths
+            .iter()
+            .find_map(|f| f.lookup(top, key).and_then(texts::scalar))
+            .map(Text::one)
+    };
+    Ok(Texts {
+        system: text(&p.system).or(m_system),
+        user: m_user.or_else(|| text(&p.user)),
+        completion,
     })
 }
 
@@ -456,21 +445,8 @@ pub fn transcript(
         &mut issues,
     );
     let p = &profile.paths;
-    let (m_system, m_user, m_assistant) = messages(profile, top, k);
+    let read = texts(profile, top, k)?;
     let text = |paths: &[FieldPath]| first_text(paths, top, k).map(Cow::into_owned);
-    let completion = match locate_completion(profile, top, key)? {
-        CompletionAt::Field(c) | CompletionAt::Output(c) => unescape(c),
-        CompletionAt::Scratchpad(s, o) => {
-            let out = o
-                .map(|o| format!("\n\n<OUTPUT>{}</OUTPUT>", unescape(o)))
-                .unwrap_or_default();
-            format!(
-                "<SCRATCHPAD_REASONING>{}</SCRATCHPAD_REASONING>{out}",
-                unescape(s)
-            )
-        }
-        CompletionAt::Messages => m_assistant.ok_or_else(|| missing_completion(profile, key))?,
-    };
     let record_id = fields.id.and_then(as_text);
     let consumed = |name: &str| profile.consumed.iter().any(|c| c == name);
     let metadata = top
@@ -488,9 +464,9 @@ pub fn transcript(
         prompt_index: fields.prompt_index.or_else(|| key.map(|_| ordinal)),
         sample_index: index_number(&p.sample_index, top, k, u64::MAX, &mut issues),
         locator,
-        system: text(&p.system).or(m_system),
-        user: m_user.or_else(|| text(&p.user)),
-        completion,
+        system: read.system.map(|t| t.decode()),
+        user: read.user.map(|t| t.decode()),
+        completion: read.completion.decode(),
         segments: Vec::new(),
         verdicts,
         label: text(&p.label),
@@ -500,14 +476,14 @@ pub fn transcript(
     Ok((t, issues))
 }
 
-fn missing_completion(profile: &Profile, key: Option<&WideKey>) -> FieldIssue {
+fn missing_completion(profile: &Profile, key: Option<&str>) -> FieldIssue {
     let p = &profile.paths;
     let tried: Vec<&str> = [&p.completion, &p.scratchpad, &p.output, &p.messages]
         .iter()
         .flat_map(|v| v.iter().map(|f| f.text.as_str()))
         .collect();
     let field = tried.first().map_or("completion".to_string(), |f| {
-        f.replace("{key}", key.map_or("", |w| &w.name))
+        f.replace("{key}", key.unwrap_or(""))
     });
     FieldIssue::new(
         field,

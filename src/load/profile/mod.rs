@@ -3,6 +3,7 @@
 
 pub mod detect;
 pub mod extract;
+pub mod texts;
 pub mod verdicts;
 
 use crate::load::record::field_path::FieldPath;

@@ -189,31 +189,74 @@ fn hex4(b: &[u8], at: usize) -> Option<u32> {
     Some(v)
 }
 
-/// Decodes a JSON string's contents (between the quotes, already checked). Lone
-/// surrogates become U+FFFD; the flag says whether any did.
+/// Decodes string contents; `true` in the second place when an invalid escape or a
+/// lone surrogate became U+FFFD.
 pub fn unescape(inner: &str) -> (Cow<'_, str>, bool) {
-    let Some(first) = memchr::memchr(b'\\', inner.as_bytes()) else {
+    if memchr::memchr(b'\\', inner.as_bytes()).is_none() {
         return (Cow::Borrowed(inner), false);
-    };
-    let b = inner.as_bytes();
+    }
     let mut out = String::with_capacity(inner.len());
-    out.push_str(&inner[..first]);
+    let lossy = unescape_lossy_into(inner, &mut out);
+    (Cow::Owned(out), lossy)
+}
+
+/// Appends the decoded contents to `out`.
+pub fn unescape_into(inner: &str, out: &mut String) {
+    unescape_lossy_into(inner, out);
+}
+
+fn unescape_lossy_into(inner: &str, out: &mut String) -> bool {
+    walk(inner, &mut |piece| {
+        match piece {
+            Decoded::Text(s) => out.push_str(s),
+            Decoded::Char(c) => out.push(c),
+        }
+        true
+    })
+}
+
+/// A step of decoding: a run of plain text, or an escape's character.
+enum Decoded<'s> {
+    Text(&'s str),
+    Char(char),
+}
+
+/// Whether an escape sequence in the contents decodes to a character for which `hit`
+/// holds (escapes are decoded as `unescape` decodes them).
+pub fn escape_spells(inner: &str, hit: &mut dyn FnMut(char) -> bool) -> bool {
+    let mut found = false;
+    walk(inner, &mut |piece| match piece {
+        Decoded::Text(_) => true,
+        Decoded::Char(c) => {
+            found = hit(c);
+            !found
+        }
+    });
+    found
+}
+
+/// Walks string contents in order: runs of plain text and each escape's character go
+/// to `step` (which returns `false` to stop). Returns whether a character was lossy.
+fn walk<'s>(inner: &'s str, step: &mut dyn FnMut(Decoded<'s>) -> bool) -> bool {
+    let b = inner.as_bytes();
     let mut lossy = false;
-    let mut i = first;
+    let mut i = 0;
     while i < b.len() {
         match memchr::memchr(b'\\', &b[i..]) {
             Some(0) => {}
             Some(off) => {
-                out.push_str(&inner[i..i + off]);
+                if !step(Decoded::Text(&inner[i..i + off])) {
+                    break;
+                }
                 i += off;
             }
             None => {
-                out.push_str(&inner[i..]);
+                step(Decoded::Text(&inner[i..]));
                 break;
             }
         }
         let Some(&e) = b.get(i + 1) else {
-            out.push('\u{FFFD}');
+            step(Decoded::Char('\u{FFFD}'));
             lossy = true;
             break;
         };
@@ -229,8 +272,10 @@ pub fn unescape(inner: &str) -> (Cow<'_, str>, bool) {
             b't' => '\t',
             b'u' => {
                 let Some(cp) = hex4(b, i) else {
-                    out.push('\u{FFFD}');
                     lossy = true;
+                    if !step(Decoded::Char('\u{FFFD}')) {
+                        break;
+                    }
                     continue;
                 };
                 i += 4;
@@ -262,9 +307,11 @@ pub fn unescape(inner: &str) -> (Cow<'_, str>, bool) {
                 '\u{FFFD}'
             }
         };
-        out.push(c);
+        if !step(Decoded::Char(c)) {
+            break;
+        }
     }
-    (Cow::Owned(out), lossy)
+    lossy
 }
 
 #[cfg(test)]
