@@ -1,6 +1,6 @@
 //! CSV and TSV files split into rows, with their header and delimiter.
 
-use super::{csv_delimiter, LineCounter, RecordRef};
+use super::{csv_delimiter, csv_scan, LineCounter, RecordRef};
 use crate::model::{Problem, ProblemKind};
 use std::path::Path;
 
@@ -22,21 +22,18 @@ pub fn csv_rows(path: &Path, bytes: &[u8]) -> (CsvRows, Vec<Problem>) {
     let delimiter = csv_delimiter(path, bytes);
     let mut walk = RowWalk::new(bytes, delimiter);
     let mut headers: Vec<String> = Vec::new();
+    let mut pos = walk
+        .next_row(Some(&mut headers))
+        .map_or(bytes.len(), |(span, _)| span.1);
+    if let Some(h) = headers.first_mut() {
+        *h = h.trim_start_matches('\u{feff}').to_string();
+    }
     let mut rows = Vec::new();
     let mut ordinal = 0u64;
     let mut lines = LineCounter::default();
-    let mut first = true;
-    while let Some((span, cells)) = walk.next_row(first.then_some(&mut headers)) {
-        if std::mem::take(&mut first) {
-            if let Some(h) = headers.first_mut() {
-                *h = h.trim_start_matches('\u{feff}').to_string();
-            }
-            continue;
-        }
-        let (mut start, end) = span;
-        while start < end && matches!(bytes[start], b'\r' | b'\n') {
-            start += 1;
-        }
+    while let Some(row) = csv_scan::next_row(bytes, pos, delimiter) {
+        pos = row.end;
+        let (start, end, cells) = (row.start, row.end, row.cells);
         let line = lines.line_at(bytes, start);
         let raw = &bytes[start..end];
         let rec = RecordRef {
@@ -221,70 +218,65 @@ pub fn csv_reader(bytes: &[u8], headers: bool, delimiter: u8) -> csv::Reader<&[u
 
 /// One CSV row as a JSON object text, so profiles address columns like fields.
 pub fn csv_row_json(headers: &[String], delimiter: u8, row: &[u8]) -> Option<String> {
-    use csv_core::ReadFieldResult as R;
-    thread_local! {
-        static READER: std::cell::RefCell<Option<(u8, csv_core::Reader)>> =
-            const { std::cell::RefCell::new(None) };
-    }
-    let mut cells: Vec<(usize, usize)> = Vec::with_capacity(headers.len());
-    let mut buf: Vec<u8> = vec![0; row.len() + 1];
-    READER.with(|r| {
-        let mut r = r.borrow_mut();
-        let rdr = match &mut *r {
-            Some((d, rdr)) if *d == delimiter => {
-                rdr.reset();
-                rdr
-            }
-            slot => {
-                let rdr = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
-                &mut slot.insert((delimiter, rdr)).1
-            }
-        };
-        let (mut pos, mut out, mut cell_start) = (0, 0, 0);
-        loop {
-            let (res, nin, nout) = rdr.read_field(&row[pos..], &mut buf[out..]);
-            pos += nin;
-            out += nout;
-            match res {
-                R::Field { record_end } => {
-                    cells.push((cell_start, out));
-                    cell_start = out;
-                    if record_end {
-                        return;
-                    }
-                }
-                // Unquoting never lengthens a cell, so the output cannot fill.
-                R::OutputFull => return,
-                R::InputEmpty if pos >= row.len() => {
-                    // The end of the input ends the row.
-                    let (res, _, nout) = rdr.read_field(&[], &mut buf[out..]);
-                    out += nout;
-                    if matches!(res, R::Field { .. }) {
-                        cells.push((cell_start, out));
-                    }
-                    return;
-                }
-                R::InputEmpty => {}
-                R::End => return,
-            }
-        }
-    });
-    if cells.is_empty() {
-        return None;
-    }
+    // Quotes and delimiters are ASCII: the cells are valid UTF-8 when the row is.
+    std::str::from_utf8(row).ok()?;
+    let mut cells = Vec::with_capacity(headers.len());
+    csv_scan::cells(row, delimiter, &mut cells);
     // Written by hand to keep the header's column order (a JSON map would sort it).
     let mut text: Vec<u8> = Vec::with_capacity(row.len() + headers.len() * 16);
+    let mut cell = Vec::new();
     text.push(b'{');
-    for (i, (h, &(a, b))) in headers.iter().zip(&cells).enumerate() {
+    for (i, (h, (range, quoted))) in headers.iter().zip(&cells).enumerate() {
         if i > 0 {
             text.push(b',');
         }
-        let cell = std::str::from_utf8(&buf[a..b]).ok()?;
-        serde_json::to_writer(&mut text, h.as_str()).ok()?;
+        json_string(h.as_bytes(), &mut text);
         text.push(b':');
-        serde_json::to_writer(&mut text, cell).ok()?;
+        cell.clear();
+        csv_scan::unquote_into(&row[range.clone()], *quoted, &mut cell);
+        json_string(&cell, &mut text);
     }
     text.push(b'}');
-    // Only JSON strings and punctuation were written.
+    // Only JSON strings of UTF-8 text and punctuation were written.
     String::from_utf8(text).ok()
+}
+
+/// Writes UTF-8 text as a JSON string literal, skipping runs that need no escape.
+fn json_string(s: &[u8], out: &mut Vec<u8>) {
+    out.push(b'"');
+    let mut pos = 0;
+    while let Some(off) = super::jstring::next_special(&s[pos..]) {
+        out.extend_from_slice(&s[pos..pos + off]);
+        let c = s[pos + off];
+        match c {
+            b'"' => out.extend_from_slice(b"\\\""),
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            _ => out.extend_from_slice(format!("\\u{c:04x}").as_bytes()),
+        }
+        pos += off + 1;
+    }
+    out.extend_from_slice(&s[pos..]);
+    out.push(b'"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_become_json_objects_in_header_order() {
+        let headers = ["b".to_string(), "a \"q\"".to_string(), "c".to_string()];
+        let row = "x,\"multi\nline, \"\"quoted\"\"\",\u{e9}\\\t\u{1}\r\n".as_bytes();
+        let json = csv_row_json(&headers, b',', row).unwrap();
+        assert_eq!(
+            json,
+            r#"{"b":"x","a \"q\"":"multi\nline, \"quoted\"","c":"é\\\t\u0001"}"#
+        );
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(v["c"], "\u{e9}\\\t\u{1}");
+        assert_eq!(csv_row_json(&headers, b',', b"\xff,a\n"), None);
+    }
 }

@@ -2,6 +2,7 @@
 //! JSON arrays and CSV rows in their own files), and reading the JSON of one record.
 
 pub mod csv;
+pub mod csv_scan;
 pub mod field_path;
 pub mod json_array;
 pub mod jstring;
