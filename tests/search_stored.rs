@@ -338,3 +338,52 @@ fn stored_search_agrees_with_the_full_read_on_random_escapes() {
     let decided = agree(&corpora);
     assert_eq!(decided, 4 * 400 * TERMS.len());
 }
+
+#[test]
+fn marks_made_while_indexing_answer_as_the_search_after_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rng = Rng::new(77);
+    let lines: String = (0..300)
+        .map(|n| random_record(&mut rng, n) + "\n")
+        .collect();
+    let random = dir.path().join("random.jsonl");
+    std::fs::write(&random, lines).unwrap();
+    let wide = dir.path().join("wide.json");
+    afscope::synth::layouts::write_file(
+        &wide,
+        afscope::synth::layouts::FileLayout::Wide,
+        60_000,
+        3,
+    )
+    .unwrap();
+    let queries = [
+        "values",
+        "scratchpad:values and not output:/modif/",
+        "(completion:\"<OUTPUT>\" or user:/s/i) and not /\\bvalues/",
+        "model:x or values or scratchpad:free",
+        "not (values and modify)",
+    ];
+    for path in [random, wide, fixture("demo.jsonl")] {
+        let plain = common::open_one(&path);
+        for q in queries {
+            let query = Query::parse(q).unwrap();
+            let opts = afscope::load::LoadOptions {
+                tests: query.record_tests(),
+                ..Default::default()
+            };
+            let marked = common::open(std::slice::from_ref(&path), opts);
+            assert_eq!(marked.index.marks.marks.len(), marked.len());
+            let (a, b) = (query.prepare(&plain), query.prepare(&marked));
+            let want: Vec<usize> = (0..plain.len()).filter(|&i| a.matches(i)).collect();
+            let got: Vec<usize> = (0..marked.len()).filter(|&i| b.matches(i)).collect();
+            assert_eq!(got, want, "{q} on {}", path.display());
+            // Marks made for another query are not read.
+            let other = Query::parse(&format!("{q} or zzz")).unwrap();
+            let o = other.prepare(&marked);
+            let direct = other.prepare(&plain);
+            for i in 0..plain.len() {
+                assert_eq!(o.matches(i), direct.matches(i), "{q} or zzz");
+            }
+        }
+    }
+}

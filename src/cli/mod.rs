@@ -125,6 +125,10 @@ pub struct LoadArgs {
     #[arg(skip)]
     pub transcript_own: Vec<(Option<String>, Vec<String>)>,
 
+    /// A command's text terms, run on each record as it is indexed.
+    #[arg(skip)]
+    pub tests: Option<afscope::load::index::marks::Tests>,
+
     /// Label files from the study file, each with its label-sheet settings.
     #[arg(skip)]
     pub label_own: Vec<(PathBuf, Vec<String>)>,

@@ -171,8 +171,14 @@ pub fn run(args: &ListArgs, load: &LoadArgs) -> Result<Status, String> {
             }
         })?
     } else {
-        let corpus = super::load_with_progress(&args.files, load)?;
-        super::strict_gate(&corpus, load)?;
+        // Text terms run as records are indexed, unless a few rows are wanted (then
+        // the search stops at the block that has them).
+        let mut load = load.clone();
+        if args.count || args.limit.is_none() {
+            load.tests = query.record_tests();
+        }
+        let corpus = super::load_with_progress(&args.files, &load)?;
+        super::strict_gate(&corpus, &load)?;
         let hits = if args.count {
             matching(&corpus, &query)
         } else {

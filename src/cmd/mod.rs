@@ -38,6 +38,7 @@ pub fn options(args: &LoadArgs) -> LoadOptions {
         more_labels: args.label_own.clone(),
         transcript_own: args.transcript_own.clone(),
         label_settings: args.label_set.clone(),
+        tests: args.tests.clone(),
     }
 }
 

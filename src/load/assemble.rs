@@ -43,6 +43,8 @@ pub struct LoadOptions {
     pub more_labels: Vec<(PathBuf, Vec<String>)>,
     /// `key=value` settings for reading a label file in another layout (`--label-set`).
     pub label_settings: Vec<String>,
+    /// Tests to run on each transcript as it is indexed (a command's text terms).
+    pub tests: Option<crate::load::index::marks::Tests>,
 }
 
 impl Corpus {
@@ -54,6 +56,9 @@ impl Corpus {
         on_batch: &mut OnBatch<'_>,
     ) -> Result<Corpus, String> {
         let mut corpus = Corpus::default();
+        if let Some(t) = &opts.tests {
+            corpus.index.marks.fingerprint = t.0.fingerprint().to_string();
+        }
         // Each distinct (profile, settings) compiled once.
         let mut compiled: HashMap<(Option<&str>, Vec<String>), Option<Profile>> = HashMap::new();
         let mut jobs = Vec::with_capacity(files.len());
@@ -79,13 +84,14 @@ impl Corpus {
         let mut failed = None;
         let mut stopped = false;
         std::thread::scope(|scope| -> Result<(), String> {
-            let (jobs, compiled, stop) = (&jobs, &compiled, &stop);
+            let (jobs, compiled, stop, tests) = (&jobs, &compiled, &stop, &opts.tests);
             scope.spawn(move || {
                 jobs.par_iter()
                     .enumerate()
                     .for_each_with(tx, |tx, (k, (path, key))| {
                         if !stop.load(Ordering::Relaxed) {
-                            let _ = tx.send((k, prepare(path, compiled[key].as_ref(), &key.1)));
+                            let prepared = prepare(path, compiled[key].as_ref(), &key.1, tests);
+                            let _ = tx.send((k, prepared));
                         }
                     });
             });
@@ -178,8 +184,16 @@ type Prepared = (Opened, Option<FileIndex>);
 
 /// Opens a file on a worker; a small one split up front (JSON arrays, CSV) is indexed
 /// here too.
-fn prepare(path: &Path, fixed: Option<&Profile>, sets: &[String]) -> Result<Prepared, String> {
+fn prepare(
+    path: &Path,
+    fixed: Option<&Profile>,
+    sets: &[String],
+    tests: &Option<crate::load::index::marks::Tests>,
+) -> Result<Prepared, String> {
     let mut o = open_file_deferring(path, fixed, sets, false, PRE_INDEX_MAX)?;
+    if let Some(src) = o.source.as_mut() {
+        src.tests = tests.clone();
+    }
     let pre = match o.source.as_mut() {
         Some(src) if o.deferred => Some(split_and_index(src, &mut o.problems)),
         Some(src) => src.records.as_deref().and_then(|recs| {

@@ -87,11 +87,23 @@ impl Query {
                 _ => Vec::new(),
             })
             .collect();
+        // Marks made for this query while indexing answer its text terms.
+        let mut marked = Vec::new();
+        let marks = &corpus.index.marks;
+        if marks.marks.len() == corpus.index.entries.len()
+            && marks.fingerprint == super::record_tests::fingerprint(self)
+        {
+            super::record_tests::text_terms(&self.expr, &mut marked);
+        }
         Prepared {
             query: self,
             corpus,
             tables,
             overlay: None,
+            marked: marked
+                .into_iter()
+                .map(|t| t as *const TextTest as usize)
+                .collect(),
         }
     }
 
@@ -132,6 +144,8 @@ pub struct Prepared<'c> {
     /// Per field test in tree order: which model / condition ids pass.
     tables: Vec<Vec<bool>>,
     overlay: Option<&'c LabelOverlay>,
+    /// The addresses of the text terms answered by the corpus's marks, in mark order.
+    marked: Vec<usize>,
 }
 
 impl Prepared<'_> {
@@ -153,6 +167,13 @@ impl Prepared<'_> {
             &mut k,
             &mut |term: Term<'_>| match term {
                 Term::Text(t) => {
+                    let addr = t as *const TextTest as usize;
+                    if let Some(k) = self.marked.iter().position(|&a| a == addr) {
+                        let mark = corpus.index.marks.marks.get(i).copied().unwrap_or(0);
+                        if let Some(found) = crate::load::index::marks::answer(mark, k) {
+                            return Some(found);
+                        }
+                    }
                     if let Some(found) = super::rawsearch::test(corpus, i, t) {
                         return Some(found);
                     }

@@ -4,6 +4,7 @@ pub mod ast;
 pub mod eval;
 pub mod parse;
 pub mod rawsearch;
+pub mod record_tests;
 
 pub use eval::{LabelOverlay, Prepared, Query, TextField, TextMatch};
 pub use parse::QueryError;

@@ -191,10 +191,20 @@ fn block_match(t: &TextTest, text: &str) -> bool {
 /// cannot be read that way (the full read then decides).
 pub fn test(corpus: &Corpus, i: usize, t: &TextTest) -> Option<bool> {
     let view = corpus.view();
-    let src = view.source(i);
     let text = view.record_text(i).ok()?;
     let top = crate::load::record::raw::RawObj::split_indexed(&text)?;
-    let texts = extract::texts(&src.profile, &top, view.key(i)).ok()?;
+    test_record(&view.source(i).profile, &top, view.key(i), t)
+}
+
+/// Tests a text term on the transcript at `key` of a record split into `top`; `None`
+/// when the record has no texts to read this way.
+pub fn test_record(
+    profile: &crate::load::Profile,
+    top: &crate::load::record::raw::RawObj<'_>,
+    key: Option<&str>,
+    t: &TextTest,
+) -> Option<bool> {
+    let texts = extract::texts(profile, top, key).ok()?;
     let field = |f: &Option<Text<'_>>| f.as_ref().is_some_and(|x| in_text(t, x));
     Some(match t.scope {
         Scope::System => field(&texts.system),

@@ -158,6 +158,8 @@ pub struct Index {
     pub owned_ids: HashMap<u32, Box<str>>,
     /// Every alignment-faking classifier of the corpus, in the order first met.
     pub af_classifiers: Vec<String>,
+    /// Answers of the tests run while indexing, one per entry (empty without tests).
+    pub marks: super::marks::Marks,
 }
 
 impl Index {

@@ -3,6 +3,7 @@
 
 pub mod corpus;
 pub mod entry;
+pub mod marks;
 pub mod open;
 pub mod view;
 
@@ -30,6 +31,8 @@ struct Partial {
     lines: u64,
     /// Alignment-faking classifiers met, in order.
     af_classifiers: Vec<String>,
+    /// With record tests: each entry's mark.
+    marks: Vec<u64>,
 }
 
 /// A file being indexed.
@@ -41,6 +44,8 @@ pub struct SourceCtx<'a> {
     pub ctx: &'a FileContext,
     pub csv_headers: &'a [String],
     pub csv_delimiter: u8,
+    /// Tests to run on each transcript as it is indexed.
+    pub tests: Option<&'a dyn marks::RecordTests>,
 }
 
 impl<'a> SourceCtx<'a> {
@@ -248,6 +253,10 @@ impl<'a> SourceCtx<'a> {
                     | (if c_failed { FLAG_COMPLIANCE_FAILED } else { 0 })
                     | (tier_source_code(fields.tier_source) << 4),
             });
+            if let Some(tests) = self.tests {
+                let k = key.as_ref().map(|w| w.name.as_str());
+                out.marks.push(marks::mark(tests, self.profile, top, k));
+            }
         }
         for issue in issues.drain(..) {
             out.problems.push(self.issue(rec, None, issue));
@@ -310,20 +319,15 @@ pub fn index_source(
                 let partials: Vec<Partial> = chunks
                     .par_iter()
                     .map(|r| {
-                        let mut recs = Vec::new();
-                        let lines = record::jsonl_records(src.bytes, r.clone(), 1, &mut recs) - 1;
-                        let mut out = Partial {
-                            lines,
-                            ..Default::default()
-                        };
+                        let mut out = Partial::default();
                         let last_end = src.bytes.len();
-                        for rec in &recs {
-                            src.index_record(
-                                rec,
-                                rec.offset + rec.len >= last_end && !src.bytes.ends_with(b"\n"),
-                                &mut out,
-                            );
-                        }
+                        let unended = !src.bytes.ends_with(b"\n");
+                        let lines =
+                            record::for_each_jsonl_record(src.bytes, r.clone(), 1, &mut |rec| {
+                                let last = unended && rec.offset + rec.len >= last_end;
+                                src.index_record(&rec, last, &mut out);
+                            });
+                        out.lines = lines - 1;
                         out
                     })
                     .collect();
@@ -471,6 +475,7 @@ fn merge(index: &mut Index, problems: &mut Vec<Problem>, p: Partial) {
     for (i, id) in p.owned_ids {
         index.owned_ids.insert((base + i) as u32, id);
     }
+    index.marks.marks.extend(p.marks);
     for name in p.af_classifiers {
         index.note_af_classifier(&name);
     }

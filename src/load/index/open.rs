@@ -180,6 +180,7 @@ fn open_source(
         records,
         record_total,
         also_claimed,
+        tests: None,
     }))
 }
 

@@ -28,6 +28,8 @@ pub struct LoadedSource {
     /// Other built-in profiles whose detection rules also claim the file (the first
     /// in detection order was taken).
     pub also_claimed: Vec<String>,
+    /// Tests to run on each transcript as it is indexed.
+    pub tests: Option<super::marks::Tests>,
 }
 
 impl LoadedSource {
@@ -60,6 +62,7 @@ impl LoadedSource {
             ctx: &self.ctx,
             csv_headers: &self.csv_headers,
             csv_delimiter: self.csv_delimiter,
+            tests: self.tests.as_ref().map(|t| &*t.0),
         }
     }
 }

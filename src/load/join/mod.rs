@@ -58,15 +58,7 @@ pub fn join_file(
             r
         }
     };
-    let ctx = crate::load::index::SourceCtx {
-        index: 0,
-        bytes: &src.bytes,
-        format: src.format,
-        profile: &src.profile,
-        ctx: &src.ctx,
-        csv_headers: &src.csv_headers,
-        csv_delimiter: src.csv_delimiter,
-    };
+    let ctx = src.ctx(0);
     let mut by_key: HashMap<Vec<String>, Vec<usize>> = HashMap::new();
     // By position: the verdict record's place in its file (unreadable records keep
     // theirs, so nothing after them shifts) to the read record.

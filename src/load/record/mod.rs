@@ -119,6 +119,17 @@ pub fn jsonl_records(
     first_line: u64,
     out: &mut Vec<RecordRef>,
 ) -> u64 {
+    for_each_jsonl_record(bytes, range, first_line, &mut |r| out.push(r))
+}
+
+/// `jsonl_records`, each record given to `f` as it is found (while its bytes are
+/// still in the cache).
+pub fn for_each_jsonl_record(
+    bytes: &[u8],
+    range: Range<usize>,
+    first_line: u64,
+    f: &mut dyn FnMut(RecordRef),
+) -> u64 {
     let mut line = first_line;
     let mut pos = range.start;
     while pos < range.end {
@@ -128,7 +139,7 @@ pub fn jsonl_records(
             stop -= 1;
         }
         if bytes[pos..stop].iter().any(|b| !b.is_ascii_whitespace()) {
-            out.push(RecordRef {
+            f(RecordRef {
                 offset: pos,
                 len: stop - pos,
                 line,

@@ -365,14 +365,25 @@ static NESTING: [bool; 256] = {
 };
 
 /// Index just past the closing quote of a string whose content starts at `i`;
-/// past `bytes.len()` when the string never closes.
-pub fn string_end(bytes: &[u8], mut i: usize) -> usize {
+/// past `bytes.len()` when the string never closes. Each quote found is the end
+/// unless an odd run of backslashes precedes it, so escapes (a `\\n` every line of
+/// escaped text) cost nothing but a look back.
+pub fn string_end(bytes: &[u8], start: usize) -> usize {
+    let mut i = start;
     while i <= bytes.len() {
-        match memchr::memchr2(b'"', b'\\', &bytes[i..]) {
-            Some(off) if bytes[i + off] == b'\\' => i += off + 2,
-            Some(off) => return i + off + 1,
-            None => break,
+        let Some(off) = memchr::memchr(b'"', &bytes[i..]) else {
+            break;
+        };
+        let q = i + off;
+        let run = bytes[start..q]
+            .iter()
+            .rev()
+            .take_while(|&&c| c == b'\\')
+            .count();
+        if run % 2 == 0 {
+            return q + 1;
         }
+        i = q + 1;
     }
     bytes.len() + 1
 }
@@ -448,6 +459,22 @@ pub fn type_of_text(text: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn string_end_finds_the_unescaped_quote() {
+        for (text, want) in [
+            (r#""abc" x"#, 5),
+            (r#""a\"b" x"#, 6),
+            (r#""a\\" x"#, 5),
+            (r#""a\\\"" x"#, 7),
+            (r#""\n\u2019\\\\" x"#, 14),
+            (r#""open"#, 6),
+            (r#""open\"#, 7),
+            (r#""open\""#, 8),
+        ] {
+            assert_eq!(string_end(text.as_bytes(), 1), want, "{text}");
+        }
+    }
 
     fn rec(s: &str) -> RawObj<'_> {
         RawObj::parse_record(s).unwrap()
