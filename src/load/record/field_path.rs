@@ -71,12 +71,24 @@ impl FieldPath {
     /// Follows the path from a record already split at the top level.
     pub fn lookup<'a>(&self, top: &RawObj<'a>, key: Option<&str>) -> Option<Raw<'a>> {
         let (first, rest) = self.steps.split_first()?;
-        let start = match first {
-            Step::Key(k) => top.get(k)?,
-            Step::WideKey => top.get(key?)?,
-            _ => return None,
-        };
-        follow(start, rest, key)
+        let first = step_key(first, key)?;
+        match rest.split_first() {
+            // Objects under the top level are split once per record (through `child_get`).
+            Some((second, more)) if step_key(second, key).is_some() => {
+                let v = top.child_get(first, step_key(second, key)?)?;
+                follow(v, more, key)
+            }
+            _ => follow(top.get(first)?, rest, key),
+        }
+    }
+}
+
+/// The key a step names: its own, or the wide key.
+fn step_key<'s>(step: &'s Step, key: Option<&'s str>) -> Option<&'s str> {
+    match step {
+        Step::Key(k) => Some(k),
+        Step::WideKey => key,
+        _ => None,
     }
 }
 

@@ -235,6 +235,51 @@ pub fn escape_spells(inner: &str, hit: &mut dyn FnMut(char) -> bool) -> bool {
     found
 }
 
+/// The character of the `\\u` escape whose four hex digits start at `i`: with the
+/// bytes it takes (4, or 10 for a surrogate pair) and whether it was lossy (a lone
+/// surrogate becomes U+FFFD); `None` when the digits are not hex.
+fn u_escape(b: &[u8], i: usize) -> Option<(char, usize, bool)> {
+    let cp = hex4(b, i)?;
+    if (0xD800..0xDC00).contains(&cp) {
+        let j = i + 4;
+        let low = (b.get(j) == Some(&b'\\') && b.get(j + 1) == Some(&b'u'))
+            .then(|| hex4(b, j + 2))
+            .flatten()
+            .filter(|l| (0xDC00..0xE000).contains(l));
+        return Some(match low {
+            Some(l) => (
+                char::from_u32(0x10000 + ((cp - 0xD800) << 10) + (l - 0xDC00))
+                    .unwrap_or('\u{FFFD}'),
+                10,
+                false,
+            ),
+            None => ('\u{FFFD}', 4, true),
+        });
+    }
+    Some(match char::from_u32(cp) {
+        Some(c) => (c, 4, false),
+        None => ('\u{FFFD}', 4, true),
+    })
+}
+
+/// Whether a `\\u` escape in the contents decodes to a character for which `hit`
+/// holds (found with `memmem`: the other escapes are not looked at).
+pub fn u_escape_spells(inner: &str, hit: &mut dyn FnMut(char) -> bool) -> bool {
+    let b = inner.as_bytes();
+    for pos in memchr::memmem::find_iter(b, b"\\u") {
+        // After an odd run of backslashes this `\\` is itself escaped.
+        let run = b[..pos].iter().rev().take_while(|&&c| c == b'\\').count();
+        if run % 2 == 1 {
+            continue;
+        }
+        let c = u_escape(b, pos + 2).map_or('\u{FFFD}', |(c, _, _)| c);
+        if hit(c) {
+            return true;
+        }
+    }
+    false
+}
+
 /// Walks string contents in order: runs of plain text and each escape's character go
 /// to `step` (which returns `false` to stop). Returns whether a character was lossy.
 fn walk<'s>(inner: &'s str, step: &mut dyn FnMut(Decoded<'s>) -> bool) -> bool {
@@ -270,38 +315,20 @@ fn walk<'s>(inner: &'s str, step: &mut dyn FnMut(Decoded<'s>) -> bool) -> bool {
             b'n' => '\n',
             b'r' => '\r',
             b't' => '\t',
-            b'u' => {
-                let Some(cp) = hex4(b, i) else {
+            b'u' => match u_escape(b, i) {
+                Some((c, len, bad)) => {
+                    i += len;
+                    lossy |= bad;
+                    c
+                }
+                None => {
                     lossy = true;
                     if !step(Decoded::Char('\u{FFFD}')) {
                         break;
                     }
                     continue;
-                };
-                i += 4;
-                if (0xD800..0xDC00).contains(&cp) {
-                    let low = (b.get(i) == Some(&b'\\') && b.get(i + 1) == Some(&b'u'))
-                        .then(|| hex4(b, i + 2))
-                        .flatten()
-                        .filter(|l| (0xDC00..0xE000).contains(l));
-                    match low {
-                        Some(l) => {
-                            i += 6;
-                            char::from_u32(0x10000 + ((cp - 0xD800) << 10) + (l - 0xDC00))
-                                .unwrap_or('\u{FFFD}')
-                        }
-                        None => {
-                            lossy = true;
-                            '\u{FFFD}'
-                        }
-                    }
-                } else {
-                    char::from_u32(cp).unwrap_or_else(|| {
-                        lossy = true;
-                        '\u{FFFD}'
-                    })
                 }
-            }
+            },
             _ => {
                 lossy = true;
                 '\u{FFFD}'
@@ -317,6 +344,19 @@ fn walk<'s>(inner: &'s str, step: &mut dyn FnMut(Decoded<'s>) -> bool) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn u_escapes_are_found_where_they_are_escapes() {
+        let spells = |s: &str, want: char| u_escape_spells(s, &mut |c| c == want);
+        assert!(
+            !spells(r"a\\u0041", 'A'),
+            "an escaped backslash, then u0041"
+        );
+        assert!(spells(r"a\\\u0041", 'A'));
+        assert!(spells(r"\ud83d\ude00", '\u{1f600}'));
+        assert!(spells(r"\ud83dx", '\u{FFFD}'), "a lone surrogate");
+        assert!(!spells(r"\n\t\u2019", 'n'));
+    }
 
     #[test]
     fn unescapes_like_serde_and_lossily_where_serde_refuses() {

@@ -44,7 +44,13 @@ pub struct RawObj<'a> {
     pub warnings: Vec<Warning>,
     /// Key to entry, for objects of many keys (wide CSV rows).
     lookup: Option<std::collections::HashMap<Cow<'a, str>, usize>>,
+    /// Objects among the values, split when first followed (a wide record's
+    /// `results.{key}` and `scores.{key}` are looked up once per key).
+    children: std::cell::RefCell<Vec<(usize, std::rc::Rc<[Field]>)>>,
 }
+
+/// A key of a nested object and where its value lies in the object's text.
+type Field = (Box<str>, usize, usize);
 
 /// Objects with more keys than this are looked up through a map.
 const LINEAR_KEYS: usize = 32;
@@ -61,6 +67,7 @@ impl<'a> RawObj<'a> {
             entries: Vec::new(),
             warnings: Vec::new(),
             lookup: None,
+            children: Default::default(),
         };
         let mut pos = skip_ws(b, 1);
         if b.get(pos) == Some(&b'}') {
@@ -156,6 +163,7 @@ impl<'a> RawObj<'a> {
             entries: Vec::with_capacity(16),
             warnings: Vec::new(),
             lookup: None,
+            children: Default::default(),
         };
         pos = skip_ws(b, pos);
         if b.get(pos) == Some(&b'}') {
@@ -230,10 +238,42 @@ impl<'a> RawObj<'a> {
 
     /// The value of `key` (for a key written twice, its last value).
     pub fn get(&self, key: &str) -> Option<Raw<'a>> {
+        self.position(key).map(|i| self.entries[i].1)
+    }
+
+    fn position(&self, key: &str) -> Option<usize> {
         match &self.lookup {
-            Some(map) => map.get(key).map(|&i| self.entries[i].1),
-            None => self.entries.iter().find(|(k, _)| k == key).map(|(_, v)| *v),
+            Some(map) => map.get(key).copied(),
+            None => self.entries.iter().position(|(k, _)| k == key),
         }
+    }
+
+    /// The value of `sub` in the object under `key`; that object is split once
+    /// however often it is asked.
+    pub fn child_get(&self, key: &str, sub: &str) -> Option<Raw<'a>> {
+        let i = self.position(key)?;
+        let text = self.entries[i].1.get();
+        let find = |fields: &[Field]| {
+            fields
+                .iter()
+                .find(|(k, _, _)| &**k == sub)
+                .map(|&(_, s, e)| Raw(&text[s..e]))
+        };
+        if let Some((_, f)) = self.children.borrow().iter().find(|(j, _)| *j == i) {
+            return find(f);
+        }
+        let obj = RawObj::parse(self.entries[i].1)?;
+        let base = text.as_ptr() as usize;
+        let fields: std::rc::Rc<[Field]> = obj
+            .entries
+            .iter()
+            .map(|(k, v)| {
+                let s = v.get().as_ptr() as usize - base;
+                (Box::from(&**k), s, s + v.get().len())
+            })
+            .collect();
+        self.children.borrow_mut().push((i, fields.clone()));
+        find(&fields)
     }
 }
 
