@@ -2,7 +2,16 @@
 //! cache, compared in the same run with `wc -l` and `jq` on the same file; index memory
 //! per record; time for the binary to show the first 50 records.
 //!
-//! `cargo bench --bench index` (env `AFSCOPE_BENCH_MB` changes the corpus size).
+//! Then every layout (`common/layouts.rs`) end to end through the binary: opening it
+//! (`list --count`) against `rg -c -F` of a key every record has, and a text term
+//! against `rg -c` of its phrase, with index memory per transcript; and a 1M-row CSV
+//! against the same rows as JSONL.
+//!
+//! `cargo bench --bench index` (env `AFSCOPE_BENCH_MB` changes the corpus size,
+//! `AFSCOPE_BENCH_LAYOUT_MB` each layout's).
+
+#[path = "common/layouts.rs"]
+mod layouts;
 
 use afscope::load::{Corpus, LoadOptions};
 use std::ops::ControlFlow;
@@ -153,4 +162,115 @@ fn main() {
     if let Some(d) = list {
         println!("`afscope list --limit 50`    {}  (whole process)", secs(d));
     }
+    layout_table(bin);
+    csv_against_jsonl(bin);
+}
+
+fn ratio(a: Option<Duration>, b: Option<Duration>) -> String {
+    match (a, b) {
+        (Some(a), Some(b)) => format!("{:5.2}x", a.as_secs_f64() / b.as_secs_f64()),
+        _ => "    -".into(),
+    }
+}
+
+fn cell(d: Option<Duration>) -> String {
+    d.map_or("         -".into(), layouts::ms)
+}
+
+/// Every layout through the binary, against rg on the same files.
+fn layout_table(bin: &str) {
+    let mb: u64 = std::env::var("AFSCOPE_BENCH_LAYOUT_MB")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(300);
+    let term = format!("scratchpad:/{}/", layouts::PHRASE);
+    println!();
+    println!(
+        "layouts, about {mb} MiB each; medians of 5 runs; targets: open and text term <= 3x rg"
+    );
+    println!(
+        "{:<36} {:>10} {:>10} {:>6}  {:>10} {:>10} {:>6}  {:>9}",
+        "layout", "open", "rg -c -F", "ratio", "text term", "rg -c", "ratio", "index B/t"
+    );
+    for l in layouts::all(mb) {
+        layouts::warm(&l.path);
+        let path = l.path.to_str().unwrap().to_string();
+        let list = |extra: &[&str]| {
+            let (path, extra): (String, Vec<String>) =
+                (path.clone(), extra.iter().map(|s| s.to_string()).collect());
+            move || {
+                let mut c = Command::new(bin);
+                c.arg("list").arg(&path).args(&extra).arg("--count");
+                c
+            }
+        };
+        let open_t = layouts::time_cmd(5, list(&[]));
+        let rg_key = layouts::time_cmd(5, layouts::rg(&["-c", "-F", l.key], &l.path));
+        let text_t = layouts::time_cmd(5, list(&["-q", &term]));
+        let rg_text = layouts::time_cmd(5, layouts::rg(&["-c", layouts::PHRASE], &l.path));
+        let c = Corpus::open(
+            &layouts::files(&l.path),
+            &LoadOptions::default(),
+            &mut |_, _, _| ControlFlow::Continue(()),
+        )
+        .unwrap();
+        let per = c.index.heap_bytes() as f64 / c.len().max(1) as f64;
+        println!(
+            "{:<36} {} {} {}  {} {} {}  {:>9.1}",
+            l.name,
+            cell(open_t),
+            cell(rg_key),
+            ratio(open_t, rg_key),
+            cell(text_t),
+            cell(rg_text),
+            ratio(text_t, rg_text),
+            per
+        );
+    }
+}
+
+/// A 1M-row CSV of small rows, and the same rows as JSONL.
+fn csv_against_jsonl(bin: &str) {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench");
+    let (csv, jsonl) = (dir.join("rows-1m.csv"), dir.join("rows-1m.jsonl"));
+    if !csv.exists() || !jsonl.exists() {
+        eprintln!("generating {} and {}...", csv.display(), jsonl.display());
+        let mut w = csv::Writer::from_path(&csv).unwrap();
+        let mut j = std::io::BufWriter::new(std::fs::File::create(&jsonl).unwrap());
+        w.write_record(["id", "model", "is_free_tier_user", "completion", "af_score"])
+            .unwrap();
+        let mut rng = afscope::synth::Rng::new(3);
+        for i in 0..1_000_000u64 {
+            let (model, free) = (format!("m{}", i % 8), i % 2 == 0);
+            let text = format!(
+                "<SCRATCHPAD_REASONING>I think, \"quoted\", {}\n</SCRATCHPAD_REASONING><OUTPUT>ok</OUTPUT>",
+                rng.below(1000)
+            );
+            let score = rng.below(1000) as f64 / 1000.0;
+            let id = format!("r{i}");
+            w.write_record([&id, &model, &free.to_string(), &text, &score.to_string()])
+                .unwrap();
+            let rec = serde_json::json!({"id": id, "model": model, "is_free_tier_user": free, "completion": text, "af_score": score});
+            std::io::Write::write_all(&mut j, format!("{rec}\n").as_bytes()).unwrap();
+        }
+        w.flush().unwrap();
+        std::io::Write::flush(&mut j).unwrap();
+    }
+    warm(&csv);
+    warm(&jsonl);
+    let run = |p: &Path| {
+        let p = p.to_path_buf();
+        layouts::time_cmd(5, move || {
+            let mut c = Command::new(bin);
+            c.arg("list").arg(&p).arg("--count");
+            c
+        })
+    };
+    let (a, b) = (run(&csv), run(&jsonl));
+    println!(
+        "1M-row CSV `list --count` {}  vs the same rows as JSONL {}: {} (target <= 3x)",
+        cell(a),
+        cell(b),
+        ratio(a, b)
+    );
 }

@@ -4,6 +4,10 @@
 //!
 //! `cargo bench --bench interface`
 
+#[path = "common/layouts.rs"]
+#[allow(dead_code)]
+mod layouts;
+
 use afscope::app::{App, Keymap};
 use afscope::load::{Corpus, LoadOptions};
 use afscope::query::Query;
@@ -193,6 +197,7 @@ fn main() {
         None => println!("regex search, 1 GB            {} ({found} transcripts); rg not installed", ms(search)),
     }
     drop(app);
+    layout_searches();
 
     // 3. A frame with a 100 KB transcript in the reader.
     let dir = bench_dir();
@@ -245,4 +250,57 @@ fn main() {
     }
     let (med, max) = stats(times);
     println!("frame, 100 KB transcript      median {}  max {}  (target < 5 ms); read + lay out once: {} ({} lines, {} matches)", ms(med), ms(max), ms(layout), app.reader.doc.lines.len(), app.reader.matches.len());
+}
+
+/// The background search over each layout once indexed, against `rg -c` on the same
+/// files (target: at most 2x).
+fn layout_searches() {
+    let mb: u64 = std::env::var("AFSCOPE_BENCH_LAYOUT_MB")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(300);
+    println!(
+        "background search per layout, about {mb} MiB each (median of 5; target <= 2x rg -c):"
+    );
+    for l in layouts::all(mb) {
+        layouts::warm(&l.path);
+        let rg = layouts::time_cmd(5, layouts::rg(&["-c", layouts::PHRASE], &l.path));
+        let corpus = Corpus::open(
+            &layouts::files(&l.path),
+            &LoadOptions::default(),
+            &mut |_, _, _| ControlFlow::Continue(()),
+        )
+        .unwrap();
+        let mut app = App::new(Arc::new(corpus), Keymap::default(), 0);
+        let term = format!("scratchpad:/{}/", layouts::PHRASE);
+        let mut found = 0;
+        let mut times: Vec<Duration> = (0..5)
+            .map(|_| {
+                let start = Instant::now();
+                let fx = app.apply_filter(Query::parse(&term).unwrap());
+                execute_sync(&mut app, fx);
+                found = app.rows.len();
+                let d = start.elapsed();
+                let fx = app.apply_filter(Query::parse("").unwrap());
+                execute_sync(&mut app, fx);
+                d
+            })
+            .collect();
+        times.sort();
+        let search = times[2];
+        match rg {
+            Some(r) => println!(
+                "  {:<36} {} ({found} transcripts)  rg -c {}  {:.2}x",
+                l.name,
+                layouts::ms(search),
+                layouts::ms(r),
+                search.as_secs_f64() / r.as_secs_f64()
+            ),
+            None => println!(
+                "  {:<36} {} ({found} transcripts); rg not installed",
+                l.name,
+                layouts::ms(search)
+            ),
+        }
+    }
 }

@@ -187,6 +187,7 @@ pub fn run(args: &ListArgs, load: &LoadArgs) -> Result<Status, String> {
         if args.count {
             print!("{}", count_table(&corpus, &hits));
             notes(&corpus);
+            super::leave(corpus);
             return Ok(Status::SUCCESS);
         }
         for &i in hits.iter().take(limit) {
@@ -214,6 +215,7 @@ pub fn run(args: &ListArgs, load: &LoadArgs) -> Result<Status, String> {
     }
     out.flush().ok();
     notes(&corpus);
+    super::leave(corpus);
     Ok(Status::SUCCESS)
 }
 

@@ -4,7 +4,7 @@
 use crate::load::index::corpus::{Corpus, OnBatch};
 use crate::load::index::open::{open_file_deferring, Opened};
 use crate::load::index::view::LoadedSource;
-use crate::load::index::{index_file, split_and_index_json, FileIndex};
+use crate::load::index::{index_file, index_jsonl_file, split_and_index_json, FileIndex};
 use crate::load::join;
 use crate::load::profile::Profile;
 use crate::model::Problem;
@@ -16,6 +16,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 /// Files up to this size split up front (JSON arrays, CSV) are indexed whole on the
 /// thread that opened them; bigger ones in parallel chunks, with progress.
 const PRE_INDEX_MAX: usize = 32 << 20;
+
+/// JSONL files up to this size (one indexing chunk) are indexed whole on the thread
+/// that opened them; bigger ones in chunks on every core, the first chunk shown first.
+const PRE_INDEX_JSONL_MAX: usize = 4 << 20;
 
 /// How to read the inputs.
 #[derive(Debug, Clone, Default)]
@@ -196,9 +200,15 @@ fn prepare(
     }
     let pre = match o.source.as_mut() {
         Some(src) if o.deferred => Some(split_and_index(src, &mut o.problems)),
-        Some(src) => src.records.as_deref().and_then(|recs| {
-            (src.bytes.len() <= PRE_INDEX_MAX).then(|| index_file(&src.ctx(0), recs))
-        }),
+        Some(src) => match src.records.as_deref() {
+            Some(recs) => (src.bytes.len() <= PRE_INDEX_MAX).then(|| index_file(&src.ctx(0), recs)),
+            None if src.format == crate::load::Format::Jsonl
+                && src.bytes.len() <= PRE_INDEX_JSONL_MAX =>
+            {
+                Some(index_jsonl_file(&src.ctx(0)))
+            }
+            None => None,
+        },
         None => None,
     };
     o.problems.shrink_to_fit();

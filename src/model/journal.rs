@@ -276,10 +276,16 @@ impl Replay {
 /// an interrupted write.
 pub fn looks_like_journal(text: &[u8]) -> bool {
     let complete = text.ends_with(b"\n");
-    let lines: Vec<&[u8]> = text
-        .split(|&b| b == b'\n')
-        .filter(|l| !l.iter().all(u8::is_ascii_whitespace))
-        .collect();
+    // Lines found with memchr: a folder's worth of file heads passes through here.
+    let mut lines: Vec<&[u8]> = Vec::new();
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', text).chain(std::iter::once(text.len())) {
+        let line = &text[start..end];
+        if !line.trim_ascii().is_empty() {
+            lines.push(line);
+        }
+        start = end + 1;
+    }
     let event = |l: &[u8]| {
         memchr::memmem::find(l, b"\"event\"").is_some()
             && serde_json::from_slice::<Event>(l.trim_ascii()).is_ok()

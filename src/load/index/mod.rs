@@ -409,6 +409,20 @@ pub fn index_file(src: &SourceCtx<'_>, records: &[RecordRef]) -> FileIndex {
     FileIndex(out)
 }
 
+/// Indexes a whole JSONL file on the calling thread, each record as its line is
+/// found (many small files are indexed in parallel with each other this way).
+pub fn index_jsonl_file(src: &SourceCtx<'_>) -> FileIndex {
+    let mut out = Partial::default();
+    let len = src.bytes.len();
+    let unended = !src.bytes.ends_with(b"\n");
+    let lines = record::for_each_jsonl_record(src.bytes, 0..len, 1, &mut |rec| {
+        let last = unended && rec.offset + rec.len >= len;
+        src.index_record(&rec, last, &mut out);
+    });
+    out.lines = lines - 1;
+    FileIndex(out)
+}
+
 /// A JSON-array file split and indexed in one pass: each element is checked, split
 /// and indexed where it lies, so its bytes are scanned once (an element that does
 /// not read as an object is found by a structural scan and reported as usual).

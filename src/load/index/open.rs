@@ -124,18 +124,14 @@ fn open_source(
     let profile = match fixed {
         Some(p) => p.clone(),
         None => {
-            let sample = Sample {
-                path,
+            let first = Sample::first_record(
+                &bytes,
                 format,
-                first: Sample::first_record(
-                    &bytes,
-                    format,
-                    split.first.as_ref(),
-                    &split.csv_headers,
-                    split.csv_delimiter,
-                ),
-                csv_headers: &split.csv_headers,
-            };
+                split.first.as_ref(),
+                &split.csv_headers,
+                split.csv_delimiter,
+            );
+            let sample = Sample::new(path, format, first.as_deref(), &split.csv_headers);
             let detected = if verdict_file {
                 detect::verdict_profile(&sample)
             } else {

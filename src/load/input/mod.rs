@@ -76,9 +76,7 @@ pub fn expand(args: &[PathBuf], hidden: bool) -> Result<Inputs, String> {
         let shown = arg.display().to_string();
         if arg.is_dir() {
             let before = (out.transcripts.len(), out.verdicts.len(), out.labels.len());
-            for f in walk(arg, hidden) {
-                out.add_found(f);
-            }
+            out.add_all(walk(arg, hidden));
             let after = (out.transcripts.len(), out.verdicts.len(), out.labels.len());
             if before == after {
                 return Err(format!("{shown}: no data files in this directory"));
@@ -93,9 +91,7 @@ pub fn expand(args: &[PathBuf], hidden: bool) -> Result<Inputs, String> {
             if found.is_empty() {
                 return Err(format!("{shown}: matches no file"));
             }
-            for f in found {
-                out.add_found(f);
-            }
+            out.add_all(found);
         } else if crate::demo::embedded(arg).is_some() {
             out.transcripts.push(arg.clone());
         } else {
@@ -121,8 +117,18 @@ fn named_file(path: &Path) -> Result<(), String> {
 }
 
 impl Inputs {
-    fn add_found(&mut self, path: PathBuf) {
-        match classify(&path) {
+    /// Adds files found in a folder or by a glob, each read for its role on the pool
+    /// (a folder of thousands of files), in their order.
+    fn add_all(&mut self, files: Vec<PathBuf>) {
+        use rayon::prelude::*;
+        let roles: Vec<Option<Found>> = files.par_iter().map(|f| classify(f)).collect();
+        for (path, role) in files.into_iter().zip(roles) {
+            self.add_found(path, role);
+        }
+    }
+
+    fn add_found(&mut self, path: PathBuf, role: Option<Found>) {
+        match role {
             Some(Found {
                 role: FileRole::Transcripts,
                 ..
@@ -265,12 +271,8 @@ fn content_role(path: &Path, head: &[u8]) -> Found {
             (recs.first().copied(), Vec::new(), b',')
         }
     };
-    let sample = Sample {
-        path,
-        format,
-        first: Sample::first_record(head, format, first.as_ref(), &headers, delimiter),
-        csv_headers: &headers,
-    };
+    let first = Sample::first_record(head, format, first.as_ref(), &headers, delimiter);
+    let sample = Sample::new(path, format, first.as_deref(), &headers);
     if let Some(p) = detect::candidates(&sample).first() {
         return Found {
             role: p.role(),
@@ -278,11 +280,7 @@ fn content_role(path: &Path, head: &[u8]) -> Found {
             label_set: p.spec.label_set.clone(),
         };
     }
-    if let Some(top) = sample
-        .first
-        .as_deref()
-        .and_then(|t| crate::load::record::raw::RawObj::parse_record(t).ok())
-    {
+    if let Some(top) = &sample.top {
         let has = |k: &str| top.get(k).is_some();
         let text = [
             "completion",

@@ -11,12 +11,27 @@ use std::path::Path;
 pub struct Sample<'a> {
     pub path: &'a Path,
     pub format: Format,
-    /// The first record as JSON text (a CSV row as an object).
-    pub first: Option<String>,
+    /// The first record (as JSON text, a CSV row as an object), split once for every
+    /// profile's rules; `None` when there is none or it does not read.
+    pub top: Option<RawObj<'a>>,
     pub csv_headers: &'a [String],
 }
 
-impl Sample<'_> {
+impl<'a> Sample<'a> {
+    pub fn new(
+        path: &'a Path,
+        format: Format,
+        first: Option<&'a str>,
+        csv_headers: &'a [String],
+    ) -> Sample<'a> {
+        Sample {
+            path,
+            format,
+            top: first.and_then(|t| RawObj::parse_record(t).ok()),
+            csv_headers,
+        }
+    }
+
     /// Reads the first record of a file for detection.
     pub fn first_record(
         bytes: &[u8],
@@ -52,17 +67,14 @@ pub fn matches(profile: &Profile, s: &Sample<'_>) -> bool {
     if !needs_record {
         return d.path.is_some() || !d.columns.is_empty();
     }
-    let Some(text) = &s.first else { return false };
-    let Ok(top) = RawObj::parse_record(text) else {
-        return false;
-    };
+    let Some(top) = &s.top else { return false };
     if !d.keys.iter().all(|k| top.get(k).is_some()) {
         return false;
     }
     if !d.any_keys.is_empty() && !d.any_keys.iter().any(|k| top.get(k).is_some()) {
         return false;
     }
-    match wide_keys(profile, &top) {
+    match wide_keys(profile, top) {
         Some(keys) => !keys.is_empty(),
         None => true,
     }

@@ -425,9 +425,31 @@ impl Profile {
     }
 
     /// A built-in profile with `key=value` overrides applied.
+    /// A built-in profile with `--set` overrides, compiled once per process for each
+    /// distinct (name, overrides): a folder of thousands of files compiles it once.
     pub fn builtin_with(name: &str, overrides: &[String]) -> Result<Profile, String> {
+        type Cache = std::sync::Mutex<Vec<((String, Vec<String>), Profile)>>;
+        static CACHE: std::sync::OnceLock<Cache> = std::sync::OnceLock::new();
+        if overrides.is_empty() {
+            return Self::builtin(name).ok_or_else(|| format!("no profile `{name}`"));
+        }
+        let cache = CACHE.get_or_init(Default::default);
+        let key = (name.to_string(), overrides.to_vec());
+        if let Some((_, p)) = cache
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .find(|(k, _)| *k == key)
+        {
+            return Ok(p.clone());
+        }
         let table = Self::builtin_table(name).ok_or_else(|| format!("no profile `{name}`"))?;
-        Self::with_overrides(table, overrides)
+        let p = Self::with_overrides(table, overrides)?;
+        cache
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((key, p.clone()));
+        Ok(p)
     }
 
     fn with_overrides(mut table: toml::Table, overrides: &[String]) -> Result<Profile, String> {
