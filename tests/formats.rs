@@ -413,3 +413,57 @@ fn verdict_file_joined_on_several_keys() {
         .iter()
         .any(|p| p.line == Some(5) && p.reason.contains("matches no loaded transcript")));
 }
+
+#[test]
+fn csv_ids_are_read_from_the_file_where_they_stand_as_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ids.csv");
+    let rows = [
+        "id,model,completion,id",
+        "plain,m,a,x",
+        "\"quoted\",m,b,y",
+        "\"say \"\"hi\"\"\",m,c,z",
+        "\"tail\"end,m,d,w",
+        "\"multi\nline\",m,e,v",
+        "é-ü,m,f,u",
+    ];
+    std::fs::write(&path, rows.join("\r\n") + "\r\n").unwrap();
+    let c = open_one(&path);
+    assert!(c
+        .problems
+        .iter()
+        .all(|p| p.kind != afscope::model::ProblemKind::CsvShape));
+    let view = c.view();
+    // A header written twice keeps its last cell (as a full read does).
+    let want = ["x", "y", "z", "w", "v", "u"];
+    for (i, want) in want.iter().enumerate() {
+        assert_eq!(view.id(i), *want, "row {i}");
+        assert_eq!(c.transcript(i).unwrap().id, *want, "row {i}");
+    }
+    let path = dir.path().join("plain-ids.csv");
+    let rows = [
+        "id,model,completion",
+        "plain,m,a",
+        "\"quoted\",m,b",
+        "\"say \"\"hi\"\"\",m,c",
+        "\"tail\"end,m,d",
+        "\"multi\nline\",m,e",
+        "é-ü,m,f",
+    ];
+    std::fs::write(&path, rows.join("\n") + "\n").unwrap();
+    let c = open_one(&path);
+    let want = [
+        "plain",
+        "quoted",
+        "say \"hi\"",
+        "tailend",
+        "multi\nline",
+        "é-ü",
+    ];
+    for (i, want) in want.iter().enumerate() {
+        assert_eq!(c.view().id(i), *want, "row {i}");
+        assert_eq!(c.transcript(i).unwrap().id, *want, "row {i}");
+    }
+    // Only the two cells that are not stored as their text are kept as copies.
+    assert_eq!(c.index.owned_ids.len(), 2);
+}

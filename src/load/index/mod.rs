@@ -46,6 +46,9 @@ pub struct SourceCtx<'a> {
     pub csv_delimiter: u8,
     /// Tests to run on each transcript as it is indexed.
     pub tests: Option<&'a dyn marks::RecordTests>,
+    /// A CSV header without a name written twice: its rows, turned into JSON by
+    /// afscope, are valid by construction and need no check.
+    pub csv_unique_headers: bool,
 }
 
 impl<'a> SourceCtx<'a> {
@@ -86,6 +89,11 @@ impl<'a> SourceCtx<'a> {
         text: &'t str,
         last: bool,
     ) -> Result<RawObj<'t>, Problem> {
+        if self.format == Format::Csv && self.csv_unique_headers {
+            if let Some(top) = RawObj::split_indexed(text) {
+                return Ok(top);
+            }
+        }
         RawObj::parse_record(text).map_err(|e| {
             let upto = &text.as_bytes()[..e.pos.min(text.len())];
             let line = rec.line + memchr::memchr_iter(b'\n', upto).count() as u64;
@@ -164,6 +172,34 @@ impl<'a> SourceCtx<'a> {
         self.index_top(rec, &text, &top, out);
     }
 
+    /// Where a CSV row's id cell holds the id as it is (unquoted, or quoted without
+    /// doubled quotes), relative to the row: the index then reads it from the file
+    /// instead of keeping a copy. The row's cells are its object's entries in order;
+    /// the cell is compared with the id, so duplicate headers only cost the copy.
+    fn csv_id_range(
+        &self,
+        rec: &RecordRef,
+        top: &RawObj<'_>,
+        raw: crate::load::record::raw::Raw<'_>,
+    ) -> Option<(usize, usize)> {
+        let k = top
+            .entries
+            .iter()
+            .position(|(_, v)| std::ptr::eq(v.get().as_ptr(), raw.get().as_ptr()))?;
+        let row = &self.bytes[rec.range()];
+        let (range, quoted) = record::csv_scan::nth_cell(row, self.csv_delimiter, k)?;
+        let inner = if quoted {
+            (range.end >= range.start + 2 && row[range.end - 1] == b'"')
+                .then(|| range.start + 1..range.end - 1)?
+        } else {
+            range
+        };
+        let cell = &row[inner.clone()];
+        let id = crate::load::record::raw::as_text(raw)?;
+        (memchr::memchr(b'"', cell).is_none() && id.as_bytes() == cell)
+            .then_some((inner.start, inner.len()))
+    }
+
     /// Indexes a record already checked and split: `text` is its text, `top` its
     /// fields.
     fn index_top(&self, rec: &RecordRef, text: &str, top: &RawObj<'_>, out: &mut Partial) {
@@ -200,10 +236,12 @@ impl<'a> SourceCtx<'a> {
                         continue;
                     }
                 };
-            let (id_off, id_len) = match fields.id.map(|raw| (raw, extract::id_range(text, raw))) {
-                Some((_, Some((off, len))))
-                    if self.format != Format::Csv && len < usize::from(u16::MAX) =>
-                {
+            let at = |raw| match self.format {
+                Format::Csv => self.csv_id_range(rec, top, raw),
+                _ => extract::id_range(text, raw),
+            };
+            let (id_off, id_len) = match fields.id.map(|raw| (raw, at(raw))) {
+                Some((_, Some((off, len)))) if len < usize::from(u16::MAX) => {
                     (off as u32, len as u16)
                 }
                 Some((raw, _)) => {

@@ -165,6 +165,9 @@ fn open_source(
         ..
     } = split;
     let ctx = FileContext::new(path, &profile);
+    let mut names: Vec<&String> = csv_headers.iter().collect();
+    names.sort_unstable();
+    let csv_unique_headers = names.windows(2).all(|w| w[0] != w[1]);
     Ok(Some(LoadedSource {
         path: path.to_path_buf(),
         bytes,
@@ -177,6 +180,7 @@ fn open_source(
         record_total,
         also_claimed,
         tests: None,
+        csv_unique_headers,
     }))
 }
 

@@ -30,6 +30,8 @@ pub struct LoadedSource {
     pub also_claimed: Vec<String>,
     /// Tests to run on each transcript as it is indexed.
     pub tests: Option<super::marks::Tests>,
+    /// No CSV header name is written twice.
+    pub csv_unique_headers: bool,
 }
 
 impl LoadedSource {
@@ -63,6 +65,7 @@ impl LoadedSource {
             csv_headers: &self.csv_headers,
             csv_delimiter: self.csv_delimiter,
             tests: self.tests.as_ref().map(|t| &*t.0),
+            csv_unique_headers: self.csv_unique_headers,
         }
     }
 }

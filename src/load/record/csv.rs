@@ -33,7 +33,7 @@ pub fn csv_rows(path: &Path, bytes: &[u8]) -> (CsvRows, Vec<Problem>) {
     let mut lines = LineCounter::default();
     while let Some(row) = csv_scan::next_row(bytes, pos, delimiter) {
         pos = row.end;
-        let (start, end, cells) = (row.start, row.end, row.cells);
+        let (start, end, cells, stray) = (row.start, row.end, row.cells, row.stray_quote);
         let line = lines.line_at(bytes, start);
         let raw = &bytes[start..end];
         let rec = RecordRef {
@@ -52,7 +52,7 @@ pub fn csv_rows(path: &Path, bytes: &[u8]) -> (CsvRows, Vec<Problem>) {
                 )
                 .at_line(line),
             );
-        } else if let Some(bad) = malformed_quote(raw, delimiter) {
+        } else if let Some(bad) = stray {
             let at = lines.line_at(bytes, start + bad);
             let shown = bytes.get(start + bad + 1).map_or(String::new(), |c| {
                 crate::model::sanitize::visible(&String::from_utf8_lossy(&[*c]), false).into_owned()
@@ -80,7 +80,7 @@ pub fn csv_rows(path: &Path, bytes: &[u8]) -> (CsvRows, Vec<Problem>) {
                 });
                 rows.push(rec);
             }
-        } else if let Err(e) = std::str::from_utf8(raw) {
+        } else if let Err(e) = simdutf8::compat::from_utf8(raw) {
             // Quotes are ASCII: a row is valid UTF-8 exactly when its cells are.
             let col = cell_at(raw, delimiter, e.valid_up_to());
             let p = Problem::new(path, ProblemKind::InvalidUtf8, "cell is not valid UTF-8")
@@ -175,37 +175,6 @@ fn cell_at(row: &[u8], delimiter: u8, at: usize) -> usize {
             _ => {}
         }
     }
-}
-
-/// Where a quoted cell of a raw CSV row is closed by a quote that is followed by
-/// something other than a delimiter or the end of the row (the reader takes such a
-/// quote as text, and an earlier stray quote can make a cell swallow many rows).
-fn malformed_quote(row: &[u8], delimiter: u8) -> Option<usize> {
-    let mut i = 0;
-    while i < row.len() {
-        if row[i] != b'"' {
-            // An unquoted cell: to the next delimiter.
-            i = memchr::memchr(delimiter, &row[i..]).map_or(row.len(), |d| i + d + 1);
-            continue;
-        }
-        let mut j = i + 1;
-        loop {
-            let q = j + memchr::memchr(b'"', &row[j..])?;
-            if row.get(q + 1) == Some(&b'"') {
-                j = q + 2;
-                continue;
-            }
-            match row.get(q + 1) {
-                None | Some(b'\r' | b'\n') => return None,
-                Some(&c) if c == delimiter => {
-                    i = q + 2;
-                    break;
-                }
-                Some(_) => return Some(q),
-            }
-        }
-    }
-    None
 }
 
 pub fn csv_reader(bytes: &[u8], headers: bool, delimiter: u8) -> csv::Reader<&[u8]> {

@@ -13,6 +13,10 @@ pub struct RowSpan {
     pub start: usize,
     pub end: usize,
     pub cells: usize,
+    /// The first quote that closes a quoted cell but is followed by something other
+    /// than a delimiter or the row's end (the reader keeps what follows as text),
+    /// relative to `start`.
+    pub stray_quote: Option<usize>,
 }
 
 /// The row starting at or after `pos` (blank lines before it skipped); `None` at the
@@ -26,14 +30,20 @@ pub fn next_row(b: &[u8], mut pos: usize, delimiter: u8) -> Option<RowSpan> {
     }
     let start = pos;
     let mut cells = 0;
+    let mut stray_quote = None;
     loop {
-        let (end, row_end) = cell_end(b, pos, delimiter);
+        let (end, row_end, close) = cell_end(b, pos, delimiter);
+        let stray = close.filter(|&q| q + 1 < end);
         cells += 1;
+        if stray_quote.is_none() {
+            stray_quote = stray.map(|q| q - start);
+        }
         if row_end {
             return Some(RowSpan {
                 start,
                 end: (end + 1).min(b.len()),
                 cells,
+                stray_quote,
             });
         }
         pos = end + 1;
@@ -41,16 +51,19 @@ pub fn next_row(b: &[u8], mut pos: usize, delimiter: u8) -> Option<RowSpan> {
 }
 
 /// Where the cell starting at `pos` ends: the position of the delimiter or row
-/// terminator after it (the input's length at its end), and whether that ends the row.
-fn cell_end(b: &[u8], mut pos: usize, delimiter: u8) -> (usize, bool) {
+/// terminator after it (the input's length at its end), whether that ends the row,
+/// and the quote that closed it when it was quoted.
+fn cell_end(b: &[u8], mut pos: usize, delimiter: u8) -> (usize, bool, Option<usize>) {
+    let mut close = None;
     if b.get(pos) == Some(&b'"') {
         // Quoted: to the quote that is not doubled (an unclosed one runs to the end).
         pos += 1;
         loop {
             match memchr::memchr(b'"', &b[pos..]) {
-                None => return (b.len(), true),
+                None => return (b.len(), true, None),
                 Some(q) if b.get(pos + q + 1) == Some(&b'"') => pos += q + 2,
                 Some(q) => {
+                    close = Some(pos + q);
                     pos += q + 1;
                     break;
                 }
@@ -60,8 +73,8 @@ fn cell_end(b: &[u8], mut pos: usize, delimiter: u8) -> (usize, bool) {
     // Unquoted (or text after a closing quote, which the reader keeps): quotes here
     // are text.
     match memchr::memchr3(delimiter, b'\n', b'\r', &b[pos..]) {
-        None => (b.len(), true),
-        Some(off) => (pos + off, b[pos + off] != delimiter),
+        None => (b.len(), true, close),
+        Some(off) => (pos + off, b[pos + off] != delimiter, close),
     }
 }
 
@@ -70,13 +83,30 @@ pub fn cells(row: &[u8], delimiter: u8, out: &mut Vec<(Range<usize>, bool)>) {
     out.clear();
     let mut pos = 0;
     loop {
-        let (end, row_end) = cell_end(row, pos, delimiter);
+        let (end, row_end, _) = cell_end(row, pos, delimiter);
         out.push((pos..end, row.get(pos) == Some(&b'"')));
         if row_end {
             return;
         }
         pos = end + 1;
     }
+}
+
+/// Cell `k` of a row (its range and whether it starts with a quote), the cells
+/// before it skipped and the ones after not looked at.
+pub fn nth_cell(row: &[u8], delimiter: u8, k: usize) -> Option<(Range<usize>, bool)> {
+    let mut pos = 0;
+    for i in 0.. {
+        let (end, row_end, _) = cell_end(row, pos, delimiter);
+        if i == k {
+            return Some((pos..end, row.get(pos) == Some(&b'"')));
+        }
+        if row_end {
+            return None;
+        }
+        pos = end + 1;
+    }
+    None
 }
 
 /// A cell's text as the reader gives it: a quoted cell without its quotes, doubled
@@ -135,11 +165,54 @@ mod tests {
         }
     }
 
+    /// Where a quoted cell of a raw CSV row is closed by a quote that is followed by
+    /// something other than a delimiter or the end of the row (the reader takes such a
+    /// quote as text, and an earlier stray quote can make a cell swallow many rows).
+    fn malformed_quote(row: &[u8], delimiter: u8) -> Option<usize> {
+        let mut i = 0;
+        while i < row.len() {
+            if row[i] != b'"' {
+                // An unquoted cell: to the next delimiter.
+                i = memchr::memchr(delimiter, &row[i..]).map_or(row.len(), |d| i + d + 1);
+                continue;
+            }
+            let mut j = i + 1;
+            loop {
+                let q = j + memchr::memchr(b'"', &row[j..])?;
+                if row.get(q + 1) == Some(&b'"') {
+                    j = q + 2;
+                    continue;
+                }
+                match row.get(q + 1) {
+                    None | Some(b'\r' | b'\n') => return None,
+                    Some(&c) if c == delimiter => {
+                        i = q + 2;
+                        break;
+                    }
+                    Some(_) => return Some(q),
+                }
+            }
+        }
+        None
+    }
+
     fn by_scan(b: &[u8], delimiter: u8) -> Vec<(usize, Vec<Vec<u8>>)> {
         let (mut pos, mut rows, mut spans) = (0, Vec::new(), Vec::new());
         while let Some(r) = next_row(b, pos, delimiter) {
+            // The stray quote is the one a cell-by-cell walk of the row finds.
+            assert_eq!(
+                r.stray_quote,
+                malformed_quote(&b[r.start..r.end], delimiter)
+            );
             cells(&b[r.start..r.end], delimiter, &mut spans);
             assert_eq!(spans.len(), r.cells);
+            for (k, cell) in spans.iter().enumerate() {
+                assert_eq!(
+                    nth_cell(&b[r.start..r.end], delimiter, k).as_ref(),
+                    Some(cell)
+                );
+            }
+            assert_eq!(nth_cell(&b[r.start..r.end], delimiter, spans.len()), None);
             let decoded = spans
                 .iter()
                 .map(|(range, quoted)| {
