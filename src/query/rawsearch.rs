@@ -105,15 +105,7 @@ fn decides(
     stored: &str,
     ranges: impl IntoIterator<Item = Range<usize>>,
 ) -> Option<bool> {
-    // The two-character escapes spell `"` `\\` `/` and five controls; when none of
-    // those is in the alphabet only `\\u` escapes need decoding.
-    let short = ['"', '\\', '/', '\u{8}', '\u{c}', '\n', '\r', '\t'];
-    let spelled = if short.iter().any(|&c| alphabet.contains(c)) {
-        jstring::escape_spells(stored, &mut |c| alphabet.contains(c))
-    } else {
-        jstring::u_escape_spells(stored, &mut |c| alphabet.contains(c))
-    };
-    if spelled {
+    if jstring::escape_spells(stored, &mut |c| alphabet.contains(c)) {
         return None;
     }
     for r in ranges {

@@ -224,6 +224,35 @@ enum Decoded<'s> {
 /// Whether an escape sequence in the contents decodes to a character for which `hit`
 /// holds (escapes are decoded as `unescape` decodes them).
 pub fn escape_spells(inner: &str, hit: &mut dyn FnMut(char) -> bool) -> bool {
+    // Invalid escapes become U+FFFD: only then is every escape walked.
+    if hit('\u{FFFD}') {
+        return walk_spells(inner, hit);
+    }
+    // Otherwise each two-character escape whose character counts is looked for with
+    // memmem (a `\\` after an odd run of backslashes is itself escaped), then the
+    // `\\u` escapes: text with an escape every line is not walked escape by escape.
+    const SHORT: [(u8, char); 8] = [
+        (b'"', '"'),
+        (b'\\', '\\'),
+        (b'/', '/'),
+        (b'b', '\u{8}'),
+        (b'f', '\u{c}'),
+        (b'n', '\n'),
+        (b'r', '\r'),
+        (b't', '\t'),
+    ];
+    let b = inner.as_bytes();
+    let escape_at = |p: usize| b[..p].iter().rev().take_while(|&&c| c == b'\\').count() % 2 == 0;
+    for (e, c) in SHORT {
+        if hit(c) && memchr::memmem::find_iter(b, &[b'\\', e]).any(escape_at) {
+            return true;
+        }
+    }
+    u_escape_spells(inner, hit)
+}
+
+/// `escape_spells` by walking every escape.
+fn walk_spells(inner: &str, hit: &mut dyn FnMut(char) -> bool) -> bool {
     let mut found = false;
     walk(inner, &mut |piece| match piece {
         Decoded::Text(_) => true,
@@ -264,7 +293,7 @@ fn u_escape(b: &[u8], i: usize) -> Option<(char, usize, bool)> {
 
 /// Whether a `\\u` escape in the contents decodes to a character for which `hit`
 /// holds (found with `memmem`: the other escapes are not looked at).
-pub fn u_escape_spells(inner: &str, hit: &mut dyn FnMut(char) -> bool) -> bool {
+fn u_escape_spells(inner: &str, hit: &mut dyn FnMut(char) -> bool) -> bool {
     let b = inner.as_bytes();
     for pos in memchr::memmem::find_iter(b, b"\\u") {
         // After an odd run of backslashes this `\\` is itself escaped.
@@ -344,6 +373,48 @@ fn walk<'s>(inner: &'s str, step: &mut dyn FnMut(Decoded<'s>) -> bool) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn escapes_spelling_a_character_are_found_as_walking_them_finds_them() {
+        let mut rng = crate::synth::Rng::new(4);
+        let parts = [
+            "a",
+            "\\n",
+            "\\\\",
+            "\\\"",
+            "\\/",
+            "\\u0041",
+            "\\u2019",
+            "\\ud83d\\ude00",
+            "\\ud800",
+            "\\t",
+            "\\r",
+            "\\b",
+            "\\f",
+            "u",
+            "n",
+            "/",
+        ];
+        let preds: [fn(char) -> bool; 6] = [
+            |c| c == '\n',
+            |c| c == '\\',
+            |c| c == '/' || c == 'A',
+            |c| c.is_ascii_alphanumeric() || "<>/_".contains(c),
+            |c| c == '\u{1f600}' || c == '"',
+            |c| c == '\u{FFFD}',
+        ];
+        for _ in 0..5000 {
+            let n = rng.below(8);
+            let s: String = (0..n).map(|_| *rng.pick(&parts)).collect();
+            for p in preds {
+                assert_eq!(
+                    escape_spells(&s, &mut |c| p(c)),
+                    walk_spells(&s, &mut |c| p(c)),
+                    "{s}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn u_escapes_are_found_where_they_are_escapes() {
