@@ -208,12 +208,7 @@ fn layout_table(bin: &str) {
         let rg_key = layouts::time_cmd(5, layouts::rg(&["-c", "-F", l.key], &l.path));
         let text_t = layouts::time_cmd(5, list(&["-q", &term]));
         let rg_text = layouts::time_cmd(5, layouts::rg(&["-c", layouts::PHRASE], &l.path));
-        let c = Corpus::open(
-            &layouts::files(&l.path),
-            &LoadOptions::default(),
-            &mut |_, _, _| ControlFlow::Continue(()),
-        )
-        .unwrap();
+        let c = layouts::open(&l.path);
         let per = c.index.heap_bytes() as f64 / c.len().max(1) as f64;
         println!(
             "{:<36} {} {} {}  {} {} {}  {:>9.1}",

@@ -265,12 +265,7 @@ fn layout_searches() {
     for l in layouts::all(mb) {
         layouts::warm(&l.path);
         let rg = layouts::time_cmd(5, layouts::rg(&["-c", layouts::PHRASE], &l.path));
-        let corpus = Corpus::open(
-            &layouts::files(&l.path),
-            &LoadOptions::default(),
-            &mut |_, _, _| ControlFlow::Continue(()),
-        )
-        .unwrap();
+        let corpus = layouts::open(&l.path);
         let mut app = App::new(Arc::new(corpus), Keymap::default(), 0);
         let term = format!("scratchpad:/{}/", layouts::PHRASE);
         let mut found = 0;

@@ -125,6 +125,16 @@ pub fn files(path: &Path) -> Vec<PathBuf> {
         .transcripts
 }
 
+/// A layout opened in process, as the interface opens it.
+pub fn open(path: &Path) -> afscope::load::Corpus {
+    afscope::load::Corpus::open(
+        &files(path),
+        &afscope::load::LoadOptions::default(),
+        &mut |_, _, _| std::ops::ControlFlow::Continue(()),
+    )
+    .unwrap()
+}
+
 /// The median wall time of `n` runs of a command (`None` when it fails or is absent).
 pub fn time_cmd(n: usize, make: impl Fn() -> Command) -> Option<Duration> {
     let mut times = Vec::new();
