@@ -304,19 +304,10 @@ fn messages<'a>(
     (system, user, assistant)
 }
 
-/// A text decoded, borrowed from the record when it is one piece without escapes.
-fn decoded(t: Text<'_>) -> Cow<'_, str> {
-    match t.0.as_slice() {
-        [Piece::Json(s)] => crate::load::record::jstring::unescape(s).0,
-        [Piece::Plain(s)] => Cow::Borrowed(s),
-        _ => Cow::Owned(t.decode()),
-    }
-}
-
 fn user_turn<'a>(profile: &Profile, top: &RawObj<'a>, key: Option<&str>) -> Option<Cow<'a, str>> {
     messages(profile, top, key)
         .1
-        .map(decoded)
+        .map(|t| t.decoded())
         .or_else(|| first_text(&profile.paths.user, top, key))
 }
 

@@ -66,13 +66,19 @@ impl<'a> Text<'a> {
 
     /// The decoded text.
     pub fn decode(&self) -> String {
+        self.decoded().into_owned()
+    }
+
+    /// The decoded text, borrowed from the record when it is one piece without
+    /// escapes.
+    pub fn decoded(&self) -> Cow<'a, str> {
         match self.0.as_slice() {
-            [Piece::Json(s)] => jstring::unescape(s).0.into_owned(),
-            [Piece::Plain(s)] => s.to_string(),
+            [Piece::Json(s)] => jstring::unescape(s).0,
+            [Piece::Plain(s)] => Cow::Borrowed(s),
             _ => {
                 let mut out = String::new();
                 self.decode_into(&mut out);
-                out
+                Cow::Owned(out)
             }
         }
     }
