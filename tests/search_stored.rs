@@ -377,6 +377,10 @@ fn marks_made_while_indexing_answer_as_the_search_after_it() {
             let want: Vec<usize> = (0..plain.len()).filter(|&i| a.matches(i)).collect();
             let got: Vec<usize> = (0..marked.len()).filter(|&i| b.matches(i)).collect();
             assert_eq!(got, want, "{q} on {}", path.display());
+            // Tested in record runs (a wide record split once for all its keys).
+            let all: Vec<u32> = (0..plain.len() as u32).collect();
+            let runs: Vec<usize> = a.matching(&all).into_iter().map(|i| i as usize).collect();
+            assert_eq!(runs, want, "{q} on {} in record runs", path.display());
             // Marks made for another query are not read.
             let other = Query::parse(&format!("{q} or zzz")).unwrap();
             let o = other.prepare(&marked);

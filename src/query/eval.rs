@@ -157,6 +157,52 @@ impl Prepared<'_> {
 
     /// The full answer, reading the transcript only when text terms decide it.
     pub fn matches(&self, i: usize) -> bool {
+        self.matches_in(i, None)
+    }
+
+    /// The candidates that match, in order, tested in parallel; the transcripts of one
+    /// record (a wide record's keys, next to each other in the index) share one split
+    /// of it.
+    pub fn matching(&self, candidates: &[u32]) -> Vec<u32> {
+        use rayon::prelude::*;
+        let view = self.corpus.view();
+        let record = |i: u32| {
+            let e = view.entry(i as usize);
+            (e.source, e.offset)
+        };
+        candidates
+            .par_chunks(1024)
+            .flat_map_iter(|chunk| {
+                let mut out = Vec::new();
+                let mut k = 0;
+                while k < chunk.len() {
+                    let here = record(chunk[k]);
+                    let end = k + chunk[k..].iter().take_while(|&&j| record(j) == here).count();
+                    if end - k == 1 {
+                        if self.matches(chunk[k] as usize) {
+                            out.push(chunk[k]);
+                        }
+                    } else {
+                        let text = view.record_text(chunk[k] as usize).ok();
+                        let top = text
+                            .as_deref()
+                            .and_then(crate::load::record::raw::RawObj::split_indexed);
+                        out.extend(
+                            chunk[k..end]
+                                .iter()
+                                .copied()
+                                .filter(|&j| self.matches_in(j as usize, top.as_ref())),
+                        );
+                    }
+                    k = end;
+                }
+                out
+            })
+            .collect()
+    }
+
+    /// `matches`, with the entry's record already split when it is given.
+    fn matches_in(&self, i: usize, top: Option<&crate::load::record::raw::RawObj<'_>>) -> bool {
         let mut cached: Option<Option<Transcript>> = None;
         let mut spans: Option<Vec<crate::model::spans::VerdictSpan>> = None;
         let mut k = 0;
@@ -174,8 +220,18 @@ impl Prepared<'_> {
                             return Some(found);
                         }
                     }
-                    if let Some(found) = super::rawsearch::test(corpus, i, t) {
-                        return Some(found);
+                    let view = corpus.view();
+                    let found = match top {
+                        Some(top) => super::rawsearch::test_record(
+                            &view.source(i).profile,
+                            top,
+                            view.key(i),
+                            t,
+                        ),
+                        None => super::rawsearch::test(corpus, i, t),
+                    };
+                    if found.is_some() {
+                        return found;
                     }
                     let tr = cached.get_or_insert_with(|| corpus.transcript(i).ok());
                     Some(tr.as_ref().is_some_and(|tr| text_match(t, tr)))

@@ -63,12 +63,7 @@ fn perform(
             labels,
         } => {
             let p = query.prepare_with(corpus, labels.as_deref());
-            certain.par_extend(
-                candidates
-                    .par_iter()
-                    .copied()
-                    .filter(|&i| p.matches(i as usize)),
-            );
+            certain.extend(p.matching(&candidates));
             Some(Done::Search {
                 generation: search_generation,
                 query,
@@ -242,7 +237,7 @@ fn search_in_background(
         if latest.load(Ordering::Relaxed) != generation {
             return;
         }
-        certain.par_extend(chunk.par_iter().copied().filter(|&i| p.matches(i as usize)));
+        certain.extend(p.matching(chunk));
         let done = (k * step + chunk.len()).min(total);
         let progress = Done::SearchProgress {
             generation,
