@@ -177,7 +177,10 @@ impl Prepared<'_> {
                 let mut k = 0;
                 while k < chunk.len() {
                     let here = record(chunk[k]);
-                    let end = k + chunk[k..].iter().take_while(|&&j| record(j) == here).count();
+                    let end = k + chunk[k..]
+                        .iter()
+                        .take_while(|&&j| record(j) == here)
+                        .count();
                     if end - k == 1 {
                         if self.matches(chunk[k] as usize) {
                             out.push(chunk[k]);
