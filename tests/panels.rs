@@ -247,3 +247,36 @@ fn o_in_the_evaluation_panel_overlays_a_second_roc_with_delongs_p() {
     }
     assert!(a.eval.as_ref().unwrap().overlay.is_none());
 }
+
+#[test]
+fn filters_over_a_big_corpus_run_beside_the_interface_and_give_the_same_rows() {
+    use afscope::app::Effect;
+    use afscope::query::Query;
+    for q in [
+        "tier:free",
+        "model:opus and not tier:paid",
+        "af>=0.5 or compliance<0.5",
+        "",
+    ] {
+        let mut now = app(100, 30);
+        let fx = now.apply_filter(Query::parse(q).unwrap());
+        execute_sync(&mut now, fx);
+        let mut later = app(100, 30);
+        later.filter_in_background_over = 0;
+        let fx = later.apply_filter(Query::parse(q).unwrap());
+        if !q.is_empty() {
+            assert!(
+                matches!(fx.as_slice(), [Effect::Search { certain, .. }] if certain.is_empty()),
+                "{q}: handed to a worker"
+            );
+            assert!(later.searching);
+        }
+        execute_sync(&mut later, fx);
+        assert!(!later.searching);
+        assert_eq!(later.rows, now.rows, "{q}");
+        assert_eq!(
+            later.filter.as_ref().map(|f| &f.text),
+            now.filter.as_ref().map(|f| &f.text)
+        );
+    }
+}

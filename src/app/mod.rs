@@ -171,6 +171,9 @@ pub struct App {
     pub input_error: Option<QueryError>,
     /// A text search is running in the background.
     pub searching: bool,
+    /// Filters over more transcripts than this run in the background (the interface
+    /// stays within a frame); smaller ones at once.
+    pub filter_in_background_over: usize,
     /// The running search: candidates tested, of how many, matches so far.
     pub search_progress: Option<(usize, usize, usize)>,
     /// Indexing still going on: share of the current file done, 0–100.
@@ -237,6 +240,7 @@ impl App {
             input: LineInput::default(),
             input_error: None,
             searching: false,
+            filter_in_background_over: 100_000,
             search_progress: None,
             indexing: None,
             reader: Reader::default(),

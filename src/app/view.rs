@@ -169,12 +169,27 @@ impl App {
             return self.set_rows(None, all);
         }
         let overlay = self.label_overlay().map(std::sync::Arc::new);
+        let n = queue.as_ref().map_or(self.corpus.len(), |q| q.len());
+        if n > self.filter_in_background_over {
+            // Even a filter on index fields alone takes more than a frame here.
+            let candidates = match &queue {
+                Some(q) => q.to_vec(),
+                None => (0..n as u32).collect(),
+            };
+            self.searching = true;
+            self.message = Some(format!("filtering {n} transcripts…"));
+            return vec![Effect::Search {
+                query: q,
+                certain: Vec::new(),
+                candidates,
+                labels: overlay,
+            }];
+        }
         let (certain, candidates) = {
             use rayon::prelude::*;
             // In parallel, order kept: each fold covers a contiguous range, and
             // reduce joins them left to right.
             let p = q.prepare_with(&self.corpus, overlay.as_deref());
-            let n = queue.as_ref().map_or(self.corpus.len(), |q| q.len());
             (0..n)
                 .into_par_iter()
                 .with_min_len(4096)

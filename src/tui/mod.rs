@@ -7,7 +7,7 @@ mod terminal;
 mod work;
 
 pub use terminal::restore;
-pub use work::{execute_sync, execute_sync_with};
+pub use work::{execute_sync, execute_sync_with, search_in_two};
 
 use crate::app::{App, Keymap};
 use crate::load::Corpus;

@@ -13,6 +13,7 @@ use rayon::prelude::*;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// The result of background work.
 pub(super) enum Done {
@@ -184,6 +185,25 @@ fn load(app: &mut App, i: u32) {
 /// Carries out effects on the calling thread (for tests and scripts).
 pub fn execute_sync(app: &mut App, effects: Vec<Effect>) {
     execute_sync_with(app, effects, &mut Labeling::none("no label journal"));
+}
+
+/// A search effect's two halves, for measuring them apart: the worker's part (the
+/// search) and the interface thread's (taking in its rows), then what follows; any
+/// other effect is given back.
+pub fn search_in_two(app: &mut App, effect: Effect) -> Result<(Duration, Duration), Box<Effect>> {
+    if !matches!(effect, Effect::Search { .. }) {
+        return Err(Box::new(effect));
+    }
+    let start = std::time::Instant::now();
+    let Some(done) = perform(&app.corpus.clone(), effect, 0, &AtomicU64::new(0)) else {
+        return Ok((start.elapsed(), Duration::ZERO));
+    };
+    let worker = start.elapsed();
+    let start = std::time::Instant::now();
+    let rest = apply(app, done, 0);
+    let interface = start.elapsed();
+    execute_sync(app, rest);
+    Ok((worker, interface))
 }
 
 /// Carries out effects on the calling thread, labeling effects through `labeling`.
