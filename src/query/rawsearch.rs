@@ -204,6 +204,16 @@ pub fn test_record(
     key: Option<&str>,
     t: &TextTest,
 ) -> Option<bool> {
+    if matches!(
+        t.scope,
+        Scope::Completion | Scope::Scratchpad | Scope::Output
+    ) {
+        let completion = extract::completion_text(profile, top, key).ok()?;
+        return Some(match t.scope {
+            Scope::Completion => in_text(t, &completion),
+            _ => in_blocks(t, &completion),
+        });
+    }
     let texts = extract::texts(profile, top, key).ok()?;
     let field = |f: &Option<Text<'_>>| f.as_ref().is_some_and(|x| in_text(t, x));
     Some(match t.scope {

@@ -391,17 +391,53 @@ pub fn texts<'a>(
     top: &RawObj<'a>,
     key: Option<&str>,
 ) -> Result<Texts<'a>, FieldIssue> {
+    texts_with(profile, top, key, true)
+}
+
+/// The completion alone (a search of scratchpads or answers): a messages array is
+/// read only when the completion is in it.
+pub fn completion_text<'a>(
+    profile: &Profile,
+    top: &RawObj<'a>,
+    key: Option<&str>,
+) -> Result<Text<'a>, FieldIssue> {
+    texts_with(profile, top, key, false).map(|t| t.completion)
+}
+
+type Turns<'a> = (Option<Text<'a>>, Option<Text<'a>>, Option<Text<'a>>);
+
+fn texts_with<'a>(
+    profile: &Profile,
+    top: &RawObj<'a>,
+    key: Option<&str>,
+    prompts: bool,
+) -> Result<Texts<'a>, FieldIssue> {
     let p = &profile.paths;
-    let (m_system, m_user, mut m_assistant) = messages(profile, top, key);
-    let completion = match locate_completion(profile, top, key, || m_assistant.is_some())? {
+    let mut turns: Option<Turns<'a>> = prompts.then(|| messages(profile, top, key));
+    let at = locate_completion(profile, top, key, || {
+        turns
+            .get_or_insert_with(|| messages(profile, top, key))
+            .2
+            .is_some()
+    })?;
+    let completion = match at {
         CompletionAt::Field(c) | CompletionAt::Output(c) => Text::one(raw_string(c)),
         CompletionAt::Scratchpad(s, o) => {
             texts::scratchpad_and_output(raw_string(s), o.map(raw_string))
         }
-        CompletionAt::Messages => m_assistant
-            .take()
+        CompletionAt::Messages => turns
+            .as_mut()
+            .and_then(|t| t.2.take())
             .ok_or_else(|| missing_completion(profile, key))?,
     };
+    if !prompts {
+        return Ok(Texts {
+            system: None,
+            user: None,
+            completion,
+        });
+    }
+    let (m_system, m_user, _) = turns.unwrap_or_default();
     let text = |paths: &[FieldPath]| {
         paths
             .iter()
