@@ -244,11 +244,20 @@ pub fn escape_spells(inner: &str, hit: &mut dyn FnMut(char) -> bool) -> bool {
     let b = inner.as_bytes();
     let escape_at = |p: usize| b[..p].iter().rev().take_while(|&&c| c == b'\\').count() % 2 == 0;
     for (e, c) in SHORT {
-        if hit(c) && memchr::memmem::find_iter(b, &[b'\\', e]).any(escape_at) {
+        if hit(c) && escape_finder(e).find_iter(b).any(escape_at) {
             return true;
         }
     }
     u_escape_spells(inner, hit)
+}
+
+/// A searcher for `\\` followed by `e`, built once per process (building one costs
+/// more than searching a line).
+fn escape_finder(e: u8) -> &'static memchr::memmem::Finder<'static> {
+    use std::sync::OnceLock;
+    static FINDERS: [OnceLock<memchr::memmem::Finder<'static>>; 256] =
+        [const { OnceLock::new() }; 256];
+    FINDERS[usize::from(e)].get_or_init(|| memchr::memmem::Finder::new(&[b'\\', e]).into_owned())
 }
 
 /// `escape_spells` by walking every escape.
@@ -295,7 +304,7 @@ fn u_escape(b: &[u8], i: usize) -> Option<(char, usize, bool)> {
 /// holds (found with `memmem`: the other escapes are not looked at).
 fn u_escape_spells(inner: &str, hit: &mut dyn FnMut(char) -> bool) -> bool {
     let b = inner.as_bytes();
-    for pos in memchr::memmem::find_iter(b, b"\\u") {
+    for pos in escape_finder(b'u').find_iter(b) {
         // After an odd run of backslashes this `\\` is itself escaped.
         let run = b[..pos].iter().rev().take_while(|&&c| c == b'\\').count();
         if run % 2 == 1 {
