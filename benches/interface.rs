@@ -94,19 +94,9 @@ fn main() {
             let start = Instant::now();
             let fx = app.apply_filter(Query::parse(q).unwrap());
             term.draw(|f| ui::draw(f, &app, &theme)).unwrap();
-            let mut ui_part = start.elapsed();
-            let mut worker = Duration::ZERO;
-            for effect in fx {
-                match afscope::tui::search_in_two(&mut app, effect) {
-                    Ok((w, taking_in)) => {
-                        worker += w;
-                        let start = Instant::now();
-                        term.draw(|f| ui::draw(f, &app, &theme)).unwrap();
-                        ui_part = ui_part.max(taking_in + start.elapsed());
-                    }
-                    Err(other) => execute_sync(&mut app, vec![*other]),
-                }
-            }
+            let first = start.elapsed();
+            let (taking_in, worker) = run_effects(&mut app, fx, &mut term, &theme);
+            let ui_part = first.max(taking_in);
             term.draw(|f| ui::draw(f, &app, &theme)).unwrap();
             if round > 0 {
                 times.push(start.elapsed());
@@ -152,17 +142,9 @@ fn main() {
             crossterm::event::KeyModifiers::NONE,
         ));
         term.draw(|fr| ui::draw(fr, &app, &theme)).unwrap();
-        let mut ui_part = start.elapsed();
-        for effect in fx {
-            match afscope::tui::search_in_two(&mut app, effect) {
-                Ok((_, taking_in)) => {
-                    let start = Instant::now();
-                    term.draw(|fr| ui::draw(fr, &app, &theme)).unwrap();
-                    ui_part = ui_part.max(taking_in + start.elapsed());
-                }
-                Err(other) => execute_sync(&mut app, vec![*other]),
-            }
-        }
+        let first = start.elapsed();
+        let (taking_in, _) = run_effects(&mut app, fx, &mut term, &theme);
+        let ui_part = first.max(taking_in);
         term.draw(|fr| ui::draw(fr, &app, &theme)).unwrap();
         cell_ui.push(ui_part);
         cell_t.push(start.elapsed());
@@ -346,4 +328,28 @@ fn layout_searches() {
             ),
         }
     }
+}
+
+/// Runs a filter's effects as the interface would: a search's worker half timed apart
+/// from its interface-thread half (taking in the rows, then a frame). Returns the
+/// longest interface-thread event and the workers' time.
+fn run_effects(
+    app: &mut App,
+    fx: Vec<afscope::app::Effect>,
+    term: &mut Terminal<TestBackend>,
+    theme: &Theme,
+) -> (Duration, Duration) {
+    let (mut longest, mut worker) = (Duration::ZERO, Duration::ZERO);
+    for effect in fx {
+        match afscope::tui::search_in_two(app, effect) {
+            Ok((w, taking_in)) => {
+                worker += w;
+                let start = Instant::now();
+                term.draw(|f| ui::draw(f, app, theme)).unwrap();
+                longest = longest.max(taking_in + start.elapsed());
+            }
+            Err(other) => execute_sync(app, vec![*other]),
+        }
+    }
+    (longest, worker)
 }
