@@ -57,7 +57,13 @@ fn filter_read_search_and_quit_at_80x24() {
     s.wait_for("SCRATCHPAD_REASONING #2");
     s.keys("q");
     assert_eq!(s.wait_exit(), 0);
-    assert_restored(&s.raw());
+    let raw = s.raw();
+    assert_restored(&raw);
+    let (begin, end) = (count(&raw, b"\x1b[?2026h"), count(&raw, b"\x1b[?2026l"));
+    assert!(
+        begin > 3 && begin == end,
+        "every frame is one synchronized update"
+    );
 }
 
 #[test]

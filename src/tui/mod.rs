@@ -20,7 +20,7 @@ use std::io;
 use std::sync::atomic::AtomicU64;
 use std::sync::mpsc;
 use std::sync::Arc;
-use terminal::{enter, suspend, term_err, Guard};
+use terminal::{enter, frame, suspend, term_err, Guard};
 use work::{apply, execute, Done};
 
 /// Something for the main loop.
@@ -118,9 +118,7 @@ pub fn run(loader: Loader, opts: Options) -> Result<i32, String> {
     // Until the first transcripts are indexed: a progress screen.
     let mut loading = ui::Loading::default();
     let (corpus, first_loading) = loop {
-        terminal
-            .draw(|f| ui::draw_loading(f, &loading, &theme))
-            .map_err(term_err)?;
+        frame(&mut terminal, |f| ui::draw_loading(f, &loading, &theme))?;
         match rx.recv() {
             Ok(Msg::Loading(l)) => loading = l,
             Ok(Msg::Snapshot(c, l)) => break (*c, Some(l)),
@@ -175,9 +173,7 @@ pub fn run(loader: Loader, opts: Options) -> Result<i32, String> {
             &latest_find,
             &mut labeling,
         );
-        terminal
-            .draw(|f| ui::draw(f, &app, &theme))
-            .map_err(term_err)?;
+        frame(&mut terminal, |f| ui::draw(f, &app, &theme))?;
         if app.quit {
             return Ok(finish(&mut labeling, &app, 0));
         }

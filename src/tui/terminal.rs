@@ -52,3 +52,18 @@ pub(super) fn suspend(terminal: &mut Terminal<CrosstermBackend<Stdout>>) -> Resu
         .resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))
         .map_err(term_err)
 }
+
+/// Draws one frame as a synchronized update: a terminal that knows the mode (DEC
+/// 2026) shows the frame whole, never half painted over a slow SSH link; others
+/// ignore the two markers.
+pub(super) fn frame(
+    terminal: &mut Terminal<CrosstermBackend<Stdout>>,
+    draw: impl FnOnce(&mut ratatui::Frame),
+) -> Result<(), String> {
+    use std::io::Write;
+    crossterm::queue!(terminal.backend_mut(), terminal::BeginSynchronizedUpdate)
+        .map_err(term_err)?;
+    terminal.draw(draw).map_err(term_err)?;
+    execute!(terminal.backend_mut(), terminal::EndSynchronizedUpdate).map_err(term_err)?;
+    terminal.backend_mut().flush().map_err(term_err)
+}

@@ -78,9 +78,19 @@ impl Pty {
         }
     }
 
+    /// The screen as of the last frame drawn whole: a frame still being written
+    /// (its synchronized update begun and not ended) is left out.
     pub fn screen(&self) -> String {
+        const BEGIN: &[u8] = b"\x1b[?2026h";
+        const END: &[u8] = b"\x1b[?2026l";
+        let bytes = self.bytes.lock().unwrap();
+        let last = |m: &[u8]| bytes.windows(m.len()).rposition(|w| w == m);
+        let whole = match (last(BEGIN), last(END)) {
+            (Some(b), e) if e.is_none_or(|e| e < b) => &bytes[..b],
+            _ => &bytes[..],
+        };
         let mut p = vt100::Parser::new(nz(self.size.0), nz(self.size.1), 0);
-        p.process(&self.bytes.lock().unwrap());
+        p.process(whole);
         p.screen().contents()
     }
 
