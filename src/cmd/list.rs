@@ -42,7 +42,7 @@ fn row(view: &View<'_>, i: usize) -> Row {
         condition: text(view.condition(i)),
         compliance: score(e.compliance(), e.compliance_failed()),
         af: score(e.af(), e.af_failed()),
-        locator: format!("{}:{}", view.source(i).path.display(), e.line),
+        locator: view.place(i),
     }
 }
 

@@ -5,6 +5,7 @@
 pub mod assemble;
 pub mod index;
 pub mod input;
+pub mod inspect;
 pub mod join;
 pub mod profile;
 pub mod record;

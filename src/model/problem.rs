@@ -18,6 +18,10 @@ pub enum ProblemKind {
     BadSpan,
     Io,
     Unjoined,
+    /// A sample an evaluation log records as failed.
+    SampleError,
+    /// A log whose run did not finish (cancelled, failed, still running).
+    Unfinished,
 }
 
 impl ProblemKind {
@@ -34,6 +38,8 @@ impl ProblemKind {
             ProblemKind::BadSpan => "bad span",
             ProblemKind::Io => "unreadable file",
             ProblemKind::Unjoined => "unjoined verdict",
+            ProblemKind::SampleError => "sample error",
+            ProblemKind::Unfinished => "unfinished log",
         }
     }
 
@@ -41,7 +47,11 @@ impl ProblemKind {
     pub fn skips_record(self) -> bool {
         !matches!(
             self,
-            ProblemKind::BadValue | ProblemKind::BadSpan | ProblemKind::Unjoined
+            ProblemKind::BadValue
+                | ProblemKind::BadSpan
+                | ProblemKind::Unjoined
+                | ProblemKind::SampleError
+                | ProblemKind::Unfinished
         )
     }
 }

@@ -6,7 +6,8 @@ use std::ops::Range;
 /// The tag families a completion may use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SegmentKind {
-    /// `<SCRATCHPAD_REASONING>`, `<HIDDEN_SCRATCHPAD>`, `<think>`: hidden reasoning.
+    /// `<SCRATCHPAD_REASONING>`, `<HIDDEN_SCRATCHPAD>`, `<think>`, `<reasoning>` (an
+    /// evaluation log's native reasoning): hidden reasoning.
     Scratchpad,
     /// `<DRAFT_OUTPUT>`, nested inside a scratchpad block.
     Draft,
@@ -32,7 +33,12 @@ pub struct Segment {
     pub closed: bool,
 }
 
-const SCRATCHPAD_TAGS: [&str; 3] = ["SCRATCHPAD_REASONING", "HIDDEN_SCRATCHPAD", "think"];
+const SCRATCHPAD_TAGS: [&str; 4] = [
+    "SCRATCHPAD_REASONING",
+    "HIDDEN_SCRATCHPAD",
+    "think",
+    "reasoning",
+];
 
 fn kind_of(tag: &str) -> Option<SegmentKind> {
     if SCRATCHPAD_TAGS.iter().any(|t| t.eq_ignore_ascii_case(tag)) {

@@ -15,13 +15,18 @@ pub enum Position {
     Element { index: u64, line: u64 },
     /// A CSV row (1-based, header excluded) and, for tier-column layouts, the column.
     Row { row: u64, line: u64 },
+    /// A sample of an evaluation log: its entry (`samples/a_epoch_1.json`) or place
+    /// (`samples[3]`), and its record's number among the log's samples.
+    Member { name: String, line: u64 },
 }
 
 impl Position {
     pub fn line(&self) -> u64 {
         match *self {
             Position::Line(l) => l,
-            Position::Element { line, .. } | Position::Row { line, .. } => line,
+            Position::Element { line, .. }
+            | Position::Row { line, .. }
+            | Position::Member { line, .. } => line,
         }
     }
 }
@@ -42,6 +47,7 @@ impl fmt::Display for Locator {
             Position::Line(l) => write!(f, ":{l}")?,
             Position::Element { index, line } => write!(f, "[{index}] (line {line})")?,
             Position::Row { row, line } => write!(f, " row {row} (line {line})")?,
+            Position::Member { name, .. } => write!(f, " {name}")?,
         }
         if let Some(k) = &self.key {
             write!(f, " {k}")?;

@@ -4,6 +4,7 @@
 
 use crate::load::index::corpus::Corpus;
 use crate::load::index::view::LoadedSource;
+use crate::load::input::bytes::Bytes;
 use crate::load::profile::detect::{self, Sample};
 use crate::load::profile::extract::FileContext;
 use crate::load::profile::{Format, Profile};
@@ -112,7 +113,20 @@ fn open_source(
             return Ok(None);
         }
     };
-    let sniffed = record::sniff_format(path, &bytes);
+    // An evaluation log becomes one record per sample, read as JSONL.
+    let log = crate::load::inspect::detect(&bytes);
+    let (bytes, members) = match log {
+        Some(kind) => {
+            let c = crate::load::inspect::convert(path, &bytes, kind);
+            problems.extend(c.problems);
+            (Bytes::Owned(c.text), Some(c.members))
+        }
+        None => (bytes, None),
+    };
+    let sniffed = match log {
+        Some(_) => Format::Jsonl,
+        None => record::sniff_format(path, &bytes),
+    };
     // Split as the named profile says (else as the file looks), detect, then apply
     // `--set`; when the settings name another format or records array, split again
     // as they say. One order for every key: profile, then `--set`.
@@ -181,6 +195,7 @@ fn open_source(
         also_claimed,
         tests: None,
         csv_unique_headers,
+        members,
     }))
 }
 

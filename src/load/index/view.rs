@@ -32,6 +32,9 @@ pub struct LoadedSource {
     pub tests: Option<super::marks::Tests>,
     /// No CSV header name is written twice.
     pub csv_unique_headers: bool,
+    /// For an evaluation log read as records: where in the log each record came from
+    /// (a zip entry, `samples[3]`), by ordinal.
+    pub members: Option<Vec<Box<str>>>,
 }
 
 impl LoadedSource {
@@ -139,6 +142,17 @@ impl<'a> View<'a> {
         }
     }
 
+    /// Where the record is, short: `file:line`, or `file entry` for a sample of an
+    /// evaluation log.
+    pub fn place(&self, i: usize) -> String {
+        let e = self.entry(i);
+        let src = self.source(i);
+        match src.members.as_ref().and_then(|m| m.get(e.ordinal as usize)) {
+            Some(m) => format!("{} {m}", src.path.display()),
+            None => format!("{}:{}", src.path.display(), e.line),
+        }
+    }
+
     fn record_ref(&self, i: usize) -> RecordRef {
         let e = self.entry(i);
         RecordRef {
@@ -196,7 +210,15 @@ impl<'a> View<'a> {
                 .and_then(|keys| keys.into_iter().find(|w| w.name == k)),
             None => None,
         };
+        let member = src
+            .members
+            .as_ref()
+            .and_then(|m| m.get(rec.ordinal as usize));
         let position = match src.format {
+            Format::Jsonl if member.is_some() => Position::Member {
+                name: member.map(|m| m.to_string()).unwrap_or_default(),
+                line: rec.line,
+            },
             Format::Jsonl => Position::Line(rec.line),
             Format::Json => Position::Element {
                 index: rec.ordinal,

@@ -35,7 +35,7 @@ const NOT_DATA: &[&str] = &[
 ];
 
 /// Endings of data files.
-const DATA: &[&str] = &["json", "jsonl", "ndjson", "csv", "tsv", "tab"];
+const DATA: &[&str] = &["json", "jsonl", "ndjson", "csv", "tsv", "tab", "eval"];
 
 fn ending(path: &Path) -> String {
     let name = path
@@ -224,6 +224,13 @@ pub fn classify(path: &Path) -> Option<Found> {
         let _ = file.take(HEAD).read_to_end(&mut head);
     }
     let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&head);
+    if crate::load::inspect::detect(head).is_some() {
+        return Some(Found {
+            role: FileRole::Transcripts,
+            profile: Some("inspect".to_string()),
+            label_set: Vec::new(),
+        });
+    }
     if name.contains(".labels.") || crate::model::journal::looks_like_journal(first_lines(head)) {
         return Some(Found {
             role: FileRole::Labels,

@@ -193,7 +193,8 @@ pub struct ProfileSpec {
 }
 
 /// The built-in profiles, in the order detection tries them (`native` last).
-pub const BUILTIN: [(&str, &str); 7] = [
+pub const BUILTIN: [(&str, &str); 8] = [
+    ("inspect", include_str!("builtin/inspect.toml")),
     ("af-pipeline", include_str!("builtin/af-pipeline.toml")),
     (
         "wide-conditions",
