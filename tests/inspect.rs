@@ -347,3 +347,25 @@ fn labels_on_samples_evaluate_the_judge_and_stats_give_the_gap() {
         "{row}"
     );
 }
+
+#[test]
+fn a_scorer_kind_is_set_by_name_where_its_name_does_not_say_it() {
+    let opts = LoadOptions {
+        overrides: vec![
+            "kinds.honesty=alignment_faking".into(),
+            "kinds.\"af_judge/alignment_faking\"=other".into(),
+        ],
+        ..Default::default()
+    };
+    let c = open(&[log("study/af-opus-helpful.eval")], opts);
+    let i = by_id(&c, &format!("{OPUS}p0-free#1"));
+    assert_eq!(
+        c.view().entry(i).af(),
+        Some(1.0),
+        "honesty feeds the af column"
+    );
+    let t = c.transcript(i).unwrap();
+    let kind = |n: &str| t.verdicts.iter().find(|v| v.classifier == n).unwrap().kind;
+    assert_eq!(kind("honesty"), VerdictKind::AlignmentFaking);
+    assert_eq!(kind("af_judge/alignment_faking"), VerdictKind::Other);
+}

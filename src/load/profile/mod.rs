@@ -182,6 +182,10 @@ pub struct ProfileSpec {
     pub wide: Option<Wide>,
     #[serde(default)]
     pub verdicts: Vec<VerdictSpec>,
+    /// Kinds by classifier name, over what a native verdict says of itself
+    /// (`kinds.honesty = "alignment_faking"`, or `--set kinds.honesty=compliance`).
+    #[serde(default)]
+    pub kinds: BTreeMap<String, VerdictKind>,
     pub join: Option<Join>,
     /// What the files are for (default: `verdicts` with a `[join]`, else
     /// `transcripts`).
@@ -473,7 +477,7 @@ pub fn apply_override(table: &mut toml::Table, text: &str) -> Result<(), String>
         .ok()
         .and_then(|mut t| t.remove("v"))
         .unwrap_or_else(|| toml::Value::String(value.trim().to_string()));
-    let parts: Vec<&str> = key.trim().split('.').collect();
+    let parts = key_parts(key.trim());
     let (last, parents) = parts.split_last().expect("split yields one part");
     let mut cur = table;
     for p in parents {
@@ -488,9 +492,30 @@ pub fn apply_override(table: &mut toml::Table, text: &str) -> Result<(), String>
     Ok(())
 }
 
+/// A dotted key's parts; a part in double quotes may hold dots
+/// (`kinds."judge/v1.2"`).
+fn key_parts(key: &str) -> Vec<String> {
+    let mut parts = vec![String::new()];
+    let mut quoted = false;
+    for c in key.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            '.' if !quoted => parts.push(String::new()),
+            c => parts.last_mut().expect("one part").push(c),
+        }
+    }
+    parts
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quoted_key_parts_keep_their_dots() {
+        assert_eq!(key_parts("fields.id"), ["fields", "id"]);
+        assert_eq!(key_parts("kinds.\"a/b.c\""), ["kinds", "a/b.c"]);
+    }
 
     #[test]
     fn every_builtin_compiles() {

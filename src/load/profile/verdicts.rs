@@ -49,6 +49,7 @@ pub enum Detail {
 struct Reader<'i> {
     detail: Detail,
     issues: &'i mut Vec<FieldIssue>,
+    kinds: &'i std::collections::BTreeMap<String, VerdictKind>,
 }
 
 impl Reader<'_> {
@@ -86,7 +87,11 @@ pub fn read_all(
     detail: Detail,
     issues: &mut Vec<FieldIssue>,
 ) -> Vec<Verdict> {
-    let mut r = Reader { detail, issues };
+    let mut r = Reader {
+        detail,
+        issues,
+        kinds: &profile.spec.kinds,
+    };
     let mut out = Vec::new();
     for (spec, path) in profile.spec.verdicts.iter().zip(&profile.verdict_paths) {
         // Native verdicts say their own kind; name them all until they do.
@@ -357,7 +362,10 @@ fn native(
     field: &str,
     r: &mut Reader<'_>,
 ) -> Option<Verdict> {
-    let kind = match obj.get("kind") {
+    let own = obj.get("classifier").and_then(as_text);
+    let set = r.kinds.get(own.as_deref().unwrap_or(name)).copied();
+    let kind = match obj.get("kind").filter(|_| set.is_none()) {
+        None => set.unwrap_or(spec.kind),
         Some(k) => match as_text(k).as_deref().and_then(VerdictKind::parse) {
             Some(kind) => kind,
             None => {
@@ -371,9 +379,8 @@ fn native(
                 VerdictKind::Other
             }
         },
-        None => spec.kind,
     };
-    let classifier = match obj.get("classifier").and_then(as_text) {
+    let classifier = match own {
         _ if !r.named() && kind != VerdictKind::AlignmentFaking => String::new(),
         Some(c) => c.into_owned(),
         None => name.to_string(),
