@@ -578,9 +578,11 @@ mod tests {
     #[test]
     fn votes_in_every_spelling() {
         let mut issues = Vec::new();
+        let kinds = std::collections::BTreeMap::new();
         let mut r = Reader {
             detail: Detail::Full,
             issues: &mut issues,
+            kinds: &kinds,
         };
         let v = |text: &str, r: &mut Reader<'_>| {
             let rec = format!("{{\"v\":{text}}}");
