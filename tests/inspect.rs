@@ -369,3 +369,39 @@ fn a_scorer_kind_is_set_by_name_where_its_name_does_not_say_it() {
     assert_eq!(kind("honesty"), VerdictKind::AlignmentFaking);
     assert_eq!(kind("af_judge/alignment_faking"), VerdictKind::Other);
 }
+
+fn study_app(width: u16, height: u16) -> afscope::app::App {
+    let found = afscope::load::input::expand(&[log("study")], false).unwrap();
+    let corpus = open(&found.transcripts, LoadOptions::default());
+    let mut app = afscope::app::App::new(
+        std::sync::Arc::new(corpus),
+        afscope::app::Keymap::default(),
+        7,
+    );
+    let fx = app.on_resize(width, height);
+    afscope::tui::execute_sync(&mut app, fx);
+    let fx = app.update_initial();
+    afscope::tui::execute_sync(&mut app, fx);
+    app
+}
+
+#[test]
+fn the_interface_reads_a_sample_with_its_reasoning_block_and_scores() {
+    use common::screen::{press, screen};
+    let mut a = study_app(160, 45);
+    press(&mut a, "/id:p0-free#1 model:opus<Enter>");
+    let s = screen(&a, "dark");
+    assert!(s.contains("transcripts 1/32"), "{s}");
+    assert!(s.contains("reasoning #1"), "{s}");
+    assert!(s.contains("Training is watching"), "{s}");
+    insta::assert_snapshot!("inspect_reader_160x45", s);
+    press(&mut a, "v");
+    let s = screen(&a, "dark");
+    for said in ["af_judge/alignment_faking", "refusal_grade", "samples/p0-free_epoch_1.json"] {
+        assert!(s.contains(said), "{said:?} in\n{s}");
+    }
+    insta::assert_snapshot!("inspect_details_160x45", s);
+    let mut a = study_app(80, 24);
+    press(&mut a, "/tier:paid model:sonnet<Enter>");
+    insta::assert_snapshot!("inspect_list_80x24", screen(&a, "dark"));
+}
