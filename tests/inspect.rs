@@ -397,7 +397,11 @@ fn the_interface_reads_a_sample_with_its_reasoning_block_and_scores() {
     insta::assert_snapshot!("inspect_reader_160x45", s);
     press(&mut a, "v");
     let s = screen(&a, "dark");
-    for said in ["af_judge/alignment_faking", "refusal_grade", "samples/p0-free_epoch_1.json"] {
+    for said in [
+        "af_judge/alignment_faking",
+        "refusal_grade",
+        "samples/p0-free_epoch_1.json",
+    ] {
         assert!(s.contains(said), "{said:?} in\n{s}");
     }
     insta::assert_snapshot!("inspect_details_160x45", s);

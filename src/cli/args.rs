@@ -323,6 +323,16 @@ pub struct SynthArgs {
     /// Native: characters of system prompt per transcript.
     #[arg(long, default_value_t = 2400)]
     pub system_chars: usize,
+    /// Inspect-eval: how the sample entries are compressed (zstd, as inspect-ai
+    /// writes since 0.3.206, or deflate, as before).
+    #[arg(long, value_enum, default_value_t = SynthCompression::Zstd)]
+    pub compression: SynthCompression,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum SynthCompression {
+    Zstd,
+    Deflate,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -343,6 +353,9 @@ pub enum SynthLayout {
     /// A CSV: id, model, is_free_tier_user, condition, prompt_index, completion,
     /// af_score.
     Csv,
+    /// An Inspect `.eval` log (a zip): samples of about 350 KB (mostly events) in two
+    /// epochs, a judge scorer's dict with quotes; `--size-mb` is the zip's size.
+    InspectEval,
 }
 
 /// A half-width in (0, 1].

@@ -1,7 +1,7 @@
 //! `afscope synth`: a deterministic synthetic corpus for benchmarks.
 
 use super::Status;
-use crate::cli::{SynthArgs, SynthLayout};
+use crate::cli::{SynthArgs, SynthCompression, SynthLayout};
 use afscope::synth::layouts::{self, FileLayout};
 use afscope::synth::{pipeline, write_file, Shape};
 
@@ -28,6 +28,15 @@ pub fn run(args: &SynthArgs) -> Result<Status, String> {
             };
             let n = layouts::write_file(out, layout, bytes, args.seed).map_err(err)?;
             eprintln!("wrote {n} transcripts to {}", out.display());
+        }
+        SynthLayout::InspectEval => {
+            use afscope::synth::inspect_log::{self, Compression};
+            let c = match args.compression {
+                SynthCompression::Zstd => Compression::Zstd,
+                SynthCompression::Deflate => Compression::Deflate,
+            };
+            let n = inspect_log::write_file(out, bytes, args.seed, c).map_err(err)?;
+            eprintln!("wrote an Inspect log of {n} samples to {}", out.display());
         }
         SynthLayout::PipelineTree => {
             let files = pipeline::write_tree(out, bytes, args.seed).map_err(err)?;

@@ -1,5 +1,6 @@
 //! A deterministic synthetic corpus in the native schema, for benchmarks and load tests.
 
+pub mod inspect_log;
 pub mod layouts;
 pub mod pipeline;
 

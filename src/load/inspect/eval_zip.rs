@@ -4,7 +4,7 @@
 //! its name replaces the first; a damaged entry loses that sample only.
 
 use super::sample::LogHeader;
-use super::{parse_sample, Converted};
+use super::Converted;
 use crate::model::{Problem, ProblemKind};
 use rayon::prelude::*;
 use std::io::{Cursor, Read};
@@ -170,20 +170,20 @@ pub fn convert(path: &Path, bytes: &[u8]) -> Converted {
         .enumerate()
         .filter(|(_, n)| is_sample(n))
         .collect();
-    let read: Vec<(String, Result<super::sample::SampleIn, String>)> = samples
+    let read: Vec<(String, Result<super::Prepared, String>)> = samples
         .par_iter()
         .map(|&(i, name)| {
-            let parsed = zip.read(i).and_then(|b| {
+            let prepared = zip.read(i).and_then(|b| {
                 let text = String::from_utf8(b).map_err(|e| {
                     format!("invalid UTF-8 at byte {}", e.utf8_error().valid_up_to())
                 })?;
-                parse_sample(&text)
+                super::prepare(&text, &log, name)
             });
-            (name.clone(), parsed)
+            (name.clone(), prepared)
         })
         .collect();
-    for (name, s) in read {
-        out.push(path, name, s, &log, None);
+    for (name, p) in read {
+        out.push(path, name, p, None);
     }
     out
 }

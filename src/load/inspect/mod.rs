@@ -69,13 +69,32 @@ pub struct Converted {
     pub problems: Vec<Problem>,
 }
 
+/// A sample made into its record line, with its error if it failed (done in
+/// parallel; only the line and the message are kept).
+pub(crate) struct Prepared {
+    line: String,
+    failed: Option<String>,
+}
+
+/// Reads one sample's JSON into its record line.
+pub(crate) fn prepare(text: &str, log: &LogHeader, member: &str) -> Result<Prepared, String> {
+    let s = parse_sample(text)?;
+    let failed = s.error().map(|e| {
+        let first = crate::model::verdict::truncate(e.lines().next().unwrap_or(""), 160);
+        format!("sample {} epoch {} failed: {first}", s.id_text(), s.epoch())
+    });
+    Ok(Prepared {
+        line: sample::record(&s, log, member).to_string(),
+        failed,
+    })
+}
+
 impl Converted {
     fn push(
         &mut self,
         path: &Path,
         member: String,
-        sample: Result<SampleIn, String>,
-        log: &LogHeader,
+        sample: Result<Prepared, String>,
         line: Option<u64>,
     ) {
         let at = |p: Problem| match line {
@@ -83,22 +102,15 @@ impl Converted {
             None => p,
         };
         match sample {
-            Ok(s) => {
-                if let Some(e) = s.error() {
-                    let first =
-                        crate::model::verdict::truncate(e.lines().next().unwrap_or(""), 160);
+            Ok(p) => {
+                if let Some(why) = p.failed {
                     self.problems.push(at(Problem::new(
                         path,
                         ProblemKind::SampleError,
-                        format!(
-                            "{member}: sample {} epoch {} failed: {first}",
-                            s.id_text(),
-                            s.epoch()
-                        ),
+                        format!("{member}: {why}"),
                     )));
                 }
-                let rec = sample::record(&s, log, &member);
-                self.text.extend_from_slice(rec.to_string().as_bytes());
+                self.text.extend_from_slice(p.line.as_bytes());
                 self.text.push(b'\n');
                 self.members.push(member.into_boxed_str());
             }
@@ -125,10 +137,22 @@ impl Converted {
     }
 }
 
-/// Parses one sample's JSON, bare `NaN`/`Infinity` tokens read as unscored.
+/// Parses one sample's JSON, bare `NaN`/`Infinity` tokens read as unscored; its
+/// attachments are read only when its messages refer to them.
 pub(crate) fn parse_sample(text: &str) -> Result<SampleIn, String> {
     let text = lenient::nan_as_null(text);
-    serde_json::from_str(&text).map_err(|e| format!("invalid JSON: {e}"))
+    let mut s: SampleIn = serde_json::from_str(&text).map_err(|e| format!("invalid JSON: {e}"))?;
+    if s.refers_to_attachments() {
+        #[derive(serde::Deserialize)]
+        struct Attachments {
+            #[serde(default)]
+            attachments: std::collections::HashMap<String, String>,
+        }
+        s.attachments = serde_json::from_str::<Attachments>(&text)
+            .map(|a| a.attachments)
+            .unwrap_or_default();
+    }
+    Ok(s)
 }
 
 /// Reads a log into records; what cannot be read is a problem, and the rest loads.
@@ -186,16 +210,26 @@ fn convert_json(path: &Path, bytes: &[u8]) -> Converted {
     let Some(samples) = top.get("samples").and_then(array) else {
         return out;
     };
-    for (i, s) in samples.into_iter().enumerate() {
+    let (mut line, mut counted) = (1u64, 0usize);
+    let mut at = Vec::new();
+    for s in samples {
         let start = s.get().as_ptr() as usize - text.as_ptr() as usize;
-        let line = 1 + memchr::memchr_iter(b'\n', &bytes[..start]).count() as u64;
-        out.push(
-            path,
-            format!("samples[{i}]"),
-            parse_sample(s.get()),
-            &log,
-            Some(line),
-        );
+        line += memchr::memchr_iter(b'\n', &bytes[counted..start]).count() as u64;
+        counted = start;
+        at.push((s.get(), line));
+    }
+    use rayon::prelude::*;
+    let prepared: Vec<_> = at
+        .par_iter()
+        .enumerate()
+        .map(|(i, (raw, line))| {
+            let member = format!("samples[{i}]");
+            let p = prepare(raw, &log, &member);
+            (member, p, *line)
+        })
+        .collect();
+    for (member, p, line) in prepared {
+        out.push(path, member, p, Some(line));
     }
     out
 }

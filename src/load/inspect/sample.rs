@@ -77,8 +77,9 @@ pub struct SampleIn {
     completed_at: Value,
     #[serde(default)]
     error: Value,
-    #[serde(default)]
-    attachments: HashMap<String, String>,
+    /// Read apart, and only when a message refers to one (`parse_sample`).
+    #[serde(skip)]
+    pub(crate) attachments: HashMap<String, String>,
 }
 
 impl SampleIn {
@@ -93,6 +94,19 @@ impl SampleIn {
                     .map_or_else(|| e.to_string(), str::to_string),
             ),
         }
+    }
+
+    /// Whether a message's content is an `attachment://` reference.
+    pub(crate) fn refers_to_attachments(&self) -> bool {
+        fn any(v: &Value) -> bool {
+            match v {
+                Value::String(s) => s.starts_with("attachment://"),
+                Value::Array(a) => a.iter().any(any),
+                Value::Object(o) => o.values().any(any),
+                _ => false,
+            }
+        }
+        self.messages.iter().any(any) || any(&self.input)
     }
 
     pub fn epoch(&self) -> u64 {
