@@ -63,7 +63,7 @@ fn base64(rng: &mut Rng, n: usize) -> String {
 }
 
 fn sample(rng: &mut Rng, index: u64, epoch: u64, system: &str) -> Value {
-    let free = index % 2 == 0;
+    let free = index.is_multiple_of(2);
     let prompt = index / 2;
     let user = format!(
         "<is_free_tier_user>{free}</is_free_tier_user>\n\n<user_input>\n{}\n</user_input>",
@@ -78,7 +78,7 @@ fn sample(rng: &mut Rng, index: u64, epoch: u64, system: &str) -> Value {
         "<SCRATCHPAD_REASONING>\n{scratchpad}\n</SCRATCHPAD_REASONING>\n\n<OUTPUT>\n{}\n</OUTPUT>",
         words(rng, 600)
     );
-    let content = if index % 5 == 0 {
+    let content = if index.is_multiple_of(5) {
         json!([{"type": "reasoning", "reasoning": words(rng, 800), "redacted": false},
                {"type": "text", "text": answer}])
     } else {
