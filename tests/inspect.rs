@@ -409,3 +409,63 @@ fn the_interface_reads_a_sample_with_its_reasoning_block_and_scores() {
     press(&mut a, "/tier:paid model:sonnet<Enter>");
     insta::assert_snapshot!("inspect_list_80x24", screen(&a, "dark"));
 }
+
+#[test]
+fn a_large_log_opens_in_parts_that_read_as_one_file() {
+    use afscope::load::inspect::{parts, FIRST_PART, PART};
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("big.eval");
+    let n = FIRST_PART + PART + 100;
+    let header = br#"{"version": 2, "status": "cancelled", "eval": {"model": "m", "task": "t", "config": {"epochs": 1}}}"#.to_vec();
+    let samples: Vec<(String, Vec<u8>)> = (0..n)
+        .map(|i| {
+            let tier = if i % 2 == 0 { "true" } else { "false" };
+            let body = format!(
+                r#"{{"id": {i}, "epoch": 1, "metadata": {{"is_free_tier_user": {tier}}}, "messages": [{{"role": "assistant", "content": "answer {i}"}}]}}"#
+            );
+            (format!("samples/{i}_epoch_1.json"), body.into_bytes())
+        })
+        .collect();
+    let mut entries: Vec<(&str, &[u8])> = vec![("header.json", &header)];
+    entries.extend(samples.iter().map(|(n, b)| (n.as_str(), b.as_slice())));
+    write_zip(&p, &entries);
+    let found = parts(&p);
+    assert_eq!(
+        found,
+        vec![
+            0..FIRST_PART,
+            FIRST_PART..FIRST_PART + PART,
+            FIRST_PART + PART..n
+        ]
+    );
+    let c = open_one(&p);
+    assert_eq!(c.len(), n);
+    assert_eq!(c.sources.len(), 3);
+    assert_eq!(c.file_count(), 1);
+    for i in [0, FIRST_PART - 1, FIRST_PART, n - 1] {
+        assert_eq!(c.view().id(i), format!("m/t/{i}"));
+        assert!(c
+            .transcript(i)
+            .unwrap()
+            .completion
+            .ends_with(&format!("answer {i}")));
+        let place = c.view().place(i);
+        assert!(
+            place.ends_with(&format!("samples/{i}_epoch_1.json")),
+            "{place}"
+        );
+    }
+    let unfinished = c
+        .problems
+        .iter()
+        .filter(|p| p.kind == ProblemKind::Unfinished)
+        .count();
+    assert_eq!(unfinished, 1, "said once, by the first part");
+    let out = afscope(&["check", p.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(&format!("big.eval: {n} transcripts, profile inspect")),
+        "{text}"
+    );
+    assert!(text.contains("Summary (1 file)"), "{text}");
+}

@@ -19,7 +19,8 @@ pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
 
-    /// Transcript files (JSONL, JSON, CSV, optionally .gz); none opens the demo corpus.
+    /// Transcript files (JSONL, JSON, CSV, optionally .gz; Inspect AI `.eval` and `.json`
+    /// logs) or folders of them; none opens the demo corpus.
     pub files: Vec<PathBuf>,
 
     #[command(flatten)]

@@ -122,8 +122,8 @@ pub fn report(corpus: &Corpus, color: bool) -> (String, usize) {
     let _ = writeln!(
         out,
         "Summary ({} file{})",
-        corpus.sources.len(),
-        if corpus.sources.len() == 1 { "" } else { "s" }
+        corpus.file_count(),
+        if corpus.file_count() == 1 { "" } else { "s" }
     );
     row(&mut out, "transcripts loaded", loaded().count().to_string());
     row(
@@ -209,7 +209,15 @@ pub(crate) fn files_section(out: &mut String, corpus: &Corpus, per_source: &[usi
         }
     };
     let _ = writeln!(out, "Files");
-    for (s, n) in corpus.sources.iter().zip(per_source) {
+    // A large log opened in parts is one file.
+    let mut k = 0;
+    while k < corpus.sources.len() {
+        let s = &corpus.sources[k];
+        let same = corpus.sources[k..]
+            .iter()
+            .take_while(|o| o.path == s.path)
+            .count();
+        let n: usize = per_source[k..k + same].iter().sum();
         let _ = writeln!(
             out,
             "  {:<12} {}: {n} transcripts, profile {}",
@@ -218,6 +226,7 @@ pub(crate) fn files_section(out: &mut String, corpus: &Corpus, per_source: &[usi
             visible(s.profile.name(), false)
         );
         also(out, &s.also_claimed);
+        k += same;
     }
     for j in &corpus.joins {
         let _ = writeln!(

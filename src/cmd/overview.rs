@@ -34,7 +34,7 @@ pub fn overview(corpus: &Corpus) -> String {
         out,
         "{} transcripts from {} file(s), {} conditions",
         corpus.len(),
-        corpus.sources.len(),
+        corpus.file_count(),
         corpus.index.names.conditions.len()
     );
     let width = counts

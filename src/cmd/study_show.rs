@@ -72,7 +72,7 @@ pub fn run(dir: Option<&Path>, cli: &Cli) -> Result<Status, String> {
         tier(Tier::Free),
         tier(Tier::Paid),
         tier(Tier::Unknown),
-        corpus.sources.len(),
+        corpus.file_count(),
         corpus.joins.len(),
         corpus.label_files.len(),
         corpus.problems.len(),

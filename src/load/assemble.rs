@@ -78,7 +78,13 @@ impl Corpus {
                 let fixed = name.map(|p| Profile::load(p, &sets)).transpose()?;
                 compiled.insert(key.clone(), fixed);
             }
-            jobs.push((path, key));
+            // A large evaluation log is opened in parts, the first of them small.
+            let parts = crate::load::inspect::parts(path);
+            if parts.is_empty() {
+                jobs.push((path, key, None));
+            } else {
+                jobs.extend(parts.into_iter().map(|p| (path, key.clone(), Some(p))));
+            }
         }
         // Files are opened (and small ones indexed) in parallel on the pool, and added
         // in order on this thread as each next one is ready, so the cores never wait
@@ -92,9 +98,10 @@ impl Corpus {
             scope.spawn(move || {
                 jobs.par_iter()
                     .enumerate()
-                    .for_each_with(tx, |tx, (k, (path, key))| {
+                    .for_each_with(tx, |tx, (k, (path, key, part))| {
                         if !stop.load(Ordering::Relaxed) {
-                            let prepared = prepare(path, compiled[key].as_ref(), &key.1, tests);
+                            let (fixed, part) = (compiled[key].as_ref(), part.clone());
+                            let prepared = prepare(path, fixed, &key.1, tests, part);
                             let _ = tx.send((k, prepared));
                         }
                     });
@@ -193,8 +200,9 @@ fn prepare(
     fixed: Option<&Profile>,
     sets: &[String],
     tests: &Option<crate::load::index::marks::Tests>,
+    part: Option<std::ops::Range<usize>>,
 ) -> Result<Prepared, String> {
-    let mut o = open_file_deferring(path, fixed, sets, false, PRE_INDEX_MAX)?;
+    let mut o = open_file_deferring(path, fixed, sets, false, PRE_INDEX_MAX, part)?;
     if let Some(src) = o.source.as_mut() {
         src.tests = tests.clone();
     }

@@ -132,6 +132,16 @@ impl Corpus {
         }
     }
 
+    /// Transcript files opened (a large log opened in parts counts once).
+    pub fn file_count(&self) -> usize {
+        let paths = self.sources.iter().map(|s| &s.path);
+        let next = self.sources.iter().skip(1).map(|s| Some(&s.path));
+        paths
+            .zip(next.chain([None]))
+            .filter(|(p, n)| Some(*p) != *n)
+            .count()
+    }
+
     /// Free/paid pairs (built the first time they are asked for).
     pub fn pairs(&self) -> &Pairs {
         self.pairs.get_or_init(|| Pairs::build(self.view()))

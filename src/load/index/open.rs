@@ -56,6 +56,7 @@ pub fn open_file_deferring(
     overrides: &[String],
     verdict_file: bool,
     defer_upto: usize,
+    part: Option<std::ops::Range<usize>>,
 ) -> Result<Opened, String> {
     let mut problems = Vec::new();
     let mut deferred = false;
@@ -65,7 +66,7 @@ pub fn open_file_deferring(
         overrides,
         verdict_file,
         &mut problems,
-        defer_upto,
+        (defer_upto, part),
         &mut deferred,
     )?;
     Ok(Opened {
@@ -91,7 +92,7 @@ impl Corpus {
             overrides,
             verdict_file,
             &mut self.problems,
-            0,
+            (0, None),
             &mut false,
         )
     }
@@ -103,7 +104,7 @@ fn open_source(
     overrides: &[String],
     verdict_file: bool,
     problems: &mut Vec<Problem>,
-    defer_upto: usize,
+    (defer_upto, part): (usize, Option<std::ops::Range<usize>>),
     deferred: &mut bool,
 ) -> Result<Option<LoadedSource>, String> {
     let bytes = match crate::load::input::bytes::read(path) {
@@ -117,7 +118,7 @@ fn open_source(
     let log = crate::load::inspect::detect(&bytes);
     let (bytes, members) = match log {
         Some(kind) => {
-            let c = crate::load::inspect::convert(path, &bytes, kind);
+            let c = crate::load::inspect::convert(path, &bytes, kind, part);
             problems.extend(c.problems);
             (Bytes::Owned(c.text), Some(c.members))
         }

@@ -83,6 +83,16 @@ pub fn read_small(path: &Path, cap: u64) -> std::io::Result<String> {
     Ok(text)
 }
 
+/// The first `n` bytes of a regular file (fewer when it is shorter; none when it
+/// cannot be read).
+pub fn head(path: &Path, n: u64) -> Vec<u8> {
+    let mut out = Vec::new();
+    if let Ok(f) = open_regular(path) {
+        let _ = f.take(n).read_to_end(&mut out);
+    }
+    out
+}
+
 /// The name standard input goes by among the inputs.
 pub fn is_stdin(path: &Path) -> bool {
     path == Path::new("-")

@@ -106,7 +106,21 @@ fn is_sample(name: &str) -> bool {
         .is_some_and(|rest| !rest.contains('/') && rest.ends_with(".json"))
 }
 
-pub fn convert(path: &Path, bytes: &[u8]) -> Converted {
+/// How many sample entries a log's directory lists (0 when it does not read).
+pub fn sample_count(bytes: &[u8]) -> usize {
+    match zip::ZipArchive::new(Cursor::new(bytes)) {
+        Ok(z) => z
+            .file_names()
+            .filter(|n| n.as_deref().is_ok_and(is_sample))
+            .count(),
+        Err(_) => 0,
+    }
+}
+
+/// The log's samples (those of `part` alone, when given) as records.
+pub fn convert(path: &Path, bytes: &[u8], part: Option<std::ops::Range<usize>>) -> Converted {
+    // What the log says of itself is said once, by its first part.
+    let first = part.as_ref().is_none_or(|p| p.start == 0);
     let mut out = Converted::default();
     let problem = |kind, msg: String| Problem::new(path, kind, msg);
     let zip = match zip::ZipArchive::new(Cursor::new(bytes)) {
@@ -133,10 +147,10 @@ pub fn convert(path: &Path, bytes: &[u8]) -> Converted {
     let head = match header {
         Some(Ok(h)) => h,
         Some(Err(e)) => {
-            out.problems.push(problem(
+            out.problems.extend(first.then(|| problem(
                 ProblemKind::InvalidJson,
                 format!("the log's header does not read ({e}); samples are shown without its model and task"),
-            ));
+            )));
             serde_json::Value::Null
         }
         None if names.iter().any(|n| is_sample(n)) => serde_json::Value::Null,
@@ -149,13 +163,15 @@ pub fn convert(path: &Path, bytes: &[u8]) -> Converted {
         }
     };
     let log = LogHeader::read(&head);
-    out.status(path, &log, journal_only);
+    if first {
+        out.status(path, &log, journal_only);
+    }
     let chunked: std::collections::BTreeSet<&str> = names
         .iter()
         .filter_map(|n| n.strip_prefix("samples/"))
         .filter_map(|r| r.split_once('/').map(|(dir, _)| dir))
         .collect();
-    if !chunked.is_empty() {
+    if first && !chunked.is_empty() {
         out.problems.push(problem(
             ProblemKind::WrongType,
             format!(
@@ -169,6 +185,9 @@ pub fn convert(path: &Path, bytes: &[u8]) -> Converted {
         .iter()
         .enumerate()
         .filter(|(_, n)| is_sample(n))
+        .enumerate()
+        .filter(|(k, _)| part.as_ref().is_none_or(|p| p.contains(k)))
+        .map(|(_, s)| s)
         .collect();
     let read: Vec<(String, Result<super::Prepared, String>)> = samples
         .par_iter()

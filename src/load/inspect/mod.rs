@@ -156,11 +156,48 @@ pub(crate) fn parse_sample(text: &str) -> Result<SampleIn, String> {
 }
 
 /// Reads a log into records; what cannot be read is a problem, and the rest loads.
-pub fn convert(path: &Path, bytes: &[u8], format: LogFormat) -> Converted {
+/// `part` limits a `.eval` log to a range of its samples (see `parts`).
+pub fn convert(
+    path: &Path,
+    bytes: &[u8],
+    format: LogFormat,
+    part: Option<std::ops::Range<usize>>,
+) -> Converted {
     match format {
-        LogFormat::Eval => eval_zip::convert(path, bytes),
+        LogFormat::Eval => eval_zip::convert(path, bytes, part),
         LogFormat::Json => convert_json(path, bytes),
     }
+}
+
+/// The samples of the first part of a large `.eval` log: few, so the first screen
+/// comes at once.
+pub const FIRST_PART: usize = 64;
+/// The samples of each later part.
+pub const PART: usize = 2048;
+
+/// A large `.eval` log's samples in parts, opened (and decompressed) as files of
+/// their own on the pool and added in order; empty for any other file, or a log small
+/// enough to read at once.
+pub fn parts(path: &Path) -> Vec<std::ops::Range<usize>> {
+    let head = crate::load::input::bytes::head(path, 4);
+    if detect(&head) != Some(LogFormat::Eval) {
+        return Vec::new();
+    }
+    let n = match crate::load::input::bytes::read(path) {
+        Ok(b) => eval_zip::sample_count(&b),
+        Err(_) => return Vec::new(),
+    };
+    if n <= FIRST_PART + PART {
+        return Vec::new();
+    }
+    let mut out = Vec::with_capacity(2 + n / PART);
+    out.push(0..FIRST_PART);
+    let mut at = FIRST_PART;
+    while at < n {
+        out.push(at..(at + PART).min(n));
+        at += PART;
+    }
+    out
 }
 
 fn convert_json(path: &Path, bytes: &[u8]) -> Converted {
