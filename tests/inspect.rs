@@ -469,3 +469,59 @@ fn a_large_log_opens_in_parts_that_read_as_one_file() {
     );
     assert!(text.contains("Summary (1 file)"), "{text}");
 }
+
+#[test]
+fn samples_labelled_in_the_interface_keep_their_entry_and_evaluate_the_judge() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("hand.journal.jsonl");
+    let j = journal.to_str().unwrap();
+    let study = log("study");
+    let s = study.to_str().unwrap();
+    let mut p = common::pty::Pty::start_sized(
+        &[
+            "label",
+            s,
+            "--labels",
+            j,
+            "--queue",
+            "view",
+            "--labeler",
+            "ana",
+        ],
+        30,
+        140,
+        &[],
+    );
+    p.wait_for("0/32 │ not labelled");
+    p.keys("axaxaxax");
+    p.wait_for(" 8/32");
+    p.keys("q");
+    assert_eq!(p.wait_exit(), 0);
+    let r = afscope::model::journal::Replay::parse(&std::fs::read_to_string(&journal).unwrap());
+    let labels = r.labels();
+    assert_eq!(labels.len(), 8);
+    for l in &labels {
+        let src = l.source.as_deref().unwrap_or("");
+        assert!(
+            src.contains("af-opus-helpful.eval samples/")
+                || src.contains("af-sonnet-animal.json samples["),
+            "{src}"
+        );
+        assert!(
+            l.transcript_id.starts_with("mockllm/"),
+            "{}",
+            l.transcript_id
+        );
+    }
+    let export = dir.path().join("hand.jsonl");
+    let out = afscope(&["labels", "export", j, "-o", export.to_str().unwrap()]);
+    assert!(out.status.success());
+    let out = afscope(&["eval", s, "--labels", export.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.contains("af_judge/alignment_faking"), "{text}");
+}
