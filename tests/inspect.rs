@@ -297,6 +297,24 @@ fn damaged_and_foreign_zips_lose_only_what_is_damaged() {
     );
 }
 
+/// `afscope eval DATA --labels LABELS`, which must succeed and evaluate the judge.
+fn eval_judge(data: &Path, labels: &Path) -> String {
+    let out = afscope(&[
+        "eval",
+        data.to_str().unwrap(),
+        "--labels",
+        labels.to_str().unwrap(),
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.contains("af_judge/alignment_faking"), "{text}");
+    text
+}
+
 #[test]
 fn labels_on_samples_evaluate_the_judge_and_stats_give_the_gap() {
     let dir = tempfile::tempdir().unwrap();
@@ -318,19 +336,7 @@ fn labels_on_samples_evaluate_the_judge_and_stats_give_the_gap() {
     }
     drop(f);
     let study = log("study");
-    let out = afscope(&[
-        "eval",
-        study.to_str().unwrap(),
-        "--labels",
-        labels.to_str().unwrap(),
-    ]);
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(text.contains("af_judge/alignment_faking"), "{text}");
+    let text = eval_judge(&study, &labels);
     // Three yes, three no; the judge scores 0.85 on two of the yes and 0.05 on the rest:
     // AUROC = (2·3 + 1·3·0.5) / 9.
     assert!(text.contains("0.833"), "{text}");
@@ -516,12 +522,5 @@ fn samples_labelled_in_the_interface_keep_their_entry_and_evaluate_the_judge() {
     let export = dir.path().join("hand.jsonl");
     let out = afscope(&["labels", "export", j, "-o", export.to_str().unwrap()]);
     assert!(out.status.success());
-    let out = afscope(&["eval", s, "--labels", export.to_str().unwrap()]);
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(text.contains("af_judge/alignment_faking"), "{text}");
+    eval_judge(&study, &export);
 }
