@@ -524,3 +524,71 @@ fn samples_labelled_in_the_interface_keep_their_entry_and_evaluate_the_judge() {
     assert!(out.status.success());
     eval_judge(&study, &export);
 }
+
+/// CRC-32 (the zip one), bit by bit.
+fn crc32(data: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &b in data {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 != 0 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+#[test]
+fn a_sample_entry_in_several_zstd_frames_reads_whole() {
+    // inspect-ai 0.3.214 and later write a large entry as several zstd frames.
+    let dir = tempfile::tempdir().unwrap();
+    let header = br#"{"version": 2, "status": "success", "eval": {"model": "m", "task": "t", "config": {"epochs": 1}}}"#;
+    let sample = format!(
+        r#"{{"id": "a", "epoch": 1, "messages": [{{"role": "assistant", "content": "{}end"}}]}}"#,
+        "word ".repeat(50_000)
+    );
+    let (one, two) = sample.as_bytes().split_at(sample.len() / 2);
+    let mut frames = zstd::encode_all(one, 3).unwrap();
+    frames.extend(zstd::encode_all(two, 3).unwrap());
+    let p = dir.path().join("frames.eval");
+    let name = "samples/a_epoch_1.json";
+    {
+        let mut z = zip::ZipWriter::new(std::fs::File::create(&p).unwrap());
+        let stored = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        z.start_file("header.json", stored).unwrap();
+        z.write_all(header).unwrap();
+        z.start_file(name, stored).unwrap();
+        z.write_all(&frames).unwrap();
+        z.finish().unwrap();
+    }
+    // Stored → zstd (93): the method, the CRC and size of what the frames hold.
+    let mut bytes = std::fs::read(&p).unwrap();
+    let (crc, size) = (crc32(sample.as_bytes()), sample.len() as u32);
+    for (sig, method, crc_at, usize_at) in [
+        (&b"PK\x03\x04"[..], 8, 14, 22),
+        (&b"PK\x01\x02"[..], 10, 16, 24),
+    ] {
+        let mut from = 0;
+        while let Some(k) = memchr::memmem::find(&bytes[from..], sig) {
+            let at = from + k;
+            from = at + 4;
+            let name_at = if sig[2] == 3 { at + 30 } else { at + 46 };
+            if !bytes[name_at..].starts_with(name.as_bytes()) {
+                continue;
+            }
+            bytes[at + method..at + method + 2].copy_from_slice(&93u16.to_le_bytes());
+            bytes[at + crc_at..at + crc_at + 4].copy_from_slice(&crc.to_le_bytes());
+            bytes[at + usize_at..at + usize_at + 4].copy_from_slice(&size.to_le_bytes());
+        }
+    }
+    std::fs::write(&p, &bytes).unwrap();
+    let c = open_one(&p);
+    assert!(c.problems.is_empty(), "{:?}", c.problems);
+    let t = c.transcript(0).unwrap();
+    assert!(t.completion.ends_with("word end"));
+    assert_eq!(t.completion.len(), "word ".len() * 50_000 + 3);
+}

@@ -201,6 +201,7 @@ pub fn convert(path: &Path, bytes: &[u8], part: Option<std::ops::Range<usize>>) 
             (name.clone(), prepared)
         })
         .collect();
+    out.reserve(read.iter().map(|(_, p)| p.as_ref().ok()));
     for (name, p) in read {
         out.push(path, name, p, None);
     }

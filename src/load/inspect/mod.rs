@@ -90,6 +90,17 @@ pub(crate) fn prepare(text: &str, log: &LogHeader, member: &str) -> Result<Prepa
 }
 
 impl Converted {
+    /// Room for exactly these records: a log's text is kept as long as it is open.
+    fn reserve<'p>(&mut self, records: impl Iterator<Item = Option<&'p Prepared>>) {
+        let (mut bytes, mut n) = (0, 0);
+        for p in records.flatten() {
+            bytes += p.line.len() + 1;
+            n += 1;
+        }
+        self.text.reserve_exact(bytes);
+        self.members.reserve_exact(n);
+    }
+
     fn push(
         &mut self,
         path: &Path,
@@ -173,7 +184,7 @@ pub fn convert(
 /// comes at once.
 pub const FIRST_PART: usize = 64;
 /// The samples of each later part.
-pub const PART: usize = 2048;
+pub const PART: usize = 512;
 
 /// A large `.eval` log's samples in parts, opened (and decompressed) as files of
 /// their own on the pool and added in order; empty for any other file, or a log small
@@ -265,6 +276,7 @@ fn convert_json(path: &Path, bytes: &[u8]) -> Converted {
             (member, p, *line)
         })
         .collect();
+    out.reserve(prepared.iter().map(|(_, p, _)| p.as_ref().ok()));
     for (member, p, line) in prepared {
         out.push(path, member, p, Some(line));
     }
