@@ -55,7 +55,7 @@ impl Tally {
 pub fn run(files: &[PathBuf], args: &LoadArgs) -> Result<Status, String> {
     let corpus = super::load_with_progress(files, args)?;
     let (text, skipped) = report(&corpus, super::use_color(args.color));
-    print!("{text}");
+    super::print_plain(&text)?;
     let fail = skipped > 0 || (args.strict && !corpus.problems.is_empty());
     Ok(if fail {
         Status::from(1)

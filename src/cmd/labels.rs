@@ -66,12 +66,10 @@ fn emit(
             let terminal = std::io::IsTerminal::is_terminal(&stdout);
             let mut lock = std::io::BufWriter::new(stdout.lock());
             let mut safe = super::SafeLines::new(&mut lock, kind, terminal);
-            match write(&mut safe).and_then(|_| safe.flush()) {
-                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-                    Err(format!("writing output: {e}"))
-                }
-                _ => Ok(()),
-            }
+            write(&mut safe)
+                .and_then(|_| safe.flush())
+                .and_then(|_| lock.flush())
+                .map_err(super::output_failed)
         }
     }
 }

@@ -185,7 +185,7 @@ pub fn run(args: &ListArgs, load: &LoadArgs) -> Result<Status, String> {
             matching_first(&corpus, &query, limit)
         };
         if args.count {
-            print!("{}", count_table(&corpus, &hits));
+            super::print_plain(&count_table(&corpus, &hits))?;
             notes(&corpus);
             super::leave(corpus);
             return Ok(Status::SUCCESS);
@@ -205,15 +205,12 @@ pub fn run(args: &ListArgs, load: &LoadArgs) -> Result<Status, String> {
         corpus
     };
     if let Some(e) = failed_write {
-        if e.kind() == std::io::ErrorKind::BrokenPipe {
-            return Ok(Status::SUCCESS);
-        }
-        return Err(format!("writing output: {e}"));
+        return Err(super::output_failed(e));
     }
     if args.format == ListFormat::Table {
-        write_table(&mut out, &rows).map_err(|e| format!("writing output: {e}"))?;
+        write_table(&mut out, &rows).map_err(super::output_failed)?;
     }
-    out.flush().ok();
+    out.flush().map_err(super::output_failed)?;
     notes(&corpus);
     super::leave(corpus);
     Ok(Status::SUCCESS)

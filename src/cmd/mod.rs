@@ -250,10 +250,28 @@ pub fn output_kind(format: crate::cli::ReportFormat) -> Output {
 /// Writes a command's output to standard output, made safe for where it goes.
 pub fn print(text: &str, kind: Output) -> Result<(), String> {
     let terminal = std::io::stdout().is_terminal();
-    std::io::stdout()
-        .lock()
-        .write_all(safe_output(text, kind, terminal).as_bytes())
-        .map_err(|e| format!("writing output: {e}"))
+    let mut out = std::io::stdout().lock();
+    out.write_all(safe_output(text, kind, terminal).as_bytes())
+        .and_then(|_| out.flush())
+        .map_err(output_failed)
+}
+
+/// Writes text afscope made itself (tables, reports) to standard output.
+pub fn print_plain(text: &str) -> Result<(), String> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|_| out.flush())
+        .map_err(output_failed)
+}
+
+/// What a failed write to standard output means, one way in every command: a reader
+/// that stopped early (`afscope check | head -2`) ends the command quietly with
+/// success, as other tools do; anything else (a full disk, `/dev/full`) is an error.
+pub fn output_failed(e: std::io::Error) -> String {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        std::process::exit(0);
+    }
+    format!("writing output: {e}")
 }
 
 /// Whether to colour standard output: `always`, `never`, or (auto) when it is a

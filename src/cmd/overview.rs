@@ -11,7 +11,7 @@ use std::path::PathBuf;
 
 pub fn run(files: &[PathBuf], args: &LoadArgs) -> Result<Status, String> {
     let corpus = super::load_checked(files, args)?;
-    print!("{}", overview(&corpus));
+    super::print_plain(&overview(&corpus))?;
     Ok(Status::SUCCESS)
 }
 

@@ -14,18 +14,20 @@ pub fn run(name: Option<&str>) -> Result<Status, String> {
                     let names: Vec<&str> = BUILTIN.iter().map(|(b, _)| *b).collect();
                     format!("no built-in profile `{n}`; there are: {}", names.join(", "))
                 })?;
-            print!("{text}");
+            super::print_plain(text)?;
         }
         None => {
             // In detection order: a file two profiles claim gets the first.
+            let mut out = String::new();
             for p in Profile::builtins() {
-                println!(
-                    "{:<18} {:<12} {}",
+                out.push_str(&format!(
+                    "{:<18} {:<12} {}\n",
                     p.name(),
                     p.role().as_str(),
                     p.spec.description
-                );
+                ));
             }
+            super::print_plain(&out)?;
         }
     }
     Ok(Status::SUCCESS)

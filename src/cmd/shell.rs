@@ -22,9 +22,9 @@ pub fn man() -> Result<Status, String> {
 }
 
 fn write(bytes: &[u8]) -> Result<Status, String> {
-    match std::io::stdout().lock().write_all(bytes) {
-        Ok(()) => Ok(Status::SUCCESS),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(Status::SUCCESS),
-        Err(e) => Err(format!("writing output: {e}")),
-    }
+    let mut out = std::io::stdout().lock();
+    out.write_all(bytes)
+        .and_then(|_| out.flush())
+        .map_err(super::output_failed)?;
+    Ok(Status::SUCCESS)
 }

@@ -45,7 +45,7 @@ pub fn run(
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
-    let w = |e: std::io::Error| format!("writing output: {e}");
+    let w = super::output_failed;
     if format == SpansFormat::Table {
         writeln!(
             out,

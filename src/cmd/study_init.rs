@@ -32,11 +32,11 @@ pub fn run(dir: &Path, force: bool, _cli: &Cli) -> Result<Status, String> {
     let text = study_draft::draft(dir)?;
     afscope::labeling::write_atomically(&path, &text)?;
     let tables = |t: &str| text.lines().filter(|l| *l == t).count();
-    println!(
-        "wrote {shown}: {} transcript, {} verdict and {} label table(s); edit it, then `afscope study show`",
+    super::print_plain(&format!(
+        "wrote {shown}: {} transcript, {} verdict and {} label table(s); edit it, then `afscope study show`\n",
         tables("[[transcripts]]"),
         tables("[[verdicts]]"),
         tables("[[labels]]")
-    );
+    ))?;
     Ok(Status::SUCCESS)
 }

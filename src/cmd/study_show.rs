@@ -95,7 +95,7 @@ pub fn run(dir: Option<&Path>, cli: &Cli) -> Result<Status, String> {
             }
         );
     }
-    print!("{out}");
+    super::print_plain(&out)?;
     Ok(Status::SUCCESS)
 }
 
