@@ -467,3 +467,68 @@ fn csv_ids_are_read_from_the_file_where_they_stand_as_written() {
     // Only the two cells that are not stored as their text are kept as copies.
     assert_eq!(c.index.owned_ids.len(), 2);
 }
+
+#[test]
+fn a_gzip_cut_in_half_loads_what_comes_before_the_damage() {
+    let dir = tempfile::tempdir().unwrap();
+    let whole = dir.path().join("runs.jsonl");
+    let out = common::afscope(&["synth", "--out", whole.to_str().unwrap(), "--size-mb", "2"]);
+    assert!(out.status.success());
+    let all = open_one(&whole).len();
+    let gz = gzip(&whole, dir.path());
+    let bytes = std::fs::read(&gz).unwrap();
+    let cut = dir.path().join("cut.jsonl.gz");
+    std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
+    let c = open_one(&cut);
+    assert!(
+        c.len() > all / 3 && c.len() < all,
+        "{} of {all} transcripts",
+        c.len()
+    );
+    let damage = c
+        .problems
+        .iter()
+        .find(|p| p.reason.starts_with("gzip stream cut off"))
+        .expect("the damage is reported");
+    assert!(
+        damage
+            .reason
+            .contains(&format!("at compressed byte {}", bytes.len() / 2)),
+        "{}",
+        damage.reason
+    );
+    // The transcripts read are the file's first ones, whole.
+    let first = open_one(&whole);
+    for i in [0, c.len() / 2, c.len() - 2] {
+        assert_eq!(
+            c.transcript(i).unwrap().completion,
+            first.transcript(i).unwrap().completion
+        );
+    }
+    // check says so, with the file named, and exits 1 (a record was cut off).
+    let out = common::afscope(&["check", cut.to_str().unwrap()]);
+    let text =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    assert!(
+        text.contains("cut.jsonl.gz: truncated record: gzip stream cut off"),
+        "{text}"
+    );
+    assert_eq!(out.status.code(), Some(1));
+    // Damage in the middle: the stream may decode past it, with a checksum that
+    // does not match; the records it spoils are reported, the others load.
+    let mut damaged = bytes.clone();
+    let at = bytes.len() / 3;
+    for b in &mut damaged[at..at + 64] {
+        *b ^= 0xa5;
+    }
+    let mid = dir.path().join("mid.jsonl.gz");
+    std::fs::write(&mid, &damaged).unwrap();
+    let c = open_one(&mid);
+    assert!(!c.is_empty() && c.len() < all, "{} of {all}", c.len());
+    let said: Vec<&str> = c.problems.iter().map(|p| p.reason.as_str()).collect();
+    assert!(
+        said[0].starts_with("gzip checksum does not match")
+            || said[0].starts_with("gzip damaged at or before compressed byte"),
+        "{said:?}"
+    );
+}

@@ -107,8 +107,11 @@ fn open_source(
     (defer_upto, part): (usize, Option<std::ops::Range<usize>>),
     deferred: &mut bool,
 ) -> Result<Option<LoadedSource>, String> {
-    let bytes = match crate::load::input::bytes::read(path) {
-        Ok(b) => b,
+    let bytes = match crate::load::input::bytes::read_with_damage(path) {
+        Ok((b, damage)) => {
+            problems.extend(damage);
+            b
+        }
         Err(p) => {
             problems.push(p);
             return Ok(None);

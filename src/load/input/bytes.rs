@@ -101,8 +101,14 @@ pub fn is_stdin(path: &Path) -> bool {
 /// Reads a file: mapped read-only, or decompressed when it is gzip (by magic bytes);
 /// `-` is standard input, read to its end (at most `MAX_STREAM`).
 pub fn read(path: &Path) -> Result<Bytes, Problem> {
+    read_with_damage(path).map(|(b, _)| b)
+}
+
+/// `read`, and for a damaged gzip file (an interrupted copy) what decompresses before
+/// the damage, with the damage as a problem: where it is and what is lost.
+pub fn read_with_damage(path: &Path) -> Result<(Bytes, Option<Problem>), Problem> {
     if let Some(b) = crate::demo::embedded(path) {
-        return Ok(Bytes::Static(b));
+        return Ok((Bytes::Static(b), None));
     }
     let io = |e: std::io::Error| Problem::new(path, ProblemKind::Io, e.to_string());
     let stream = |r: &mut dyn Read| -> Result<Bytes, Problem> {
@@ -136,10 +142,36 @@ pub fn read(path: &Path) -> Result<Bytes, Problem> {
             .saturating_mul(MAX_GZIP_RATIO)
             .clamp(1 << 20, MAX_STREAM);
         let mut out = Vec::with_capacity(bytes.len().saturating_mul(4).min(cap as usize));
-        flate2::read::MultiGzDecoder::new(&bytes[..])
+        let mut input = std::io::Cursor::new(&bytes[..]);
+        let read = flate2::bufread::MultiGzDecoder::new(&mut input)
             .take(cap + 1)
-            .read_to_end(&mut out)
-            .map_err(|e| Problem::new(path, ProblemKind::Io, format!("gzip: {e}")))?;
+            .read_to_end(&mut out);
+        let damage = read.err().map(|e| {
+            // The decoder reads ahead by at most its buffer: the damage is at or
+            // before the compressed byte it had reached.
+            let (at, len) = (input.position(), bytes.len() as u64);
+            let why = if e.to_string().contains("checksum") {
+                format!(
+                    "gzip checksum does not match ({e}): some of the {} bytes read are damaged; records that do not read are reported one by one",
+                    out.len()
+                )
+            } else if at >= len {
+                format!(
+                    "gzip stream cut off at compressed byte {len} ({e}): the {} bytes before it are read",
+                    out.len()
+                )
+            } else {
+                format!(
+                    "gzip damaged at or before compressed byte {at} of {len} ({e}): the {} bytes before it are read; the {} compressed bytes after it are lost",
+                    out.len(),
+                    len - at
+                )
+            };
+            Problem::new(path, ProblemKind::Truncated, why)
+        });
+        if let (Some(d), true) = (&damage, out.is_empty()) {
+            return Err(d.clone());
+        }
         if out.len() as u64 > cap {
             return Err(Problem::new(
                 path,
@@ -150,7 +182,7 @@ pub fn read(path: &Path) -> Result<Bytes, Problem> {
                 ),
             ));
         }
-        return Ok(without_bom(Bytes::Owned(out)));
+        return Ok((without_bom(Bytes::Owned(out)), damage));
     }
-    Ok(without_bom(bytes))
+    Ok((without_bom(bytes), None))
 }

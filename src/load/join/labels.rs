@@ -82,8 +82,11 @@ pub fn read(path: &Path, mapping: &LabelMapping) -> LabelFile {
         positions: Vec::new(),
         problems: Vec::new(),
     };
-    let bytes = match crate::load::input::bytes::read(path) {
-        Ok(b) => b,
+    let bytes = match crate::load::input::bytes::read_with_damage(path) {
+        Ok((b, damage)) => {
+            out.problems.extend(damage);
+            b
+        }
         Err(p) => {
             out.problems.push(p);
             return out;
@@ -252,15 +255,17 @@ impl LabelSource {
 
 /// `read`, a journal's labels left compact (see `LabelSource`).
 pub fn read_source(path: &Path, mapping: &LabelMapping) -> (LabelSource, Vec<Problem>) {
-    let bytes = match crate::load::input::bytes::read(path) {
-        Ok(b) => b,
+    let (bytes, damage) = match crate::load::input::bytes::read_with_damage(path) {
+        Ok(read) => read,
         Err(p) => return (LabelSource::Records(Vec::new()), vec![p]),
     };
     if crate::model::journal::looks_like_journal(&bytes) {
-        let (replay, problems) = replay_journal(path, &bytes);
+        let (replay, mut problems) = replay_journal(path, &bytes);
+        problems.extend(damage);
         return (LabelSource::Journal(Box::new(replay)), problems);
     }
     drop(bytes);
+    // Read again in full, which says of any damage itself.
     let file = read(path, mapping);
     (LabelSource::Records(file.labels), file.problems)
 }
