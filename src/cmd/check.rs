@@ -119,6 +119,7 @@ pub fn report(corpus: &Corpus, color: bool) -> (String, usize) {
     }
     let tiers = |t: Tier| loaded().filter(|&i| view.entry(i).tier() == t).count();
     files_section(&mut out, corpus, &per_source);
+    let dups = super::check_duplicates::section(&mut out, corpus);
     let _ = writeln!(
         out,
         "Summary ({} file{})",
@@ -165,9 +166,14 @@ pub fn report(corpus: &Corpus, color: bool) -> (String, usize) {
             &mut out,
             "labels",
             format!(
-                "{} read, {} unjoined{}",
+                "{} read, {} unjoined{}{}",
                 corpus.labels.len(),
                 corpus.labels_unjoined,
+                if corpus.labels_refused > 0 {
+                    format!(", {} refused (duplicate ids)", corpus.labels_refused)
+                } else {
+                    String::new()
+                },
                 match &corpus.labels_found_beside {
                     Some(p) => format!(
                         " (the journal beside the data, {})",
@@ -191,6 +197,16 @@ pub fn report(corpus: &Corpus, color: bool) -> (String, usize) {
         tally.no_scratchpad.to_string(),
     );
     row(&mut out, "with unclosed tags", tally.unclosed.to_string());
+    if dups.ids > 0 || dups.near > 0 {
+        row(
+            &mut out,
+            "duplicate ids",
+            format!(
+                "{} ({} transcripts), {} near-duplicate",
+                dups.ids, dups.transcripts, dups.near
+            ),
+        );
+    }
     (out, skipped)
 }
 
@@ -231,27 +247,37 @@ pub(crate) fn files_section(out: &mut String, corpus: &Corpus, per_source: &[usi
     for j in &corpus.joins {
         let _ = writeln!(
             out,
-            "  {:<12} {}: profile {}; {} of {} records joined → {} transcripts; {} transcripts without",
+            "  {:<12} {}: profile {}; {} of {} records joined → {} transcripts; {} transcripts without{}",
             "verdicts",
             name(&j.file),
             visible(&j.profile, false),
             j.records_joined,
             j.records,
             j.transcripts_joined,
-            j.transcripts_without
+            j.transcripts_without,
+            if j.transcripts_refused > 0 {
+                format!(" ({} refused: duplicate ids)", j.transcripts_refused)
+            } else {
+                String::new()
+            }
         );
         also(out, &j.also_claimed);
     }
     for l in &corpus.label_files {
         let _ = writeln!(
             out,
-            "  {:<12} {}: {} read, {} joined by {}, {} unjoined",
+            "  {:<12} {}: {} read, {} joined by {}, {} unjoined{}",
             "labels",
             name(&l.file),
             l.read,
             l.joined,
             if l.position { "position" } else { "id" },
-            l.read - l.joined
+            l.read - l.joined - l.refused,
+            if l.refused > 0 {
+                format!(", {} refused (duplicate ids)", l.refused)
+            } else {
+                String::new()
+            }
         );
     }
     for p in &corpus.skipped_inputs {

@@ -1,6 +1,7 @@
 //! The subcommands, and the loading they share.
 
 pub mod check;
+pub mod check_duplicates;
 pub mod eval;
 pub mod interface;
 pub mod label;
@@ -112,13 +113,23 @@ pub fn load(
 /// The line naming where labels came from, when they were found beside the data
 /// rather than named with `--labels`.
 pub fn labels_note(corpus: &Corpus) -> Option<String> {
-    corpus.labels_found_beside.as_ref().map(|p| {
+    let beside = corpus.labels_found_beside.as_ref().map(|p| {
         format!(
             "labels: {} labels from the journal beside the data, {}",
             corpus.labels.len(),
             afscope::model::sanitize::visible(&p.display().to_string(), false)
         )
-    })
+    });
+    let refused = (corpus.labels_refused > 0).then(|| {
+        format!(
+            "labels: {} left out: their transcript id is had by several transcripts (`afscope check` lists them)",
+            corpus.labels_refused
+        )
+    });
+    match (beside, refused) {
+        (Some(a), Some(b)) => Some(format!("{a}; {b}")),
+        (a, b) => a.or(b),
+    }
 }
 
 /// The line naming the study file a command read, and the filter it applied.

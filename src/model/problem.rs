@@ -22,6 +22,8 @@ pub enum ProblemKind {
     SampleError,
     /// A log whose run did not finish (cancelled, failed, still running).
     Unfinished,
+    /// A join or label refused: several transcripts have the id it names.
+    DuplicateId,
 }
 
 impl ProblemKind {
@@ -40,6 +42,7 @@ impl ProblemKind {
             ProblemKind::Unjoined => "unjoined verdict",
             ProblemKind::SampleError => "sample error",
             ProblemKind::Unfinished => "unfinished log",
+            ProblemKind::DuplicateId => "duplicate id",
         }
     }
 
@@ -52,6 +55,7 @@ impl ProblemKind {
                 | ProblemKind::Unjoined
                 | ProblemKind::SampleError
                 | ProblemKind::Unfinished
+                | ProblemKind::DuplicateId
         )
     }
 }

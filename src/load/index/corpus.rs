@@ -30,6 +30,8 @@ pub struct JoinReport {
     pub transcripts_joined: usize,
     /// Transcripts left without a verdict from this file.
     pub transcripts_without: usize,
+    /// Transcripts whose verdicts were refused: their id is had by others too.
+    pub transcripts_refused: usize,
     /// Other built-in profiles that would also have claimed the file.
     pub also_claimed: Vec<String>,
 }
@@ -42,6 +44,8 @@ pub struct LabelFileReport {
     pub read: usize,
     /// Labels that matched a transcript.
     pub joined: usize,
+    /// Labels refused: their id is had by several transcripts.
+    pub refused: usize,
     /// Joined by position rather than by id.
     pub position: bool,
 }
@@ -59,6 +63,8 @@ pub struct Corpus {
     /// Labels by entry (indices into `labels`).
     pub labels_by_entry: HashMap<u32, Vec<u32>>,
     pub labels_unjoined: usize,
+    /// Labels not joined because their transcript id is had by several transcripts.
+    pub labels_refused: usize,
     /// Each label file joined, in order.
     pub label_files: Vec<LabelFileReport>,
     /// The journal read as the label file because it lies beside the data (no

@@ -432,6 +432,9 @@ fn label_value(v: Option<&Value>, mapping: &LabelMapping) -> Result<String, Stri
     Ok(text)
 }
 
+/// In the id map: an id more than one transcript has.
+const DUPLICATED: u32 = u32::MAX;
+
 /// Joins a label file's labels to the corpus: by id (`by_id`, built on first use and
 /// kept for the next label file) or by position.
 pub fn join(
@@ -446,15 +449,18 @@ pub fn join(
         file: path.to_path_buf(),
         read: file.labels.len(),
         joined: 0,
+        refused: 0,
         position: mapping.position,
     };
     if !mapping.position && by_id.is_none() {
         let view = corpus.view();
-        *by_id = Some(
-            (0..view.len())
-                .map(|i| (view.id(i).into_owned(), i as u32))
-                .collect(),
-        );
+        let mut ids: HashMap<String, u32> = HashMap::with_capacity(view.len());
+        for i in 0..view.len() {
+            ids.entry(view.id(i).into_owned())
+                .and_modify(|e| *e = DUPLICATED)
+                .or_insert(i as u32);
+        }
+        *by_id = Some(ids);
     }
     for (mut l, position) in file.labels.into_iter().zip(file.positions) {
         let entry = if mapping.position {
@@ -464,6 +470,24 @@ pub fn join(
                 .as_ref()
                 .and_then(|m| m.get(&l.transcript_id).copied())
         };
+        if entry == Some(DUPLICATED) {
+            // Which of the transcripts would it be? None: it is refused, and said.
+            corpus.labels_refused += 1;
+            report.refused += 1;
+            corpus.problems.push(
+                Problem::new(
+                    path,
+                    ProblemKind::DuplicateId,
+                    format!(
+                        "label for {} not joined: several transcripts have this id (`afscope check` lists them)",
+                        crate::model::sanitize::visible(&l.transcript_id, false)
+                    ),
+                )
+                .in_field("transcript_id"),
+            );
+            corpus.labels.push(l);
+            continue;
+        }
         match entry {
             Some(e) => {
                 report.joined += 1;

@@ -46,6 +46,7 @@ pub fn join_file(
             records_joined: 0,
             transcripts_joined: 0,
             transcripts_without: corpus.len(),
+            transcripts_refused: 0,
             also_claimed: Vec::new(),
         });
     };
@@ -149,6 +150,13 @@ pub fn join_file(
         None
     };
     let mut attach: Vec<(u32, usize)> = Vec::new();
+    // A verdict keyed on an id that several transcripts have belongs to none of them.
+    let duplicated = if on.iter().any(|(attr, _)| attr.as_str() == "id") {
+        duplicate_ids(&view)
+    } else {
+        std::collections::HashMap::new()
+    };
+    let mut refused: std::collections::BTreeMap<String, usize> = Default::default();
     for i in 0..view.len() {
         let hits: Vec<usize> = if let Some(positions) = &transcript_position {
             by_position
@@ -170,6 +178,16 @@ pub fn join_file(
                 by_key.get(&key).cloned().unwrap_or_default()
             }
         };
+        if !hits.is_empty() && !duplicated.is_empty() {
+            let id = view.id(i);
+            if let Some(n) = duplicated.get(id.as_ref()) {
+                refused.insert(id.into_owned(), *n);
+                for h in hits {
+                    used[h] = true;
+                }
+                continue;
+            }
+        }
         if !hits.is_empty() {
             transcripts_joined += 1;
         }
@@ -210,6 +228,21 @@ pub fn join_file(
             );
         }
     }
+    let transcripts_refused = refused.values().sum();
+    for (id, n) in &refused {
+        problems.push(
+            Problem::new(
+                path,
+                ProblemKind::DuplicateId,
+                format!(
+                    "verdicts for {} not joined: {} transcripts have this id (`afscope check` lists them)",
+                    crate::model::sanitize::visible(id, false),
+                    n
+                ),
+            )
+            .in_field("id"),
+        );
+    }
     corpus.problems.extend(problems);
     let records_joined = used.iter().filter(|u| **u).count();
     Ok(JoinReport {
@@ -220,8 +253,19 @@ pub fn join_file(
         records_joined,
         transcripts_joined,
         transcripts_without: corpus.len() - transcripts_joined,
+        transcripts_refused,
         also_claimed: src.also_claimed.clone(),
     })
+}
+
+/// Ids that more than one transcript has, with how many have each.
+pub fn duplicate_ids(view: &View<'_>) -> std::collections::HashMap<String, usize> {
+    let mut count: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for i in 0..view.len() {
+        *count.entry(view.id(i).into_owned()).or_default() += 1;
+    }
+    count.retain(|_, n| *n > 1);
+    count
 }
 
 /// Each transcript's record position over the transcript files in order: the records
