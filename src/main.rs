@@ -20,7 +20,7 @@ fn main() -> std::process::ExitCode {
     }
     let result = match &cli.command {
         None => cmd::interface::run(&cli),
-        Some(Command::Check { files }) => cmd::check::run(files, &cli.load),
+        Some(Command::Check { files, deep }) => cmd::check::run(files, *deep, &cli.load),
         Some(Command::Eval(args)) => cmd::eval::run(args, &cli.load),
         Some(Command::Stats(args)) => cmd::stats::run(args, &cli.load),
         Some(Command::List(args)) => cmd::list::run(args, &cli.load),

@@ -166,6 +166,12 @@ pub enum Command {
     Check {
         /// Files or folders to check (default: the study's).
         files: Vec<PathBuf>,
+        /// Also what reads but disagrees: a tier that the user turn's
+        /// `<is_free_tier_user>` tag contradicts, evidence quotes not found in the
+        /// completion, and labels for transcripts that are not loaded; each with its
+        /// file and line.
+        #[arg(long)]
+        deep: bool,
     },
     /// Print the matching transcripts as a table, TSV or JSONL.
     #[command(

@@ -52,9 +52,9 @@ impl Tally {
     }
 }
 
-pub fn run(files: &[PathBuf], args: &LoadArgs) -> Result<Status, String> {
+pub fn run(files: &[PathBuf], deep: bool, args: &LoadArgs) -> Result<Status, String> {
     let corpus = super::load_with_progress(files, args)?;
-    let (text, skipped) = report(&corpus, super::use_color(args.color));
+    let (text, skipped) = report(&corpus, super::use_color(args.color), deep);
     super::print_plain(&text)?;
     let fail = skipped > 0 || (args.strict && !corpus.problems.is_empty());
     Ok(if fail {
@@ -65,13 +65,16 @@ pub fn run(files: &[PathBuf], args: &LoadArgs) -> Result<Status, String> {
 }
 
 /// The full report, and how many records were skipped.
-pub fn report(corpus: &Corpus, color: bool) -> (String, usize) {
+pub fn report(corpus: &Corpus, color: bool, deep: bool) -> (String, usize) {
     let tally = (0..corpus.len())
         .into_par_iter()
         .fold(Tally::default, |mut acc, i| {
             match corpus.transcript_checked(i) {
                 Ok((t, problems)) => {
                     acc.problems.extend(problems);
+                    if deep {
+                        acc.problems.extend(super::check_deep::disagreements(&t));
+                    }
                     acc = acc.add(&t);
                 }
                 Err(p) => {
@@ -82,7 +85,17 @@ pub fn report(corpus: &Corpus, color: bool) -> (String, usize) {
             acc
         })
         .reduce(Tally::default, Tally::merge);
-    let mut problems: Vec<&Problem> = corpus.problems.iter().chain(&tally.problems).collect();
+    let unmatched = if deep {
+        super::check_deep::unmatched_labels(corpus)
+    } else {
+        Vec::new()
+    };
+    let mut problems: Vec<&Problem> = corpus
+        .problems
+        .iter()
+        .chain(&tally.problems)
+        .chain(&unmatched)
+        .collect();
     problems.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
     // Indexing and full reads both see some value problems; report each once.
     problems.dedup_by(|a, b| a == b);

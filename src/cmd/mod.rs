@@ -1,6 +1,7 @@
 //! The subcommands, and the loading they share.
 
 pub mod check;
+pub mod check_deep;
 pub mod check_duplicates;
 pub mod eval;
 pub mod interface;

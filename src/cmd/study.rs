@@ -55,7 +55,7 @@ pub fn apply(cli: &mut Cli) -> Result<(), String> {
             demo_without_files: true,
             ..Slots::of(&mut cli.files, Some(&mut cli.query))
         },
-        Some(Command::Check { files }) => Slots::of(files, None),
+        Some(Command::Check { files, .. }) => Slots::of(files, None),
         Some(Command::Spans { files, query, .. }) => Slots::of(files, Some(query)),
         Some(Command::List(a)) => Slots::of(&mut a.files, Some(&mut a.query)),
         Some(Command::Eval(a)) => Slots {

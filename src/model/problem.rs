@@ -39,7 +39,7 @@ impl ProblemKind {
             ProblemKind::BadValue => "bad value",
             ProblemKind::BadSpan => "bad span",
             ProblemKind::Io => "unreadable file",
-            ProblemKind::Unjoined => "unjoined verdict",
+            ProblemKind::Unjoined => "unjoined",
             ProblemKind::SampleError => "sample error",
             ProblemKind::Unfinished => "unfinished log",
             ProblemKind::DuplicateId => "duplicate id",

@@ -176,7 +176,7 @@ impl Verdict {
     }
 }
 
-pub(crate) fn truncate(s: &str, max_chars: usize) -> String {
+pub fn truncate(s: &str, max_chars: usize) -> String {
     match s.char_indices().nth(max_chars) {
         Some((i, _)) => format!("{}…", &s[..i]),
         None => s.to_string(),

@@ -65,6 +65,9 @@ pub struct Corpus {
     pub labels_unjoined: usize,
     /// Labels not joined because their transcript id is had by several transcripts.
     pub labels_refused: usize,
+    /// Each label that matched no transcript: its place in `labels`, and the label
+    /// file it came from (its place in `label_files`).
+    pub labels_unmatched: Vec<(u32, u16)>,
     /// Each label file joined, in order.
     pub label_files: Vec<LabelFileReport>,
     /// The journal read as the label file because it lies beside the data (no

@@ -506,7 +506,13 @@ pub fn join(
                     None => slot.push(li),
                 }
             }
-            None => corpus.labels_unjoined += 1,
+            None => {
+                corpus.labels_unjoined += 1;
+                let file = corpus.label_files.len().min(usize::from(u16::MAX)) as u16;
+                corpus
+                    .labels_unmatched
+                    .push((corpus.labels.len() as u32, file));
+            }
         }
         corpus.labels.push(l);
     }
