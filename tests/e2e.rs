@@ -276,3 +276,32 @@ fn evaluation_panel_threshold_and_queue_then_gap_panel() {
     assert_eq!(s.wait_exit(), 0);
     assert_restored(&s.raw());
 }
+
+#[test]
+fn a_file_truncated_while_open_gives_the_terminal_back_and_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("runs.jsonl");
+    let out = common::afscope(&["synth", "--out", data.to_str().unwrap(), "--size-mb", "17"]);
+    assert!(out.status.success());
+    let mut s = Session::start(&[data.to_str().unwrap()]);
+    s.wait_for("transcripts 2");
+    std::thread::sleep(Duration::from_millis(500));
+    // Another process rewrites its results: the file shrinks under the mapping.
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&data)
+        .unwrap()
+        .set_len(100_000)
+        .unwrap();
+    s.keys("Gf");
+    let code = s.wait_exit();
+    let raw = s.raw();
+    let text = String::from_utf8_lossy(&raw);
+    // The last rows' ids lie past the new end: reading them faults.
+    assert_eq!(code, 128 + 7, "SIGBUS, handled: {text}");
+    assert!(
+        text.contains("an input file shrank while it was open"),
+        "{text}"
+    );
+    assert_restored(&raw);
+}

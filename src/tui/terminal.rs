@@ -18,6 +18,8 @@ pub fn restore() {
 }
 
 pub(super) fn enter() -> io::Result<()> {
+    #[cfg(unix)]
+    bus::arm();
     terminal::enable_raw_mode()?;
     execute!(
         io::stdout(),
@@ -66,4 +68,52 @@ pub(super) fn frame(
     terminal.draw(draw).map_err(term_err)?;
     execute!(terminal.backend_mut(), terminal::EndSynchronizedUpdate).map_err(term_err)?;
     terminal.backend_mut().flush().map_err(term_err)
+}
+
+/// A mapped input file that another process truncates faults (SIGBUS) on the next
+/// read of a page past its new end. The process cannot go on from there; this gives
+/// the terminal back (its settings from before raw mode, the main screen, the cursor,
+/// the mouse) and says why before it ends, with only async-signal-safe calls.
+#[cfg(unix)]
+mod bus {
+    use std::sync::OnceLock;
+
+    static SAVED: OnceLock<libc::termios> = OnceLock::new();
+
+    const RESTORE: &[u8] = b"\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?1049l\x1b[?25h";
+    const SAID: &[u8] = b"afscope: an input file shrank while it was open (another process truncated or rewrote it); open it again\n";
+
+    extern "C" fn on_bus(_: libc::c_int) {
+        // SAFETY: tcsetattr, write and _exit are async-signal-safe; SAVED was set
+        // before the handler was installed and is only read here.
+        unsafe {
+            if let Some(t) = SAVED.get() {
+                libc::tcsetattr(libc::STDIN_FILENO, libc::TCSANOW, t);
+            }
+            libc::write(libc::STDOUT_FILENO, RESTORE.as_ptr().cast(), RESTORE.len());
+            libc::write(libc::STDERR_FILENO, SAID.as_ptr().cast(), SAID.len());
+            libc::_exit(128 + libc::SIGBUS);
+        }
+    }
+
+    /// Saves the terminal's settings and installs the handler (once).
+    pub fn arm() {
+        if SAVED.get().is_some() {
+            return;
+        }
+        // SAFETY: an all-zero termios is valid for tcgetattr to fill.
+        let mut t: libc::termios = unsafe { std::mem::zeroed() };
+        // SAFETY: fills `t` from standard input's terminal, if it is one.
+        if unsafe { libc::tcgetattr(libc::STDIN_FILENO, &mut t) } != 0 {
+            return;
+        }
+        let _ = SAVED.set(t);
+        // SAFETY: installs a handler that only makes async-signal-safe calls.
+        unsafe {
+            let mut sa: libc::sigaction = std::mem::zeroed();
+            sa.sa_sigaction = on_bus as *const () as usize;
+            libc::sigemptyset(&mut sa.sa_mask);
+            libc::sigaction(libc::SIGBUS, &sa, std::ptr::null_mut());
+        }
+    }
 }
