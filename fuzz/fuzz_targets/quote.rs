@@ -1,0 +1,7 @@
+//! Fuzz target `quote`: see `fuzz/cases.rs`.
+#![no_main]
+
+#[path = "../cases.rs"]
+mod cases;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| cases::run("quote", data));

@@ -1,0 +1,7 @@
+//! Fuzz target `split_jsonl`: see `fuzz/cases.rs`.
+#![no_main]
+
+#[path = "../cases.rs"]
+mod cases;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| cases::run("split_jsonl", data));
