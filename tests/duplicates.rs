@@ -91,16 +91,20 @@ fn a_shared_id_is_reported_everywhere_and_never_joined_to_one_copy() {
     );
 
     let (xs, ys) = (x.to_str().unwrap(), y.to_str().unwrap());
-    let out = afscope(&[
-        "check",
-        xs,
-        ys,
-        "--verdicts",
-        verdicts.to_str().unwrap(),
-        "--labels",
-        labels.to_str().unwrap(),
-    ]);
-    let text = String::from_utf8_lossy(&out.stdout);
+    // A command on both files with the verdicts and labels: what it printed.
+    let run = |command: &str| {
+        let out = afscope(&[
+            command,
+            xs,
+            ys,
+            "--verdicts",
+            verdicts.to_str().unwrap(),
+            "--labels",
+            labels.to_str().unwrap(),
+        ]);
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr)
+    };
+    let text = run("check");
     for said in [
         "Duplicate ids (1): verdict joins and labels on them are refused".to_string(),
         format!("  a × 3: {xs}:1, {xs}:3, {ys}:1"),
@@ -115,17 +119,7 @@ fn a_shared_id_is_reported_everywhere_and_never_joined_to_one_copy() {
     ] {
         assert!(text.contains(&said), "{said:?} in\n{text}");
     }
-    let out = afscope(&[
-        "eval",
-        xs,
-        ys,
-        "--verdicts",
-        verdicts.to_str().unwrap(),
-        "--labels",
-        labels.to_str().unwrap(),
-    ]);
-    let text =
-        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    let text = run("eval");
     assert!(
         text.contains("labels: 1 left out: their transcript id is had by several transcripts"),
         "{text}"

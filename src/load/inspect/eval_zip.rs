@@ -61,7 +61,10 @@ impl Entries<'_> {
     }
 
     fn by_name(&self, name: &str) -> Option<Result<Vec<u8>, String>> {
-        let i = self.names().iter().position(|n| n == name)?;
+        let i = match self {
+            Entries::Archive(z) => z.index_for_name(name)?,
+            Entries::Scanned(v) => v.iter().position(|(n, _)| n == name)?,
+        };
         Some(self.read(i))
     }
 }

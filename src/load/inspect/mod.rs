@@ -188,8 +188,16 @@ pub const PART: usize = 512;
 
 /// A large `.eval` log's samples in parts, opened (and decompressed) as files of
 /// their own on the pool and added in order; empty for any other file, or a log small
-/// enough to read at once.
+/// enough to read at once (or named otherwise: it is read whole).
 pub fn parts(path: &Path) -> Vec<std::ops::Range<usize>> {
+    // Only a file named as Inspect names its logs is looked into: every other input
+    // costs nothing here.
+    let named = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("eval"));
+    if !named {
+        return Vec::new();
+    }
     let head = crate::load::input::bytes::head(path, 4);
     if detect(&head) != Some(LogFormat::Eval) {
         return Vec::new();
