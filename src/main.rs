@@ -13,6 +13,9 @@ fn main() -> std::process::ExitCode {
         signal_hook::consts::SIGXFSZ,
         std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false)),
     );
+    // A mapped input that another process truncates reads as zeros past its new end
+    // (the change is then reported) instead of ending the process with SIGBUS.
+    afscope::load::input::guard::install();
     let mut cli = Cli::parse_args();
     if let Err(e) = cmd::study::apply(&mut cli) {
         eprintln!("afscope: {}", afscope::model::sanitize::visible(&e, true));

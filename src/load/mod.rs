@@ -9,6 +9,7 @@ pub mod inspect;
 pub mod join;
 pub mod profile;
 pub mod record;
+pub mod watch;
 
 pub use assemble::LoadOptions;
 pub use index::corpus::{self, Corpus};

@@ -70,10 +70,10 @@ pub(super) fn frame(
     terminal.backend_mut().flush().map_err(term_err)
 }
 
-/// A mapped input file that another process truncates faults (SIGBUS) on the next
-/// read of a page past its new end. The process cannot go on from there; this gives
-/// the terminal back (its settings from before raw mode, the main screen, the cursor,
-/// the mouse) and says why before it ends, with only async-signal-safe calls.
+/// A SIGBUS that the mapping guard does not cover (`load::input::guard`; a truncated
+/// input is covered) ends the process: this gives the terminal back first (its
+/// settings from before raw mode, the main screen, the cursor, the mouse) and says
+/// why, with only async-signal-safe calls.
 #[cfg(unix)]
 mod bus {
     use std::sync::OnceLock;
@@ -81,22 +81,21 @@ mod bus {
     static SAVED: OnceLock<libc::termios> = OnceLock::new();
 
     const RESTORE: &[u8] = b"\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?1049l\x1b[?25h";
-    const SAID: &[u8] = b"afscope: an input file shrank while it was open (another process truncated or rewrote it); open it again\n";
+    const SAID: &[u8] = b"afscope: bus error (SIGBUS) outside the guarded input files\n";
 
-    extern "C" fn on_bus(_: libc::c_int) {
-        // SAFETY: tcsetattr, write and _exit are async-signal-safe; SAVED was set
-        // before the handler was installed and is only read here.
+    extern "C" fn on_bus() {
+        // SAFETY: tcsetattr and write are async-signal-safe; SAVED was set before
+        // the hook was set and is only read here.
         unsafe {
             if let Some(t) = SAVED.get() {
                 libc::tcsetattr(libc::STDIN_FILENO, libc::TCSANOW, t);
             }
             libc::write(libc::STDOUT_FILENO, RESTORE.as_ptr().cast(), RESTORE.len());
             libc::write(libc::STDERR_FILENO, SAID.as_ptr().cast(), SAID.len());
-            libc::_exit(128 + libc::SIGBUS);
         }
     }
 
-    /// Saves the terminal's settings and installs the handler (once).
+    /// Saves the terminal's settings and sets the hook (once).
     pub fn arm() {
         if SAVED.get().is_some() {
             return;
@@ -108,12 +107,7 @@ mod bus {
             return;
         }
         let _ = SAVED.set(t);
-        // SAFETY: installs a handler that only makes async-signal-safe calls.
-        unsafe {
-            let mut sa: libc::sigaction = std::mem::zeroed();
-            sa.sa_sigaction = on_bus as *const () as usize;
-            libc::sigemptyset(&mut sa.sa_mask);
-            libc::sigaction(libc::SIGBUS, &sa, std::ptr::null_mut());
-        }
+        crate::load::input::guard::install();
+        crate::load::input::guard::on_fatal(on_bus);
     }
 }

@@ -107,10 +107,10 @@ fn open_source(
     (defer_upto, part): (usize, Option<std::ops::Range<usize>>),
     deferred: &mut bool,
 ) -> Result<Option<LoadedSource>, String> {
-    let bytes = match crate::load::input::bytes::read_with_damage(path) {
-        Ok((b, damage)) => {
+    let (bytes, stamp) = match crate::load::input::bytes::read_stamped(path) {
+        Ok((b, damage, stamp)) => {
             problems.extend(damage);
-            b
+            (b, stamp)
         }
         Err(p) => {
             problems.push(p);
@@ -200,6 +200,8 @@ fn open_source(
         tests: None,
         csv_unique_headers,
         members,
+        stamp,
+        tail: None,
     }))
 }
 

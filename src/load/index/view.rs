@@ -35,6 +35,12 @@ pub struct LoadedSource {
     /// For an evaluation log read as records: where in the log each record came from
     /// (a zip entry, `samples[3]`), by ordinal.
     pub members: Option<Vec<Box<str>>>,
+    /// The file as it was when opened, to tell whether it changed since.
+    pub stamp: Option<crate::load::watch::Stamp>,
+    /// For records appended to a JSONL file after it was opened: the byte range of
+    /// the file this source indexes (the rest of the file is indexed by the sources
+    /// of the same path before it).
+    pub tail: Option<std::ops::Range<usize>>,
 }
 
 impl LoadedSource {

@@ -6,9 +6,22 @@ use memmap2::Mmap;
 use std::io::Read;
 use std::path::Path;
 
+/// A file mapped read-only, registered with the guard against shrinking.
+pub struct Mapped {
+    map: Mmap,
+    slot: Option<super::guard::Slot>,
+}
+
+impl Mapped {
+    fn new(map: Mmap) -> Mapped {
+        let slot = super::guard::register(map.as_ptr(), map.len());
+        Mapped { map, slot }
+    }
+}
+
 /// The bytes of an input file.
 pub enum Bytes {
-    Mapped(Mmap),
+    Mapped(Mapped),
     Owned(Vec<u8>),
     /// Built into the binary (the demo corpus).
     Static(&'static [u8]),
@@ -20,7 +33,7 @@ impl std::ops::Deref for Bytes {
     type Target = [u8];
     fn deref(&self) -> &[u8] {
         match self {
-            Bytes::Mapped(m) => m,
+            Bytes::Mapped(m) => &m.map,
             Bytes::Owned(v) => v,
             Bytes::Static(s) => s,
             Bytes::AfterBom(b) => &b[BOM.len()..],
@@ -30,6 +43,28 @@ impl std::ops::Deref for Bytes {
 
 /// The UTF-8 byte-order mark some editors and Windows tools write first.
 const BOM: &[u8] = b"\xef\xbb\xbf";
+
+impl Bytes {
+    /// Whether these are the file's own bytes, mapped (not decompressed or read from a
+    /// stream): offsets in them are offsets in the file, after any byte-order mark.
+    pub fn is_mapped(&self) -> bool {
+        match self {
+            Bytes::Mapped(_) => true,
+            Bytes::AfterBom(b) => b.is_mapped(),
+            _ => false,
+        }
+    }
+
+    /// Whether a read met the end of a file that shrank after it was mapped (the bytes
+    /// past its new end read as zeros).
+    pub fn lost(&self) -> bool {
+        match self {
+            Bytes::Mapped(m) => m.slot.as_ref().is_some_and(|s| s.lost()),
+            Bytes::AfterBom(b) => b.lost(),
+            _ => false,
+        }
+    }
+}
 
 fn without_bom(b: Bytes) -> Bytes {
     if b.starts_with(BOM) {
@@ -107,9 +142,18 @@ pub fn read(path: &Path) -> Result<Bytes, Problem> {
 /// `read`, and for a damaged gzip file (an interrupted copy) what decompresses before
 /// the damage, with the damage as a problem: where it is and what is lost.
 pub fn read_with_damage(path: &Path) -> Result<(Bytes, Option<Problem>), Problem> {
+    read_stamped(path).map(|(b, d, _)| (b, d))
+}
+
+/// `read_with_damage`, and the file as it was opened (for telling later whether it
+/// changed); no stamp for standard input and the embedded demo.
+pub fn read_stamped(
+    path: &Path,
+) -> Result<(Bytes, Option<Problem>, Option<crate::load::watch::Stamp>), Problem> {
     if let Some(b) = crate::demo::embedded(path) {
-        return Ok((Bytes::Static(b), None));
+        return Ok((Bytes::Static(b), None, None));
     }
+    let mut stamp = None;
     let io = |e: std::io::Error| Problem::new(path, ProblemKind::Io, e.to_string());
     let stream = |r: &mut dyn Read| -> Result<Bytes, Problem> {
         let mut out = Vec::new();
@@ -127,14 +171,17 @@ pub fn read_with_damage(path: &Path) -> Result<(Bytes, Option<Problem>), Problem
         stream(&mut std::io::stdin().lock())?
     } else {
         file = open_regular(path).map_err(io)?;
-        let len = file.metadata().map_err(io)?.len();
+        let meta = file.metadata().map_err(io)?;
+        stamp = Some(crate::load::watch::Stamp::of(&meta));
+        let len = meta.len();
         if len == 0 {
             // Empty, or a file that reports no size (`/proc`): read what it gives.
             stream(&mut &file)?
         } else {
             // SAFETY: the map is read-only; afscope never writes input files. A file
-            // truncated by another process while mapped is outside what we can guard.
-            Bytes::Mapped(unsafe { Mmap::map(&file) }.map_err(io)?)
+            // truncated by another process while mapped reads as zeros past its new
+            // end (see `guard`) once the guard is installed.
+            Bytes::Mapped(Mapped::new(unsafe { Mmap::map(&file) }.map_err(io)?))
         }
     };
     if bytes.starts_with(&[0x1f, 0x8b]) {
@@ -182,7 +229,7 @@ pub fn read_with_damage(path: &Path) -> Result<(Bytes, Option<Problem>), Problem
                 ),
             ));
         }
-        return Ok((without_bom(Bytes::Owned(out)), damage));
+        return Ok((without_bom(Bytes::Owned(out)), damage, stamp));
     }
-    Ok((without_bom(bytes), None))
+    Ok((without_bom(bytes), None, stamp))
 }

@@ -3,6 +3,7 @@
 //! and globs; each file found sorted into a role by its name and first bytes.
 
 pub mod bytes;
+pub mod guard;
 pub mod study;
 pub mod study_draft;
 
