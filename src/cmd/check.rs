@@ -57,11 +57,12 @@ pub fn run(files: &[PathBuf], deep: bool, args: &LoadArgs) -> Result<Status, Str
     let (text, skipped) = report(&corpus, super::use_color(args.color), deep);
     super::print_plain(&text)?;
     let fail = skipped > 0 || (args.strict && !corpus.problems.is_empty());
-    Ok(if fail {
+    let status = if fail {
         Status::from(1)
     } else {
         Status::SUCCESS
-    })
+    };
+    Ok(super::changed_while_read(&corpus, status))
 }
 
 /// The full report, and how many records were skipped.

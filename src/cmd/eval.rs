@@ -67,7 +67,7 @@ pub fn run(args: &EvalArgs, load: &LoadArgs) -> Result<Status, String> {
         &report,
     )?;
     super::print(&text, super::output_kind(args.format))?;
-    Ok(Status::SUCCESS)
+    Ok(super::changed_while_read(&corpus, Status::SUCCESS))
 }
 
 /// The entries a `--query` selects, or `None` without one.

@@ -187,8 +187,9 @@ pub fn run(args: &ListArgs, load: &LoadArgs) -> Result<Status, String> {
         if args.count {
             super::print_plain(&count_table(&corpus, &hits))?;
             notes(&corpus);
+            let status = super::changed_while_read(&corpus, Status::SUCCESS);
             super::leave(corpus);
-            return Ok(Status::SUCCESS);
+            return Ok(status);
         }
         for &i in hits.iter().take(limit) {
             if let Err(e) = emit(
@@ -212,8 +213,9 @@ pub fn run(args: &ListArgs, load: &LoadArgs) -> Result<Status, String> {
     }
     out.flush().map_err(super::output_failed)?;
     notes(&corpus);
+    let status = super::changed_while_read(&corpus, Status::SUCCESS);
     super::leave(corpus);
-    Ok(Status::SUCCESS)
+    Ok(status)
 }
 
 /// What the rows do not say, on standard error: where labels came from, problems.

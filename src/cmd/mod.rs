@@ -299,6 +299,34 @@ pub fn use_color(choice: ColorChoice) -> bool {
     }
 }
 
+/// Says on standard error which inputs changed while the command read them, and
+/// gives the status to end with: 1 when a file was truncated, replaced, rewritten or
+/// removed (what was printed may be incomplete), else `status`. Records appended
+/// while reading are said to be left out, and do not change the status.
+pub fn changed_while_read(corpus: &Corpus, status: Status) -> Status {
+    let changes = afscope::load::watch::changes(corpus);
+    let mut destructive = false;
+    for c in &changes {
+        if c.destructive() {
+            destructive = true;
+            eprintln!(
+                "afscope: {}; what was printed may be incomplete: run the command again",
+                c.message()
+            );
+        } else {
+            eprintln!(
+                "afscope: {}; records appended after it was opened are not included",
+                c.message()
+            );
+        }
+    }
+    if destructive && status == Status::SUCCESS {
+        Status::from(1)
+    } else {
+        status
+    }
+}
+
 /// Lets go of a corpus at the end of a command without unmapping its files one by
 /// one: the process ends next, and the system reclaims the maps at once (a folder of
 /// thousands of files took longer to unmap than to list).

@@ -145,5 +145,5 @@ pub fn run(
         .map_err(w)?;
     }
     out.flush().map_err(w)?;
-    Ok(Status::SUCCESS)
+    Ok(super::changed_while_read(&corpus, Status::SUCCESS))
 }

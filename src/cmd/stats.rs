@@ -117,5 +117,5 @@ pub fn run(args: &StatsArgs, load: &LoadArgs) -> Result<Status, String> {
         },
     )?;
     super::print(&text, super::output_kind(args.format))?;
-    Ok(Status::SUCCESS)
+    Ok(super::changed_while_read(&corpus, Status::SUCCESS))
 }
