@@ -63,6 +63,23 @@ impl Corpus {
         if let Some(t) = &opts.tests {
             corpus.index.marks.fingerprint = t.0.fingerprint().to_string();
         }
+        if corpus.add_files(files, opts, on_batch)? {
+            return Ok(corpus);
+        }
+        corpus.index.entries.shrink_to_fit();
+        corpus.join_inputs(opts)?;
+        Ok(corpus)
+    }
+
+    /// Opens and indexes `files` after those already in, in order (each file's own
+    /// settings at its place in `opts.transcript_own`); true when `on_batch` stopped
+    /// it.
+    pub(crate) fn add_files(
+        &mut self,
+        files: &[PathBuf],
+        opts: &LoadOptions,
+        on_batch: &mut OnBatch<'_>,
+    ) -> Result<bool, String> {
         // Each distinct (profile, settings) compiled once.
         let mut compiled: HashMap<(Option<&str>, Vec<String>), Option<Profile>> = HashMap::new();
         let mut jobs = Vec::with_capacity(files.len());
@@ -121,9 +138,9 @@ impl Corpus {
                             stop.store(true, Ordering::Relaxed);
                         }
                         Ok((o, pre)) => {
-                            corpus.problems.extend(o.problems);
+                            self.problems.extend(o.problems);
                             if let Some(src) = o.source {
-                                match corpus.add_opened(src, pre, on_batch) {
+                                match self.add_opened(src, pre, on_batch) {
                                     Ok(flow) if flow.is_break() => {
                                         stopped = true;
                                         stop.store(true, Ordering::Relaxed);
@@ -141,13 +158,16 @@ impl Corpus {
             }
             Ok(())
         })?;
-        if let Some(e) = failed {
-            return Err(e);
+        match failed {
+            Some(e) => Err(e),
+            None => Ok(stopped),
         }
-        if stopped {
-            return Ok(corpus);
-        }
-        corpus.index.entries.shrink_to_fit();
+    }
+
+    /// Joins the verdict files and then the label files `opts` names to the
+    /// transcripts indexed (the problems met before are the transcript files').
+    pub(crate) fn join_inputs(&mut self, opts: &LoadOptions) -> Result<(), String> {
+        self.transcript_problems = self.problems.len();
         for (i, v) in opts.verdicts.iter().enumerate() {
             let own = opts.verdict_own.get(i);
             let profile = own
@@ -155,8 +175,7 @@ impl Corpus {
                 .or(opts.verdict_profile.as_deref());
             let mut sets = opts.verdict_overrides.clone();
             sets.extend(own.map(|(_, s)| s.clone()).unwrap_or_default());
-            corpus
-                .join_verdicts(v, profile, &sets)
+            self.join_verdicts(v, profile, &sets)
                 .map_err(|e| format!("{}: {e}", v.display()))?;
         }
         let mut joined: Vec<&PathBuf> = Vec::new();
@@ -169,12 +188,12 @@ impl Corpus {
                 settings.extend(own.iter().cloned());
                 let mapping = crate::load::join::labels::LabelMapping::parse(&settings)
                     .map_err(|e| format!("{}: {e}", l.display()))?;
-                let report = join::labels::join(&mut corpus, l, &mapping, &mut by_id);
-                corpus.label_files.push(report);
+                let report = join::labels::join(self, l, &mapping, &mut by_id);
+                self.label_files.push(report);
                 joined.push(l);
             }
         }
-        Ok(corpus)
+        Ok(())
     }
 
     fn join_verdicts(

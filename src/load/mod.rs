@@ -3,6 +3,7 @@
 //! index and the corpus → joins (verdict files, labels, free/paid pairs).
 
 pub mod assemble;
+pub mod grow;
 pub mod index;
 pub mod input;
 pub mod inspect;

@@ -117,20 +117,25 @@ impl Change {
 /// path is compared: records appended and indexed since count as seen).
 pub fn changes(corpus: &Corpus) -> Vec<Change> {
     let mut out = Vec::new();
-    let mut k = 0;
-    while k < corpus.sources.len() {
-        let path = &corpus.sources[k].path;
-        let mut last = k;
-        while last + 1 < corpus.sources.len() && corpus.sources[last + 1].path == *path {
-            last += 1;
-        }
-        let ids = k as u16..=last as u16;
-        k = last + 1;
-        let src = &corpus.sources[usize::from(*ids.end())];
+    // Sources by path, in the order paths first appear (a log opened in parts, and
+    // records appended since, are sources of the same path).
+    let mut order: Vec<&std::path::Path> = Vec::new();
+    let mut of: std::collections::HashMap<&std::path::Path, Vec<u16>> = Default::default();
+    for (k, s) in corpus.sources.iter().enumerate() {
+        of.entry(s.path.as_path())
+            .or_insert_with(|| {
+                order.push(s.path.as_path());
+                Vec::new()
+            })
+            .push(k as u16);
+    }
+    for path in order {
+        let ids = &of[path];
+        let src = &corpus.sources[usize::from(ids[ids.len() - 1])];
         let Some(stamp) = src.stamp else { continue };
-        let lost = corpus.sources[usize::from(*ids.start())..=usize::from(*ids.end())]
+        let lost = ids
             .iter()
-            .any(|s| s.bytes.lost());
+            .any(|&k| corpus.sources[usize::from(k)].bytes.lost());
         let now = match std::fs::metadata(path) {
             Ok(m) => Stamp::of(&m),
             Err(e) => {
@@ -140,7 +145,7 @@ pub fn changes(corpus: &Corpus) -> Vec<Change> {
                     How::Unreadable(e.to_string())
                 };
                 out.push(Change {
-                    path: path.clone(),
+                    path: path.to_path_buf(),
                     how,
                     from: stamp.len,
                     to: 0,
@@ -172,7 +177,7 @@ pub fn changes(corpus: &Corpus) -> Vec<Change> {
         });
         let followable = how == How::Grew && plain && src.format == crate::load::Format::Jsonl;
         out.push(Change {
-            path: path.clone(),
+            path: path.to_path_buf(),
             how,
             from: stamp.len,
             to: now.len,

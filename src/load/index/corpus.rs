@@ -75,6 +75,8 @@ pub struct Corpus {
     pub labels_found_beside: Option<PathBuf>,
     /// Files found in input directories that are not data (READMEs, scripts), skipped.
     pub skipped_inputs: Vec<PathBuf>,
+    /// How many of `problems` came from the transcript files (the rest from joins).
+    pub(crate) transcript_problems: usize,
     /// Free/paid pairs, built on first use.
     pairs: std::sync::OnceLock<Pairs>,
     /// Prompt previews for the finder, built on first use.
@@ -141,14 +143,12 @@ impl Corpus {
         }
     }
 
-    /// Transcript files opened (a large log opened in parts counts once).
+    /// Transcript files opened (a large log opened in parts, or a file read again for
+    /// the records appended to it, counts once).
     pub fn file_count(&self) -> usize {
-        let paths = self.sources.iter().map(|s| &s.path);
-        let next = self.sources.iter().skip(1).map(|s| Some(&s.path));
-        paths
-            .zip(next.chain([None]))
-            .filter(|(p, n)| Some(*p) != *n)
-            .count()
+        let paths: std::collections::HashSet<&std::path::Path> =
+            self.sources.iter().map(|s| s.path.as_path()).collect();
+        paths.len()
     }
 
     /// Free/paid pairs (built the first time they are asked for).
