@@ -3,37 +3,12 @@
 
 mod common;
 
-use common::pty::{nz, Pty as Session};
+use common::pty::{assert_restored, nz, Pty as Session, ENTER_ALT, LEAVE_ALT};
 
 use std::time::{Duration, Instant};
 
 fn count(hay: &[u8], needle: &[u8]) -> usize {
     hay.windows(needle.len()).filter(|w| *w == needle).count()
-}
-
-const ENTER_ALT: &[u8] = b"\x1b[?1049h";
-const LEAVE_ALT: &[u8] = b"\x1b[?1049l";
-const SHOW_CURSOR: &[u8] = b"\x1b[?25h";
-
-fn assert_restored(raw: &[u8]) {
-    let leave = raw
-        .windows(LEAVE_ALT.len())
-        .rposition(|w| w == LEAVE_ALT)
-        .expect("left the alternate screen");
-    let enter = raw
-        .windows(ENTER_ALT.len())
-        .rposition(|w| w == ENTER_ALT)
-        .unwrap();
-    assert!(
-        leave > enter,
-        "the last screen switch is back to the main screen"
-    );
-    assert!(
-        raw[leave..]
-            .windows(SHOW_CURSOR.len())
-            .any(|w| w == SHOW_CURSOR),
-        "cursor shown again"
-    );
 }
 
 #[test]
@@ -275,33 +250,4 @@ fn evaluation_panel_threshold_and_queue_then_gap_panel() {
     s.keys("q");
     assert_eq!(s.wait_exit(), 0);
     assert_restored(&s.raw());
-}
-
-#[test]
-fn a_file_truncated_while_open_gives_the_terminal_back_and_says_why() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("runs.jsonl");
-    let out = common::afscope(&["synth", "--out", data.to_str().unwrap(), "--size-mb", "17"]);
-    assert!(out.status.success());
-    let mut s = Session::start(&[data.to_str().unwrap()]);
-    s.wait_for("transcripts 2");
-    std::thread::sleep(Duration::from_millis(500));
-    // Another process rewrites its results: the file shrinks under the mapping.
-    std::fs::OpenOptions::new()
-        .write(true)
-        .open(&data)
-        .unwrap()
-        .set_len(100_000)
-        .unwrap();
-    s.keys("Gf");
-    let code = s.wait_exit();
-    let raw = s.raw();
-    let text = String::from_utf8_lossy(&raw);
-    // The last rows' ids lie past the new end: reading them faults.
-    assert_eq!(code, 128 + 7, "SIGBUS, handled: {text}");
-    assert!(
-        text.contains("an input file shrank while it was open"),
-        "{text}"
-    );
-    assert_restored(&raw);
 }

@@ -50,6 +50,8 @@ pub enum Action {
     Pair,
     /// Find a transcript by id, model or prompt text (fuzzy).
     Find,
+    /// Read the input files again (after one changed while open).
+    Reload,
     /// Save the current filter under a name.
     SaveFilter,
     /// Choose a saved filter.
@@ -93,7 +95,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 42] = [
+    pub const ALL: [Action; 43] = [
         Action::Quit,
         Action::Help,
         Action::Up,
@@ -117,6 +119,7 @@ impl Action {
         Action::Facets,
         Action::Pair,
         Action::Find,
+        Action::Reload,
         Action::SaveFilter,
         Action::SavedFilters,
         Action::Details,
@@ -164,6 +167,7 @@ impl Action {
             Action::Facets => "facets",
             Action::Pair => "pair",
             Action::Find => "find",
+            Action::Reload => "reload",
             Action::SaveFilter => "save_filter",
             Action::SavedFilters => "saved_filters",
             Action::Details => "details",
@@ -212,6 +216,7 @@ impl Action {
             Action::Facets => "counts by model × tier; Enter filters",
             Action::Pair => "free and paid transcripts side by side",
             Action::Find => "find by id, model or prompt (fuzzy)",
+            Action::Reload => "read the input files again (after one changed)",
             Action::SaveFilter => "save the filter under a name",
             Action::SavedFilters => "saved filters (Enter applies, x deletes)",
             Action::Details => "verdicts and metadata in a side panel",

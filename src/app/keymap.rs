@@ -163,6 +163,7 @@ const DEFAULTS: &[(Action, &[&str])] = &[
     (Action::Facets, &["c"]),
     (Action::Pair, &["p"]),
     (Action::Find, &["t", "ctrl-p"]),
+    (Action::Reload, &["ctrl-r", "f5"]),
     (Action::SaveFilter, &["S"]),
     (Action::SavedFilters, &["'"]),
     (Action::Details, &["v"]),

@@ -3,6 +3,7 @@
 //! terminal or files.
 
 pub mod action;
+mod changes;
 pub mod document;
 pub mod eval_panel;
 pub mod evidence;
@@ -217,6 +218,13 @@ pub struct App {
     pub message: Option<String>,
     /// Start-up warnings (keymap, theme), shown until the first key.
     pub warnings: Vec<String>,
+    /// Input files that changed while open in a way only a reload shows (truncated,
+    /// replaced...), said in the status line until then.
+    pub changed: Vec<String>,
+    /// Records appended and new files are indexed as they come (not `--no-follow`).
+    pub follow: bool,
+    /// A reload is under way.
+    pub reloading: bool,
     rng: u64,
     pub quit: bool,
 }
@@ -268,6 +276,9 @@ impl App {
             size: (80, 24),
             message: None,
             warnings: Vec::new(),
+            changed: Vec::new(),
+            follow: true,
+            reloading: false,
             rng: seed ^ 0x9e37_79b9_7f4a_7c15,
             quit: false,
         };

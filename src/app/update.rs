@@ -45,6 +45,8 @@ pub enum Effect {
     RecordSession(crate::model::journal::Event),
     /// Write unsaved events to a rescue file and quit.
     Rescue(Vec<crate::model::journal::Event>),
+    /// Read the input files again, then call `App::on_reloaded`.
+    Reload,
 }
 
 impl App {
@@ -311,6 +313,7 @@ impl App {
             }
             Action::GapPanel => return self.open_gap(),
             Action::EvalPanel => return self.open_eval(),
+            Action::Reload => return self.reload(),
             Action::LabelSession => {
                 return vec![Effect::OpenJournal(crate::labeling::queue::QueueSpec {
                     mode: crate::labeling::queue::QueueMode::View,

@@ -59,6 +59,11 @@ pub struct Cli {
     #[arg(long, value_name = "CONDITION")]
     pub baseline: Option<String>,
 
+    /// Show input files as they were opened: records appended and new files in an
+    /// opened folder are said in the status line, not indexed as they come.
+    #[arg(long, global = true)]
+    pub no_follow: bool,
+
     /// The options given on the command line (by id), so a study's defaults apply
     /// only where no flag was given.
     #[arg(skip)]

@@ -189,8 +189,9 @@ pub fn interface(
     for w in &warnings {
         eprintln!("afscope: {w}");
     }
+    let follow = follow(cli, files, args);
     let (files, args) = (files.to_vec(), args.clone());
-    let loader: afscope::tui::Loader = Box::new(move |progress| {
+    let loader: afscope::tui::Loader = std::sync::Arc::new(move |progress| {
         let corpus = super::load(&files, &args, &mut |view, _, p| {
             progress(view, p);
             std::ops::ControlFlow::Continue(())
@@ -215,9 +216,56 @@ pub fn interface(
         lexicon,
         labeling,
         baseline: cli.baseline.clone(),
+        follow,
     };
     let code = afscope::tui::run(loader, opts)?;
     Ok(Status::from(code.clamp(0, 255) as u8))
+}
+
+/// What the interface watches: the inputs resolved again as at start (for new
+/// files), and the folders they name (a glob's folder too) to notice new files by.
+fn follow(
+    cli: &Cli,
+    files: &[PathBuf],
+    args: &crate::cli::LoadArgs,
+) -> Option<afscope::tui::Follow> {
+    if files.is_empty() {
+        return None;
+    }
+    let folders = files
+        .iter()
+        .filter_map(|f| {
+            let s = f.to_string_lossy();
+            if s.contains(['*', '?', '[', '{']) {
+                let fixed: PathBuf = f
+                    .components()
+                    .take_while(|c| {
+                        !c.as_os_str()
+                            .to_string_lossy()
+                            .contains(['*', '?', '[', '{'])
+                    })
+                    .collect();
+                Some(if fixed.as_os_str().is_empty() {
+                    PathBuf::from(".")
+                } else {
+                    fixed
+                })
+            } else {
+                f.is_dir().then(|| f.clone())
+            }
+        })
+        .collect();
+    let (files, args) = (files.to_vec(), args.clone());
+    Some(afscope::tui::Follow {
+        inputs: Box::new(move || {
+            let plan = super::plan(&files, &args)?;
+            let own = plan.opts.transcript_own.clone();
+            let with_own = plan.transcripts.into_iter().zip(own).collect();
+            Ok((with_own, plan.opts))
+        }),
+        folders,
+        on: !cli.no_follow,
+    })
 }
 
 #[cfg(test)]

@@ -80,16 +80,19 @@ pub fn with_journal_labels(load: &LoadArgs, journal: &std::path::Path) -> LoadAr
     load
 }
 
-/// Loads the files (with the journal beside them, when `--labels` names none), or
-/// the embedded demo corpus when there are none.
-pub fn load(
-    files: &[PathBuf],
-    args: &LoadArgs,
-    on_batch: &mut OnBatch<'_>,
-) -> Result<Corpus, String> {
-    if files.is_empty() {
-        return afscope::demo::open(&options(args));
-    }
+/// What a load opens: the transcript files with each one's own settings, the options
+/// for the rest, and what the inputs held besides.
+pub struct Plan {
+    pub transcripts: Vec<PathBuf>,
+    pub opts: afscope::load::LoadOptions,
+    /// The journal beside the data, read as the label file.
+    pub found: Option<PathBuf>,
+    pub skipped: Vec<PathBuf>,
+}
+
+/// Resolves the inputs of a load (with the journal beside them, when `--labels`
+/// names none).
+pub fn plan(files: &[PathBuf], args: &LoadArgs) -> Result<Plan, String> {
     let inputs = afscope::load::input::expand(files, args.hidden)?;
     let found = match journal_path(files, args) {
         Ok(j) if args.labels.is_none() => Some(with_journal_labels(args, &j)),
@@ -105,9 +108,28 @@ pub fn load(
         .collect();
     opts.verdicts.extend(inputs.verdicts);
     opts.more_labels.extend(inputs.labels);
-    let mut corpus = Corpus::open(&inputs.transcripts, &opts, on_batch)?;
-    corpus.labels_found_beside = found.and_then(|a| a.labels);
-    corpus.skipped_inputs = inputs.skipped;
+    Ok(Plan {
+        transcripts: inputs.transcripts,
+        opts,
+        found: found.and_then(|a| a.labels),
+        skipped: inputs.skipped,
+    })
+}
+
+/// Loads the files (with the journal beside them, when `--labels` names none), or
+/// the embedded demo corpus when there are none.
+pub fn load(
+    files: &[PathBuf],
+    args: &LoadArgs,
+    on_batch: &mut OnBatch<'_>,
+) -> Result<Corpus, String> {
+    if files.is_empty() {
+        return afscope::demo::open(&options(args));
+    }
+    let plan = plan(files, args)?;
+    let mut corpus = Corpus::open(&plan.transcripts, &plan.opts, on_batch)?;
+    corpus.labels_found_beside = plan.found;
+    corpus.skipped_inputs = plan.skipped;
     Ok(corpus)
 }
 

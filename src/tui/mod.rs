@@ -2,14 +2,16 @@
 //! SIGHUP and across Ctrl-Z), turns terminal events into `App` calls, carries out
 //! effects (background work on threads), and redraws only after something happened.
 
+mod follow;
 pub mod label_runner;
 mod terminal;
 mod work;
 
+pub use follow::{Follow, Inputs};
 pub use terminal::restore;
 pub use work::{execute_sync, execute_sync_with, search_in_two};
 
-use crate::app::{App, Keymap};
+use crate::app::{App, Effect, Keymap};
 use crate::load::Corpus;
 use crate::ui::{self, Theme};
 use crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
@@ -30,17 +32,23 @@ enum Msg {
     /// What is indexed so far.
     Snapshot(Box<Corpus>, ui::Loading),
     Loaded(Box<Result<Corpus, String>>),
+    /// Input files changed in a way only a reload shows (one line each).
+    Changed(Vec<String>),
+    /// Records appended and new files, indexed.
+    Grown(Box<follow::Grown>),
+    /// The inputs read again.
+    Reloaded(Box<Result<Corpus, String>>),
     Done(Done),
     Signal(i32),
 }
 
 /// Loads the corpus, calling the argument with what is indexed so far after each
 /// batch.
-pub type Loader = Box<
-    dyn FnOnce(
-            &mut dyn FnMut(crate::load::View<'_>, crate::load::Progress),
-        ) -> Result<Corpus, String>
-        + Send,
+/// Called again to reload.
+pub type Loader = Arc<
+    dyn Fn(&mut dyn FnMut(crate::load::View<'_>, crate::load::Progress)) -> Result<Corpus, String>
+        + Send
+        + Sync,
 >;
 
 /// Where saved filters live, and what was read from there.
@@ -64,6 +72,8 @@ pub struct Options {
     pub filter: Option<crate::query::Query>,
     /// The gap panel's baseline condition (`--baseline`).
     pub baseline: Option<String>,
+    /// The inputs to watch for changes (none for the demo).
+    pub follow: Option<Follow>,
 }
 
 /// Opens the interface at once and loads the corpus behind a progress screen. Returns
@@ -79,7 +89,9 @@ pub fn run(loader: Loader, opts: Options) -> Result<i32, String> {
         mut labeling,
         filter,
         baseline,
+        follow,
     } = opts;
+    let mut follow = follow;
     let default_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         restore();
@@ -92,11 +104,12 @@ pub fn run(loader: Loader, opts: Options) -> Result<i32, String> {
     spawn_input(tx.clone());
     spawn_signals(tx.clone())?;
     let loader_tx = tx.clone();
+    let first_load = loader.clone();
     std::thread::spawn(move || {
         let progress_tx = loader_tx.clone();
         let mut last_progress: Option<std::time::Instant> = None;
         let mut last_snapshot: Option<std::time::Instant> = None;
-        let result = loader(&mut |view, progress| {
+        let result = first_load(&mut |view, progress| {
             let loading = ui::Loading {
                 transcripts: view.len(),
                 bytes_done: progress.bytes_done,
@@ -142,7 +155,19 @@ pub fn run(loader: Loader, opts: Options) -> Result<i32, String> {
         ));
     }
     let size = terminal.size().map_err(term_err)?;
-    let mut app = App::new(Arc::new(corpus), keymap, seed);
+    let loaded = first_loading.is_none();
+    let corpus = Arc::new(corpus);
+    let shown = Arc::new(std::sync::Mutex::new(follow::Shown {
+        generation: 0,
+        corpus: corpus.clone(),
+    }));
+    let mut app = App::new(corpus, keymap, seed);
+    app.follow = follow.as_ref().is_some_and(|f| f.on);
+    if loaded {
+        if let Some(f) = follow.take() {
+            follow::spawn(f, shown.clone(), tx.clone());
+        }
+    }
     app.warnings = warnings;
     app.saved = filters.saved;
     app.filters_path = filters.path;
@@ -164,6 +189,10 @@ pub fn run(loader: Loader, opts: Options) -> Result<i32, String> {
     }
     loop {
         effects.extend(app.span_count_request());
+        if let Some(k) = effects.iter().position(|e| matches!(e, Effect::Reload)) {
+            effects.remove(k);
+            reload(&loader, &tx);
+        }
         execute(
             &mut app,
             effects,
@@ -204,11 +233,43 @@ pub fn run(loader: Loader, opts: Options) -> Result<i32, String> {
                         corpus.problems.len()
                     ));
                 }
-                let mut fx = app.replace_corpus(Arc::new(corpus), None);
+                let corpus = Arc::new(corpus);
+                if let Ok(mut s) = shown.lock() {
+                    s.generation += 1;
+                    s.corpus = corpus.clone();
+                }
+                if let Some(f) = follow.take() {
+                    follow::spawn(f, shown.clone(), tx.clone());
+                }
+                let mut fx = app.replace_corpus(corpus, None);
                 if let Some(setup) = labeling.start.take() {
                     fx.extend(app.start_session(setup));
                 }
                 fx
+            }
+            Msg::Changed(lines) => {
+                app.on_changed(lines);
+                Vec::new()
+            }
+            Msg::Grown(g) => {
+                let current = shown.lock().map(|s| s.generation).unwrap_or(0);
+                if g.generation == current {
+                    app.on_grown(g.corpus, &g.growth)
+                } else {
+                    Vec::new()
+                }
+            }
+            Msg::Reloaded(result) => {
+                app.indexing = None;
+                let result = (*result).map(|c| {
+                    let c = Arc::new(c);
+                    if let Ok(mut s) = shown.lock() {
+                        s.generation += 1;
+                        s.corpus = c.clone();
+                    }
+                    c
+                });
+                app.on_reloaded(result)
             }
             Msg::Term(_) => Vec::new(),
             Msg::Done(done) => apply(&mut app, done, search_generation),
@@ -241,6 +302,26 @@ fn finish(labeling: &mut Labeling, app: &App, code: i32) -> i32 {
         return code.max(1);
     }
     code
+}
+
+/// Reads the inputs again on a thread, with progress in the status line.
+fn reload(loader: &Loader, tx: &mpsc::Sender<Msg>) {
+    let (loader, tx) = (loader.clone(), tx.clone());
+    std::thread::spawn(move || {
+        let mut last = std::time::Instant::now();
+        let progress_tx = tx.clone();
+        let result = loader(&mut |view, progress| {
+            if last.elapsed() >= std::time::Duration::from_millis(100) {
+                last = std::time::Instant::now();
+                let _ = progress_tx.send(Msg::Loading(ui::Loading {
+                    transcripts: view.len(),
+                    bytes_done: progress.bytes_done,
+                    bytes_total: progress.bytes_total,
+                }));
+            }
+        });
+        let _ = tx.send(Msg::Reloaded(Box::new(result)));
+    });
 }
 
 fn spawn_input(tx: mpsc::Sender<Msg>) {

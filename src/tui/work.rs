@@ -119,7 +119,8 @@ fn perform(
         | Effect::OpenJournal(_)
         | Effect::SaveLabel(_)
         | Effect::RecordSession(_)
-        | Effect::Rescue(_) => None,
+        | Effect::Rescue(_)
+        | Effect::Reload => None,
     }
 }
 

@@ -53,9 +53,20 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         .cloned()
         .or_else(|| app.message.clone())
         .or_else(|| app.searching.then(|| "searching…".to_string()));
-    match note {
-        Some(n) => spans.push(Span::styled(visible(&n, false).into_owned(), st)),
-        None => {
+    let changed = app.changed.first().map(|first| {
+        let more = match app.changed.len() {
+            1 => String::new(),
+            n => format!(" (and {} more)", n - 1),
+        };
+        format!("{first}{more}; {} reloads", app.keymap.hint(Action::Reload))
+    });
+    match (note, changed) {
+        (Some(n), _) => spans.push(Span::styled(visible(&n, false).into_owned(), st)),
+        (None, Some(c)) => spans.push(Span::styled(
+            visible(&c, false).into_owned(),
+            theme.get("error"),
+        )),
+        (None, None) => {
             for (a, label) in [
                 (Action::Help, "help"),
                 (Action::Filter, "filter"),

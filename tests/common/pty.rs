@@ -161,3 +161,30 @@ impl Pty {
 pub fn nz(n: u16) -> std::num::NonZeroU16 {
     std::num::NonZeroU16::new(n).expect("non-zero size")
 }
+
+pub const ENTER_ALT: &[u8] = b"\x1b[?1049h";
+pub const LEAVE_ALT: &[u8] = b"\x1b[?1049l";
+pub const SHOW_CURSOR: &[u8] = b"\x1b[?25h";
+
+/// The terminal was given back: the last screen switch leaves the alternate screen,
+/// and the cursor is shown again after it.
+pub fn assert_restored(raw: &[u8]) {
+    let leave = raw
+        .windows(LEAVE_ALT.len())
+        .rposition(|w| w == LEAVE_ALT)
+        .expect("left the alternate screen");
+    let enter = raw
+        .windows(ENTER_ALT.len())
+        .rposition(|w| w == ENTER_ALT)
+        .unwrap();
+    assert!(
+        leave > enter,
+        "the last screen switch is back to the main screen"
+    );
+    assert!(
+        raw[leave..]
+            .windows(SHOW_CURSOR.len())
+            .any(|w| w == SHOW_CURSOR),
+        "cursor shown again"
+    );
+}

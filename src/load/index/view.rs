@@ -208,9 +208,18 @@ impl<'a> View<'a> {
         let src = self.source(i);
         let ctx = src.ctx(self.entry(i).source);
         let rec = self.record_ref(i);
-        let text = ctx.record_text(&rec)?;
+        let shrank = |mut p: Problem| {
+            if src.bytes.lost() {
+                p.reason = format!(
+                    "{} (the file shrank while open: what lay past its new end reads as zeros; reload to read it as it is now)",
+                    p.reason
+                );
+            }
+            p
+        };
+        let text = ctx.record_text(&rec).map_err(shrank)?;
         let last = rec.offset + rec.len >= src.bytes.len();
-        let top = ctx.parse(&rec, &text, last)?;
+        let top = ctx.parse(&rec, &text, last).map_err(shrank)?;
         let key = match self.key(i) {
             Some(k) => extract::wide_keys(&src.profile, &top)
                 .and_then(|keys| keys.into_iter().find(|w| w.name == k)),
