@@ -34,6 +34,17 @@ impl Pty {
         cols: u16,
         env: &[(&str, &str)],
     ) -> Pty {
+        Pty::start_program(env!("CARGO_BIN_EXE_afscope"), cwd, args, (rows, cols), env)
+    }
+
+    /// Starts `program` (the binary, or a wrapper that runs it) with `args`.
+    pub fn start_program(
+        program: &str,
+        cwd: &std::path::Path,
+        args: &[&str],
+        (rows, cols): (u16, u16),
+        env: &[(&str, &str)],
+    ) -> Pty {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows,
@@ -42,7 +53,7 @@ impl Pty {
                 pixel_height: 0,
             })
             .expect("pty");
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_afscope"));
+        let mut cmd = CommandBuilder::new(program);
         cmd.args(args);
         cmd.cwd(cwd);
         cmd.env("TERM", "xterm-256color");

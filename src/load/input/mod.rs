@@ -252,7 +252,18 @@ pub fn classify(path: &Path) -> Option<Found> {
     }
     let name = path.file_name()?.to_string_lossy().to_lowercase();
     let mut head = Vec::new();
-    let file = std::fs::File::open(path).ok()?;
+    let file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        // A data file that cannot be read (permissions) is opened as transcripts, so
+        // the open says why, with the file, rather than skipping it unseen.
+        Err(_) => {
+            return Some(Found {
+                role: FileRole::Transcripts,
+                profile: None,
+                label_set: Vec::new(),
+            })
+        }
+    };
     let gz = name.ends_with(".gz");
     if gz {
         let _ = flate2::read::MultiGzDecoder::new(file)
