@@ -7,6 +7,11 @@
 #[path = "common/layouts.rs"]
 #[allow(dead_code)]
 mod layouts;
+#[path = "common/measure.rs"]
+#[allow(dead_code)]
+mod measure;
+
+use measure::{bench_dir, generated, ms, run_effects, stats};
 
 use afscope::app::{App, Keymap};
 use afscope::load::{Corpus, LoadOptions};
@@ -17,27 +22,10 @@ use afscope::ui::{self, Theme};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use std::ops::ControlFlow;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-
-fn bench_dir() -> PathBuf {
-    let d = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench");
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-fn generated(name: &str, mb: u64, shape: Shape) -> PathBuf {
-    let path = bench_dir().join(name);
-    if !path.exists() {
-        eprintln!("generating {}...", path.display());
-        let tmp = path.with_extension("tmp");
-        afscope::synth::write_file(&tmp, mb * 1024 * 1024, 42, shape).unwrap();
-        std::fs::rename(&tmp, &path).unwrap();
-    }
-    path
-}
 
 fn open(path: &Path) -> Corpus {
     Corpus::open(
@@ -46,15 +34,6 @@ fn open(path: &Path) -> Corpus {
         &mut |_, _, _| ControlFlow::Continue(()),
     )
     .unwrap()
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.2} ms", d.as_secs_f64() * 1e3)
-}
-
-fn stats(mut v: Vec<Duration>) -> (Duration, Duration) {
-    v.sort();
-    (v[v.len() / 2], *v.last().unwrap())
 }
 
 fn main() {
@@ -328,28 +307,4 @@ fn layout_searches() {
             ),
         }
     }
-}
-
-/// Runs a filter's effects as the interface would: a search's worker half timed apart
-/// from its interface-thread half (taking in the rows, then a frame). Returns the
-/// longest interface-thread event and the workers' time.
-fn run_effects(
-    app: &mut App,
-    fx: Vec<afscope::app::Effect>,
-    term: &mut Terminal<TestBackend>,
-    theme: &Theme,
-) -> (Duration, Duration) {
-    let (mut longest, mut worker) = (Duration::ZERO, Duration::ZERO);
-    for effect in fx {
-        match afscope::tui::search_in_two(app, effect) {
-            Ok((w, taking_in)) => {
-                worker += w;
-                let start = Instant::now();
-                term.draw(|f| ui::draw(f, app, theme)).unwrap();
-                longest = longest.max(taking_in + start.elapsed());
-            }
-            Err(other) => execute_sync(app, vec![*other]),
-        }
-    }
-    (longest, worker)
 }

@@ -110,3 +110,35 @@ fn key_table_names_every_action_with_its_default_keys() {
         }
     }
 }
+
+#[test]
+fn every_test_the_guarantees_name_exists() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let start = readme.find("## Guarantees").expect("README has Guarantees");
+    let rest = &readme[start + 3..];
+    let section = &rest[..rest.find("\n## ").unwrap_or(rest.len())];
+    let mut sources = String::new();
+    for entry in std::fs::read_dir(root().join("tests")).unwrap() {
+        let p = entry.unwrap().path();
+        if p.extension().is_some_and(|e| e == "rs") {
+            sources.push_str(&std::fs::read_to_string(p).unwrap());
+        }
+    }
+    let mut named = 0;
+    for quoted in section.split('`').skip(1).step_by(2) {
+        if let Some(file) = quoted.strip_prefix("tests/") {
+            assert!(root().join("tests").join(file).exists(), "{quoted}");
+        } else if quoted.matches('_').count() >= 3
+            && quoted
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c == '_' || c.is_ascii_digit())
+        {
+            assert!(
+                sources.contains(&format!("fn {quoted}(")),
+                "README's Guarantees name a test that does not exist: {quoted}"
+            );
+            named += 1;
+        }
+    }
+    assert!(named >= 10, "{named}");
+}
