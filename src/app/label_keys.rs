@@ -129,6 +129,7 @@ impl App {
         for &e in &s.queue.items {
             s.ids.insert(e, view.id(e as usize).into_owned());
         }
+        s.shared_ids = super::session::shared_ids(&corpus, &s.ids);
         s.recount();
         let items = s.queue.items.clone();
         let start = s.next_unlabelled(0);

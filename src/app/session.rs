@@ -63,6 +63,9 @@ pub struct Session {
     pub position_of: HashMap<u32, usize>,
     /// Transcript id of each queued entry.
     pub ids: HashMap<u32, String>,
+    /// Queued entries whose id other transcripts have too, with how many have it:
+    /// joins refuse labels on such an id, so the item says so.
+    pub shared_ids: HashMap<u32, usize>,
     /// Answers given to an item before its primary answer saves them.
     pub drafts: HashMap<u32, Map<String, Value>>,
     /// Events sent to the journal and not yet confirmed, oldest first, with their
@@ -110,6 +113,7 @@ impl Session {
             queue,
             position_of,
             ids: HashMap::new(),
+            shared_ids: HashMap::new(),
             drafts: HashMap::new(),
             pending: Vec::new(),
             undo: Vec::new(),
@@ -345,4 +349,30 @@ impl Session {
         }
         parts.join(" ")
     }
+}
+
+/// Of the queued entries (`ids`), those whose id other transcripts of the corpus have
+/// too, with how many have it.
+pub(super) fn shared_ids(
+    corpus: &crate::load::Corpus,
+    ids: &HashMap<u32, String>,
+) -> HashMap<u32, usize> {
+    use rayon::prelude::*;
+    let wanted: std::collections::HashSet<&str> = ids.values().map(String::as_str).collect();
+    let view = corpus.view();
+    let found: Vec<&str> = (0..view.len())
+        .into_par_iter()
+        .with_min_len(16_384)
+        .filter_map(|i| {
+            let id = view.id(i);
+            wanted.get(id.as_ref()).copied()
+        })
+        .collect();
+    let mut count: HashMap<&str, usize> = HashMap::new();
+    for id in found {
+        *count.entry(id).or_default() += 1;
+    }
+    ids.iter()
+        .filter_map(|(&e, id)| count.get(id.as_str()).filter(|&&n| n > 1).map(|&n| (e, n)))
+        .collect()
 }

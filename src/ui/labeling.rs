@@ -96,6 +96,13 @@ pub fn draw_panel(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         _ => Span::styled("not labelled", st),
     };
     second.push(state);
+    if let Some(n) = entry.and_then(|e| s.shared_ids.get(&e)) {
+        second.push(Span::styled(" │ ", st));
+        second.push(Span::styled(
+            format!("{n} transcripts have this id: joins refuse its labels"),
+            theme.role(Role::Warning),
+        ));
+    }
     if let Some(ro) = &s.read_only {
         second.push(Span::styled(" │ ", st));
         second.push(Span::styled(
