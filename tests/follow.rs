@@ -119,3 +119,31 @@ fn a_file_truncated_while_open_is_said_and_reloaded() {
     assert_eq!(s.wait_exit(), 0);
     assert_restored(&s.raw());
 }
+
+#[test]
+fn with_no_follow_a_new_file_is_said_until_reloaded() {
+    let dir = tempfile::tempdir().unwrap();
+    let runs = dir.path().join("runs");
+    std::fs::create_dir(&runs).unwrap();
+    std::fs::write(runs.join("a.jsonl"), records(0..4)).unwrap();
+    let mut s = Pty::start_at(dir.path(), &["runs", "--no-follow"], 30, 160, &[]);
+    s.wait_for(" 4/4 ");
+    std::fs::write(runs.join("b.jsonl"), records(4..9)).unwrap();
+    s.wait_for("b.jsonl is new in an opened folder");
+    // Said on every look, not only the first.
+    std::thread::sleep(Duration::from_millis(1200));
+    let screen = s.screen();
+    assert!(
+        screen.contains("b.jsonl is new") && screen.contains(" 4/4 "),
+        "{screen}"
+    );
+    s.keys("\x12");
+    s.wait_for(" 9/9 ");
+    std::thread::sleep(Duration::from_millis(1200));
+    // A key clears the reload's message, which would cover a notice.
+    s.keys("j");
+    let screen = s.screen();
+    assert!(!screen.contains("is new in an opened folder"), "{screen}");
+    s.keys("q");
+    assert_eq!(s.wait_exit(), 0);
+}

@@ -55,7 +55,13 @@ fn watch(follow: Follow, shown: Arc<Mutex<Shown>>, tx: Sender<Msg>) {
     };
     let mut listing: Option<Vec<PathBuf>> = None;
     let mut tried: HashSet<PathBuf> = HashSet::new();
+    // New files found and not yet indexed (or, with `--no-follow`, not to be).
+    let mut waiting: Vec<(PathBuf, OwnSettings)> = Vec::new();
     let mut said: Vec<String> = Vec::new();
+    // Growing copies the index: on a large corpus it waits for several times what
+    // the last growth cost, so a file appended to all the time cannot keep a core busy.
+    let mut last_growth = std::time::Instant::now();
+    let mut growth_cost = Duration::ZERO;
     loop {
         std::thread::sleep(TICK);
         let (generation, corpus) = match shown.lock() {
@@ -71,7 +77,6 @@ fn watch(follow: Follow, shown: Arc<Mutex<Shown>>, tx: Sender<Msg>) {
                 say.push(c.message());
             }
         }
-        let mut new: Vec<(PathBuf, OwnSettings)> = Vec::new();
         let list: Vec<PathBuf> = follow
             .folders
             .iter()
@@ -81,32 +86,45 @@ fn watch(follow: Follow, shown: Arc<Mutex<Shown>>, tx: Sender<Msg>) {
             if let Ok((files, o)) = (follow.inputs)() {
                 opts = o;
                 let known = known(&corpus);
-                new = files
-                    .into_iter()
-                    .filter(|(p, _)| !known.contains(p.as_path()) && !tried.contains(p))
-                    .collect();
+                for (p, own) in files {
+                    if !known.contains(p.as_path()) && tried.insert(p.clone()) {
+                        waiting.push((p, own));
+                    }
+                }
             }
             listing = Some(list);
         }
-        if !follow.on && !new.is_empty() {
-            for (p, _) in new.drain(..) {
+        if !waiting.is_empty() {
+            // A reload since may have opened them.
+            let known = known(&corpus);
+            waiting.retain(|(p, _)| !known.contains(p.as_path()));
+        }
+        if !follow.on {
+            for (p, _) in &waiting {
                 say.push(format!(
                     "{} is new in an opened folder",
                     crate::model::sanitize::visible(&p.display().to_string(), false)
                 ));
             }
         }
-        tried.extend(new.iter().map(|(p, _)| p.clone()));
         if say != said {
             said = say.clone();
             if tx.send(Msg::Changed(say)).is_err() {
                 return;
             }
         }
+        let new: &[(PathBuf, OwnSettings)] = if follow.on { &waiting } else { &[] };
         if appended.is_empty() && new.is_empty() {
             continue;
         }
-        let Ok((grown, growth)) = corpus.grown(&appended, &new, &opts) else {
+        if last_growth.elapsed() < growth_cost * 4 {
+            continue;
+        }
+        let started = std::time::Instant::now();
+        let grown = corpus.grown(&appended, new, &opts);
+        (last_growth, growth_cost) = (std::time::Instant::now(), started.elapsed());
+        waiting.clear();
+        let Ok((grown, growth)) = grown else {
             continue;
         };
         if growth.is_empty() {
