@@ -29,7 +29,7 @@ pub mod wrap;
 
 pub use action::Action;
 pub use keymap::Keymap;
-pub use update::Effect;
+pub use update::{Candidates, Effect};
 
 use crate::load::Corpus;
 use crate::model::{Problem, Tier, Transcript};
@@ -316,24 +316,7 @@ impl App {
     }
 
     fn count_tiers(&mut self) {
-        use rayon::prelude::*;
-        let view = self.corpus.view();
-        self.tier_counts = self
-            .rows
-            .par_iter()
-            .with_min_len(8192)
-            .fold(
-                || [0usize; 3],
-                |mut c, &i| {
-                    c[match view.entry(i as usize).tier() {
-                        Tier::Free => 0,
-                        Tier::Paid => 1,
-                        Tier::Unknown => 2,
-                    }] += 1;
-                    c
-                },
-            )
-            .reduce(|| [0; 3], |a, b| [a[0] + b[0], a[1] + b[1], a[2] + b[2]]);
+        self.tier_counts = tier_counts(&self.corpus, &self.rows);
     }
 
     fn next_random(&mut self) -> u64 {
@@ -345,4 +328,28 @@ impl App {
         self.rng = x;
         x.wrapping_mul(0x2545_f491_4f6c_dd1d)
     }
+}
+
+/// Transcripts per tier among `rows`: free, paid, unknown (in parallel; for every
+/// row, the corpus's own count).
+pub fn tier_counts(corpus: &Corpus, rows: &[u32]) -> [usize; 3] {
+    use rayon::prelude::*;
+    if rows.len() == corpus.len() && rows.first() == Some(&0) && rows.is_sorted() {
+        return corpus.tier_totals();
+    }
+    let view = corpus.view();
+    rows.par_iter()
+        .with_min_len(8192)
+        .fold(
+            || [0usize; 3],
+            |mut c, &i| {
+                c[match view.entry(i as usize).tier() {
+                    Tier::Free => 0,
+                    Tier::Paid => 1,
+                    Tier::Unknown => 2,
+                }] += 1;
+                c
+            },
+        )
+        .reduce(|| [0; 3], |a, b| [a[0] + b[0], a[1] + b[1], a[2] + b[2]])
 }

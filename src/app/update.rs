@@ -15,7 +15,7 @@ pub enum Effect {
     Search {
         query: Query,
         certain: Vec<u32>,
-        candidates: Vec<u32>,
+        candidates: Candidates,
         /// Labels made in the session, for `label:` terms.
         labels: Option<std::sync::Arc<crate::query::LabelOverlay>>,
     },
@@ -47,6 +47,34 @@ pub enum Effect {
     Rescue(Vec<crate::model::journal::Event>),
     /// Read the input files again, then call `App::on_reloaded`.
     Reload,
+}
+
+/// The entries a search tests.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Candidates {
+    These(Vec<u32>),
+    /// Every entry below this number (built by the worker, not the interface thread).
+    All(u32),
+}
+
+impl Candidates {
+    pub fn into_vec(self) -> Vec<u32> {
+        match self {
+            Candidates::These(v) => v,
+            Candidates::All(n) => (0..n).collect(),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        match self {
+            Candidates::These(v) => v.len(),
+            Candidates::All(n) => *n as usize,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 }
 
 impl App {

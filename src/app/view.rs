@@ -149,12 +149,18 @@ impl App {
     }
 
     /// A background search finished.
-    pub fn on_search_done(&mut self, query: Query, mut rows: Vec<u32>) -> Vec<Effect> {
-        rows.sort_unstable();
+    /// A search's matches, in entry order, and how many of them are of each tier
+    /// (counted by the worker).
+    pub fn on_search_done(
+        &mut self,
+        query: Query,
+        rows: Vec<u32>,
+        tiers: [usize; 3],
+    ) -> Vec<Effect> {
         self.searching = false;
         self.search_progress = None;
         self.message = Some(format!("{} found", rows.len()));
-        self.set_rows(Some(query), rows)
+        self.set_rows_counted(Some(query), rows, Some(tiers))
     }
 
     /// Applies a parsed query: index fields decide at once; text terms go to the
@@ -173,8 +179,8 @@ impl App {
         if n > self.filter_in_background_over {
             // Even a filter on index fields alone takes more than a frame here.
             let candidates = match &queue {
-                Some(q) => q.to_vec(),
-                None => (0..n as u32).collect(),
+                Some(q) => super::update::Candidates::These(q.to_vec()),
+                None => super::update::Candidates::All(n as u32),
             };
             self.searching = true;
             self.message = Some(format!("filtering {n} transcripts…"));
@@ -222,17 +228,30 @@ impl App {
         vec![Effect::Search {
             query: q,
             certain,
-            candidates,
+            candidates: super::update::Candidates::These(candidates),
             labels: overlay,
         }]
     }
 
     pub(super) fn set_rows(&mut self, filter: Option<Query>, rows: Vec<u32>) -> Vec<Effect> {
+        self.set_rows_counted(filter, rows, None)
+    }
+
+    /// `set_rows` with the rows' tier counts when they are known already.
+    fn set_rows_counted(
+        &mut self,
+        filter: Option<Query>,
+        rows: Vec<u32>,
+        tiers: Option<[usize; 3]>,
+    ) -> Vec<Effect> {
         let keep = self.current();
         let same_filter = self.filter.as_ref().map(|q| &q.text) == filter.as_ref().map(|q| &q.text);
         self.filter = filter;
         self.rows = rows;
-        self.count_tiers();
+        match tiers {
+            Some(t) => self.tier_counts = t,
+            None => self.count_tiers(),
+        }
         self.sort_rows();
         self.selected = keep
             .and_then(|k| self.rows.iter().position(|&r| r == k))

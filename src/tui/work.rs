@@ -20,7 +20,10 @@ pub(super) enum Done {
     Search {
         generation: u64,
         query: Query,
+        /// In entry order.
         rows: Vec<u32>,
+        /// Of `rows`: free, paid, unknown.
+        tiers: [usize; 3],
     },
     FiltersSaved(Result<(), String>),
     /// (entry, quotes located, quotes given).
@@ -64,11 +67,14 @@ fn perform(
             labels,
         } => {
             let p = query.prepare_with(corpus, labels.as_deref());
-            certain.extend(p.matching(&candidates));
+            certain.extend(p.matching(&candidates.into_vec()));
+            certain.sort_unstable();
+            let tiers = crate::app::tier_counts(corpus, &certain);
             Some(Done::Search {
                 generation: search_generation,
                 query,
                 rows: certain,
+                tiers,
             })
         }
         Effect::Find {
@@ -131,7 +137,8 @@ pub(super) fn apply(app: &mut App, done: Done, search_generation: u64) -> Vec<Ef
             generation,
             query,
             rows,
-        } if generation == search_generation => app.on_search_done(query, rows),
+            tiers,
+        } if generation == search_generation => app.on_search_done(query, rows, tiers),
         Done::Search { .. } => Vec::new(),
         Done::SearchProgress {
             generation,
@@ -251,6 +258,7 @@ fn search_in_background(
         return;
     };
     let p = query.prepare_with(corpus, labels.as_deref());
+    let candidates = candidates.into_vec();
     let total = candidates.len();
     // About twenty progress reports per search, at least a few thousand tests apart.
     let step = (total / 20).max(4096);
@@ -270,10 +278,13 @@ fn search_in_background(
             return;
         }
     }
+    certain.sort_unstable();
+    let tiers = crate::app::tier_counts(corpus, &certain);
     let _ = tx.send(Msg::Done(Done::Search {
         generation,
         query,
         rows: certain,
+        tiers,
     }));
 }
 
@@ -368,14 +379,14 @@ mod tests {
             panic!("a text query needs a search")
         };
         let n = candidates.len() * repeat;
-        let candidates: Vec<u32> = candidates.iter().copied().cycle().take(n).collect();
+        let candidates: Vec<u32> = candidates.into_vec().into_iter().cycle().take(n).collect();
         let (tx, rx) = mpsc::channel();
         search_in_background(
             &app.corpus.clone(),
             Effect::Search {
                 query,
                 certain,
-                candidates,
+                candidates: crate::app::Candidates::These(candidates),
                 labels,
             },
             7,

@@ -79,6 +79,8 @@ pub struct Corpus {
     pub(crate) transcript_problems: usize,
     /// Free/paid pairs, built on first use.
     pairs: std::sync::OnceLock<Pairs>,
+    /// Transcripts per tier over the whole corpus, counted on first use.
+    tiers: std::sync::OnceLock<[usize; 3]>,
     /// Prompt previews for the finder, built on first use.
     prompts: std::sync::OnceLock<Vec<Box<str>>>,
 }
@@ -149,6 +151,29 @@ impl Corpus {
         let paths: std::collections::HashSet<&std::path::Path> =
             self.sources.iter().map(|s| s.path.as_path()).collect();
         paths.len()
+    }
+
+    /// Transcripts per tier: free, paid, unknown (counted the first time).
+    pub fn tier_totals(&self) -> [usize; 3] {
+        *self.tiers.get_or_init(|| {
+            use rayon::prelude::*;
+            self.index
+                .entries
+                .par_iter()
+                .with_min_len(8192)
+                .fold(
+                    || [0usize; 3],
+                    |mut c, e| {
+                        c[match e.tier() {
+                            crate::model::Tier::Free => 0,
+                            crate::model::Tier::Paid => 1,
+                            crate::model::Tier::Unknown => 2,
+                        }] += 1;
+                        c
+                    },
+                )
+                .reduce(|| [0; 3], |a, b| [a[0] + b[0], a[1] + b[1], a[2] + b[2]])
+        })
     }
 
     /// Free/paid pairs (built the first time they are asked for).
