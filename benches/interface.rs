@@ -103,31 +103,7 @@ fn main() {
         ms(max)
     );
     // Opening the facet table over the whole corpus, then Enter on a cell.
-    let (mut open_t, mut cell_t, mut cell_ui) = (Vec::new(), Vec::new(), Vec::new());
-    for round in 0..6 {
-        let fx = app.apply_filter(Query::parse("").unwrap());
-        execute_sync(&mut app, fx);
-        let start = Instant::now();
-        let fx = app.update(afscope::app::Action::Facets);
-        execute_sync(&mut app, fx);
-        term.draw(|fr| ui::draw(fr, &app, &theme)).unwrap();
-        open_t.push(start.elapsed());
-        let f = app.facets.as_mut().unwrap();
-        f.row = round % f.rows.len();
-        f.col = round % 3;
-        let start = Instant::now();
-        let fx = app.on_key(crossterm::event::KeyEvent::new(
-            crossterm::event::KeyCode::Enter,
-            crossterm::event::KeyModifiers::NONE,
-        ));
-        term.draw(|fr| ui::draw(fr, &app, &theme)).unwrap();
-        let first = start.elapsed();
-        let (taking_in, _) = run_effects(&mut app, fx, &mut term, &theme);
-        let ui_part = first.max(taking_in);
-        term.draw(|fr| ui::draw(fr, &app, &theme)).unwrap();
-        cell_ui.push(ui_part);
-        cell_t.push(start.elapsed());
-    }
+    let (open_t, cell_ui, cell_t) = measure::facet_rounds(&mut app, &mut term, &theme, 6);
     let (med, max) = stats(open_t);
     println!(
         "facet table open + redraw    median {}  max {}",

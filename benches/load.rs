@@ -127,30 +127,7 @@ fn main() {
         "field filter + redraw        interface thread median {} max {}; in line (the filter on a worker too) median {} max {} (target <= 50 ms)",
         ms(med), ms(max), ms(amed), ms(amax)
     );
-    let (mut cell_ui, mut cell_all, mut open_t) = (Vec::new(), Vec::new(), Vec::new());
-    for round in 0..4 {
-        let fx = app.apply_filter(Query::parse("").unwrap());
-        execute_sync(&mut app, fx);
-        let start = Instant::now();
-        let fx = app.update(Action::Facets);
-        execute_sync(&mut app, fx);
-        term.draw(|f| ui::draw(f, &app, &theme)).unwrap();
-        open_t.push(start.elapsed());
-        let f = app.facets.as_mut().unwrap();
-        f.row = round % f.rows.len();
-        f.col = round % 3;
-        let start = Instant::now();
-        let fx = app.on_key(crossterm::event::KeyEvent::new(
-            crossterm::event::KeyCode::Enter,
-            crossterm::event::KeyModifiers::NONE,
-        ));
-        term.draw(|f| ui::draw(f, &app, &theme)).unwrap();
-        let first = start.elapsed();
-        let (taking_in, _) = run_effects(&mut app, fx, &mut term, &theme);
-        term.draw(|f| ui::draw(f, &app, &theme)).unwrap();
-        cell_ui.push(first.max(taking_in));
-        cell_all.push(start.elapsed());
-    }
+    let (open_t, cell_ui, cell_all) = measure::facet_rounds(&mut app, &mut term, &theme, 4);
     let (omed, omax) = stats(open_t);
     let (med, max) = stats(cell_ui);
     let (amed, amax) = stats(cell_all);

@@ -44,6 +44,20 @@ fn demo_copy(dir: &Path, name: &str) {
     std::fs::copy(common::root().join("fixtures/demo.jsonl"), dir.join(name)).unwrap();
 }
 
+/// `afscope label` of the evaluation fixture's view by ana, into journal `j`.
+fn label_args(j: &str) -> [&str; 8] {
+    [
+        "label",
+        "fixtures/eval/transcripts.jsonl",
+        "--labels",
+        j,
+        "--queue",
+        "view",
+        "--labeler",
+        "ana",
+    ]
+}
+
 #[test]
 fn one_unreadable_file_among_many_is_reported_and_the_rest_opens() {
     let Some(prefix) = unprivileged() else {
@@ -158,16 +172,7 @@ fn the_disk_filling_mid_session_blocks_the_label_until_space_is_back() {
     };
     let journal = disk.path().join("j.jsonl");
     let j = journal.to_str().unwrap();
-    let args = [
-        "label",
-        "fixtures/eval/transcripts.jsonl",
-        "--labels",
-        j,
-        "--queue",
-        "view",
-        "--labeler",
-        "ana",
-    ];
+    let args = label_args(j);
     let mut p = Pty::start_sized(&args, 30, 140, &[]);
     p.wait_for("labeling view: 48 items");
     p.keys("a");
@@ -214,16 +219,7 @@ fn sighup_while_a_label_is_written_never_loses_a_label_shown_saved() {
         let dir = tempfile::tempdir().unwrap();
         let journal = dir.path().join("j.jsonl");
         let j = journal.to_str().unwrap();
-        let args = [
-            "label",
-            "fixtures/eval/transcripts.jsonl",
-            "--labels",
-            j,
-            "--queue",
-            "view",
-            "--labeler",
-            "ana",
-        ];
+        let args = label_args(j);
         let mut p = Pty::start_sized(&args, 30, 140, &[]);
         p.wait_for("labeling view: 48 items");
         p.write_now("a");

@@ -200,7 +200,8 @@ fn cases(dir: &Path, tiny: usize) -> Vec<Case> {
 }
 
 /// Runs afscope to its end and gives its output, status, time and peak memory
-/// (the child's own maximum resident size, from `wait4`, which also reaps it).
+/// (the child's maximum resident size, from `wait4`, which also reaps it; Linux
+/// counts the test process's size at the spawn in it, so it is never below that).
 #[allow(clippy::zombie_processes)]
 fn run(args: &[&str], limit: Duration) -> (String, Option<i32>, Duration, u64) {
     use std::os::unix::process::ExitStatusExt;

@@ -2,7 +2,8 @@
 //! `target/bench`, timing summaries, and an interface's effects run in line with the
 //! interface thread's part timed apart.
 
-use afscope::app::App;
+use afscope::app::{Action, App};
+use afscope::query::Query;
 use afscope::synth::Shape;
 use afscope::tui::execute_sync;
 use afscope::ui::{self, Theme};
@@ -80,4 +81,40 @@ pub fn memory_mib() -> (u64, u64) {
             .map_or(0, |kb| kb / 1024)
     };
     (field("VmHWM:"), field("RssAnon:"))
+}
+
+/// Opening the facet table over the whole corpus, then Enter on a cell, `rounds`
+/// times: the opening with its frame, the interface thread's part of the cell's
+/// filter, and the whole of it in line.
+pub fn facet_rounds(
+    app: &mut App,
+    term: &mut Terminal<TestBackend>,
+    theme: &Theme,
+    rounds: usize,
+) -> (Vec<Duration>, Vec<Duration>, Vec<Duration>) {
+    let (mut open_t, mut cell_ui, mut cell_all) = (Vec::new(), Vec::new(), Vec::new());
+    for round in 0..rounds {
+        let fx = app.apply_filter(Query::parse("").unwrap());
+        execute_sync(app, fx);
+        let start = Instant::now();
+        let fx = app.update(Action::Facets);
+        execute_sync(app, fx);
+        term.draw(|f| ui::draw(f, app, theme)).unwrap();
+        open_t.push(start.elapsed());
+        let f = app.facets.as_mut().unwrap();
+        f.row = round % f.rows.len();
+        f.col = round % 3;
+        let start = Instant::now();
+        let fx = app.on_key(crossterm::event::KeyEvent::new(
+            crossterm::event::KeyCode::Enter,
+            crossterm::event::KeyModifiers::NONE,
+        ));
+        term.draw(|f| ui::draw(f, app, theme)).unwrap();
+        let first = start.elapsed();
+        let (taking_in, _) = run_effects(app, fx, term, theme);
+        term.draw(|f| ui::draw(f, app, theme)).unwrap();
+        cell_ui.push(first.max(taking_in));
+        cell_all.push(start.elapsed());
+    }
+    (open_t, cell_ui, cell_all)
 }
