@@ -19,21 +19,21 @@ fn unprivileged() -> Option<Vec<String>> {
     if unsafe { libc::geteuid() } != 0 {
         return Some(Vec::new());
     }
-    let ok = Command::new("setpriv")
-        .arg("--version")
+    let prefix = [
+        "setpriv",
+        "--reuid=65534",
+        "--regid=65534",
+        "--clear-groups",
+        "--",
+    ];
+    // The binary must be reachable for that user too (a checkout under /root is not).
+    let ok = Command::new(prefix[0])
+        .args(&prefix[1..])
+        .args([env!("CARGO_BIN_EXE_afscope"), "--version"])
+        .current_dir("/")
         .output()
         .is_ok_and(|o| o.status.success());
-    ok.then(|| {
-        [
-            "setpriv",
-            "--reuid=65534",
-            "--regid=65534",
-            "--clear-groups",
-            "--",
-        ]
-        .map(String::from)
-        .to_vec()
-    })
+    ok.then(|| prefix.map(String::from).to_vec())
 }
 
 fn open_to_all(p: &Path) {
