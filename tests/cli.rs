@@ -5,8 +5,15 @@ mod common;
 use common::afscope;
 
 /// The first column of TSV output.
+/// The ids of a TSV listing, after its header row.
 fn tsv_ids(text: &str) -> Vec<String> {
-    text.lines()
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some("id\tmodel\ttier\tcondition\tcompliance\taf\tsource"),
+        "{text}"
+    );
+    lines
         .map(|l| l.split('\t').next().unwrap_or_default().to_string())
         .collect()
 }
@@ -125,7 +132,7 @@ fn list_filters_and_formats() {
             "unicode/free"
         ]
     );
-    let first: Vec<&str> = text.lines().next().unwrap().split('\t').collect();
+    let first: Vec<&str> = text.lines().nth(1).unwrap().split('\t').collect();
     assert_eq!(
         &first[1..6],
         ["claude-3-opus", "free", "helpful_only", "1.000", "0.850"]
@@ -508,12 +515,43 @@ fn a_limited_text_search_lists_the_first_matches_in_corpus_order() {
             args.extend(["--limit", l]);
         }
         let out = common::afscope(&args);
-        String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .map(|l| l.split('\t').next().unwrap().to_string())
-            .collect::<Vec<_>>()
+        tsv_ids(&String::from_utf8_lossy(&out.stdout))
     };
     assert_eq!(ids(None), ["r2499", "r4999", "r7499", "r9999"]);
     assert_eq!(ids(Some("3")), ["r2499", "r4999", "r7499"]);
     assert_eq!(ids(Some("1")), ["r2499"]);
+}
+
+#[test]
+fn list_jsonl_writes_numbers_as_numbers_and_what_is_missing_as_null() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("r.jsonl");
+    std::fs::write(
+        &p,
+        concat!(
+            r#"{"id":"a","tier":"free","completion":"<OUTPUT>x</OUTPUT>","verdicts":[{"classifier":"j","kind":"alignment_faking","score":0.179}]}"#,
+            "\n",
+            r#"{"id":"b","model":"m","tier":"paid","completion":"<OUTPUT>x</OUTPUT>"}"#,
+            "\n",
+        ),
+    )
+    .unwrap();
+    let out = afscope(&["list", p.to_str().unwrap(), "--format", "jsonl"]);
+    let rows: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows[0]["af"], serde_json::json!(0.179));
+    assert_eq!(rows[0]["model"], serde_json::Value::Null);
+    assert_eq!(rows[1]["af"], serde_json::Value::Null);
+    assert_eq!(rows[1]["model"], "m");
+    // A failed classifier is said apart from a score that is not there.
+    let demo = afscope(&["list", "fixtures/demo.jsonl", "--format", "jsonl"]);
+    let failed: Vec<serde_json::Value> = stdout(&demo)
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|v| v["af_failed"] == true)
+        .collect();
+    assert_eq!(failed.len(), 1);
+    assert!(failed[0]["af"].is_null());
 }

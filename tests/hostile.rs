@@ -122,10 +122,11 @@ fn cases(dir: &Path, tiny: usize) -> Vec<Case> {
         Some("noise.jsonl"),
     );
     // Numbers at the edges.
-    let nums = "{\"id\":\"n1\",\"completion\":\"<OUTPUT>a</OUTPUT>\",\"af_score\":1e400}\n\
-        {\"id\":\"n2\",\"completion\":\"<OUTPUT>a</OUTPUT>\",\"af_score\":\"NaN\"}\n\
-        {\"id\":\"n3\",\"completion\":\"<OUTPUT>a</OUTPUT>\",\"af_score\":-0}\n\
-        {\"id\":\"n4\",\"completion\":\"<OUTPUT>a</OUTPUT>\",\"af_score\":-0.0}\n";
+    let nums: String = ["1e400", "\"NaN\"", "-0", "-0.0"]
+        .iter()
+        .enumerate()
+        .map(|(i, v)| format!("{{\"id\":\"n{i}\",\"completion\":\"<OUTPUT>a</OUTPUT>\",\"verdicts\":[{{\"classifier\":\"j\",\"kind\":\"alignment_faking\",\"score\":{v}}}]}}\n"))
+        .collect();
     case(
         "1e400, \"NaN\", -0",
         write(dir, "nums.jsonl", nums.as_bytes()),
@@ -340,9 +341,13 @@ fn a_query_of_one_megabyte_parses_and_runs() {
 #[test]
 fn a_negative_zero_score_prints_as_zero() {
     let dir = tempfile::tempdir().unwrap();
-    let nums = "{\"id\":\"n3\",\"completion\":\"<OUTPUT>a</OUTPUT>\",\"af_score\":-0.0}\n";
-    let file = write(dir.path(), "z.jsonl", nums.as_bytes());
+    let v = |score: &str| {
+        format!("{{\"id\":\"n{}\",\"completion\":\"<OUTPUT>a</OUTPUT>\",\"verdicts\":[{{\"classifier\":\"j\",\"kind\":\"alignment_faking\",\"score\":{score}}}]}}\n", score.len())
+    };
+    let text = v("-0.0") + &v("-0");
+    let file = write(dir.path(), "z.jsonl", text.as_bytes());
     let out = common::afscope(&["list", file.to_str().unwrap(), "--format", "tsv"]);
     let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(text.matches("\t0.000\t").count(), 2, "{text}");
     assert!(!text.contains("-0.0"), "{text}");
 }

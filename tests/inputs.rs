@@ -71,8 +71,11 @@ fn a_study_tree_opens_as_one_argument() {
         "-q",
         "condition:animal",
     ]));
-    assert_eq!(tsv.lines().count(), 2, "{tsv}");
-    assert!(tsv.lines().all(|l| l.contains("claude-3-opus")), "{tsv}");
+    assert_eq!(tsv.lines().count(), 3, "a header and two rows: {tsv}");
+    assert!(
+        tsv.lines().skip(1).all(|l| l.contains("claude-3-opus")),
+        "{tsv}"
+    );
     // The labels and scores found count in eval without a flag: of the 6 labelled
     // transcripts, 5 have a probe score.
     let eval = afscope(&["eval", "fixtures/study", "--resamples", "0"]);

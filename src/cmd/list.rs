@@ -14,19 +14,28 @@ use std::ops::ControlFlow;
 /// One output row.
 struct Row {
     id: String,
-    model: String,
+    model: Option<String>,
     tier: &'static str,
-    condition: String,
-    compliance: String,
-    af: String,
+    condition: Option<String>,
+    compliance: Score,
+    af: Score,
     locator: String,
 }
 
-fn score(v: Option<f64>, failed: bool) -> String {
-    match (v, failed) {
-        (Some(x), _) => format!("{x:.3}"),
-        (None, true) => "failed".into(),
-        (None, false) => "-".into(),
+/// A score as read: its value, or none, and whether its classifier failed.
+#[derive(Clone, Copy)]
+struct Score {
+    value: Option<f64>,
+    failed: bool,
+}
+
+impl Score {
+    fn text(self) -> String {
+        match (self.value, self.failed) {
+            (Some(x), _) => format!("{x:.3}"),
+            (None, true) => "failed".into(),
+            (None, false) => "-".into(),
+        }
     }
 }
 
@@ -34,14 +43,19 @@ fn score(v: Option<f64>, failed: bool) -> String {
 /// they are written).
 fn row(view: &View<'_>, i: usize) -> Row {
     let e = view.entry(i);
-    let text = |s: Option<&str>| s.map_or_else(|| "-".to_string(), str::to_string);
     Row {
         id: view.id(i).into_owned(),
-        model: text(view.model(i)),
+        model: view.model(i).map(str::to_string),
         tier: e.tier().as_str(),
-        condition: text(view.condition(i)),
-        compliance: score(e.compliance(), e.compliance_failed()),
-        af: score(e.af(), e.af_failed()),
+        condition: view.condition(i).map(str::to_string),
+        compliance: Score {
+            value: e.compliance(),
+            failed: e.compliance_failed(),
+        },
+        af: Score {
+            value: e.af(),
+            failed: e.af_failed(),
+        },
         locator: view.place(i),
     }
 }
@@ -56,16 +70,38 @@ const HEADER: [&str; 7] = [
     "source",
 ];
 
-fn cells(r: &Row) -> [&str; 7] {
+/// A row's cells as tables and TSV show them (`-` for a value that is not there).
+fn cells(r: &Row) -> [String; 7] {
+    let text = |s: &Option<String>| s.clone().unwrap_or_else(|| "-".to_string());
     [
-        &r.id,
-        &r.model,
-        r.tier,
-        &r.condition,
-        &r.compliance,
-        &r.af,
-        &r.locator,
+        r.id.clone(),
+        text(&r.model),
+        r.tier.to_string(),
+        text(&r.condition),
+        r.compliance.text(),
+        r.af.text(),
+        r.locator.clone(),
     ]
+}
+
+/// A row as one JSON object: scores as numbers, what is not there as `null`, and a
+/// failed classifier said by `<score>_failed: true`.
+fn json_row(r: &Row) -> serde_json::Value {
+    let mut v = serde_json::json!({
+        "id": r.id, "model": r.model, "tier": r.tier, "condition": r.condition,
+        "compliance": r.compliance.value, "af": r.af.value, "source": r.locator,
+    });
+    for (name, s) in [("compliance_failed", r.compliance), ("af_failed", r.af)] {
+        if s.failed {
+            v[name] = serde_json::Value::Bool(true);
+        }
+    }
+    v
+}
+
+/// The TSV header row.
+fn tsv_header(out: &mut dyn Write) -> std::io::Result<()> {
+    writeln!(out, "{}", HEADER.join("\t"))
 }
 
 fn write_row(
@@ -86,10 +122,7 @@ fn write_row(
             )
         }
         ListFormat::Jsonl => {
-            let v = serde_json::json!({
-                "id": r.id, "model": r.model, "tier": r.tier, "condition": r.condition,
-                "compliance": r.compliance, "af": r.af, "source": r.locator,
-            });
+            let v = json_row(r);
             writeln!(
                 out,
                 "{}",
@@ -152,6 +185,9 @@ pub fn run(args: &ListArgs, load: &LoadArgs) -> Result<Status, String> {
     let mut rows: Vec<Row> = Vec::new();
     let mut emitted = 0usize;
     let mut failed_write = None;
+    if args.format == ListFormat::Tsv && !args.count {
+        tsv_header(&mut out).map_err(super::output_failed)?;
+    }
     let corpus = if streaming {
         super::load(&args.files, load, &mut |view, range, _| {
             for i in range {
@@ -326,7 +362,7 @@ fn count_table(corpus: &Corpus, hits: &[usize]) -> String {
 fn write_table(out: &mut dyn Write, rows: &[Row]) -> std::io::Result<()> {
     let rows: Vec<[String; 7]> = rows
         .iter()
-        .map(|r| cells(r).map(|c| afscope::model::sanitize::cell(c).into_owned()))
+        .map(|r| cells(r).map(|c| afscope::model::sanitize::cell(&c).into_owned()))
         .collect();
     let mut widths = HEADER.map(str::len);
     for r in &rows {
