@@ -11,7 +11,7 @@ mod layouts;
 #[allow(dead_code)]
 mod measure;
 
-use measure::{bench_dir, generated, ms, run_effects, stats};
+use measure::{bench_dir, generated, ms, stats};
 
 use afscope::app::{App, Keymap};
 use afscope::load::{Corpus, LoadOptions};
@@ -67,23 +67,8 @@ fn main() {
     // The interface thread's part is the filter and the frame; the effects it hands
     // to workers (the selected transcript, evidence counts for the page) are timed
     // apart, run here in line.
-    let (mut times, mut ui_times, mut worker_times) = (Vec::new(), Vec::new(), Vec::new());
-    for round in 0..3 {
-        for q in queries {
-            let start = Instant::now();
-            let fx = app.apply_filter(Query::parse(q).unwrap());
-            term.draw(|f| ui::draw(f, &app, &theme)).unwrap();
-            let first = start.elapsed();
-            let (taking_in, worker) = run_effects(&mut app, fx, &mut term, &theme);
-            let ui_part = first.max(taking_in);
-            term.draw(|f| ui::draw(f, &app, &theme)).unwrap();
-            if round > 0 {
-                times.push(start.elapsed());
-                ui_times.push(ui_part);
-                worker_times.push(worker);
-            }
-        }
-    }
+    let (ui_times, worker_times, times) =
+        measure::filter_rounds(&mut app, &mut term, &theme, &queries);
     let (med, max) = stats(ui_times);
     println!(
         "field filter + redraw, 1M    interface thread median {}  max {} per event (target < 16 ms)",

@@ -11,11 +11,10 @@ mod measure;
 
 use afscope::app::{Action, App, Keymap};
 use afscope::load::{Corpus, LoadOptions};
-use afscope::query::Query;
 use afscope::synth::Shape;
 use afscope::tui::execute_sync;
 use afscope::ui::{self, Theme};
-use measure::{generated_bytes, memory_mib, ms, run_effects, stats};
+use measure::{generated_bytes, memory_mib, ms, stats};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use std::ops::ControlFlow;
@@ -106,21 +105,7 @@ fn main() {
         "af>=0.4 tier:free",
         "",
     ];
-    let (mut ui_t, mut all_t) = (Vec::new(), Vec::new());
-    for round in 0..3 {
-        for q in queries {
-            let start = Instant::now();
-            let fx = app.apply_filter(Query::parse(q).unwrap());
-            term.draw(|f| ui::draw(f, &app, &theme)).unwrap();
-            let first = start.elapsed();
-            let (taking_in, _) = run_effects(&mut app, fx, &mut term, &theme);
-            term.draw(|f| ui::draw(f, &app, &theme)).unwrap();
-            if round > 0 {
-                ui_t.push(first.max(taking_in));
-                all_t.push(start.elapsed());
-            }
-        }
-    }
+    let (ui_t, _, all_t) = measure::filter_rounds(&mut app, &mut term, &theme, &queries);
     let (med, max) = stats(ui_t);
     let (amed, amax) = stats(all_t);
     println!(

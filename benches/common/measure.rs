@@ -118,3 +118,31 @@ pub fn facet_rounds(
     }
     (open_t, cell_ui, cell_all)
 }
+
+/// Each filter of `queries` applied and drawn, three rounds (the first one warms up
+/// and is not kept): the interface thread's part, the workers' part, and the whole
+/// of it in line, per filter.
+pub fn filter_rounds(
+    app: &mut App,
+    term: &mut Terminal<TestBackend>,
+    theme: &Theme,
+    queries: &[&str],
+) -> (Vec<Duration>, Vec<Duration>, Vec<Duration>) {
+    let (mut ui_t, mut worker_t, mut all_t) = (Vec::new(), Vec::new(), Vec::new());
+    for round in 0..3 {
+        for q in queries {
+            let start = Instant::now();
+            let fx = app.apply_filter(Query::parse(q).unwrap());
+            term.draw(|f| ui::draw(f, app, theme)).unwrap();
+            let first = start.elapsed();
+            let (taking_in, worker) = run_effects(app, fx, term, theme);
+            term.draw(|f| ui::draw(f, app, theme)).unwrap();
+            if round > 0 {
+                ui_t.push(first.max(taking_in));
+                worker_t.push(worker);
+                all_t.push(start.elapsed());
+            }
+        }
+    }
+    (ui_t, worker_t, all_t)
+}
