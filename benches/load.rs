@@ -105,7 +105,29 @@ fn main() {
         "af>=0.4 tier:free",
         "",
     ];
-    let (ui_t, _, all_t) = measure::filter_rounds(&mut app, &mut term, &theme, &queries);
+    let (ui_t, worker_t, all_t) = measure::filter_rounds(&mut app, &mut term, &theme, &queries);
+    for (k, q) in queries.iter().enumerate() {
+        let mine: Vec<Duration> = all_t
+            .iter()
+            .skip(k)
+            .step_by(queries.len())
+            .copied()
+            .collect();
+        let (med, max) = stats(mine);
+        let worker: Vec<Duration> = worker_t
+            .iter()
+            .skip(k)
+            .step_by(queries.len())
+            .copied()
+            .collect();
+        println!(
+            "  {:<30} worker {}; in line median {} max {}",
+            format!("{q:?}"),
+            ms(stats(worker).0),
+            ms(med),
+            ms(max)
+        );
+    }
     let (med, max) = stats(ui_t);
     let (amed, amax) = stats(all_t);
     println!(

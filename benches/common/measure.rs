@@ -129,7 +129,7 @@ pub fn filter_rounds(
     queries: &[&str],
 ) -> (Vec<Duration>, Vec<Duration>, Vec<Duration>) {
     let (mut ui_t, mut worker_t, mut all_t) = (Vec::new(), Vec::new(), Vec::new());
-    for round in 0..3 {
+    for round in 0..5 {
         for q in queries {
             let start = Instant::now();
             let fx = app.apply_filter(Query::parse(q).unwrap());

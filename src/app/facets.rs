@@ -2,7 +2,6 @@
 //! condition) × tier; choosing a cell narrows the filter to it.
 
 use crate::load::View;
-use crate::model::Tier;
 use std::collections::BTreeMap;
 
 /// One row: a model, or a model and condition.
@@ -37,38 +36,37 @@ impl Facets {
             1
         };
         let cells = (names.models.len() + 1) * conds;
-        let table = rows
+        // Rows are counted by group (few), then groups by cell.
+        let entries = &view.index.entries;
+        let numbers = entries.group_numbers();
+        let per_group = rows
             .par_iter()
             .with_min_len(8192)
             .fold(
-                || vec![[0usize; 3]; cells],
+                || vec![0usize; entries.groups().len()],
                 |mut t, &i| {
-                    let e = view.entry(i as usize);
-                    let c = if by_condition {
-                        e.condition as usize
-                    } else {
-                        0
-                    };
-                    let col = match e.tier() {
-                        Tier::Free => 0,
-                        Tier::Paid => 1,
-                        Tier::Unknown => 2,
-                    };
-                    t[e.model as usize * conds + c][col] += 1;
+                    t[numbers[i as usize] as usize] += 1;
                     t
                 },
             )
             .reduce(
-                || vec![[0usize; 3]; cells],
+                || vec![0usize; entries.groups().len()],
                 |mut a, b| {
                     for (x, y) in a.iter_mut().zip(b) {
-                        for k in 0..3 {
-                            x[k] += y[k];
-                        }
+                        *x += y;
                     }
                     a
                 },
             );
+        let mut table = vec![[0usize; 3]; cells];
+        for (g, n) in entries.groups().iter().zip(per_group) {
+            let c = if by_condition {
+                g.condition as usize
+            } else {
+                0
+            };
+            table[g.model as usize * conds + c][g.tier_slot()] += n;
+        }
         let mut map: BTreeMap<(u32, u32), [usize; 3]> = BTreeMap::new();
         for (cell, counts) in table.into_iter().enumerate() {
             if counts.iter().any(|&n| n > 0) {

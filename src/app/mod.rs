@@ -337,13 +337,13 @@ pub fn tier_counts(corpus: &Corpus, rows: &[u32]) -> [usize; 3] {
     if rows.len() == corpus.len() && rows.first() == Some(&0) && rows.is_sorted() {
         return corpus.tier_totals();
     }
-    let view = corpus.view();
+    let entries = &corpus.index.entries;
     rows.par_iter()
         .with_min_len(8192)
         .fold(
             || [0usize; 3],
             |mut c, &i| {
-                c[match view.entry(i as usize).tier() {
+                c[match entries.group(i as usize).tier() {
                     Tier::Free => 0,
                     Tier::Paid => 1,
                     Tier::Unknown => 2,

@@ -169,8 +169,8 @@ impl App {
         let queue = self.queue.as_ref().map(|(_, q)| q.clone());
         if q.is_all() {
             let all = match &queue {
-                Some(q) => q.to_vec(),
-                None => (0..self.corpus.len() as u32).collect(),
+                Some(q) => crate::model::rows::copied(q),
+                None => crate::model::rows::all(self.corpus.len() as u32),
             };
             return self.set_rows(None, all);
         }

@@ -11,6 +11,7 @@ pub mod lines;
 pub mod metrics;
 pub mod problem;
 pub mod quote;
+pub mod rows;
 pub mod sanitize;
 pub mod schema;
 pub mod segment;

@@ -139,10 +139,10 @@ pub struct LabelOverlay {
 
 /// A query bound to a corpus.
 pub struct Prepared<'c> {
-    query: &'c Query,
-    corpus: &'c Corpus,
+    pub(super) query: &'c Query,
+    pub(super) corpus: &'c Corpus,
     /// Per field test in tree order: which model / condition ids pass.
-    tables: Vec<Vec<bool>>,
+    pub(super) tables: Vec<Vec<bool>>,
     overlay: Option<&'c LabelOverlay>,
     /// The addresses of the text terms answered by the corpus's marks, in mark order.
     marked: Vec<usize>,
@@ -160,52 +160,12 @@ impl Prepared<'_> {
         self.matches_in(i, None)
     }
 
-    /// The candidates that match, in order, tested in parallel; the transcripts of one
-    /// record (a wide record's keys, next to each other in the index) share one split
-    /// of it.
-    pub fn matching(&self, candidates: &[u32]) -> Vec<u32> {
-        use rayon::prelude::*;
-        let view = self.corpus.view();
-        let record = |i: u32| {
-            let e = view.entry(i as usize);
-            (e.source, e.offset)
-        };
-        candidates
-            .par_chunks(1024)
-            .flat_map_iter(|chunk| {
-                let mut out = Vec::new();
-                let mut k = 0;
-                while k < chunk.len() {
-                    let here = record(chunk[k]);
-                    let end = k + chunk[k..]
-                        .iter()
-                        .take_while(|&&j| record(j) == here)
-                        .count();
-                    if end - k == 1 {
-                        if self.matches(chunk[k] as usize) {
-                            out.push(chunk[k]);
-                        }
-                    } else {
-                        let text = view.record_text(chunk[k] as usize).ok();
-                        let top = text
-                            .as_deref()
-                            .and_then(crate::load::record::raw::RawObj::split_indexed);
-                        out.extend(
-                            chunk[k..end]
-                                .iter()
-                                .copied()
-                                .filter(|&j| self.matches_in(j as usize, top.as_ref())),
-                        );
-                    }
-                    k = end;
-                }
-                out
-            })
-            .collect()
-    }
-
     /// `matches`, with the entry's record already split when it is given.
-    fn matches_in(&self, i: usize, top: Option<&crate::load::record::raw::RawObj<'_>>) -> bool {
+    pub(super) fn matches_in(
+        &self,
+        i: usize,
+        top: Option<&crate::load::record::raw::RawObj<'_>>,
+    ) -> bool {
         let mut cached: Option<Option<Transcript>> = None;
         let mut spans: Option<Vec<crate::model::spans::VerdictSpan>> = None;
         let mut k = 0;
@@ -326,16 +286,18 @@ impl Prepared<'_> {
 
     fn field(&self, t: &FieldTest, i: usize, table: &[bool]) -> bool {
         let view = self.corpus.view();
-        let e = view.entry(i);
+        let entries = &self.corpus.index.entries;
+        let g = entries.group(i);
+        let known = |v: f64| (!v.is_nan()).then_some(v);
         let score = |f: ScoreField| match f {
-            ScoreField::Af => (e.af(), e.af_failed()),
-            ScoreField::Compliance => (e.compliance(), e.compliance_failed()),
+            ScoreField::Af => (known(entries.af(i)), g.af_failed()),
+            ScoreField::Compliance => (known(entries.compliance(i)), g.compliance_failed()),
         };
         match t {
             FieldTest::Id(m) => m.test(&view.id(i)),
-            FieldTest::Model(_) => table.get(e.model as usize).copied().unwrap_or(false),
-            FieldTest::Condition(_) => table.get(e.condition as usize).copied().unwrap_or(false),
-            FieldTest::Tier(t) => e.tier() == *t,
+            FieldTest::Model(_) => table.get(g.model as usize).copied().unwrap_or(false),
+            FieldTest::Condition(_) => table.get(g.condition as usize).copied().unwrap_or(false),
+            FieldTest::Tier(t) => g.tier() == *t,
             FieldTest::Score(f, c, v) => score(*f).0.is_some_and(|s| c.test(s, *v)),
             FieldTest::ScoreState(f, st) => {
                 let (v, failed) = score(*f);
@@ -345,7 +307,7 @@ impl Prepared<'_> {
                     ScoreState::Any => v.is_some(),
                 }
             }
-            FieldTest::VerdictFailed => e.af_failed() || e.compliance_failed(),
+            FieldTest::VerdictFailed => g.af_failed() || g.compliance_failed(),
             FieldTest::Label(l) => {
                 let fresh = self
                     .overlay
@@ -365,7 +327,10 @@ impl Prepared<'_> {
                     }
                 }
             }
-            FieldTest::PromptIndex(c, v) => e.prompt_index().is_some_and(|p| c.test(p as f64, *v)),
+            FieldTest::PromptIndex(c, v) => view
+                .entry(i)
+                .prompt_index()
+                .is_some_and(|p| c.test(p as f64, *v)),
             FieldTest::Pair(p) => {
                 let pairs = self.corpus.pairs();
                 match p {

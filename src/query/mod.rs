@@ -2,6 +2,7 @@
 
 pub mod ast;
 pub mod eval;
+mod matching;
 pub mod parse;
 pub mod rawsearch;
 pub mod record_tests;

@@ -475,7 +475,7 @@ impl AfScorer {
 
     pub fn score(&self, corpus: &Corpus, i: usize) -> Score {
         let Some(pick) = &self.pick else {
-            let e = &corpus.index.entries[i];
+            let e = corpus.index.entries.get(i);
             return match (e.af(), e.af_failed()) {
                 (Some(v), _) => Score::Value(v),
                 (None, true) => Score::Failed(String::new()),

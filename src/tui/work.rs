@@ -67,9 +67,20 @@ fn perform(
             labels,
         } => {
             let p = query.prepare_with(corpus, labels.as_deref());
-            certain.extend(p.matching(&candidates.into_vec()));
-            certain.sort_unstable();
-            let tiers = crate::app::tier_counts(corpus, &certain);
+            let (found, tiers) = match candidates {
+                crate::app::Candidates::All(n) => p.matching_all(n as usize),
+                crate::app::Candidates::These(v) => p.matching_counted(&v),
+            };
+            let tiers = if certain.is_empty() {
+                certain = found;
+                tiers
+            } else {
+                certain.extend(found);
+                crate::app::tier_counts(corpus, &certain)
+            };
+            if !certain.is_sorted() {
+                certain.sort_unstable();
+            }
             Some(Done::Search {
                 generation: search_generation,
                 query,

@@ -157,14 +157,15 @@ impl Corpus {
     pub fn tier_totals(&self) -> [usize; 3] {
         *self.tiers.get_or_init(|| {
             use rayon::prelude::*;
-            self.index
-                .entries
+            let entries = &self.index.entries;
+            entries
+                .group_numbers()
                 .par_iter()
                 .with_min_len(8192)
                 .fold(
                     || [0usize; 3],
-                    |mut c, e| {
-                        c[match e.tier() {
+                    |mut c, &g| {
+                        c[match entries.groups()[g as usize].tier() {
                             crate::model::Tier::Free => 0,
                             crate::model::Tier::Paid => 1,
                             crate::model::Tier::Unknown => 2,

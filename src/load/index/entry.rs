@@ -152,7 +152,7 @@ pub struct Names {
 /// The index of a corpus.
 #[derive(Debug, Default, Clone)]
 pub struct Index {
-    pub entries: Vec<Entry>,
+    pub entries: super::entries::Entries,
     pub names: Names,
     /// Ids that are not literally in the record text (escaped, or from CSV).
     pub owned_ids: HashMap<u32, Box<str>>,
@@ -172,7 +172,7 @@ impl Index {
 
     /// Heap bytes held by the index itself (not the mapped files).
     pub fn heap_bytes(&self) -> usize {
-        self.entries.capacity() * std::mem::size_of::<Entry>()
+        self.entries.heap_bytes()
             + self.names.models.heap_bytes()
             + self.names.conditions.heap_bytes()
             + self.names.keys.heap_bytes()

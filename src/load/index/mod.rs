@@ -2,6 +2,7 @@
 //! in parallel batches so the first records are usable before the file is done.
 
 pub mod corpus;
+pub mod entries;
 pub mod entry;
 pub mod marks;
 pub mod open;

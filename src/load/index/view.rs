@@ -95,8 +95,8 @@ impl<'a> View<'a> {
         self.index.entries.is_empty()
     }
 
-    pub fn entry(&self, i: usize) -> &'a Entry {
-        &self.index.entries[i]
+    pub fn entry(&self, i: usize) -> Entry {
+        self.index.entries.get(i)
     }
 
     pub fn source(&self, i: usize) -> &'a LoadedSource {

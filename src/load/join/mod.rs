@@ -203,7 +203,7 @@ pub fn join_file(
     }
     for (i, h) in attach {
         let vs = read[h].1.clone();
-        let e = &mut corpus.index.entries[i as usize];
+        let mut e = corpus.index.entries.get(i as usize);
         for v in &vs {
             let (slot, flag) = match v.kind {
                 VerdictKind::AlignmentFaking => (&mut e.af, FLAG_AF_FAILED),
@@ -218,6 +218,10 @@ pub fn join_file(
                 }
             }
         }
+        corpus
+            .index
+            .entries
+            .set_scores(i as usize, e.af, e.compliance, e.flags);
         corpus.joined.entry(i).or_default().extend(vs);
     }
     for (h, (rec, _)) in read.iter().enumerate() {
