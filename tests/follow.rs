@@ -108,7 +108,7 @@ fn a_file_truncated_while_open_is_said_and_reloaded() {
     s.keys("Gf");
     let screen = s.wait_for("runs.jsonl changed while open: 18 MB → 100 KB;");
     assert!(
-        screen.contains("transcripts are gone; F5 reloads"),
+        screen.contains("F5 reloads · runs.jsonl changed while open: 18 MB → 100 KB;"),
         "{screen}"
     );
     s.keys("f");
@@ -146,4 +146,41 @@ fn with_no_follow_a_new_file_is_said_until_reloaded() {
     assert!(!screen.contains("is new in an opened folder"), "{screen}");
     s.keys("q");
     assert_eq!(s.wait_exit(), 0);
+}
+
+#[test]
+fn a_labeling_session_is_carried_over_a_reload() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("runs.jsonl");
+    std::fs::write(&data, records(0..6)).unwrap();
+    let args = [
+        "label",
+        "runs.jsonl",
+        "--labels",
+        "j.jsonl",
+        "--queue",
+        "view",
+        "--labeler",
+        "ana",
+    ];
+    let mut s = Pty::start_at(dir.path(), &args, 30, 160, &[]);
+    s.wait_for("labeling view: 6 items");
+    s.keys("a");
+    s.wait_for("✓ saved run/t00000 af=yes");
+    // The pipeline writes its results anew and renames them over: reordered, one gone.
+    let fresh: String = (0..6).rev().filter(|&i| i != 3).map(record).collect();
+    std::fs::write(dir.path().join("runs.jsonl.tmp"), fresh).unwrap();
+    std::fs::rename(dir.path().join("runs.jsonl.tmp"), &data).unwrap();
+    s.wait_for("F5 reloads · runs.jsonl was replaced while open: 861 B → 717 B; shown as it was");
+    s.keys("\x12");
+    s.wait_for("labeling carried over: 5 items, 1 no longer in the files");
+    s.keys("x");
+    s.wait_for("✓ saved run/t00001 af=no");
+    s.keys("q");
+    assert_eq!(s.wait_exit(), 0);
+    assert_restored(&s.raw());
+    let journal = std::fs::read_to_string(dir.path().join("j.jsonl")).unwrap();
+    let book = afscope::model::journal::Replay::parse(&journal);
+    assert_eq!(book.current("run/t00000", "ana").unwrap().af(), Some("yes"));
+    assert_eq!(book.current("run/t00001", "ana").unwrap().af(), Some("no"));
 }

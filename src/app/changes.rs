@@ -55,21 +55,17 @@ impl App {
         fx
     }
 
-    /// Files changed in a way that only a reload shows; said until then.
+    /// Files changed in a way that only a reload shows; said until then. A change not
+    /// said before takes the place of the last message.
     pub fn on_changed(&mut self, changes: Vec<String>) {
+        if changes.iter().any(|c| !self.changed.contains(c)) {
+            self.message = None;
+        }
         self.changed = changes;
     }
 
-    /// The reload key: read every input again. Refused while labeling, whose items are
-    /// numbered by the corpus as it was (its labels are in the journal already).
+    /// The reload key: read every input again (a labeling session is carried over).
     pub(super) fn reload(&mut self) -> Vec<Effect> {
-        if self.session.is_some() {
-            self.message = Some(
-                "reloading would renumber this labeling session's items: its labels are saved; quit and open again to read the files anew"
-                    .into(),
-            );
-            return Vec::new();
-        }
         if self.reloading {
             self.message = Some("reloading already…".into());
             return Vec::new();
@@ -81,7 +77,9 @@ impl App {
 
     /// The files read again. Transcripts are numbered anew: the one selected stays
     /// selected (by id) when it is still there; filter and sort are kept; panels and
-    /// queues made from the old numbering are closed.
+    /// queues made from the old numbering are closed. A labeling session is carried
+    /// over by id; when that would lose answers not yet saved, the corpus read is set
+    /// aside and the session goes on as it was.
     pub fn on_reloaded(&mut self, result: Result<Arc<Corpus>, String>) -> Vec<Effect> {
         self.reloading = false;
         let corpus = match result {
@@ -91,10 +89,32 @@ impl App {
                 return Vec::new();
             }
         };
+        let carried = match self.session.as_ref().map(|s| s.carried_over(&corpus)) {
+            Some(Err(why)) => {
+                self.message = Some(format!("reload set aside: {why}"));
+                return Vec::new();
+            }
+            Some(Ok(c)) => Some(c),
+            None => None,
+        };
         let before = self.corpus.len();
-        let selected = self
-            .current()
-            .map(|e| self.corpus.view().id(e as usize).into_owned());
+        // The selected transcript's id as read before the files changed (a file
+        // rewritten in place shows its new bytes through the old corpus).
+        let selected = self.current().map(|e| {
+            let session = self
+                .session
+                .as_ref()
+                .map(|s| s.id(e))
+                .filter(|id| !id.is_empty());
+            let read = match (&self.reader.transcript, self.reader.entry) {
+                (Some(Ok(t)), Some(r)) if r == e => Some(t.id.as_str()),
+                _ => None,
+            };
+            session
+                .or(read)
+                .map(str::to_string)
+                .unwrap_or_else(|| self.corpus.view().id(e as usize).into_owned())
+        });
         self.corpus = corpus;
         self.changed.clear();
         self.span_counts.clear();
@@ -114,9 +134,25 @@ impl App {
         self.reader.transcript = None;
         self.reader.partner = None;
         self.rows.clear();
-        let mut fx = match self.filter.clone() {
-            Some(q) => self.apply_filter(q),
-            None => self.set_rows(None, (0..self.corpus.len() as u32).collect()),
+        let mut note = String::new();
+        if let Some((session, c)) = carried {
+            self.queue = Some(("labeling".into(), Arc::new(session.queue.items.clone())));
+            self.session = Some(session);
+            note = format!("; labeling carried over: {} items", c.kept);
+            if c.gone > 0 {
+                note.push_str(&format!(
+                    ", {} no longer in the files (their labels stay in the journal)",
+                    c.gone
+                ));
+            }
+        }
+        let mut fx = match (self.filter.clone(), &self.queue) {
+            (Some(q), _) => self.apply_filter(q),
+            (None, Some((_, q))) => {
+                let items = q.to_vec();
+                self.set_rows(None, items)
+            }
+            (None, None) => self.set_rows(None, crate::model::rows::all(self.corpus.len() as u32)),
         };
         if let Some(id) = selected {
             let view = self.corpus.view();
@@ -125,7 +161,7 @@ impl App {
                 .iter()
                 .position(|&e| view.id(e as usize) == id.as_str());
             if let Some(p) = found {
-                fx.extend(self.select_position(p));
+                fx.extend(self.select_by(p as i64 - self.selected as i64));
             }
         }
         let gone = self.corpus.labels_unmatched.len();
@@ -139,6 +175,7 @@ impl App {
                 if gone == 1 { " is" } else { "s are" }
             ));
         }
+        msg.push_str(&note);
         self.message = Some(msg);
         fx
     }

@@ -22,6 +22,7 @@ mod reader_nav;
 pub mod role;
 pub mod saved;
 pub mod session;
+mod session_carry;
 mod update;
 mod view;
 pub use view::{prepare, Prepared};

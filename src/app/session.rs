@@ -302,8 +302,12 @@ impl Session {
     pub fn confirm(&mut self, seq: u64, now: i64) -> Option<u32> {
         let at = self.pending.iter().position(|(e, _)| e.seq() == seq)?;
         let (event, entry) = self.pending.remove(at);
-        if let Event::Set { label, .. } | Event::Change { label, .. } = &event {
+        if matches!(event, Event::Set { .. } | Event::Change { .. }) {
             self.saved_at.push(now);
+        }
+        if let (Event::Set { label, .. } | Event::Change { label, .. }, false) =
+            (&event, entry == super::session_carry::GONE)
+        {
             self.history.push(Saved {
                 entry,
                 label: label.clone(),

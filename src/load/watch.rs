@@ -92,15 +92,13 @@ impl Change {
                     "{p} changed while open: {from} → {to}; what lay past its new end is gone"
                 ),
             },
-            How::Replaced => format!(
-                "{p} was replaced while open (a new file under its name): {from} → {to}; what is shown is the file as it was"
-            ),
+            How::Replaced => format!("{p} was replaced while open: {from} → {to}; shown as it was"),
             How::Rewritten => {
-                format!("{p} was rewritten while open ({to}); transcripts read from it now may differ from the index")
+                format!("{p} was rewritten while open ({to}); reads may differ from the index")
             }
-            How::Removed => format!("{p} was removed while open; what is shown was read before"),
+            How::Removed => format!("{p} was removed while open; shown as it was read"),
             How::Unreadable(why) => format!(
-                "{p} can no longer be read ({}); what is shown was read before",
+                "{p} can no longer be read ({}); shown as it was read",
                 visible(why, false)
             ),
         }

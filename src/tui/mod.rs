@@ -261,15 +261,16 @@ pub fn run(loader: Loader, opts: Options) -> Result<i32, String> {
             }
             Msg::Reloaded(result) => {
                 app.indexing = None;
-                let result = (*result).map(|c| {
-                    let c = Arc::new(c);
+                let before = app.corpus.clone();
+                let fx = app.on_reloaded((*result).map(Arc::new));
+                // Followed from now on only if taken (a session may set it aside).
+                if !Arc::ptr_eq(&before, &app.corpus) {
                     if let Ok(mut s) = shown.lock() {
                         s.generation += 1;
-                        s.corpus = c.clone();
+                        s.corpus = app.corpus.clone();
                     }
-                    c
-                });
-                app.on_reloaded(result)
+                }
+                fx
             }
             Msg::Term(_) => Vec::new(),
             Msg::Done(done) => apply(&mut app, done, search_generation),

@@ -58,7 +58,11 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
             1 => String::new(),
             n => format!(" (and {} more)", n - 1),
         };
-        format!("{first}{more}; {} reloads", app.keymap.hint(Action::Reload))
+        // The key first: a long path must not cut it off.
+        format!(
+            "{} reloads · {first}{more}",
+            app.keymap.hint(Action::Reload)
+        )
     });
     match (note, changed) {
         (Some(n), _) => spans.push(Span::styled(visible(&n, false).into_owned(), st)),

@@ -1,0 +1,185 @@
+//! A labeling session across a reload: the files are rewritten under it (records
+//! reordered, one removed, one added), and the session's queue, drafts, history and
+//! undo follow their transcripts by id; a reload that would lose unsaved answers is set
+//! aside.
+
+mod common;
+
+use afscope::app::{Action, App, Keymap};
+use afscope::labeling::queue::{QueueMode, QueueSpec};
+use afscope::load::{Corpus, LoadOptions};
+use afscope::model::journal::Replay;
+use afscope::tui::execute_sync_with;
+use afscope::tui::label_runner::Labeling;
+use common::open;
+use common::screen::{press_with, screen};
+use std::path::Path;
+use std::sync::Arc;
+
+fn record(i: usize) -> String {
+    format!(
+        "{{\"id\":\"run/t{i:02}\",\"model\":\"m\",\"tier\":\"{}\",\"completion\":\"<SCRATCHPAD_REASONING>step {i}</SCRATCHPAD_REASONING><OUTPUT>ok</OUTPUT>\"}}\n",
+        if i.is_multiple_of(2) { "free" } else { "paid" }
+    )
+}
+
+fn write(path: &Path, ids: impl Iterator<Item = usize>) {
+    std::fs::write(path, ids.map(record).collect::<String>()).unwrap();
+}
+
+fn corpus(path: &Path) -> Arc<Corpus> {
+    Arc::new(open(&[path.to_path_buf()], LoadOptions::default()))
+}
+
+/// An app labeling the whole of `data` (ten transcripts) into `journal`.
+fn labeling(data: &Path, journal: &Path) -> (App, Labeling) {
+    let mut app = App::new(corpus(data), Keymap::default(), 1);
+    let mut l = Labeling {
+        journal_path: Ok(journal.to_path_buf()),
+        labeler: "ana".into(),
+        ..Labeling::none("")
+    };
+    let fx = app.on_resize(160, 30);
+    execute_sync_with(&mut app, fx, &mut l);
+    let spec = QueueSpec {
+        mode: QueueMode::View,
+        query: None,
+        blind: false,
+        target: None,
+    };
+    let setup = l.open(spec, false).unwrap();
+    let fx = app.start_session(setup);
+    execute_sync_with(&mut app, fx, &mut l);
+    (app, l)
+}
+
+fn current_id(app: &App) -> String {
+    let s = app.session.as_ref().unwrap();
+    s.id(app.current().unwrap()).to_string()
+}
+
+fn reload(app: &mut App, l: &mut Labeling, data: &Path) {
+    let fx = app.update(Action::Reload);
+    assert!(
+        fx.iter().any(|e| matches!(e, afscope::app::Effect::Reload)),
+        "a session reloads: {:?}",
+        app.message
+    );
+    let fx = app.on_reloaded(Ok(corpus(data)));
+    execute_sync_with(app, fx, l);
+}
+
+#[test]
+fn a_session_follows_its_transcripts_to_their_new_places() {
+    let dir = tempfile::tempdir().unwrap();
+    let (data, journal) = (dir.path().join("runs.jsonl"), dir.path().join("j.jsonl"));
+    write(&data, 0..10);
+    let (mut app, mut l) = labeling(&data, &journal);
+    // t00 labelled, t01 given a draft answer (compliance) and left there.
+    press_with(&mut app, "a", &mut l);
+    assert_eq!(current_id(&app), "run/t01");
+    press_with(&mut app, "F", &mut l);
+    assert!(app.session.as_ref().unwrap().drafts.len() == 1);
+
+    // The pipeline rewrites its results: reversed, t05 dropped, t10 added.
+    write(&data, (0..11).rev().filter(|&i| i != 5));
+    reload(&mut app, &mut l, &data);
+    let msg = app.message.clone().unwrap();
+    assert!(
+        msg.contains("labeling carried over: 9 items, 1 no longer in the files"),
+        "{msg}"
+    );
+    let s = app.session.as_ref().unwrap();
+    let view = app.corpus.view();
+    let queued: Vec<String> = s
+        .queue
+        .items
+        .iter()
+        .map(|&e| view.id(e as usize).into_owned())
+        .collect();
+    let want: Vec<String> = (0..10)
+        .filter(|&i| i != 5)
+        .map(|i| format!("run/t{i:02}"))
+        .collect();
+    assert_eq!(queued, want, "the queue keeps its order, by id");
+    for (&e, id) in &s.ids {
+        assert_eq!(view.id(e as usize), id.as_str(), "entry {e}");
+    }
+    assert_eq!(
+        current_id(&app),
+        "run/t01",
+        "the selection stays on its transcript"
+    );
+    let (&drafted, _) = s.drafts.iter().next().unwrap();
+    assert_eq!(
+        view.id(drafted as usize),
+        "run/t01",
+        "the draft moved with it"
+    );
+    assert_eq!(s.labelled(), 1);
+    let shown = screen(&app, "dark");
+    assert!(shown.contains("run/t01"), "{shown}");
+
+    // The draft saves with the primary answer, to t01; undo goes back to t01 too.
+    press_with(&mut app, "x", &mut l);
+    let book = Replay::parse(&std::fs::read_to_string(&journal).unwrap());
+    let saved = book.current("run/t01", "ana").expect("t01 saved");
+    assert_eq!(saved.values["compliance"], "full");
+    assert!(book.current("run/t00", "ana").is_some());
+    assert_eq!(current_id(&app), "run/t02");
+    press_with(&mut app, "<BS>", &mut l);
+    assert_eq!(current_id(&app), "run/t01");
+    let book = Replay::parse(&std::fs::read_to_string(&journal).unwrap());
+    assert!(book.current("run/t01", "ana").is_none(), "undone");
+    assert!(
+        book.current("run/t00", "ana").is_some(),
+        "t00's label is kept"
+    );
+    // History lists t00 at its new place.
+    let s = app.session.as_ref().unwrap();
+    assert!(s
+        .history
+        .iter()
+        .all(|h| s.id(h.entry) == h.label.transcript_id));
+}
+
+#[test]
+fn a_reload_that_would_lose_unsaved_answers_is_set_aside() {
+    let dir = tempfile::tempdir().unwrap();
+    let (data, journal) = (dir.path().join("runs.jsonl"), dir.path().join("j.jsonl"));
+    write(&data, 0..10);
+    let (mut app, mut l) = labeling(&data, &journal);
+    press_with(&mut app, "<Down><Down>F", &mut l);
+    assert_eq!(current_id(&app), "run/t02");
+    let before = app.corpus.clone();
+    // t02, with its draft, is gone from the rewritten file.
+    write(&data, (0..10).filter(|&i| i != 2));
+    reload(&mut app, &mut l, &data);
+    let msg = app.message.clone().unwrap();
+    assert!(
+        msg.starts_with(
+            "reload set aside: 1 item with answers not yet saved is gone from the files"
+        ),
+        "{msg}"
+    );
+    assert!(Arc::ptr_eq(&before, &app.corpus), "the old corpus stays");
+    assert_eq!(current_id(&app), "run/t02");
+    assert_eq!(
+        app.session.as_ref().unwrap().drafts.len(),
+        1,
+        "the draft is kept"
+    );
+    // Saved, the reload goes through.
+    press_with(&mut app, "a", &mut l);
+    reload(&mut app, &mut l, &data);
+    let msg = app.message.clone().unwrap();
+    assert!(
+        msg.contains("labeling carried over: 9 items, 1 no longer in the files"),
+        "{msg}"
+    );
+    let book = Replay::parse(&std::fs::read_to_string(&journal).unwrap());
+    assert_eq!(
+        book.current("run/t02", "ana").unwrap().values["compliance"],
+        "full"
+    );
+}
