@@ -179,6 +179,13 @@ fn a_labeling_session_is_carried_over_a_reload() {
     s.keys("q");
     assert_eq!(s.wait_exit(), 0);
     assert_restored(&s.raw());
+    // Once the terminal is given back: where the labels went, and how many.
+    let raw = String::from_utf8_lossy(&s.raw()).into_owned();
+    let said = raw.rfind("afscope: 2 labels saved this session to j.jsonl");
+    let left = raw
+        .rfind(std::str::from_utf8(common::pty::LEAVE_ALT).unwrap())
+        .unwrap();
+    assert!(said.is_some_and(|p| p > left), "{raw:?}");
     let journal = std::fs::read_to_string(dir.path().join("j.jsonl")).unwrap();
     let book = afscope::model::journal::Replay::parse(&journal);
     assert_eq!(book.current("run/t00000", "ana").unwrap().af(), Some("yes"));

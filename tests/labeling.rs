@@ -618,3 +618,24 @@ fn the_progress_view_says_how_many_more_labels_the_auroc_interval_needs() {
     );
     assert!(progress.contains("af_votes AUROC "), "{progress}");
 }
+
+#[test]
+fn the_rate_counts_this_session_s_labels_over_at_least_two_minutes() {
+    let dir = tempfile::tempdir().unwrap();
+    let j = dir.path().join("labels.jsonl");
+    let mut l = labeling(&j, "ana");
+    let mut a = app(120, 30);
+    start(&mut a, &mut l, stratified(false));
+    a.clock = clock;
+    press_with(&mut a, "aa", &mut l);
+    let mut s = a.session.clone().unwrap();
+    assert_eq!(s.saved_at.len(), 2, "this session's labels");
+    // Two labels within seconds of a resume: counted over two minutes at least, not
+    // as thousands an hour.
+    let t = s.started_at;
+    s.saved_at = vec![t + 1_000, t + 2_000];
+    let rate = s.rate_per_hour(t + 2_000).unwrap();
+    assert!((rate - 60.0).abs() < 1e-9, "{rate}");
+    let later = t + 3_600_000;
+    assert!((s.rate_per_hour(later).unwrap() - 2.0).abs() < 1e-9);
+}

@@ -89,3 +89,38 @@ fn a_reader_that_stops_early_ends_every_command_quietly() {
         );
     }
 }
+
+/// A model or condition the data does not give is shown as `-` by every command.
+#[test]
+fn a_missing_model_is_spelled_one_way_everywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut lines = String::new();
+    for i in 0..4 {
+        lines.push_str(&format!(
+            "{{\"id\":\"t{i}\",\"tier\":\"{}\",\"compliance\":{},\"completion\":\"<OUTPUT>x</OUTPUT>\"}}\n",
+            if i % 2 == 0 { "free" } else { "paid" },
+            i % 3
+        ));
+    }
+    std::fs::write(dir.path().join("r.jsonl"), lines).unwrap();
+    for args in [
+        &["list", "r.jsonl"][..],
+        &["stats", "r.jsonl"][..],
+        // Not a terminal: the overview.
+        &["r.jsonl"][..],
+    ] {
+        let out = common::afscope_in(dir.path(), args);
+        let text = String::from_utf8_lossy(&out.stdout).into_owned()
+            + &String::from_utf8_lossy(&out.stderr);
+        for other in ["(unknown model)", "(none)", "(no model)"] {
+            assert!(!text.contains(other), "{args:?}: {text}");
+        }
+        assert!(out.status.success(), "{args:?}: {text}");
+        assert!(
+            text.lines()
+                .any(|l| l.split_whitespace().next() == Some("-")
+                    || l.split_whitespace().nth(1) == Some("-")),
+            "{args:?}: {text}"
+        );
+    }
+}

@@ -597,3 +597,25 @@ fn list_shows_evidence_counts_for_rows_on_screen() {
     // af_judge's four quotes are missing; af_judge_v2's one is located.
     assert_eq!(a.span_counts.get(&e), Some(&(1, 5)));
 }
+
+#[test]
+fn a_sort_shows_the_top_of_the_sorted_list() {
+    let mut a = app(120, 30);
+    for _ in 0..5 {
+        let fx = a.update(afscope::app::Action::Down);
+        execute_sync(&mut a, fx);
+    }
+    assert_eq!(a.selected, 5);
+    let fx = a.update(afscope::app::Action::SortNext);
+    execute_sync(&mut a, fx);
+    assert_eq!(a.selected, 0, "the first sorted row is selected");
+    let first = a.rows[0];
+    assert_eq!(a.current(), Some(first));
+    let msg = a.message.clone().unwrap();
+    assert!(
+        msg.starts_with("sorted by ") && msg.ends_with("; at the top"),
+        "{msg}"
+    );
+    // The reader shows the row selected, not the one before the sort.
+    assert_eq!(a.reader.entry, Some(first));
+}

@@ -313,6 +313,7 @@ impl Builder<'_> {
                         Role::ScoreLow
                     },
                 ),
+                Score::Failed(why) if why.trim().is_empty() => l.push("failed", Role::Failed),
                 Score::Failed(why) => {
                     l.push(&format!("failed ({})", visible(why, false)), Role::Failed)
                 }
@@ -321,7 +322,7 @@ impl Builder<'_> {
             if let Some(votes) = &v.votes {
                 l.push(&format!("  votes {}/{}", votes.yes, votes.total), Role::Dim);
             }
-            if let Some(a) = &v.answer {
+            if let Some(a) = v.answer.as_deref().filter(|a| !a.trim().is_empty()) {
                 l.push(&format!("  answer: {}", visible(a, false)), Role::Text);
             }
             l.push(&format!("  [{}]", v.kind.as_str()), Role::Dim);

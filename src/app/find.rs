@@ -41,7 +41,7 @@ pub fn haystack(corpus: &Corpus, i: usize) -> String {
         &format!(
             "{} · {} · {prompt}",
             view.id(i),
-            view.model(i).unwrap_or("-")
+            view.model(i).unwrap_or(crate::model::MISSING)
         ),
         false,
     )

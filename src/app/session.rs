@@ -220,13 +220,14 @@ impl Session {
             .collect()
     }
 
-    /// Labels per hour in this session (from its first label to now), once there are
-    /// two labels at least.
+    /// Labels per hour in this session: its labels over the time since it started,
+    /// counted as two minutes at least (two quick labels after a resume are not a
+    /// rate), once there are two labels.
     pub fn rate_per_hour(&self, now: i64) -> Option<f64> {
-        let first = *self.saved_at.first()?;
+        const FLOOR_MS: i64 = 120_000;
         let n = self.saved_at.len();
-        let span = (now - first).max(1) as f64 / 3_600_000.0;
-        (n >= 2).then(|| (n - 1) as f64 / span)
+        let span = (now - self.started_at).max(FLOOR_MS) as f64 / 3_600_000.0;
+        (n >= 2).then(|| n as f64 / span)
     }
 
     /// Estimated milliseconds to reach the target at the current rate.

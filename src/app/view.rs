@@ -265,19 +265,24 @@ impl App {
         self.load_current()
     }
 
+    /// Sorts the rows again and shows the first: a page left wherever the selected
+    /// transcript landed would look unsorted. A labeling session keeps its item.
     pub(super) fn resort(&mut self) -> Vec<Effect> {
         let keep = self.current();
         self.sort_rows();
-        self.selected = keep
-            .and_then(|k| self.rows.iter().position(|&r| r == k))
-            .unwrap_or(0);
+        let staying = self.session.is_some();
+        self.selected = match keep.filter(|_| staying) {
+            Some(k) => self.rows.iter().position(|&r| r == k).unwrap_or(0),
+            None => 0,
+        };
         self.message = Some(format!(
-            "sorted by {}{}",
+            "sorted by {}{}{}",
             self.sort.name(),
-            if self.descending { ", descending" } else { "" }
+            if self.descending { ", descending" } else { "" },
+            if staying { "" } else { "; at the top" }
         ));
         self.keep_selection_visible();
-        Vec::new()
+        self.load_current()
     }
 
     pub(super) fn sort_rows(&mut self) {

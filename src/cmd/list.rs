@@ -306,7 +306,7 @@ fn count_table(corpus: &Corpus, hits: &[usize]) -> String {
     let view = corpus.view();
     let mut counts: BTreeMap<String, [usize; 3]> = BTreeMap::new();
     for &i in hits {
-        let model = visible(view.model(i).unwrap_or("(unknown model)"), false).into_owned();
+        let model = visible(view.model(i).unwrap_or(afscope::model::MISSING), false).into_owned();
         let col = match view.entry(i).tier() {
             Tier::Free => 0,
             Tier::Paid => 1,

@@ -21,7 +21,7 @@ pub fn overview(corpus: &Corpus) -> String {
     let mut counts: BTreeMap<&str, [usize; 3]> = BTreeMap::new();
     for i in 0..view.len() {
         let slot = counts
-            .entry(view.model(i).unwrap_or("(unknown model)"))
+            .entry(view.model(i).unwrap_or(afscope::model::MISSING))
             .or_default();
         slot[match view.entry(i).tier() {
             Tier::Free => 0,

@@ -132,7 +132,10 @@ pub fn build(
                     Tier::Paid => "paid",
                     Tier::Unknown => "unknown tier",
                 };
-                let mut name = format!("{} · {tier}", view.model(i as usize).unwrap_or("-"));
+                let mut name = format!(
+                    "{} · {tier}",
+                    view.model(i as usize).unwrap_or(crate::model::MISSING)
+                );
                 if *buckets > 1 {
                     match score(i) {
                         Some(s) => {

@@ -27,3 +27,6 @@ pub use segment::{Segment, SegmentKind};
 pub use tier::{Tier, TierSource};
 pub use transcript::{Locator, Position, Transcript};
 pub use verdict::{Criterion, OffsetUnit, Score, Span, Verdict, VerdictKind, VerdictOrigin, Votes};
+
+/// How a value the data does not give (a model, a condition) is shown, everywhere.
+pub const MISSING: &str = "-";

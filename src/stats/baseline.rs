@@ -215,7 +215,11 @@ pub fn table(b: &BaselineReport) -> Table {
         let [ap, ah] = p_cells(&r.af_free_change);
         t.row(vec![
             visible(&r.model, false).into_owned(),
-            visible(r.condition.as_deref().unwrap_or("-"), false).into_owned(),
+            visible(
+                r.condition.as_deref().unwrap_or(crate::model::MISSING),
+                false,
+            )
+            .into_owned(),
             num(r.gap),
             num(r.baseline_gap),
             interval(&r.gap_change),

@@ -522,7 +522,8 @@ fn breakdown(corpus: &Corpus, items: &[Item], threshold: f64) -> Vec<Group> {
     for (by, key) in keys {
         let mut groups: BTreeMap<String, Vec<Scored>> = BTreeMap::new();
         for it in items {
-            let value = key(&view, it.entry as usize).unwrap_or_else(|| "(none)".into());
+            let value =
+                key(&view, it.entry as usize).unwrap_or_else(|| crate::model::MISSING.into());
             groups.entry(value).or_default().push(Scored {
                 score: it.score,
                 positive: it.positive,

@@ -524,11 +524,11 @@ fn row(
         model: scope
             .model
             .clone()
-            .unwrap_or_else(|| "(unknown model)".into()),
+            .unwrap_or_else(|| crate::model::MISSING.into()),
         condition: scope
             .condition
             .clone()
-            .map(|c| c.unwrap_or_else(|| "(none)".into())),
+            .map(|c| c.unwrap_or_else(|| crate::model::MISSING.into())),
         scope,
         free,
         paid,

@@ -25,6 +25,8 @@ pub struct Labeling {
     pub rescued: Option<PathBuf>,
     /// Why the rescue file could not be written, and the labels it would have held.
     pub rescue_failed: Option<(String, Vec<Event>)>,
+    /// Labels (set or changed) written to the journal since the interface opened.
+    pub saved: usize,
 }
 
 impl Labeling {
@@ -38,6 +40,7 @@ impl Labeling {
             start: None,
             rescued: None,
             rescue_failed: None,
+            saved: 0,
         }
     }
 
@@ -79,7 +82,12 @@ impl Labeling {
             Effect::SaveLabel(event) => {
                 let seq = event.seq();
                 match self.append(&event) {
-                    Ok(()) => app.on_label_saved(seq),
+                    Ok(()) => {
+                        if matches!(event, Event::Set { .. } | Event::Change { .. }) {
+                            self.saved += 1;
+                        }
+                        app.on_label_saved(seq)
+                    }
                     Err(e) => app.on_label_failed(seq, e),
                 }
                 Vec::new()
@@ -97,6 +105,19 @@ impl Labeling {
             }
             other => vec![other],
         }
+    }
+
+    /// What quitting says of the session's labels: where they are and how many were
+    /// written (nothing when no journal was opened).
+    pub fn farewell(&self) -> Option<String> {
+        self.journal.as_ref()?;
+        let path = self.journal_path.as_ref().ok()?;
+        let path = crate::model::sanitize::visible(&path.display().to_string(), false).into_owned();
+        Some(match self.saved {
+            0 => format!("no labels saved this session; the journal is {path}"),
+            1 => format!("1 label saved this session to {path}"),
+            n => format!("{n} labels saved this session to {path}"),
+        })
     }
 
     fn append(&mut self, event: &Event) -> Result<(), String> {

@@ -283,6 +283,10 @@ pub fn run(loader: Loader, opts: Options) -> Result<i32, String> {
 /// error once the terminal is restored.
 fn finish(labeling: &mut Labeling, app: &App, code: i32) -> i32 {
     labeling.rescue_app(app);
+    if let Some(said) = labeling.farewell() {
+        restore();
+        eprintln!("afscope: {said}");
+    }
     if let Some(p) = &labeling.rescued {
         restore();
         eprintln!(

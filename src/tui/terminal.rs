@@ -7,7 +7,14 @@ use ratatui::Terminal;
 use std::io::{self, Stdout};
 
 /// Puts the terminal back as it was.
+/// The terminal is in the interface's modes: `restore` gives it back once only, so a
+/// message printed after an early restore is not followed by the sequences again.
+static ENTERED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 pub fn restore() {
+    if !ENTERED.swap(false, std::sync::atomic::Ordering::SeqCst) {
+        return;
+    }
     let _ = terminal::disable_raw_mode();
     let _ = execute!(
         io::stdout(),
@@ -20,6 +27,7 @@ pub fn restore() {
 pub(super) fn enter() -> io::Result<()> {
     #[cfg(unix)]
     bus::arm();
+    ENTERED.store(true, std::sync::atomic::Ordering::SeqCst);
     terminal::enable_raw_mode()?;
     execute!(
         io::stdout(),

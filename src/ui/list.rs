@@ -19,8 +19,8 @@ fn score(v: Option<f64>, failed: bool) -> (String, Role) {
                 Role::ScoreLow
             },
         ),
-        (None, true) => ("unscored".into(), Role::Failed),
-        (None, false) => ("-".into(), Role::Dim),
+        (None, true) => ("failed".into(), Role::Failed),
+        (None, false) => (crate::model::MISSING.into(), Role::Dim),
     }
 }
 
@@ -112,16 +112,16 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
             }
             let cells = cols.iter().map(|c| match c.0 {
                 Column::Id => Cell::from(visible(&view.id(i), false).into_owned()),
-                Column::Model => {
-                    Cell::from(visible(view.model(i).unwrap_or("-"), false).into_owned())
-                }
+                Column::Model => Cell::from(
+                    visible(view.model(i).unwrap_or(crate::model::MISSING), false).into_owned(),
+                ),
                 Column::Tier => Cell::from(Span::styled(
                     e.tier().as_str(),
                     theme.role(Role::tier(e.tier())),
                 )),
-                Column::Condition => {
-                    Cell::from(visible(view.condition(i).unwrap_or("-"), false).into_owned())
-                }
+                Column::Condition => Cell::from(
+                    visible(view.condition(i).unwrap_or(crate::model::MISSING), false).into_owned(),
+                ),
                 Column::Compliance => {
                     let (t, r) = score(e.compliance(), e.compliance_failed());
                     Cell::from(Span::styled(t, theme.role(r)))

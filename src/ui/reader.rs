@@ -24,7 +24,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
             format!(" item {p} · blind: tier, model and scores hidden until labelled ")
         }
         (Some(Ok(t)), _) => {
-            let model = t.model.as_deref().unwrap_or("?");
+            let model = t.model.as_deref().unwrap_or(crate::model::MISSING);
             let mut s = format!(" {} · {} · {} ", t.id, model, t.tier);
             if !r.matches.is_empty() {
                 match r.current_match {
