@@ -128,10 +128,7 @@ fn a_shared_id_is_reported_everywhere_and_never_joined_to_one_copy() {
 
 #[test]
 fn a_labeling_session_says_so_on_an_item_whose_id_is_shared() {
-    use afscope::app::{App, Keymap};
-    use afscope::labeling::queue::{QueueMode, QueueSpec};
     use afscope::tui::execute_sync_with;
-    use afscope::tui::label_runner::Labeling;
     let dir = tempfile::tempdir().unwrap();
     let x = dir.path().join("x.jsonl");
     write(
@@ -143,23 +140,7 @@ fn a_labeling_session_says_so_on_an_item_whose_id_is_shared() {
         ],
     );
     let corpus = open(&[x], LoadOptions::default());
-    let mut app = App::new(std::sync::Arc::new(corpus), Keymap::default(), 1);
-    let mut l = Labeling {
-        journal_path: Ok(dir.path().join("j.jsonl")),
-        labeler: "ana".into(),
-        ..Labeling::none("")
-    };
-    let fx = app.on_resize(160, 30);
-    execute_sync_with(&mut app, fx, &mut l);
-    let spec = QueueSpec {
-        mode: QueueMode::View,
-        query: None,
-        blind: false,
-        target: None,
-    };
-    let setup = l.open(spec, false).unwrap();
-    let fx = app.start_session(setup);
-    execute_sync_with(&mut app, fx, &mut l);
+    let (mut app, mut l) = common::screen::view_session(corpus, &dir.path().join("j.jsonl"), "ana");
     let first = common::screen::screen(&app, "dark");
     assert!(
         first.contains("2 transcripts have this id: joins refuse its labels"),

@@ -5,14 +5,13 @@
 
 mod common;
 
-use afscope::app::{Action, App, Keymap};
-use afscope::labeling::queue::{QueueMode, QueueSpec};
+use afscope::app::{Action, App};
 use afscope::load::{Corpus, LoadOptions};
 use afscope::model::journal::Replay;
 use afscope::tui::execute_sync_with;
 use afscope::tui::label_runner::Labeling;
 use common::open;
-use common::screen::{press_with, screen};
+use common::screen::{press_with, screen, view_session};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -33,24 +32,11 @@ fn corpus(path: &Path) -> Arc<Corpus> {
 
 /// An app labeling the whole of `data` (ten transcripts) into `journal`.
 fn labeling(data: &Path, journal: &Path) -> (App, Labeling) {
-    let mut app = App::new(corpus(data), Keymap::default(), 1);
-    let mut l = Labeling {
-        journal_path: Ok(journal.to_path_buf()),
-        labeler: "ana".into(),
-        ..Labeling::none("")
-    };
-    let fx = app.on_resize(160, 30);
-    execute_sync_with(&mut app, fx, &mut l);
-    let spec = QueueSpec {
-        mode: QueueMode::View,
-        query: None,
-        blind: false,
-        target: None,
-    };
-    let setup = l.open(spec, false).unwrap();
-    let fx = app.start_session(setup);
-    execute_sync_with(&mut app, fx, &mut l);
-    (app, l)
+    view_session(
+        open(&[data.to_path_buf()], LoadOptions::default()),
+        journal,
+        "ana",
+    )
 }
 
 fn current_id(app: &App) -> String {

@@ -68,3 +68,35 @@ pub fn screen(app: &App, theme: &str) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+/// An app over `corpus` at 160×30 labeling its whole view as `labeler` into
+/// `journal`, with the runner's journal handling.
+pub fn view_session(
+    corpus: afscope::load::Corpus,
+    journal: &std::path::Path,
+    labeler: &str,
+) -> (App, Labeling) {
+    use afscope::labeling::queue::{QueueMode, QueueSpec};
+    let mut app = App::new(
+        std::sync::Arc::new(corpus),
+        afscope::app::Keymap::default(),
+        1,
+    );
+    let mut l = Labeling {
+        journal_path: Ok(journal.to_path_buf()),
+        labeler: labeler.into(),
+        ..Labeling::none("")
+    };
+    let fx = app.on_resize(160, 30);
+    execute_sync_with(&mut app, fx, &mut l);
+    let spec = QueueSpec {
+        mode: QueueMode::View,
+        query: None,
+        blind: false,
+        target: None,
+    };
+    let setup = l.open(spec, false).unwrap();
+    let fx = app.start_session(setup);
+    execute_sync_with(&mut app, fx, &mut l);
+    (app, l)
+}
