@@ -30,20 +30,48 @@ pub fn header(r: &EvalReport) -> Vec<String> {
     ]
 }
 
-fn rate_cells(r: &Rates) -> Vec<String> {
+fn rate_cells(r: &Rates, digits: usize) -> Vec<String> {
     vec![
-        format!("{}", r.threshold),
+        format!("{:.digits$}", r.threshold),
         r.tp.to_string(),
         r.fp.to_string(),
         r.tn.to_string(),
         r.fn_.to_string(),
-        num(Some(r.precision)),
-        num(Some(r.recall)),
+        precision(r),
+        defined(r.recall, r.tp + r.fn_),
         num(Some(r.f1)),
         num(Some(r.accuracy)),
-        num(Some(r.fpr)),
+        defined(r.fpr, r.fp + r.tn),
         num(Some(r.youden)),
     ]
+}
+
+/// A rate whose denominator is `of`: `–` when it is 0 (undefined, though computed
+/// as 0 as scikit-learn's `zero_division=0` does for machine-readable output).
+fn defined(x: f64, of: usize) -> String {
+    if of == 0 {
+        "–".into()
+    } else {
+        num(Some(x))
+    }
+}
+
+/// Precision, `–` when nothing is predicted positive.
+fn precision(r: &Rates) -> String {
+    defined(r.precision, r.tp + r.fp)
+}
+
+/// The fewest decimals (at least 2, at most 17) at which the thresholds all print
+/// differently: enough to tell the scores apart, no float noise beyond.
+pub fn threshold_digits(thresholds: &[f64]) -> usize {
+    (2..17)
+        .find(|&d| {
+            let mut shown: Vec<String> = thresholds.iter().map(|t| format!("{t:.d$}")).collect();
+            shown.sort();
+            shown.dedup();
+            shown.len() == thresholds.len()
+        })
+        .unwrap_or(17)
 }
 
 /// The non-zero reasons a labelled transcript was left out, or `none`.
@@ -122,17 +150,19 @@ pub fn classifier_tables(c: &ClassifierEval) -> Vec<Table> {
         ]);
     }
     let r = &c.at_threshold;
+    let sweep: Vec<f64> = c.sweep.iter().map(|r| r.threshold).collect();
+    let digits = threshold_digits(&sweep);
     s.row(vec![
         format!("at threshold {}", r.threshold),
         format!("TP {}  FP {}  TN {}  FN {}", r.tp, r.fp, r.tn, r.fn_),
         String::new(),
     ]);
+    s.row(vec!["precision".into(), precision(r), String::new()]);
     s.row(vec![
-        "precision".into(),
-        num(Some(r.precision)),
+        "recall".into(),
+        defined(r.recall, r.tp + r.fn_),
         String::new(),
     ]);
-    s.row(vec!["recall".into(), num(Some(r.recall)), String::new()]);
     s.row(vec!["F1".into(), num(Some(r.f1)), ci(c.f1_ci)]);
     s.row(vec![
         "accuracy".into(),
@@ -147,14 +177,18 @@ pub fn classifier_tables(c: &ClassifierEval) -> Vec<Table> {
     if let Some(b) = &c.best_f1 {
         s.row(vec![
             "best F1".into(),
-            format!("{} at threshold {}", num(Some(b.f1)), b.threshold),
+            format!("{} at threshold {:.digits$}", num(Some(b.f1)), b.threshold),
             String::new(),
         ]);
     }
     if let Some(b) = &c.best_youden {
         s.row(vec![
             "best Youden's J".into(),
-            format!("{} at threshold {}", num(Some(b.youden)), b.threshold),
+            format!(
+                "{} at threshold {:.digits$}",
+                num(Some(b.youden)),
+                b.threshold
+            ),
             String::new(),
         ]);
     }
@@ -162,7 +196,7 @@ pub fn classifier_tables(c: &ClassifierEval) -> Vec<Table> {
     if !c.sweep.is_empty() {
         let mut t = Table::new(format!("{name}: threshold sweep"), &RATE_HEADERS);
         for r in &c.sweep {
-            t.row(rate_cells(r));
+            t.row(rate_cells(r, digits));
         }
         out.push(t);
     }
@@ -311,4 +345,40 @@ pub fn flat(r: &EvalReport) -> Table {
         }
     }
     t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::metrics::Confusion;
+
+    #[test]
+    fn thresholds_print_with_the_decimals_that_tell_them_apart() {
+        assert_eq!(threshold_digits(&[0.9, 0.5, 0.1]), 2);
+        // 0.0166 and 0.0171 are both 0.017 at three decimals.
+        assert_eq!(threshold_digits(&[0.016625668853521347, 0.0171, 0.5]), 4);
+        assert_eq!(threshold_digits(&[0.123456, 0.123457]), 6);
+        assert_eq!(threshold_digits(&[]), 2);
+    }
+
+    #[test]
+    fn a_rate_with_nothing_to_divide_by_is_a_dash() {
+        let none_flagged = Rates::new(
+            0.99,
+            Confusion {
+                tp: 0,
+                fp: 0,
+                tn: 5,
+                fn_: 3,
+            },
+        );
+        let cells = rate_cells(&none_flagged, 2);
+        assert_eq!(cells[0], "0.99");
+        assert_eq!(cells[5], "–", "precision with no positive predictions");
+        assert_eq!(cells[6], "0.000", "recall is defined: 3 positives");
+        assert_eq!(
+            none_flagged.precision, 0.0,
+            "machine-readable output keeps 0"
+        );
+    }
 }
