@@ -155,8 +155,16 @@ fn a_reload_that_would_lose_unsaved_answers_is_set_aside() {
         1,
         "the draft is kept"
     );
-    // Saved, the reload goes through.
-    press_with(&mut app, "a", &mut l);
+    // Saved, the reload goes through; not while a note is being typed.
+    press_with(&mut app, "a<Up>mhalf", &mut l);
+    reload(&mut app, &mut l, &data);
+    let msg = app.message.clone().unwrap();
+    assert!(
+        msg.contains("a note is being typed: Enter keeps it"),
+        "{msg}"
+    );
+    assert!(Arc::ptr_eq(&before, &app.corpus));
+    press_with(&mut app, "<Enter>", &mut l);
     reload(&mut app, &mut l, &data);
     let msg = app.message.clone().unwrap();
     assert!(

@@ -29,6 +29,10 @@ impl Session {
             let id = self.ids.get(&e)?;
             found.get(id.as_str()).map(|&(first, _)| first)
         };
+        if self.note.is_some() {
+            // Typed on the item shown, which the reload may move or remove.
+            return Err("a note is being typed: Enter keeps it, then reload".into());
+        }
         let lost_drafts = self.drafts.keys().filter(|&&e| moved(e).is_none()).count();
         if lost_drafts > 0 {
             return Err(format!(
@@ -99,7 +103,6 @@ impl Session {
         s.history = saved(&self.history);
         // Sentence positions were of the transcript as it was.
         s.selection = None;
-        s.note = None;
         s.view = super::session::SessionView::Labeling;
         s.recount();
         Ok((s, carried))
