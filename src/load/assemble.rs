@@ -12,6 +12,7 @@ use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 /// Files up to this size split up front (JSON arrays, CSV) are indexed whole on the
 /// thread that opened them; bigger ones in parallel chunks, with progress.
@@ -81,7 +82,7 @@ impl Corpus {
         on_batch: &mut OnBatch<'_>,
     ) -> Result<bool, String> {
         // Each distinct (profile, settings) compiled once.
-        let mut compiled: HashMap<(Option<&str>, Vec<String>), Option<Profile>> = HashMap::new();
+        let mut compiled: HashMap<ProfileKey<'_>, Option<Arc<Profile>>> = HashMap::new();
         let mut jobs = Vec::with_capacity(files.len());
         for (k, path) in files.iter().enumerate() {
             let own = opts.transcript_own.get(k);
@@ -92,7 +93,9 @@ impl Corpus {
             sets.extend(own.map(|(_, s)| s.clone()).unwrap_or_default());
             let key = (name, sets.clone());
             if !compiled.contains_key(&key) {
-                let fixed = name.map(|p| Profile::load(p, &sets)).transpose()?;
+                let fixed = name
+                    .map(|p| Profile::load(p, &sets).map(Arc::new))
+                    .transpose()?;
                 compiled.insert(key.clone(), fixed);
             }
             // A large evaluation log is opened in parts, the first of them small.
@@ -202,12 +205,17 @@ impl Corpus {
         profile: Option<&str>,
         overrides: &[String],
     ) -> Result<(), String> {
-        let fixed = profile.map(|p| Profile::load(p, overrides)).transpose()?;
+        let fixed = profile
+            .map(|p| Profile::load(p, overrides).map(Arc::new))
+            .transpose()?;
         let report = join::join_file(self, path, fixed.as_ref(), overrides)?;
         self.joins.push(report);
         Ok(())
     }
 }
+
+/// A profile name (none: detected per file) and its settings.
+type ProfileKey<'a> = (Option<&'a str>, Vec<String>);
 
 /// A file opened, and indexed already when it is small.
 type Prepared = (Opened, Option<FileIndex>);
@@ -216,7 +224,7 @@ type Prepared = (Opened, Option<FileIndex>);
 /// here too.
 fn prepare(
     path: &Path,
-    fixed: Option<&Profile>,
+    fixed: Option<&Arc<Profile>>,
     sets: &[String],
     tests: &Option<crate::load::index::marks::Tests>,
     part: Option<std::ops::Range<usize>>,

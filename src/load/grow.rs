@@ -135,6 +135,7 @@ impl Corpus {
             also_claimed: last.also_claimed.clone(),
             tests: last.tests.clone(),
             csv_unique_headers: last.csv_unique_headers,
+            csv_text_only: last.csv_text_only.clone(),
             members: None,
             stamp,
             tail: Some(from..end),

@@ -50,6 +50,8 @@ pub struct SourceCtx<'a> {
     /// A CSV header without a name written twice: its rows, turned into JSON by
     /// afscope, are valid by construction and need no check.
     pub csv_unique_headers: bool,
+    /// Per CSV column: read only as text (see `LoadedSource::csv_text_only`).
+    pub csv_text_only: &'a [bool],
 }
 
 impl<'a> SourceCtx<'a> {
@@ -82,7 +84,26 @@ impl<'a> SourceCtx<'a> {
             })
     }
 
-    /// Splits a record into its top-level fields, explaining failures.
+    /// The record's text for indexing: as `record_text`, but a CSV row's cells that
+    /// are only ever read as texts are left empty (still strings), unless the record
+    /// is tested as it is indexed.
+    fn index_text(&self, rec: &RecordRef) -> Result<std::borrow::Cow<'a, str>, Problem> {
+        if self.format != Format::Csv || self.csv_text_only.is_empty() || self.tests.is_some() {
+            return self.record_text(rec);
+        }
+        let slice: &'a [u8] = &self.bytes[rec.range()];
+        record::csv_row_json_leaving(
+            self.csv_headers,
+            self.csv_delimiter,
+            slice,
+            self.csv_text_only,
+        )
+        .map(std::borrow::Cow::Owned)
+        .ok_or_else(|| {
+            Problem::new(&self.ctx.path, ProblemKind::CsvShape, "unreadable row").at_line(rec.line)
+        })
+    }
+
     /// Splits a record into its top-level fields (structural scan), explaining failures.
     pub fn parse<'t>(
         &self,
@@ -162,7 +183,7 @@ impl<'a> SourceCtx<'a> {
     }
 
     fn index_record(&self, rec: &RecordRef, last: bool, out: &mut Partial) {
-        let text = match self.record_text(rec) {
+        let text = match self.index_text(rec) {
             Ok(t) => t,
             Err(p) => return out.problems.push(p),
         };

@@ -11,6 +11,7 @@ use crate::load::profile::{Format, Profile};
 use crate::load::record::{self, RecordRef};
 use crate::model::Problem;
 use std::path::Path;
+use std::sync::Arc;
 
 /// A file split into records, before its profile is final.
 #[derive(Default)]
@@ -52,7 +53,7 @@ pub struct Opened {
 /// profile that does not compile.
 pub fn open_file_deferring(
     path: &Path,
-    fixed: Option<&Profile>,
+    fixed: Option<&Arc<Profile>>,
     overrides: &[String],
     verdict_file: bool,
     defer_upto: usize,
@@ -82,7 +83,7 @@ impl Corpus {
     pub(crate) fn open_source(
         &mut self,
         path: &Path,
-        fixed: Option<&Profile>,
+        fixed: Option<&Arc<Profile>>,
         overrides: &[String],
         verdict_file: bool,
     ) -> Result<Option<LoadedSource>, String> {
@@ -100,7 +101,7 @@ impl Corpus {
 
 fn open_source(
     path: &Path,
-    fixed: Option<&Profile>,
+    fixed: Option<&Arc<Profile>>,
     overrides: &[String],
     verdict_file: bool,
     problems: &mut Vec<Problem>,
@@ -156,15 +157,15 @@ fn open_source(
                 Some(detect::data_profile(&sample))
             };
             let name = match detected {
-                Some(p) => p.spec.name,
-                None => "native-verdicts".to_string(),
+                Some(p) => p.name(),
+                None => "native-verdicts",
             };
             also_claimed = detect::candidates(&sample)
                 .into_iter()
                 .map(|p| p.name().to_string())
                 .filter(|n| *n != name)
                 .collect();
-            Profile::builtin_with(&name, overrides).map_err(|e| format!("profile {name}: {e}"))?
+            Profile::builtin_with(name, overrides).map_err(|e| format!("profile {name}: {e}"))?
         }
     };
     let wanted = profile.spec.format.unwrap_or(format);
@@ -186,6 +187,13 @@ fn open_source(
     let mut names: Vec<&String> = csv_headers.iter().collect();
     names.sort_unstable();
     let csv_unique_headers = names.windows(2).all(|w| w[0] != w[1]);
+    let mut csv_text_only: Vec<bool> = csv_headers
+        .iter()
+        .map(|h| profile.wide_keys.is_none() && profile.text_only.contains(h))
+        .collect();
+    if !csv_text_only.contains(&true) {
+        csv_text_only = Vec::new();
+    }
     Ok(Some(LoadedSource {
         path: path.to_path_buf(),
         bytes,
@@ -199,6 +207,7 @@ fn open_source(
         also_claimed,
         tests: None,
         csv_unique_headers,
+        csv_text_only,
         members,
         stamp,
         tail: None,

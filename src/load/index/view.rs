@@ -17,7 +17,7 @@ pub struct LoadedSource {
     pub path: PathBuf,
     pub bytes: Bytes,
     pub format: Format,
-    pub profile: Profile,
+    pub profile: std::sync::Arc<Profile>,
     pub ctx: FileContext,
     pub csv_headers: Vec<String>,
     pub csv_delimiter: u8,
@@ -32,6 +32,9 @@ pub struct LoadedSource {
     pub tests: Option<super::marks::Tests>,
     /// No CSV header name is written twice.
     pub csv_unique_headers: bool,
+    /// Per CSV column: read only as text (`Profile::text_only`), so indexing leaves
+    /// its cells out; empty when no column is (or for other formats).
+    pub csv_text_only: Vec<bool>,
     /// For an evaluation log read as records: where in the log each record came from
     /// (a zip entry, `samples[3]`), by ordinal.
     pub members: Option<Vec<Box<str>>>,
@@ -75,6 +78,7 @@ impl LoadedSource {
             csv_delimiter: self.csv_delimiter,
             tests: self.tests.as_ref().map(|t| &*t.0),
             csv_unique_headers: self.csv_unique_headers,
+            csv_text_only: &self.csv_text_only,
         }
     }
 }

@@ -3,14 +3,13 @@
 //! and globs; each file found sorted into a role by its name and first bytes.
 
 pub mod bytes;
+mod classify;
 pub mod guard;
 pub mod study;
 pub mod study_draft;
 
-use crate::load::profile::detect::{self, Sample};
-use crate::load::profile::{FileRole, Format};
-use crate::load::record;
-use std::io::Read;
+use crate::load::profile::FileRole;
+pub use classify::{classify, Found};
 use std::path::{Path, PathBuf};
 
 /// The inputs resolved to files.
@@ -228,137 +227,4 @@ pub(crate) fn glob(pattern: &str, hidden: bool) -> Result<Vec<PathBuf>, String> 
         })
         .filter(|p| matcher.is_match(p))
         .collect())
-}
-
-/// How much of a file is read to sort it into a role.
-const HEAD: u64 = 64 * 1024;
-
-/// How a file found in a directory was sorted.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Found {
-    pub role: FileRole,
-    /// The built-in profile that claimed it, if one did.
-    pub profile: Option<String>,
-    /// Label files: how to read them.
-    pub label_set: Vec<String>,
-}
-
-/// A file found in a directory sorted by its name and first bytes; `None` when it is
-/// not data.
-pub fn classify(path: &Path) -> Option<Found> {
-    let end = ending(path);
-    if NOT_DATA.contains(&end.as_str()) {
-        return None;
-    }
-    let name = path.file_name()?.to_string_lossy().to_lowercase();
-    let mut head = Vec::new();
-    let file = match std::fs::File::open(path) {
-        Ok(f) => f,
-        // A data file that cannot be read (permissions) is opened as transcripts, so
-        // the open says why, with the file, rather than skipping it unseen.
-        Err(_) => {
-            return Some(Found {
-                role: FileRole::Transcripts,
-                profile: None,
-                label_set: Vec::new(),
-            })
-        }
-    };
-    let gz = name.ends_with(".gz");
-    if gz {
-        let _ = flate2::read::MultiGzDecoder::new(file)
-            .take(HEAD)
-            .read_to_end(&mut head);
-    } else {
-        let _ = file.take(HEAD).read_to_end(&mut head);
-    }
-    let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&head);
-    if crate::load::inspect::detect(head).is_some() {
-        return Some(Found {
-            role: FileRole::Transcripts,
-            profile: Some("inspect".to_string()),
-            label_set: Vec::new(),
-        });
-    }
-    if name.contains(".labels.") || crate::model::journal::looks_like_journal(first_lines(head)) {
-        return Some(Found {
-            role: FileRole::Labels,
-            profile: None,
-            label_set: Vec::new(),
-        });
-    }
-    let start = head.iter().position(|b| !b.is_ascii_whitespace());
-    let looks_json = start.is_some_and(|i| matches!(head[i], b'{' | b'['));
-    if !DATA.contains(&end.as_str()) && !looks_json {
-        return None;
-    }
-    Some(content_role(path, head))
-}
-
-/// The first few complete lines of a file's head.
-fn first_lines(head: &[u8]) -> &[u8] {
-    let mut end = 0;
-    for _ in 0..8 {
-        match memchr::memchr(b'\n', &head[end..]) {
-            Some(i) => end += i + 1,
-            None => return head,
-        }
-    }
-    &head[..end]
-}
-
-/// The role of the first built-in profile that claims the file (in `afscope
-/// profiles` order); else label sheets (a label field and no text field); else
-/// transcripts.
-fn content_role(path: &Path, head: &[u8]) -> Found {
-    let format = record::sniff_format(path, head);
-    let (first, headers, delimiter) = match format {
-        Format::Csv => {
-            let (rows, _) = record::csv_rows(path, head);
-            (rows.rows.first().copied(), rows.headers, rows.delimiter)
-        }
-        Format::Json => {
-            let (elems, _) = record::json_elements(path, head, None);
-            (elems.first().copied(), Vec::new(), b',')
-        }
-        Format::Jsonl => {
-            let mut recs = Vec::new();
-            record::jsonl_records(head, 0..head.len(), 1, &mut recs);
-            (recs.first().copied(), Vec::new(), b',')
-        }
-    };
-    let first = Sample::first_record(head, format, first.as_ref(), &headers, delimiter);
-    let sample = Sample::new(path, format, first.as_deref(), &headers);
-    if let Some(p) = detect::candidates(&sample).first() {
-        return Found {
-            role: p.role(),
-            profile: Some(p.name().to_string()),
-            label_set: p.spec.label_set.clone(),
-        };
-    }
-    if let Some(top) = &sample.top {
-        let has = |k: &str| top.get(k).is_some();
-        let text = [
-            "completion",
-            "response",
-            "output",
-            "text",
-            "messages",
-            "prompt",
-            "scratchpad",
-        ];
-        let label = ["af", "label", "human_label", "is_af", "alignment_faking"];
-        if !text.iter().any(|k| has(k)) && label.iter().any(|k| has(k)) {
-            return Found {
-                role: FileRole::Labels,
-                profile: None,
-                label_set: Vec::new(),
-            };
-        }
-    }
-    Found {
-        role: FileRole::Transcripts,
-        profile: None,
-        label_set: Vec::new(),
-    }
 }

@@ -34,7 +34,7 @@ fn attribute(view: &View<'_>, i: usize, name: &str) -> Result<Option<String>, St
 pub fn join_file(
     corpus: &mut Corpus,
     path: &Path,
-    fixed: Option<&Profile>,
+    fixed: Option<&std::sync::Arc<Profile>>,
     overrides: &[String],
 ) -> Result<JoinReport, String> {
     let Some(src) = corpus.open_source(path, fixed, overrides, true)? else {

@@ -33,18 +33,18 @@ impl<'a> Sample<'a> {
     }
 
     /// Reads the first record of a file for detection.
-    pub fn first_record(
-        bytes: &[u8],
+    pub fn first_record<'b>(
+        bytes: &'b [u8],
         format: Format,
         first: Option<&RecordRef>,
         headers: &[String],
         delimiter: u8,
-    ) -> Option<String> {
+    ) -> Option<std::borrow::Cow<'b, str>> {
         let rec = first?;
         let slice = &bytes[rec.range()];
         match format {
-            Format::Csv => record::csv_row_json(headers, delimiter, slice),
-            _ => std::str::from_utf8(slice).ok().map(str::to_string),
+            Format::Csv => record::csv_row_json(headers, delimiter, slice).map(Into::into),
+            _ => std::str::from_utf8(slice).ok().map(Into::into),
         }
     }
 }
@@ -82,13 +82,18 @@ pub fn matches(profile: &Profile, s: &Sample<'_>) -> bool {
 
 /// The built-in profile for a transcript file: the first of its role that claims it,
 /// else `native`.
-pub fn data_profile(s: &Sample<'_>) -> Profile {
-    pick(s, Some(FileRole::Transcripts))
-        .unwrap_or_else(|| Profile::builtin("native").expect("native profile"))
+pub fn data_profile(s: &Sample<'_>) -> &'static Profile {
+    pick(s, Some(FileRole::Transcripts)).unwrap_or_else(|| {
+        Profile::builtins()
+            .iter()
+            .find(|p| p.name() == "native")
+            .expect("native profile")
+            .as_ref()
+    })
 }
 
 /// The built-in profile for a verdict file.
-pub fn verdict_profile(s: &Sample<'_>) -> Option<Profile> {
+pub fn verdict_profile(s: &Sample<'_>) -> Option<&'static Profile> {
     pick(s, Some(FileRole::Verdicts))
 }
 
@@ -98,13 +103,14 @@ pub fn candidates(s: &Sample<'_>) -> Vec<&'static Profile> {
     Profile::builtins()
         .iter()
         .filter(|p| p.name() != "native" && matches(p, s))
+        .map(|p| &**p)
         .collect()
 }
 
-fn pick(s: &Sample<'_>, role: Option<FileRole>) -> Option<Profile> {
+fn pick(s: &Sample<'_>, role: Option<FileRole>) -> Option<&'static Profile> {
     Profile::builtins()
         .iter()
         .filter(|p| role.is_none_or(|r| p.role() == r) && p.name() != "native")
         .find(|p| matches(p, s))
-        .cloned()
+        .map(|p| &**p)
 }

@@ -12,6 +12,7 @@ use regex::Regex;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 
 pub use crate::load::record::Format;
 
@@ -250,6 +251,32 @@ pub struct Profile {
     pub tier_values: Vec<(String, Tier)>,
     /// Top-level fields the profile reads, so the rest can be kept as metadata.
     pub consumed: Vec<String>,
+    /// Top-level fields read only as a completion, scratchpad or output text: indexing
+    /// asks only whether they hold a string, never what it says.
+    pub text_only: Vec<String>,
+}
+
+/// The fields named only by one-step completion, scratchpad or output paths: every
+/// other read of a field (by any other path, verdict or wide map) counts in `consumed`
+/// once more than here.
+fn text_only(paths: &Paths, consumed: &[String]) -> Vec<String> {
+    let texts = || {
+        (paths.completion.iter())
+            .chain(&paths.scratchpad)
+            .chain(&paths.output)
+    };
+    let mut out: Vec<String> = Vec::new();
+    for p in texts() {
+        let Some(name) = p.head().filter(|_| p.steps.len() == 1) else {
+            continue;
+        };
+        let as_text = texts().filter(|q| q.head() == Some(name)).count();
+        let read = consumed.iter().filter(|c| *c == name).count();
+        if read == as_text && !out.iter().any(|o| o == name) {
+            out.push(name.to_string());
+        }
+    }
+    out
 }
 
 impl Profile {
@@ -348,7 +375,9 @@ impl Profile {
                 .ok_or_else(|| format!("tier_values.{k}: `{v}` is not free or paid"))?;
             tier_values.push((k.to_lowercase(), t));
         }
+        let text_only = text_only(&paths, &consumed);
         Ok(Profile {
+            text_only,
             spec,
             paths,
             records,
@@ -373,7 +402,7 @@ impl Profile {
     }
 
     /// A built-in profile by name.
-    pub fn builtin(name: &str) -> Option<Profile> {
+    pub fn builtin(name: &str) -> Option<Arc<Profile>> {
         Self::builtins().iter().find(|p| p.name() == name).cloned()
     }
 
@@ -396,13 +425,13 @@ impl Profile {
     /// Every built-in profile, in detection order.
     /// The built-in profiles, compiled once per process (detection asks for them
     /// for every file).
-    pub fn builtins() -> &'static [Profile] {
-        static COMPILED: std::sync::OnceLock<Vec<Profile>> = std::sync::OnceLock::new();
+    pub fn builtins() -> &'static [Arc<Profile>] {
+        static COMPILED: std::sync::OnceLock<Vec<Arc<Profile>>> = std::sync::OnceLock::new();
         COMPILED.get_or_init(|| {
             BUILTIN
                 .iter()
                 .filter_map(|(n, _)| Self::builtin_table(n))
-                .map(|t| Self::from_table(t).expect("built-in profiles compile"))
+                .map(|t| Arc::new(Self::from_table(t).expect("built-in profiles compile")))
                 .collect()
         })
     }
@@ -432,8 +461,8 @@ impl Profile {
     /// A built-in profile with `key=value` overrides applied.
     /// A built-in profile with `--set` overrides, compiled once per process for each
     /// distinct (name, overrides): a folder of thousands of files compiles it once.
-    pub fn builtin_with(name: &str, overrides: &[String]) -> Result<Profile, String> {
-        type Cache = std::sync::Mutex<Vec<((String, Vec<String>), Profile)>>;
+    pub fn builtin_with(name: &str, overrides: &[String]) -> Result<Arc<Profile>, String> {
+        type Cache = std::sync::Mutex<Vec<((String, Vec<String>), Arc<Profile>)>>;
         static CACHE: std::sync::OnceLock<Cache> = std::sync::OnceLock::new();
         if overrides.is_empty() {
             return Self::builtin(name).ok_or_else(|| format!("no profile `{name}`"));
@@ -449,7 +478,7 @@ impl Profile {
             return Ok(p.clone());
         }
         let table = Self::builtin_table(name).ok_or_else(|| format!("no profile `{name}`"))?;
-        let p = Self::with_overrides(table, overrides)?;
+        let p = Arc::new(Self::with_overrides(table, overrides)?);
         cache
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -515,6 +544,25 @@ mod tests {
     fn quoted_key_parts_keep_their_dots() {
         assert_eq!(key_parts("fields.id"), ["fields", "id"]);
         assert_eq!(key_parts("kinds.\"a/b.c\""), ["kinds", "a/b.c"]);
+    }
+
+    #[test]
+    fn text_only_fields_are_those_no_other_path_reads() {
+        let native = Profile::builtin("native").unwrap();
+        for f in ["completion", "response", "scratchpad", "output"] {
+            assert!(native.text_only.iter().any(|t| t == f), "{f}");
+        }
+        assert!(!native.text_only.iter().any(|t| t == "model" || t == "id"));
+        // A field read as the model too, or through a deeper path, is read for what it
+        // says.
+        let sets = [
+            "fields.model=[\"completion\"]".to_string(),
+            "fields.output=[\"output.text\"]".to_string(),
+        ];
+        let p = Profile::builtin_with("native", &sets).unwrap();
+        assert!(!p.text_only.iter().any(|t| t == "completion"));
+        assert!(!p.text_only.iter().any(|t| t == "output"));
+        assert!(p.text_only.iter().any(|t| t == "response"));
     }
 
     #[test]

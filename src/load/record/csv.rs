@@ -187,48 +187,83 @@ pub fn csv_reader(bytes: &[u8], headers: bool, delimiter: u8) -> csv::Reader<&[u
 
 /// One CSV row as a JSON object text, so profiles address columns like fields.
 pub fn csv_row_json(headers: &[String], delimiter: u8, row: &[u8]) -> Option<String> {
-    // Quotes and delimiters are ASCII: the cells are valid UTF-8 when the row is.
-    std::str::from_utf8(row).ok()?;
-    let mut cells = Vec::with_capacity(headers.len());
-    csv_scan::cells(row, delimiter, &mut cells);
-    // Written by hand to keep the header's column order (a JSON map would sort it).
-    let mut text: Vec<u8> = Vec::with_capacity(row.len() + headers.len() * 16);
-    let mut cell = Vec::new();
-    text.push(b'{');
-    for (i, (h, (range, quoted))) in headers.iter().zip(&cells).enumerate() {
-        if i > 0 {
-            text.push(b',');
-        }
-        json_string(h.as_bytes(), &mut text);
-        text.push(b':');
-        cell.clear();
-        csv_scan::unquote_into(&row[range.clone()], *quoted, &mut cell);
-        json_string(&cell, &mut text);
-    }
-    text.push(b'}');
-    // Only JSON strings of UTF-8 text and punctuation were written.
-    String::from_utf8(text).ok()
+    csv_row_json_leaving(headers, delimiter, row, &[])
 }
 
-/// Writes UTF-8 text as a JSON string literal, skipping runs that need no escape.
-fn json_string(s: &[u8], out: &mut Vec<u8>) {
-    out.push(b'"');
+/// One CSV row as a JSON object text, with the cells of the columns marked in `leave`
+/// written as empty strings (every key is kept, in order).
+pub fn csv_row_json_leaving(
+    headers: &[String],
+    delimiter: u8,
+    row: &[u8],
+    leave: &[bool],
+) -> Option<String> {
+    // Quotes, delimiters and the bytes escaped are ASCII: every cut below falls on a
+    // character boundary of the validated row.
+    let row = simdutf8::basic::from_utf8(row).ok()?;
+    let mut cells = Vec::with_capacity(headers.len());
+    csv_scan::cells(row.as_bytes(), delimiter, &mut cells);
+    // Written by hand to keep the header's column order (a JSON map would sort it).
+    let cells_len = if leave.is_empty() { row.len() } else { 256 };
+    let mut text = String::with_capacity(cells_len + headers.len() * 16);
+    text.push('{');
+    for (i, (h, (range, quoted))) in headers.iter().zip(&cells).enumerate() {
+        if i > 0 {
+            text.push(',');
+        }
+        text.push('"');
+        escape_run(h, &mut text);
+        text.push_str("\":\"");
+        if !leave.get(i).copied().unwrap_or(false) {
+            cell_text(&row[range.clone()], *quoted, &mut text);
+        }
+        text.push('"');
+    }
+    text.push('}');
+    Some(text)
+}
+
+/// A cell's text as the CSV reader gives it (`csv_scan::unquote_into`: a quoted cell
+/// without its quotes, doubled quotes single), escaped for a JSON string.
+fn cell_text(cell: &str, quoted: bool, out: &mut String) {
+    if !quoted {
+        return escape_run(cell, out);
+    }
+    let mut pos = 1;
+    loop {
+        match memchr::memchr(b'"', &cell.as_bytes()[pos..]) {
+            None => return escape_run(&cell[pos..], out),
+            Some(q) => {
+                escape_run(&cell[pos..pos + q], out);
+                if cell.as_bytes().get(pos + q + 1) == Some(&b'"') {
+                    out.push_str("\\\"");
+                    pos += q + 2;
+                } else {
+                    return escape_run(&cell[pos + q + 1..], out);
+                }
+            }
+        }
+    }
+}
+
+/// Writes text escaped for the inside of a JSON string, skipping runs that need no
+/// escape.
+fn escape_run(s: &str, out: &mut String) {
     let mut pos = 0;
-    while let Some(off) = super::jstring::next_special(&s[pos..]) {
-        out.extend_from_slice(&s[pos..pos + off]);
-        let c = s[pos + off];
+    while let Some(off) = super::jstring::next_special(&s.as_bytes()[pos..]) {
+        out.push_str(&s[pos..pos + off]);
+        let c = s.as_bytes()[pos + off];
         match c {
-            b'"' => out.extend_from_slice(b"\\\""),
-            b'\\' => out.extend_from_slice(b"\\\\"),
-            b'\n' => out.extend_from_slice(b"\\n"),
-            b'\r' => out.extend_from_slice(b"\\r"),
-            b'\t' => out.extend_from_slice(b"\\t"),
-            _ => out.extend_from_slice(format!("\\u{c:04x}").as_bytes()),
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            _ => out.push_str(&format!("\\u{c:04x}")),
         }
         pos += off + 1;
     }
-    out.extend_from_slice(&s[pos..]);
-    out.push(b'"');
+    out.push_str(&s[pos..]);
 }
 
 #[cfg(test)]
@@ -247,5 +282,8 @@ mod tests {
         let v: serde_json::Value = serde_json::from_str(&json).unwrap();
         assert_eq!(v["c"], "\u{e9}\\\t\u{1}");
         assert_eq!(csv_row_json(&headers, b',', b"\xff,a\n"), None);
+        // Cells left out stay as empty strings under their keys, in order.
+        let left = csv_row_json_leaving(&headers, b',', row, &[false, true, false]).unwrap();
+        assert_eq!(left, r#"{"b":"x","a \"q\"":"","c":"é\\\t\u0001"}"#);
     }
 }

@@ -1,0 +1,169 @@
+//! Sorting a file found in a folder into a role (transcripts, verdicts, labels, or not
+//! data) by its name and first bytes.
+
+use super::{ending, DATA, NOT_DATA};
+use crate::load::profile::detect::{self, Sample};
+use crate::load::profile::{FileRole, Format};
+use crate::load::record;
+use std::io::{Read, Seek};
+use std::path::Path;
+
+/// How much of a file is read first to sort it: enough for most first records.
+const FIRST_HEAD: u64 = 16 * 1024;
+
+/// How much is read when the first record does not fit in `FIRST_HEAD`.
+const HEAD: u64 = 64 * 1024;
+
+/// How a file found in a directory was sorted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Found {
+    pub role: FileRole,
+    /// The built-in profile that claimed it, if one did.
+    pub profile: Option<String>,
+    /// Label files: how to read them.
+    pub label_set: Vec<String>,
+}
+
+impl Found {
+    fn transcripts(profile: Option<&str>) -> Found {
+        Found {
+            role: FileRole::Transcripts,
+            profile: profile.map(str::to_string),
+            label_set: Vec::new(),
+        }
+    }
+}
+
+/// A file found in a directory sorted by its name and first bytes; `None` when it is
+/// not data. The first 16 KiB are read, and up to 64 KiB when the first record does
+/// not end in them.
+pub fn classify(path: &Path) -> Option<Found> {
+    let end = ending(path);
+    if NOT_DATA.contains(&end.as_str()) {
+        return None;
+    }
+    let name = path.file_name()?.to_string_lossy().to_lowercase();
+    // A data file that cannot be read (permissions) is opened as transcripts, so the
+    // open says why, with the file, rather than skipping it unseen.
+    let Ok(mut file) = std::fs::File::open(path) else {
+        return Some(Found::transcripts(None));
+    };
+    let gz = name.ends_with(".gz");
+    let head = read_head(&mut file, gz, FIRST_HEAD);
+    let whole = (head.len() as u64) < FIRST_HEAD;
+    if let Some(found) = sort(path, &name, &end, &head, whole) {
+        return found;
+    }
+    let head = match file.rewind() {
+        Ok(()) => read_head(&mut file, gz, HEAD),
+        Err(_) => head,
+    };
+    sort(path, &name, &end, &head, true).flatten()
+}
+
+/// Up to `limit` bytes from the start of the file (decompressed for `.gz`).
+fn read_head(file: &mut std::fs::File, gz: bool, limit: u64) -> Vec<u8> {
+    let mut head = Vec::with_capacity(limit as usize);
+    if gz {
+        let _ = flate2::read::MultiGzDecoder::new(&*file)
+            .take(limit)
+            .read_to_end(&mut head);
+    } else {
+        let _ = (&*file).take(limit).read_to_end(&mut head);
+    }
+    head
+}
+
+/// The file's role from its head; `None` when the head is cut before its first record
+/// ends and `last` is false (the caller reads more).
+fn sort(path: &Path, name: &str, end: &str, head: &[u8], last: bool) -> Option<Option<Found>> {
+    let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
+    if crate::load::inspect::detect(head).is_some() {
+        return Some(Some(Found::transcripts(Some("inspect"))));
+    }
+    if name.contains(".labels.") || crate::model::journal::looks_like_journal(first_lines(head)) {
+        return Some(Some(Found {
+            role: FileRole::Labels,
+            profile: None,
+            label_set: Vec::new(),
+        }));
+    }
+    let start = head.iter().position(|b| !b.is_ascii_whitespace());
+    let looks_json = start.is_some_and(|i| matches!(head[i], b'{' | b'['));
+    if !DATA.contains(&end) && !looks_json {
+        return Some(None);
+    }
+    content_role(path, head, last).map(Some)
+}
+
+/// The first few complete lines of a file's head.
+fn first_lines(head: &[u8]) -> &[u8] {
+    let mut end = 0;
+    for _ in 0..8 {
+        match memchr::memchr(b'\n', &head[end..]) {
+            Some(i) => end += i + 1,
+            None => return head,
+        }
+    }
+    &head[..end]
+}
+
+/// The role of the first built-in profile that claims the file (in `afscope
+/// profiles` order); else label sheets (a label field and no text field); else
+/// transcripts. `None` when the first record is not whole in `head` and `last` is
+/// false.
+fn content_role(path: &Path, head: &[u8], last: bool) -> Option<Found> {
+    let format = record::sniff_format(path, head);
+    let (first, headers, delimiter, rows) = match format {
+        Format::Csv => {
+            let (rows, _) = record::csv_rows(path, head);
+            let n = rows.rows.len();
+            (rows.rows.first().copied(), rows.headers, rows.delimiter, n)
+        }
+        Format::Json => {
+            let (elems, _) = record::json_elements(path, head, None);
+            (elems.first().copied(), Vec::new(), b',', elems.len())
+        }
+        Format::Jsonl => {
+            let mut recs = Vec::new();
+            record::jsonl_records(head, 0..head.len(), 1, &mut recs);
+            (recs.first().copied(), Vec::new(), b',', recs.len())
+        }
+    };
+    let first = Sample::first_record(head, format, first.as_ref(), &headers, delimiter);
+    let sample = Sample::new(path, format, first.as_deref(), &headers);
+    // A CSV row cut short still reads (with fewer cells): the first row is whole only
+    // when another one starts after it.
+    let whole = sample.top.is_some() && (format != Format::Csv || rows > 1);
+    if !whole && !last {
+        return None;
+    }
+    if let Some(p) = detect::candidates(&sample).first() {
+        return Some(Found {
+            role: p.role(),
+            profile: Some(p.name().to_string()),
+            label_set: p.spec.label_set.clone(),
+        });
+    }
+    if let Some(top) = &sample.top {
+        let has = |k: &str| top.get(k).is_some();
+        let text = [
+            "completion",
+            "response",
+            "output",
+            "text",
+            "messages",
+            "prompt",
+            "scratchpad",
+        ];
+        let label = ["af", "label", "human_label", "is_af", "alignment_faking"];
+        if !text.iter().any(|k| has(k)) && label.iter().any(|k| has(k)) {
+            return Some(Found {
+                role: FileRole::Labels,
+                profile: None,
+                label_set: Vec::new(),
+            });
+        }
+    }
+    Some(Found::transcripts(None))
+}
