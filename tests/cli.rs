@@ -375,6 +375,21 @@ total                6       0        0       6
     let out = afscope(&["list", "fixtures/demo.jsonl", "-q", "(tier:free"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("^ this `(` is never closed"));
+    // The error points at the query as typed, not as combined with the flags.
+    for flags in [&[][..], &["--model", "opus"][..]] {
+        let mut args = vec!["list", "fixtures/demo.jsonl", "-q", "af>0.5 or"];
+        args.extend_from_slice(flags);
+        let out = afscope(&args);
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&out.stderr);
+        let lines: Vec<&str> = err.lines().collect();
+        assert_eq!(lines.get(1), Some(&"af>0.5 or"), "{err}");
+        assert!(!err.contains("unexpected `)`"), "{err}");
+        assert!(
+            lines.get(2).is_some_and(|l| l.starts_with("         ^")),
+            "{err}"
+        );
+    }
 }
 
 #[test]

@@ -175,7 +175,7 @@ fn formats_and_query() {
         csv.lines()
             .nth(1)
             .unwrap()
-            .starts_with("claude-3-opus,,0,0.49999999"),
+            .starts_with("claude-3-opus,,0,0.5,"),
         "{csv}"
     );
     let q = run(&["-q", "model:llama", "--csv"]);

@@ -106,7 +106,9 @@ pub fn render<T: serde::Serialize>(
     value: &T,
 ) -> Result<String, String> {
     if format.json {
-        let mut s = serde_json::to_string_pretty(value).map_err(|e| e.to_string())?;
+        let mut v = serde_json::to_value(value).map_err(|e| e.to_string())?;
+        afscope::stats::table::denoise_json(&mut v, false);
+        let mut s = serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?;
         s.push('\n');
         return Ok(s);
     }

@@ -169,6 +169,11 @@ fn query_text(args: &ListArgs) -> String {
 }
 
 pub fn run(args: &ListArgs, load: &LoadArgs) -> Result<Status, String> {
+    // A query that does not parse is shown as the user typed it, not as combined with
+    // the shorthand flags.
+    if let Some(q) = &args.query {
+        Query::parse(q).map_err(|e| format!("query:\n{}", e.pointed(q)))?;
+    }
     let text = query_text(args);
     let query = Query::parse(&text).map_err(|e| format!("query:\n{}", e.pointed(&text)))?;
     let limit = args.limit.unwrap_or(usize::MAX);

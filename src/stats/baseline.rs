@@ -3,7 +3,7 @@
 //! p-values and Holm's adjustment across every comparison.
 
 use super::gap::{GapReport, GapRow, Rate};
-use super::table::{num, raw, tidy, Table};
+use super::table::{num, raw, raw_p, tidy, Table};
 use crate::model::compare::{self, Combination, Term};
 use crate::model::sanitize::visible;
 use serde::Serialize;
@@ -264,8 +264,8 @@ pub fn flat(b: &BaselineReport) -> Table {
                 raw(v.map(|v| v.estimate)),
                 raw(v.map(|v| v.low)),
                 raw(v.map(|v| v.high)),
-                raw(v.map(|v| v.p_value)),
-                raw(c.p_holm),
+                raw_p(v.map(|v| v.p_value)),
+                raw_p(c.p_holm),
             ]
         };
         let mut row = vec![

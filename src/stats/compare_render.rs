@@ -2,7 +2,7 @@
 
 use super::compare::{p_text, Agreement, Comparison};
 use super::eval::EvalReport;
-use super::table::{num, raw, Table};
+use super::table::{num, raw, raw_p, Table};
 use crate::model::sanitize::visible;
 
 fn name(s: &str) -> String {
@@ -158,16 +158,16 @@ pub fn flat(r: &EvalReport) -> Table {
             raw(d.map(|d| d.auc_b)),
             raw(d.map(|d| d.difference)),
             raw(d.map(|d| d.z)),
-            raw(d.map(|d| d.p_value)),
+            raw_p(d.map(|d| d.p_value)),
             raw(d.map(|d| d.low)),
             raw(d.map(|d| d.high)),
             raw(bs.map(|b| b.interval.low)),
             raw(bs.map(|b| b.interval.high)),
-            raw(bs.map(|b| b.p_value)),
+            raw_p(bs.map(|b| b.p_value)),
             c.mcnemar.threshold.to_string(),
             c.mcnemar.only_a_right.to_string(),
             c.mcnemar.only_b_right.to_string(),
-            raw(Some(c.mcnemar.p_value)),
+            raw_p(Some(c.mcnemar.p_value)),
             raw(agree.and_then(|g| g.kappa)),
             raw(agree.and_then(|g| g.spearman)),
             c.error.clone().unwrap_or_default(),

@@ -296,7 +296,7 @@ pub fn tables(r: &CorrectionReport) -> Vec<super::table::Table> {
 
 /// One row per gap row, full precision (what `--correct-with --csv` writes).
 pub fn flat(r: &CorrectionReport) -> super::table::Table {
-    use super::table::{raw, Table};
+    use super::table::{raw, raw_p, Table};
     let mut t = Table::new(
         "",
         &[
@@ -339,7 +339,7 @@ pub fn flat(r: &CorrectionReport) -> super::table::Table {
             raw(row.gap.map(|g| g.gap)),
             raw(row.gap.map(|g| g.low)),
             raw(row.gap.map(|g| g.high)),
-            raw(row.gap.map(|g| g.p_value)),
+            raw_p(row.gap.map(|g| g.p_value)),
             row.error.clone().unwrap_or_default(),
         ]);
         t.row(cells);

@@ -1,7 +1,7 @@
 //! The compliance-gap report as tables (for reading and Markdown) and as flat CSV.
 
 use super::gap::{ComplianceSource, GapReport, GapRow, Rate};
-use super::table::{raw, Table};
+use super::table::{raw, raw_p, Table};
 use crate::model::sanitize::visible;
 
 /// `45.0% [38.1, 52.2] (90/200)`, or `–` when nothing was counted.
@@ -196,7 +196,7 @@ pub fn flat(r: &GapReport) -> Table {
                 .map_or_else(String::new, |p| p.free_only.to_string()),
             row.paired
                 .map_or_else(String::new, |p| p.paid_only.to_string()),
-            raw(row.paired.map(|p| p.p_value)),
+            raw_p(row.paired.map(|p| p.p_value)),
         ];
         for s in [&row.free, &row.paid] {
             cells.push(s.n.to_string());

@@ -127,11 +127,61 @@ pub fn num(x: Option<f64>) -> String {
     }
 }
 
-/// A number for machine-readable output: full precision, empty when missing.
+/// A number for machine-readable output: full precision less the arithmetic's noise
+/// (`denoise`), empty when missing.
 pub fn raw(x: Option<f64>) -> String {
     match x {
-        Some(v) if v.is_finite() => format!("{v}"),
+        Some(v) if v.is_finite() => format!("{}", denoise(v, false)),
         _ => String::new(),
+    }
+}
+
+/// A p-value for machine-readable output, as `raw`; a tiny p-value is kept.
+pub fn raw_p(x: Option<f64>) -> String {
+    match x {
+        Some(v) if v.is_finite() => format!("{}", denoise(v, true)),
+        _ => String::new(),
+    }
+}
+
+/// A number with the noise of floating-point arithmetic taken out: rounded to 15
+/// significant digits (0.25000000000000006 is 0.25), and a magnitude below 1e-12 made
+/// 0 (a difference of equal rates, 1.7e-18, is 0), unless it is a p-value, which can
+/// be that small.
+pub fn denoise(x: f64, p_value: bool) -> f64 {
+    if !x.is_finite() || x == 0.0 {
+        return x;
+    }
+    if !p_value && x.abs() < 1e-12 {
+        return 0.0;
+    }
+    format!("{x:.14e}").parse().unwrap_or(x)
+}
+
+/// Whether a machine-readable field holds a p-value (`p`, `p_holm`, `mcnemar_p`).
+fn is_p(key: &str) -> bool {
+    key == "p" || key.starts_with("p_") || key.ends_with("_p")
+}
+
+/// Every number of a JSON report through `denoise` (p-values by their keys).
+pub fn denoise_json(v: &mut serde_json::Value, p_value: bool) {
+    use serde_json::Value;
+    match v {
+        Value::Number(n) if n.is_f64() => {
+            if let Some(c) = n
+                .as_f64()
+                .and_then(|x| serde_json::Number::from_f64(denoise(x, p_value)))
+            {
+                *n = c;
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|i| denoise_json(i, p_value)),
+        Value::Object(map) => {
+            for (k, item) in map.iter_mut() {
+                denoise_json(item, p_value || is_p(k));
+            }
+        }
+        _ => {}
     }
 }
 
@@ -172,6 +222,36 @@ mod tests {
         let s = sample().markdown();
         assert!(s.contains("|---|---:|---:|"), "{s}");
         assert!(s.contains("| a\\|b | 3 | – |"), "{s}");
+    }
+
+    #[test]
+    fn output_numbers_lose_arithmetic_noise_but_not_small_p_values() {
+        assert_eq!(raw(Some(0.25000000000000006)), "0.25");
+        assert_eq!(raw(Some(1.734723475976807e-18)), "0");
+        assert_eq!(raw(Some(-1e-17)), "0");
+        assert_eq!(raw(Some(0.23162471584076982)), "0.23162471584077");
+        assert_eq!(raw_p(Some(3.34e-12)), "0.00000000000334");
+        assert_eq!(raw_p(Some(6e-16)), "0.0000000000000006");
+        let mut v = serde_json::json!({
+            "gap": 1.734723475976807e-18,
+            "rate": 0.25000000000000006,
+            "n": 4,
+            "p_value": 6e-16,
+            "paired": {"mcnemar_p": 2e-13, "low": -2e-13},
+            "rows": [{"p": 1e-14, "estimate": 1e-14}]
+        });
+        denoise_json(&mut v, false);
+        assert_eq!(
+            v,
+            serde_json::json!({
+                "gap": 0.0,
+                "rate": 0.25,
+                "n": 4,
+                "p_value": 6e-16,
+                "paired": {"mcnemar_p": 2e-13, "low": 0.0},
+                "rows": [{"p": 1e-14, "estimate": 0.0}]
+            })
+        );
     }
 
     #[test]
