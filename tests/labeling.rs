@@ -238,11 +238,12 @@ fn blind_session_hides_tier_model_and_scores_until_saved() {
     insta::assert_snapshot!("labeling_blind", before);
     // Blocked keys say why.
     press_with(&mut a, "p", &mut l);
-    assert!(a
-        .message
-        .as_deref()
-        .unwrap()
-        .contains("hidden in a blind session"));
+    assert_eq!(
+        a.message.as_deref(),
+        Some("p (free and paid transcripts side by side) is off in a blind session")
+    );
+    press_with(&mut a, "y", &mut l);
+    assert!(a.message.as_deref().unwrap().starts_with("y (copy the id"));
     let first = a.current().unwrap();
     press_with(&mut a, "u", &mut l);
     let r = replay(&j);

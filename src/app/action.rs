@@ -92,10 +92,19 @@ pub enum Action {
     ExtendSelection,
     /// Labeling: take the last sentence off the selection.
     ShrinkSelection,
+    /// Copy the transcript's id and where its record is to the clipboard (OSC 52,
+    /// which works over SSH and in tmux).
+    CopyId,
+    /// Copy the text in view to the clipboard: the sentence selection, else the
+    /// evidence span jumped to, else the reader's lines on screen.
+    CopyText,
+    /// Stop taking the mouse, so the terminal's own selection works; again takes it
+    /// back.
+    ToggleMouse,
 }
 
 impl Action {
-    pub const ALL: [Action; 43] = [
+    pub const ALL: [Action; 46] = [
         Action::Quit,
         Action::Help,
         Action::Up,
@@ -139,6 +148,9 @@ impl Action {
         Action::SelectSentence,
         Action::ExtendSelection,
         Action::ShrinkSelection,
+        Action::CopyId,
+        Action::CopyText,
+        Action::ToggleMouse,
     ];
 
     /// The keymap-file name.
@@ -187,6 +199,9 @@ impl Action {
             Action::SelectSentence => "select_sentence",
             Action::ExtendSelection => "extend_selection",
             Action::ShrinkSelection => "shrink_selection",
+            Action::CopyId => "copy_id",
+            Action::CopyText => "copy_text",
+            Action::ToggleMouse => "toggle_mouse",
         }
     }
 
@@ -236,6 +251,9 @@ impl Action {
             Action::SelectSentence => "labeling: select a sentence (again: the next)",
             Action::ExtendSelection => "labeling: extend the selection a sentence",
             Action::ShrinkSelection => "labeling: shrink the selection a sentence",
+            Action::CopyId => "copy the id and file:line (clipboard, over SSH too)",
+            Action::CopyText => "copy the selection, the span, or the text in view",
+            Action::ToggleMouse => "mouse off/on: off lets the terminal select text",
         }
     }
 

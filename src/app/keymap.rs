@@ -183,6 +183,9 @@ const DEFAULTS: &[(Action, &[&str])] = &[
     (Action::SelectSentence, &["V"]),
     (Action::ExtendSelection, &["+"]),
     (Action::ShrinkSelection, &["-"]),
+    (Action::CopyId, &["y"]),
+    (Action::CopyText, &["Y"]),
+    (Action::ToggleMouse, &["f2"]),
 ];
 
 impl Default for Keymap {

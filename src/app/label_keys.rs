@@ -20,8 +20,9 @@ pub(super) enum Select {
 }
 
 /// Actions that would show what a blind session hides.
-const REVEALING: [Action; 11] = [
+const REVEALING: [Action; 12] = [
     Action::Pair,
+    Action::CopyId,
     Action::Details,
     Action::Facets,
     Action::GapPanel,
@@ -332,7 +333,11 @@ impl App {
                 Some(Vec::new())
             }
             a if s.spec.blind && REVEALING.contains(&a) => {
-                self.message = Some(format!("{} is hidden in a blind session", a.name()));
+                self.message = Some(format!(
+                    "{} ({}) is off in a blind session",
+                    self.keymap.hint(a),
+                    a.describe()
+                ));
                 Some(Vec::new())
             }
             _ => None,

@@ -4,6 +4,7 @@
 
 pub mod action;
 mod changes;
+mod copy;
 pub mod document;
 pub mod eval_panel;
 pub mod evidence;
@@ -228,6 +229,8 @@ pub struct App {
     pub reloading: bool,
     rng: u64,
     pub quit: bool,
+    /// The interface takes the mouse (off: the terminal's own selection works).
+    pub mouse_captured: bool,
 }
 
 impl App {
@@ -252,6 +255,7 @@ impl App {
             filter_in_background_over: 100_000,
             search_progress: None,
             indexing: None,
+            mouse_captured: true,
             reader: Reader::default(),
             facets: None,
             help_scroll: 0,

@@ -53,24 +53,31 @@ impl App {
         self.message = Some(format!("match {}/{}", next + 1, n));
     }
 
-    pub(super) fn jump_span(&mut self, forward: bool) {
-        use crate::model::spans::Origin;
-        let Some(Ok(t)) = &self.reader.transcript else {
-            return;
-        };
-        // Stops: the distinct starts of the painted spans, in reading order.
+    /// Where `}` and `{` stop: the distinct starts of the painted spans (line, byte of
+    /// the completion), in reading order.
+    pub(super) fn span_stops(&self) -> Vec<(usize, usize)> {
         let spans = &self.reader.spans;
         let mut stops: Vec<(usize, usize)> = (0..spans.len())
             .filter_map(|k| {
                 let h = super::evidence::highlight_index(spans, self.reader.evidence, k)?;
                 Some((
                     *self.reader.doc.span_lines.get(h)?,
-                    spans[k].ranges[0].start,
+                    spans[k].ranges.first()?.start,
                 ))
             })
             .collect();
         stops.sort_unstable();
         stops.dedup_by_key(|s| s.1);
+        stops
+    }
+
+    pub(super) fn jump_span(&mut self, forward: bool) {
+        use crate::model::spans::Origin;
+        let Some(Ok(t)) = &self.reader.transcript else {
+            return;
+        };
+        let spans = &self.reader.spans;
+        let stops = self.span_stops();
         if stops.is_empty() {
             self.message = Some("no evidence spans shown (e cycles whose evidence)".into());
             return;

@@ -47,6 +47,10 @@ pub enum Effect {
     Rescue(Vec<crate::model::journal::Event>),
     /// Read the input files again, then call `App::on_reloaded`.
     Reload,
+    /// Put this (sanitised) text on the terminal's clipboard.
+    Copy(String),
+    /// Take the mouse (true) or leave it to the terminal.
+    MouseCapture(bool),
 }
 
 /// The entries a search tests.
@@ -342,6 +346,20 @@ impl App {
             Action::GapPanel => return self.open_gap(),
             Action::EvalPanel => return self.open_eval(),
             Action::Reload => return self.reload(),
+            Action::CopyId => return self.copy_id(),
+            Action::CopyText => return self.copy_text(),
+            Action::ToggleMouse => {
+                self.mouse_captured = !self.mouse_captured;
+                self.message = Some(if self.mouse_captured {
+                    "mouse on: the wheel scrolls, a click selects".to_string()
+                } else {
+                    format!(
+                        "mouse off: the terminal selects text; {} takes it back",
+                        self.keymap.hint(Action::ToggleMouse)
+                    )
+                });
+                return vec![Effect::MouseCapture(self.mouse_captured)];
+            }
             Action::LabelSession => {
                 return vec![Effect::OpenJournal(crate::labeling::queue::QueueSpec {
                     mode: crate::labeling::queue::QueueMode::View,
@@ -359,8 +377,9 @@ impl App {
             | Action::ExtendSelection
             | Action::ShrinkSelection => {
                 self.message = Some(format!(
-                    "{}: only in a labeling session ({} starts one)",
-                    action.name(),
+                    "{} ({}) works in a labeling session; {} starts one",
+                    self.keymap.hint(action),
+                    action.describe().trim_start_matches("labeling: "),
                     self.keymap.hint(Action::LabelSession)
                 ))
             }

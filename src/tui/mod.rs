@@ -2,6 +2,7 @@
 //! SIGHUP and across Ctrl-Z), turns terminal events into `App` calls, carries out
 //! effects (background work on threads), and redraws only after something happened.
 
+pub mod clipboard;
 mod follow;
 pub mod label_runner;
 mod terminal;
@@ -193,6 +194,7 @@ pub fn run(loader: Loader, opts: Options) -> Result<i32, String> {
             effects.remove(k);
             reload(&loader, &tx);
         }
+        terminal::terminal_effects(&mut effects);
         execute(
             &mut app,
             effects,
@@ -212,7 +214,7 @@ pub fn run(loader: Loader, opts: Options) -> Result<i32, String> {
         effects = match msg {
             Msg::Term(Event::Key(k)) if k.kind != KeyEventKind::Release => {
                 if k.code == KeyCode::Char('z') && k.modifiers.contains(KeyModifiers::CONTROL) {
-                    suspend(&mut terminal)?;
+                    suspend(&mut terminal, app.mouse_captured)?;
                     Vec::new()
                 } else {
                     app.on_key(k)

@@ -50,11 +50,43 @@ pub(super) fn term_err(e: impl std::fmt::Display) -> String {
     format!("terminal: {e}")
 }
 
-/// Ctrl-Z: give the terminal back, stop, and take it again on resume.
-pub(super) fn suspend(terminal: &mut Terminal<CrosstermBackend<Stdout>>) -> Result<(), String> {
+/// Carries out the effects on the terminal itself (the clipboard, the mouse) and
+/// leaves the others.
+pub(super) fn terminal_effects(effects: &mut Vec<crate::app::Effect>) {
+    use crate::app::Effect;
+    effects.retain(|e| match e {
+        Effect::Copy(text) => {
+            let _ = super::clipboard::copy(&mut io::stdout(), text);
+            false
+        }
+        Effect::MouseCapture(on) => {
+            let _ = mouse(*on);
+            false
+        }
+        _ => true,
+    });
+}
+
+fn mouse(on: bool) -> io::Result<()> {
+    if on {
+        execute!(io::stdout(), crossterm::event::EnableMouseCapture)
+    } else {
+        execute!(io::stdout(), crossterm::event::DisableMouseCapture)
+    }
+}
+
+/// Ctrl-Z: give the terminal back, stop, and take it again on resume (the mouse as
+/// it was).
+pub(super) fn suspend(
+    terminal: &mut Terminal<CrosstermBackend<Stdout>>,
+    mouse_captured: bool,
+) -> Result<(), String> {
     restore();
     let _ = signal_hook::low_level::raise(signal_hook::consts::SIGTSTP);
     enter().map_err(term_err)?;
+    if !mouse_captured {
+        mouse(false).map_err(term_err)?;
+    }
     // A resize to the same size forces a full redraw; `clear` would query the cursor
     // position, whose answer the input thread would swallow.
     let size = terminal.size().map_err(term_err)?;

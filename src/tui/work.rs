@@ -137,7 +137,9 @@ fn perform(
         | Effect::SaveLabel(_)
         | Effect::RecordSession(_)
         | Effect::Rescue(_)
-        | Effect::Reload => None,
+        | Effect::Reload
+        | Effect::Copy(_)
+        | Effect::MouseCapture(_) => None,
     }
 }
 
