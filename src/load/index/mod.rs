@@ -59,12 +59,7 @@ impl<'a> SourceCtx<'a> {
     pub fn record_text(&self, rec: &RecordRef) -> Result<std::borrow::Cow<'a, str>, Problem> {
         let slice: &'a [u8] = &self.bytes[rec.range()];
         if self.format == Format::Csv {
-            return record::csv_row_json(self.csv_headers, self.csv_delimiter, slice)
-                .map(std::borrow::Cow::Owned)
-                .ok_or_else(|| {
-                    Problem::new(&self.ctx.path, ProblemKind::CsvShape, "unreadable row")
-                        .at_line(rec.line)
-                });
+            return self.csv_text(rec, &[]);
         }
         // SIMD validation: this runs over every byte of the corpus.
         simdutf8::compat::from_utf8(slice)
@@ -91,17 +86,22 @@ impl<'a> SourceCtx<'a> {
         if self.format != Format::Csv || self.csv_text_only.is_empty() || self.tests.is_some() {
             return self.record_text(rec);
         }
+        self.csv_text(rec, self.csv_text_only)
+    }
+
+    /// A CSV row as a JSON object, the cells of the columns marked in `leave` empty.
+    fn csv_text(
+        &self,
+        rec: &RecordRef,
+        leave: &[bool],
+    ) -> Result<std::borrow::Cow<'a, str>, Problem> {
         let slice: &'a [u8] = &self.bytes[rec.range()];
-        record::csv_row_json_leaving(
-            self.csv_headers,
-            self.csv_delimiter,
-            slice,
-            self.csv_text_only,
-        )
-        .map(std::borrow::Cow::Owned)
-        .ok_or_else(|| {
-            Problem::new(&self.ctx.path, ProblemKind::CsvShape, "unreadable row").at_line(rec.line)
-        })
+        record::csv_row_json_leaving(self.csv_headers, self.csv_delimiter, slice, leave)
+            .map(std::borrow::Cow::Owned)
+            .ok_or_else(|| {
+                Problem::new(&self.ctx.path, ProblemKind::CsvShape, "unreadable row")
+                    .at_line(rec.line)
+            })
     }
 
     /// Splits a record into its top-level fields (structural scan), explaining failures.
