@@ -160,6 +160,8 @@ fn single_keys_label_and_advance_with_drafts_undo_and_redo() {
     press_with(&mut a, "H", &mut l);
     let shown = screen(&a, "mono");
     assert!(shown.contains("last labels"), "{shown}");
+    // The two labels taken back by the undos above say so; the redone one is new.
+    assert_eq!(shown.matches("undone  item").count(), 2, "{shown}");
     press_with(&mut a, "<Enter>", &mut l);
     assert_eq!(a.current(), Some(items[0]));
     // The filter's label terms see the session's labels (the first item, yes).

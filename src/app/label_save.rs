@@ -54,7 +54,11 @@ impl App {
         let event = s.label_event(entry, label.clone());
         s.drafts.remove(&entry);
         s.redo.clear();
-        s.undo.push(Saved { entry, label });
+        s.undo.push(Saved {
+            entry,
+            label,
+            undone: false,
+        });
         s.pending.push((event.clone(), entry));
         vec![Effect::SaveLabel(event)]
     }

@@ -34,6 +34,8 @@ pub struct SessionSetup {
 pub struct Saved {
     pub entry: u32,
     pub label: LabelRecord,
+    /// In the history: an undo has taken this label back since.
+    pub undone: bool,
 }
 
 /// An overlay of the session.
@@ -312,7 +314,19 @@ impl Session {
             self.history.push(Saved {
                 entry,
                 label: label.clone(),
+                undone: false,
             });
+        }
+        if matches!(event, Event::Undo { .. }) {
+            // An undo takes back the item's latest label still in force.
+            if let Some(h) = self
+                .history
+                .iter_mut()
+                .rev()
+                .find(|h| h.entry == entry && !h.undone)
+            {
+                h.undone = true;
+            }
         }
         self.book.apply(event);
         if self.label_of(entry).is_some() {

@@ -94,6 +94,7 @@ impl Session {
                     Some(Saved {
                         entry: moved(x.entry)?,
                         label: x.label.clone(),
+                        undone: x.undone,
                     })
                 })
                 .collect()

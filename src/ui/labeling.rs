@@ -305,11 +305,13 @@ pub fn draw_overlays(frame: &mut Frame<'_>, full: Rect, app: &App, theme: &Theme
                         format!("item {pos} {}", h.label.transcript_id)
                     };
                     let time = h.label.time.get(11..19).unwrap_or("");
-                    let text = format!("{time}  {who}  {}", s.summary(&h.label.values));
-                    let style = if k == cursor {
-                        theme.get("selection")
-                    } else {
-                        theme.role(Role::Text)
+                    // Said first, so a narrow overlay never cuts it off.
+                    let undone = if h.undone { "undone  " } else { "" };
+                    let text = format!("{time}  {undone}{who}  {}", s.summary(&h.label.values));
+                    let style = match (k == cursor, h.undone) {
+                        (true, _) => theme.get("selection"),
+                        (false, true) => theme.role(Role::Dim),
+                        (false, false) => theme.role(Role::Text),
                     };
                     Line::styled(visible(&text, false).into_owned(), style)
                 })
