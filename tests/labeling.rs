@@ -246,6 +246,21 @@ fn blind_session_hides_tier_model_and_scores_until_saved() {
     );
     press_with(&mut a, "y", &mut l);
     assert!(a.message.as_deref().unwrap().starts_with("y (copy the id"));
+    // Progress names the strata by number, never by model or tier.
+    press_with(&mut a, "%", &mut l);
+    let progress = screen(&a, "mono");
+    assert!(
+        progress.contains("stratum 1") && progress.contains("stratum 2"),
+        "{progress}"
+    );
+    assert!(
+        progress.contains("their names (model, tier, score) are hidden"),
+        "{progress}"
+    );
+    for hidden in ["claude", "llama", " free", " paid"] {
+        assert!(!progress.contains(hidden), "{hidden}: {progress}");
+    }
+    press_with(&mut a, "<Esc>", &mut l);
     let first = a.current().unwrap();
     press_with(&mut a, "u", &mut l);
     let r = replay(&j);

@@ -328,7 +328,8 @@ pub fn draw_overlays(frame: &mut Frame<'_>, full: Rect, app: &App, theme: &Theme
         }
         SessionView::Progress => {
             let strata = s.strata_progress();
-            let h = (strata.len() as u16 + 6).min(full.height);
+            let numbered = s.spec.blind && strata.len() > 1;
+            let h = (strata.len() as u16 + 6 + u16::from(numbered)).min(full.height);
             let r = super::overlay(frame, full, 72, h);
             let block = Block::default()
                 .borders(Borders::ALL)
@@ -348,10 +349,16 @@ pub fn draw_overlays(frame: &mut Frame<'_>, full: Rect, app: &App, theme: &Theme
                 // Blind sessions hide the judge's scores, so its AUROC too.
                 lines.push(Line::from(visible(&s.budget, false).into_owned()));
             }
-            for (name, done, target) in &strata {
+            if numbered {
+                lines.push(Line::styled(
+                    "strata by number: their names (model, tier, score) are hidden while blind",
+                    theme.role(Role::Dim),
+                ));
+            }
+            for (k, (name, done, target)) in strata.iter().enumerate() {
                 // Stratum names carry model and tier: hidden in a blind session.
                 let name = if s.spec.blind {
-                    "stratum".to_string()
+                    format!("stratum {}", k + 1)
                 } else {
                     visible(name, false).into_owned()
                 };
