@@ -49,6 +49,24 @@ fn filter_then_jump_to_a_match_80x24() {
 }
 
 #[test]
+fn next_match_without_a_text_search_says_how_to_search() {
+    let mut a = app(80, 24);
+    press(&mut a, "n");
+    assert_eq!(
+        a.message.as_deref(),
+        Some("no text search to jump between: filter with a text term (/ values)")
+    );
+    press(&mut a, "/tier:free<Enter>n");
+    assert!(a.message.as_deref().unwrap().starts_with("no text search"));
+    press(&mut a, "/<C-u>values<Enter>n");
+    assert!(
+        a.message.as_deref().unwrap().starts_with("match 1/"),
+        "{:?}",
+        a.message
+    );
+}
+
+#[test]
 fn filter_error_points_at_the_token_and_keeps_the_view() {
     let mut a = app(80, 24);
     press(&mut a, "/tier:free and modle:opus<Enter>");

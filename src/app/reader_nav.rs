@@ -35,7 +35,18 @@ impl App {
     pub(super) fn jump_match(&mut self, forward: bool) {
         let n = self.reader.matches.len();
         if n == 0 {
-            self.message = Some("no matches in this transcript".into());
+            let mut terms = Vec::new();
+            if let Some(q) = &self.filter {
+                crate::query::record_tests::text_terms(&q.expr, &mut terms);
+            }
+            self.message = Some(if terms.is_empty() {
+                format!(
+                    "no text search to jump between: filter with a text term ({} values)",
+                    self.keymap.hint(super::Action::Filter)
+                )
+            } else {
+                "no matches in this transcript".into()
+            });
             return;
         }
         let next = match (self.reader.current_match, forward) {
