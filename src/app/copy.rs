@@ -62,7 +62,10 @@ impl App {
             .iter()
             .map(|l| l.spans.iter().map(|(s, _)| s.as_str()).collect::<String>())
             .collect();
-        let what = format!("the {} lines in view", to - from);
+        let what = match to - from {
+            1 => "the line in view".to_string(),
+            n => format!("the {n} lines in view"),
+        };
         self.copy(text.join("\n").trim_end().to_string(), &what)
     }
 
@@ -70,7 +73,7 @@ impl App {
     /// character boundary, and says what was copied.
     fn copy(&mut self, text: String, what: &str) -> Vec<Effect> {
         if text.is_empty() {
-            self.message = Some(format!("nothing to copy: {what} are empty"));
+            self.message = Some(format!("nothing to copy: no text in {what}"));
             return Vec::new();
         }
         let mut clean = crate::model::sanitize::visible(&text, true).into_owned();
