@@ -36,6 +36,8 @@ pub enum LabelsCommand {
     Export {
         /// A label journal or label file.
         file: PathBuf,
+        /// JSONL: one label record per line, as `afscope eval --labels` reads; CSV: one
+        /// row per label, a column per schema field.
         #[arg(long, value_enum, default_value_t = LabelFormat::Jsonl)]
         format: LabelFormat,
         /// Only this labeler's labels.
@@ -50,6 +52,7 @@ pub enum LabelsCommand {
     /// each other, and one labeler's differing answers are reported.
     #[command(after_help = "Example:\n  afscope labels merge ana.jsonl ben.jsonl -o all.jsonl")]
     Merge {
+        /// The journals to combine (two or more; none is changed).
         #[arg(required = true, num_args = 2..)]
         journals: Vec<PathBuf>,
         /// The merged journal (must not be one of the inputs).
@@ -81,6 +84,7 @@ pub enum LabelsCommand {
         /// Label schema (TOML) whose checkboxes count as unchecked when absent.
         #[arg(long)]
         schema: Option<PathBuf>,
+        /// Print the agreement as JSON instead of a table.
         #[arg(long)]
         json: bool,
     },
@@ -149,7 +153,7 @@ pub enum LabelFormat {
 pub struct ListArgs {
     /// Files or folders to list (default: the study's).
     pub files: Vec<PathBuf>,
-    /// A query, e.g. `tier:free model:opus scratchpad:"RLHF"` (see below).
+    /// A query, e.g. `tier:free model:opus scratchpad:"RLHF"` (terms below).
     #[arg(short, long)]
     pub query: Option<String>,
     /// Print counts of matches by model and tier instead of the transcripts.
@@ -367,3 +371,29 @@ fn half_width(s: &str) -> Result<f64, String> {
         Err("must be in (0, 1]".into())
     }
 }
+
+/// `list --help`'s text after the options: the query language, then an example.
+pub const LIST_HELP: &str = "\
+Query terms (-q; the interface's filter bar takes the same):
+  model:opus  condition:helpful  id:p0    case-insensitive substring
+  model:=claude-3-opus                    exact (case-insensitive)
+  condition:~^force                       regex (case-insensitive)
+  tier:free  tier:paid  tier:unknown      tier
+  af>=0.4  compliance<0.5  prompt_index<10
+                                          scores and indices (< <= > >= = !=)
+  af:failed  af:none  af:any              score states (\"FAILED TO PARSE\": failed)
+  label:none  label:any  label:af  label:no  label:unsure
+                                          hand labels
+  spans>0  spans=0                        evidence spans placed in the text
+  quote:notfound  quote:fuzzy  quote:normalized  quote:exact
+                                          how some evidence quote was located
+  pair:any  pair:none  pair:discordant    the same prompt on the other tier
+  \"literal\"  RLHF                         text anywhere (case-insensitive)
+  /regex/  /regex/i                       regex over the same text (flags i s m x)
+  scratchpad:/modify my values/i  output:\"I can't\"  user:  system:  completion:
+                                          a text term on one part of the transcript
+  and  or  not  -term  ( )                terms side by side are and-ed
+
+Examples:
+  afscope list runs/*.jsonl --tier free --model opus --format tsv | cut -f1
+  afscope list runs/ -q 'tier:free scratchpad:\"RLHF\"' --count";

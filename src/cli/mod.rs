@@ -5,6 +5,11 @@ mod args;
 
 pub use args::*;
 
+mod scope;
+
+pub use scope::command;
+use scope::refuse_unused;
+
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -179,9 +184,7 @@ pub enum Command {
         deep: bool,
     },
     /// Print the matching transcripts as a table, TSV or JSONL.
-    #[command(
-        after_help = "Example:\n  afscope list runs/*.jsonl --tier free --model opus --format tsv | cut -f1"
-    )]
+    #[command(after_help = LIST_HELP)]
     List(ListArgs),
     /// Locate every evidence quote and explicit span of every verdict, and say how
     /// each was located (exact, normalized, fuzzy with score, not found).
@@ -255,9 +258,11 @@ impl Cli {
     /// `--verdict-profile` and `--verdict-set` that follow it (those before the first
     /// `--verdicts` are for every verdict file).
     pub fn parse_args() -> Cli {
-        use clap::{CommandFactory, FromArgMatches};
-        let matches = Cli::command().get_matches();
+        use clap::FromArgMatches;
+        let mut command = command();
+        let matches = command.get_matches_mut();
         let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+        refuse_unused(&command, &matches);
         // Every (argv position, flag, value) of the three flags, at every level.
         let mut seen: Vec<(usize, &str, String)> = Vec::new();
         let mut level = Some(&matches);

@@ -2,12 +2,10 @@
 //! definitions, so they always match the commands.
 
 use super::Status;
-use crate::cli::Cli;
-use clap::CommandFactory;
 use std::io::Write;
 
 pub fn completions(shell: clap_complete::Shell) -> Result<Status, String> {
-    let mut cmd = Cli::command();
+    let mut cmd = crate::cli::command();
     let mut out = Vec::new();
     clap_complete::generate(shell, &mut cmd, "afscope", &mut out);
     write(&out)
@@ -15,7 +13,7 @@ pub fn completions(shell: clap_complete::Shell) -> Result<Status, String> {
 
 pub fn man() -> Result<Status, String> {
     let mut out = Vec::new();
-    clap_mangen::Man::new(Cli::command())
+    clap_mangen::Man::new(crate::cli::command())
         .render(&mut out)
         .map_err(|e| format!("writing the manual: {e}"))?;
     write(&out)
