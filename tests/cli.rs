@@ -49,7 +49,7 @@ Summary (1 file)
     missing field            1
     truncated record         1
   loaded with problems       bad value 2
-  verdict j                  0 scored, 1 failed, 1 unscored
+  verdict j                  0 scored, 1 failed, 3 unscored (1 read without a score, no verdict for 2)
   without a scratchpad       2
   with unclosed tags         0
 ";
@@ -71,7 +71,7 @@ fn check_passes_clean_input_and_reports_joins() {
     assert!(text.contains("transcripts loaded         31"), "{text}");
     assert!(
         text.contains(
-            "verdicts     fixtures/demo-verdicts.jsonl: profile native-verdicts; 29 of 29 records joined → 29 transcripts; 2 transcripts without"
+            "verdicts     fixtures/demo-verdicts.jsonl: profile native-verdicts; 29 of 29 records joined → 29 transcripts; 2 transcripts have no verdict from it"
         ),
         "{text}"
     );

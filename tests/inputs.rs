@@ -54,7 +54,7 @@ fn a_study_tree_opens_as_one_argument() {
             "  transcripts  fixtures/study/animal_welfare/anthropic/claude-3-opus/results_seed42_20261201_111500.json: 2 transcripts, profile af-pipeline",
             "  transcripts  fixtures/study/helpful_only/anthropic/claude-3-opus/results_seed42_20261201_101500.json: 4 transcripts, profile af-pipeline",
             "  transcripts  fixtures/study/helpful_only/meta/llama-3.1-405b/results_seed42_20261201_121500.json: 2 transcripts, profile af-pipeline",
-            "  verdicts     fixtures/study/analysis/probe-scores.csv: profile native-verdicts; 5 of 5 records joined → 5 transcripts; 3 transcripts without",
+            "  verdicts     fixtures/study/analysis/probe-scores.csv: profile native-verdicts; 5 of 5 records joined → 5 transcripts; 3 transcripts have no verdict from it",
             "  labels       fixtures/study/analysis/hand-labels.csv: 6 read, 6 joined by id, 0 unjoined",
             "  not data     fixtures/study/README.md",
             "  not data     fixtures/study/analysis/plot.py",
@@ -124,7 +124,7 @@ fn the_shared_samples_folder_as_one_argument() {
     // The score CSV is joined as the verdict file it is: 300 rows, and of the 400
     // causal-audit transcripts 100 have no score (428 - 300 = 128 in all).
     assert!(
-        text.contains("neural_mechanism_scores.csv: profile condition-scores; 300 of 300 records joined → 300 transcripts; 128 transcripts without"),
+        text.contains("neural_mechanism_scores.csv: profile condition-scores; 300 of 300 records joined → 300 transcripts; 128 transcripts have no verdict from it"),
         "{text}"
     );
     assert!(

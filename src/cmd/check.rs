@@ -15,24 +15,37 @@ use std::path::PathBuf;
 struct Tally {
     no_scratchpad: usize,
     unclosed: usize,
-    /// classifier → (scored, failed, unscored)
-    verdicts: BTreeMap<String, (usize, usize, usize)>,
+    /// classifier → its verdicts' scores, and the transcripts that have one
+    verdicts: BTreeMap<String, VerdictTally>,
     problems: Vec<Problem>,
     /// Indexed entries whose full read failed.
     unreadable: Vec<usize>,
+}
+
+/// One classifier's verdicts over the transcripts read.
+#[derive(Default, Clone, Copy)]
+struct VerdictTally {
+    scored: usize,
+    failed: usize,
+    /// Verdicts read without a score.
+    unscored: usize,
+    /// Transcripts with at least one verdict of this classifier.
+    transcripts: usize,
 }
 
 impl Tally {
     fn add(mut self, t: &Transcript) -> Tally {
         self.no_scratchpad += usize::from(!t.has_scratchpad());
         self.unclosed += usize::from(t.unclosed_tags() > 0);
-        for v in &t.verdicts {
+        for (k, v) in t.verdicts.iter().enumerate() {
             let slot = self.verdicts.entry(v.classifier.clone()).or_default();
             match v.score {
-                Score::Value(_) => slot.0 += 1,
-                Score::Failed(_) => slot.1 += 1,
-                Score::Unscored => slot.2 += 1,
+                Score::Value(_) => slot.scored += 1,
+                Score::Failed(_) => slot.failed += 1,
+                Score::Unscored => slot.unscored += 1,
             }
+            let first = !t.verdicts[..k].iter().any(|o| o.classifier == v.classifier);
+            slot.transcripts += usize::from(first);
         }
         self
     }
@@ -40,11 +53,12 @@ impl Tally {
     fn merge(mut self, other: Tally) -> Tally {
         self.no_scratchpad += other.no_scratchpad;
         self.unclosed += other.unclosed;
-        for (k, (a, b, c)) in other.verdicts {
+        for (k, o) in other.verdicts {
             let slot = self.verdicts.entry(k).or_default();
-            slot.0 += a;
-            slot.1 += b;
-            slot.2 += c;
+            slot.scored += o.scored;
+            slot.failed += o.failed;
+            slot.unscored += o.unscored;
+            slot.transcripts += o.transcripts;
         }
         self.problems.extend(other.problems);
         self.unreadable.extend(other.unreadable);
@@ -119,8 +133,10 @@ pub fn report(corpus: &Corpus, color: bool, deep: bool) -> (String, usize) {
         .sum();
     let view = corpus.view();
 
-    let row = |out: &mut String, label: &str, value: String| {
-        let _ = writeln!(out, "  {label:<26} {value}");
+    // The summary's rows, aligned on the longest label once all are known.
+    let mut rows: Vec<(String, String)> = Vec::new();
+    let row = |rows: &mut Vec<(String, String)>, label: &str, value: String| {
+        rows.push((label.to_string(), value));
     };
     let mut readable = vec![true; view.len()];
     for &i in &tally.unreadable {
@@ -140,9 +156,13 @@ pub fn report(corpus: &Corpus, color: bool, deep: bool) -> (String, usize) {
         corpus.file_count(),
         if corpus.file_count() == 1 { "" } else { "s" }
     );
-    row(&mut out, "transcripts loaded", loaded().count().to_string());
     row(
-        &mut out,
+        &mut rows,
+        "transcripts loaded",
+        loaded().count().to_string(),
+    );
+    row(
+        &mut rows,
         "tiers",
         format!(
             "free {}, paid {}, unknown {}",
@@ -151,9 +171,9 @@ pub fn report(corpus: &Corpus, color: bool, deep: bool) -> (String, usize) {
             tiers(Tier::Unknown)
         ),
     );
-    row(&mut out, "records skipped", skipped.to_string());
+    row(&mut rows, "records skipped", skipped.to_string());
     for (kind, n) in by_kind.iter().filter(|(k, _)| k.skips_record()) {
-        row(&mut out, &format!("  {}", kind.as_str()), n.to_string());
+        row(&mut rows, &format!("  {}", kind.as_str()), n.to_string());
     }
     let partial: usize = by_kind
         .iter()
@@ -166,18 +186,30 @@ pub fn report(corpus: &Corpus, color: bool, deep: bool) -> (String, usize) {
             .filter(|(k, _)| !k.skips_record())
             .map(|(k, n)| format!("{} {n}", k.as_str()))
             .collect();
-        row(&mut out, "loaded with problems", kinds.join(", "));
+        row(&mut rows, "loaded with problems", kinds.join(", "));
     }
-    for (name, (scored, failed, unscored)) in &tally.verdicts {
+    let read = loaded().count();
+    for (name, v) in &tally.verdicts {
+        // A transcript the classifier's file has no verdict for has no score either.
+        let without = read.saturating_sub(v.transcripts);
+        let unscored = v.unscored + without;
+        let detail = match (v.unscored, without) {
+            (_, 0) => String::new(),
+            (0, w) => format!(" (no verdict for {w})"),
+            (u, w) => format!(" ({u} read without a score, no verdict for {w})"),
+        };
         row(
-            &mut out,
+            &mut rows,
             &format!("verdict {}", visible(name, false)),
-            format!("{scored} scored, {failed} failed, {unscored} unscored"),
+            format!(
+                "{} scored, {} failed, {unscored} unscored{detail}",
+                v.scored, v.failed
+            ),
         );
     }
     if !corpus.labels.is_empty() || corpus.labels_unjoined > 0 {
         row(
-            &mut out,
+            &mut rows,
             "labels",
             format!(
                 "{} read, {} unjoined{}{}",
@@ -200,26 +232,33 @@ pub fn report(corpus: &Corpus, color: bool, deep: bool) -> (String, usize) {
     }
     if !corpus.skipped_inputs.is_empty() {
         row(
-            &mut out,
+            &mut rows,
             "not data, skipped",
             format!("{} file(s)", corpus.skipped_inputs.len()),
         );
     }
     row(
-        &mut out,
+        &mut rows,
         "without a scratchpad",
         tally.no_scratchpad.to_string(),
     );
-    row(&mut out, "with unclosed tags", tally.unclosed.to_string());
+    row(&mut rows, "with unclosed tags", tally.unclosed.to_string());
     if dups.ids > 0 || dups.near > 0 {
         row(
-            &mut out,
+            &mut rows,
             "duplicate ids",
             format!(
                 "{} ({} transcripts), {} near-duplicate",
                 dups.ids, dups.transcripts, dups.near
             ),
         );
+    }
+    let width = rows
+        .iter()
+        .map(|(l, _)| l.chars().count())
+        .fold(26, usize::max);
+    for (label, value) in rows {
+        let _ = writeln!(out, "  {label:<width$} {value}");
     }
     (out, skipped)
 }
@@ -250,9 +289,10 @@ pub(crate) fn files_section(out: &mut String, corpus: &Corpus, per_source: &[usi
         let n: usize = per_source[k..k + same].iter().sum();
         let _ = writeln!(
             out,
-            "  {:<12} {}: {n} transcripts, profile {}",
+            "  {:<12} {}: {n} transcript{}, profile {}",
             "transcripts",
             name(&s.path),
+            if n == 1 { "" } else { "s" },
             visible(s.profile.name(), false)
         );
         also(out, &s.also_claimed);
@@ -261,7 +301,7 @@ pub(crate) fn files_section(out: &mut String, corpus: &Corpus, per_source: &[usi
     for j in &corpus.joins {
         let _ = writeln!(
             out,
-            "  {:<12} {}: profile {}; {} of {} records joined → {} transcripts; {} transcripts without{}",
+            "  {:<12} {}: profile {}; {} of {} records joined → {} transcripts; {} transcripts have no verdict from it{}",
             "verdicts",
             name(&j.file),
             visible(&j.profile, false),

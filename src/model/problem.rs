@@ -7,6 +7,8 @@ use std::path::PathBuf;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ProblemKind {
     InvalidJson,
+    /// A record that is not JSON at all (a line of plain text).
+    NotJson,
     InvalidUtf8,
     WrongType,
     MissingField,
@@ -30,6 +32,7 @@ impl ProblemKind {
     pub fn as_str(self) -> &'static str {
         match self {
             ProblemKind::InvalidJson => "invalid JSON",
+            ProblemKind::NotJson => "not JSON",
             ProblemKind::InvalidUtf8 => "invalid UTF-8",
             ProblemKind::WrongType => "wrong type",
             ProblemKind::MissingField => "missing field",

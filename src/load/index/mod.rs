@@ -117,6 +117,15 @@ impl<'a> SourceCtx<'a> {
             }
         }
         RawObj::parse_record(text).map_err(|e| {
+            if let Some(start) = crate::load::record::not_json(text) {
+                return Problem::new(
+                    &self.ctx.path,
+                    ProblemKind::NotJson,
+                    format!("the record starts `{start}`"),
+                )
+                .at_line(rec.line)
+                .at_column(1);
+            }
             let upto = &text.as_bytes()[..e.pos.min(text.len())];
             let line = rec.line + memchr::memchr_iter(b'\n', upto).count() as u64;
             let col = e.pos - memchr::memrchr(b'\n', upto).map_or(0, |i| i + 1) + 1;

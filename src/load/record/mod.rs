@@ -225,3 +225,42 @@ mod tests {
         }
     }
 }
+
+/// When a record is not JSON at all (a line of plain text, a log line), its start as
+/// shown in a problem: at most 40 characters of its first line. A record that opens
+/// an object or array, or is one whole JSON value, is JSON (its problems say what is
+/// wrong inside it).
+pub fn not_json(text: &str) -> Option<String> {
+    let body = text.trim_start_matches([' ', '\t', '\r', '\n', '\u{feff}']);
+    if matches!(body.as_bytes().first(), None | Some(b'{' | b'[')) {
+        return None;
+    }
+    if serde_json::from_str::<serde::de::IgnoredAny>(body).is_ok() {
+        return None;
+    }
+    let line = body.lines().next().unwrap_or("").trim_end();
+    let mut start: String = line.chars().take(40).collect();
+    if start.len() < line.len() {
+        start.push('…');
+    }
+    Some(start)
+}
+
+#[cfg(test)]
+mod not_json_tests {
+    use super::not_json;
+
+    #[test]
+    fn plain_text_is_not_json_and_json_values_are() {
+        assert_eq!(
+            not_json("42 is the answer").as_deref(),
+            Some("42 is the answer")
+        );
+        assert_eq!(not_json("hello world\r\n").as_deref(), Some("hello world"));
+        let long = "word ".repeat(20);
+        assert_eq!(not_json(&long).map(|s| s.chars().count()), Some(41));
+        for json in ["{\"a\":", "[1,", "42", "\"text\"", "null", " true ", ""] {
+            assert_eq!(not_json(json), None, "{json}");
+        }
+    }
+}
