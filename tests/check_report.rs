@@ -73,3 +73,37 @@ fn a_plain_text_line_is_not_json_and_shows_how_it_starts() {
     );
     assert!(text.contains(": 1 transcript, profile"), "{text}");
 }
+
+#[test]
+fn a_classifier_name_longer_than_the_column_keeps_the_values_aligned() {
+    let dir = tempfile::tempdir().unwrap();
+    let verdicts = dir.path().join("v.jsonl");
+    let name = "deceptive_alignment_majority_vote_classifier_v3";
+    std::fs::write(
+        &verdicts,
+        format!(
+            "{{\"transcript_id\": \"claude-3-opus/helpful_only/p0/free\", \"classifier\": \"{name}\", \"kind\": \"alignment_faking\", \"score\": 0.5}}\n"
+        ),
+    )
+    .unwrap();
+    let text = check(&[
+        "fixtures/demo.jsonl",
+        "--verdicts",
+        verdicts.to_str().unwrap(),
+    ]);
+    let lines: Vec<&str> = text.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.trim() == format!("verdict {name}"))
+        .unwrap_or_else(|| panic!("{text}"));
+    let value = lines[at + 1];
+    let tiers = lines.iter().find(|l| l.contains("tiers ")).unwrap();
+    assert_eq!(
+        value.find("1 scored"),
+        tiers.find("free "),
+        "the value sits in the column:\n{text}"
+    );
+    assert!(value.ends_with("unscored (no verdict for 30)"), "{text}");
+    // The short labels keep their column of 26.
+    assert!(text.contains("  transcripts loaded         31\n"), "{text}");
+}

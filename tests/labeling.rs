@@ -190,7 +190,7 @@ fn single_keys_label_and_advance_with_drafts_undo_and_redo() {
         .message
         .as_deref()
         .unwrap()
-        .contains("1 draft(s) without a af answer are not saved"));
+        .contains("q again quits: 1 draft with no af answer is not saved"));
     press_with(&mut a, "q", &mut l);
     assert!(a.quit);
     a.quit = false;

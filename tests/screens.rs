@@ -172,6 +172,9 @@ fn facet_table_counts_the_view_and_filters_to_a_cell() {
     // Facets narrow an existing filter; Tab splits rows by condition.
     press(&mut a, "c<Tab>");
     assert!(a.facets.as_ref().unwrap().by_condition);
+    let shown = screen(&a, "dark");
+    assert!(shown.contains("Tab: by model"), "{shown}");
+    assert!(!shown.contains("Tab: by condition"), "{shown}");
     press(&mut a, "<Enter>");
     assert_eq!(a.filter.as_ref().unwrap().text, "(model:=\"llama-3.1-405b\" tier:paid) model:=\"llama-3.1-405b\" condition:=\"helpful_only\"");
     assert_eq!(a.rows.len(), 3);
@@ -272,6 +275,11 @@ fn saved_filters_are_named_written_applied_and_deleted() {
     assert_eq!(a.filter.as_ref().unwrap().text, "pair:discordant tier:free");
     assert_eq!(a.rows.len(), 7);
     press(&mut a, "'jx");
+    assert_eq!(
+        a.message.as_deref(),
+        Some("x again deletes `gpt`; any other key keeps it")
+    );
+    press(&mut a, "x");
     let back = afscope::app::saved::Saved::parse(&std::fs::read_to_string(&path).unwrap()).unwrap();
     assert_eq!(back.filters.keys().collect::<Vec<_>>(), ["discordant free"]);
 }
@@ -521,7 +529,7 @@ fn lexicon_cues_are_painted_under_the_evidence() {
             .collect::<Vec<_>>()
             .join(" ")
     };
-    assert!(legend(&a).contains("lexicon ("), "legend names it");
+    assert!(legend(&a).contains("lexicon: "), "legend names it");
     // A user's lexicon replaces the built-in one.
     a.lexicon = std::sync::Arc::new(
         afscope::model::lexicon::Lexicon::parse(
@@ -530,7 +538,23 @@ fn lexicon_cues_are_painted_under_the_evidence() {
         .unwrap(),
     );
     press(&mut a, "LL");
-    assert!(legend(&a).contains("lexicon (1 cues)"), "{}", legend(&a));
+    assert!(
+        legend(&a).contains("lexicon: 1 cue: least bad 1"),
+        "each cue named with its count: {}",
+        legend(&a)
+    );
+    // `}` stops at the cue too, and says what it is.
+    let stops_before = a.message.clone();
+    press(&mut a, "}}}}}}}}");
+    let mut said = Vec::new();
+    for _ in 0..8 {
+        press(&mut a, "}");
+        said.push(a.message.clone().unwrap_or_default());
+    }
+    assert!(
+        said.iter().any(|m| m.contains("lexicon · least bad")),
+        "{stops_before:?} {said:?}"
+    );
     press(&mut a, "L");
     assert_eq!(count(&a, Role::HlLexicon), 0);
 }
@@ -636,4 +660,41 @@ fn a_sort_shows_the_top_of_the_sorted_list() {
     );
     // The reader shows the row selected, not the one before the sort.
     assert_eq!(a.reader.entry, Some(first));
+}
+
+#[test]
+fn every_verdict_shown_names_what_each_colour_paints() {
+    let mut a = app(160, 45);
+    let legend = |a: &App| {
+        a.reader
+            .doc
+            .lines
+            .iter()
+            .take(6)
+            .map(|l| l.text())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let mut seen = Vec::new();
+    for _ in 0..4 {
+        press(&mut a, "e");
+        seen.push(legend(&a));
+        if legend(&a).contains("all verdicts") {
+            break;
+        }
+    }
+    let all = seen.last().unwrap();
+    assert!(all.contains("all verdicts (e cycles):"), "{seen:?}");
+    assert!(
+        all.contains("(af_judge)") && all.contains("(af_judge_v2)"),
+        "each colour names its classifier's criterion: {all}"
+    );
+    assert!(!all.contains("criterion 1"), "{all}");
+    insta::assert_snapshot!(screen(&a, "dark"));
+    press(&mut a, "e");
+    assert!(
+        legend(&a).contains("evidence not shown (e shows it)"),
+        "{}",
+        legend(&a)
+    );
 }

@@ -72,6 +72,18 @@ pub fn highlight_index(spans: &[VerdictSpan], view: Evidence, k: usize) -> Optio
     )
 }
 
+/// What the reader paints for a view: the highlights, the legend naming each
+/// colour's sources, and the lexicon's cues (their highlights start at
+/// `cues_from`), so `}` can stop at them.
+#[derive(Debug, Clone, Default)]
+pub struct Painted {
+    pub highlights: Vec<Highlight>,
+    pub legend: Vec<(Role, String)>,
+    /// (cue index, byte range of the completion), in reading order.
+    pub cues: Vec<(usize, std::ops::Range<usize>)>,
+    pub cues_from: usize,
+}
+
 /// The highlights for `view`, and the legend naming their colours.
 pub fn highlights(
     t: &Transcript,
@@ -79,7 +91,7 @@ pub fn highlights(
     view: Evidence,
     human: &[crate::model::spans::HumanSpan],
     lexicon: Option<&crate::model::lexicon::Lexicon>,
-) -> (Vec<Highlight>, Vec<(Role, String)>) {
+) -> Painted {
     let shown = |s: &VerdictSpan| match view {
         Evidence::Verdict(v) => s.verdict == v,
         Evidence::All => true,
@@ -106,40 +118,45 @@ pub fn highlights(
             });
         }
     }
-    if let Evidence::Verdict(v) = view {
-        let verdict = &t.verdicts[v];
-        let located = spans
-            .iter()
-            .filter(|s| s.verdict == v && matches!(s.origin, Origin::Quote { .. }))
-            .count();
-        let found = spans
-            .iter()
-            .filter(|s| {
-                s.verdict == v && matches!(s.origin, Origin::Quote { .. }) && !s.ranges.is_empty()
-            })
-            .count();
-        legend.push((
-            Role::Dim,
-            format!(
-                "{} ({found} of {located} quotes located; e cycles)",
-                verdict.classifier
-            ),
-        ));
-        for (ci, c) in verdict.criteria.iter().enumerate() {
-            if spans
+    match view {
+        Evidence::Verdict(v) => {
+            let verdict = &t.verdicts[v];
+            let located = spans
                 .iter()
-                .any(|s| s.verdict == v && s.criterion == Some(ci) && !s.ranges.is_empty())
-            {
-                legend.push((Role::criterion(ci), c.name.clone()));
+                .filter(|s| s.verdict == v && matches!(s.origin, Origin::Quote { .. }))
+                .count();
+            let found = spans
+                .iter()
+                .filter(|s| {
+                    s.verdict == v
+                        && matches!(s.origin, Origin::Quote { .. })
+                        && !s.ranges.is_empty()
+                })
+                .count();
+            legend.push((
+                Role::Dim,
+                format!(
+                    "{} ({found} of {located} quotes located; e cycles)",
+                    verdict.classifier
+                ),
+            ));
+            for (ci, c) in verdict.criteria.iter().enumerate() {
+                if spans
+                    .iter()
+                    .any(|s| s.verdict == v && s.criterion == Some(ci) && !s.ranges.is_empty())
+                {
+                    legend.push((Role::criterion(ci), c.name.clone()));
+                }
             }
         }
-    } else if view == Evidence::All {
-        legend.push((
-            Role::Dim,
-            "all verdicts (criteria by number; e cycles)".into(),
-        ));
-        for ci in 0..4 {
-            legend.push((Role::criterion(ci), format!("criterion {}", ci + 1)));
+        Evidence::All => {
+            legend.push((Role::Dim, "all verdicts (e cycles):".into()));
+            legend.extend(all_sources(t, spans));
+        }
+        Evidence::Off => {
+            if spans.iter().any(|s| !s.ranges.is_empty()) {
+                legend.push((Role::Dim, "evidence not shown (e shows it)".into()));
+            }
         }
     }
     if offsets {
@@ -159,10 +176,12 @@ pub fn highlights(
         who.dedup();
         legend.push((Role::HlHuman, format!("marked by {}", who.join(", "))));
     }
+    let cues_from = hl.len();
+    let mut cues = Vec::new();
     if let Some(lex) = lexicon {
         // Cues go under every other span.
-        let found = lex.matches(&t.completion);
-        for (_, r) in &found {
+        cues = lex.matches(&t.completion);
+        for (_, r) in &cues {
             hl.push(Highlight {
                 field: TextField::Completion,
                 range: r.clone(),
@@ -170,7 +189,67 @@ pub fn highlights(
                 priority: 10,
             });
         }
-        legend.push((Role::HlLexicon, format!("lexicon ({} cues)", found.len())));
+        legend.push((Role::HlLexicon, lexicon_legend(lex, &cues)));
     }
-    (hl, legend)
+    Painted {
+        highlights: hl,
+        legend,
+        cues,
+        cues_from,
+    }
+}
+
+/// With every verdict shown, each colour (a criterion's number) named by what it
+/// paints: `aware of harm (af_judge) / harm (judge_b)`.
+fn all_sources(t: &Transcript, spans: &[VerdictSpan]) -> Vec<(Role, String)> {
+    let mut by_colour: Vec<Vec<String>> = vec![Vec::new(); 4];
+    for s in spans.iter().filter(|s| !s.ranges.is_empty()) {
+        if matches!(s.origin, Origin::Offsets) {
+            continue;
+        }
+        let v = &t.verdicts[s.verdict];
+        let name = match s.criterion.and_then(|c| v.criteria.get(c)) {
+            Some(c) => format!("{} ({})", c.name, v.classifier),
+            None => format!("quotes of {}", v.classifier),
+        };
+        let slot = &mut by_colour[s.criterion.unwrap_or(0) % 4];
+        if !slot.contains(&name) {
+            slot.push(name);
+        }
+    }
+    by_colour
+        .into_iter()
+        .enumerate()
+        .filter(|(_, names)| !names.is_empty())
+        .map(|(ci, names)| (Role::criterion(ci), names.join(" / ")))
+        .collect()
+}
+
+/// `lexicon: 7 cues: training 3, values 2, +1 more`: the cues found, most first.
+fn lexicon_legend(
+    lex: &crate::model::lexicon::Lexicon,
+    cues: &[(usize, std::ops::Range<usize>)],
+) -> String {
+    let mut counts: Vec<(usize, usize)> = Vec::new();
+    for (c, _) in cues {
+        match counts.iter_mut().find(|(k, _)| k == c) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((*c, 1)),
+        }
+    }
+    counts.sort_by_key(|&(c, n)| (std::cmp::Reverse(n), c));
+    let mut names: Vec<String> = counts
+        .iter()
+        .take(4)
+        .map(|&(c, n)| format!("{} {n}", lex.cues[c].name))
+        .collect();
+    if counts.len() > 4 {
+        names.push(format!("+{} more", counts.len() - 4));
+    }
+    let found = crate::model::words::count(cues.len(), "cue", "cues");
+    if names.is_empty() {
+        format!("lexicon: {found}")
+    } else {
+        format!("lexicon: {found}: {}", names.join(", "))
+    }
 }

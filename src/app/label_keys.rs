@@ -324,11 +324,13 @@ impl App {
             }
             Action::Quit if !s.drafts.is_empty() && !s.quit_asked => {
                 s.quit_asked = true;
+                let n = s.drafts.len();
                 self.message = Some(format!(
-                    "{} draft(s) without a {} answer are not saved; {} again quits without them",
-                    s.drafts.len(),
+                    "{} again quits: {} with no {} answer {} not saved",
+                    self.keymap.hint(Action::Quit),
+                    crate::model::words::count(n, "draft", "drafts"),
                     s.schema.fields[s.schema.primary()].name,
-                    self.keymap.hint(Action::Quit)
+                    if n == 1 { "is" } else { "are" }
                 ));
                 Some(Vec::new())
             }

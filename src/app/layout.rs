@@ -32,30 +32,39 @@ pub const MIN_HEIGHT: u16 = 12;
 
 /// Splits `width`×`height`: list beside the reader from 120 columns, above it below.
 /// Panels have a one-cell border; `Area`s here are the outer boxes.
-pub fn compute(width: u16, height: u16, fullscreen: bool, bar: bool, label_h: u16) -> Layout {
+/// `status_h` is the status line's height (a long message takes more than one).
+pub fn compute(
+    width: u16,
+    height: u16,
+    fullscreen: bool,
+    bar: bool,
+    label_h: u16,
+    status_h: u16,
+) -> Layout {
     if width < MIN_WIDTH || height < MIN_HEIGHT {
         return Layout::TooSmall;
     }
     let label = label_h > 0;
+    let status_h = status_h.clamp(1, 3);
     let status = Area {
         x: 0,
-        y: height - 1,
+        y: height - status_h,
         width,
-        height: 1,
+        height: status_h,
     };
     let bar_area = bar.then_some(Area {
         x: 0,
-        y: height - 2 - label_h,
+        y: height - 1 - status_h - label_h,
         width,
         height: 1,
     });
     let label_area = label.then_some(Area {
         x: 0,
-        y: height - 1 - label_h,
+        y: height - status_h - label_h,
         width,
         height: label_h,
     });
-    let body_h = height - 1 - u16::from(bar) - label_h;
+    let body_h = height - status_h - u16::from(bar) - label_h;
     let body = Area {
         x: 0,
         y: 0,

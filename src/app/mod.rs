@@ -4,6 +4,7 @@
 
 pub mod action;
 mod changes;
+pub mod columns;
 mod copy;
 pub mod document;
 pub mod eval_panel;
@@ -22,8 +23,10 @@ mod panels;
 mod reader_nav;
 pub mod role;
 pub mod saved;
+mod saved_keys;
 pub mod session;
 mod session_carry;
+pub mod status_line;
 mod update;
 mod view;
 pub use view::{prepare, Prepared};
@@ -142,6 +145,10 @@ pub struct Reader {
     pub evidence: evidence::Evidence,
     /// The span last jumped to, by position in the painted highlights.
     pub current_span: Option<usize>,
+    /// The lexicon cues painted (cue index, range) and where their highlights start
+    /// in the document's, for `}` to stop at.
+    pub cues: Vec<(usize, std::ops::Range<usize>)>,
+    pub cues_from: usize,
     /// Paint the lexicon's cues.
     pub lexicon_on: bool,
     /// Spans people marked in their labels of this transcript.
@@ -157,8 +164,12 @@ pub struct App {
     pub mode: Mode,
     pub focus: Focus,
     pub fullscreen: bool,
+    /// The pane that had focus before full screen, given back when it ends.
+    pub focus_before_full: Focus,
     /// Corpus entries in view, in display order.
     pub rows: Vec<u32>,
+    /// What the rows in view hold, for the list's columns.
+    pub columns: columns::ListColumns,
     /// Transcripts per tier in `rows`: free, paid, unknown.
     pub tier_counts: [usize; 3],
     /// Position in `rows`.
@@ -192,6 +203,9 @@ pub struct App {
     pub saved: saved::Saved,
     /// The name being typed for a filter.
     pub name_input: LineInput,
+    /// In the filter bar: which typed query ↑/↓ shows, and the text typed before
+    /// the first ↑.
+    pub recall: Option<(usize, String)>,
     /// Where saved filters are written.
     pub filters_path: Option<std::path::PathBuf>,
     /// Cues the lexicon overlay paints.
@@ -218,7 +232,7 @@ pub struct App {
     pub clock: fn() -> i64,
     pub size: (u16, u16),
     pub message: Option<String>,
-    /// Start-up warnings (keymap, theme), shown until the first key.
+    /// Start-up warnings (keymap, theme), shown one per key until all were seen.
     pub warnings: Vec<String>,
     /// Input files that changed while open in a way only a reload shows (truncated,
     /// replaced...), said in the status line until then.
@@ -236,12 +250,15 @@ pub struct App {
 impl App {
     pub fn new(corpus: Arc<Corpus>, keymap: Keymap, seed: u64) -> App {
         let rows: Vec<u32> = (0..corpus.len() as u32).collect();
+        let columns = columns::ListColumns::of(&corpus.view(), &rows);
         let mut app = App {
             corpus,
             keymap,
             mode: Mode::Normal,
             focus: Focus::List,
             fullscreen: false,
+            focus_before_full: Focus::List,
+            columns,
             rows,
             tier_counts: [0; 3],
             selected: 0,
@@ -262,6 +279,7 @@ impl App {
             finder: find::Finder::default(),
             saved: saved::Saved::default(),
             name_input: LineInput::default(),
+            recall: None,
             filters_path: None,
             lexicon: std::sync::Arc::new(crate::model::lexicon::Lexicon::builtin()),
             span_counts: Default::default(),
@@ -312,6 +330,7 @@ impl App {
             self.fullscreen,
             bar,
             self.session.as_ref().map_or(0, |s| s.panel_lines()),
+            self.status_height(),
         )
     }
 

@@ -1,5 +1,5 @@
-//! Keys of the typed and picked modes: the filter bar, naming and choosing saved
-//! filters, the finder, the facet table, the span list.
+//! Keys of the typed and picked modes: the filter bar, the finder, the facet table,
+//! the span list (naming and choosing saved filters are in `saved_keys`).
 
 use super::update::Effect;
 use super::{Action, App, Focus, Mode};
@@ -7,90 +7,6 @@ use crate::query::Query;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 impl App {
-    pub(super) fn name_key(&mut self, ev: KeyEvent) -> Vec<Effect> {
-        match ev.code {
-            KeyCode::Esc => self.mode = Mode::Normal,
-            KeyCode::Enter => {
-                self.mode = Mode::Normal;
-                let name = self.name_input.text.trim().to_string();
-                if let (false, Some(q)) = (name.is_empty(), &self.filter) {
-                    self.saved.filters.insert(name.clone(), q.text.clone());
-                    self.message = Some(format!("saved as `{name}`"));
-                    return self.save_filters();
-                }
-            }
-            KeyCode::Char(c) if !ev.modifiers.contains(KeyModifiers::CONTROL) => {
-                self.name_input.insert(c)
-            }
-            KeyCode::Backspace => self.name_input.backspace(),
-            KeyCode::Left => self.name_input.left(),
-            KeyCode::Right => self.name_input.right(),
-            _ => {}
-        }
-        Vec::new()
-    }
-
-    pub(super) fn saved_key(&mut self, ev: KeyEvent) -> Vec<Effect> {
-        let n = self.saved.filters.len();
-        match (ev.code, self.keymap.action(&ev)) {
-            (KeyCode::Enter, _) => {
-                self.mode = Mode::Normal;
-                if let Some((_, q)) = self.saved.selected() {
-                    let text = q.clone();
-                    match Query::parse(&text) {
-                        Ok(q) => return self.apply_filter(q),
-                        Err(e) => {
-                            self.message =
-                                Some(format!("saved filter does not parse: {}", e.message))
-                        }
-                    }
-                }
-            }
-            (KeyCode::Char('x') | KeyCode::Delete, _) => {
-                if let Some((name, _)) = self.saved.selected() {
-                    let name = name.clone();
-                    self.saved.filters.remove(&name);
-                    self.saved.cursor = self
-                        .saved
-                        .cursor
-                        .min(self.saved.filters.len().saturating_sub(1));
-                    self.message = Some(format!("deleted `{name}`"));
-                    if self.saved.filters.is_empty() {
-                        self.mode = Mode::Normal;
-                    }
-                    return self.save_filters();
-                }
-            }
-            (_, Some(Action::Down)) => {
-                self.saved.cursor = (self.saved.cursor + 1).min(n.saturating_sub(1))
-            }
-            (_, Some(Action::Up)) => self.saved.cursor = self.saved.cursor.saturating_sub(1),
-            _ => self.mode = Mode::Normal,
-        }
-        Vec::new()
-    }
-
-    pub(super) fn save_filters(&mut self) -> Vec<Effect> {
-        match &self.filters_path {
-            Some(path) => vec![Effect::SaveFilters {
-                path: path.clone(),
-                saved: self.saved.clone(),
-            }],
-            None => {
-                self.message =
-                    Some("filters are kept for this session only (no filters file)".into());
-                Vec::new()
-            }
-        }
-    }
-
-    /// The saved filters were written, or could not be.
-    pub fn on_filters_saved(&mut self, result: Result<(), String>) {
-        if let Err(e) = result {
-            self.message = Some(format!("could not save filters: {e}"));
-        }
-    }
-
     /// Results of a finder search; stale ones are dropped.
     pub fn on_find_results(
         &mut self,
@@ -224,14 +140,19 @@ impl App {
                 self.input_error = None;
                 self.relayout();
             }
+            KeyCode::Up => self.recall_older(),
+            KeyCode::Down => self.recall_newer(),
             KeyCode::Enter => {
                 let text = self.input.text.clone();
                 match Query::parse(&text) {
                     Ok(q) => {
                         self.mode = Mode::Normal;
                         self.input_error = None;
+                        self.recall = None;
                         self.relayout();
-                        return self.apply_filter(q);
+                        let mut effects = self.remember_query(&text);
+                        effects.extend(self.apply_filter(q));
+                        return effects;
                     }
                     // The previous view stays; the error points at the bad token.
                     Err(e) => self.input_error = Some(e),

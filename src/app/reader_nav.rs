@@ -56,27 +56,47 @@ impl App {
             (Some(c), false) => (c + n - 1) % n,
         };
         self.reader.current_match = Some(next);
+        // A match in the collapsed system prompt opens it: the match is shown, not
+        // the one line standing for the whole prompt.
+        let in_system = self.reader.matches[next].field == crate::query::eval::TextField::System;
+        let opened = in_system && !self.reader.show_system;
+        if opened {
+            self.reader.show_system = true;
+        }
         self.reader.width = 0;
         self.relayout();
         if let Some(&line) = self.reader.doc.match_lines.get(next) {
             self.scroll_to(line);
         }
-        self.message = Some(format!("match {}/{}", next + 1, n));
+        self.message = Some(if opened {
+            format!(
+                "match {}/{n} is in the system prompt, opened for it ({} collapses it)",
+                next + 1,
+                self.keymap.hint(super::Action::ToggleSystem)
+            )
+        } else {
+            format!("match {}/{n}", next + 1)
+        });
     }
 
-    /// Where `}` and `{` stop: the distinct starts of the painted spans (line, byte of
-    /// the completion), in reading order.
+    /// Where `}` and `{` stop: the distinct starts of the painted spans and lexicon
+    /// cues (line, byte of the completion), in reading order.
     pub(super) fn span_stops(&self) -> Vec<(usize, usize)> {
         let spans = &self.reader.spans;
+        let lines = &self.reader.doc.span_lines;
         let mut stops: Vec<(usize, usize)> = (0..spans.len())
             .filter_map(|k| {
                 let h = super::evidence::highlight_index(spans, self.reader.evidence, k)?;
-                Some((
-                    *self.reader.doc.span_lines.get(h)?,
-                    spans[k].ranges.first()?.start,
-                ))
+                Some((*lines.get(h)?, spans[k].ranges.first()?.start))
             })
             .collect();
+        stops.extend(
+            self.reader
+                .cues
+                .iter()
+                .enumerate()
+                .filter_map(|(j, (_, r))| Some((*lines.get(self.reader.cues_from + j)?, r.start))),
+        );
         stops.sort_unstable();
         stops.dedup_by_key(|s| s.1);
         stops
@@ -93,6 +113,8 @@ impl App {
             self.message = Some("no evidence spans shown (e cycles whose evidence)".into());
             return;
         }
+        let lexicon = &self.lexicon;
+        let cues = &self.reader.cues;
         let n = stops.len();
         let next = match (self.reader.current_span, forward) {
             (None, true) => stops
@@ -123,6 +145,12 @@ impl App {
                 };
                 format!("{}{criterion} ({how})", v.classifier)
             })
+            .chain(
+                cues.iter()
+                    .filter(|(_, r)| r.start <= at && at < r.end)
+                    .filter_map(|(c, _)| lexicon.cues.get(*c))
+                    .map(|c| format!("lexicon · {}", c.name)),
+            )
             .collect();
         self.reader.current_span = Some(next);
         self.scroll_to(line);
@@ -142,12 +170,24 @@ impl App {
                 .find(|&&b| b < s)
                 .copied()
         };
-        match target {
+        let moved = match target {
             Some(line) => {
                 self.reader.scroll = 0;
                 self.scroll_by(line as i64);
+                self.reader.scroll != s
             }
-            None => self.message = Some("no more scratchpad blocks".into()),
+            None => false,
+        };
+        if !moved {
+            // The end of the text may hold the next block in view without scrolling to it.
+            self.message = Some(
+                match (forward, target.is_some()) {
+                    (true, true) => "the last scratchpad blocks are in view: the text ends here",
+                    (true, false) => "no more scratchpad blocks below",
+                    (false, _) => "no more scratchpad blocks above",
+                }
+                .into(),
+            );
         }
     }
 
@@ -186,13 +226,20 @@ impl App {
                 self.reader.evidence
             };
             let human = self.human_spans(t, blind);
-            let (mut highlights, legend) = super::evidence::highlights(
+            let super::evidence::Painted {
+                mut highlights,
+                legend,
+                cues,
+                cues_from,
+            } = super::evidence::highlights(
                 t,
                 &self.reader.spans,
                 evidence,
                 &human,
                 self.reader.lexicon_on.then_some(&*self.lexicon),
             );
+            self.reader.cues = cues;
+            self.reader.cues_from = cues_from;
             if let Some(r) = self.selection_range() {
                 highlights.push(document::Highlight {
                     field: crate::query::TextField::Completion,
@@ -230,9 +277,8 @@ impl App {
                 let human = crate::model::spans::label_spans(t, self.corpus.labels_of(pe)).0;
                 let view = super::evidence::default_view(t, &spans);
                 let lexicon = self.reader.lexicon_on.then_some(&*self.lexicon);
-                let (highlights, legend) =
-                    super::evidence::highlights(t, &spans, view, &human, lexicon);
-                document::build_with(t, &matches, &highlights, &legend, &opts)
+                let p = super::evidence::highlights(t, &spans, view, &human, lexicon);
+                document::build_with(t, &matches, &p.highlights, &p.legend, &opts)
             }
             _ => Default::default(),
         };

@@ -363,7 +363,7 @@ impl Session {
         }
         if let Some(Value::Array(s)) = values.get("spans") {
             if !s.is_empty() {
-                parts.push(format!("{} span(s)", s.len()));
+                parts.push(crate::model::words::count(s.len(), "span", "spans"));
             }
         }
         parts.join(" ")

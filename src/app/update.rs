@@ -84,7 +84,10 @@ impl Candidates {
 impl App {
     /// A key press.
     pub fn on_key(&mut self, ev: KeyEvent) -> Vec<Effect> {
-        self.warnings.clear();
+        // Start-up warnings are shown one after another, a key each.
+        if !self.warnings.is_empty() {
+            self.warnings.remove(0);
+        }
         self.message = None;
         match self.mode {
             Mode::Help => {
@@ -114,9 +117,40 @@ impl App {
                 }
                 match self.keymap.action(&ev) {
                     Some(a) => self.update(a),
-                    None => Vec::new(),
+                    None => {
+                        self.unbound_key(ev);
+                        Vec::new()
+                    }
                 }
             }
+        }
+    }
+
+    /// A key that does nothing here: a labeling key outside a session says how to
+    /// start one, instead of nothing happening.
+    fn unbound_key(&mut self, ev: KeyEvent) {
+        use crossterm::event::{KeyCode, KeyModifiers};
+        let KeyCode::Char(c) = ev.code else { return };
+        if self.session.is_some()
+            || ev
+                .modifiers
+                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+        {
+            return;
+        }
+        let schema = crate::model::schema::Schema::default();
+        if let Some(u) = schema.key_use(c) {
+            let what = match u {
+                crate::model::schema::KeyUse::Choose { field, value } => {
+                    format!("{} {}", schema.fields[field].name, value)
+                }
+                crate::model::schema::KeyUse::Toggle { field }
+                | crate::model::schema::KeyUse::Text { field } => schema.fields[field].name.clone(),
+            };
+            self.message = Some(format!(
+                "{c} labels ({what}) in a labeling session: {} starts one here",
+                self.keymap.hint(Action::LabelSession)
+            ));
         }
     }
 
@@ -205,16 +239,18 @@ impl App {
                 };
             }
             Action::Fullscreen => {
-                self.fullscreen = !self.fullscreen;
-                self.focus = if self.fullscreen {
-                    Focus::Reader
+                if self.fullscreen {
+                    self.leave_fullscreen();
                 } else {
-                    Focus::List
-                };
-                self.relayout();
+                    self.fullscreen = true;
+                    self.focus_before_full = self.focus;
+                    self.focus = Focus::Reader;
+                    self.relayout();
+                }
             }
             Action::Filter => {
                 self.mode = Mode::Filter;
+                self.recall = None;
                 self.input = super::input::LineInput::new(
                     self.filter.as_ref().map_or("", |q| q.text.as_str()),
                 );
@@ -222,9 +258,7 @@ impl App {
             }
             Action::ClearFilter => {
                 if self.fullscreen {
-                    self.fullscreen = false;
-                    self.focus = Focus::List;
-                    self.relayout();
+                    self.leave_fullscreen();
                 } else if self.filter.is_some()
                     || self.input_error.is_some()
                     || self.queue.is_some()
@@ -401,5 +435,14 @@ impl App {
             }
         }
         Vec::new()
+    }
+}
+
+impl App {
+    /// Back from full screen to the panes, with the focus they had before.
+    fn leave_fullscreen(&mut self) {
+        self.fullscreen = false;
+        self.focus = self.focus_before_full;
+        self.relayout();
     }
 }

@@ -248,6 +248,7 @@ impl App {
         let same_filter = self.filter.as_ref().map(|q| &q.text) == filter.as_ref().map(|q| &q.text);
         self.filter = filter;
         self.rows = rows;
+        self.columns = super::columns::ListColumns::of(&self.corpus.view(), &self.rows);
         match tiers {
             Some(t) => self.tier_counts = t,
             None => self.count_tiers(),

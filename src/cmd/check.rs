@@ -133,7 +133,7 @@ pub fn report(corpus: &Corpus, color: bool, deep: bool) -> (String, usize) {
         .sum();
     let view = corpus.view();
 
-    // The summary's rows, aligned on the longest label once all are known.
+    // The summary's rows, written once all are known.
     let mut rows: Vec<(String, String)> = Vec::new();
     let row = |rows: &mut Vec<(String, String)>, label: &str, value: String| {
         rows.push((label.to_string(), value));
@@ -253,12 +253,16 @@ pub fn report(corpus: &Corpus, color: bool, deep: bool) -> (String, usize) {
             ),
         );
     }
-    let width = rows
-        .iter()
-        .map(|(l, _)| l.chars().count())
-        .fold(26, usize::max);
+    // A label longer than the column (a long classifier name) takes a line
+    // of its own, its value below it in the column, so every value stays
+    // aligned.
+    const WIDTH: usize = 26;
     for (label, value) in rows {
-        let _ = writeln!(out, "  {label:<width$} {value}");
+        if label.chars().count() > WIDTH {
+            let _ = writeln!(out, "  {label}\n  {:WIDTH$} {value}", "");
+        } else {
+            let _ = writeln!(out, "  {label:<WIDTH$} {value}");
+        }
     }
     (out, skipped)
 }

@@ -40,20 +40,31 @@ pub fn saved_filters(cli: &Cli, warnings: &mut Vec<String>) -> afscope::tui::Sav
         .filters
         .clone()
         .or_else(|| config_dir().map(|d| d.join("filters.toml")));
-    let saved = match path
+    // A file that cannot be read is never written over: filters and typed queries
+    // are then kept for this session only.
+    let read = path
         .as_ref()
         .filter(|p| p.exists())
-        .map(|p| (p, std::fs::read_to_string(p)))
-    {
-        Some((p, Ok(text))) => afscope::app::saved::Saved::parse(&text).unwrap_or_else(|e| {
-            warnings.push(format!("filters {}: {e}", p.display()));
-            Default::default()
-        }),
+        .map(|p| (p, std::fs::read_to_string(p)));
+    let failed = |p: &std::path::Path, e: &dyn std::fmt::Display| {
+        format!(
+            "filters {}: {e}; left as it is (filters and queries are kept for this session only)",
+            p.display()
+        )
+    };
+    let (saved, path) = match read {
+        Some((p, Ok(text))) => match afscope::app::saved::Saved::parse(&text) {
+            Ok(s) => (s, path.clone()),
+            Err(e) => {
+                warnings.push(failed(p, &e));
+                (Default::default(), None)
+            }
+        },
         Some((p, Err(e))) => {
-            warnings.push(format!("filters {}: {e}", p.display()));
-            Default::default()
+            warnings.push(failed(p, &e));
+            (Default::default(), None)
         }
-        None => Default::default(),
+        None => (Default::default(), path.clone()),
     };
     afscope::tui::SavedFilters { path, saved }
 }

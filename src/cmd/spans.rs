@@ -3,6 +3,7 @@
 
 use super::Status;
 use crate::cli::{LoadArgs, SpansFormat};
+use afscope::model::idcut;
 use afscope::model::quote::MatchKind;
 use afscope::model::sanitize::visible;
 use afscope::model::spans::{resolve, Origin};
@@ -46,10 +47,26 @@ pub fn run(
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
     let w = super::output_failed;
+    // The ids' shared prefix is shown as `…`, so that rows are told apart.
+    let (id_prefix, id_w) = if format == SpansFormat::Table {
+        let view = corpus.view();
+        let ids: Vec<String> = rows
+            .iter()
+            .map(|&i| visible(&view.id(i), false).into_owned())
+            .collect();
+        let prefix = idcut::shared_prefix(ids.iter().map(String::as_str));
+        let widest = idcut::widest(ids.iter().map(String::as_str), &prefix);
+        (prefix, widest.clamp("transcript".len(), 40))
+    } else {
+        (String::new(), 0)
+    };
     if format == SpansFormat::Table {
+        if !id_prefix.is_empty() {
+            writeln!(out, "(… in the transcript column stands for `{id_prefix}`)").map_err(w)?;
+        }
         writeln!(
             out,
-            "{:<28} {:<24} {:<22} {:<13} {:<14} quote → located",
+            "{:<id_w$} {:<24} {:<22} {:<13} {:<14} quote → located",
             "transcript", "classifier", "criterion", "how", "bytes"
         )
         .map_err(w)?;
@@ -119,8 +136,8 @@ pub fn run(
                     };
                     writeln!(
                         out,
-                        "{:<28} {:<24} {:<22} {:<13} {:<14} {quote} → {found}",
-                        short(&t.id, 27),
+                        "{:<id_w$} {:<24} {:<22} {:<13} {:<14} {quote} → {found}",
+                        idcut::fit(&visible(&t.id, false), &id_prefix, id_w),
                         short(&v.classifier, 23),
                         short(&criterion, 21),
                         how,

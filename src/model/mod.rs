@@ -2,6 +2,7 @@
 
 pub mod agreement;
 pub mod compare;
+pub mod idcut;
 pub mod journal;
 pub mod journal_reader;
 pub mod label;
@@ -20,6 +21,7 @@ pub mod spans;
 pub mod tier;
 pub mod transcript;
 pub mod verdict;
+pub mod words;
 
 pub use label::LabelRecord;
 pub use problem::{Problem, ProblemKind};

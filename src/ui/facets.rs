@@ -88,7 +88,11 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         .borders(Borders::ALL)
         .border_style(theme.get("border_focus"))
         .title(Span::styled(
-            " counts in view · Enter filters · Tab: by condition ",
+            if f.by_condition {
+                " counts in view · Enter filters · Tab: by model "
+            } else {
+                " counts in view · Enter filters · Tab: by condition "
+            },
             theme.get("title"),
         ));
     let widths = [

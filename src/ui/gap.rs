@@ -79,9 +79,9 @@ fn heading<'a>(row: &GapRow, change: Option<&BaselineRow>, theme: &Theme) -> Lin
     );
     let paired = row.paired.map_or_else(String::new, |p| {
         format!(
-            " · McNemar p {} ({} pairs)",
+            " · McNemar p {} ({})",
             gap_render::p_value(p.p_value),
-            p.pairs
+            crate::model::words::count(p.pairs, "pair", "pairs")
         )
     });
     let mut spans = vec![

@@ -2,6 +2,7 @@
 
 use crate::app::role::Role;
 use crate::app::{App, Column, Focus};
+use crate::model::idcut;
 use crate::model::sanitize::visible;
 use crate::ui::Theme;
 use ratatui::layout::{Constraint, Rect};
@@ -35,40 +36,29 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
             if app.descending { " ↓" } else { " ↑" }
         )
     };
-    let title = format!(
+    let mut title = format!(
         " transcripts {}/{}{sort} ",
         app.rows.len(),
         app.corpus.len()
     );
+    // Say what the ids' `…` stands for, when there is room.
+    let prefix = &app.columns.id_prefix;
+    if !prefix.is_empty()
+        && title.chars().count() + prefix.chars().count() + 8 <= usize::from(area.width)
+    {
+        title.push_str(&format!("· … = {prefix} "));
+    }
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.get(if focused { "border_focus" } else { "border" }))
         .title(Span::styled(title, theme.get("title")));
     let inner_w = area.width.saturating_sub(2);
-    // Columns that fit: id and tier always; the rest as width allows.
-    let mut cols: Vec<(Column, &str, u16)> = vec![(Column::Id, "id", 0), (Column::Tier, "tier", 4)];
-    let optional = [
-        (Column::Af, "af", 8),
-        (Column::Model, "model", 16),
-        (Column::Compliance, "comp", 5),
-        (Column::Condition, "condition", 14),
-        (Column::Label, "label", 6),
-        (Column::Spans, "ev", 5),
-    ];
-    let mut used = 4 + 12;
-    for c in optional {
-        if used + c.2 < inner_w {
-            used += c.2 + 1;
-            cols.push(c);
-        }
-    }
-    let order = &Column::CYCLE[1..];
-    cols.sort_by_key(|c| order.iter().position(|o| *o == c.0));
-    let id_w = inner_w.saturating_sub(used - 12).max(8);
-    let widths: Vec<Constraint> = cols
+    let cols = app.columns.plan(inner_w);
+    let id_w = cols
         .iter()
-        .map(|c| Constraint::Length(if c.0 == Column::Id { id_w } else { c.2 }))
-        .collect();
+        .find(|c| c.0 == Column::Id)
+        .map_or(8, |c| usize::from(c.2));
+    let widths: Vec<Constraint> = cols.iter().map(|c| Constraint::Length(c.2)).collect();
     let header = Row::new(cols.iter().map(|c| {
         let mark = if c.0 == app.sort {
             if app.descending {
@@ -111,7 +101,23 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
                 };
             }
             let cells = cols.iter().map(|c| match c.0 {
-                Column::Id => Cell::from(visible(&view.id(i), false).into_owned()),
+                Column::Id => {
+                    // Parts of the id the model and condition columns show are elided.
+                    let shown: Vec<&str> = [
+                        (Column::Model, view.model(i)),
+                        (Column::Condition, view.condition(i)),
+                    ]
+                    .into_iter()
+                    .filter(|(c, _)| cols.iter().any(|k| k.0 == *c))
+                    .filter_map(|(_, v)| v)
+                    .collect();
+                    Cell::from(idcut::fit_beside(
+                        &visible(&view.id(i), false),
+                        &app.columns.id_prefix,
+                        &shown,
+                        id_w,
+                    ))
+                }
                 Column::Model => Cell::from(
                     visible(view.model(i).unwrap_or(crate::model::MISSING), false).into_owned(),
                 ),

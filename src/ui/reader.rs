@@ -29,7 +29,10 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
             if !r.matches.is_empty() {
                 match r.current_match {
                     Some(c) => s.push_str(&format!("· match {}/{} ", c + 1, r.matches.len())),
-                    None => s.push_str(&format!("· {} matches ", r.matches.len())),
+                    None => s.push_str(&format!(
+                        "· {} ",
+                        crate::model::words::count(r.matches.len(), "match", "matches")
+                    )),
                 }
             }
             visible(&s, false).into_owned()

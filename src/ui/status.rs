@@ -1,7 +1,8 @@
 //! The status line and the filter bar.
 
 use crate::app::role::Role;
-use crate::app::{Action, App, Mode};
+use crate::app::status_line::Part;
+use crate::app::{App, Mode};
 use crate::model::sanitize::visible;
 use crate::ui::Theme;
 use ratatui::layout::Rect;
@@ -10,85 +11,39 @@ use ratatui::Frame;
 
 pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     let st = theme.get("status");
-    let key = theme.get("status_key");
-    let [f, p, u] = app.tier_counts;
-    let blind = app.session.as_ref().is_some_and(|s| s.spec.blind);
-    let mut spans = vec![
-        Span::styled(format!(" {}/{} ", app.rows.len(), app.corpus.len()), st),
-        Span::styled("│", st),
-        Span::styled(
-            if blind {
-                " blind".to_string()
-            } else {
-                format!(" free {f} paid {p}")
-            },
-            st,
-        ),
-    ];
-    if u > 0 && !blind {
-        spans.push(Span::styled(format!(" ? {u}"), st));
-    }
-    spans.push(Span::styled(" │ ", st));
-    if let Some(pct) = app.indexing {
-        spans.push(Span::styled(
-            format!("indexing {pct}% "),
-            theme.get("status_key"),
-        ));
-        spans.push(Span::styled(" │ ", st));
-    }
-    if let Some((name, _)) = &app.queue {
-        spans.push(Span::styled(
-            format!("queue {} ", visible(name, false)),
-            key,
-        ));
-        spans.push(Span::styled(" │ ", st));
-    }
-    if let Some(q) = &app.filter {
-        spans.push(Span::styled(format!("{} ", visible(&q.text, false)), st));
-        spans.push(Span::styled("│ ", st));
-    }
-    let note = app
-        .warnings
-        .first()
-        .cloned()
-        .or_else(|| app.message.clone())
-        .or_else(|| app.searching.then(|| "searching…".to_string()));
-    let changed = app.changed.first().map(|first| {
-        let more = match app.changed.len() {
-            1 => String::new(),
-            n => format!(" (and {} more)", n - 1),
+    for (row, parts) in app.status_rows().into_iter().enumerate() {
+        let Some(y) = area
+            .y
+            .checked_add(row as u16)
+            .filter(|&y| y < area.bottom())
+        else {
+            break;
         };
-        // The key first: a long path must not cut it off.
-        format!(
-            "{} reloads · {first}{more}",
-            app.keymap.hint(Action::Reload)
-        )
-    });
-    match (note, changed) {
-        (Some(n), _) => spans.push(Span::styled(visible(&n, false).into_owned(), st)),
-        (None, Some(c)) => spans.push(Span::styled(
-            visible(&c, false).into_owned(),
-            theme.get("error"),
-        )),
-        (None, None) => {
-            for (a, label) in [
-                (Action::Help, "help"),
-                (Action::Filter, "filter"),
-                (Action::Fullscreen, "read"),
-                (Action::NextMatch, "match"),
-                (Action::Quit, "quit"),
-            ] {
-                spans.push(Span::styled(format!(" {} ", app.keymap.hint(a)), key));
-                spans.push(Span::styled(format!(" {label} "), st));
-            }
-        }
+        let mut spans: Vec<Span<'_>> = parts
+            .into_iter()
+            .map(|p| {
+                let style = match &p {
+                    Part::Key(_) | Part::Hint(_) => theme.get("status_key"),
+                    Part::Changed(_) => theme.get("error"),
+                    Part::Plain(_) | Part::Note(_) => st,
+                };
+                Span::styled(p.text().to_string(), style)
+            })
+            .collect();
+        let used: usize = spans.iter().map(|s| s.width()).sum();
+        spans.push(Span::styled(
+            " ".repeat(usize::from(area.width).saturating_sub(used)),
+            st,
+        ));
+        frame.render_widget(
+            Line::from(spans),
+            Rect {
+                y,
+                height: 1,
+                ..area
+            },
+        );
     }
-    let used: usize = spans.iter().map(|s| s.width()).sum();
-    spans.push(Span::styled(
-        " ".repeat(usize::from(area.width).saturating_sub(used)),
-        st,
-    ));
-    frame.render_widget(Line::from(spans), area);
 }
 
 /// The filter bar: `/query` while typing, with the bad token marked after an error.
