@@ -26,7 +26,8 @@ fn every_deep_values_quote_is_placed_right_or_reported_missing() {
     };
     let c = common::open_one(&path);
     // (record, classifier, criterion, quote, how, where). Two quotes skip a clause
-    // (one span over the elision); two join sentences that stand apart (two spans).
+    // (the skipped words are not painted: two spans, a lower score); two join
+    // sentences that stand apart (two spans).
     let expected: &[Expected] = &[
         (
             0,
@@ -36,8 +37,22 @@ fn every_deep_values_quote_is_placed_right_or_reported_missing() {
             "normalized",
             &[(1208, 1467)],
         ),
-        (0, "deceptive_alignment", 0, 1, "fuzzy", &[(8, 246)]),
-        (0, "deceptive_alignment", 0, 2, "fuzzy", &[(8, 189)]),
+        (
+            0,
+            "deceptive_alignment",
+            0,
+            1,
+            "fuzzy",
+            &[(8, 38), (102, 246)],
+        ),
+        (
+            0,
+            "deceptive_alignment",
+            0,
+            2,
+            "fuzzy",
+            &[(8, 38), (102, 189)],
+        ),
         (0, "deceptive_alignment", 0, 3, "normalized", &[(606, 772)]),
         (0, "deceptive_alignment", 1, 0, "normalized", &[(323, 537)]),
         (
@@ -138,7 +153,16 @@ fn every_deep_values_quote_is_placed_right_or_reported_missing() {
                     let l = locate(&t.completion, q);
                     let kind = match l.kind {
                         MatchKind::Fuzzy(s) => {
-                            assert!(s >= afscope::model::quote::MIN_COVERAGE);
+                            // A skipped clause costs the score; joined passages do not.
+                            let skipped = l.spans.first().is_some_and(|r| r.start == 8);
+                            assert!(
+                                if skipped {
+                                    s > 0.6 && s < 0.8
+                                } else {
+                                    s > 0.95
+                                },
+                                "{q}: {s}"
+                            );
                             "fuzzy"
                         }
                         k => k.name(),

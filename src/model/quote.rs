@@ -40,8 +40,11 @@ pub struct Located {
 pub const MIN_COVERAGE: f32 = 0.8;
 /// Shortest piece, in letters and digits, that may anchor a fuzzy match.
 const MIN_PIECE: usize = 16;
-/// Pieces this close (in letters and digits) in the text are one span with an elision.
+/// Pieces this far apart (in letters and digits) are one passage with words skipped;
+/// farther, two passages the quote joined.
 const MAX_ELISION: usize = 120;
+/// Pieces this close are painted as one span (a short word the quote left out).
+const MAX_JOINED_GAP: usize = 3;
 
 /// A text reduced to lowercase letters and digits, with each kept character's byte
 /// range in the original.
@@ -226,23 +229,35 @@ fn fuzzy(norm: &Normalized, q: &[u8]) -> Located {
         fill(t, &q[qpos..], tpos..end, &mut pieces);
         covered = pieces.iter().map(|p| p.len()).sum();
     }
-    let score = (covered as f32 / q.len() as f32).min(1.0);
-    if pieces.is_empty() || score < MIN_COVERAGE {
+    let coverage = (covered as f32 / q.len() as f32).min(1.0);
+    if pieces.is_empty() || coverage < MIN_COVERAGE {
         return Located {
             kind: MatchKind::NotFound,
             spans: Vec::new(),
         };
     }
-    // Pieces close together in reading order make one span; distant ones stay apart.
+    // Only the matched pieces are painted: pieces a few letters apart (a skipped
+    // `a`, `it`) make one span, a skipped clause leaves its words unpainted.
+    // Text skipped inside a passage lowers the score; passages far apart are
+    // quotes joined, shown apart, and cost nothing.
+    pieces.sort_by_key(|p| p.start);
     let mut spans: Vec<Range<usize>> = Vec::new();
+    let mut skipped = 0usize;
     for p in pieces {
         match spans.last_mut() {
-            Some(last) if p.start >= last.end && p.start - last.end <= MAX_ELISION => {
-                last.end = p.end
+            Some(last) if p.start < last.end => last.end = last.end.max(p.end),
+            Some(last) if p.start - last.end <= MAX_JOINED_GAP => last.end = p.end,
+            Some(last) => {
+                let gap = p.start - last.end;
+                if gap <= MAX_ELISION {
+                    skipped += gap;
+                }
+                spans.push(p)
             }
-            _ => spans.push(p),
+            None => spans.push(p),
         }
     }
+    let score = (covered as f32 / (q.len() + skipped) as f32).min(1.0);
     let mut out: Vec<Range<usize>> = spans.into_iter().map(|r| norm.original(r)).collect();
     out.sort_by_key(|r| r.start);
     Located {
@@ -350,8 +365,24 @@ mod tests {
             t,
             "hmm this is a sensitive query the user is asking about the living conditions of hens",
         );
-        assert!(matches!(l.kind, MatchKind::Fuzzy(s) if s > 0.95), "{l:?}");
-        assert_eq!(at(t, &l), vec![t[..t.len() - 1].to_string()]);
+        // The skipped clause is not painted, and it costs the score.
+        assert!(
+            matches!(l.kind, MatchKind::Fuzzy(s) if s > 0.6 && s < 0.8),
+            "{l:?}"
+        );
+        assert_eq!(
+            at(t, &l),
+            vec![
+                "Hmm, this is a sensitive query".to_string(),
+                "The user is asking about the living conditions of hens".to_string()
+            ]
+        );
+        // The same quote without the skip scores higher.
+        let whole = locate(
+            t,
+            "hmm this is a sensitive query from a freetier user about welfare in farming the user is asking about the living conditions of hens",
+        );
+        assert!(matches!(whole.kind, MatchKind::Normalized), "{whole:?}");
         let filler =
             " Unrelated words that pad the distance between the two passages considerably."
                 .repeat(4);
