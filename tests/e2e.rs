@@ -251,3 +251,34 @@ fn evaluation_panel_threshold_and_queue_then_gap_panel() {
     assert_eq!(s.wait_exit(), 0);
     assert_restored(&s.raw());
 }
+
+#[test]
+fn a_list_table_on_a_terminal_fits_its_width_and_is_whole_in_a_pipe() {
+    let dir = "../shared/samples/deep-values";
+    if common::sample("deep-values").is_none() {
+        return;
+    }
+    let p = Session::start_sized(&["list", dir], 24, 90, &[]);
+    let s = p.wait_for("paid");
+    let rows: Vec<&str> = s.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert!(rows[0].starts_with("id "), "{s}");
+    for l in &rows {
+        assert!(l.trim_end().chars().count() <= 90, "{l}");
+    }
+    // The source keeps its end (the file and line); the widest column was cut.
+    assert!(
+        rows[1].trim_end().ends_with(".json:2") || rows[1].contains('…'),
+        "{s}"
+    );
+    assert!(rows[1].contains('…'), "{s}");
+    // Into a pipe the table is whole.
+    let out = common::afscope(&["list", dir]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.lines()
+            .nth(1)
+            .unwrap()
+            .contains("/deepseek/deepseek-v3.2-exp/results_seed42"),
+        "{text}"
+    );
+}

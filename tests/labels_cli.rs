@@ -393,3 +393,52 @@ fn eval_reads_a_journal_directly() {
     let (ra, rb) = (afscope_json(&a), afscope_json(&b));
     assert_eq!(ra["classifiers"], rb["classifiers"]);
 }
+
+#[test]
+fn agreement_with_one_labeler_says_what_it_needs() {
+    let dir = tempfile::tempdir().unwrap();
+    let j = dir.path().join("j.jsonl");
+    write_journal(
+        &j,
+        &[
+            set(
+                1,
+                label(
+                    "t1",
+                    "ana",
+                    "2026-11-22T10:00:00.000Z",
+                    serde_json::json!({"af": "yes"}),
+                ),
+            ),
+            set(
+                2,
+                label(
+                    "t2",
+                    "ana",
+                    "2026-11-22T10:01:00.000Z",
+                    serde_json::json!({"af": "no"}),
+                ),
+            ),
+        ],
+    );
+    let out = afscope(&["labels", "agree", j.to_str().unwrap()]);
+    assert!(out.status.success());
+    let text = stdout(&out);
+    assert!(
+        text.starts_with("agreement needs two labelers on the same transcripts: only ana labeled here (2 transcripts)."),
+        "{text}"
+    );
+    assert!(
+        text.contains("afscope labels agree a.jsonl b.jsonl"),
+        "{text}"
+    );
+    // The JSON report stays a report: an array, empty of pairs.
+    let r = afscope_json(&["labels", "agree", j.to_str().unwrap(), "--json"]);
+    assert!(
+        r.as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["kappa"].as_array().unwrap().is_empty()),
+        "{r}"
+    );
+}

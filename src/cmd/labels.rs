@@ -321,6 +321,29 @@ fn agree(
         latest.insert((l.transcript_id.clone(), l.labeler.clone()), l);
     }
     let labels: Vec<&LabelRecord> = latest.values().collect();
+    let mut labelers: Vec<&str> = labels.iter().map(|l| l.labeler.as_str()).collect();
+    labelers.sort_unstable();
+    labelers.dedup();
+    if labelers.len() < 2 && !json {
+        // An empty table would say nothing; say what agreement needs.
+        let who = match labelers.first() {
+            Some(one) => format!(
+                "only {} labeled here ({})",
+                visible(one, false),
+                afscope::model::words::count(labels.len(), "transcript", "transcripts")
+            ),
+            None => "these files hold no labels".to_string(),
+        };
+        super::print(
+            &format!(
+                "agreement needs two labelers on the same transcripts: {who}. \
+                 Give each labeler's journal (`afscope labels agree a.jsonl b.jsonl`), \
+                 or label the same transcripts as another labeler (`afscope label --labeler NAME`).\n"
+            ),
+            super::Output::Human,
+        )?;
+        return Ok(Status::SUCCESS);
+    }
     let checks: Vec<String> = schema.checks().map(|f| f.name.clone()).collect();
     let report = exchange::agreement(&labels, &checks);
     let (text, kind) = if json {

@@ -250,7 +250,12 @@ pub fn run(args: &ListArgs, load: &LoadArgs) -> Result<Status, String> {
         return Err(super::output_failed(e));
     }
     if args.format == ListFormat::Table {
-        write_table(&mut out, &rows).map_err(super::output_failed)?;
+        // On a terminal the table fits its width; into a pipe or file it is whole.
+        let fit = terminal
+            .then(|| crossterm::terminal::size().ok())
+            .flatten()
+            .map(|(w, _)| usize::from(w));
+        write_table(&mut out, &rows, fit).map_err(super::output_failed)?;
     }
     out.flush().map_err(super::output_failed)?;
     notes(&corpus);
@@ -364,8 +369,8 @@ fn count_table(corpus: &Corpus, hits: &[usize]) -> String {
     s
 }
 
-fn write_table(out: &mut dyn Write, rows: &[Row]) -> std::io::Result<()> {
-    let rows: Vec<[String; 7]> = rows
+fn write_table(out: &mut dyn Write, rows: &[Row], fit: Option<usize>) -> std::io::Result<()> {
+    let mut rows: Vec<[String; 7]> = rows
         .iter()
         .map(|r| cells(r).map(|c| afscope::model::sanitize::cell(&c).into_owned()))
         .collect();
@@ -373,6 +378,17 @@ fn write_table(out: &mut dyn Write, rows: &[Row]) -> std::io::Result<()> {
     for r in &rows {
         for (w, c) in widths.iter_mut().zip(r) {
             *w = (*w).max(c.chars().count());
+        }
+    }
+    if let Some(max) = fit {
+        if shrink_to(&mut widths, max) {
+            for r in &mut rows {
+                for (c, &w) in r.iter_mut().zip(&widths) {
+                    if c.chars().count() > w {
+                        *c = afscope::model::idcut::middle_cut(c, w);
+                    }
+                }
+            }
         }
     }
     let line = |out: &mut dyn Write, cells: [&str; 7]| -> std::io::Result<()> {
@@ -388,4 +404,36 @@ fn write_table(out: &mut dyn Write, rows: &[Row]) -> std::io::Result<()> {
         line(out, r.each_ref().map(String::as_str))?;
     }
     Ok(())
+}
+
+/// Narrows the widest text column (id, model, condition, source), again and again,
+/// until the row fits `max` columns or none can narrow further; whether any did.
+fn shrink_to(widths: &mut [usize; 7], max: usize) -> bool {
+    const TEXT: [usize; 4] = [0, 1, 3, 6];
+    let total = |w: &[usize; 7]| w.iter().sum::<usize>() + 2 * (w.len() - 1);
+    let mut changed = false;
+    while total(widths) > max {
+        let Some(&widest) = TEXT
+            .iter()
+            .filter(|&&i| widths[i] > HEADER[i].len().max(8))
+            .max_by_key(|&&i| widths[i])
+        else {
+            break;
+        };
+        let others_max = TEXT
+            .iter()
+            .filter(|&&i| i != widest)
+            .map(|&i| widths[i])
+            .max()
+            .unwrap_or(0);
+        let excess = total(widths) - max;
+        // Down to the next widest at most, so the cut is shared once they are level.
+        let floor = HEADER[widest]
+            .len()
+            .max(8)
+            .max(others_max.min(widths[widest] - 1));
+        widths[widest] = widths[widest].saturating_sub(excess).max(floor);
+        changed = true;
+    }
+    changed
 }

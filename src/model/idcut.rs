@@ -121,7 +121,9 @@ pub fn middle_cut(text: &str, width: usize) -> String {
         .char_indices()
         .filter(|(_, c)| SEPARATORS.contains(c))
         .map(|(i, _)| &text[i..])
-        .find(|t| !t.contains('…') && t.width() <= room - room / 3);
+        .find(|t| !t.contains('…') && t.width() <= room - room / 3)
+        // A whole part much shorter than the room (`:2` of a path) keeps too little.
+        .filter(|t| t.width() * 2 >= room - room / 3);
     let tail: String = match whole_tail {
         Some(t) => t.to_string(),
         None => {

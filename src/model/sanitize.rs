@@ -76,9 +76,8 @@ pub fn cell(s: &str) -> Cow<'_, str> {
     if v.chars().count() <= MAX_CELL {
         return v;
     }
-    let mut cut: String = v.chars().take(MAX_CELL - 1).collect();
-    cut.push('…');
-    Cow::Owned(cut)
+    // Cut in the middle: a path keeps its file and line, an id its end.
+    Cow::Owned(super::idcut::middle_cut(&v, MAX_CELL))
 }
 
 /// The placeholder shown for a hostile character.
@@ -145,7 +144,10 @@ mod tests {
         let long = "x".repeat(70_000);
         let c = cell(&long);
         assert_eq!(c.chars().count(), MAX_CELL);
-        assert!(c.ends_with('…'));
+        assert!(c.contains('…') && c.ends_with('x'));
+        // A long path keeps its file and line.
+        let path = format!("{}/results.json:114", "deep/".repeat(40));
+        assert!(cell(&path).ends_with("results.json:114"), "{}", cell(&path));
         assert_eq!(cell("short"), "short");
     }
 
