@@ -156,6 +156,9 @@ fn a_second_labeler_on_the_same_journal_is_read_only() {
     second.extend(["--labeler", "ben"]);
     let mut b = Pty::start_sized(&second, 30, 140, &[]);
     b.wait_for("is open for labeling by ana (pid");
+    // Whole, wrapped if need be, with the way to go on.
+    let s = b.wait_for("(--labels mine.jsonl)");
+    assert!(s.contains("merge"), "{s}");
     b.keys("a");
     a.keys("a");
     a.wait_for("✓ saved claude-3-opus/helpful_only/p0/free af=yes");

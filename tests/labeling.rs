@@ -399,6 +399,21 @@ fn resume_starts_at_the_first_unlabelled_item_and_a_second_opener_is_read_only()
         3,
         "nothing written by the read-only opener"
     );
+    // At 80×24 the message is whole, wrapped onto the lines it needs.
+    let fx = b.on_resize(80, 24);
+    afscope::tui::execute_sync_with(&mut b, fx, &mut other);
+    let shown = screen(&b, "dark");
+    let tail: Vec<&str> = shown.lines().rev().take(4).collect();
+    let said: String = tail
+        .iter()
+        .rev()
+        .map(|l| l.trim())
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        said.contains("; read-only here. To label now, give your own file (--labels mine.jsonl) and join the two later with afscope labels merge"),
+        "{shown}"
+    );
     drop((a, l, b, other));
     // Reopen: the last session of this labeler resumes at item 4.
     let mut l = labeling(&j, "ana");

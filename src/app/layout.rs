@@ -45,7 +45,10 @@ pub fn compute(
         return Layout::TooSmall;
     }
     let label = label_h > 0;
-    let status_h = status_h.clamp(1, 3);
+    // A long message never takes the room the panes need.
+    let status_h = status_h
+        .min(height.saturating_sub(u16::from(bar) + label_h + 6))
+        .clamp(1, 4);
     let status = Area {
         x: 0,
         y: height - status_h,

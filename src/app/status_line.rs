@@ -7,7 +7,7 @@ use crate::model::sanitize::visible;
 use unicode_width::UnicodeWidthStr;
 
 /// At most this many lines for a long message.
-pub const MAX_LINES: usize = 3;
+pub const MAX_LINES: usize = 4;
 
 /// A piece of the status line and how it is drawn.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -95,12 +95,12 @@ impl JournalFile {
             Err(std::fs::TryLockError::WouldBlock) => {
                 let mut holder = String::new();
                 let _ = (&lock_file).take(4096).read_to_string(&mut holder);
-                let holder = crate::model::sanitize::visible(&holder, false).into_owned();
-                let holder = holder.trim();
+                let holder = crate::model::sanitize::visible(holder.trim(), false).into_owned();
+                let holder = holder.as_str();
                 (
                     None,
                     Some(format!(
-                        "{} is open for labeling by {}; opened read-only (labels cannot be saved here)",
+                        "{} is open for labeling by {}; read-only here. To label now, give your own file (--labels mine.jsonl) and join the two later with afscope labels merge",
                         path.display(),
                         if holder.is_empty() { "another afscope" } else { holder }
                     )),

@@ -103,10 +103,11 @@ pub fn draw_panel(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
             theme.role(Role::Warning),
         ));
     }
-    if let Some(ro) = &s.read_only {
+    if s.read_only.is_some() {
+        // Short here: the status line says it whole.
         second.push(Span::styled(" │ ", st));
         second.push(Span::styled(
-            visible(ro, false).into_owned(),
+            "read-only: the journal is open in another afscope",
             theme.role(Role::Failed),
         ));
     } else {
