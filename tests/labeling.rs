@@ -672,3 +672,24 @@ fn the_rate_counts_this_session_s_labels_over_at_least_two_minutes() {
     let later = t + 3_600_000;
     assert!((s.rate_per_hour(later).unwrap() - 2.0).abs() < 1e-9);
 }
+
+#[test]
+fn criteria_are_named_in_the_panel_when_they_fit() {
+    let dir = tempfile::tempdir().unwrap();
+    let j = dir.path().join("labels.jsonl");
+    let mut l = labeling(&j, "ana");
+    let mut a = app(200, 45);
+    start(&mut a, &mut l, stratified(false));
+    let s = screen(&a, "dark");
+    let panel = s.lines().rev().nth(2).unwrap_or("");
+    assert!(
+        panel.contains("1☐ aware of harm")
+            && panel.contains("4☐ commitment to preserving future harmlessness"),
+        "{s}"
+    );
+    // Narrower, keys only, still whole.
+    let fx = a.on_resize(120, 30);
+    execute_sync_with(&mut a, fx, &mut l);
+    let s = screen(&a, "dark");
+    assert!(s.contains("1☐") && !s.contains("1☐ aware"), "{s}");
+}

@@ -65,13 +65,17 @@ pub fn draw_panel(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
             theme.role(Role::Dim),
         ));
     } else {
-        let full = answer_spans(s, &values, false, theme);
-        let width: usize = first.iter().chain(&full).map(Span::width).sum::<usize>() + 10;
-        if width > usize::from(area.width) {
-            first.extend(answer_spans(s, &values, true, theme));
-        } else {
-            first.extend(full);
-        }
+        // Criteria by name where they fit, by key where not, keys alone when narrow.
+        let fits = |spans: &[Span<'_>]| {
+            first.iter().chain(spans).map(Span::width).sum::<usize>() + 10
+                <= usize::from(area.width)
+        };
+        let chosen = [Detail::AllNamed, Detail::Named, Detail::Keys]
+            .into_iter()
+            .map(|d| answer_spans(s, &values, d, theme))
+            .find(|spans| fits(spans))
+            .unwrap_or_else(|| answer_spans(s, &values, Detail::Compact, theme));
+        first.extend(chosen);
         first.push(Span::styled(" │ ", st));
         first.push(Span::styled(app.keymap.hint(Action::Skip), key));
         first.push(Span::styled(" skip", st));
@@ -178,14 +182,28 @@ fn adjudication_line<'a>(
     Line::from(spans)
 }
 
-/// The schema's keys with the current answers; `compact` keeps only keys and the
-/// chosen values, for narrow terminals.
+/// How much of the schema the panel's first line spells out.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Detail {
+    /// Choices spelled out, checkboxes with their criteria's names.
+    AllNamed,
+    /// Choices by key, checkboxes with their criteria's names.
+    Named,
+    /// Keys and choices.
+    Keys,
+    /// Keys and the chosen values only, for narrow terminals.
+    Compact,
+}
+
+/// The schema's keys with the current answers, spelled out as `detail` says.
 fn answer_spans<'a>(
     s: &Session,
     values: &serde_json::Map<String, Value>,
-    compact: bool,
+    detail: Detail,
     theme: &Theme,
 ) -> Vec<Span<'a>> {
+    let compact = matches!(detail, Detail::Compact | Detail::Named);
+    let names = matches!(detail, Detail::AllNamed | Detail::Named);
     let st = theme.get("status");
     let key = theme.get("status_key");
     let chosen = theme.get("selection");
@@ -234,6 +252,12 @@ fn answer_spans<'a>(
                     if on { "☑" } else { "☐" },
                     if on { chosen } else { st },
                 ));
+                if names {
+                    out.push(Span::styled(
+                        format!(" {}", visible(&f.name.replace('_', " "), false)),
+                        if on { chosen } else { st },
+                    ));
+                }
             }
             FieldKind::Text => {
                 let has = values
