@@ -5,23 +5,15 @@
 
 mod common;
 
-use afscope::app::{App, Keymap};
+use afscope::app::App;
 use afscope::load::LoadOptions;
-use afscope::tui::execute_sync;
-use common::screen::screen;
-use common::{afscope, fixture, open, sample};
+use common::screen::{app_at, screen};
+use common::{afscope, fixture, sample};
 use std::collections::HashSet;
 use std::path::PathBuf;
-use std::sync::Arc;
 
 fn app(files: &[PathBuf], width: u16, height: u16) -> App {
-    let corpus = open(files, LoadOptions::default());
-    let mut app = App::new(Arc::new(corpus), Keymap::default(), 7);
-    let fx = app.on_resize(width, height);
-    execute_sync(&mut app, fx);
-    let fx = app.update_initial();
-    execute_sync(&mut app, fx);
-    app
+    app_at(files, LoadOptions::default(), width, height)
 }
 
 /// The list's rows as drawn: (id cell, whole line), read between the borders.

@@ -7,7 +7,7 @@ mod common;
 use afscope::app::{App, Keymap, Mode};
 use afscope::load::LoadOptions;
 use afscope::tui::execute_sync;
-use common::screen::{press, press_with, screen};
+use common::screen::{app_at, press, press_with, screen};
 use common::{fixture, open};
 use std::sync::Arc;
 
@@ -16,13 +16,7 @@ fn app(width: u16, height: u16) -> App {
         labels: Some(fixture("eval/labels.jsonl")),
         ..Default::default()
     };
-    let corpus = open(&[fixture("eval/transcripts.jsonl")], opts);
-    let mut app = App::new(Arc::new(corpus), Keymap::default(), 7);
-    let fx = app.on_resize(width, height);
-    execute_sync(&mut app, fx);
-    let fx = app.update_initial();
-    execute_sync(&mut app, fx);
-    app
+    app_at(&[fixture("eval/transcripts.jsonl")], opts, width, height)
 }
 
 #[test]

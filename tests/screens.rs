@@ -6,8 +6,8 @@ mod common;
 use afscope::app::{App, Keymap};
 use afscope::load::LoadOptions;
 use afscope::tui::execute_sync;
-use common::screen::{press, screen};
-use common::{fixture, open};
+use common::fixture;
+use common::screen::{app_at, press, screen};
 use std::sync::Arc;
 
 fn app(width: u16, height: u16) -> App {
@@ -16,13 +16,7 @@ fn app(width: u16, height: u16) -> App {
         labels: Some(fixture("label.jsonl")),
         ..Default::default()
     };
-    let corpus = open(&[fixture("demo.jsonl")], opts);
-    let mut app = App::new(Arc::new(corpus), Keymap::default(), 7);
-    let fx = app.on_resize(width, height);
-    execute_sync(&mut app, fx);
-    let fx = app.update_initial();
-    execute_sync(&mut app, fx);
-    app
+    app_at(&[fixture("demo.jsonl")], opts, width, height)
 }
 
 #[test]

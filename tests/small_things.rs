@@ -6,21 +6,18 @@
 
 mod common;
 
-use afscope::app::{App, Focus, Keymap, Mode};
+use afscope::app::{App, Focus, Mode};
 use afscope::load::LoadOptions;
-use afscope::tui::execute_sync;
-use common::screen::{press, screen};
-use common::{fixture, open};
-use std::sync::Arc;
+use common::fixture;
+use common::screen::{app_at, press, screen};
 
 fn app(width: u16, height: u16) -> App {
-    let corpus = open(&[fixture("demo.jsonl")], LoadOptions::default());
-    let mut app = App::new(Arc::new(corpus), Keymap::default(), 7);
-    let fx = app.on_resize(width, height);
-    execute_sync(&mut app, fx);
-    let fx = app.update_initial();
-    execute_sync(&mut app, fx);
-    app
+    app_at(
+        &[fixture("demo.jsonl")],
+        LoadOptions::default(),
+        width,
+        height,
+    )
 }
 
 fn status(a: &App) -> String {

@@ -1,13 +1,28 @@
 //! Driving the interface by key presses through the real keymap, and reading the
 //! screen it draws.
 
-use afscope::app::App;
-use afscope::tui::execute_sync_with;
+use afscope::app::{App, Keymap};
+use afscope::load::LoadOptions;
 use afscope::tui::label_runner::Labeling;
+use afscope::tui::{execute_sync, execute_sync_with};
 use afscope::ui::{self, Theme};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// The interface on `files` at `width`×`height` with the default keymap, as it
+/// stands after the first frame.
+pub fn app_at(files: &[PathBuf], opts: LoadOptions, width: u16, height: u16) -> App {
+    let corpus = super::open(files, opts);
+    let mut app = App::new(Arc::new(corpus), Keymap::default(), 7);
+    let fx = app.on_resize(width, height);
+    execute_sync(&mut app, fx);
+    let fx = app.update_initial();
+    execute_sync(&mut app, fx);
+    app
+}
 
 /// Presses keys: plain characters, or `<Enter>`, `<Esc>`, `<Tab>`, `<C-d>`, `<Down>`.
 pub fn press(app: &mut App, keys: &str) {
