@@ -202,7 +202,7 @@ fn help_scrolls_when_it_does_not_fit_40x12() {
     let mut a = app(40, 12);
     press(&mut a, "?");
     assert!(screen(&a, "dark").contains("j/k scroll"));
-    press(&mut a, &"j".repeat(40));
+    press(&mut a, &"j".repeat(400));
     let s = screen(&a, "dark");
     let last = afscope::app::Action::ALL.last().unwrap();
     let key = a.keymap.keys(*last)[0].label();
@@ -211,8 +211,65 @@ fn help_scrolls_when_it_does_not_fit_40x12() {
         "the last action and the end of the help:\n{s}"
     );
     insta::assert_snapshot!(s);
+    press(&mut a, "k");
+    assert_ne!(screen(&a, "dark"), s, "one k up from the end moves at once");
+    press(&mut a, "G");
+    assert_eq!(screen(&a, "dark"), s, "G goes to the end");
     press(&mut a, "x");
     assert_eq!(a.mode, afscope::app::Mode::Normal);
+}
+
+/// The overlay's text, page by page from the top, inside the border.
+fn help_text(a: &mut App) -> String {
+    press(a, "?g");
+    let mut seen = String::new();
+    let mut last = String::new();
+    loop {
+        let s = screen(a, "dark");
+        if s == last {
+            break;
+        }
+        let rows: Vec<Vec<char>> = s.lines().map(|l| l.chars().collect()).collect();
+        let top = rows
+            .iter()
+            .position(|r| r.iter().collect::<String>().contains("┌ keys"))
+            .expect("the overlay's top border");
+        let first = rows[top]
+            .windows(6)
+            .position(|w| w.iter().collect::<String>() == "┌ keys")
+            .expect("the keys title");
+        let last_col = rows[top][first..]
+            .iter()
+            .position(|c| *c == '┐')
+            .map(|p| p + first)
+            .expect("the overlay's corner");
+        for row in &rows[top + 1..] {
+            if row.get(first) == Some(&'└') {
+                break;
+            }
+            seen.extend(&row[first + 1..last_col]);
+            seen.push(' ');
+        }
+        last = s;
+        press(a, "<PgDn>");
+    }
+    press(a, "x");
+    seen.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn every_help_line_is_whole_at_80_and_40_columns() {
+    for (w, h) in [(80, 24), (40, 12), (160, 45)] {
+        let mut a = app(w, h);
+        let text = help_text(&mut a);
+        for action in afscope::app::Action::ALL {
+            let what = action.describe();
+            assert!(
+                text.contains(what),
+                "{w}×{h}: `{what}` is not whole in the help:\n{text}"
+            );
+        }
+    }
 }
 
 #[test]

@@ -12,6 +12,7 @@ pub mod evidence;
 pub mod facets;
 pub mod find;
 pub mod gap_panel;
+pub mod help_text;
 pub mod input;
 pub mod keymap;
 mod label_keys;

@@ -97,10 +97,13 @@ impl App {
                     Some(Action::Up) => self.help_scroll = self.help_scroll.saturating_sub(1),
                     Some(Action::PageDown) => self.help_scroll += 10,
                     Some(Action::PageUp) => self.help_scroll = self.help_scroll.saturating_sub(10),
+                    Some(Action::Top) => self.help_scroll = 0,
+                    Some(Action::Bottom) => self.help_scroll = usize::MAX,
                     _ => self.mode = Mode::Normal,
                 }
-                // Drawing clamps to the lines there are; this bounds key repeats.
-                self.help_scroll = self.help_scroll.min(Action::ALL.len() + 64);
+                // Scrolling stops at the last page, as drawn at this size.
+                let page = self.help_page(self.size.0, self.size.1);
+                self.help_scroll = page.top(self.help_scroll);
                 Vec::new()
             }
             Mode::Filter => self.filter_key(ev),
