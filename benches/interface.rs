@@ -110,7 +110,8 @@ fn main() {
 
     // The finder over 1M: the first pattern builds the prompt previews.
     let start = Instant::now();
-    let hits = afscope::app::find::search(&app.corpus, "opus 12345", &|| false).unwrap();
+    let hits =
+        afscope::app::find::search(&app.corpus, "opus 12345", &|| false, &|_, _| {}).unwrap();
     let first = start.elapsed();
     let mut times = Vec::new();
     for p in [
@@ -120,7 +121,7 @@ fn main() {
         "claude haiku 4242",
     ] {
         let start = Instant::now();
-        let _ = afscope::app::find::search(&app.corpus, p, &|| false).unwrap();
+        let _ = afscope::app::find::search(&app.corpus, p, &|| false, &|_, _| {}).unwrap();
         times.push(start.elapsed());
     }
     let (med, max) = stats(times);

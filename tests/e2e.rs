@@ -244,7 +244,7 @@ fn evaluation_panel_threshold_and_queue_then_gap_panel() {
     let screen = s.wait_for("transcripts 3/48");
     assert!(screen.contains("queue af_prob FP at 0.50"), "{screen}");
     s.keys("C");
-    let screen = s.wait_for("3 transcripts in view");
+    let screen = s.wait_for("3 in view");
     assert!(screen.contains("gap"), "{screen}");
     s.keys("q");
     s.keys("q");

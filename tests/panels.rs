@@ -27,7 +27,7 @@ fn gap_panel_shows_bars_per_model_and_condition() {
     let s = screen(&a, "dark");
     // opus pooled: 11/12 vs 5/12, McNemar 2 × 0.5^6.
     assert!(
-        s.contains("claude-3-opus  gap +50.0 pp [+12.2, +73.4] · McNemar p 0.031 (12 pairs)"),
+        s.contains("claude-3-opus · gap +50.0 pp [+12.2, +73.4] · McNemar p 0.031 (12 pairs)"),
         "{s}"
     );
     assert!(s.contains("91.7% [64.6, 98.5] (11/12)"), "{s}");

@@ -273,6 +273,79 @@ fn every_help_line_is_whole_at_80_and_40_columns() {
 }
 
 #[test]
+fn finder_lists_recently_read_then_the_view_before_typing() {
+    let mut a = app(80, 24);
+    let id = |a: &App, e: u32| a.corpus.view().id(e as usize).into_owned();
+    let first = a.rows[0];
+    press(&mut a, "jjj");
+    let fourth = a.rows[3];
+    press(&mut a, "t");
+    let s = screen(&a, "dark");
+    assert!(
+        s.contains("4 recently read, then the view"),
+        "the first and the three read after it:\n{s}"
+    );
+    let listed: Vec<String> = a.finder.hits.iter().map(|h| id(&a, h.entry)).collect();
+    assert_eq!(listed[0], id(&a, fourth), "the latest first");
+    assert_eq!(listed[3], id(&a, first));
+    assert_eq!(
+        listed.len(),
+        a.rows.len().min(afscope::app::find::LIMIT),
+        "then the rest of the view, each once"
+    );
+    let distinct: std::collections::HashSet<&String> = listed.iter().collect();
+    assert_eq!(distinct.len(), listed.len());
+    assert!(s.contains(&id(&a, fourth)), "{s}");
+    insta::assert_snapshot!(s);
+    // Enter on the second goes back to what was read before.
+    press(&mut a, "<Down><Enter>");
+    assert_eq!(a.current(), Some(a.rows[2]));
+}
+
+#[test]
+fn finder_says_how_far_a_long_search_has_got() {
+    // Over 65,536 transcripts the search reports between chunks.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("many.jsonl");
+    let mut text = String::new();
+    for i in 0..140_000 {
+        text.push_str(&format!(
+            "{{\"id\":\"r{i}\",\"model\":\"m\",\"completion\":\"c\"}}\n"
+        ));
+    }
+    std::fs::write(&path, text).unwrap();
+    let corpus = common::open(&[path], LoadOptions::default());
+    let seen = std::sync::Mutex::new(Vec::new());
+    let hits = afscope::app::find::search(&corpus, "r1399", &|| false, &|d, t| {
+        seen.lock().unwrap().push((d, t))
+    })
+    .unwrap();
+    assert!(!hits.is_empty());
+    let seen = seen.into_inner().unwrap();
+    assert_eq!(seen, [(65_536, 140_000), (131_072, 140_000)]);
+
+    // On screen, while the search for what was typed runs.
+    let mut a = app(80, 24);
+    press(&mut a, "t");
+    let fx = a.on_key(crossterm::event::KeyEvent::new(
+        crossterm::event::KeyCode::Char('o'),
+        crossterm::event::KeyModifiers::NONE,
+    ));
+    assert!(!fx.is_empty(), "typing starts a search");
+    let s = screen(&a, "dark");
+    assert!(s.contains("searching…"), "{s}");
+    a.on_find_progress(a.finder.generation, 65_536, 140_000);
+    let s = screen(&a, "dark");
+    assert!(s.contains("searching… 46% of 140,000 transcripts"), "{s}");
+    // Progress for an older pattern is not shown.
+    a.on_find_progress(a.finder.generation - 1, 131_072, 140_000);
+    assert!(screen(&a, "dark").contains("46%"));
+    execute_sync(&mut a, fx);
+    let s = screen(&a, "dark");
+    assert!(s.contains("best of the matches"), "{s}");
+}
+
+#[test]
 fn finder_jumps_by_id_model_or_prompt_text() {
     let mut a = app(80, 24);
     press(&mut a, "/tier:free<Enter>");

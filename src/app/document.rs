@@ -183,21 +183,23 @@ impl Builder<'_> {
         let Some(user) = self.t.user.as_deref() else {
             return;
         };
-        let mut h = heading(
-            "user",
-            Role::HeadingUser,
-            self.opts.width.saturating_sub(12),
-        );
-        if self.opts.blind {
-            h.push(" [tier hidden]", Role::Dim);
+        let (badge, role) = if self.opts.blind {
+            (" [tier hidden]", Role::Dim)
         } else {
             let badge = match self.t.tier {
                 Tier::Free => " [FREE TIER]",
                 Tier::Paid => " [PAID TIER]",
                 Tier::Unknown => " [tier ?]",
             };
-            h.push(badge, Role::tier(self.t.tier));
-        }
+            (badge, Role::tier(self.t.tier))
+        };
+        // The rule leaves the badge its whole width.
+        let mut h = heading(
+            "user",
+            Role::HeadingUser,
+            self.opts.width.saturating_sub(badge.chars().count()),
+        );
+        h.push(badge, role);
         self.line(h);
         if self.opts.blind {
             // Mask the tier tag's value in the prompt text.

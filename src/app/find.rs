@@ -31,6 +31,58 @@ pub struct Finder {
     pub shown: String,
     /// Bumped for each query; results for older ones are dropped.
     pub generation: u64,
+    /// Transcripts read, the latest last, each once.
+    pub recent: std::collections::VecDeque<u32>,
+    /// With nothing typed: how many of `hits` are recently read (the rest are the
+    /// view's first rows).
+    pub recent_shown: usize,
+    /// While a search runs: transcripts looked at so far, of how many.
+    pub progress: Option<(usize, usize)>,
+}
+
+/// How many recently read transcripts are remembered.
+const RECENT: usize = 50;
+
+impl Finder {
+    /// The reader showed `entry`.
+    pub fn note_read(&mut self, entry: u32) {
+        self.recent.retain(|&e| e != entry);
+        self.recent.push_back(entry);
+        if self.recent.len() > RECENT {
+            self.recent.pop_front();
+        }
+    }
+}
+
+/// What the finder lists before anything is typed: transcripts read lately (the
+/// latest first), then the view's rows from the top, `LIMIT` in all; and how many
+/// of them are recent.
+pub fn before_typing(corpus: &Corpus, recent: &[u32], rows: &[u32]) -> (Vec<Hit>, usize) {
+    let plain = |entry: u32| Hit {
+        entry,
+        score: 0,
+        text: haystack(corpus, entry as usize),
+        positions: Vec::new(),
+    };
+    let mut seen = std::collections::HashSet::new();
+    let mut hits: Vec<Hit> = recent
+        .iter()
+        .rev()
+        .copied()
+        .filter(|&e| (e as usize) < corpus.len() && seen.insert(e))
+        .take(LIMIT)
+        .map(plain)
+        .collect();
+    let n = hits.len();
+    for &e in rows {
+        if hits.len() >= LIMIT {
+            break;
+        }
+        if !seen.contains(&e) {
+            hits.push(plain(e));
+        }
+    }
+    (hits, n)
 }
 
 /// The searchable text of an entry, as listed.
@@ -96,11 +148,13 @@ fn subsequence(hay: &str, needle: &str) -> bool {
 }
 
 /// The best `LIMIT` hits for `pattern` over the whole corpus, best first; `None`
-/// when `stale` turned true on the way (a newer pattern was typed).
+/// when `stale` turned true on the way (a newer pattern was typed). `progress` is
+/// told how many transcripts were looked at, of how many, between chunks.
 pub fn search(
     corpus: &Corpus,
     pattern: &str,
     stale: &(dyn Fn() -> bool + Sync),
+    progress: &dyn Fn(usize, usize),
 ) -> Option<Vec<Hit>> {
     const CHUNK: usize = 1 << 16;
     let matcher = SkimMatcherV2::default().smart_case();
@@ -119,6 +173,9 @@ pub fn search(
                 .into_par_iter()
                 .filter_map(|i| score(&matcher, corpus, i, &terms).map(|s| (s, i as u32))),
         );
+        if end < corpus.len() {
+            progress(end, corpus.len());
+        }
     }
     scored.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     scored.truncate(LIMIT);
@@ -163,8 +220,8 @@ mod tests {
     #[test]
     fn a_stale_search_gives_up() {
         let corpus = crate::demo::open(&crate::load::LoadOptions::default()).unwrap();
-        assert!(search(&corpus, "opus", &|| true).is_none());
-        let hits = search(&corpus, "opus p2 paid", &|| false).unwrap();
+        assert!(search(&corpus, "opus", &|| true, &|_, _| {}).is_none());
+        let hits = search(&corpus, "opus p2 paid", &|| false, &|_, _| {}).unwrap();
         assert_eq!(
             corpus.view().id(hits[0].entry as usize),
             "claude-3-opus/helpful_only/p2/paid"

@@ -20,13 +20,26 @@ impl App {
         self.finder.hits = hits;
         self.finder.shown = pattern;
         self.finder.cursor = 0;
+        self.finder.progress = None;
+    }
+
+    /// The finder's search for `generation` has looked at `done` of `total`.
+    pub fn on_find_progress(&mut self, generation: u64, done: usize, total: usize) {
+        if generation == self.finder.generation {
+            self.finder.progress = Some((done, total));
+        }
     }
 
     pub(super) fn find_request(&mut self) -> Vec<Effect> {
         self.finder.generation += 1;
+        self.finder.progress = None;
         let pattern = self.finder.input.text.trim().to_string();
         if pattern.is_empty() {
-            self.finder.hits.clear();
+            let recent: Vec<u32> = self.finder.recent.iter().copied().collect();
+            let (hits, n) = super::find::before_typing(&self.corpus, &recent, &self.rows);
+            self.finder.hits = hits;
+            self.finder.recent_shown = n;
+            self.finder.cursor = 0;
             self.finder.shown.clear();
             return Vec::new();
         }

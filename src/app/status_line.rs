@@ -35,18 +35,38 @@ impl Part {
 pub type Rows = Vec<Vec<Part>>;
 
 impl App {
-    /// The message the status line shows: a start-up warning first, then the last
-    /// message, then a search in progress; sanitised.
+    /// The message the status line shows: a query error the filter bar has no room
+    /// for, a start-up warning, then the last message, then a search in progress;
+    /// sanitised.
     pub fn note(&self) -> Option<String> {
-        self.warnings
-            .first()
-            .map(|w| match self.warnings.len() {
-                1 => w.clone(),
-                n => format!("{w} ({} more: a key shows the next)", n - 1),
+        self.query_error_below()
+            .or_else(|| {
+                self.warnings.first().map(|w| match self.warnings.len() {
+                    1 => w.clone(),
+                    n => format!("{w} ({} more: a key shows the next)", n - 1),
+                })
             })
             .or_else(|| self.message.clone())
             .or_else(|| self.searching.then(|| "searching…".to_string()))
             .map(|n| visible(&n, false).into_owned())
+    }
+
+    /// Whether the query error fits in the filter bar after the query (`  ← ` and
+    /// the message); when it does not, the status line says it, wrapped.
+    pub fn query_error_fits_bar(&self) -> bool {
+        self.input_error.as_ref().is_none_or(|e| {
+            let typed = visible(&self.input.text, false).width();
+            1 + typed.max(e.span.end) + 4 + visible(&e.message, false).width()
+                <= usize::from(self.size.0)
+        })
+    }
+
+    /// The query error, for the status line, when the filter bar has no room for it.
+    fn query_error_below(&self) -> Option<String> {
+        if self.query_error_fits_bar() {
+            return None;
+        }
+        self.input_error.as_ref().map(|e| e.message.clone())
     }
 
     /// The status line at the terminal's width.

@@ -50,6 +50,7 @@ impl App {
         if self.current() != Some(entry) {
             return;
         }
+        self.finder.note_read(entry);
         if let Some(s) = self.session.as_mut() {
             // A selection belongs to the transcript it was made in.
             s.selection = None;

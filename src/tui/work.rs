@@ -40,6 +40,12 @@ pub(super) enum Done {
         pattern: String,
         hits: Vec<Hit>,
     },
+    /// The finder's search is under way: transcripts looked at, of how many.
+    FindProgress {
+        generation: u64,
+        done: usize,
+        total: usize,
+    },
     Gap(crate::stats::gap::GapReport),
     Eval(EvalItems),
     /// A transcript read and its evidence located, for the reader.
@@ -52,12 +58,14 @@ pub(super) enum Done {
 
 type EvalItems = Result<std::collections::BTreeMap<String, crate::stats::eval::Collected>, String>;
 
-/// Does an effect's background work on the calling thread.
+/// Does an effect's background work on the calling thread; `progress` hears how
+/// far long work has got.
 fn perform(
     corpus: &Corpus,
     effect: Effect,
     search_generation: u64,
     latest_find: &AtomicU64,
+    progress: &dyn Fn(Done),
 ) -> Option<Done> {
     match effect {
         Effect::Search {
@@ -93,7 +101,14 @@ fn perform(
             generation,
         } => {
             let stale = || latest_find.load(Ordering::Relaxed) != generation;
-            let hits = crate::app::find::search(corpus, &pattern, &stale)?;
+            let step = |done, total| {
+                progress(Done::FindProgress {
+                    generation,
+                    done,
+                    total,
+                })
+            };
+            let hits = crate::app::find::search(corpus, &pattern, &stale, &step)?;
             Some(Done::Find {
                 generation,
                 pattern,
@@ -179,6 +194,14 @@ pub(super) fn apply(app: &mut App, done: Done, search_generation: u64) -> Vec<Ef
             app.on_find_results(generation, pattern, hits);
             Vec::new()
         }
+        Done::FindProgress {
+            generation,
+            done,
+            total,
+        } => {
+            app.on_find_progress(generation, done, total);
+            Vec::new()
+        }
         Done::Gap(report) => {
             app.on_gap(report);
             Vec::new()
@@ -216,7 +239,7 @@ pub fn search_in_two(app: &mut App, effect: Effect) -> Result<(Duration, Duratio
         return Err(Box::new(effect));
     }
     let start = std::time::Instant::now();
-    let Some(done) = perform(&app.corpus.clone(), effect, 0, &AtomicU64::new(0)) else {
+    let Some(done) = perform(&app.corpus.clone(), effect, 0, &AtomicU64::new(0), &|_| {}) else {
         return Ok((start.elapsed(), Duration::ZERO));
     };
     let worker = start.elapsed();
@@ -243,7 +266,14 @@ pub fn execute_sync_with(app: &mut App, effects: Vec<Effect>, labeling: &mut Lab
                 Effect::Find { generation, .. } => *generation,
                 _ => 0,
             });
-            if let Some(done) = perform(&app.corpus.clone(), effect, 0, &find) {
+            let progress = std::cell::RefCell::new(Vec::new());
+            let done = perform(&app.corpus.clone(), effect, 0, &find, &|d| {
+                progress.borrow_mut().push(d)
+            });
+            for d in progress.into_inner() {
+                queue.extend(apply(app, d, 0));
+            }
+            if let Some(done) = done {
                 queue.extend(apply(app, done, 0));
             }
         }
@@ -358,7 +388,10 @@ pub(super) fn execute(
             }
             let latest_find = latest_find.clone();
             std::thread::spawn(move || {
-                if let Some(done) = perform(&corpus, effect, 0, &latest_find) {
+                let progress = |d| {
+                    let _ = tx.send(Msg::Done(d));
+                };
+                if let Some(done) = perform(&corpus, effect, 0, &latest_find, &progress) {
                     let _ = tx.send(Msg::Done(done));
                 }
             });

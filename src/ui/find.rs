@@ -14,9 +14,21 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     let h = area.height.saturating_sub(2).max(5).min(area.height);
     let r = crate::ui::overlay(frame, area, w, h);
     let status = if f.input.text.trim().is_empty() {
-        "type an id, a model or words of the prompt".to_string()
+        let listed = match f.recent_shown {
+            0 => "the view's first rows".to_string(),
+            n if n == f.hits.len() => format!("{n} recently read"),
+            n => format!("{n} recently read, then the view"),
+        };
+        format!("{listed} · type to search ids, models, prompts")
     } else if f.shown != f.input.text.trim() {
-        "searching…".to_string()
+        match f.progress {
+            Some((done, total)) if total > 0 => format!(
+                "searching… {}% of {} transcripts",
+                done * 100 / total,
+                crate::load::watch::thousands(total)
+            ),
+            _ => "searching…".to_string(),
+        }
     } else {
         format!("{} best of the matches", f.hits.len())
     };

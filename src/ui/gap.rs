@@ -7,7 +7,7 @@ use crate::stats::baseline::BaselineRow;
 use crate::stats::gap::{GapRow, Rate};
 use crate::stats::gap_render;
 use crate::stats::table::tidy;
-use crate::ui::Theme;
+use crate::ui::{fit, Theme};
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -61,7 +61,13 @@ fn tier_line<'a>(
     ])
 }
 
-fn heading<'a>(row: &GapRow, change: Option<&BaselineRow>, theme: &Theme) -> Line<'a> {
+/// A row's heading, wrapped at its parts onto as many lines as `width` needs.
+fn heading<'a>(
+    row: &GapRow,
+    change: Option<&BaselineRow>,
+    theme: &Theme,
+    width: usize,
+) -> Vec<Line<'a>> {
     let scope = match &row.condition {
         Some(c) => format!("{} / {}", row.model, c),
         None => row.model.clone(),
@@ -77,21 +83,25 @@ fn heading<'a>(row: &GapRow, change: Option<&BaselineRow>, theme: &Theme) -> Lin
             )
         },
     );
-    let paired = row.paired.map_or_else(String::new, |p| {
-        format!(
-            " · McNemar p {} ({})",
-            gap_render::p_value(p.p_value),
-            crate::model::words::count(p.pairs, "pair", "pairs")
-        )
-    });
+    let dim = theme.get("dim");
     let mut spans = vec![
         Span::styled(visible(&scope, false).into_owned(), theme.get("title")),
-        Span::styled(format!("  {gap}{paired}"), theme.get("dim")),
+        Span::styled(gap, dim),
     ];
+    if let Some(p) = row.paired {
+        spans.push(Span::styled(
+            format!(
+                "McNemar p {} ({})",
+                gap_render::p_value(p.p_value),
+                crate::model::words::count(p.pairs, "pair", "pairs")
+            ),
+            dim,
+        ));
+    }
     if let Some(v) = change.and_then(|c| c.gap_change.value) {
         spans.push(Span::styled(
             format!(
-                "  Δ vs baseline {:+.1} pp [{:+.1}, {:+.1}] p {}",
+                "Δ vs baseline {:+.1} pp [{:+.1}, {:+.1}] p {}",
                 tidy(v.estimate * 100.0, 1),
                 tidy(v.low * 100.0, 1),
                 tidy(v.high * 100.0, 1),
@@ -100,7 +110,31 @@ fn heading<'a>(row: &GapRow, change: Option<&BaselineRow>, theme: &Theme) -> Lin
             theme.get("title"),
         ));
     }
-    Line::from(spans)
+    fit::pack(spans, Span::styled(" · ", dim), width)
+}
+
+/// The panel's title at `width`: what it shows, then its keys, shortened by priority.
+fn title(app: &App, width: usize) -> String {
+    let n = app.rows.len();
+    let in_view = format!(
+        "{n} {} in view",
+        if n == 1 { "transcript" } else { "transcripts" }
+    );
+    let short_view = format!("{n} in view");
+    let base = visible(app.gap_baseline.as_deref().unwrap_or("none"), false);
+    let baseline = format!("b: baseline {base}");
+    let short_base = format!("b base: {base}");
+    fit::title(
+        &[
+            ("compliance gap", "gap"),
+            (&in_view, &short_view),
+            (&baseline, &short_base),
+            ("Enter opens a cell", "Enter cell"),
+            ("Tab: tier", "Tab tier"),
+        ],
+        " · ",
+        width,
+    )
 }
 
 pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
@@ -115,11 +149,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         .borders(Borders::ALL)
         .border_style(theme.get("border_focus"))
         .title(Span::styled(
-            format!(
-                " compliance gap · {} transcripts in view · Enter opens a cell · Tab: tier · b: baseline {} ",
-                app.rows.len(),
-                visible(app.gap_baseline.as_deref().unwrap_or("none"), false)
-            ),
+            format!(" {} ", title(app, usize::from(r.width).saturating_sub(4))),
             theme.get("title"),
         ));
     let inner = block.inner(r);
@@ -129,28 +159,50 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         return;
     };
     let width = usize::from(inner.width).saturating_sub(46).clamp(8, 60);
-    let per_row = 3;
-    let visible_rows = (usize::from(inner.height).saturating_sub(2) / per_row).max(1);
-    let top = g.row.saturating_sub(visible_rows - 1);
+    let text_width = usize::from(inner.width);
+    let headings: Vec<Vec<Line>> = report
+        .rows
+        .iter()
+        .map(|row| {
+            let change = g.change_of(&row.model, row.condition.as_deref());
+            heading(row, change, theme, text_width)
+        })
+        .collect();
     let compliance = match report.compliance {
         crate::stats::gap::ComplianceSource::Verdict => {
             format!("compliance verdict ≥ {}", report.compliance_threshold)
         }
         crate::stats::gap::ComplianceSource::Labels => "compliance from labels".into(),
     };
-    let mut lines = vec![
-        Line::from(Span::styled(
-            format!(
-                "{compliance} · 95% interval: █ below it, ▓ from it to the rate, ─┤ to its top"
-            ),
-            theme.get("dim"),
-        )),
-        Line::default(),
+    let dim = theme.get("dim");
+    let legend = [
+        format!("{compliance} ·"),
+        "95% interval:".into(),
+        "█ below it,".into(),
+        "▓ from it to the rate,".into(),
+        "─┤ to its top".into(),
     ];
-    for (i, row) in report.rows.iter().enumerate().skip(top).take(visible_rows) {
+    let mut lines = fit::pack(
+        legend.into_iter().map(|t| Span::styled(t, dim)).collect(),
+        Span::styled(" ", dim),
+        text_width,
+    );
+    lines.push(Line::default());
+    // The first row shown: the highest from which the selected row still fits.
+    let room = usize::from(inner.height).saturating_sub(lines.len());
+    let tall = |i: usize| headings[i].len() + 2;
+    let mut top = g.row.min(headings.len().saturating_sub(1));
+    let mut used = if headings.is_empty() { 0 } else { tall(top) };
+    while top > 0 && used + tall(top - 1) <= room {
+        top -= 1;
+        used += tall(top);
+    }
+    for (i, (row, head)) in report.rows.iter().zip(headings).enumerate().skip(top) {
         let sel = i == g.row;
-        let change = g.change_of(&row.model, row.condition.as_deref());
-        lines.push(heading(row, change, theme));
+        if lines.len() >= usize::from(inner.height) {
+            break;
+        }
+        lines.extend(head);
         lines.push(tier_line(
             "free",
             &row.free.compliance,

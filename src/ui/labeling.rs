@@ -13,6 +13,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 use serde_json::Value;
+use unicode_width::UnicodeWidthStr;
 
 /// `1h05m`, `12m`, `40s`.
 pub fn duration(ms: i64) -> String {
@@ -115,16 +116,33 @@ pub fn draw_panel(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
             theme.role(Role::Failed),
         ));
     } else {
-        second.push(Span::styled(
-            format!(
-                " │ {} undo · {} history · {} progress · {} leaves",
-                app.keymap.hint(Action::UndoLabel),
-                app.keymap.hint(Action::LabelHistory),
-                app.keymap.hint(Action::LabelProgress),
-                app.keymap.hint(Action::ClearFilter),
-            ),
-            theme.role(Role::Dim),
-        ));
+        // The keys that fit, whole, most needed first.
+        let hints: Vec<String> = [
+            (Action::UndoLabel, "undo"),
+            (Action::LabelHistory, "history"),
+            (Action::LabelProgress, "progress"),
+            (Action::ClearFilter, "leaves"),
+        ]
+        .iter()
+        .map(|(a, what)| format!("{} {what}", app.keymap.hint(*a)))
+        .collect();
+        let used: usize = second.iter().map(Span::width).sum();
+        let room = usize::from(area.width).saturating_sub(used + 3);
+        let mut shown = String::new();
+        for h in hints {
+            let next = if shown.is_empty() {
+                h
+            } else {
+                format!("{shown} · {h}")
+            };
+            if next.width() > room {
+                break;
+            }
+            shown = next;
+        }
+        if !shown.is_empty() {
+            second.push(Span::styled(format!(" │ {shown}"), theme.role(Role::Dim)));
+        }
     }
     let mut lines = vec![Line::from(first), Line::from(second)];
     if let (Some((a, b)), Some(e)) = (s.adjudicating(), entry) {

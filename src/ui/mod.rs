@@ -3,6 +3,7 @@
 mod eval;
 mod facets;
 mod find;
+pub mod fit;
 mod gap;
 mod help;
 mod labeling;

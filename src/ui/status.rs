@@ -92,10 +92,13 @@ pub fn draw_bar(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
                 visible(&text[end..], false).into_owned(),
                 input,
             ));
-            spans.push(Span::styled(
-                format!("  ← {}", visible(&e.message, false)),
-                theme.role(Role::Warning),
-            ));
+            // A message with no room here is said in the status line, wrapped.
+            let said = if app.query_error_fits_bar() {
+                format!("  ← {}", visible(&e.message, false))
+            } else {
+                "  ← see below".to_string()
+            };
+            spans.push(Span::styled(said, theme.role(Role::Warning)));
         }
         _ => spans.push(Span::styled(visible(&text, false).into_owned(), input)),
     }
