@@ -163,7 +163,14 @@ fn the_blind_badge_and_the_labeling_keys_are_whole() {
 #[test]
 fn the_gap_panel_says_each_test_and_its_title_whole() {
     let mut a = demo(80, 24);
-    press(&mut a, "C");
+    // While the table is computed the panel says so.
+    let fx = a.on_key(crossterm::event::KeyEvent::new(
+        crossterm::event::KeyCode::Char('C'),
+        crossterm::event::KeyModifiers::SHIFT,
+    ));
+    let s = screen(&a, "dark");
+    assert!(s.contains("computing the gap over 31 transcripts"), "{s}");
+    afscope::tui::execute_sync(&mut a, fx);
     let s = screen(&a, "dark");
     let report = a.gap.as_ref().unwrap().report.clone().unwrap();
     let shown = flat(&s);

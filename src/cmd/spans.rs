@@ -46,6 +46,7 @@ pub fn run(
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    let mut pieces_said = false;
     let w = super::output_failed;
     // The ids' shared prefix is shown as `…`, so that rows are told apart.
     let (id_prefix, id_w) = if format == SpansFormat::Table {
@@ -119,12 +120,8 @@ pub fn run(
                     writeln!(out, "{line}").map_err(w)?;
                 }
                 SpansFormat::Table => {
-                    let bytes = s
-                        .ranges
-                        .iter()
-                        .map(|r| format!("{}..{}", r.start, r.end))
-                        .collect::<Vec<_>>()
-                        .join(",");
+                    let bytes = bytes_cell(&s.ranges, 14);
+                    pieces_said |= bytes.ends_with(')');
                     let quote = match &s.origin {
                         Origin::Quote { text, .. } => short(text, 40),
                         Origin::Offsets => "(offsets)".into(),
@@ -141,12 +138,19 @@ pub fn run(
                         short(&v.classifier, 23),
                         short(&criterion, 21),
                         how,
-                        if bytes.is_empty() { "-".into() } else { bytes }
+                        bytes
                     )
                     .map_err(w)?;
                 }
             }
         }
+    }
+    if pieces_said {
+        writeln!(
+            out,
+            "\n(n) after bytes: the text was located in n pieces, first start to last end shown; --format jsonl gives each"
+        )
+        .map_err(w)?;
     }
     if format == SpansFormat::Table {
         let summary: Vec<String> = counts.iter().map(|(k, n)| format!("{k} {n}")).collect();
@@ -163,4 +167,32 @@ pub fn run(
     }
     out.flush().map_err(w)?;
     Ok(super::changed_while_read(&corpus, Status::SUCCESS))
+}
+
+/// The byte ranges of a span for the table, at most `width` characters: each range
+/// when they fit, else the first start to the last end and how many pieces.
+fn bytes_cell(ranges: &[std::ops::Range<usize>], width: usize) -> String {
+    let all = ranges
+        .iter()
+        .map(|r| format!("{}..{}", r.start, r.end))
+        .collect::<Vec<_>>()
+        .join(",");
+    match (ranges.first(), ranges.last()) {
+        (None, _) | (_, None) => "-".into(),
+        _ if all.chars().count() <= width => all,
+        (Some(a), Some(b)) => format!("{}..{} ({})", a.start, b.end, ranges.len()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn byte_lists_too_long_for_the_column_say_their_extent_and_pieces() {
+        assert_eq!(super::bytes_cell(&[], 14), "-");
+        assert_eq!(super::bytes_cell(&[8..38, 102..246], 14), "8..38,102..246");
+        assert_eq!(
+            super::bytes_cell(&[8..38, 102..246, 300..310], 14),
+            "8..310 (3)"
+        );
+    }
 }

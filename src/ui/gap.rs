@@ -155,7 +155,14 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     let inner = block.inner(r);
     frame.render_widget(block, r);
     let Some(report) = &g.report else {
-        frame.render_widget(Paragraph::new("computing…"), inner);
+        let n = crate::load::watch::thousands(app.rows.len());
+        frame.render_widget(
+            Paragraph::new(format!(
+                "computing the gap over {n} transcripts: reading their verdicts and pairing prompts…"
+            ))
+            .wrap(ratatui::widgets::Wrap { trim: true }),
+            inner,
+        );
         return;
     };
     let width = usize::from(inner.width).saturating_sub(46).clamp(8, 60);
