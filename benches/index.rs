@@ -163,7 +163,56 @@ fn main() {
         println!("`afscope list --limit 50`    {}  (whole process)", secs(d));
     }
     layout_table(bin);
+    many_terms(bin);
     csv_against_jsonl(bin);
+}
+
+/// Queries of many text terms on the fields layout (a completion assembled from two
+/// fields): an `and` stops at its first absent term, and every term asked of a record
+/// shares the texts extracted from it once.
+fn many_terms(bin: &str) {
+    let mb: u64 = std::env::var("AFSCOPE_BENCH_LAYOUT_MB")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(300);
+    let Some(l) = layouts::all(mb)
+        .into_iter()
+        .find(|l| l.name.starts_with("fields"))
+    else {
+        return;
+    };
+    layouts::warm(&l.path);
+    let absent = |k: usize| format!("scratchpad:/zzqx{k}/");
+    let one = absent(0);
+    let and16 = (1..=16).map(absent).collect::<Vec<_>>().join(" ");
+    let or16 = (1..=16).map(absent).collect::<Vec<_>>().join(" or ");
+    println!();
+    println!(
+        "text terms on {} (list -q ... --count; medians of 5)",
+        l.name
+    );
+    let path = l.path.to_str().unwrap().to_string();
+    let time = |q: &str| {
+        let (path, q) = (path.clone(), q.to_string());
+        layouts::time_cmd(5, move || {
+            let mut c = Command::new(bin);
+            c.arg("list").arg(&path).args(["-q", &q, "--count"]);
+            c
+        })
+    };
+    let base = time(&one);
+    println!("  one absent term                  {}", cell(base));
+    for (name, q) in [
+        ("16 absent terms, and-ed", &and16),
+        ("16 absent terms, or-ed", &or16),
+    ] {
+        let t = time(q);
+        println!(
+            "  {name:<32} {}  ({} the time of one)",
+            cell(t),
+            ratio(t, base)
+        );
+    }
 }
 
 fn ratio(a: Option<Duration>, b: Option<Duration>) -> String {

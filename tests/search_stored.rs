@@ -362,6 +362,12 @@ fn marks_made_while_indexing_answer_as_the_search_after_it() {
         "(completion:\"<OUTPUT>\" or user:/s/i) and not /\\bvalues/",
         "model:x or values or scratchpad:free",
         "not (values and modify)",
+        // Terms a query stops before: left undecided, never needed.
+        "zzqx1 zzqx2 zzqx3",
+        "values or zzqx1 or scratchpad:zzqx2",
+        "not (zzqx1 and values) and (scratchpad:free or zzqx2)",
+        "model:x zzqx1 values",
+        "(values or zzqx1) and not (output:/modif/ or zzqx2)",
     ];
     for path in [random, wide, fixture("demo.jsonl")] {
         let plain = common::open_one(&path);
@@ -373,6 +379,14 @@ fn marks_made_while_indexing_answer_as_the_search_after_it() {
             };
             let marked = common::open(std::slice::from_ref(&path), opts);
             assert_eq!(marked.index.marks.marks.len(), marked.len());
+            if q == "zzqx1 zzqx2 zzqx3" {
+                // The first term is absent everywhere: the others are not tested.
+                for &m in &marked.index.marks.marks {
+                    assert_eq!(afscope::load::index::marks::answer(m, 0), Some(false));
+                    assert_eq!(afscope::load::index::marks::answer(m, 1), None);
+                    assert_eq!(afscope::load::index::marks::answer(m, 2), None);
+                }
+            }
             let (a, b) = (query.prepare(&plain), query.prepare(&marked));
             let want: Vec<usize> = (0..plain.len()).filter(|&i| a.matches(i)).collect();
             let got: Vec<usize> = (0..marked.len()).filter(|&i| b.matches(i)).collect();

@@ -6,9 +6,11 @@ use super::ast::{
     StrMatch, TextTest,
 };
 use super::parse::{parse, QueryError};
+use super::rawsearch::RecordTexts;
 use crate::load::entry::Interner;
 use crate::load::Corpus;
 use crate::model::{segment, Transcript};
+use std::cell::OnceCell;
 use std::ops::Range;
 
 /// A parsed query with its source text.
@@ -170,6 +172,30 @@ impl Prepared<'_> {
         let mut spans: Option<Vec<crate::model::spans::VerdictSpan>> = None;
         let mut k = 0;
         let corpus = self.corpus;
+        let view = corpus.view();
+        // The record is read and split once, and its texts extracted once, for all
+        // the text terms that ask it.
+        let record: OnceCell<Option<std::borrow::Cow<'_, str>>> = OnceCell::new();
+        let split: OnceCell<Option<crate::load::record::raw::RawObj<'_>>> = OnceCell::new();
+        let texts: OnceCell<Option<RecordTexts<'_, '_>>> = OnceCell::new();
+        let record_texts = || {
+            texts
+                .get_or_init(|| {
+                    let top = match top {
+                        Some(top) => top,
+                        None => split
+                            .get_or_init(|| {
+                                record
+                                    .get_or_init(|| view.record_text(i).ok())
+                                    .as_deref()
+                                    .and_then(crate::load::record::raw::RawObj::split_indexed)
+                            })
+                            .as_ref()?,
+                    };
+                    Some(RecordTexts::new(&view.source(i).profile, top, view.key(i)))
+                })
+                .as_ref()
+        };
         self.eval(
             &self.query.expr,
             i,
@@ -183,16 +209,7 @@ impl Prepared<'_> {
                             return Some(found);
                         }
                     }
-                    let view = corpus.view();
-                    let found = match top {
-                        Some(top) => super::rawsearch::test_record(
-                            &view.source(i).profile,
-                            top,
-                            view.key(i),
-                            t,
-                        ),
-                        None => super::rawsearch::test(corpus, i, t),
-                    };
+                    let found = record_texts().and_then(|r| r.test(t));
                     if found.is_some() {
                         return found;
                     }

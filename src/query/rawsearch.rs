@@ -7,12 +7,15 @@
 
 use super::ast::{Alphabet, RawSafety, Scope, TextTest};
 use crate::load::profile::extract;
-use crate::load::profile::texts::Text;
+use crate::load::profile::texts::{Piece, Text};
 use crate::load::record::jstring;
+use crate::load::record::raw::RawObj;
 use crate::load::Corpus;
 use crate::model::segment::{self, SegmentKind};
 use regex::Regex;
 use regex_syntax::hir::{Class, Hir, HirKind};
+use std::borrow::Cow;
+use std::cell::OnceCell;
 use std::ops::Range;
 
 fn alphabet_of(h: &Hir, out: &mut Vec<(u32, u32)>) -> bool {
@@ -117,24 +120,58 @@ fn decides(
     Some(false)
 }
 
+/// One text of a record as stored, with what terms ask of it worked out once: the
+/// stored text, whether it holds escapes, its decoding and its blocks.
+pub struct Held<'a> {
+    text: Text<'a>,
+    stored: Cow<'a, str>,
+    escapes: bool,
+    decoded: OnceCell<String>,
+    stored_segments: OnceCell<Vec<segment::Segment>>,
+    decoded_segments: OnceCell<Vec<segment::Segment>>,
+    spells_tag: OnceCell<bool>,
+}
+
+impl<'a> Held<'a> {
+    pub fn new(text: Text<'a>) -> Held<'a> {
+        let stored = match text.0.as_slice() {
+            [] => Cow::Borrowed(""),
+            [Piece::Json(s) | Piece::Plain(s)] => Cow::Borrowed(*s),
+            pieces => Cow::Owned(
+                pieces
+                    .iter()
+                    .map(|(Piece::Json(s) | Piece::Plain(s))| *s)
+                    .collect(),
+            ),
+        };
+        Held {
+            escapes: text.has_escapes(),
+            text,
+            stored,
+            decoded: OnceCell::new(),
+            stored_segments: OnceCell::new(),
+            decoded_segments: OnceCell::new(),
+            spells_tag: OnceCell::new(),
+        }
+    }
+
+    fn decoded(&self) -> &str {
+        self.decoded.get_or_init(|| self.text.decode())
+    }
+}
+
 /// Whether the term's pattern matches `text`.
-fn in_text(t: &TextTest, text: &Text<'_>) -> bool {
-    let mut buf = String::new();
-    let stored = text.stored(&mut buf);
-    if !text.has_escapes() {
-        return t.regex.is_match(&stored);
+fn in_text(t: &TextTest, held: &Held<'_>) -> bool {
+    let stored = &held.stored;
+    if !held.escapes {
+        return t.regex.is_match(stored);
     }
     if let RawSafety::Yes(alphabet) = &t.raw {
-        if let Some(found) = decides(
-            &t.regex,
-            alphabet,
-            &stored,
-            std::iter::once(0..stored.len()),
-        ) {
+        if let Some(found) = decides(&t.regex, alphabet, stored, std::iter::once(0..stored.len())) {
             return found;
         }
     }
-    t.regex.is_match(&text.decode())
+    t.regex.is_match(held.decoded())
 }
 
 /// A character a tag (`<NAME>`, `</NAME>`) is written with.
@@ -144,32 +181,39 @@ fn tag_char(c: char) -> bool {
 
 /// Whether the term's pattern matches the scratchpad blocks (or the answer) of the
 /// completion `text`.
-fn in_blocks(t: &TextTest, text: &Text<'_>) -> bool {
-    let mut buf = String::new();
-    let stored = text.stored(&mut buf);
-    if !text.has_escapes() {
-        return block_match(t, &stored);
+fn in_blocks(t: &TextTest, held: &Held<'_>) -> bool {
+    let stored = &held.stored;
+    if !held.escapes {
+        let segs = held.stored_segments.get_or_init(|| segment::split(stored));
+        return block_match(t, stored, segs);
     }
     // Tags stand where they stand in the decoded text unless an escape spells a tag
     // character (`\u003c`, `\/`). Scratchpad blocks are then the same blocks; the
     // answer is, when it is an <OUTPUT> block (text outside tags is found by
     // trimming whitespace, which escaped whitespace hides).
     if let RawSafety::Yes(alphabet) = &t.raw {
-        if !jstring::escape_spells(&stored, &mut tag_char) {
-            let segs = segment::split(&stored);
+        let spells = *held
+            .spells_tag
+            .get_or_init(|| jstring::escape_spells(stored, &mut tag_char));
+        if !spells {
+            let segs = held.stored_segments.get_or_init(|| segment::split(stored));
             let sound = t.scope == Scope::Scratchpad
                 || segs
                     .iter()
                     .any(|s| s.kind == SegmentKind::Output && s.depth == 0);
             if sound {
-                let ranges = block_ranges(t.scope, &segs, stored.len());
-                if let Some(found) = decides(&t.regex, alphabet, &stored, ranges) {
+                let ranges = block_ranges(t.scope, segs, stored.len());
+                if let Some(found) = decides(&t.regex, alphabet, stored, ranges) {
                     return found;
                 }
             }
         }
     }
-    block_match(t, &text.decode())
+    let decoded = held.decoded();
+    let segs = held
+        .decoded_segments
+        .get_or_init(|| segment::split(decoded));
+    block_match(t, decoded, segs)
 }
 
 fn block_ranges(scope: Scope, segs: &[segment::Segment], len: usize) -> Vec<Range<usize>> {
@@ -180,9 +224,8 @@ fn block_ranges(scope: Scope, segs: &[segment::Segment], len: usize) -> Vec<Rang
     }
 }
 
-fn block_match(t: &TextTest, text: &str) -> bool {
-    let segs = segment::split(text);
-    block_ranges(t.scope, &segs, text.len())
+fn block_match(t: &TextTest, text: &str, segs: &[segment::Segment]) -> bool {
+    block_ranges(t.scope, segs, text.len())
         .into_iter()
         .any(|r| t.regex.is_match(&text[r]))
 }
@@ -200,29 +243,89 @@ pub fn test(corpus: &Corpus, i: usize, t: &TextTest) -> Option<bool> {
 /// when the record has no texts to read this way.
 pub fn test_record(
     profile: &crate::load::Profile,
-    top: &crate::load::record::raw::RawObj<'_>,
+    top: &RawObj<'_>,
     key: Option<&str>,
     t: &TextTest,
 ) -> Option<bool> {
-    if matches!(
-        t.scope,
-        Scope::Completion | Scope::Scratchpad | Scope::Output
-    ) {
-        let completion = extract::completion_text(profile, top, key).ok()?;
-        return Some(match t.scope {
-            Scope::Completion => in_text(t, &completion),
-            _ => in_blocks(t, &completion),
-        });
+    RecordTexts::new(profile, top, key).test(t)
+}
+
+/// The texts of one transcript of a record, extracted when a term first needs them
+/// and shared by every term tested on it.
+pub struct RecordTexts<'r, 'a> {
+    profile: &'r crate::load::Profile,
+    top: &'r RawObj<'a>,
+    key: Option<&'r str>,
+    /// The completion alone (a messages array is read only when it holds it).
+    completion: OnceCell<Option<Held<'a>>>,
+    /// System prompt, user turn and completion.
+    all: OnceCell<Option<[Option<Held<'a>>; 3]>>,
+}
+
+impl<'r, 'a> RecordTexts<'r, 'a> {
+    pub fn new(
+        profile: &'r crate::load::Profile,
+        top: &'r RawObj<'a>,
+        key: Option<&'r str>,
+    ) -> Self {
+        RecordTexts {
+            profile,
+            top,
+            key,
+            completion: OnceCell::new(),
+            all: OnceCell::new(),
+        }
     }
-    let texts = extract::texts(profile, top, key).ok()?;
-    let field = |f: &Option<Text<'_>>| f.as_ref().is_some_and(|x| in_text(t, x));
-    Some(match t.scope {
-        Scope::System => field(&texts.system),
-        Scope::User => field(&texts.user),
-        Scope::Completion => in_text(t, &texts.completion),
-        Scope::All => field(&texts.system) || field(&texts.user) || in_text(t, &texts.completion),
-        Scope::Scratchpad | Scope::Output => in_blocks(t, &texts.completion),
-    })
+
+    fn all(&self) -> Option<&[Option<Held<'a>>; 3]> {
+        self.all
+            .get_or_init(|| {
+                let t = extract::texts(self.profile, self.top, self.key).ok()?;
+                Some([
+                    t.system.map(Held::new),
+                    t.user.map(Held::new),
+                    Some(Held::new(t.completion)),
+                ])
+            })
+            .as_ref()
+    }
+
+    fn completion(&self) -> Option<&Held<'a>> {
+        if let Some(all) = self.all.get() {
+            return all.as_ref()?[2].as_ref();
+        }
+        self.completion
+            .get_or_init(|| {
+                extract::completion_text(self.profile, self.top, self.key)
+                    .ok()
+                    .map(Held::new)
+            })
+            .as_ref()
+    }
+
+    /// Term `t` on these texts; `None` when the record has no texts to read this way.
+    pub fn test(&self, t: &TextTest) -> Option<bool> {
+        if matches!(
+            t.scope,
+            Scope::Completion | Scope::Scratchpad | Scope::Output
+        ) {
+            let completion = self.completion()?;
+            return Some(match t.scope {
+                Scope::Completion => in_text(t, completion),
+                _ => in_blocks(t, completion),
+            });
+        }
+        let [system, user, completion] = self.all()?;
+        let completion = completion.as_ref()?;
+        let field = |f: &Option<Held<'_>>| f.as_ref().is_some_and(|x| in_text(t, x));
+        Some(match t.scope {
+            Scope::System => field(system),
+            Scope::User => field(user),
+            Scope::All => field(system) || field(user) || in_text(t, completion),
+            Scope::Completion => in_text(t, completion),
+            Scope::Scratchpad | Scope::Output => in_blocks(t, completion),
+        })
+    }
 }
 
 #[cfg(test)]

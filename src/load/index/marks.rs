@@ -27,6 +27,27 @@ pub trait RecordTests: Send + Sync {
         top: &RawObj<'_>,
         key: Option<&str>,
     ) -> Option<bool>;
+
+    /// Every test's answer for one transcript as a mark (see [`mark`]): by default
+    /// each test in turn; an implementation may leave undecided the tests whose
+    /// answer cannot change what they are asked for.
+    fn mark(&self, profile: &Profile, top: &RawObj<'_>, key: Option<&str>) -> u64 {
+        let mut m = 0u64;
+        for k in 0..self.len().min(MAX_TESTS) {
+            if let Some(found) = self.test(k, profile, top, key) {
+                m = set(m, k, found);
+            }
+        }
+        m
+    }
+}
+
+/// `mark` with test `k` decided as `found`.
+pub fn set(mark: u64, k: usize, found: bool) -> u64 {
+    if k >= MAX_TESTS {
+        return mark;
+    }
+    mark | 1 << k | if found { 1 << (32 + k) } else { 0 }
 }
 
 /// The tests given to a load, shareable across its workers.
@@ -39,7 +60,7 @@ impl std::fmt::Debug for Tests {
     }
 }
 
-/// Every test's answer for one transcript: bit `k` says test `k` was decided, bit
+/// The tests' answers for one transcript: bit `k` says test `k` was decided, bit
 /// `32 + k` its answer.
 pub fn mark(
     tests: &dyn RecordTests,
@@ -47,16 +68,7 @@ pub fn mark(
     top: &RawObj<'_>,
     key: Option<&str>,
 ) -> u64 {
-    let mut m = 0u64;
-    for k in 0..tests.len().min(MAX_TESTS) {
-        if let Some(found) = tests.test(k, profile, top, key) {
-            m |= 1 << k;
-            if found {
-                m |= 1 << (32 + k);
-            }
-        }
-    }
-    m
+    tests.mark(profile, top, key)
 }
 
 /// The answer of test `k` in a transcript's mark, when it was decided.
