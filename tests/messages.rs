@@ -5,14 +5,12 @@
 
 mod common;
 
-use afscope::app::{App, Keymap};
+use afscope::app::App;
 use afscope::labeling::queue::{QueueMode, QueueSpec};
 use afscope::load::LoadOptions;
-use afscope::tui::execute_sync_with;
 use afscope::tui::label_runner::Labeling;
 use common::fixture;
-use common::screen::{app_at, press, press_with, screen};
-use std::sync::Arc;
+use common::screen::{app_at, press, press_with, screen, session_at};
 
 /// The demo with its verdicts, as a user opens it.
 fn demo(width: u16, height: u16) -> App {
@@ -26,14 +24,6 @@ fn demo(width: u16, height: u16) -> App {
 /// A labeling session over the evaluation fixture at `width`×`height`.
 fn session(dir: &std::path::Path, blind: bool, width: u16, height: u16) -> (App, Labeling) {
     let corpus = common::open(&[fixture("eval/transcripts.jsonl")], LoadOptions::default());
-    let mut a = App::new(Arc::new(corpus), Keymap::default(), 7);
-    let mut l = Labeling {
-        journal_path: Ok(dir.join("labels.jsonl")),
-        labeler: "ana".into(),
-        ..Labeling::none("")
-    };
-    let fx = a.on_resize(width, height);
-    execute_sync_with(&mut a, fx, &mut l);
     let spec = QueueSpec {
         mode: QueueMode::Stratified {
             seed: 3,
@@ -44,10 +34,13 @@ fn session(dir: &std::path::Path, blind: bool, width: u16, height: u16) -> (App,
         blind,
         target: None,
     };
-    let setup = l.open(spec, false).unwrap();
-    let fx = a.start_session(setup);
-    execute_sync_with(&mut a, fx, &mut l);
-    (a, l)
+    session_at(
+        corpus,
+        &dir.join("labels.jsonl"),
+        "ana",
+        spec,
+        (width, height),
+    )
 }
 
 /// The screen's text with box drawing and runs of spaces made single spaces, so a

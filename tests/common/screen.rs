@@ -92,6 +92,24 @@ pub fn view_session(
     labeler: &str,
 ) -> (App, Labeling) {
     use afscope::labeling::queue::{QueueMode, QueueSpec};
+    let spec = QueueSpec {
+        mode: QueueMode::View,
+        query: None,
+        blind: false,
+        target: None,
+    };
+    session_at(corpus, journal, labeler, spec, (160, 30))
+}
+
+/// An app over `corpus` at `size` in a labeling session on `spec`, as `labeler`
+/// into `journal`, with the runner's journal handling.
+pub fn session_at(
+    corpus: afscope::load::Corpus,
+    journal: &std::path::Path,
+    labeler: &str,
+    spec: afscope::labeling::queue::QueueSpec,
+    size: (u16, u16),
+) -> (App, Labeling) {
     let mut app = App::new(
         std::sync::Arc::new(corpus),
         afscope::app::Keymap::default(),
@@ -102,14 +120,8 @@ pub fn view_session(
         labeler: labeler.into(),
         ..Labeling::none("")
     };
-    let fx = app.on_resize(160, 30);
+    let fx = app.on_resize(size.0, size.1);
     execute_sync_with(&mut app, fx, &mut l);
-    let spec = QueueSpec {
-        mode: QueueMode::View,
-        query: None,
-        blind: false,
-        target: None,
-    };
     let setup = l.open(spec, false).unwrap();
     let fx = app.start_session(setup);
     execute_sync_with(&mut app, fx, &mut l);
