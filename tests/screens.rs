@@ -280,6 +280,8 @@ fn finder_lists_recently_read_then_the_view_before_typing() {
     press(&mut a, "jjj");
     let fourth = a.rows[3];
     press(&mut a, "t");
+    // Opening it reads no transcript on the interface thread.
+    assert!(a.corpus.prompts_built().is_none());
     let s = screen(&a, "dark");
     assert!(
         s.contains("4 recently read, then the view"),

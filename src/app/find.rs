@@ -56,12 +56,14 @@ impl Finder {
 
 /// What the finder lists before anything is typed: transcripts read lately (the
 /// latest first), then the view's rows from the top, `LIMIT` in all; and how many
-/// of them are recent.
+/// of them are recent. It runs on the interface thread, so it reads no transcript:
+/// prompts are shown only once a search has built their previews.
 pub fn before_typing(corpus: &Corpus, recent: &[u32], rows: &[u32]) -> (Vec<Hit>, usize) {
+    let prompts = corpus.prompts_built();
     let plain = |entry: u32| Hit {
         entry,
         score: 0,
-        text: haystack(corpus, entry as usize),
+        text: listed(corpus, entry as usize, prompts),
         positions: Vec::new(),
     };
     let mut seen = std::collections::HashSet::new();
@@ -87,17 +89,23 @@ pub fn before_typing(corpus: &Corpus, recent: &[u32], rows: &[u32]) -> (Vec<Hit>
 
 /// The searchable text of an entry, as listed.
 pub fn haystack(corpus: &Corpus, i: usize) -> String {
+    listed(corpus, i, Some(corpus.prompts()))
+}
+
+/// An entry as the finder lists it: id · model, then its prompt when `prompts` are
+/// given.
+fn listed(corpus: &Corpus, i: usize, prompts: Option<&[Box<str>]>) -> String {
     let view = corpus.view();
-    let prompt = corpus.prompts().get(i).map_or("", |p| &**p);
-    crate::model::sanitize::visible(
-        &format!(
-            "{} · {} · {prompt}",
+    let model = view.model(i).unwrap_or(crate::model::MISSING);
+    let text = match prompts {
+        Some(p) => format!(
+            "{} · {model} · {}",
             view.id(i),
-            view.model(i).unwrap_or(crate::model::MISSING)
+            p.get(i).map_or("", |p| &**p)
         ),
-        false,
-    )
-    .into_owned()
+        None => format!("{} · {model}", view.id(i)),
+    };
+    crate::model::sanitize::visible(&text, false).into_owned()
 }
 
 /// Each space-separated term must fuzzy-match the id, the model or the prompt; the

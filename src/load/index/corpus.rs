@@ -183,6 +183,11 @@ impl Corpus {
     }
 
     /// One-line previews of each transcript's user request (built the first time).
+    /// The prompt previews when they have been built (reading no transcript).
+    pub fn prompts_built(&self) -> Option<&[Box<str>]> {
+        self.prompts.get().map(Vec::as_slice)
+    }
+
     pub fn prompts(&self) -> &[Box<str>] {
         self.prompts
             .get_or_init(|| crate::load::join::pairs::prompt_previews(self.view()))
