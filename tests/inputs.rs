@@ -234,3 +234,57 @@ fn two_verdict_files_of_different_layouts_join_in_one_command() {
         stdout(&out)
     );
 }
+
+/// A folder of many files (one-record files among bigger ones) reads in the order of
+/// its file names, whatever order the workers finish them in and however they are
+/// handed over; a stop asked for after the first file stops there.
+#[test]
+fn many_files_of_mixed_sizes_open_in_name_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut want = Vec::new();
+    for k in 0..400usize {
+        let records = match k % 50 {
+            7 => 2000,
+            _ => 1 + k % 3,
+        };
+        let mut text = String::new();
+        for r in 0..records {
+            let id = format!("f{k:03}-r{r:04}");
+            text += &format!(
+                "{{\"id\":\"{id}\",\"model\":\"m\",\"tier\":\"free\",\"completion\":\"<OUTPUT>{}</OUTPUT>\"}}\n",
+                "x".repeat(r % 300)
+            );
+            want.push(id);
+        }
+        std::fs::write(dir.path().join(format!("part-{k:03}.jsonl")), text).unwrap();
+    }
+    let files = afscope::load::input::expand(&[dir.path().to_path_buf()], false)
+        .unwrap()
+        .transcripts;
+    let open = |stop_after_first: bool| {
+        afscope::load::Corpus::open(
+            &files,
+            &afscope::load::LoadOptions::default(),
+            &mut |_, _, _| {
+                if stop_after_first {
+                    std::ops::ControlFlow::Break(())
+                } else {
+                    std::ops::ControlFlow::Continue(())
+                }
+            },
+        )
+        .unwrap()
+    };
+    let corpus = open(false);
+    let ids: Vec<String> = (0..corpus.index.entries.len())
+        .map(|i| corpus.view().id(i).to_string())
+        .collect();
+    assert_eq!(ids, want);
+    assert!(corpus.problems.is_empty(), "{:?}", corpus.problems);
+    let stopped = open(true);
+    assert_eq!(
+        stopped.index.entries.len(),
+        1,
+        "only the first file's record"
+    );
+}

@@ -108,9 +108,11 @@ impl Corpus {
         }
         // Files are opened (and small ones indexed) in parallel on the pool, and added
         // in order on this thread as each next one is ready, so the cores never wait
-        // for the merging and the first file comes first.
+        // for the merging and the first file comes first. Each worker hands files over
+        // in batches (`Batch`): one wake of this thread per file would cost more than
+        // indexing a small file.
         let stop = AtomicBool::new(false);
-        let (tx, rx) = std::sync::mpsc::channel::<(usize, Result<Prepared, String>)>();
+        let (tx, rx) = std::sync::mpsc::channel::<Vec<(usize, Result<Prepared, String>)>>();
         let mut failed = None;
         let mut stopped = false;
         std::thread::scope(|scope| -> Result<(), String> {
@@ -118,17 +120,21 @@ impl Corpus {
             scope.spawn(move || {
                 jobs.par_iter()
                     .enumerate()
-                    .for_each_with(tx, |tx, (k, (path, key, part))| {
-                        if !stop.load(Ordering::Relaxed) {
-                            let (fixed, part) = (compiled[key].as_ref(), part.clone());
-                            let prepared = prepare(path, fixed, &key.1, tests, part);
-                            let _ = tx.send((k, prepared));
-                        }
-                    });
+                    .fold(
+                        || Batch::new(tx.clone()),
+                        |mut batch, (k, (path, key, part))| {
+                            if !stop.load(Ordering::Relaxed) {
+                                let (fixed, part) = (compiled[key].as_ref(), part.clone());
+                                batch.push(k, prepare(path, fixed, &key.1, tests, part));
+                            }
+                            batch
+                        },
+                    )
+                    .for_each(Batch::flush);
             });
             let mut ready = std::collections::BTreeMap::new();
             let mut next = 0;
-            for (k, r) in rx.iter() {
+            for (k, r) in rx.iter().flatten() {
                 ready.insert(k, r);
                 while let Some(r) = ready.remove(&next) {
                     next += 1;
@@ -211,6 +217,52 @@ impl Corpus {
         let report = join::join_file(self, path, fixed.as_ref(), overrides)?;
         self.joins.push(report);
         Ok(())
+    }
+}
+
+/// Files prepared on one worker, handed to the merging thread together: when they
+/// hold `BATCH_BYTES` of input or `BATCH_FILES` files, and at the worker's end. The
+/// first files of a study go over at once, so the first records show at once.
+struct Batch {
+    tx: std::sync::mpsc::Sender<Vec<(usize, Result<Prepared, String>)>>,
+    files: Vec<(usize, Result<Prepared, String>)>,
+    bytes: usize,
+}
+
+const BATCH_BYTES: usize = 8 << 20;
+const BATCH_FILES: usize = 64;
+/// Files up to this position are handed over one by one.
+const EAGER_FILES: usize = 4;
+
+impl Batch {
+    fn new(tx: std::sync::mpsc::Sender<Vec<(usize, Result<Prepared, String>)>>) -> Batch {
+        Batch {
+            tx,
+            files: Vec::new(),
+            bytes: 0,
+        }
+    }
+
+    fn push(&mut self, k: usize, prepared: Result<Prepared, String>) {
+        self.bytes += match &prepared {
+            Ok((o, _)) => o.source.as_ref().map_or(0, |s| s.bytes.len()),
+            Err(_) => BATCH_BYTES,
+        };
+        self.files.push((k, prepared));
+        if k < EAGER_FILES || self.bytes >= BATCH_BYTES || self.files.len() >= BATCH_FILES {
+            self.flush_now();
+        }
+    }
+
+    fn flush_now(&mut self) {
+        if !self.files.is_empty() {
+            let _ = self.tx.send(std::mem::take(&mut self.files));
+            self.bytes = 0;
+        }
+    }
+
+    fn flush(mut self) {
+        self.flush_now();
     }
 }
 

@@ -84,6 +84,11 @@ pub const MAX_GZIP_RATIO: u64 = 200;
 /// Opens a file for reading only when it is a regular file: a FIFO is refused rather
 /// than waited on, a device (`/dev/zero`) rather than read forever.
 pub fn open_regular(path: &Path) -> std::io::Result<std::fs::File> {
+    open_regular_meta(path).map(|(f, _)| f)
+}
+
+/// `open_regular`, with the file's metadata as it was opened.
+fn open_regular_meta(path: &Path) -> std::io::Result<(std::fs::File, std::fs::Metadata)> {
     let mut opts = std::fs::OpenOptions::new();
     opts.read(true);
     #[cfg(unix)]
@@ -101,7 +106,7 @@ pub fn open_regular(path: &Path) -> std::io::Result<std::fs::File> {
             "not a regular file (a FIFO or device); pipe it to standard input and give `-`",
         ));
     }
-    Ok(file)
+    Ok((file, meta))
 }
 
 /// Reads a small file named by someone else (an id list, a study file): regular, and
@@ -170,8 +175,8 @@ pub fn read_stamped(
     let bytes = if is_stdin(path) {
         stream(&mut std::io::stdin().lock())?
     } else {
-        file = open_regular(path).map_err(io)?;
-        let meta = file.metadata().map_err(io)?;
+        let meta;
+        (file, meta) = open_regular_meta(path).map_err(io)?;
         stamp = Some(crate::load::watch::Stamp::of(&meta));
         let len = meta.len();
         if len == 0 {
