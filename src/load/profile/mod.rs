@@ -3,6 +3,7 @@
 
 pub mod detect;
 pub mod extract;
+pub mod native_verdicts;
 pub mod texts;
 pub mod verdicts;
 

@@ -192,7 +192,12 @@ fn hex4(b: &[u8], at: usize) -> Option<u32> {
 /// Decodes string contents; `true` in the second place when an invalid escape or a
 /// lone surrogate became U+FFFD.
 pub fn unescape(inner: &str) -> (Cow<'_, str>, bool) {
-    if memchr::memchr(b'\\', inner.as_bytes()).is_none() {
+    let plain = match inner.len() {
+        // Keys and short values: looked at directly, cheaper than a call.
+        0..=32 => !inner.as_bytes().contains(&b'\\'),
+        _ => memchr::memchr(b'\\', inner.as_bytes()).is_none(),
+    };
+    if plain {
         return (Cow::Borrowed(inner), false);
     }
     let mut out = String::with_capacity(inner.len());

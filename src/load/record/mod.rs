@@ -6,6 +6,7 @@ pub mod csv_scan;
 pub mod field_path;
 pub mod json_array;
 pub mod jstring;
+pub mod members;
 pub mod raw;
 pub mod strict;
 

@@ -13,6 +13,12 @@ impl<'a> Raw<'a> {
     pub fn get(&self) -> &'a str {
         self.0
     }
+
+    /// A value's text as the record holds it (the caller knows where it starts and
+    /// ends).
+    pub(crate) fn new(text: &'a str) -> Raw<'a> {
+        Raw(text)
+    }
 }
 
 /// Why a record could not be split, at a byte offset in its text.
@@ -313,7 +319,7 @@ type ScanFail = (usize, ScanErrorKind, &'static str);
 
 /// The end of the value starting at `pos` inside a checked record: containers
 /// matched structurally.
-fn scan_value(b: &[u8], pos: usize) -> Result<usize, ScanFail> {
+pub(crate) fn scan_value(b: &[u8], pos: usize) -> Result<usize, ScanFail> {
     match b.get(pos) {
         None => Err((pos, ScanErrorKind::Eof, "record ends early")),
         Some(b'"') => {
@@ -409,7 +415,20 @@ static NESTING: [bool; 256] = {
 /// unless an odd run of backslashes precedes it, so escapes (a `\\n` every line of
 /// escaped text) cost nothing but a look back.
 pub fn string_end(bytes: &[u8], start: usize) -> usize {
+    // Keys and short values end within a few bytes: looked at one by one before
+    // `memchr` is called (up to the first backslash, which the loop below handles).
+    let near = bytes.len().min(start.saturating_add(24));
     let mut i = start;
+    while i < near {
+        match bytes[i] {
+            b'"' => return i + 1,
+            b'\\' => break,
+            _ => i += 1,
+        }
+    }
+    if i < near {
+        i = start;
+    }
     while i <= bytes.len() {
         let Some(off) = memchr::memchr(b'"', &bytes[i..]) else {
             break;
