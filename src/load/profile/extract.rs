@@ -5,6 +5,7 @@ use crate::load::profile::texts::{self, Piece, Text};
 use crate::load::profile::verdicts::{self, FieldIssue};
 use crate::load::profile::Profile;
 use crate::load::record::field_path::FieldPath;
+use crate::load::record::members::{items_lazily, Lookup};
 use crate::load::record::raw::{array, as_text, literal_range, type_name, Raw, RawObj};
 use crate::model::{
     tier::tier_from_user_tag, Locator, ProblemKind, Score, Tier, TierSource, Transcript,
@@ -283,13 +284,15 @@ fn messages<'a>(
     top: &RawObj<'a>,
     key: Option<&str>,
 ) -> (Option<Text<'a>>, Option<Text<'a>>, Option<Text<'a>>) {
-    let Some(items) = first(&profile.paths.messages, top, key).and_then(|(raw, _)| array(raw))
+    let Some(mut items) =
+        first(&profile.paths.messages, top, key).and_then(|(raw, _)| items_lazily(raw))
     else {
         return (None, None, None);
     };
+    // Each turn read in one walk for its role and content.
     let (mut system, mut user, mut assistant) = (None, None, None);
-    for item in items {
-        let Some(obj) = RawObj::parse(item) else {
+    while let Some(item) = items.next_picked(&["role", "content"]) {
+        let Ok(obj) = item else {
             continue;
         };
         let role = obj.get("role").and_then(as_text);
@@ -300,6 +303,10 @@ fn messages<'a>(
             Some("assistant" | "model") => assistant = content(),
             _ => {}
         }
+    }
+    // A list that does not read to its end is no list (as `array` refuses it).
+    if !items.ok {
+        return (None, None, None);
     }
     (system, user, assistant)
 }
