@@ -1,6 +1,6 @@
 //! CSV and TSV files split into rows, with their header and delimiter.
 
-use super::{csv_delimiter, csv_scan, LineCounter, RecordRef};
+use super::{count_newlines, csv_delimiter, csv_scan, csv_split, RecordRef};
 use crate::model::{Problem, ProblemKind};
 use std::path::Path;
 
@@ -22,7 +22,7 @@ pub fn csv_rows(path: &Path, bytes: &[u8]) -> (CsvRows, Vec<Problem>) {
     let delimiter = csv_delimiter(path, bytes);
     let mut walk = RowWalk::new(bytes, delimiter);
     let mut headers: Vec<String> = Vec::new();
-    let mut pos = walk
+    let pos = walk
         .next_row(Some(&mut headers))
         .map_or(bytes.len(), |(span, _)| span.1);
     if let Some(h) = headers.first_mut() {
@@ -30,11 +30,10 @@ pub fn csv_rows(path: &Path, bytes: &[u8]) -> (CsvRows, Vec<Problem>) {
     }
     let mut rows = Vec::new();
     let mut ordinal = 0u64;
-    let mut lines = LineCounter::default();
-    while let Some(row) = csv_scan::next_row(bytes, pos, delimiter) {
-        pos = row.end;
-        let (start, end, cells, stray) = (row.start, row.end, row.cells, row.stray_quote);
-        let line = lines.line_at(bytes, start);
+    let lines_before = count_newlines(&bytes[..pos.min(bytes.len())]) as u64;
+    csv_split::rows(bytes, pos, lines_before, delimiter, &mut |found| {
+        let (span, line) = (found.span, found.line);
+        let (start, end, cells, stray) = (span.start, span.end, span.cells, span.stray_quote);
         let raw = &bytes[start..end];
         let rec = RecordRef {
             offset: start,
@@ -53,7 +52,7 @@ pub fn csv_rows(path: &Path, bytes: &[u8]) -> (CsvRows, Vec<Problem>) {
                 .at_line(line),
             );
         } else if let Some(bad) = stray {
-            let at = lines.line_at(bytes, start + bad);
+            let at = line + count_newlines(&raw[..bad]) as u64;
             let shown = bytes.get(start + bad + 1).map_or(String::new(), |c| {
                 crate::model::sanitize::visible(&String::from_utf8_lossy(&[*c]), false).into_owned()
             });
@@ -80,9 +79,9 @@ pub fn csv_rows(path: &Path, bytes: &[u8]) -> (CsvRows, Vec<Problem>) {
                 });
                 rows.push(rec);
             }
-        } else if let Err(e) = simdutf8::compat::from_utf8(raw) {
+        } else if let Some(valid) = found.bad_utf8 {
             // Quotes are ASCII: a row is valid UTF-8 exactly when its cells are.
-            let col = cell_at(raw, delimiter, e.valid_up_to());
+            let col = cell_at(raw, delimiter, valid);
             let p = Problem::new(path, ProblemKind::InvalidUtf8, "cell is not valid UTF-8")
                 .at_line(line);
             problems.push(match headers.get(col) {
@@ -92,7 +91,7 @@ pub fn csv_rows(path: &Path, bytes: &[u8]) -> (CsvRows, Vec<Problem>) {
         } else {
             rows.push(rec);
         }
-    }
+    });
     (
         CsvRows {
             headers,

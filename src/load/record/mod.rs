@@ -3,6 +3,7 @@
 
 pub mod csv;
 pub mod csv_scan;
+pub mod csv_split;
 pub mod field_path;
 pub mod json_array;
 pub mod jstring;
@@ -161,6 +162,11 @@ pub(crate) struct LineCounter {
 }
 
 impl LineCounter {
+    /// A counter whose line 1 starts at `pos`.
+    pub(crate) fn starting_at(pos: usize) -> LineCounter {
+        LineCounter { pos, line: 0 }
+    }
+
     pub(crate) fn line_at(&mut self, bytes: &[u8], pos: usize) -> u64 {
         let pos = pos.min(bytes.len());
         if pos >= self.pos {
