@@ -181,7 +181,7 @@ fn random_record(rng: &mut Rng, n: u64) -> String {
     format!("{{{}}}", fields.join(","))
 }
 
-const TERMS: [&str; 33] = [
+const TERMS: [&str; 36] = [
     "values",
     "\"RLHF\"",
     "/modif(y|ied)/",
@@ -215,6 +215,10 @@ const TERMS: [&str; 33] = [
     "output:/./",
     "scratchpad:/[^a-z ]/",
     "/\\x{1F600}/",
+    // Patterns that match the empty text, in blocks and answers of any length.
+    "scratchpad:/z*/",
+    "output:/(ab)?/",
+    "scratchpad:/(values)?$/",
 ];
 
 /// Every term on every transcript: the stored-record search must decide, and agree

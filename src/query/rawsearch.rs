@@ -105,12 +105,13 @@ fn overlaps_escape(b: &[u8], s: usize, e: usize) -> bool {
 fn decides(
     re: &Regex,
     alphabet: &Alphabet,
-    stored: &str,
+    held: &Held<'_>,
     ranges: impl IntoIterator<Item = Range<usize>>,
 ) -> Option<bool> {
-    if jstring::escape_spells(stored, &mut |c| alphabet.contains(c)) {
+    if held.spells(|c| alphabet.contains(c)) {
         return None;
     }
+    let stored = &*held.stored;
     for r in ranges {
         if let Some(m) = re.find(&stored[r.clone()]) {
             let (s, e) = (r.start + m.start(), r.start + m.end());
@@ -129,7 +130,8 @@ pub struct Held<'a> {
     decoded: OnceCell<String>,
     stored_segments: OnceCell<Vec<segment::Segment>>,
     decoded_segments: OnceCell<Vec<segment::Segment>>,
-    spells_tag: OnceCell<bool>,
+    /// What the escapes of the stored text decode to.
+    escape_chars: OnceCell<Vec<char>>,
 }
 
 impl<'a> Held<'a> {
@@ -151,12 +153,20 @@ impl<'a> Held<'a> {
             decoded: OnceCell::new(),
             stored_segments: OnceCell::new(),
             decoded_segments: OnceCell::new(),
-            spells_tag: OnceCell::new(),
+            escape_chars: OnceCell::new(),
         }
     }
 
     fn decoded(&self) -> &str {
         self.decoded.get_or_init(|| self.text.decode())
+    }
+
+    /// Whether an escape of the stored text decodes to a character `hit` holds for.
+    fn spells(&self, hit: impl Fn(char) -> bool) -> bool {
+        self.escape_chars
+            .get_or_init(|| jstring::escape_chars(&self.stored))
+            .iter()
+            .any(|c| hit(*c))
     }
 }
 
@@ -167,7 +177,7 @@ fn in_text(t: &TextTest, held: &Held<'_>) -> bool {
         return t.regex.is_match(stored);
     }
     if let RawSafety::Yes(alphabet) = &t.raw {
-        if let Some(found) = decides(&t.regex, alphabet, stored, std::iter::once(0..stored.len())) {
+        if let Some(found) = decides(&t.regex, alphabet, held, std::iter::once(0..stored.len())) {
             return found;
         }
     }
@@ -183,19 +193,31 @@ fn tag_char(c: char) -> bool {
 /// completion `text`.
 fn in_blocks(t: &TextTest, held: &Held<'_>) -> bool {
     let stored = &held.stored;
+    // A pattern without look-around matches inside a block only where it matches in
+    // the whole text: its first match there is looked for first. None: no block has
+    // one, and the blocks are never found (most texts, for most terms). One inside a
+    // block: found, wherever the blocks are. Else the blocks after it are searched.
+    // Sound on the stored text when no escape spells a character of the pattern (see
+    // `decides`).
+    let first = match &t.raw {
+        RawSafety::Yes(alphabet) if !held.escapes || !held.spells(|c| alphabet.contains(c)) => {
+            match t.regex.find(stored) {
+                None => return false,
+                Some(m) => Some((m.start(), m.end())),
+            }
+        }
+        _ => None,
+    };
     if !held.escapes {
         let segs = held.stored_segments.get_or_init(|| segment::split(stored));
-        return block_match(t, stored, segs);
+        return block_match(t, stored, segs, first);
     }
     // Tags stand where they stand in the decoded text unless an escape spells a tag
     // character (`\u003c`, `\/`). Scratchpad blocks are then the same blocks; the
     // answer is, when it is an <OUTPUT> block (text outside tags is found by
     // trimming whitespace, which escaped whitespace hides).
-    if let RawSafety::Yes(alphabet) = &t.raw {
-        let spells = *held
-            .spells_tag
-            .get_or_init(|| jstring::escape_spells(stored, &mut tag_char));
-        if !spells {
+    if let (RawSafety::Yes(alphabet), Some(first)) = (&t.raw, first) {
+        if !held.spells(tag_char) {
             let segs = held.stored_segments.get_or_init(|| segment::split(stored));
             let sound = t.scope == Scope::Scratchpad
                 || segs
@@ -203,7 +225,15 @@ fn in_blocks(t: &TextTest, held: &Held<'_>) -> bool {
                     .any(|s| s.kind == SegmentKind::Output && s.depth == 0);
             if sound {
                 let ranges = block_ranges(t.scope, segs, stored.len());
-                if let Some(found) = decides(&t.regex, alphabet, stored, ranges) {
+                if ranges
+                    .iter()
+                    .any(|r| r.start <= first.0 && first.1 <= r.end)
+                    && !overlaps_escape(stored.as_bytes(), first.0, first.1)
+                {
+                    return true;
+                }
+                let after = ranges.into_iter().filter(|r| r.end >= first.0);
+                if let Some(found) = decides(&t.regex, alphabet, held, after) {
                     return found;
                 }
             }
@@ -213,7 +243,7 @@ fn in_blocks(t: &TextTest, held: &Held<'_>) -> bool {
     let segs = held
         .decoded_segments
         .get_or_init(|| segment::split(decoded));
-    block_match(t, decoded, segs)
+    block_match(t, decoded, segs, None)
 }
 
 fn block_ranges(scope: Scope, segs: &[segment::Segment], len: usize) -> Vec<Range<usize>> {
@@ -224,10 +254,23 @@ fn block_ranges(scope: Scope, segs: &[segment::Segment], len: usize) -> Vec<Rang
     }
 }
 
-fn block_match(t: &TextTest, text: &str, segs: &[segment::Segment]) -> bool {
-    block_ranges(t.scope, segs, text.len())
-        .into_iter()
-        .any(|r| t.regex.is_match(&text[r]))
+/// Whether the pattern matches in a block of `text`; `first`, the first match in the
+/// whole text when known: blocks that end before it hold none, and one that holds it
+/// matches.
+fn block_match(
+    t: &TextTest,
+    text: &str,
+    segs: &[segment::Segment],
+    first: Option<(usize, usize)>,
+) -> bool {
+    let ranges = block_ranges(t.scope, segs, text.len());
+    match first {
+        None => ranges.into_iter().any(|r| t.regex.is_match(&text[r])),
+        Some((s, e)) => ranges
+            .into_iter()
+            .filter(|r| r.end >= s)
+            .any(|r| (r.start <= s && e <= r.end) || t.regex.is_match(&text[r])),
+    }
 }
 
 /// Tests a text term on entry `i` from its stored record; `None` when the record
@@ -393,7 +436,8 @@ mod tests {
     fn stored_text_decides_only_where_no_escape_could_change_the_answer() {
         let case = |p: &str, raw: &str| {
             let re = Regex::new(p).unwrap();
-            let got = decides(&re, &alphabet(p), raw, std::iter::once(0..raw.len()));
+            let held = Held::new(Text::one(Piece::Json(raw)));
+            let got = decides(&re, &alphabet(p), &held, std::iter::once(0..raw.len()));
             if let Some(found) = got {
                 assert_eq!(found, decoded_match(&re, raw), "{p} on {raw}");
             }
