@@ -8,7 +8,7 @@
 use super::ast::{Alphabet, RawSafety, Scope, TextTest};
 use crate::load::profile::extract;
 use crate::load::profile::texts::{Piece, Text};
-use crate::load::record::jstring;
+use crate::load::record::escapes;
 use crate::load::record::raw::RawObj;
 use crate::load::Corpus;
 use crate::model::segment::{self, SegmentKind};
@@ -111,7 +111,15 @@ fn decides(
     if held.spells(|c| alphabet.contains(c)) {
         return None;
     }
-    let stored = &*held.stored;
+    decides_unspelled(re, &held.stored, ranges)
+}
+
+/// `decides`, once no escape is known to spell a character of the pattern's alphabet.
+fn decides_unspelled(
+    re: &Regex,
+    stored: &str,
+    ranges: impl IntoIterator<Item = Range<usize>>,
+) -> Option<bool> {
     for r in ranges {
         if let Some(m) = re.find(&stored[r.clone()]) {
             let (s, e) = (r.start + m.start(), r.start + m.end());
@@ -130,8 +138,8 @@ pub struct Held<'a> {
     decoded: OnceCell<String>,
     stored_segments: OnceCell<Vec<segment::Segment>>,
     decoded_segments: OnceCell<Vec<segment::Segment>>,
-    /// What the escapes of the stored text decode to.
-    escape_chars: OnceCell<Vec<char>>,
+    /// The characters the escapes of the stored text decode to (`escapes::spelled`).
+    spelled: OnceCell<Vec<char>>,
 }
 
 impl<'a> Held<'a> {
@@ -153,7 +161,7 @@ impl<'a> Held<'a> {
             decoded: OnceCell::new(),
             stored_segments: OnceCell::new(),
             decoded_segments: OnceCell::new(),
-            escape_chars: OnceCell::new(),
+            spelled: OnceCell::new(),
         }
     }
 
@@ -161,10 +169,12 @@ impl<'a> Held<'a> {
         self.decoded.get_or_init(|| self.text.decode())
     }
 
-    /// Whether an escape of the stored text decodes to a character `hit` holds for.
+    /// Whether an escape of the stored text may decode to a character `hit` holds
+    /// for (one pass over the text answers every alphabet asked of it; a `\n` is
+    /// assumed wherever one is written).
     fn spells(&self, hit: impl Fn(char) -> bool) -> bool {
-        self.escape_chars
-            .get_or_init(|| jstring::escape_chars(&self.stored))
+        self.spelled
+            .get_or_init(|| escapes::spelled(&self.stored))
             .iter()
             .any(|c| hit(*c))
     }
@@ -216,7 +226,7 @@ fn in_blocks(t: &TextTest, held: &Held<'_>) -> bool {
     // character (`\u003c`, `\/`). Scratchpad blocks are then the same blocks; the
     // answer is, when it is an <OUTPUT> block (text outside tags is found by
     // trimming whitespace, which escaped whitespace hides).
-    if let (RawSafety::Yes(alphabet), Some(first)) = (&t.raw, first) {
+    if let Some(first) = first {
         if !held.spells(tag_char) {
             let segs = held.stored_segments.get_or_init(|| segment::split(stored));
             let sound = t.scope == Scope::Scratchpad
@@ -233,7 +243,7 @@ fn in_blocks(t: &TextTest, held: &Held<'_>) -> bool {
                     return true;
                 }
                 let after = ranges.into_iter().filter(|r| r.end >= first.0);
-                if let Some(found) = decides(&t.regex, alphabet, held, after) {
+                if let Some(found) = decides_unspelled(&t.regex, stored, after) {
                     return found;
                 }
             }
@@ -429,7 +439,7 @@ mod tests {
 
     /// The decoded answer, for comparison.
     fn decoded_match(re: &Regex, raw: &str) -> bool {
-        re.is_match(&jstring::unescape(raw).0)
+        re.is_match(&crate::load::record::jstring::unescape(raw).0)
     }
 
     #[test]

@@ -226,49 +226,62 @@ enum Decoded<'s> {
     Char(char),
 }
 
-/// The characters the escapes of string contents decode to (as `unescape` decodes
-/// them; U+FFFD for an invalid one), each once, in one walk: for asking of one text
-/// whether an escape spells a character of many alphabets.
-pub fn escape_chars(inner: &str) -> Vec<char> {
+/// Whether an escape sequence in the contents decodes to a character for which `hit`
+/// holds (escapes are decoded as `unescape` decodes them).
+pub fn escape_spells(inner: &str, hit: &mut dyn FnMut(char) -> bool) -> bool {
+    // Invalid escapes become U+FFFD: only then is every escape walked.
+    if hit('\u{FFFD}') {
+        return walk_spells(inner, hit);
+    }
+    // Otherwise each two-character escape whose character counts is looked for with
+    // memmem (a `\\` after an odd run of backslashes is itself escaped), then the
+    // `\\u` escapes: text with an escape every line is not walked escape by escape.
+    const SHORT: [(u8, char); 8] = [
+        (b'"', '"'),
+        (b'\\', '\\'),
+        (b'/', '/'),
+        (b'b', '\u{8}'),
+        (b'f', '\u{c}'),
+        (b'n', '\n'),
+        (b'r', '\r'),
+        (b't', '\t'),
+    ];
     let b = inner.as_bytes();
-    let mut out: Vec<char> = Vec::new();
-    let mut i = 0;
-    while let Some(off) = memchr::memchr(b'\\', &b[i..]) {
-        let p = i + off;
-        i = p + 2;
-        let c = match b.get(p + 1) {
-            None => '\u{FFFD}',
-            Some(b'"') => '"',
-            Some(b'\\') => '\\',
-            Some(b'/') => '/',
-            Some(b'b') => '\u{8}',
-            Some(b'f') => '\u{c}',
-            Some(b'n') => '\n',
-            Some(b'r') => '\r',
-            Some(b't') => '\t',
-            Some(b'u') => match u_escape(b, i) {
-                Some((c, len, _)) => {
-                    i += len;
-                    c
-                }
-                None => '\u{FFFD}',
-            },
-            Some(_) => '\u{FFFD}',
-        };
-        if !out.contains(&c) {
-            out.push(c);
-        }
-        if i >= b.len() {
-            break;
+    let escape_at = |p: usize| b[..p].iter().rev().take_while(|&&c| c == b'\\').count() % 2 == 0;
+    for (e, c) in SHORT {
+        if hit(c) && escape_finder(e).find_iter(b).any(escape_at) {
+            return true;
         }
     }
-    out
+    u_escape_spells(inner, hit)
+}
+
+/// A searcher for `\\` followed by `e`, built once per process (building one costs
+/// more than searching a line).
+fn escape_finder(e: u8) -> &'static memchr::memmem::Finder<'static> {
+    use std::sync::OnceLock;
+    static FINDERS: [OnceLock<memchr::memmem::Finder<'static>>; 256] =
+        [const { OnceLock::new() }; 256];
+    FINDERS[usize::from(e)].get_or_init(|| memchr::memmem::Finder::new(&[b'\\', e]).into_owned())
+}
+
+/// `escape_spells` by walking every escape.
+fn walk_spells(inner: &str, hit: &mut dyn FnMut(char) -> bool) -> bool {
+    let mut found = false;
+    walk(inner, &mut |piece| match piece {
+        Decoded::Text(_) => true,
+        Decoded::Char(c) => {
+            found = hit(c);
+            !found
+        }
+    });
+    found
 }
 
 /// The character of the `\\u` escape whose four hex digits start at `i`: with the
 /// bytes it takes (4, or 10 for a surrogate pair) and whether it was lossy (a lone
 /// surrogate becomes U+FFFD); `None` when the digits are not hex.
-fn u_escape(b: &[u8], i: usize) -> Option<(char, usize, bool)> {
+pub(crate) fn u_escape(b: &[u8], i: usize) -> Option<(char, usize, bool)> {
     let cp = hex4(b, i)?;
     if (0xD800..0xDC00).contains(&cp) {
         let j = i + 4;
@@ -290,6 +303,24 @@ fn u_escape(b: &[u8], i: usize) -> Option<(char, usize, bool)> {
         Some(c) => (c, 4, false),
         None => ('\u{FFFD}', 4, true),
     })
+}
+
+/// Whether a `\\u` escape in the contents decodes to a character for which `hit`
+/// holds (found with `memmem`: the other escapes are not looked at).
+fn u_escape_spells(inner: &str, hit: &mut dyn FnMut(char) -> bool) -> bool {
+    let b = inner.as_bytes();
+    for pos in escape_finder(b'u').find_iter(b) {
+        // After an odd run of backslashes this `\\` is itself escaped.
+        let run = b[..pos].iter().rev().take_while(|&&c| c == b'\\').count();
+        if run % 2 == 1 {
+            continue;
+        }
+        let c = u_escape(b, pos + 2).map_or('\u{FFFD}', |(c, _, _)| c);
+        if hit(c) {
+            return true;
+        }
+    }
+    false
 }
 
 /// Walks string contents in order: runs of plain text and each escape's character go
@@ -357,19 +388,6 @@ fn walk<'s>(inner: &'s str, step: &mut dyn FnMut(Decoded<'s>) -> bool) -> bool {
 mod tests {
     use super::*;
 
-    /// Whether an escape spells a character `hit` holds for, by walking every escape.
-    fn walk_spells(inner: &str, hit: &mut dyn FnMut(char) -> bool) -> bool {
-        let mut found = false;
-        walk(inner, &mut |piece| match piece {
-            Decoded::Text(_) => true,
-            Decoded::Char(c) => {
-                found = hit(c);
-                !found
-            }
-        });
-        found
-    }
-
     #[test]
     fn escapes_spelling_a_character_are_found_as_walking_them_finds_them() {
         let mut rng = crate::synth::Rng::new(4);
@@ -404,7 +422,7 @@ mod tests {
             let s: String = (0..n).map(|_| *rng.pick(&parts)).collect();
             for p in preds {
                 assert_eq!(
-                    escape_chars(&s).into_iter().any(p),
+                    escape_spells(&s, &mut |c| p(c)),
                     walk_spells(&s, &mut |c| p(c)),
                     "{s}"
                 );
@@ -414,7 +432,7 @@ mod tests {
 
     #[test]
     fn u_escapes_are_found_where_they_are_escapes() {
-        let spells = |s: &str, want: char| escape_chars(s).contains(&want);
+        let spells = |s: &str, want: char| u_escape_spells(s, &mut |c| c == want);
         assert!(
             !spells(r"a\\u0041", 'A'),
             "an escaped backslash, then u0041"

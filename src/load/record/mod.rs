@@ -4,6 +4,7 @@
 pub mod csv;
 pub mod csv_scan;
 pub mod csv_split;
+pub mod escapes;
 pub mod field_path;
 pub mod json_array;
 pub mod jstring;
