@@ -227,7 +227,9 @@ enum Decoded<'s> {
 }
 
 /// Whether an escape sequence in the contents decodes to a character for which `hit`
-/// holds (escapes are decoded as `unescape` decodes them).
+/// holds (escapes are decoded as `unescape` decodes them): the reference
+/// `escapes::spelled` is tested against.
+#[cfg(test)]
 pub fn escape_spells(inner: &str, hit: &mut dyn FnMut(char) -> bool) -> bool {
     // Invalid escapes become U+FFFD: only then is every escape walked.
     if hit('\u{FFFD}') {
@@ -258,6 +260,7 @@ pub fn escape_spells(inner: &str, hit: &mut dyn FnMut(char) -> bool) -> bool {
 
 /// A searcher for `\\` followed by `e`, built once per process (building one costs
 /// more than searching a line).
+#[cfg(test)]
 fn escape_finder(e: u8) -> &'static memchr::memmem::Finder<'static> {
     use std::sync::OnceLock;
     static FINDERS: [OnceLock<memchr::memmem::Finder<'static>>; 256] =
@@ -266,6 +269,7 @@ fn escape_finder(e: u8) -> &'static memchr::memmem::Finder<'static> {
 }
 
 /// `escape_spells` by walking every escape.
+#[cfg(test)]
 fn walk_spells(inner: &str, hit: &mut dyn FnMut(char) -> bool) -> bool {
     let mut found = false;
     walk(inner, &mut |piece| match piece {
@@ -307,6 +311,7 @@ pub(crate) fn u_escape(b: &[u8], i: usize) -> Option<(char, usize, bool)> {
 
 /// Whether a `\\u` escape in the contents decodes to a character for which `hit`
 /// holds (found with `memmem`: the other escapes are not looked at).
+#[cfg(test)]
 fn u_escape_spells(inner: &str, hit: &mut dyn FnMut(char) -> bool) -> bool {
     let b = inner.as_bytes();
     for pos in escape_finder(b'u').find_iter(b) {
