@@ -4,6 +4,7 @@
 
 use crate::load::profile::{native_verdicts, Profile, VerdictSpec, VerdictStyle};
 use crate::load::record::field_path::FieldPath;
+use crate::load::record::members::{Lookup, Picked};
 use crate::load::record::raw::{array, as_text, type_name, Raw, RawObj};
 use crate::load::record::strict::exact_integer;
 use crate::model::verdict::truncate;
@@ -123,8 +124,9 @@ pub fn read_all(
         };
         let field = path.text.as_str();
         match spec.style {
-            VerdictStyle::Block => match RawObj::parse(raw) {
-                Some(obj) => out.push(block(spec, &name, &obj, field, &mut r)),
+            VerdictStyle::Block => match block_object(raw, r.full()) {
+                Some(Ok(obj)) => out.push(block(spec, &name, &obj, field, &mut r)),
+                Some(Err(obj)) => out.push(block(spec, &name, &obj, field, &mut r)),
                 None => {
                     let why = format!("expected an object, found {}", type_name(raw));
                     r.issue(field, why.clone());
@@ -170,10 +172,19 @@ pub fn integer(raw: Raw<'_>) -> Option<u64> {
 }
 
 /// A `{final_answer, final_answer_most_common, criteria[], quotes[][], success}` block.
-fn block(
+/// A block verdict's object: read in place for its score alone (`Err`), split for a
+/// full read, which looks up many of its keys (`Ok`).
+fn block_object(raw: Raw<'_>, full: bool) -> Option<Result<RawObj<'_>, Picked<'_>>> {
+    match full {
+        true => RawObj::parse(raw).map(Ok),
+        false => Picked::of(raw, &["final_answer", "success"]).map(Err),
+    }
+}
+
+fn block<'a>(
     spec: &VerdictSpec,
     name: &str,
-    obj: &RawObj<'_>,
+    obj: &impl Lookup<'a>,
     field: &str,
     r: &mut Reader<'_>,
 ) -> Verdict {
