@@ -570,3 +570,55 @@ fn list_jsonl_writes_numbers_as_numbers_and_what_is_missing_as_null() {
     assert_eq!(failed.len(), 1);
     assert!(failed[0]["af"].is_null());
 }
+
+/// `list -q TERM --limit N` answers from the records as they are indexed and stops
+/// reading once it has its rows: a damaged tail far past them is never reached (no
+/// problem is noted), while the same query without a limit reads it and says so. The
+/// rows are the first N of the full answer, in the same order.
+#[test]
+fn a_limited_search_stops_reading_once_it_has_its_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("r.jsonl");
+    let mut text = String::new();
+    let filler = "plain words ".repeat(40);
+    for i in 0..60_000 {
+        let word = if i % 97 == 5 { "needle" } else { "hay" };
+        text.push_str(&format!(
+            "{{\"id\":\"r{i}\",\"tier\":\"{}\",\"completion\":\"<SCRATCHPAD_REASONING>{filler}{word}</SCRATCHPAD_REASONING><OUTPUT>ok</OUTPUT>\"}}\n",
+            if i % 2 == 0 { "free" } else { "paid" }
+        ));
+    }
+    // A tail a pipeline left half-written, 30 MB in.
+    text.push_str("{\"id\":\"broken\",\"completion\":\"<OUTPUT>cut\n");
+    text.push_str("not json at all\n");
+    std::fs::write(&p, text).unwrap();
+    let run = |limit: Option<&str>| {
+        let mut args = vec![
+            "list",
+            p.to_str().unwrap(),
+            "-q",
+            "scratchpad:needle and tier:paid",
+            "--format",
+            "tsv",
+        ];
+        if let Some(l) = limit {
+            args.extend(["--limit", l]);
+        }
+        let out = common::afscope(&args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (
+            tsv_ids(&String::from_utf8_lossy(&out.stdout)),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (all, all_err) = run(None);
+    assert!(all.len() > 100, "{}", all.len());
+    assert!(all_err.contains("problem(s) in the input"), "{all_err}");
+    let (first, err) = run(Some("4"));
+    assert_eq!(first, all[..4]);
+    assert!(!err.contains("problem"), "the damaged tail was read: {err}");
+}

@@ -180,12 +180,11 @@ pub fn run(args: &ListArgs, load: &LoadArgs) -> Result<Status, String> {
     let stdout = std::io::stdout();
     let terminal = std::io::IsTerminal::is_terminal(&stdout);
     let mut out = BufWriter::new(stdout.lock());
-    // Without a filter or joins, rows stream as batches are indexed.
-    let streaming = query.is_all()
-        && !args.count
-        && load.verdicts.is_empty()
-        && load.labels.is_none()
-        && !load.strict;
+    // Without joins, rows stream as batches are indexed: every row, or (with a limit)
+    // the first rows that match a query the index and records answer alone, so a
+    // search for a few rows stops reading where it has them.
+    let no_joins = !args.count && load.verdicts.is_empty() && load.labels.is_none() && !load.strict;
+    let streaming = no_joins && (query.is_all() || (args.limit.is_some() && !query.needs_corpus()));
     // Only a table keeps its rows (to size its columns); other formats stream.
     let mut rows: Vec<Row> = Vec::new();
     let mut emitted = 0usize;
@@ -194,10 +193,18 @@ pub fn run(args: &ListArgs, load: &LoadArgs) -> Result<Status, String> {
         tsv_header(&mut out).map_err(super::output_failed)?;
     }
     let corpus = if streaming {
-        super::load(&args.files, load, &mut |view, range, _| {
+        let mut load = load.clone();
+        load.tests = query.record_tests();
+        super::load(&args.files, &load, &mut |view, range, _| {
+            let p = (!query.is_all()).then(|| query.prepare_view(view));
             for i in range {
                 if emitted >= limit {
                     return ControlFlow::Break(());
+                }
+                if let Some(p) = &p {
+                    if !p.fields(i).unwrap_or_else(|| p.matches(i)) {
+                        continue;
+                    }
                 }
                 if let Err(e) = emit(&mut out, args.format, row(&view, i), &mut rows, terminal) {
                     failed_write = Some(e);

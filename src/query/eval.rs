@@ -8,7 +8,7 @@ use super::ast::{
 use super::parse::{parse, QueryError};
 use super::rawsearch::RecordTexts;
 use crate::load::entry::Interner;
-use crate::load::Corpus;
+use crate::load::{Corpus, View};
 use crate::model::{segment, Transcript};
 use std::cell::OnceCell;
 use std::ops::Range;
@@ -73,9 +73,19 @@ impl Query {
     /// Binds the query to a corpus: string tests on models and conditions are run
     /// once per distinct name.
     pub fn prepare<'c>(&'c self, corpus: &'c Corpus) -> Prepared<'c> {
+        Prepared {
+            corpus: Some(corpus),
+            ..self.prepare_view(corpus.view())
+        }
+    }
+
+    /// Binds the query to what an index being built holds so far (`view`), for a
+    /// command that answers as records come in. Only a query that needs nothing but
+    /// the index and the records (`needs_corpus` false) is answered this way.
+    pub fn prepare_view<'c>(&'c self, view: View<'c>) -> Prepared<'c> {
         let mut tests = Vec::new();
         collect(&self.expr, &mut tests);
-        let names = &corpus.index.names;
+        let names = &view.index.names;
         let table = |m: &StrMatch, names: &Interner| -> Vec<bool> {
             std::iter::once(false)
                 .chain((1..=names.len() as u32).map(|id| names.get(id).is_some_and(|n| m.test(n))))
@@ -91,15 +101,16 @@ impl Query {
             .collect();
         // Marks made for this query while indexing answer its text terms.
         let mut marked = Vec::new();
-        let marks = &corpus.index.marks;
-        if marks.marks.len() == corpus.index.entries.len()
+        let marks = &view.index.marks;
+        if marks.marks.len() == view.index.entries.len()
             && marks.fingerprint == super::record_tests::fingerprint(self)
         {
             super::record_tests::text_terms(&self.expr, &mut marked);
         }
         Prepared {
             query: self,
-            corpus,
+            view,
+            corpus: None,
             tables,
             overlay: None,
             marked: marked
@@ -107,6 +118,25 @@ impl Query {
                 .map(|t| t as *const TextTest as usize)
                 .collect(),
         }
+    }
+
+    /// Whether answering needs the finished corpus: labels, free/paid pairs or
+    /// verdict evidence, which come only once every file is read and joined.
+    pub fn needs_corpus(&self) -> bool {
+        let mut tests = Vec::new();
+        collect(&self.expr, &mut tests);
+        fn evidence(e: &Expr) -> bool {
+            match e {
+                Expr::Evidence(_) => true,
+                Expr::And(v) | Expr::Or(v) => v.iter().any(evidence),
+                Expr::Not(e) => evidence(e),
+                Expr::All | Expr::Field(_) | Expr::Text(_) => false,
+            }
+        }
+        evidence(&self.expr)
+            || tests
+                .iter()
+                .any(|t| matches!(t, FieldTest::Label(_) | FieldTest::Pair(_)))
     }
 
     /// Binds the query to a corpus, with labels made since it was loaded.
@@ -139,10 +169,11 @@ pub struct LabelOverlay {
     pub af: std::collections::HashMap<u32, Option<String>>,
 }
 
-/// A query bound to a corpus.
+/// A query bound to a corpus (or to an index being built: `corpus` is `None`).
 pub struct Prepared<'c> {
     pub(super) query: &'c Query,
-    pub(super) corpus: &'c Corpus,
+    pub(super) view: View<'c>,
+    pub(super) corpus: Option<&'c Corpus>,
     /// Per field test in tree order: which model / condition ids pass.
     pub(super) tables: Vec<Vec<bool>>,
     overlay: Option<&'c LabelOverlay>,
@@ -171,8 +202,11 @@ impl Prepared<'_> {
         let mut cached: Option<Option<Transcript>> = None;
         let mut spans: Option<Vec<crate::model::spans::VerdictSpan>> = None;
         let mut k = 0;
-        let corpus = self.corpus;
-        let view = corpus.view();
+        let view = self.view;
+        let transcript = |i| match self.corpus {
+            Some(c) => c.transcript(i).ok(),
+            None => view.transcript(i).ok(),
+        };
         // The record is read and split once, and its texts extracted once, for all
         // the text terms that ask it.
         let record: OnceCell<Option<std::borrow::Cow<'_, str>>> = OnceCell::new();
@@ -204,7 +238,7 @@ impl Prepared<'_> {
                 Term::Text(t) => {
                     let addr = t as *const TextTest as usize;
                     if let Some(k) = self.marked.iter().position(|&a| a == addr) {
-                        let mark = corpus.index.marks.marks.get(i).copied().unwrap_or(0);
+                        let mark = view.index.marks.marks.get(i).copied().unwrap_or(0);
                         if let Some(found) = crate::load::index::marks::answer(mark, k) {
                             return Some(found);
                         }
@@ -213,11 +247,11 @@ impl Prepared<'_> {
                     if found.is_some() {
                         return found;
                     }
-                    let tr = cached.get_or_insert_with(|| corpus.transcript(i).ok());
+                    let tr = cached.get_or_insert_with(|| transcript(i));
                     Some(tr.as_ref().is_some_and(|tr| text_match(t, tr)))
                 }
                 Term::Evidence(e) => {
-                    let tr = cached.get_or_insert_with(|| corpus.transcript(i).ok());
+                    let tr = cached.get_or_insert_with(|| transcript(i));
                     Some(tr.as_ref().is_some_and(|tr| {
                         evidence_match(
                             e,
@@ -302,8 +336,8 @@ impl Prepared<'_> {
     }
 
     fn field(&self, t: &FieldTest, i: usize, table: &[bool]) -> bool {
-        let view = self.corpus.view();
-        let entries = &self.corpus.index.entries;
+        let view = self.view;
+        let entries = &view.index.entries;
         let g = entries.group(i);
         let known = |v: f64| (!v.is_nan()).then_some(v);
         let score = |f: ScoreField| match f {
@@ -331,7 +365,8 @@ impl Prepared<'_> {
                     .and_then(|o| o.af.get(&(i as u32)).map(|a| (o, a)));
                 let loaded = self
                     .corpus
-                    .labels_of(i)
+                    .into_iter()
+                    .flat_map(|c| c.labels_of(i))
                     .filter(|r| fresh.is_none_or(|(o, _)| r.labeler != o.labeler))
                     .map(|r| r.af());
                 let made = fresh.and_then(|(_, a)| a.as_deref()).map(Some);
@@ -349,13 +384,15 @@ impl Prepared<'_> {
                 .prompt_index()
                 .is_some_and(|p| c.test(p as f64, *v)),
             FieldTest::Pair(p) => {
-                let pairs = self.corpus.pairs();
+                // Pairs are of the finished corpus (`needs_corpus`).
+                let Some(corpus) = self.corpus else {
+                    return false;
+                };
+                let pairs = corpus.pairs();
                 match p {
                     PairTest::Any => pairs.partner(i).is_some(),
                     PairTest::None => pairs.partner(i).is_none(),
-                    PairTest::Discordant => {
-                        pairs.discordant(self.corpus.view(), i, 0.5) == Some(true)
-                    }
+                    PairTest::Discordant => pairs.discordant(view, i, 0.5) == Some(true),
                 }
             }
         }

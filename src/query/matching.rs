@@ -16,7 +16,7 @@ impl Prepared<'_> {
     /// `matching` over every entry below `n`, with the matches' tier counts (free,
     /// paid, unknown).
     pub fn matching_all(&self, n: usize) -> (Vec<u32>, [usize; 3]) {
-        self.matching_among(n.min(self.corpus.len()), |k| k as u32)
+        self.matching_among(n.min(self.view.len()), |k| k as u32)
     }
 
     /// `matching` with the matches' tier counts.
@@ -34,7 +34,7 @@ impl Prepared<'_> {
     ) -> (Vec<u32>, [usize; 3]) {
         use rayon::prelude::*;
         const CHUNK: usize = 8192;
-        let entries = &self.corpus.index.entries;
+        let entries = &self.view.index.entries;
         let residuals = self.residuals();
         let numbers = entries.group_numbers();
         let scored = reads_scores(&self.query.expr);
@@ -83,7 +83,7 @@ impl Prepared<'_> {
                         .filter(|&&j| decided(j).is_none())
                         .count();
                     let text = (open > 1)
-                        .then(|| self.corpus.view().record_text(chunk[k] as usize).ok())
+                        .then(|| self.view.record_text(chunk[k] as usize).ok())
                         .flatten();
                     let top = text
                         .as_deref()
@@ -140,7 +140,7 @@ impl Prepared<'_> {
     /// For each group of the corpus, what is left of the query once the group's
     /// fields are known.
     fn residuals(&self) -> Vec<Residual> {
-        self.corpus
+        self.view
             .index
             .entries
             .groups()
