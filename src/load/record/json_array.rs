@@ -13,9 +13,48 @@ pub fn json_elements(
     bytes: &[u8],
     records_key: Option<&str>,
 ) -> (Vec<RecordRef>, Vec<Problem>) {
+    if bytes.len() >= super::json_split::PARALLEL_FROM {
+        return match array_open(path, bytes, records_key) {
+            Ok(open) => super::json_split::elements(path, bytes, open),
+            Err(p) => (Vec::new(), vec![p]),
+        };
+    }
     json_elements_with(path, bytes, records_key, None, &mut |rec| {
         value_end(bytes, rec.offset)
     })
+}
+
+/// Where the array of records opens: the file's own array, or the one inside a
+/// wrapper object (`records_key`, else the first array of objects); why not.
+pub(crate) fn array_open(
+    path: &Path,
+    bytes: &[u8],
+    records_key: Option<&str>,
+) -> Result<usize, Problem> {
+    let start = bytes
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(bytes.len());
+    match bytes.get(start) {
+        Some(b'[') => Ok(start),
+        Some(b'{') => wrapped_array(bytes, start, records_key).ok_or_else(|| {
+            let what = records_key.map_or("an array of records".to_string(), |k| {
+                format!("the array `{k}`")
+            });
+            Problem::new(
+                path,
+                ProblemKind::WrongType,
+                format!("the top-level object holds no {what}; set `records` in a profile"),
+            )
+            .at_line(1)
+        }),
+        _ => Err(Problem::new(
+            path,
+            ProblemKind::InvalidJson,
+            "expected a JSON array or object",
+        )
+        .at_line(1)),
+    }
 }
 
 /// `json_elements`, each element's end found by `end_of` (given the element's start,
@@ -29,103 +68,107 @@ pub fn json_elements_with(
     end_of: &mut dyn FnMut(RecordRef) -> usize,
 ) -> (Vec<RecordRef>, Vec<Problem>) {
     let mut problems = Vec::new();
-    let start = bytes
-        .iter()
-        .position(|b| !b.is_ascii_whitespace())
-        .unwrap_or(bytes.len());
-    let array_start = match bytes.get(start) {
-        Some(b'[') => start,
-        Some(b'{') => match wrapped_array(bytes, start, records_key) {
-            Some(i) => i,
-            None => {
-                let what = records_key.map_or("an array of records".to_string(), |k| {
-                    format!("the array `{k}`")
-                });
-                problems.push(
-                    Problem::new(
-                        path,
-                        ProblemKind::WrongType,
-                        format!("the top-level object holds no {what}; set `records` in a profile"),
-                    )
-                    .at_line(1),
-                );
-                return (Vec::new(), problems);
-            }
-        },
-        _ => {
-            problems.push(
-                Problem::new(
-                    path,
-                    ProblemKind::InvalidJson,
-                    "expected a JSON array or object",
-                )
-                .at_line(1),
-            );
+    let array_start = match array_open(path, bytes, records_key) {
+        Ok(i) => i,
+        Err(p) => {
+            problems.push(p);
             return (Vec::new(), problems);
         }
     };
     let mut out = Vec::new();
     let mut lines = LineCounter::default();
-    let truncated = |lines: &mut LineCounter, pos: usize| {
-        Problem::new(
-            path,
-            ProblemKind::Truncated,
-            "the file ends inside the array",
-        )
-        .at_line(lines.line_at(bytes, pos))
-    };
+    let mut line_at = |pos: usize| lines.line_at(bytes, pos);
     let mut pos = array_start + 1;
     loop {
         if limit.is_some_and(|n| out.len() >= n) {
             break;
         }
-        pos = skip_ws(bytes, pos);
-        match bytes.get(pos) {
-            Some(b']') => break,
-            None => {
-                problems.push(truncated(&mut lines, pos));
-                break;
-            }
-            _ => {}
-        }
+        let Some(start) = element_start(path, bytes, pos, &mut line_at, &mut problems) else {
+            break;
+        };
         let mut rec = RecordRef {
-            offset: pos,
+            offset: start,
             len: 0,
-            line: lines.line_at(bytes, pos),
+            line: line_at(start),
             ordinal: out.len() as u64,
         };
-        let end = end_of(rec).clamp(pos, bytes.len());
-        rec.len = end - pos;
+        let end = end_of(rec).clamp(start, bytes.len());
+        rec.len = end - start;
         out.push(rec);
-        pos = skip_ws(bytes, end);
-        match bytes.get(pos) {
-            Some(b',') => pos += 1,
-            Some(b']') => break,
-            None => {
-                // An element cut off by the end of the file is reported as truncated
-                // when it is read; only a complete last element needs this.
-                if end < bytes.len() {
-                    problems.push(truncated(&mut lines, pos));
-                }
-                break;
-            }
-            Some(other) => {
-                problems.push(
-                    Problem::new(
-                        path,
-                        ProblemKind::InvalidJson,
-                        format!(
-                            "expected `,` or `]` between records, found `{}`",
-                            *other as char
-                        ),
-                    )
-                    .at_line(lines.line_at(bytes, pos)),
-                );
-                pos = next_comma(bytes, pos);
-            }
+        match after_element(path, bytes, end, &mut line_at, &mut problems) {
+            Some(next) => pos = next,
+            None => break,
         }
     }
     (out, problems)
+}
+
+/// Where the next element starts, looking from `pos` (just inside the array or past a
+/// comma); `None` at the array's end, with a problem when the file ends first.
+pub(crate) fn element_start(
+    path: &Path,
+    bytes: &[u8],
+    pos: usize,
+    line_at: &mut dyn FnMut(usize) -> u64,
+    problems: &mut Vec<Problem>,
+) -> Option<usize> {
+    let pos = skip_ws(bytes, pos);
+    match bytes.get(pos) {
+        Some(b']') => None,
+        None => {
+            problems.push(truncated(path, line_at(pos)));
+            None
+        }
+        _ => Some(pos),
+    }
+}
+
+/// After an element ending at `end`: where to look for the next one (past its comma,
+/// or past the next comma when the separator is wrong, which is a problem); `None`
+/// at the array's end.
+pub(crate) fn after_element(
+    path: &Path,
+    bytes: &[u8],
+    end: usize,
+    line_at: &mut dyn FnMut(usize) -> u64,
+    problems: &mut Vec<Problem>,
+) -> Option<usize> {
+    let pos = skip_ws(bytes, end);
+    match bytes.get(pos) {
+        Some(b',') => Some(pos + 1),
+        Some(b']') => None,
+        None => {
+            // An element cut off by the end of the file is reported as truncated when
+            // it is read; only a complete last element needs this.
+            if end < bytes.len() {
+                problems.push(truncated(path, line_at(pos)));
+            }
+            None
+        }
+        Some(other) => {
+            problems.push(
+                Problem::new(
+                    path,
+                    ProblemKind::InvalidJson,
+                    format!(
+                        "expected `,` or `]` between records, found `{}`",
+                        *other as char
+                    ),
+                )
+                .at_line(line_at(pos)),
+            );
+            Some(next_comma(bytes, pos))
+        }
+    }
+}
+
+fn truncated(path: &Path, line: u64) -> Problem {
+    Problem::new(
+        path,
+        ProblemKind::Truncated,
+        "the file ends inside the array",
+    )
+    .at_line(line)
 }
 
 fn wrapped_array(bytes: &[u8], start: usize, key: Option<&str>) -> Option<usize> {

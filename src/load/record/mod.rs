@@ -7,6 +7,7 @@ pub mod csv_split;
 pub mod escapes;
 pub mod field_path;
 pub mod json_array;
+pub mod json_split;
 pub mod jstring;
 pub mod members;
 pub mod raw;
