@@ -151,16 +151,22 @@ fn open_source(
                 split.csv_delimiter,
             );
             let sample = Sample::new(path, format, first.as_deref(), &split.csv_headers);
+            // Every built-in's rules tried once: the first of the file's role is
+            // taken, the others are noted.
+            let claims = detect::candidates(&sample);
             let detected = if verdict_file {
-                detect::verdict_profile(&sample)
+                detect::first_of(&claims, crate::load::profile::FileRole::Verdicts)
             } else {
-                Some(detect::data_profile(&sample))
+                Some(
+                    detect::first_of(&claims, crate::load::profile::FileRole::Transcripts)
+                        .unwrap_or_else(detect::native),
+                )
             };
             let name = match detected {
                 Some(p) => p.name(),
                 None => "native-verdicts",
             };
-            also_claimed = detect::candidates(&sample)
+            also_claimed = claims
                 .into_iter()
                 .map(|p| p.name().to_string())
                 .filter(|n| *n != name)

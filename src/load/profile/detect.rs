@@ -80,21 +80,20 @@ pub fn matches(profile: &Profile, s: &Sample<'_>) -> bool {
     }
 }
 
-/// The built-in profile for a transcript file: the first of its role that claims it,
-/// else `native`.
-pub fn data_profile(s: &Sample<'_>) -> &'static Profile {
-    pick(s, Some(FileRole::Transcripts)).unwrap_or_else(|| {
-        Profile::builtins()
-            .iter()
-            .find(|p| p.name() == "native")
-            .expect("native profile")
-            .as_ref()
-    })
+/// The `native` profile, which takes any transcript file no other claims.
+pub fn native() -> &'static Profile {
+    Profile::builtins()
+        .iter()
+        .find(|p| p.name() == "native")
+        .expect("native profile")
+        .as_ref()
 }
 
-/// The built-in profile for a verdict file.
-pub fn verdict_profile(s: &Sample<'_>) -> Option<&'static Profile> {
-    pick(s, Some(FileRole::Verdicts))
+/// The profile detection takes for a file of `role`: the first of `claims` (every
+/// built-in that claims it, in detection order: `candidates`) of that role. A
+/// transcript file no profile claims is `native`'s.
+pub fn first_of(claims: &[&'static Profile], role: FileRole) -> Option<&'static Profile> {
+    claims.iter().copied().find(|p| p.role() == role)
 }
 
 /// Every built-in profile (but the `native` fallback) that claims the file, of any
@@ -105,12 +104,4 @@ pub fn candidates(s: &Sample<'_>) -> Vec<&'static Profile> {
         .filter(|p| p.name() != "native" && matches(p, s))
         .map(|p| &**p)
         .collect()
-}
-
-fn pick(s: &Sample<'_>, role: Option<FileRole>) -> Option<&'static Profile> {
-    Profile::builtins()
-        .iter()
-        .filter(|p| role.is_none_or(|r| p.role() == r) && p.name() != "native")
-        .find(|p| matches(p, s))
-        .map(|p| &**p)
 }
