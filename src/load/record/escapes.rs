@@ -108,33 +108,11 @@ mod x86 {
 mod tests {
     use super::*;
     use crate::load::record::jstring::escape_spells;
+    use crate::load::record::jstring::tests::ESCAPE_PARTS;
 
     #[test]
     fn spells_what_each_escape_spells_and_newline_at_most_besides() {
-        let parts = [
-            "a",
-            " ",
-            "\\n",
-            "\\\\",
-            "\\\\n",
-            "\\\"",
-            "\\/",
-            "\\u0041",
-            "\\u003C",
-            "\\u2019",
-            "\\ud83d\\ude00",
-            "\\ud800",
-            "\\t",
-            "\\r",
-            "\\b",
-            "\\f",
-            "\\x",
-            "u",
-            "n",
-            "/",
-            "\\u00zz",
-            "\\",
-        ];
+        let parts = ESCAPE_PARTS;
         let chars = [
             'a',
             ' ',

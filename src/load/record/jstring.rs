@@ -390,30 +390,40 @@ fn walk<'s>(inner: &'s str, step: &mut dyn FnMut(Decoded<'s>) -> bool) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// Pieces of string contents, escapes of every kind among them (invalid and
+    /// lone ones too), that the escape readers' tests string together.
+    pub(crate) const ESCAPE_PARTS: &[&str] = &[
+        "a",
+        " ",
+        "\\n",
+        "\\\\",
+        "\\\\n",
+        "\\\"",
+        "\\/",
+        "\\u0041",
+        "\\u003C",
+        "\\u2019",
+        "\\ud83d\\ude00",
+        "\\ud800",
+        "\\t",
+        "\\r",
+        "\\b",
+        "\\f",
+        "\\x",
+        "u",
+        "n",
+        "/",
+        "\\u00zz",
+        "\\",
+    ];
 
     #[test]
     fn escapes_spelling_a_character_are_found_as_walking_them_finds_them() {
         let mut rng = crate::synth::Rng::new(4);
-        let parts = [
-            "a",
-            "\\n",
-            "\\\\",
-            "\\\"",
-            "\\/",
-            "\\u0041",
-            "\\u2019",
-            "\\ud83d\\ude00",
-            "\\ud800",
-            "\\t",
-            "\\r",
-            "\\b",
-            "\\f",
-            "u",
-            "n",
-            "/",
-        ];
+        let parts = ESCAPE_PARTS;
         let preds: [fn(char) -> bool; 6] = [
             |c| c == '\n',
             |c| c == '\\',
