@@ -434,7 +434,7 @@ pub(crate) mod tests {
         ];
         for _ in 0..5000 {
             let n = rng.below(8);
-            let s: String = (0..n).map(|_| *rng.pick(&parts)).collect();
+            let s: String = (0..n).map(|_| *rng.pick(parts)).collect();
             for p in preds {
                 assert_eq!(
                     escape_spells(&s, &mut |c| p(c)),
