@@ -512,7 +512,7 @@ pub fn split_and_index_json(
                     end
                 }
                 Err(_) => {
-                    let end = crate::load::record::raw::value_end(bytes, rec.offset);
+                    let end = crate::load::record::scan::value_end(bytes, rec.offset);
                     rec.len = end - rec.offset;
                     src.index_record(&rec, end >= bytes.len(), &mut out);
                     end

@@ -238,7 +238,7 @@ fn split(path: &Path, bytes: &[u8], format: Format, key: Option<&str>, defer: bo
             // The caller splits it (and reports what splitting finds) in one pass
             // with indexing.
             let (first, _) = record::json_elements_with(path, bytes, key, Some(1), &mut |r| {
-                crate::load::record::raw::value_end(bytes, r.offset)
+                crate::load::record::scan::value_end(bytes, r.offset)
             });
             out.first = first.first().copied();
             out.deferred = true;

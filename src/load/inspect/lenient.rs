@@ -18,7 +18,7 @@ pub fn nan_as_null(text: &str) -> Cow<'_, str> {
     while i < b.len() {
         match b[i] {
             b'"' => {
-                i = crate::load::record::raw::string_end(b, i + 1);
+                i = crate::load::record::scan::string_end(b, i + 1);
                 continue;
             }
             b'N' | b'I' | b'-' => {

@@ -2,7 +2,7 @@
 //! object), by a structural scan so that one bad element does not hide the others.
 
 use super::{LineCounter, RecordRef};
-use crate::load::record::raw::{skip_ws, value_end};
+use crate::load::record::scan::{skip_ws, value_end};
 use crate::model::{Problem, ProblemKind};
 use std::path::Path;
 

@@ -8,7 +8,7 @@
 
 use super::json_array::{after_element, element_start};
 use super::{count_newlines, LineCounter, RecordRef};
-use crate::load::record::raw::{skip_ws, value_end};
+use crate::load::record::scan::{skip_ws, value_end};
 use crate::model::Problem;
 use rayon::prelude::*;
 use std::path::Path;

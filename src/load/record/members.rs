@@ -4,7 +4,8 @@
 //! would cost more than reading it).
 
 use crate::load::record::jstring::unescape;
-use crate::load::record::raw::{scan_value, skip_ws, string_end, Raw};
+use crate::load::record::raw::Raw;
+use crate::load::record::scan::{scan_value, skip_ws, string_end};
 use std::borrow::Cow;
 
 /// Looking values up by key: a split object, or one read in place.

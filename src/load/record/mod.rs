@@ -11,6 +11,7 @@ pub mod json_split;
 pub mod jstring;
 pub mod members;
 pub mod raw;
+pub mod scan;
 pub mod strict;
 
 use serde::Deserialize;

@@ -1,0 +1,166 @@
+//! Structural scanning inside a record already checked: where whitespace, a string
+//! or a whole value ends, found by skipping strings with `memchr` and matching
+//! brackets, without checking again what the strict reading checked.
+
+use crate::load::record::raw::ScanErrorKind;
+use crate::load::record::strict;
+
+pub(crate) fn skip_ws(b: &[u8], mut pos: usize) -> usize {
+    while pos < b.len() && matches!(b[pos], b' ' | b'\n' | b'\r' | b'\t') {
+        pos += 1;
+    }
+    pos
+}
+
+type ScanFail = (usize, ScanErrorKind, &'static str);
+
+/// The end of the value starting at `pos` inside a checked record: containers
+/// matched structurally.
+pub(crate) fn scan_value(b: &[u8], pos: usize) -> Result<usize, ScanFail> {
+    match b.get(pos) {
+        None => Err((pos, ScanErrorKind::Eof, "record ends early")),
+        Some(b'"') => {
+            let end = string_end(b, pos + 1);
+            if end > b.len() {
+                Err((pos, ScanErrorKind::Eof, "unterminated string"))
+            } else {
+                Ok(end)
+            }
+        }
+        Some(b'{' | b'[') => {
+            let end = value_end(b, pos);
+            if end > b.len() {
+                Err((pos, ScanErrorKind::Eof, "record ends early"))
+            } else {
+                Ok(end)
+            }
+        }
+        Some(_) => {
+            let mut end = pos;
+            while end < b.len()
+                && !matches!(b[end], b',' | b'}' | b']' | b' ' | b'\n' | b'\r' | b'\t')
+            {
+                end += 1;
+            }
+            let tok = &b[pos..end];
+            let ok = matches!(tok, b"true" | b"false" | b"null") || strict::is_number(tok);
+            if ok {
+                Ok(end)
+            } else {
+                Err((pos, ScanErrorKind::Syntax, "expected a value"))
+            }
+        }
+    }
+}
+
+/// The end of the JSON value starting at `pos` (strings skipped with memchr), found by
+/// bracket matching; `bytes.len()` or more when it never ends.
+pub fn value_end(bytes: &[u8], pos: usize) -> usize {
+    let mut depth = 0usize;
+    let mut i = pos;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                i = string_end(bytes, i + 1);
+                if depth == 0 {
+                    return i.min(bytes.len());
+                }
+            }
+            b'{' | b'[' => {
+                depth += 1;
+                i += 1;
+            }
+            b'}' | b']' => {
+                if depth == 0 {
+                    return i;
+                }
+                depth -= 1;
+                i += 1;
+                if depth == 0 {
+                    return i;
+                }
+            }
+            b',' if depth == 0 => return i,
+            c if depth == 0 && c.is_ascii_whitespace() => return i,
+            _ if depth > 0 => {
+                // Inside a container only quotes and brackets matter: skip to the
+                // next one (whitespace, numbers, commas and colons) in a tight loop.
+                i += 1;
+                while i < bytes.len() && !NESTING[usize::from(bytes[i])] {
+                    i += 1;
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    bytes.len()
+}
+
+/// The bytes that change what `value_end` is inside: quotes and brackets.
+static NESTING: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b'"' as usize] = true;
+    t[b'{' as usize] = true;
+    t[b'}' as usize] = true;
+    t[b'[' as usize] = true;
+    t[b']' as usize] = true;
+    t
+};
+
+/// Index just past the closing quote of a string whose content starts at `i`;
+/// past `bytes.len()` when the string never closes. Each quote found is the end
+/// unless an odd run of backslashes precedes it, so escapes (a `\\n` every line of
+/// escaped text) cost nothing but a look back.
+pub fn string_end(bytes: &[u8], start: usize) -> usize {
+    // Keys and short values end within a few bytes: looked at one by one before
+    // `memchr` is called (up to the first backslash, which the loop below handles).
+    let near = bytes.len().min(start.saturating_add(24));
+    let mut i = start;
+    while i < near {
+        match bytes[i] {
+            b'"' => return i + 1,
+            b'\\' => break,
+            _ => i += 1,
+        }
+    }
+    if i < near {
+        i = start;
+    }
+    while i <= bytes.len() {
+        let Some(off) = memchr::memchr(b'"', &bytes[i..]) else {
+            break;
+        };
+        let q = i + off;
+        let run = bytes[start..q]
+            .iter()
+            .rev()
+            .take_while(|&&c| c == b'\\')
+            .count();
+        if run % 2 == 0 {
+            return q + 1;
+        }
+        i = q + 1;
+    }
+    bytes.len() + 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn string_end_finds_the_unescaped_quote() {
+        for (text, want) in [
+            (r#""abc" x"#, 5),
+            (r#""a\"b" x"#, 6),
+            (r#""a\\" x"#, 5),
+            (r#""a\\\"" x"#, 7),
+            (r#""\n\u2019\\\\" x"#, 14),
+            (r#""open"#, 6),
+            (r#""open\"#, 7),
+            (r#""open\""#, 8),
+        ] {
+            assert_eq!(string_end(text.as_bytes(), 1), want, "{text}");
+        }
+    }
+}
