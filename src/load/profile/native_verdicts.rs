@@ -1,6 +1,6 @@
 //! afscope's own verdict objects, read out of a record: one verdict, a list of
 //! them, or an object of them keyed by classifier; their votes and spans. The index
-//! reads them in place (`Members`), full reads split them; the rules are the same.
+//! reads them in place (`Picked`), full reads split them; the rules are the same.
 
 use super::verdicts::{criterion_name, integer, score_of, strings, Reader};
 use crate::load::profile::VerdictSpec;
@@ -340,5 +340,43 @@ mod tests {
         assert_eq!(v("{\"yes\": 5, \"n\": 4}", &mut r), None);
         assert_eq!(v("{\"yes\": 1.5, \"n\": 4}", &mut r), None);
         assert_eq!(issues.len(), 3);
+    }
+
+    /// The index reads verdicts in place and full reads split them: on every form
+    /// (one object, a list, an object keyed by classifier, a key written twice) the
+    /// two give the same kind, score and classifier to each verdict.
+    #[test]
+    fn the_index_and_full_reads_see_the_same_verdicts() {
+        let profile = crate::load::profile::Profile::builtin("native").unwrap();
+        for verdicts in [
+            r#"{"classifier": "j", "kind": "alignment_faking", "score": 0.25}"#,
+            r#"[{"classifier": "j", "kind": "alignment_faking", "votes": {"n": 20, "yes": 8}}, {"classifier": "c", "kind": "compliance", "score": "0.5"}, 3]"#,
+            r#"{"judge_a": {"kind": "alignment_faking", "score": 0.9}, "judge_b": {"kind": "compliance", "score": 1}, "judge_a": {"kind": "alignment_faking", "score": 0.1}}"#,
+            r#"{"score": 0.3, "score": 0.6, "kind": "alignment_faking"}"#,
+            r#"[{"kind": "bogus", "score": 2}, {"votes": [true, "no", 1]}]"#,
+        ] {
+            let rec = format!("{{\"verdicts\": {verdicts}}}");
+            let top = RawObj::parse_record(&rec).unwrap();
+            let read = |detail| {
+                let got = crate::load::profile::verdicts::read_all(
+                    &profile,
+                    "stem",
+                    &top,
+                    None,
+                    detail,
+                    &mut Vec::new(),
+                );
+                got.into_iter()
+                    .map(|v| {
+                        let named = v.kind == VerdictKind::AlignmentFaking;
+                        (v.kind, v.score, named.then_some(v.classifier))
+                    })
+                    .collect::<Vec<_>>()
+            };
+            let full = read(Detail::Full);
+            assert!(!full.is_empty(), "{verdicts}");
+            assert_eq!(read(Detail::Index), full, "{verdicts}");
+            assert_eq!(read(Detail::Scores), full, "{verdicts}");
+        }
     }
 }

@@ -27,9 +27,8 @@ impl<'a> Lookup<'a> for crate::load::record::raw::RawObj<'a> {
     }
 }
 
-/// An object read in place, member by member: each lookup walks it. Answers as
-/// `RawObj::parse` would split it: the same keys, the last value of a key written
-/// twice.
+/// An object read in place, member by member: each lookup walks it, and answers as
+/// `RawObj::parse` would split it (a key written twice has its last value).
 #[derive(Debug, Clone, Copy)]
 pub struct Members<'a>(&'a str);
 
@@ -46,7 +45,8 @@ impl<'a> Members<'a> {
     }
 }
 
-impl<'a> Lookup<'a> for Members<'a> {
+impl<'a> Members<'a> {
+    /// The value of `key` (for a key written twice, its last value).
     fn get(&self, key: &str) -> Option<Raw<'a>> {
         let mut found = None;
         for (k, v) in self.iter() {
@@ -55,20 +55,6 @@ impl<'a> Lookup<'a> for Members<'a> {
             }
         }
         found
-    }
-
-    /// A key written twice is met once, at its first place, with its last value.
-    fn each(&self, f: &mut dyn FnMut(&Cow<'a, str>, Raw<'a>) -> bool) -> bool {
-        for (n, (k, _)) in self.iter().enumerate() {
-            if self.iter().take(n).any(|(earlier, _)| earlier == k) {
-                continue;
-            }
-            let v = self.get(&k).expect("the key is there");
-            if !f(&k, v) {
-                return false;
-            }
-        }
-        true
     }
 }
 
@@ -95,7 +81,7 @@ impl<'a> Picked<'a> {
         open: usize,
         keys: &'static [&'static str],
     ) -> Option<(Picked<'a>, usize)> {
-        debug_assert!(keys.len() <= 8);
+        assert!(keys.len() <= 8, "at most eight keys are picked");
         if text.as_bytes().get(open) != Some(&b'{') {
             return None;
         }
@@ -130,8 +116,10 @@ impl<'a> Lookup<'a> for Picked<'a> {
         }
     }
 
+    /// Rare (a list keyed by classifier): the object is split, so that a key
+    /// written twice is met as `RawObj` meets it.
     fn each(&self, f: &mut dyn FnMut(&Cow<'a, str>, Raw<'a>) -> bool) -> bool {
-        self.whole.each(f)
+        crate::load::record::raw::RawObj::parse(Raw::new(self.whole.0)).is_none_or(|o| o.each(f))
     }
 }
 
