@@ -4,6 +4,8 @@
 //!
 //! `cargo bench --bench interface`
 
+#[path = "common/interface_thread.rs"]
+mod interface_thread;
 #[path = "common/layouts.rs"]
 #[allow(dead_code)]
 mod layouts;
@@ -47,6 +49,10 @@ fn main() {
     };
     let path = generated("million-small-1m.jsonl", 1000, small);
     let corpus = open(&path);
+    if std::env::args().any(|a| a == "interface-thread") {
+        interface_thread::measure(&corpus, &theme);
+        return;
+    }
     let n = corpus.len();
     println!("corpus: {} ({n} transcripts)", path.display());
     let mut app = App::new(Arc::new(corpus), Keymap::default(), 0);
@@ -127,6 +133,7 @@ fn main() {
     let (med, max) = stats(times);
     println!("finder, 1M                    first {} (builds prompt previews, {} hits), then median {}  max {} per pattern", ms(first), hits.len(), ms(med), ms(max));
     drop(app);
+    interface_thread::measure(&open(&path), &theme);
 
     // 2. Regex search over the 1 GB corpus.
     let big = generated("corpus-1024mb-seed42.jsonl", 1024, Shape::default());

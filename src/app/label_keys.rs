@@ -2,9 +2,9 @@
 //! schema's single keys and the session's own, notes, the history and progress views,
 //! moving through the queue, and what blind reading hides.
 
-use super::session::{Saved, Session, SessionSetup, SessionView};
+use super::session::{Saved, SessionView};
 use super::update::Effect;
-use super::{Action, App, Mode};
+use super::{Action, App};
 use crate::labeling::queue;
 use crate::model::journal::Event;
 use crate::model::schema::KeyUse;
@@ -79,111 +79,6 @@ impl App {
                 )
             }
         }
-    }
-
-    /// Starts a session over the current view with the queue the setup names.
-    pub fn start_session(&mut self, setup: SessionSetup) -> Vec<Effect> {
-        let corpus = self.corpus.clone();
-        let primary = setup.schema.fields[setup.schema.primary()].name.clone();
-        let same_filter = self.filter.as_ref().map(|q| &q.text) == setup.spec.query.as_ref();
-        let base: Vec<u32> = match (&setup.spec.query, &self.queue) {
-            (Some(text), _) if !same_filter => {
-                let q = match crate::query::Query::parse(text) {
-                    Ok(q) => q,
-                    Err(e) => {
-                        self.message = Some(format!("labeling: query: {}", e.message));
-                        return Vec::new();
-                    }
-                };
-                let p = q.prepare(&corpus);
-                // On every core: a text query reads the records it cannot decide from
-                // the index.
-                use rayon::prelude::*;
-                (0..corpus.len())
-                    .into_par_iter()
-                    .filter(|&i| p.fields(i).unwrap_or_else(|| p.matches(i)))
-                    .map(|i| i as u32)
-                    .collect()
-            }
-            // The view as it is: the filter applied, within a queue if one is open.
-            _ => self.rows.clone(),
-        };
-        let mut rows = base;
-        rows.sort_unstable();
-        let q = match queue::build(&corpus, &rows, &setup.spec.mode, &primary) {
-            Ok(q) => q,
-            Err(e) => {
-                self.message = Some(format!("labeling: {e}"));
-                return Vec::new();
-            }
-        };
-        if q.items.is_empty() {
-            self.message = Some(format!(
-                "labeling: the {} queue is empty",
-                setup.spec.describe()
-            ));
-            return Vec::new();
-        }
-        let now = (self.clock)();
-        let mut s = Session::new(setup, q, now);
-        let view = corpus.view();
-        for &e in &s.queue.items {
-            s.ids.insert(e, view.id(e as usize).into_owned());
-        }
-        s.shared_ids = super::session::shared_ids(&corpus, &s.ids);
-        s.recount();
-        let items = s.queue.items.clone();
-        let start = s.next_unlabelled(0);
-        let labelled = s.labelled();
-        let target = s.target();
-        let mut msg = if s.resumed || labelled > 0 {
-            match start {
-                Some(p) => format!(
-                    "resumed {}: {labelled}/{target} labelled; at item {} of {}",
-                    s.spec.describe(),
-                    p + 1,
-                    items.len()
-                ),
-                None => format!("resumed {}: every item is labelled", s.spec.describe()),
-            }
-        } else {
-            format!("labeling {}: {} items", s.spec.describe(), items.len())
-        };
-        if s.queue.unknown_ids > 0 {
-            msg.push_str(&format!(" ({} ids not in the data)", s.queue.unknown_ids));
-        }
-        if let Some(ro) = &s.read_only {
-            msg = ro.clone();
-        }
-        let session_event = Event::Session {
-            seq: s.next_seq,
-            labeler: s.labeler.clone(),
-            time: crate::labeling::rfc3339(now),
-            queue: serde_json::to_value(&s.spec).unwrap_or(Value::Null),
-        };
-        let record = s.read_only.is_none();
-        if record {
-            s.next_seq += 1;
-        }
-        self.session = Some(s);
-        self.mode = Mode::Normal;
-        self.queue = Some(("labeling".into(), std::sync::Arc::new(items.clone())));
-        self.sort = super::Column::Order;
-        self.descending = false;
-        self.input_error = None;
-        if self.session.as_ref().is_some_and(|s| s.spec.blind) {
-            self.reader.details = false;
-            self.reader.paired = false;
-        }
-        let mut fx = self.set_rows(None, items);
-        fx.extend(self.select_position(start.unwrap_or(0)));
-        self.reader.width = 0;
-        self.relayout();
-        self.message = Some(msg);
-        if record {
-            fx.push(Effect::RecordSession(session_event));
-        }
-        fx
     }
 
     /// The session's key handling; `None` lets the key through to the normal keys.

@@ -27,6 +27,7 @@ pub mod saved;
 mod saved_keys;
 pub mod session;
 mod session_carry;
+pub mod session_start;
 pub mod status_line;
 mod update;
 mod view;
@@ -229,6 +230,8 @@ pub struct App {
     pub queue: Option<(String, std::sync::Arc<Vec<u32>>)>,
     /// The labeling session, while one runs.
     pub session: Option<session::Session>,
+    /// A session is being built on a worker.
+    pub session_starting: bool,
     /// Milliseconds since 1970, for label times and rates (fixed in tests).
     pub clock: fn() -> i64,
     pub size: (u16, u16),
@@ -291,6 +294,7 @@ impl App {
             eval_threshold: 0.4,
             queue: None,
             session: None,
+            session_starting: false,
             clock: || {
                 std::time::SystemTime::now()
                     .duration_since(std::time::UNIX_EPOCH)

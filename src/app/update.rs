@@ -397,6 +397,9 @@ impl App {
                 });
                 return vec![Effect::MouseCapture(self.mouse_captured)];
             }
+            Action::LabelSession if self.session_starting => {
+                self.message = Some("the labeling session is starting…".into());
+            }
             Action::LabelSession => {
                 return vec![Effect::OpenJournal(crate::labeling::queue::QueueSpec {
                     mode: crate::labeling::queue::QueueMode::View,

@@ -239,7 +239,7 @@ impl App {
     }
 
     /// `set_rows` with the rows' tier counts when they are known already.
-    fn set_rows_counted(
+    pub(super) fn set_rows_counted(
         &mut self,
         filter: Option<Query>,
         rows: Vec<u32>,
@@ -293,9 +293,7 @@ impl App {
         let score = |v: Option<f64>| v.map_or(f64::NEG_INFINITY, |x| x);
         match self.sort {
             Column::Order => match &self.session {
-                Some(s) => self
-                    .rows
-                    .sort_unstable_by_key(|e| s.position_of.get(e).copied().unwrap_or(usize::MAX)),
+                Some(s) => s.sort_in_queue_order(&mut self.rows),
                 None => self.rows.sort_unstable(),
             },
             Column::Id => self

@@ -3,6 +3,7 @@
 //! saved), and rescues unsaved labels when afscope has to quit.
 
 use crate::app::session::SessionSetup;
+use crate::app::session_start::SessionStart;
 use crate::app::{App, Effect};
 use crate::labeling::journal_file::{self, JournalFile};
 use crate::labeling::queue::QueueSpec;
@@ -46,26 +47,36 @@ impl Labeling {
 
     /// Opens the journal for a session with `spec`.
     pub fn open(&mut self, spec: QueueSpec, resumed: bool) -> Result<SessionSetup, String> {
-        let path = self.journal_path.clone()?;
-        let (journal, replay) = match self.journal.take() {
-            Some(j) => {
-                // Already open: replay what is on disk now.
-                let replay = j.replay()?;
-                (j, replay)
-            }
-            None => JournalFile::open(&path, &self.labeler)?,
-        };
-        let setup = SessionSetup {
-            spec,
-            schema: self.schema.clone(),
+        let (journal, setup) = self.opener().open(spec, resumed);
+        self.journal = journal;
+        setup
+    }
+
+    /// What opening the journal takes, to be done on another thread: the journal open
+    /// now (if any) goes with it and comes back in the session built.
+    pub fn opener(&mut self) -> JournalOpener {
+        JournalOpener {
+            path: self.journal_path.clone(),
             labeler: self.labeler.clone(),
-            replay,
-            read_only: journal.read_only.clone(),
-            journal: path.display().to_string(),
-            resumed,
-        };
-        self.journal = Some(journal);
-        Ok(setup)
+            schema: self.schema.clone(),
+            journal: self.journal.take(),
+        }
+    }
+
+    /// A session built on a worker: the journal it opened is kept, the session taken in
+    /// by the app.
+    pub fn take_opened(&mut self, app: &mut App, opened: SessionOpened) -> Vec<Effect> {
+        if let Some(j) = opened.journal {
+            self.journal = Some(j);
+        }
+        match opened.start {
+            Ok(start) => app.take_session(start),
+            Err(e) => {
+                app.session_starting = false;
+                app.message = Some(format!("labeling: {e}"));
+                Vec::new()
+            }
+        }
     }
 
     /// Carries out a labeling effect; gives back what is left for the caller to carry
@@ -151,4 +162,59 @@ impl Labeling {
             self.rescue(&events);
         }
     }
+}
+
+/// The journal to open for a session, away from the runner.
+pub struct JournalOpener {
+    path: Result<PathBuf, String>,
+    labeler: String,
+    schema: Arc<Schema>,
+    journal: Option<JournalFile>,
+}
+
+impl JournalOpener {
+    /// The journal taken, not opened again.
+    pub fn give_back(self) -> Option<JournalFile> {
+        self.journal
+    }
+
+    /// Opens the journal (or replays the one already open, which another afscope may
+    /// have written to since); the journal comes back whatever happened.
+    pub fn open(
+        self,
+        spec: QueueSpec,
+        resumed: bool,
+    ) -> (Option<JournalFile>, Result<SessionSetup, String>) {
+        let path = match self.path {
+            Ok(p) => p,
+            Err(e) => return (self.journal, Err(e)),
+        };
+        let (journal, replay) = match self.journal {
+            Some(j) => match j.replay() {
+                Ok(replay) => (j, replay),
+                Err(e) => return (Some(j), Err(e)),
+            },
+            None => match JournalFile::open(&path, &self.labeler) {
+                Ok(opened) => opened,
+                Err(e) => return (None, Err(e)),
+            },
+        };
+        let setup = SessionSetup {
+            spec,
+            schema: self.schema,
+            labeler: self.labeler,
+            replay,
+            read_only: journal.read_only.clone(),
+            journal: path.display().to_string(),
+            resumed,
+        };
+        (Some(journal), Ok(setup))
+    }
+}
+
+/// A session opened and built on a worker, for the runner to take in.
+pub struct SessionOpened {
+    /// The journal opened (or the one that was open), kept by the runner.
+    pub journal: Option<JournalFile>,
+    pub start: Result<SessionStart, String>,
 }

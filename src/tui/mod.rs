@@ -185,7 +185,12 @@ pub fn run(loader: Loader, opts: Options) -> Result<i32, String> {
     }
     if first_loading.is_none() {
         if let Some(setup) = labeling.start.take() {
-            effects.extend(app.start_session(setup));
+            work::start_session(
+                &mut app,
+                &mut labeling,
+                work::SessionFrom::Setup(Box::new(setup)),
+                &tx,
+            );
         }
     }
     loop {
@@ -243,9 +248,14 @@ pub fn run(loader: Loader, opts: Options) -> Result<i32, String> {
                 if let Some(f) = follow.take() {
                     follow::spawn(f, shown.clone(), tx.clone());
                 }
-                let mut fx = app.replace_corpus(corpus, None);
+                let fx = app.replace_corpus(corpus, None);
                 if let Some(setup) = labeling.start.take() {
-                    fx.extend(app.start_session(setup));
+                    work::start_session(
+                        &mut app,
+                        &mut labeling,
+                        work::SessionFrom::Setup(Box::new(setup)),
+                        &tx,
+                    );
                 }
                 fx
             }
@@ -275,7 +285,7 @@ pub fn run(loader: Loader, opts: Options) -> Result<i32, String> {
                 fx
             }
             Msg::Term(_) => Vec::new(),
-            Msg::Done(done) => apply(&mut app, done, search_generation),
+            Msg::Done(done) => apply(&mut app, done, search_generation, &mut labeling),
             Msg::Signal(sig) => return Ok(finish(&mut labeling, &app, 128 + sig)),
         };
     }

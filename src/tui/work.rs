@@ -48,6 +48,8 @@ pub(super) enum Done {
     },
     Gap(crate::stats::gap::GapReport),
     Eval(EvalItems),
+    /// A labeling session opened and built.
+    Session(Box<crate::tui::label_runner::SessionOpened>),
     /// A transcript read and its evidence located, for the reader.
     Transcript {
         entry: u32,
@@ -159,7 +161,12 @@ fn perform(
 }
 
 /// Hands finished work to the app; superseded searches are dropped.
-pub(super) fn apply(app: &mut App, done: Done, search_generation: u64) -> Vec<Effect> {
+pub(super) fn apply(
+    app: &mut App,
+    done: Done,
+    search_generation: u64,
+    labeling: &mut Labeling,
+) -> Vec<Effect> {
     match done {
         Done::Search {
             generation,
@@ -210,6 +217,7 @@ pub(super) fn apply(app: &mut App, done: Done, search_generation: u64) -> Vec<Ef
             app.on_eval(items);
             Vec::new()
         }
+        Done::Session(opened) => labeling.take_opened(app, *opened),
         Done::Transcript {
             entry,
             result,
@@ -244,7 +252,7 @@ pub fn search_in_two(app: &mut App, effect: Effect) -> Result<(Duration, Duratio
     };
     let worker = start.elapsed();
     let start = std::time::Instant::now();
-    let rest = apply(app, done, 0);
+    let rest = apply(app, done, 0, &mut Labeling::none("no label journal"));
     let interface = start.elapsed();
     execute_sync(app, rest);
     Ok((worker, interface))
@@ -271,10 +279,10 @@ pub fn execute_sync_with(app: &mut App, effects: Vec<Effect>, labeling: &mut Lab
                 progress.borrow_mut().push(d)
             });
             for d in progress.into_inner() {
-                queue.extend(apply(app, d, 0));
+                queue.extend(apply(app, d, 0, labeling));
             }
             if let Some(done) = done {
-                queue.extend(apply(app, done, 0));
+                queue.extend(apply(app, done, 0, labeling));
             }
         }
         if queue.is_empty() {
@@ -331,6 +339,44 @@ fn search_in_background(
     }));
 }
 
+/// Where a session to start comes from.
+pub(super) enum SessionFrom {
+    /// The journal is to be opened for this queue.
+    Spec(crate::labeling::queue::QueueSpec),
+    /// Opened already (`afscope label`).
+    Setup(Box<crate::app::session::SessionSetup>),
+}
+
+/// Opens the journal and builds a session on a thread, from the view as it is now;
+/// the app says it is starting until the session comes back as `Done::Session`.
+pub(super) fn start_session(
+    app: &mut App,
+    labeling: &mut Labeling,
+    from: SessionFrom,
+    tx: &mpsc::Sender<Msg>,
+) {
+    let base = match &from {
+        SessionFrom::Spec(spec) => app.session_base(spec),
+        SessionFrom::Setup(setup) => app.session_base(&setup.spec),
+    };
+    let opener = matches!(from, SessionFrom::Spec(_)).then(|| labeling.opener());
+    let corpus = app.corpus.clone();
+    app.on_session_starting();
+    let tx = tx.clone();
+    std::thread::spawn(move || {
+        let (journal, setup) = match (opener, from) {
+            (Some(opener), SessionFrom::Spec(spec)) => opener.open(spec, false),
+            (Some(opener), SessionFrom::Setup(setup)) => (opener.give_back(), Ok(*setup)),
+            (None, SessionFrom::Setup(setup)) => (None, Ok(*setup)),
+            (None, SessionFrom::Spec(_)) => (None, Err("no label journal is open".into())),
+        };
+        let start =
+            setup.map(|setup| crate::app::session_start::build_session(corpus, base, setup));
+        let opened = crate::tui::label_runner::SessionOpened { journal, start };
+        let _ = tx.send(Msg::Done(Done::Session(Box::new(opened))));
+    });
+}
+
 /// Carries out effects, background work on threads that report to the main loop.
 pub(super) fn execute(
     app: &mut App,
@@ -343,6 +389,10 @@ pub(super) fn execute(
 ) {
     let mut queue: std::collections::VecDeque<Effect> = effects.into();
     while let Some(effect) = queue.pop_front() {
+        if let Effect::OpenJournal(spec) = effect {
+            start_session(app, labeling, SessionFrom::Spec(spec), tx);
+            continue;
+        }
         let mut left = labeling.perform(app, effect).into_iter();
         let Some(effect) = left.next() else {
             continue;
@@ -485,6 +535,69 @@ mod tests {
         assert!(
             background(&mut app, 1, 8).is_empty(),
             "superseded: nothing reported"
+        );
+    }
+
+    #[test]
+    fn a_session_is_built_on_a_thread_while_the_interface_goes_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut labeling = Labeling {
+            journal_path: Ok(dir.path().join("j.jsonl")),
+            labeler: "ana".into(),
+            ..Labeling::none("")
+        };
+        let mut app = demo_app();
+        let fx = app.apply_filter(Query::parse("tier:free").unwrap());
+        execute_sync(&mut app, fx);
+        let view = app.rows.clone();
+        let (tx, rx) = mpsc::channel();
+        let fx = app.on_key(crossterm::event::KeyEvent::from(
+            crossterm::event::KeyCode::Char('i'),
+        ));
+        assert!(matches!(fx.as_slice(), [Effect::OpenJournal(_)]), "{fx:?}");
+        let (mut generation, latest, latest_find) = (0, Arc::default(), Arc::default());
+        execute(
+            &mut app,
+            fx,
+            &tx,
+            &mut generation,
+            &latest,
+            &latest_find,
+            &mut labeling,
+        );
+        // Nothing is started on this thread: the journal went with the worker.
+        assert!(app.session.is_none() && app.session_starting);
+        assert!(labeling.journal.is_none());
+        assert!(app
+            .message
+            .as_deref()
+            .unwrap()
+            .starts_with("starting the labeling session"));
+        // A second start while the first is built is refused.
+        let again = app.on_key(crossterm::event::KeyEvent::from(
+            crossterm::event::KeyCode::Char('i'),
+        ));
+        assert!(again.is_empty());
+        assert_eq!(
+            app.message.as_deref(),
+            Some("the labeling session is starting…")
+        );
+        let Ok(Msg::Done(done)) = rx.recv_timeout(Duration::from_secs(30)) else {
+            panic!("no session came back")
+        };
+        let fx = apply(&mut app, done, generation, &mut labeling);
+        assert!(!app.session_starting);
+        assert!(labeling.journal.is_some(), "the journal opened is kept");
+        let s = app.session.as_ref().expect("session taken in");
+        assert_eq!(s.queue.items, view, "the view as it was when asked");
+        assert!(fx.iter().any(|e| matches!(e, Effect::RecordSession(_))));
+        assert!(
+            app.message
+                .as_deref()
+                .unwrap()
+                .starts_with("labeling view: "),
+            "{:?}",
+            app.message
         );
     }
 }
