@@ -50,7 +50,9 @@ fn main() {
     let path = generated("million-small-1m.jsonl", 1000, small);
     let corpus = open(&path);
     if std::env::args().any(|a| a == "interface-thread") {
-        interface_thread::measure(&corpus, &theme);
+        interface_thread::measure(&path, &corpus, &theme);
+        let bare = open(&interface_thread::without_prompt_index(&path));
+        interface_thread::pairs(&bare, &theme, "pairs by the user turn's text");
         return;
     }
     let n = corpus.len();
@@ -133,7 +135,10 @@ fn main() {
     let (med, max) = stats(times);
     println!("finder, 1M                    first {} (builds prompt previews, {} hits), then median {}  max {} per pattern", ms(first), hits.len(), ms(med), ms(max));
     drop(app);
-    interface_thread::measure(&open(&path), &theme);
+    interface_thread::measure(&path, &open(&path), &theme);
+    let bare = open(&interface_thread::without_prompt_index(&path));
+    interface_thread::pairs(&bare, &theme, "pairs by the user turn's text");
+    drop(bare);
 
     // 2. Regex search over the 1 GB corpus.
     let big = generated("corpus-1024mb-seed42.jsonl", 1024, Shape::default());

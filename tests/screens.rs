@@ -198,6 +198,61 @@ fn paired_view_shows_free_and_paid_side_by_side() {
 }
 
 #[test]
+fn the_paired_view_and_pair_filters_wait_for_pairs_built_on_a_worker() {
+    use afscope::app::{Action, Effect};
+    let mut a = app(120, 30);
+    press(&mut a, "f");
+    // Nothing is paired on the interface thread: the pairs are work for a worker,
+    // and the reader says so meanwhile.
+    let fx = a.update(Action::Pair);
+    assert!(matches!(fx.as_slice(), [Effect::BuildPairs]), "{fx:?}");
+    assert!(!a.pairs_ready() && a.corpus.pairs_built().is_none());
+    let s = screen(&a, "dark");
+    assert!(s.contains("pairing free and paid transcripts…"), "{s}");
+    // Moving on asks for nothing more while they are built.
+    let more = a.update(Action::Down);
+    assert!(
+        !more.iter().any(|e| matches!(e, Effect::BuildPairs)),
+        "{more:?}"
+    );
+    a.on_pairs_progress(500, 1000);
+    assert_eq!(
+        a.message.as_deref(),
+        Some("pairing free and paid transcripts… 50%")
+    );
+    execute_sync(&mut a, fx);
+    execute_sync(&mut a, more);
+    assert!(a.pairs_ready());
+    let (partner, _) = a
+        .reader
+        .partner
+        .as_ref()
+        .expect("the partner read once paired");
+    assert_eq!(Some(*partner), a.partner_of_current());
+    assert!(screen(&a, "dark").contains("[PAID TIER]"));
+
+    // A pair: filter on a corpus whose pairs are not built is a worker's search,
+    // however few transcripts there are.
+    let mut b = app(120, 30);
+    let fx = b.apply_filter(afscope::query::Query::parse("pair:any").unwrap());
+    assert!(matches!(fx.as_slice(), [Effect::Search { .. }]), "{fx:?}");
+    assert!(b.corpus.pairs_built().is_none());
+    assert!(b
+        .message
+        .as_deref()
+        .unwrap()
+        .starts_with("pairing free and paid"));
+    execute_sync(&mut b, fx);
+    assert!(b.pairs_ready() && !b.rows.is_empty());
+    // Built, the next one is answered at once.
+    let fx = b.apply_filter(afscope::query::Query::parse("pair:none").unwrap());
+    assert!(
+        fx.iter().all(|e| !matches!(e, Effect::Search { .. })),
+        "{fx:?}"
+    );
+}
+
+#[test]
 fn help_scrolls_when_it_does_not_fit_40x12() {
     let mut a = app(40, 12);
     press(&mut a, "?");

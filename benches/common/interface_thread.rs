@@ -1,6 +1,7 @@
 //! The interface thread's part of events that start longer work at 1M transcripts:
 //! a snapshot taken in while loading (no filter, a field filter, a text filter), the
-//! paired view and a `pair:` filter before pairs are built, and moving the selection.
+//! paired view and a `pair:` filter before pairs are built (by prompt index and by
+//! the user turn's text), and moving the selection.
 //! Work handed to workers is run in line and timed apart.
 
 use super::measure::{ms, run_effects, stats};
@@ -44,23 +45,46 @@ fn report(what: &str, times: Vec<(Duration, Duration)>) {
     );
 }
 
-pub fn measure(corpus: &Corpus, theme: &Theme) {
+pub fn measure(path: &std::path::Path, corpus: &Corpus, theme: &Theme) {
     println!(
         "interface thread at {} transcripts (median of 5):",
         corpus.len()
     );
+    // What loading hands the interface: a snapshot of what is indexed, every sixth
+    // of the file.
+    let total = std::fs::metadata(path).unwrap().len();
+    let mut snapshots = Vec::new();
+    Corpus::open(
+        &[path.to_path_buf()],
+        &afscope::load::LoadOptions::default(),
+        &mut |view, _, progress| {
+            if progress.bytes_done * 6 / total.max(1) > snapshots.len() as u64 {
+                snapshots.push(Arc::new(Corpus::snapshot(view)));
+            }
+            std::ops::ControlFlow::Continue(())
+        },
+    )
+    .unwrap();
+    snapshots.push(Arc::new(Corpus::snapshot(corpus.view())));
+    println!(
+        "  {} snapshots, {} to {} transcripts",
+        snapshots.len(),
+        snapshots[0].len(),
+        corpus.len()
+    );
     let mut term = Terminal::new(TestBackend::new(120, 40)).unwrap();
-    let fresh = || Arc::new(Corpus::snapshot(corpus.view()));
-    // Snapshots while loading, with the filter the user typed meanwhile.
+    // Snapshots while loading, with the filter the user typed after the first.
     for filter in ["", "model:opus tier:free", "scratchpad:/modify my values/"] {
-        let mut app = App::new(fresh(), Keymap::default(), 0);
+        let mut app = App::new(snapshots[0].clone(), Keymap::default(), 0);
+        app.indexing = Some(0);
         let fx = app.on_resize(120, 40);
         execute_sync(&mut app, fx);
         let fx = app.apply_filter(Query::parse(filter).unwrap());
         execute_sync(&mut app, fx);
-        let times = (0..5)
-            .map(|_| {
-                let c = fresh();
+        let times = snapshots[1..]
+            .iter()
+            .map(|c| {
+                let c = c.clone();
                 event(&mut app, &mut term, theme, |app| {
                     app.replace_corpus(c, Some(50))
                 })
@@ -68,7 +92,20 @@ pub fn measure(corpus: &Corpus, theme: &Theme) {
             .collect();
         report(&format!("snapshot taken in, filter {filter:?}"), times);
     }
-    // Pairs, on a corpus that has not built them yet.
+    pairs(corpus, theme, "pairs by prompt_index");
+}
+
+/// The paired view, moving in it and a `pair:` filter on a corpus that has not built
+/// its pairs yet; and the workers' time to build them.
+pub fn pairs(corpus: &Corpus, theme: &Theme, what: &str) {
+    let mut term = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    let fresh = || Arc::new(Corpus::snapshot(corpus.view()));
+    let start = Instant::now();
+    let built = fresh().pairs().len();
+    println!(
+        "  {what}: built on a worker in {} ({built} pairs)",
+        ms(start.elapsed())
+    );
     let mut times = Vec::new();
     let mut filter_times = Vec::new();
     let mut moves = Vec::new();
@@ -93,7 +130,26 @@ pub fn measure(corpus: &Corpus, theme: &Theme) {
             app.apply_filter(Query::parse("pair:any tier:free").unwrap())
         }));
     }
-    report("paired view opened", times);
-    report("pair:any tier:free filter", filter_times);
-    report("selection moved, paired view", moves);
+    report("  paired view opened", times);
+    report("  pair:any tier:free filter", filter_times);
+    report("  selection moved, paired view", moves);
+}
+
+/// The 1M corpus without its `prompt_index` fields: pairs come from the user turn's
+/// text (written once under target/bench).
+pub fn without_prompt_index(path: &std::path::Path) -> std::path::PathBuf {
+    use std::io::{BufRead, Write};
+    let out = path.with_file_name("million-small-1m-no-prompt-index.jsonl");
+    if !out.exists() {
+        eprintln!("generating {}...", out.display());
+        let field = regex::Regex::new(r#""prompt_index":[0-9]+,"#).unwrap();
+        let tmp = out.with_extension("tmp");
+        let mut w = std::io::BufWriter::new(std::fs::File::create(&tmp).unwrap());
+        for line in std::io::BufReader::new(std::fs::File::open(path).unwrap()).lines() {
+            writeln!(w, "{}", field.replace(&line.unwrap(), "")).unwrap();
+        }
+        w.flush().unwrap();
+        std::fs::rename(&tmp, &out).unwrap();
+    }
+    out
 }

@@ -10,6 +10,7 @@ pub mod document;
 pub mod eval_panel;
 pub mod evidence;
 pub mod facets;
+mod filtering;
 pub mod find;
 pub mod gap_panel;
 pub mod help_text;
@@ -232,6 +233,17 @@ pub struct App {
     pub session: Option<session::Session>,
     /// A session is being built on a worker.
     pub session_starting: bool,
+    /// The query a worker is searching for (its result is taken only if it is still
+    /// this one).
+    pub search_for: Option<crate::query::Query>,
+    /// Corpus entries the filter's rows account for (a snapshot taken in while loading
+    /// is filtered from here on).
+    pub filter_covers: usize,
+    /// A snapshot came while a search was under way: its new entries are filtered
+    /// once the search is done.
+    pub grown_while_searching: bool,
+    /// Free/paid pairs are being built on a worker: transcripts keyed, of how many.
+    pub pairing: Option<(usize, usize)>,
     /// Milliseconds since 1970, for label times and rates (fixed in tests).
     pub clock: fn() -> i64,
     pub size: (u16, u16),
@@ -254,6 +266,7 @@ pub struct App {
 impl App {
     pub fn new(corpus: Arc<Corpus>, keymap: Keymap, seed: u64) -> App {
         let rows: Vec<u32> = (0..corpus.len() as u32).collect();
+        let covered = rows.len();
         let columns = columns::ListColumns::of(&corpus.view(), &rows);
         let mut app = App {
             corpus,
@@ -295,6 +308,10 @@ impl App {
             queue: None,
             session: None,
             session_starting: false,
+            search_for: None,
+            filter_covers: covered,
+            grown_while_searching: false,
+            pairing: None,
             clock: || {
                 std::time::SystemTime::now()
                     .duration_since(std::time::UNIX_EPOCH)

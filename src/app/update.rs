@@ -47,6 +47,9 @@ pub enum Effect {
     Rescue(Vec<crate::model::journal::Event>),
     /// Read the input files again, then call `App::on_reloaded`.
     Reload,
+    /// Build the corpus's free/paid pairs (reporting progress), then call
+    /// `App::on_pairs_built`.
+    BuildPairs,
     /// Put this (sanitised) text on the terminal's clipboard.
     Copy(String),
     /// Take the mouse (true) or leave it to the terminal.
@@ -59,6 +62,8 @@ pub enum Candidates {
     These(Vec<u32>),
     /// Every entry below this number (built by the worker, not the interface thread).
     All(u32),
+    /// Entries from the first number up to the second.
+    Range(u32, u32),
 }
 
 impl Candidates {
@@ -66,6 +71,7 @@ impl Candidates {
         match self {
             Candidates::These(v) => v,
             Candidates::All(n) => (0..n).collect(),
+            Candidates::Range(a, b) => (a..b).collect(),
         }
     }
 
@@ -73,6 +79,7 @@ impl Candidates {
         match self {
             Candidates::These(v) => v.len(),
             Candidates::All(n) => *n as usize,
+            Candidates::Range(a, b) => b.saturating_sub(*a) as usize,
         }
     }
 
@@ -319,14 +326,12 @@ impl App {
                 self.reader.width = 0;
                 self.relayout();
                 if self.reader.paired {
-                    return match self.partner_of_current() {
-                        Some(p) => vec![Effect::LoadTranscript(p)],
-                        None => {
-                            self.message =
-                                Some("no transcript of the same prompt on the other tier".into());
-                            Vec::new()
-                        }
-                    };
+                    let fx = self.partner_request();
+                    if fx.is_empty() && self.pairing.is_none() {
+                        self.message =
+                            Some("no transcript of the same prompt on the other tier".into());
+                    }
+                    return fx;
                 }
             }
             Action::Evidence => {

@@ -82,38 +82,6 @@ impl App {
         self.relayout();
     }
 
-    /// More of the corpus was indexed (or all of it, `indexing` `None`): entries keep
-    /// their numbers, so the selection and the reader stay; the filter is applied
-    /// again to take in the new transcripts. The finished corpus brings joined
-    /// verdicts and labels, so the transcript on screen is read again (its place kept).
-    pub fn replace_corpus(
-        &mut self,
-        corpus: std::sync::Arc<crate::load::Corpus>,
-        indexing: Option<u8>,
-    ) -> Vec<Effect> {
-        self.corpus = corpus;
-        self.indexing = indexing;
-        let mut fx = match self.filter.clone() {
-            Some(q) => self.apply_filter(q),
-            None => {
-                let all = (0..self.corpus.len() as u32).collect();
-                self.set_rows(None, all)
-            }
-        };
-        if indexing.is_none() {
-            let shown = [self.reader.entry, self.reader.partner.as_ref().map(|p| p.0)];
-            for e in shown.into_iter().flatten() {
-                if !fx
-                    .iter()
-                    .any(|f| matches!(f, Effect::LoadTranscript(x) if *x == e))
-                {
-                    fx.push(Effect::LoadTranscript(e));
-                }
-            }
-        }
-        fx
-    }
-
     /// Rows on screen whose evidence has not been counted yet, as work for the runner.
     pub fn span_count_request(&mut self) -> Option<Effect> {
         let page = self.list_page();
@@ -140,100 +108,6 @@ impl App {
         }
     }
 
-    /// A background search is under way.
-    pub fn on_search_progress(&mut self, done: usize, total: usize, found: usize) {
-        self.search_progress = Some((done, total, found));
-        self.message = Some(format!(
-            "searching {}% · {found} found",
-            done * 100 / total.max(1)
-        ));
-    }
-
-    /// A background search finished.
-    /// A search's matches, in entry order, and how many of them are of each tier
-    /// (counted by the worker).
-    pub fn on_search_done(
-        &mut self,
-        query: Query,
-        rows: Vec<u32>,
-        tiers: [usize; 3],
-    ) -> Vec<Effect> {
-        self.searching = false;
-        self.search_progress = None;
-        self.message = Some(format!("{} found", rows.len()));
-        self.set_rows_counted(Some(query), rows, Some(tiers))
-    }
-
-    /// Applies a parsed query: index fields decide at once; text terms go to the
-    /// background for the entries the fields leave open.
-    pub fn apply_filter(&mut self, q: Query) -> Vec<Effect> {
-        let queue = self.queue.as_ref().map(|(_, q)| q.clone());
-        if q.is_all() {
-            let all = match &queue {
-                Some(q) => crate::model::rows::copied(q),
-                None => crate::model::rows::all(self.corpus.len() as u32),
-            };
-            return self.set_rows(None, all);
-        }
-        let overlay = self.label_overlay().map(std::sync::Arc::new);
-        let n = queue.as_ref().map_or(self.corpus.len(), |q| q.len());
-        if n > self.filter_in_background_over {
-            // Even a filter on index fields alone takes more than a frame here.
-            let candidates = match &queue {
-                Some(q) => super::update::Candidates::These(q.to_vec()),
-                None => super::update::Candidates::All(n as u32),
-            };
-            self.searching = true;
-            self.message = Some(format!("filtering {n} transcripts…"));
-            return vec![Effect::Search {
-                query: q,
-                certain: Vec::new(),
-                candidates,
-                labels: overlay,
-            }];
-        }
-        let (certain, candidates) = {
-            use rayon::prelude::*;
-            // In parallel, order kept: each fold covers a contiguous range, and
-            // reduce joins them left to right.
-            let p = q.prepare_with(&self.corpus, overlay.as_deref());
-            (0..n)
-                .into_par_iter()
-                .with_min_len(4096)
-                .map(|k| queue.as_ref().map_or(k, |q| q[k] as usize))
-                .fold(
-                    || (Vec::new(), Vec::new()),
-                    |(mut certain, mut open): (Vec<u32>, Vec<u32>), i| {
-                        match p.fields(i) {
-                            Some(true) => certain.push(i as u32),
-                            Some(false) => {}
-                            None => open.push(i as u32),
-                        }
-                        (certain, open)
-                    },
-                )
-                .reduce(
-                    || (Vec::new(), Vec::new()),
-                    |(mut a, mut b), (c, d)| {
-                        a.extend(c);
-                        b.extend(d);
-                        (a, b)
-                    },
-                )
-        };
-        if candidates.is_empty() {
-            return self.set_rows(Some(q), certain);
-        }
-        self.searching = true;
-        self.message = Some(format!("searching {} transcripts…", candidates.len()));
-        vec![Effect::Search {
-            query: q,
-            certain,
-            candidates: super::update::Candidates::These(candidates),
-            labels: overlay,
-        }]
-    }
-
     pub(super) fn set_rows(&mut self, filter: Option<Query>, rows: Vec<u32>) -> Vec<Effect> {
         self.set_rows_counted(filter, rows, None)
     }
@@ -246,6 +120,11 @@ impl App {
         tiers: Option<[usize; 3]>,
     ) -> Vec<Effect> {
         let keep = self.current();
+        // Rows set here supersede any search under way.
+        self.searching = false;
+        self.search_progress = None;
+        self.search_for = None;
+        self.grown_while_searching = false;
         let same_filter = self.filter.as_ref().map(|q| &q.text) == filter.as_ref().map(|q| &q.text);
         self.filter = filter;
         self.rows = rows;
@@ -359,8 +238,62 @@ impl App {
     }
 
     /// The other tier's entry for the selected transcript.
+    /// `None` too while the pairs are being built (see `pairs_ready`).
     pub fn partner_of_current(&self) -> Option<u32> {
-        self.corpus.pairs().partner(self.current()? as usize)
+        self.corpus.pairs_built()?.partner(self.current()? as usize)
+    }
+
+    /// Whether free/paid pairs are built for the corpus shown.
+    pub fn pairs_ready(&self) -> bool {
+        self.corpus.pairs_built().is_some()
+    }
+
+    /// The paired view's partner to read, or the pairs to build first (once).
+    pub(super) fn partner_request(&mut self) -> Vec<Effect> {
+        if !self.pairs_ready() {
+            if self.pairing.is_some() {
+                return Vec::new();
+            }
+            self.pairing = Some((0, self.corpus.len()));
+            self.message = Some("pairing free and paid transcripts…".into());
+            return vec![Effect::BuildPairs];
+        }
+        self.partner_of_current()
+            .map(Effect::LoadTranscript)
+            .into_iter()
+            .collect()
+    }
+
+    /// Pairs are being built: transcripts keyed so far, of how many.
+    pub fn on_pairs_progress(&mut self, done: usize, total: usize) {
+        if self.pairing.is_some() {
+            self.pairing = Some((done, total));
+            self.message = Some(format!(
+                "pairing free and paid transcripts… {}%",
+                done * 100 / total.max(1)
+            ));
+        }
+    }
+
+    /// The pairs of the corpus the worker was given are built. The paired view reads
+    /// its partner now; if the corpus was replaced meanwhile, its pairs are built next.
+    pub fn on_pairs_built(&mut self) -> Vec<Effect> {
+        self.pairing = None;
+        if self
+            .message
+            .as_deref()
+            .is_some_and(|m| m.starts_with("pairing free"))
+        {
+            self.message = None;
+        }
+        if !self.reader.paired || self.reader.partner.is_some() {
+            return Vec::new();
+        }
+        let fx = self.partner_request();
+        if fx.is_empty() && self.pairs_ready() && self.current().is_some() {
+            self.message = Some("no transcript of the same prompt on the other tier".into());
+        }
+        fx
     }
 
     pub(super) fn load_current(&mut self) -> Vec<Effect> {
@@ -369,7 +302,7 @@ impl App {
                 let mut fx = vec![Effect::LoadTranscript(e)];
                 if self.reader.paired {
                     self.reader.partner = None;
-                    fx.extend(self.partner_of_current().map(Effect::LoadTranscript));
+                    fx.extend(self.partner_request());
                 }
                 fx
             }

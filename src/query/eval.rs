@@ -73,6 +73,10 @@ impl Query {
     /// Binds the query to a corpus: string tests on models and conditions are run
     /// once per distinct name.
     pub fn prepare<'c>(&'c self, corpus: &'c Corpus) -> Prepared<'c> {
+        if self.uses_pairs() {
+            // Built here, once, not by the first of many threads that ask.
+            corpus.pairs();
+        }
         Prepared {
             corpus: Some(corpus),
             ..self.prepare_view(corpus.view())
@@ -137,6 +141,13 @@ impl Query {
             || tests
                 .iter()
                 .any(|t| matches!(t, FieldTest::Label(_) | FieldTest::Pair(_)))
+    }
+
+    /// Whether it has `pair:` terms (answered from the corpus's free/paid pairs).
+    pub fn uses_pairs(&self) -> bool {
+        let mut tests = Vec::new();
+        collect(&self.expr, &mut tests);
+        tests.iter().any(|t| matches!(t, FieldTest::Pair(_)))
     }
 
     /// Binds the query to a corpus, with labels made since it was loaded.

@@ -48,6 +48,13 @@ pub(super) enum Done {
     },
     Gap(crate::stats::gap::GapReport),
     Eval(EvalItems),
+    /// Free/paid pairs are being built: transcripts keyed so far, of how many.
+    PairsProgress {
+        done: usize,
+        total: usize,
+    },
+    /// The free/paid pairs of the corpus are built.
+    Pairs,
     /// A labeling session opened and built.
     Session(Box<crate::tui::label_runner::SessionOpened>),
     /// A transcript read and its evidence located, for the reader.
@@ -67,9 +74,20 @@ fn perform(
     effect: Effect,
     search_generation: u64,
     latest_find: &AtomicU64,
-    progress: &dyn Fn(Done),
+    progress: &(dyn Fn(Done) + Sync),
 ) -> Option<Done> {
     match effect {
+        Effect::BuildPairs => {
+            // Said at each whole percent.
+            let said = AtomicU64::new(0);
+            corpus.pairs_with(&|done, total| {
+                let percent = (done * 100 / total.max(1)) as u64;
+                if said.fetch_max(percent, Ordering::Relaxed) < percent {
+                    progress(Done::PairsProgress { done, total });
+                }
+            });
+            Some(Done::Pairs)
+        }
         Effect::Search {
             query,
             mut certain,
@@ -79,7 +97,7 @@ fn perform(
             let p = query.prepare_with(corpus, labels.as_deref());
             let (found, tiers) = match candidates {
                 crate::app::Candidates::All(n) => p.matching_all(n as usize),
-                crate::app::Candidates::These(v) => p.matching_counted(&v),
+                c => p.matching_counted(&c.into_vec()),
             };
             let tiers = if certain.is_empty() {
                 certain = found;
@@ -218,6 +236,11 @@ pub(super) fn apply(
             Vec::new()
         }
         Done::Session(opened) => labeling.take_opened(app, *opened),
+        Done::PairsProgress { done, total } => {
+            app.on_pairs_progress(done, total);
+            Vec::new()
+        }
+        Done::Pairs => app.on_pairs_built(),
         Done::Transcript {
             entry,
             result,
@@ -274,11 +297,13 @@ pub fn execute_sync_with(app: &mut App, effects: Vec<Effect>, labeling: &mut Lab
                 Effect::Find { generation, .. } => *generation,
                 _ => 0,
             });
-            let progress = std::cell::RefCell::new(Vec::new());
+            let progress = std::sync::Mutex::new(Vec::new());
             let done = perform(&app.corpus.clone(), effect, 0, &find, &|d| {
-                progress.borrow_mut().push(d)
+                if let Ok(mut p) = progress.lock() {
+                    p.push(d);
+                }
             });
-            for d in progress.into_inner() {
+            for d in progress.into_inner().unwrap_or_default() {
                 queue.extend(apply(app, d, 0, labeling));
             }
             if let Some(done) = done {

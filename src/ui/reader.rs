@@ -144,6 +144,12 @@ fn draw_paired(frame: &mut Frame<'_>, area: Rect, app: &App, main: Vec<Line<'_>>
         None if app.partner_of_current().is_some() => {
             vec![Line::styled("loading…", theme.role(Role::Dim))]
         }
+        None if !app.pairs_ready() => {
+            vec![Line::styled(
+                "pairing free and paid transcripts…",
+                theme.role(Role::Dim),
+            )]
+        }
         None => vec![Line::styled(
             "no transcript of this prompt on the other tier",
             theme.role(Role::Dim),

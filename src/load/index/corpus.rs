@@ -179,7 +179,19 @@ impl Corpus {
 
     /// Free/paid pairs (built the first time they are asked for).
     pub fn pairs(&self) -> &Pairs {
-        self.pairs.get_or_init(|| Pairs::build(self.view()))
+        self.pairs_with(&|_, _| {})
+    }
+
+    /// `pairs`, telling `progress` how many transcripts of how many were keyed while
+    /// they are built.
+    pub fn pairs_with(&self, progress: &(dyn Fn(usize, usize) + Sync)) -> &Pairs {
+        self.pairs
+            .get_or_init(|| Pairs::build_with(self.view(), progress))
+    }
+
+    /// The pairs if they are built already (nothing is read).
+    pub fn pairs_built(&self) -> Option<&Pairs> {
+        self.pairs.get()
     }
 
     /// One-line previews of each transcript's user request (built the first time).

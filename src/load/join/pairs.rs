@@ -41,8 +41,23 @@ fn raw_user_hash(view: &View<'_>, i: usize) -> Option<Option<u64>> {
 
 impl Pairs {
     pub fn build(view: View<'_>) -> Pairs {
-        let keys: Vec<Option<PromptKey>> = (0..view.len())
+        Pairs::build_with(view, &|_, _| {})
+    }
+
+    /// `build`, telling `progress` how many transcripts of how many are being keyed
+    /// (once per few thousand).
+    pub fn build_with(view: View<'_>, progress: &(dyn Fn(usize, usize) + Sync)) -> Pairs {
+        const CHUNK: usize = 4096;
+        let n = view.len();
+        let done = std::sync::atomic::AtomicUsize::new(0);
+        let keys: Vec<Option<PromptKey>> = (0..n.div_ceil(CHUNK))
             .into_par_iter()
+            .flat_map_iter(|c| {
+                let range = c * CHUNK..((c + 1) * CHUNK).min(n);
+                let d = done.fetch_add(range.len(), std::sync::atomic::Ordering::Relaxed);
+                progress(d + range.len(), n);
+                range
+            })
             .map(|i| match view.entry(i).prompt_index() {
                 Some(p) => Some(PromptKey::Index(p)),
                 None => match raw_user_hash(&view, i) {
