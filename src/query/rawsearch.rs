@@ -313,6 +313,8 @@ pub struct RecordTexts<'r, 'a> {
     completion: OnceCell<Option<Held<'a>>>,
     /// System prompt, user turn and completion.
     all: OnceCell<Option<[Option<Held<'a>>; 3]>>,
+    /// The messages array's turns, when indexing read them already.
+    turns: Option<extract::Turns<'a>>,
 }
 
 impl<'r, 'a> RecordTexts<'r, 'a> {
@@ -321,19 +323,37 @@ impl<'r, 'a> RecordTexts<'r, 'a> {
         top: &'r RawObj<'a>,
         key: Option<&'r str>,
     ) -> Self {
+        Self::with_turns(profile, top, key, None)
+    }
+
+    /// `new`, starting from the record's messages turns when they were read already.
+    pub fn with_turns(
+        profile: &'r crate::load::Profile,
+        top: &'r RawObj<'a>,
+        key: Option<&'r str>,
+        turns: Option<extract::Turns<'a>>,
+    ) -> Self {
         RecordTexts {
             profile,
             top,
             key,
             completion: OnceCell::new(),
             all: OnceCell::new(),
+            turns,
         }
     }
 
     fn all(&self) -> Option<&[Option<Held<'a>>; 3]> {
         self.all
             .get_or_init(|| {
-                let t = extract::texts(self.profile, self.top, self.key).ok()?;
+                let t = extract::texts_known(
+                    self.profile,
+                    self.top,
+                    self.key,
+                    true,
+                    self.turns.clone(),
+                )
+                .ok()?;
                 Some([
                     t.system.map(Held::new),
                     t.user.map(Held::new),
@@ -349,9 +369,9 @@ impl<'r, 'a> RecordTexts<'r, 'a> {
         }
         self.completion
             .get_or_init(|| {
-                extract::completion_text(self.profile, self.top, self.key)
+                extract::texts_known(self.profile, self.top, self.key, false, self.turns.clone())
                     .ok()
-                    .map(Held::new)
+                    .map(|t| Held::new(t.completion))
             })
             .as_ref()
     }

@@ -5,6 +5,7 @@ use super::ast::{Expr, TextTest};
 use super::rawsearch::RecordTexts;
 use super::Query;
 use crate::load::index::marks::{set, RecordTests, Tests, MAX_TESTS};
+use crate::load::profile::extract::Turns;
 use crate::load::profile::Profile;
 use crate::load::record::raw::RawObj;
 use std::sync::Arc;
@@ -41,8 +42,14 @@ impl RecordTests for TextTerms {
     /// (fields count as unknown here). A term left undecided is one that evaluating
     /// the query never asks: it tests items in this order and stops at the same
     /// answers, and knowing the fields can only make it stop sooner.
-    fn mark(&self, profile: &Profile, top: &RawObj<'_>, key: Option<&str>) -> u64 {
-        let texts = RecordTexts::new(profile, top, key);
+    fn mark<'a>(
+        &self,
+        profile: &Profile,
+        top: &RawObj<'a>,
+        key: Option<&str>,
+        turns: Option<Turns<'a>>,
+    ) -> u64 {
+        let texts = RecordTexts::with_turns(profile, top, key, turns);
         let mut walk = Walk {
             texts: &texts,
             k: 0,

@@ -2,6 +2,7 @@
 //! before loading: the record's bytes are in the cache and split already, so a text
 //! term costs its pattern alone, not a second read of the corpus.
 
+use crate::load::profile::extract::Turns;
 use crate::load::profile::Profile;
 use crate::load::record::raw::RawObj;
 use std::sync::Arc;
@@ -31,7 +32,15 @@ pub trait RecordTests: Send + Sync {
     /// Every test's answer for one transcript as a mark (see [`mark`]): by default
     /// each test in turn; an implementation may leave undecided the tests whose
     /// answer cannot change what they are asked for.
-    fn mark(&self, profile: &Profile, top: &RawObj<'_>, key: Option<&str>) -> u64 {
+    /// `turns` are the record's messages turns when indexing read them.
+    fn mark<'a>(
+        &self,
+        profile: &Profile,
+        top: &RawObj<'a>,
+        key: Option<&str>,
+        turns: Option<Turns<'a>>,
+    ) -> u64 {
+        let _ = turns;
         let mut m = 0u64;
         for k in 0..self.len().min(MAX_TESTS) {
             if let Some(found) = self.test(k, profile, top, key) {
@@ -62,13 +71,14 @@ impl std::fmt::Debug for Tests {
 
 /// The tests' answers for one transcript: bit `k` says test `k` was decided, bit
 /// `32 + k` its answer.
-pub fn mark(
+pub fn mark<'a>(
     tests: &dyn RecordTests,
     profile: &Profile,
-    top: &RawObj<'_>,
+    top: &RawObj<'a>,
     key: Option<&str>,
+    turns: Option<Turns<'a>>,
 ) -> u64 {
-    tests.mark(profile, top, key)
+    tests.mark(profile, top, key, turns)
 }
 
 /// The answer of test `k` in a transcript's mark, when it was decided.

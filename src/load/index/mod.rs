@@ -258,7 +258,7 @@ impl<'a> SourceCtx<'a> {
         };
         let mut issues = Vec::new();
         for key in &keys {
-            let fields =
+            let mut fields =
                 match extract::index_fields(self.profile, self.ctx, top, key.as_ref(), &mut issues)
                 {
                     Ok(f) => f,
@@ -324,7 +324,9 @@ impl<'a> SourceCtx<'a> {
             });
             if let Some(tests) = self.tests {
                 let k = key.as_ref().map(|w| w.name.as_str());
-                out.marks.push(marks::mark(tests, self.profile, top, k));
+                let turns = fields.turns.take();
+                out.marks
+                    .push(marks::mark(tests, self.profile, top, k, turns));
             }
         }
         for issue in issues.drain(..) {

@@ -132,6 +132,9 @@ pub struct IndexFields<'a> {
     pub compliance: Lite,
     /// Every verdict's kind and score (alignment-faking ones named), as read.
     pub verdicts: Vec<crate::model::Verdict>,
+    /// The messages array's turns, when finding the completion read them (a text
+    /// search of the same record starts from them instead of reading them again).
+    pub turns: Option<Turns<'a>>,
 }
 
 fn first<'a, 'p>(
@@ -200,7 +203,10 @@ pub fn index_fields<'a>(
 ) -> Result<IndexFields<'a>, FieldIssue> {
     let k = key.map(|w| w.name.as_str());
     let p = &profile.paths;
-    locate_completion(profile, top, k, || messages(profile, top, k).2.is_some())?;
+    let mut turns = None;
+    locate_completion(profile, top, k, || {
+        turns.insert(messages(profile, top, k)).2.is_some()
+    })?;
     let (tier, tier_source) = resolve_tier(profile, ctx, top, key, issues);
     let scores = verdicts::read_all(
         profile,
@@ -228,6 +234,7 @@ pub fn index_fields<'a>(
         af: pick(VerdictKind::AlignmentFaking),
         compliance: pick(VerdictKind::Compliance),
         verdicts: Vec::new(),
+        turns,
     };
     let mut fields = fields;
     fields.verdicts = scores;
@@ -398,7 +405,7 @@ pub fn texts<'a>(
     top: &RawObj<'a>,
     key: Option<&str>,
 ) -> Result<Texts<'a>, FieldIssue> {
-    texts_with(profile, top, key, true)
+    texts_with(profile, top, key, true, None)
 }
 
 /// The completion alone (a search of scratchpads or answers): a messages array is
@@ -408,19 +415,34 @@ pub fn completion_text<'a>(
     top: &RawObj<'a>,
     key: Option<&str>,
 ) -> Result<Text<'a>, FieldIssue> {
-    texts_with(profile, top, key, false).map(|t| t.completion)
+    texts_with(profile, top, key, false, None).map(|t| t.completion)
 }
 
-type Turns<'a> = (Option<Text<'a>>, Option<Text<'a>>, Option<Text<'a>>);
+/// A messages array's system prompt, first user turn and last assistant turn.
+pub type Turns<'a> = (Option<Text<'a>>, Option<Text<'a>>, Option<Text<'a>>);
+
+/// `texts` (`prompts`) or `completion_text`, from the record's turns when they were
+/// read already (`IndexFields::turns`).
+pub fn texts_known<'a>(
+    profile: &Profile,
+    top: &RawObj<'a>,
+    key: Option<&str>,
+    prompts: bool,
+    turns: Option<Turns<'a>>,
+) -> Result<Texts<'a>, FieldIssue> {
+    texts_with(profile, top, key, prompts, turns)
+}
 
 fn texts_with<'a>(
     profile: &Profile,
     top: &RawObj<'a>,
     key: Option<&str>,
     prompts: bool,
+    known: Option<Turns<'a>>,
 ) -> Result<Texts<'a>, FieldIssue> {
     let p = &profile.paths;
-    let mut turns: Option<Turns<'a>> = prompts.then(|| messages(profile, top, key));
+    let mut turns: Option<Turns<'a>> =
+        known.or_else(|| prompts.then(|| messages(profile, top, key)));
     let at = locate_completion(profile, top, key, || {
         turns
             .get_or_insert_with(|| messages(profile, top, key))
