@@ -5,9 +5,37 @@
 use crate::load::record::raw::ScanErrorKind;
 use crate::load::record::strict;
 
+/// Past the JSON whitespace at `pos` (byte by byte: within a checked record, where
+/// the values are, whitespace is short).
 pub(crate) fn skip_ws(b: &[u8], mut pos: usize) -> usize {
     while pos < b.len() && matches!(b[pos], b' ' | b'\n' | b'\r' | b'\t') {
         pos += 1;
+    }
+    pos
+}
+
+/// Past the JSON whitespace at `pos`, the indentation after a line end eight spaces
+/// at a time (for checking pretty-printed records).
+pub(crate) fn skip_indented_ws(b: &[u8], mut pos: usize) -> usize {
+    while pos < b.len() {
+        match b[pos] {
+            b'\n' => pos = indentation_end(b, pos + 1),
+            b' ' | b'\r' | b'\t' => pos += 1,
+            _ => break,
+        }
+    }
+    pos
+}
+
+/// Past the spaces at `pos`, eight at a time: pretty-printed records indent each line
+/// by a run of them (compact records never come here).
+fn indentation_end(b: &[u8], mut pos: usize) -> usize {
+    const SPACES: u64 = u64::from_ne_bytes([b' '; 8]);
+    while let Some(chunk) = b.get(pos..pos + 8) {
+        if u64::from_ne_bytes(chunk.try_into().expect("8 bytes")) != SPACES {
+            break;
+        }
+        pos += 8;
     }
     pos
 }
@@ -147,6 +175,35 @@ pub fn string_end(bytes: &[u8], start: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn whitespace_is_skipped_as_one_byte_at_a_time_would() {
+        let mut rng = crate::synth::Rng::new(9);
+        let bytes = [b' ', b'\n', b'\r', b'\t', b'x', b'"'];
+        for _ in 0..5_000 {
+            let len = rng.below(40) as usize;
+            let b: Vec<u8> = (0..len)
+                .map(|_| match rng.below(10) {
+                    0..=5 => b' ',
+                    k => bytes[k as usize - 5],
+                })
+                .collect();
+            for pos in 0..=len {
+                let mut slow = pos;
+                while slow < len && matches!(b[slow], b' ' | b'\n' | b'\r' | b'\t') {
+                    slow += 1;
+                }
+                assert_eq!(
+                    skip_indented_ws(&b, pos),
+                    slow,
+                    "{:?} from {pos}",
+                    String::from_utf8_lossy(&b)
+                );
+            }
+        }
+        assert_eq!(skip_indented_ws(b"", 0), 0);
+        assert_eq!(skip_indented_ws(b"  ", 5), 5, "past the end stays put");
+    }
 
     #[test]
     fn string_end_finds_the_unescaped_quote() {

@@ -58,12 +58,7 @@ pub(crate) fn is_number(t: &[u8]) -> bool {
     number(t, 0) == Some(t.len())
 }
 
-fn skip_ws(b: &[u8], mut pos: usize) -> usize {
-    while pos < b.len() && matches!(b[pos], b' ' | b'\n' | b'\r' | b'\t') {
-        pos += 1;
-    }
-    pos
-}
+use super::scan::skip_indented_ws as skip_ws;
 
 /// One open object or array while checking.
 struct Frame<'t> {
