@@ -65,7 +65,12 @@ pub fn measure(path: &std::path::Path, corpus: &Corpus, theme: &Theme) {
         },
     )
     .unwrap();
+    let taken = Instant::now();
     snapshots.push(Arc::new(Corpus::snapshot(corpus.view())));
+    println!(
+        "  a snapshot of the whole index taken on the loader's thread: {} (snapshots come at most every 20x that, at least 300 ms apart)",
+        ms(taken.elapsed())
+    );
     println!(
         "  {} snapshots, {} to {} transcripts",
         snapshots.len(),

@@ -110,16 +110,23 @@ pub fn run(loader: Loader, opts: Options) -> Result<i32, String> {
         let progress_tx = loader_tx.clone();
         let mut last_progress: Option<std::time::Instant> = None;
         let mut last_snapshot: Option<std::time::Instant> = None;
+        // Taking a snapshot copies the index so far: at most a twentieth of the
+        // loader's time goes to it, however large the index grows.
+        let mut snapshot_gap = std::time::Duration::from_millis(300);
         let result = first_load(&mut |view, progress| {
             let loading = ui::Loading {
                 transcripts: view.len(),
                 bytes_done: progress.bytes_done,
                 bytes_total: progress.bytes_total,
             };
-            // What is indexed so far, at once and then every 300 ms; progress every 100 ms.
-            if last_snapshot.is_none_or(|t| t.elapsed() >= std::time::Duration::from_millis(300)) {
+            // What is indexed so far, at once and then every 300 ms or more; progress every
+            // 100 ms.
+            if last_snapshot.is_none_or(|t| t.elapsed() >= snapshot_gap) {
+                let taken = std::time::Instant::now();
+                let snapshot = Corpus::snapshot(view);
+                snapshot_gap = snapshot_gap.max(taken.elapsed() * 20);
                 last_snapshot = Some(std::time::Instant::now());
-                let _ = progress_tx.send(Msg::Snapshot(Box::new(Corpus::snapshot(view)), loading));
+                let _ = progress_tx.send(Msg::Snapshot(Box::new(snapshot), loading));
             } else if last_progress
                 .is_none_or(|t| t.elapsed() >= std::time::Duration::from_millis(100))
             {
