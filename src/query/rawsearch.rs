@@ -346,14 +346,9 @@ impl<'r, 'a> RecordTexts<'r, 'a> {
     fn all(&self) -> Option<&[Option<Held<'a>>; 3]> {
         self.all
             .get_or_init(|| {
-                let t = extract::texts_known(
-                    self.profile,
-                    self.top,
-                    self.key,
-                    true,
-                    self.turns.clone(),
-                )
-                .ok()?;
+                let t =
+                    extract::texts_with(self.profile, self.top, self.key, true, self.turns.clone())
+                        .ok()?;
                 Some([
                     t.system.map(Held::new),
                     t.user.map(Held::new),
@@ -369,7 +364,7 @@ impl<'r, 'a> RecordTexts<'r, 'a> {
         }
         self.completion
             .get_or_init(|| {
-                extract::texts_known(self.profile, self.top, self.key, false, self.turns.clone())
+                extract::texts_with(self.profile, self.top, self.key, false, self.turns.clone())
                     .ok()
                     .map(|t| Held::new(t.completion))
             })

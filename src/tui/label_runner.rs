@@ -1,7 +1,10 @@
-//! The runner's side of labeling: owns the open journal, carries out the labeling
-//! effects on the main thread (a label is on disk before the next frame shows it as
-//! saved), and rescues unsaved labels when afscope has to quit.
+//! The runner's side of labeling: owns the open journal, opens it and builds a session
+//! on a thread, carries out the labeling effects on the main thread (a label is on disk
+//! before the next frame shows it as saved), and rescues unsaved labels when afscope
+//! has to quit.
 
+use super::work::Done;
+use super::Msg;
 use crate::app::session::SessionSetup;
 use crate::app::session_start::SessionStart;
 use crate::app::{App, Effect};
@@ -10,6 +13,7 @@ use crate::labeling::queue::QueueSpec;
 use crate::model::journal::Event;
 use crate::model::schema::Schema;
 use std::path::PathBuf;
+use std::sync::mpsc;
 use std::sync::Arc;
 
 /// What the runner knows about labeling.
@@ -217,4 +221,42 @@ pub struct SessionOpened {
     /// The journal opened (or the one that was open), kept by the runner.
     pub journal: Option<JournalFile>,
     pub start: Result<SessionStart, String>,
+}
+
+/// Where a session to start comes from.
+pub enum SessionFrom {
+    /// The journal is to be opened for this queue.
+    Spec(crate::labeling::queue::QueueSpec),
+    /// Opened already (`afscope label`).
+    Setup(Box<crate::app::session::SessionSetup>),
+}
+
+/// Opens the journal and builds a session on a thread, from the view as it is now;
+/// the app says it is starting until the session comes back as `Done::Session`.
+pub(super) fn start_session(
+    app: &mut App,
+    labeling: &mut Labeling,
+    from: SessionFrom,
+    tx: &mpsc::Sender<Msg>,
+) {
+    let base = match &from {
+        SessionFrom::Spec(spec) => app.session_base(spec),
+        SessionFrom::Setup(setup) => app.session_base(&setup.spec),
+    };
+    let opener = matches!(from, SessionFrom::Spec(_)).then(|| labeling.opener());
+    let corpus = app.corpus.clone();
+    app.on_session_starting();
+    let tx = tx.clone();
+    std::thread::spawn(move || {
+        let (journal, setup) = match (opener, from) {
+            (Some(opener), SessionFrom::Spec(spec)) => opener.open(spec, false),
+            (Some(opener), SessionFrom::Setup(setup)) => (opener.give_back(), Ok(*setup)),
+            (None, SessionFrom::Setup(setup)) => (None, Ok(*setup)),
+            (None, SessionFrom::Spec(_)) => (None, Err("no label journal is open".into())),
+        };
+        let start =
+            setup.map(|setup| crate::app::session_start::build_session(corpus, base, setup));
+        let opened = SessionOpened { journal, start };
+        let _ = tx.send(Msg::Done(Done::Session(Box::new(opened))));
+    });
 }

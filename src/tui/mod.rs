@@ -192,10 +192,10 @@ pub fn run(loader: Loader, opts: Options) -> Result<i32, String> {
     }
     if first_loading.is_none() {
         if let Some(setup) = labeling.start.take() {
-            work::start_session(
+            label_runner::start_session(
                 &mut app,
                 &mut labeling,
-                work::SessionFrom::Setup(Box::new(setup)),
+                label_runner::SessionFrom::Setup(Box::new(setup)),
                 &tx,
             );
         }
@@ -257,10 +257,10 @@ pub fn run(loader: Loader, opts: Options) -> Result<i32, String> {
                 }
                 let fx = app.replace_corpus(corpus, None);
                 if let Some(setup) = labeling.start.take() {
-                    work::start_session(
+                    label_runner::start_session(
                         &mut app,
                         &mut labeling,
-                        work::SessionFrom::Setup(Box::new(setup)),
+                        label_runner::SessionFrom::Setup(Box::new(setup)),
                         &tx,
                     );
                 }

@@ -8,7 +8,7 @@ use crate::app::{App, Effect};
 use crate::labeling::write_atomically;
 use crate::load::Corpus;
 use crate::query::Query;
-use crate::tui::label_runner::Labeling;
+use crate::tui::label_runner::{Labeling, SessionFrom};
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
@@ -364,44 +364,6 @@ fn search_in_background(
     }));
 }
 
-/// Where a session to start comes from.
-pub(super) enum SessionFrom {
-    /// The journal is to be opened for this queue.
-    Spec(crate::labeling::queue::QueueSpec),
-    /// Opened already (`afscope label`).
-    Setup(Box<crate::app::session::SessionSetup>),
-}
-
-/// Opens the journal and builds a session on a thread, from the view as it is now;
-/// the app says it is starting until the session comes back as `Done::Session`.
-pub(super) fn start_session(
-    app: &mut App,
-    labeling: &mut Labeling,
-    from: SessionFrom,
-    tx: &mpsc::Sender<Msg>,
-) {
-    let base = match &from {
-        SessionFrom::Spec(spec) => app.session_base(spec),
-        SessionFrom::Setup(setup) => app.session_base(&setup.spec),
-    };
-    let opener = matches!(from, SessionFrom::Spec(_)).then(|| labeling.opener());
-    let corpus = app.corpus.clone();
-    app.on_session_starting();
-    let tx = tx.clone();
-    std::thread::spawn(move || {
-        let (journal, setup) = match (opener, from) {
-            (Some(opener), SessionFrom::Spec(spec)) => opener.open(spec, false),
-            (Some(opener), SessionFrom::Setup(setup)) => (opener.give_back(), Ok(*setup)),
-            (None, SessionFrom::Setup(setup)) => (None, Ok(*setup)),
-            (None, SessionFrom::Spec(_)) => (None, Err("no label journal is open".into())),
-        };
-        let start =
-            setup.map(|setup| crate::app::session_start::build_session(corpus, base, setup));
-        let opened = crate::tui::label_runner::SessionOpened { journal, start };
-        let _ = tx.send(Msg::Done(Done::Session(Box::new(opened))));
-    });
-}
-
 /// Carries out effects, background work on threads that report to the main loop.
 pub(super) fn execute(
     app: &mut App,
@@ -415,7 +377,7 @@ pub(super) fn execute(
     let mut queue: std::collections::VecDeque<Effect> = effects.into();
     while let Some(effect) = queue.pop_front() {
         if let Effect::OpenJournal(spec) = effect {
-            start_session(app, labeling, SessionFrom::Spec(spec), tx);
+            crate::tui::label_runner::start_session(app, labeling, SessionFrom::Spec(spec), tx);
             continue;
         }
         let mut left = labeling.perform(app, effect).into_iter();
@@ -475,154 +437,5 @@ pub(super) fn execute(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::app::Keymap;
-    use crate::load::LoadOptions;
-
-    fn demo_app() -> App {
-        let corpus = crate::demo::open(&LoadOptions::default()).unwrap();
-        App::new(Arc::new(corpus), Keymap::default(), 0)
-    }
-
-    /// Runs a search for `scratchpad:values` over `repeat` copies of its candidates as
-    /// generation 7 while `latest` is current, and returns what it reported.
-    fn background(app: &mut App, repeat: usize, latest: u64) -> Vec<Done> {
-        let Effect::Search {
-            query,
-            certain,
-            candidates,
-            labels,
-        } = app
-            .apply_filter(Query::parse("scratchpad:values").unwrap())
-            .remove(0)
-        else {
-            panic!("a text query needs a search")
-        };
-        let n = candidates.len() * repeat;
-        let candidates: Vec<u32> = candidates.into_vec().into_iter().cycle().take(n).collect();
-        let (tx, rx) = mpsc::channel();
-        search_in_background(
-            &app.corpus.clone(),
-            Effect::Search {
-                query,
-                certain,
-                candidates: crate::app::Candidates::These(candidates),
-                labels,
-            },
-            7,
-            &AtomicU64::new(latest),
-            &tx,
-        );
-        drop(tx);
-        rx.into_iter()
-            .filter_map(|m| if let Msg::Done(d) = m { Some(d) } else { None })
-            .collect()
-    }
-
-    #[test]
-    fn background_search_reports_progress_then_the_result() {
-        let mut app = demo_app();
-        let msgs = background(&mut app, 1000, 7);
-        let progress: Vec<(usize, usize, usize)> = msgs
-            .iter()
-            .filter_map(|d| {
-                if let Done::SearchProgress {
-                    done, total, found, ..
-                } = d
-                {
-                    Some((*done, *total, *found))
-                } else {
-                    None
-                }
-            })
-            .collect();
-        assert!(progress.len() >= 3, "{progress:?}");
-        assert!(progress
-            .windows(2)
-            .all(|w| w[0].0 < w[1].0 && w[0].2 <= w[1].2));
-        assert!(matches!(
-            msgs.last(),
-            Some(Done::Search { generation: 7, .. })
-        ));
-        let (done, total, found) = progress[0];
-        app.on_search_progress(done, total, found);
-        assert!(
-            app.message.as_deref().unwrap().starts_with("searching "),
-            "{:?}",
-            app.message
-        );
-    }
-
-    #[test]
-    fn a_newer_search_stops_the_older_one() {
-        let mut app = demo_app();
-        assert!(
-            background(&mut app, 1, 8).is_empty(),
-            "superseded: nothing reported"
-        );
-    }
-
-    #[test]
-    fn a_session_is_built_on_a_thread_while_the_interface_goes_on() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut labeling = Labeling {
-            journal_path: Ok(dir.path().join("j.jsonl")),
-            labeler: "ana".into(),
-            ..Labeling::none("")
-        };
-        let mut app = demo_app();
-        let fx = app.apply_filter(Query::parse("tier:free").unwrap());
-        execute_sync(&mut app, fx);
-        let view = app.rows.clone();
-        let (tx, rx) = mpsc::channel();
-        let fx = app.on_key(crossterm::event::KeyEvent::from(
-            crossterm::event::KeyCode::Char('i'),
-        ));
-        assert!(matches!(fx.as_slice(), [Effect::OpenJournal(_)]), "{fx:?}");
-        let (mut generation, latest, latest_find) = (0, Arc::default(), Arc::default());
-        execute(
-            &mut app,
-            fx,
-            &tx,
-            &mut generation,
-            &latest,
-            &latest_find,
-            &mut labeling,
-        );
-        // Nothing is started on this thread: the journal went with the worker.
-        assert!(app.session.is_none() && app.session_starting);
-        assert!(labeling.journal.is_none());
-        assert!(app
-            .message
-            .as_deref()
-            .unwrap()
-            .starts_with("starting the labeling session"));
-        // A second start while the first is built is refused.
-        let again = app.on_key(crossterm::event::KeyEvent::from(
-            crossterm::event::KeyCode::Char('i'),
-        ));
-        assert!(again.is_empty());
-        assert_eq!(
-            app.message.as_deref(),
-            Some("the labeling session is starting…")
-        );
-        let Ok(Msg::Done(done)) = rx.recv_timeout(Duration::from_secs(30)) else {
-            panic!("no session came back")
-        };
-        let fx = apply(&mut app, done, generation, &mut labeling);
-        assert!(!app.session_starting);
-        assert!(labeling.journal.is_some(), "the journal opened is kept");
-        let s = app.session.as_ref().expect("session taken in");
-        assert_eq!(s.queue.items, view, "the view as it was when asked");
-        assert!(fx.iter().any(|e| matches!(e, Effect::RecordSession(_))));
-        assert!(
-            app.message
-                .as_deref()
-                .unwrap()
-                .starts_with("labeling view: "),
-            "{:?}",
-            app.message
-        );
-    }
-}
+#[path = "work_tests.rs"]
+mod tests;

@@ -423,17 +423,7 @@ pub type Turns<'a> = (Option<Text<'a>>, Option<Text<'a>>, Option<Text<'a>>);
 
 /// `texts` (`prompts`) or `completion_text`, from the record's turns when they were
 /// read already (`IndexFields::turns`).
-pub fn texts_known<'a>(
-    profile: &Profile,
-    top: &RawObj<'a>,
-    key: Option<&str>,
-    prompts: bool,
-    turns: Option<Turns<'a>>,
-) -> Result<Texts<'a>, FieldIssue> {
-    texts_with(profile, top, key, prompts, turns)
-}
-
-fn texts_with<'a>(
+pub fn texts_with<'a>(
     profile: &Profile,
     top: &RawObj<'a>,
     key: Option<&str>,
