@@ -1,7 +1,7 @@
 //! Labeling benchmark: replaying a 100,000-event journal; starting sessions over 1M
 //! transcripts (the whole view, stratified: the interface thread's part and the
-//! worker's); a label key to the label on disk (write
-//! and fsync included); a frame while labeling.
+//! worker's); a label key to the label on disk (write and fsync included); a frame
+//! while labeling; a session carried over a reload by id.
 //!
 //! `cargo bench --bench labeling`
 
@@ -166,6 +166,14 @@ fn main() {
             ms(kx),
             ms(fm),
             ms(fx_)
+        );
+        // A reload carries the session over by id (on the interface thread).
+        let t = Instant::now();
+        let carried = app.session.as_ref().unwrap().carried_over(&app.corpus);
+        println!(
+            "  the session carried over a reload by id: {} ({} items kept)",
+            ms(t.elapsed()),
+            carried.map_or(0, |(_, c)| c.kept)
         );
         let fx = app.on_key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
         execute_sync_with(&mut app, fx, &mut labeling);
