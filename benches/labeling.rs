@@ -167,13 +167,21 @@ fn main() {
             ms(fm),
             ms(fx_)
         );
-        // A reload carries the session over by id (on the interface thread).
+        // A reload carries the session over by id: the ids are found on the thread
+        // that read the files, then the interface thread takes the corpus in.
         let t = Instant::now();
-        let carried = app.session.as_ref().unwrap().carried_over(&app.corpus);
+        let found = app.reload_lookups().find(app.corpus.clone());
+        let finding = t.elapsed();
+        let t = Instant::now();
+        let fx = app.on_reloaded_found(Ok(app.corpus.clone()), Some(found));
+        term.draw(|f| ui::draw(f, &app, &theme)).unwrap();
+        let taking = t.elapsed();
+        execute_sync_with(&mut app, fx, &mut labeling);
         println!(
-            "  the session carried over a reload by id: {} ({} items kept)",
-            ms(t.elapsed()),
-            carried.map_or(0, |(_, c)| c.kept)
+            "  a reload carrying the session over by id: interface thread {}, the ids found on the reload's thread {} ({})",
+            ms(taking),
+            ms(finding),
+            app.message.as_deref().unwrap_or("")
         );
         let fx = app.on_key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
         execute_sync_with(&mut app, fx, &mut labeling);

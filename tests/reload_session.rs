@@ -51,8 +51,48 @@ fn reload(app: &mut App, l: &mut Labeling, data: &Path) {
         "a session reloads: {:?}",
         app.message
     );
-    let fx = app.on_reloaded(Ok(corpus(data)));
+    // As the interface does: the ids are found on the thread that read the files.
+    let lookups = app.reload_lookups();
+    let read = corpus(data);
+    let found = lookups.find(read.clone());
+    let fx = app.on_reloaded_found(Ok(read), Some(found));
     execute_sync_with(app, fx, l);
+}
+
+#[test]
+fn ids_found_while_reading_carry_a_session_as_finding_them_after_would() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("runs.jsonl");
+    write(&data, 0..10);
+    let mut apps: Vec<(App, Labeling)> = ["a.jsonl", "b.jsonl"]
+        .iter()
+        .map(|j| labeling(&data, &dir.path().join(j)))
+        .collect();
+    for (app, l) in apps.iter_mut() {
+        press_with(app, "aF", l);
+    }
+    write(&data, (0..12).rev().filter(|&i| i != 3));
+    let (a, la) = &mut apps[0];
+    let fx = a.on_reloaded(Ok(corpus(&data)));
+    execute_sync_with(a, fx, la);
+    let (b, lb) = &mut apps[1];
+    reload(b, lb, &data);
+    let (a, b) = (&apps[0].0, &apps[1].0);
+    let (sa, sb) = (a.session.as_ref().unwrap(), b.session.as_ref().unwrap());
+    assert_eq!(sa.queue.items, sb.queue.items);
+    assert_eq!(sa.ids, sb.ids);
+    assert_eq!(
+        sa.drafts.keys().collect::<Vec<_>>(),
+        sb.drafts.keys().collect::<Vec<_>>()
+    );
+    assert_eq!(current_id(a), current_id(b));
+    assert_eq!(a.rows, b.rows);
+    assert_eq!(a.message, b.message);
+    assert!(a
+        .message
+        .as_deref()
+        .unwrap()
+        .contains("1 no longer in the files"));
 }
 
 #[test]
@@ -88,7 +128,7 @@ fn a_session_follows_its_transcripts_to_their_new_places() {
         .map(|i| format!("run/t{i:02}"))
         .collect();
     assert_eq!(queued, want, "the queue keeps its order, by id");
-    for (&e, id) in &s.ids {
+    for (&e, id) in s.ids.iter() {
         assert_eq!(view.id(e as usize), id.as_str(), "entry {e}");
     }
     assert_eq!(

@@ -6,6 +6,7 @@ use super::{App, Effect, Mode};
 use crate::load::grow::Growth;
 use crate::load::Corpus;
 use crate::model::sanitize::visible;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 impl App {
@@ -81,26 +82,22 @@ impl App {
     /// over by id; when that would lose answers not yet saved, the corpus read is set
     /// aside and the session goes on as it was.
     pub fn on_reloaded(&mut self, result: Result<Arc<Corpus>, String>) -> Vec<Effect> {
-        self.reloading = false;
-        let corpus = match result {
-            Ok(c) => c,
-            Err(e) => {
-                self.message = Some(format!("reload failed: {e}"));
-                return Vec::new();
-            }
-        };
-        let carried = match self.session.as_ref().map(|s| s.carried_over(&corpus)) {
-            Some(Err(why)) => {
-                self.message = Some(format!("reload set aside: {why}"));
-                return Vec::new();
-            }
-            Some(Ok(c)) => Some(c),
-            None => None,
-        };
-        let before = self.corpus.len();
-        // The selected transcript's id as read before the files changed (a file
-        // rewritten in place shows its new bytes through the old corpus).
-        let selected = self.current().map(|e| {
+        self.on_reloaded_found(result, None)
+    }
+
+    /// What a reload should look for in the files it reads: the session's ids and the
+    /// selected transcript's (shared, not copied).
+    pub fn reload_lookups(&self) -> ReloadLookups {
+        ReloadLookups {
+            session: self.session.as_ref().map(|s| s.ids.clone()),
+            selected: self.selected_id(),
+        }
+    }
+
+    /// The selected transcript's id as read before the files changed (a file rewritten
+    /// in place shows its new bytes through the old corpus).
+    fn selected_id(&self) -> Option<String> {
+        self.current().map(|e| {
             let session = self
                 .session
                 .as_ref()
@@ -114,7 +111,44 @@ impl App {
                 .or(read)
                 .map(str::to_string)
                 .unwrap_or_else(|| self.corpus.view().id(e as usize).into_owned())
-        });
+        })
+    }
+
+    /// `on_reloaded`, with the ids the reloading thread found in the files it read
+    /// (used when they are still the ones wanted).
+    pub fn on_reloaded_found(
+        &mut self,
+        result: Result<Arc<Corpus>, String>,
+        found: Option<FoundIds>,
+    ) -> Vec<Effect> {
+        self.reloading = false;
+        let corpus = match result {
+            Ok(c) => c,
+            Err(e) => {
+                self.message = Some(format!("reload failed: {e}"));
+                return Vec::new();
+            }
+        };
+        let found = found.filter(|f| Arc::ptr_eq(&f.corpus, &corpus));
+        let carried = match self.session.as_ref().map(|s| match &found {
+            Some(f)
+                if f.session
+                    .as_ref()
+                    .is_some_and(|ids| Arc::ptr_eq(ids, &s.ids)) =>
+            {
+                s.carried_with(|id| f.ids.get(id).copied())
+            }
+            _ => s.carried_over(&corpus),
+        }) {
+            Some(Err(why)) => {
+                self.message = Some(format!("reload set aside: {why}"));
+                return Vec::new();
+            }
+            Some(Ok(c)) => Some(c),
+            None => None,
+        };
+        let before = self.corpus.len();
+        let selected = self.selected_id();
         self.corpus = corpus;
         self.changed.clear();
         self.span_counts.clear();
@@ -155,11 +189,19 @@ impl App {
             (None, None) => self.set_rows(None, crate::model::rows::all(self.corpus.len() as u32)),
         };
         if let Some(id) = selected {
+            // An id only one transcript has, found already: its row by number.
+            let known = found
+                .as_ref()
+                .and_then(|f| f.ids.get(id.as_str()))
+                .filter(|&&(_, n)| n == 1);
             let view = self.corpus.view();
-            let found = self
-                .rows
-                .iter()
-                .position(|&e| view.id(e as usize) == id.as_str());
+            let found = match known {
+                Some(&(e, _)) => self.rows.iter().position(|&r| r == e),
+                None => self
+                    .rows
+                    .iter()
+                    .position(|&e| view.id(e as usize) == id.as_str()),
+            };
             if let Some(p) = found {
                 fx.extend(self.select_by(p as i64 - self.selected as i64));
             }
@@ -178,5 +220,36 @@ impl App {
         msg.push_str(&note);
         self.message = Some(msg);
         fx
+    }
+}
+
+/// Ids a reload looks for in the files it reads, on its own thread.
+#[derive(Debug, Clone, Default)]
+pub struct ReloadLookups {
+    session: Option<Arc<HashMap<u32, String>>>,
+    selected: Option<String>,
+}
+
+/// The ids a reloading thread found: each one's first transcript and how many have it.
+pub struct FoundIds {
+    corpus: Arc<Corpus>,
+    session: Option<Arc<HashMap<u32, String>>>,
+    ids: HashMap<String, (u32, usize)>,
+}
+
+impl ReloadLookups {
+    /// Looks for the ids in `corpus` (the files read again).
+    pub fn find(self, corpus: Arc<Corpus>) -> FoundIds {
+        let session = self.session.iter().flat_map(|ids| ids.values());
+        let wanted = session.map(String::as_str).chain(self.selected.as_deref());
+        let ids = super::session_carry::find_ids(&corpus, wanted)
+            .into_iter()
+            .map(|(id, at)| (id.to_string(), at))
+            .collect();
+        FoundIds {
+            corpus,
+            session: self.session,
+            ids,
+        }
     }
 }

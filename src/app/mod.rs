@@ -32,6 +32,7 @@ pub mod session_start;
 pub mod status_line;
 mod update;
 mod view;
+pub use changes::{FoundIds, ReloadLookups};
 pub use view::{prepare, Prepared};
 pub mod wrap;
 

@@ -64,7 +64,7 @@ pub struct Session {
     /// Position of each queued entry.
     pub position_of: HashMap<u32, usize>,
     /// Transcript id of each queued entry.
-    pub ids: HashMap<u32, String>,
+    pub ids: Arc<HashMap<u32, String>>,
     /// Queued entries whose id other transcripts have too, with how many have it:
     /// joins refuse labels on such an id, so the item says so.
     pub shared_ids: HashMap<u32, usize>,
@@ -114,7 +114,7 @@ impl Session {
             book: setup.replay,
             queue,
             position_of,
-            ids: HashMap::new(),
+            ids: Arc::default(),
             shared_ids: HashMap::new(),
             drafts: HashMap::new(),
             pending: Vec::new(),

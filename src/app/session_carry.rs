@@ -25,9 +25,18 @@ impl Session {
     /// when an item with answers not yet saved is gone: they would be lost.
     pub fn carried_over(&self, corpus: &Corpus) -> Result<(Session, Carried), String> {
         let found = find_ids(corpus, self.ids.values().map(String::as_str));
+        self.carried_with(|id| found.get(id).copied())
+    }
+
+    /// `carried_over` with the ids found already (on the thread that read the files):
+    /// `found` gives an id's first transcript and how many have it.
+    pub fn carried_with(
+        &self,
+        found: impl Fn(&str) -> Option<(u32, usize)>,
+    ) -> Result<(Session, Carried), String> {
         let moved = |e: u32| -> Option<u32> {
             let id = self.ids.get(&e)?;
-            found.get(id.as_str()).map(|&(first, _)| first)
+            found(id.as_str()).map(|(first, _)| first)
         };
         if self.note.is_some() {
             // Typed on the item shown, which the reload may move or remove.
@@ -65,16 +74,17 @@ impl Session {
             .enumerate()
             .map(|(p, &e)| (e, p))
             .collect();
-        s.ids = self
-            .ids
-            .iter()
-            .filter_map(|(&e, id)| Some((moved(e)?, id.clone())))
-            .collect();
+        s.ids = std::sync::Arc::new(
+            self.ids
+                .iter()
+                .filter_map(|(&e, id)| Some((moved(e)?, id.clone())))
+                .collect(),
+        );
         s.shared_ids = s
             .ids
             .iter()
             .filter_map(|(&e, id)| {
-                let &(_, n) = found.get(id.as_str())?;
+                let (_, n) = found(id.as_str())?;
                 (n > 1).then_some((e, n))
             })
             .collect();
@@ -111,7 +121,7 @@ impl Session {
 }
 
 /// For each of `ids` that `corpus` has: its first transcript and how many have it.
-fn find_ids<'a>(
+pub fn find_ids<'a>(
     corpus: &Corpus,
     ids: impl Iterator<Item = &'a str>,
 ) -> HashMap<&'a str, (u32, usize)> {

@@ -188,12 +188,13 @@ fn build(
     }
     let mut s = Session::new(setup, q, base.now);
     let view = corpus.view();
-    s.ids = s
-        .queue
-        .items
-        .iter()
-        .map(|&e| (e, view.id(e as usize).into_owned()))
-        .collect();
+    s.ids = Arc::new(
+        s.queue
+            .items
+            .iter()
+            .map(|&e| (e, view.id(e as usize).into_owned()))
+            .collect(),
+    );
     s.shared_ids = super::session::shared_ids(corpus, &s.ids);
     s.recount();
     let event = s.read_only.is_none().then(|| {

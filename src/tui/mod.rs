@@ -37,8 +37,8 @@ enum Msg {
     Changed(Vec<String>),
     /// Records appended and new files, indexed.
     Grown(Box<follow::Grown>),
-    /// The inputs read again.
-    Reloaded(Box<Result<Corpus, String>>),
+    /// The inputs read again, with the ids the app asked to find in them.
+    Reloaded(Box<(Result<Arc<Corpus>, String>, Option<crate::app::FoundIds>)>),
     Done(Done),
     Signal(i32),
 }
@@ -204,7 +204,7 @@ pub fn run(loader: Loader, opts: Options) -> Result<i32, String> {
         effects.extend(app.span_count_request());
         if let Some(k) = effects.iter().position(|e| matches!(e, Effect::Reload)) {
             effects.remove(k);
-            reload(&loader, &tx);
+            reload(&loader, &tx, app.reload_lookups());
         }
         terminal::terminal_effects(&mut effects);
         execute(
@@ -281,7 +281,8 @@ pub fn run(loader: Loader, opts: Options) -> Result<i32, String> {
             Msg::Reloaded(result) => {
                 app.indexing = None;
                 let before = app.corpus.clone();
-                let fx = app.on_reloaded((*result).map(Arc::new));
+                let (result, found) = *result;
+                let fx = app.on_reloaded_found(result, found);
                 // Followed from now on only if taken (a session may set it aside).
                 if !Arc::ptr_eq(&before, &app.corpus) {
                     if let Ok(mut s) = shown.lock() {
@@ -328,8 +329,9 @@ fn finish(labeling: &mut Labeling, app: &App, code: i32) -> i32 {
     code
 }
 
-/// Reads the inputs again on a thread, with progress in the status line.
-fn reload(loader: &Loader, tx: &mpsc::Sender<Msg>) {
+/// Reads the inputs again on a thread, with progress in the status line, and finds
+/// there the ids the app will look for in them.
+fn reload(loader: &Loader, tx: &mpsc::Sender<Msg>, lookups: crate::app::ReloadLookups) {
     let (loader, tx) = (loader.clone(), tx.clone());
     std::thread::spawn(move || {
         let mut last = std::time::Instant::now();
@@ -344,7 +346,10 @@ fn reload(loader: &Loader, tx: &mpsc::Sender<Msg>) {
                 }));
             }
         });
-        let _ = tx.send(Msg::Reloaded(Box::new(result)));
+        // The ids the app looks for are found here, not on the interface thread.
+        let result = result.map(Arc::new);
+        let found = result.as_ref().ok().map(|c| lookups.find(c.clone()));
+        let _ = tx.send(Msg::Reloaded(Box::new((result, found))));
     });
 }
 
