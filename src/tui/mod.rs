@@ -38,10 +38,13 @@ enum Msg {
     /// Records appended and new files, indexed.
     Grown(Box<follow::Grown>),
     /// The inputs read again, with the ids the app asked to find in them.
-    Reloaded(Box<(Result<Arc<Corpus>, String>, Option<crate::app::FoundIds>)>),
+    Reloaded(Box<Reread>),
     Done(Done),
     Signal(i32),
 }
+
+/// The inputs read again (or why not), and the ids found in them.
+type Reread = (Result<Arc<Corpus>, String>, Option<crate::app::FoundIds>);
 
 /// Loads the corpus, calling the argument with what is indexed so far after each
 /// batch.
