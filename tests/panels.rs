@@ -263,10 +263,10 @@ fn filters_over_a_big_corpus_run_beside_the_interface_and_give_the_same_rows() {
                 matches!(fx.as_slice(), [Effect::Search { certain, .. }] if certain.is_empty()),
                 "{q}: handed to a worker"
             );
-            assert!(later.searching);
+            assert!(later.searching());
         }
         execute_sync(&mut later, fx);
-        assert!(!later.searching);
+        assert!(!later.searching());
         assert_eq!(later.rows, now.rows, "{q}");
         assert_eq!(
             later.filter.as_ref().map(|f| &f.text),

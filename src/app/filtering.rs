@@ -57,24 +57,28 @@ impl App {
     /// kept.
     fn filter_grown(&mut self, q: Query) -> Vec<Effect> {
         let (from, to) = (self.filter_covers, self.corpus.len());
-        let mut kept = self.rows.clone();
-        kept.sort_unstable();
+        self.filter_covers = to;
         if from >= to {
-            self.filter_covers = to;
             return Vec::new();
         }
-        let count = to - from;
-        if count > self.filter_in_background_over {
-            self.filter_covers = to;
-            return self.search(q, kept, Candidates::Range(from as u32, to as u32), None);
+        let mut kept = self.rows.clone();
+        kept.sort_unstable();
+        let overlay = self.label_overlay().map(std::sync::Arc::new);
+        if to - from > self.filter_in_background_over {
+            let range = Candidates::Range(from as u32, to as u32);
+            return self.search(q, kept, range, None, overlay);
         }
-        let (mut certain, open) = self.decide_on_fields(&q, None, from..to);
+        let (mut certain, open) = self.decide_on_fields(&q, overlay.as_deref(), None, from..to);
         kept.append(&mut certain);
-        self.filter_covers = to;
         if open.is_empty() {
             return self.set_rows(Some(q), kept);
         }
-        self.search(q, kept, Candidates::These(open), None)
+        self.search(q, kept, Candidates::These(open), None, overlay)
+    }
+
+    /// Whether a search runs in the background for the filter.
+    pub fn searching(&self) -> bool {
+        self.search_for.is_some()
     }
 
     /// A background search is under way.
@@ -86,9 +90,8 @@ impl App {
         ));
     }
 
-    /// A background search finished.
-    /// A search's matches, in entry order, and how many of them are of each tier
-    /// (counted by the worker).
+    /// A background search finished: its matches, in entry order, and how many of
+    /// them are of each tier (counted by the worker).
     pub fn on_search_done(
         &mut self,
         query: Query,
@@ -122,6 +125,7 @@ impl App {
             return self.set_rows(None, all);
         }
         let n = queue.as_ref().map_or(self.corpus.len(), |q| q.len());
+        let overlay = self.label_overlay().map(std::sync::Arc::new);
         let pairing = q.uses_pairs() && !self.pairs_ready();
         if n > self.filter_in_background_over || pairing {
             // Even a filter on index fields alone takes more than a frame here; pairs
@@ -135,14 +139,14 @@ impl App {
             } else {
                 format!("filtering {n} transcripts…")
             };
-            return self.search(q, Vec::new(), candidates, Some(said));
+            return self.search(q, Vec::new(), candidates, Some(said), overlay);
         }
-        let (certain, candidates) =
-            self.decide_on_fields(&q, queue.as_deref().map(|v| &v[..]), 0..n);
+        let queued = queue.as_deref().map(|v| &v[..]);
+        let (certain, candidates) = self.decide_on_fields(&q, overlay.as_deref(), queued, 0..n);
         if candidates.is_empty() {
             return self.set_rows(Some(q), certain);
         }
-        self.search(q, certain, Candidates::These(candidates), None)
+        self.search(q, certain, Candidates::These(candidates), None, overlay)
     }
 
     /// Entries `range` (of the queue when there is one, else of the corpus) as the
@@ -152,12 +156,12 @@ impl App {
     fn decide_on_fields(
         &self,
         q: &Query,
+        overlay: Option<&crate::query::LabelOverlay>,
         queue: Option<&[u32]>,
         range: std::ops::Range<usize>,
     ) -> (Vec<u32>, Vec<u32>) {
         use rayon::prelude::*;
-        let overlay = self.label_overlay();
-        let p = q.prepare_with(&self.corpus, overlay.as_ref());
+        let p = q.prepare_with(&self.corpus, overlay);
         range
             .into_par_iter()
             .with_min_len(4096)
@@ -183,16 +187,16 @@ impl App {
             )
     }
 
-    /// Hands `q` to a worker for `candidates`, `certain` matching already; said in the
-    /// status line until it is done.
+    /// Hands `q` to a worker for `candidates`, `certain` matching already (labels made
+    /// in the session in `labels`); said in the status line until it is done.
     fn search(
         &mut self,
         q: Query,
         certain: Vec<u32>,
         candidates: Candidates,
         said: Option<String>,
+        labels: Option<std::sync::Arc<crate::query::LabelOverlay>>,
     ) -> Vec<Effect> {
-        self.searching = true;
         self.message =
             Some(said.unwrap_or_else(|| format!("searching {} transcripts…", candidates.len())));
         self.search_for = Some(q.clone());
@@ -200,7 +204,7 @@ impl App {
             query: q,
             certain,
             candidates,
-            labels: self.label_overlay().map(std::sync::Arc::new),
+            labels,
         }]
     }
 }
@@ -298,7 +302,7 @@ mod tests {
             );
             execute_sync(&mut app, fx);
             assert_eq!(app.rows, answer(&both, q), "{q}");
-            assert!(!app.searching);
+            assert!(!app.searching());
         }
     }
 
@@ -312,7 +316,7 @@ mod tests {
         assert!(!searched(&search).is_empty());
         // The snapshot neither restarts the search nor starts another.
         assert!(app.replace_corpus(both.clone(), Some(50)).is_empty());
-        assert!(app.searching);
+        assert!(app.searching());
         let Some(Effect::Search {
             query,
             certain,
@@ -388,7 +392,7 @@ mod tests {
         let fx = app.apply_filter(Query::parse("tier:free").unwrap());
         execute_sync(&mut app, fx);
         let free = app.rows.clone();
-        assert!(!app.searching);
+        assert!(!app.searching());
         execute_sync(&mut app, search);
         assert_eq!(app.rows, free, "the older search's answer came too late");
         assert_eq!(app.filter.as_ref().unwrap().text, "tier:free");

@@ -187,8 +187,6 @@ pub struct App {
     /// The filter bar's text while typing.
     pub input: LineInput,
     pub input_error: Option<QueryError>,
-    /// A text search is running in the background.
-    pub searching: bool,
     /// Filters over more transcripts than this run in the background (the interface
     /// stays within a frame); smaller ones at once.
     pub filter_in_background_over: usize,
@@ -234,8 +232,8 @@ pub struct App {
     pub session: Option<session::Session>,
     /// A session is being built on a worker.
     pub session_starting: bool,
-    /// The query a worker is searching for (its result is taken only if it is still
-    /// this one).
+    /// The query a worker is searching for, while one is (its result is taken only if
+    /// it is still this one).
     pub search_for: Option<crate::query::Query>,
     /// Corpus entries the filter's rows account for (a snapshot taken in while loading
     /// is filtered from here on).
@@ -286,7 +284,6 @@ impl App {
             filter: None,
             input: LineInput::default(),
             input_error: None,
-            searching: false,
             filter_in_background_over: 100_000,
             search_progress: None,
             indexing: None,

@@ -47,7 +47,7 @@ impl App {
                 })
             })
             .or_else(|| self.message.clone())
-            .or_else(|| self.searching.then(|| "searching…".to_string()))
+            .or_else(|| self.searching().then(|| "searching…".to_string()))
             .map(|n| visible(&n, false).into_owned())
     }
 

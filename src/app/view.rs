@@ -121,7 +121,6 @@ impl App {
     ) -> Vec<Effect> {
         let keep = self.current();
         // Rows set here supersede any search under way.
-        self.searching = false;
         self.search_progress = None;
         self.search_for = None;
         self.grown_while_searching = false;

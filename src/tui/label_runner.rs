@@ -168,6 +168,10 @@ impl Labeling {
     }
 }
 
+/// A journal opened for a session (kept whatever happened), and the session's setup
+/// or why there is none.
+type Opened = (Option<JournalFile>, Result<SessionSetup, String>);
+
 /// The journal to open for a session, away from the runner.
 pub struct JournalOpener {
     path: Result<PathBuf, String>,
@@ -177,18 +181,9 @@ pub struct JournalOpener {
 }
 
 impl JournalOpener {
-    /// The journal taken, not opened again.
-    pub fn give_back(self) -> Option<JournalFile> {
-        self.journal
-    }
-
     /// Opens the journal (or replays the one already open, which another afscope may
     /// have written to since); the journal comes back whatever happened.
-    pub fn open(
-        self,
-        spec: QueueSpec,
-        resumed: bool,
-    ) -> (Option<JournalFile>, Result<SessionSetup, String>) {
+    pub fn open(self, spec: QueueSpec, resumed: bool) -> Opened {
         let path = match self.path {
             Ok(p) => p,
             Err(e) => return (self.journal, Err(e)),
@@ -243,17 +238,19 @@ pub(super) fn start_session(
         SessionFrom::Spec(spec) => app.session_base(spec),
         SessionFrom::Setup(setup) => app.session_base(&setup.spec),
     };
-    let opener = matches!(from, SessionFrom::Spec(_)).then(|| labeling.opener());
+    // The journal to open (it goes with the thread), or the setup opened already.
+    let setup: Box<dyn FnOnce() -> Opened + Send> = match from {
+        SessionFrom::Spec(spec) => {
+            let opener = labeling.opener();
+            Box::new(move || opener.open(spec, false))
+        }
+        SessionFrom::Setup(setup) => Box::new(move || (None, Ok(*setup))),
+    };
     let corpus = app.corpus.clone();
     app.on_session_starting();
     let tx = tx.clone();
     std::thread::spawn(move || {
-        let (journal, setup) = match (opener, from) {
-            (Some(opener), SessionFrom::Spec(spec)) => opener.open(spec, false),
-            (Some(opener), SessionFrom::Setup(setup)) => (opener.give_back(), Ok(*setup)),
-            (None, SessionFrom::Setup(setup)) => (None, Ok(*setup)),
-            (None, SessionFrom::Spec(_)) => (None, Err("no label journal is open".into())),
-        };
+        let (journal, setup) = setup();
         let start =
             setup.map(|setup| crate::app::session_start::build_session(corpus, base, setup));
         let opened = SessionOpened { journal, start };
