@@ -136,13 +136,16 @@ impl Corpus {
     }
 
     /// A corpus of what `view` has indexed so far: the files are shared, the index is
-    /// copied. Joins and labels come only with the finished corpus.
+    /// copied. Joins and labels come only with the finished corpus. Its tier counts
+    /// are counted here, on the thread that takes it, not by the interface showing it.
     pub fn snapshot(view: View<'_>) -> Corpus {
-        Corpus {
+        let corpus = Corpus {
             sources: view.sources.to_vec(),
             index: view.index.clone(),
             ..Default::default()
-        }
+        };
+        corpus.tier_totals();
+        corpus
     }
 
     /// Transcript files opened (a large log opened in parts, or a file read again for
@@ -256,5 +259,17 @@ impl Corpus {
             },
         );
         Ok(flow)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_snapshot_comes_with_its_tier_counts() {
+        let corpus = crate::demo::open(&crate::load::LoadOptions::default()).unwrap();
+        let snapshot = Corpus::snapshot(corpus.view());
+        assert_eq!(snapshot.tiers.get(), Some(&corpus.tier_totals()));
     }
 }
