@@ -622,3 +622,55 @@ fn a_limited_search_stops_reading_once_it_has_its_rows() {
     assert_eq!(first, all[..4]);
     assert!(!err.contains("problem"), "the damaged tail was read: {err}");
 }
+
+#[test]
+fn counts_group_transcripts_without_a_model_and_names_shown_alike() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("t.jsonl");
+    let rec = |id: &str, model: Option<&str>, tier: &str| {
+        let mut v =
+            serde_json::json!({"id": id, "tier": tier, "completion": "<OUTPUT>ok</OUTPUT>"});
+        if let Some(m) = model {
+            v["model"] = m.into();
+        }
+        v.to_string()
+    };
+    // Two long names that differ only where a table cell cuts them are shown, and
+    // so counted, as one; a control character is shown as its picture.
+    let long = |mid: char| format!("m-c{}{mid}{}", "x".repeat(100), "y".repeat(100));
+    let (c1, c2) = (long('1'), long('2'));
+    let lines = [
+        rec("1", Some("m-b"), "free"),
+        rec("2", Some("m-a"), "paid"),
+        rec("3", None, "free"),
+        rec("4", Some("m-b"), "paid"),
+        rec("5", Some("m-a"), "free"),
+        rec("6", Some(&c1), "free"),
+        rec("7", Some(&c2), "unknown"),
+        rec("8", None, "paid"),
+        rec("9", Some("m-d\u{7}"), "paid"),
+    ];
+    std::fs::write(&f, lines.join("\n") + "\n").unwrap();
+    let out = afscope(&["list", f.to_str().unwrap(), "--count"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let text = stdout(&out);
+    let rows: Vec<Vec<&str>> = text
+        .lines()
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    let row = |name: &str| {
+        rows.iter()
+            .find(|r| r.first() == Some(&name))
+            .unwrap_or_else(|| panic!("no row {name}: {text}"))
+            .clone()
+    };
+    assert_eq!(row("m-a")[1..], ["1", "1", "0", "2"], "{text}");
+    assert_eq!(row("m-b")[1..], ["1", "1", "0", "2"], "{text}");
+    assert_eq!(row("m-d\u{2407}")[1..], ["0", "1", "0", "1"], "{text}");
+    assert_eq!(row("total")[1..], ["4", "4", "1", "9"], "{text}");
+    assert_eq!(row("-")[1..], ["1", "1", "0", "2"], "{text}");
+    let c: Vec<&Vec<&str>> = rows.iter().filter(|r| r[0].starts_with("m-c")).collect();
+    assert_eq!(c.len(), 1, "{text}");
+    assert_eq!(c[0][1..], ["1", "0", "1", "2"], "{text}");
+    assert!(!text.contains('\u{7}'), "{text:?}");
+}

@@ -321,15 +321,29 @@ pub fn matching_first(corpus: &Corpus, query: &Query, limit: usize) -> Vec<usize
 /// Matches by model (rows) and tier (columns), with totals.
 fn count_table(corpus: &Corpus, hits: &[usize]) -> String {
     let view = corpus.view();
-    let mut counts: BTreeMap<String, [usize; 3]> = BTreeMap::new();
+    // Tallied by the model's number first: a name is made once per model, not once
+    // per transcript.
+    let mut by_id: Vec<[usize; 3]> = vec![[0; 3]; corpus.index.names.models.len() + 1];
     for &i in hits {
-        let model = visible(view.model(i).unwrap_or(afscope::model::MISSING), false).into_owned();
-        let col = match view.entry(i).tier() {
+        let e = view.entry(i);
+        let col = match e.tier() {
             Tier::Free => 0,
             Tier::Paid => 1,
             Tier::Unknown => 2,
         };
-        counts.entry(model).or_default()[col] += 1;
+        by_id[e.model as usize][col] += 1;
+    }
+    let mut counts: BTreeMap<String, [usize; 3]> = BTreeMap::new();
+    for (id, c) in by_id.into_iter().enumerate() {
+        if c == [0; 3] {
+            continue;
+        }
+        let name = corpus.index.names.models.get(id as u32);
+        let model = visible(name.unwrap_or(afscope::model::MISSING), false).into_owned();
+        let slot = counts.entry(model).or_default();
+        for (s, n) in slot.iter_mut().zip(c) {
+            *s += n;
+        }
     }
     // Names as shown: two names cut to the same cell are counted together.
     let mut shown: BTreeMap<String, [usize; 3]> = BTreeMap::new();

@@ -127,14 +127,29 @@ pub fn changes(corpus: &Corpus) -> Vec<Change> {
             })
             .push(k as u16);
     }
-    for path in order {
+    // Each file is looked at again on the pool: a tree of thousands of files costs
+    // a stat each.
+    let newest = |path: &std::path::Path| {
         let ids = &of[path];
-        let src = &corpus.sources[usize::from(ids[ids.len() - 1])];
-        let Some(stamp) = src.stamp else { continue };
+        &corpus.sources[usize::from(ids[ids.len() - 1])]
+    };
+    let looked: Vec<Option<std::io::Result<std::fs::Metadata>>> = {
+        use rayon::prelude::*;
+        order
+            .par_iter()
+            .map(|p| newest(p).stamp.map(|_| std::fs::metadata(p)))
+            .collect()
+    };
+    for (path, looked) in order.into_iter().zip(looked) {
+        let ids = &of[path];
+        let src = newest(path);
+        let (Some(stamp), Some(looked)) = (src.stamp, looked) else {
+            continue;
+        };
         let lost = ids
             .iter()
             .any(|&k| corpus.sources[usize::from(k)].bytes.lost());
-        let now = match std::fs::metadata(path) {
+        let now = match looked {
             Ok(m) => Stamp::of(&m),
             Err(e) => {
                 let how = if e.kind() == std::io::ErrorKind::NotFound {

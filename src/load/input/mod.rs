@@ -195,8 +195,29 @@ pub(crate) fn walk(dir: &Path, hidden: bool) -> Vec<PathBuf> {
         .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
         .map(|e| e.into_path())
         .collect();
-    files.sort();
+    sort_paths(&mut files);
     files
+}
+
+/// Sorts paths found under one folder as `Path`'s order sorts them (component by
+/// component), without splitting each into components at every comparison: a
+/// separator compares below every other byte, which is that order for paths the
+/// walk spelled alike (a thousand-file tree sorts in a fraction of the time).
+fn sort_paths(files: &mut [PathBuf]) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let key = |p: &PathBuf| {
+            p.as_os_str()
+                .as_bytes()
+                .iter()
+                .map(|&b| if b == b'/' { 0 } else { b })
+                .collect::<Vec<u8>>()
+        };
+        files.sort_by_cached_key(key);
+    }
+    #[cfg(not(unix))]
+    files.sort();
 }
 
 /// The files a glob matches: the directory before its first wildcard, walked.
@@ -227,4 +248,36 @@ pub(crate) fn glob(pattern: &str, hidden: bool) -> Result<Vec<PathBuf>, String> 
         })
         .filter(|p| matcher.is_match(p))
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_sort_as_their_components_would() {
+        // Names that sort differently by bytes than by components: `a` against
+        // `a.b` and `a-b` (`.` and `-` sort below `/`), digits, case, non-ASCII.
+        let names = ["a", "a.b", "a-b", "a0", "A", "b", "é", "a b", "_"];
+        let mut rng = crate::synth::Rng::new(7);
+        for prefix in ["data", "./data/", "/tmp/x/../y", "t"] {
+            let mut paths: Vec<PathBuf> = (0..400)
+                .map(|_| {
+                    let depth = 1 + rng.below(4) as usize;
+                    let mut p = PathBuf::from(prefix);
+                    for _ in 0..depth {
+                        p.push(names[rng.below(names.len() as u64) as usize]);
+                    }
+                    p
+                })
+                .collect();
+            paths.sort();
+            paths.dedup();
+            let mut shuffled = paths.clone();
+            shuffled.reverse();
+            shuffled.rotate_left(paths.len() / 3);
+            sort_paths(&mut shuffled);
+            assert_eq!(shuffled, paths, "under {prefix}");
+        }
+    }
 }
