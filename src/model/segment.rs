@@ -90,6 +90,61 @@ fn next_tag(text: &str, from: usize) -> Option<TagAt<'_>> {
     None
 }
 
+/// A top-level block as `split` finds it: an opening tag, its content, and where
+/// its closing tag ends (the end of the text when it never closes).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Block<'a> {
+    pub kind: SegmentKind,
+    pub tag: &'a str,
+    /// Where the opening tag starts.
+    pub start: usize,
+    pub content: Range<usize>,
+    /// Past the closing tag.
+    pub end: usize,
+    pub closed: bool,
+}
+
+/// The top-level blocks of a text in order, found one at a time: a reader that
+/// stops at the block it wants does not look at the rest of the text.
+pub struct Blocks<'a> {
+    text: &'a str,
+    pos: usize,
+}
+
+/// The top-level blocks of `text` (see [`Blocks`]).
+pub fn blocks(text: &str) -> Blocks<'_> {
+    Blocks { text, pos: 0 }
+}
+
+impl<'a> Iterator for Blocks<'a> {
+    type Item = Block<'a>;
+
+    fn next(&mut self) -> Option<Block<'a>> {
+        let text = self.text;
+        loop {
+            let tag = next_tag(text, self.pos)?;
+            if tag.closing {
+                self.pos = tag.end;
+                continue;
+            }
+            let kind = kind_of(tag.name).unwrap_or(SegmentKind::Outside);
+            let (close_start, close_end, closed) = match find_close(text, tag.end, tag.name) {
+                Some((s, e)) => (s, e, true),
+                None => (text.len(), text.len(), false),
+            };
+            self.pos = close_end;
+            return Some(Block {
+                kind,
+                tag: tag.name,
+                start: tag.start,
+                content: tag.end..close_start,
+                end: close_end,
+                closed,
+            });
+        }
+    }
+}
+
 /// Splits `text` into segments in document order. A scratchpad may contain drafts;
 /// an unclosed block runs to the end of the text and is marked `closed: false`;
 /// stray closing tags are left as text.
@@ -108,36 +163,24 @@ pub fn split(text: &str) -> Vec<Segment> {
         });
         counters[slot] += 1;
     };
-    let mut pos = 0;
     let mut outside_start = 0;
-    while let Some(tag) = next_tag(text, pos) {
-        let kind = kind_of(tag.name).unwrap_or(SegmentKind::Outside);
-        if tag.closing {
-            pos = tag.end;
-            continue;
-        }
-        let gap = &text[outside_start..tag.start];
+    for b in blocks(text) {
+        let gap = &text[outside_start..b.start];
         if !gap.trim().is_empty() {
             push(
                 &mut out,
                 SegmentKind::Outside,
                 "",
-                outside_start..tag.start,
+                outside_start..b.start,
                 0,
                 true,
             );
         }
-        let body = tag.end;
-        let (close_start, close_end, closed) = match find_close(text, body, tag.name) {
-            Some((s, e)) => (s, e, true),
-            None => (text.len(), text.len(), false),
-        };
-        push(&mut out, kind, tag.name, body..close_start, 0, closed);
-        if kind == SegmentKind::Scratchpad {
-            push_drafts(text, body..close_start, &mut out, &mut push);
+        push(&mut out, b.kind, b.tag, b.content.clone(), 0, b.closed);
+        if b.kind == SegmentKind::Scratchpad {
+            push_drafts(text, b.content, &mut out, &mut push);
         }
-        pos = close_end;
-        outside_start = close_end;
+        outside_start = b.end;
     }
     if !text[outside_start..].trim().is_empty() {
         push(
@@ -150,6 +193,14 @@ pub fn split(text: &str) -> Vec<Segment> {
         );
     }
     out
+}
+
+/// The contents of the top-level scratchpad blocks of `text`, found one at a time
+/// (the same ranges as `scratchpad_ranges(&split(text))`).
+pub fn scratchpad_blocks(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    blocks(text)
+        .filter(|b| b.kind == SegmentKind::Scratchpad)
+        .map(|b| b.content)
 }
 
 type Push<'a> = dyn FnMut(&mut Vec<Segment>, SegmentKind, &str, Range<usize>, u8, bool) + 'a;
@@ -312,6 +363,38 @@ mod tests {
         let s = split(t);
         assert_eq!(s.len(), 1);
         assert_eq!(s[0].kind, SegmentKind::Outside);
+    }
+
+    #[test]
+    fn scratchpad_blocks_found_one_at_a_time_are_those_split_finds() {
+        let pieces = [
+            "<SCRATCHPAD_REASONING>",
+            "</SCRATCHPAD_REASONING>",
+            "<think>",
+            "</THINK>",
+            "<OUTPUT>",
+            "</OUTPUT>",
+            "<DRAFT_OUTPUT>",
+            "</DRAFT_OUTPUT>",
+            "<b>",
+            "< think>",
+            "<",
+            ">",
+            "/",
+            " ",
+            "\n",
+            "text",
+            "é",
+        ];
+        let mut rng = crate::synth::Rng::new(11);
+        for _ in 0..20_000 {
+            let n = rng.below(12) as usize;
+            let text: String = (0..n)
+                .map(|_| pieces[rng.below(pieces.len() as u64) as usize])
+                .collect();
+            let lazily: Vec<_> = scratchpad_blocks(&text).collect();
+            assert_eq!(lazily, scratchpad_ranges(&split(&text)), "{text:?}");
+        }
     }
 
     #[test]

@@ -219,8 +219,7 @@ fn in_blocks(t: &TextTest, held: &Held<'_>) -> bool {
         _ => None,
     };
     if !held.escapes {
-        let segs = held.stored_segments.get_or_init(|| segment::split(stored));
-        return block_match(t, stored, segs, first);
+        return block_match(t, stored, &held.stored_segments, first);
     }
     // Tags stand where they stand in the decoded text unless an escape spells a tag
     // character (`\u003c`, `\/`). Scratchpad blocks are then the same blocks; the
@@ -228,21 +227,15 @@ fn in_blocks(t: &TextTest, held: &Held<'_>) -> bool {
     // trimming whitespace, which escaped whitespace hides).
     if let Some(first) = first {
         if !held.spells(tag_char) {
-            let segs = held.stored_segments.get_or_init(|| segment::split(stored));
             let sound = t.scope == Scope::Scratchpad
-                || segs
+                || held
+                    .stored_segments
+                    .get_or_init(|| segment::split(stored))
                     .iter()
                     .any(|s| s.kind == SegmentKind::Output && s.depth == 0);
             if sound {
-                let ranges = block_ranges(t.scope, segs, stored.len());
-                if ranges
-                    .iter()
-                    .any(|r| r.start <= first.0 && first.1 <= r.end)
-                    && !overlaps_escape(stored.as_bytes(), first.0, first.1)
-                {
-                    return true;
-                }
-                let after = ranges.into_iter().filter(|r| r.end >= first.0);
+                let after = block_ranges(t.scope, stored, &held.stored_segments)
+                    .filter(|r| r.end >= first.0);
                 if let Some(found) = decides_unspelled(&t.regex, stored, after) {
                     return found;
                 }
@@ -250,17 +243,22 @@ fn in_blocks(t: &TextTest, held: &Held<'_>) -> bool {
         }
     }
     let decoded = held.decoded();
-    let segs = held
-        .decoded_segments
-        .get_or_init(|| segment::split(decoded));
-    block_match(t, decoded, segs, None)
+    block_match(t, decoded, &held.decoded_segments, None)
 }
 
-fn block_ranges(scope: Scope, segs: &[segment::Segment], len: usize) -> Vec<Range<usize>> {
+/// The ranges of `text` a term of `scope` looks in, in order: scratchpad blocks
+/// found one at a time (a reader that stops at the one it wants does not split the
+/// rest), the answer's from `text`'s segments, split once into `segments`.
+fn block_ranges<'s>(
+    scope: Scope,
+    text: &'s str,
+    segments: &'s OnceCell<Vec<segment::Segment>>,
+) -> Box<dyn Iterator<Item = Range<usize>> + 's> {
     if scope == Scope::Scratchpad {
-        segment::scratchpad_ranges(segs)
+        Box::new(segment::scratchpad_blocks(text))
     } else {
-        segment::answer_ranges(segs, len)
+        let segs = segments.get_or_init(|| segment::split(text));
+        Box::new(segment::answer_ranges(segs, text.len()).into_iter())
     }
 }
 
@@ -270,14 +268,13 @@ fn block_ranges(scope: Scope, segs: &[segment::Segment], len: usize) -> Vec<Rang
 fn block_match(
     t: &TextTest,
     text: &str,
-    segs: &[segment::Segment],
+    segments: &OnceCell<Vec<segment::Segment>>,
     first: Option<(usize, usize)>,
 ) -> bool {
-    let ranges = block_ranges(t.scope, segs, text.len());
+    let mut ranges = block_ranges(t.scope, text, segments);
     match first {
-        None => ranges.into_iter().any(|r| t.regex.is_match(&text[r])),
+        None => ranges.any(|r| t.regex.is_match(&text[r])),
         Some((s, e)) => ranges
-            .into_iter()
             .filter(|r| r.end >= s)
             .any(|r| (r.start <= s && e <= r.end) || t.regex.is_match(&text[r])),
     }
