@@ -169,16 +169,21 @@ fn main() {
         );
         // A reload carries the session over by id: the ids are found on the thread
         // that read the files, then the interface thread takes the corpus in.
+        // The interface thread hands the session's ids and queue to the reload
+        // (`reload_lookups`), and takes the corpus and the renumbered queue in.
         let t = Instant::now();
-        let found = app.reload_lookups().find(app.corpus.clone());
+        let lookups = app.reload_lookups();
+        let handing = t.elapsed();
+        let t = Instant::now();
+        let found = lookups.find(app.corpus.clone());
         let finding = t.elapsed();
         let t = Instant::now();
         let fx = app.on_reloaded_found(Ok(app.corpus.clone()), Some(found));
         term.draw(|f| ui::draw(f, &app, &theme)).unwrap();
-        let taking = t.elapsed();
+        let taking = t.elapsed() + handing;
         execute_sync_with(&mut app, fx, &mut labeling);
         println!(
-            "  a reload carrying the session over by id: interface thread {}, the ids found on the reload's thread {} ({})",
+            "  a reload carrying the session over by id: interface thread {}, the ids found and the queue renumbered on the reload's thread {} ({})",
             ms(taking),
             ms(finding),
             app.message.as_deref().unwrap_or("")

@@ -217,3 +217,79 @@ fn a_reload_that_would_lose_unsaved_answers_is_set_aside() {
         "full"
     );
 }
+
+#[test]
+fn labels_made_while_the_files_are_read_are_carried_as_a_reload_after_them_would() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("runs.jsonl");
+    write(&data, 0..10);
+    let mut apps: Vec<(App, Labeling)> = ["a.jsonl", "b.jsonl"]
+        .iter()
+        .map(|j| labeling(&data, &dir.path().join(j)))
+        .collect();
+    for (app, l) in apps.iter_mut() {
+        press_with(app, "a", l);
+    }
+    write(&data, (0..11).rev().filter(|&i| i != 5));
+    // a: the reload's thread renumbers the queue while t01 is labelled and t02 given
+    // a draft; b: the same keys, then a reload renumbered on the interface thread.
+    let (a, la) = &mut apps[0];
+    a.update(Action::Reload);
+    let read = corpus(&data);
+    let found = a.reload_lookups().find(read.clone());
+    press_with(a, "aF", la);
+    let fx = a.on_reloaded_found(Ok(read), Some(found));
+    execute_sync_with(a, fx, la);
+    let (b, lb) = &mut apps[1];
+    press_with(b, "aF", lb);
+    let fx = b.on_reloaded(Ok(corpus(&data)));
+    execute_sync_with(b, fx, lb);
+
+    let (a, b) = (&apps[0].0, &apps[1].0);
+    let (sa, sb) = (a.session.as_ref().unwrap(), b.session.as_ref().unwrap());
+    assert!(
+        a.message
+            .as_deref()
+            .unwrap()
+            .contains("labeling carried over: 9 items"),
+        "{:?}",
+        a.message
+    );
+    assert_eq!(sa.queue.items, sb.queue.items);
+    assert_eq!(sa.ids, sb.ids);
+    assert_eq!(sa.position_of, sb.position_of);
+    assert_eq!(sa.shared_ids, sb.shared_ids);
+    let entries = |s: &afscope::app::session::Session| {
+        let mut d: Vec<u32> = s.drafts.keys().copied().collect();
+        d.sort_unstable();
+        let h: Vec<(u32, String)> = s
+            .history
+            .iter()
+            .map(|h| (h.entry, h.label.transcript_id.clone()))
+            .collect();
+        let u: Vec<u32> = s.undo.iter().map(|x| x.entry).collect();
+        (d, h, u)
+    };
+    assert_eq!(entries(sa), entries(sb));
+    assert_eq!(sa.labelled(), 2, "t00 before the reload, t01 while it read");
+    let mut counted = sa.clone();
+    counted.recount();
+    assert_eq!(counted.labelled(), sa.labelled());
+    assert_eq!(sb.labelled(), 2);
+    assert!(sa
+        .history
+        .iter()
+        .all(|h| sa.id(h.entry) == h.label.transcript_id));
+    let view = a.corpus.view();
+    let (&drafted, _) = sa.drafts.iter().next().unwrap();
+    assert_eq!(
+        view.id(drafted as usize),
+        "run/t02",
+        "the draft moved with t02"
+    );
+    assert_eq!(current_id(a), "run/t02");
+    assert_eq!(current_id(a), current_id(b));
+    assert_eq!(a.rows, b.rows);
+    assert_eq!(a.tier_counts, b.tier_counts);
+    assert_eq!(a.message, b.message);
+}

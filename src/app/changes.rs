@@ -2,7 +2,7 @@
 //! arrive are shown as they come (every transcript keeps its number), other changes
 //! are said in the status line until a reload reads the files again.
 
-use super::{App, Effect, Mode};
+use super::{App, Discarded, Effect, Mode};
 use crate::load::grow::Growth;
 use crate::load::Corpus;
 use crate::model::sanitize::visible;
@@ -85,11 +85,15 @@ impl App {
         self.on_reloaded_found(result, None)
     }
 
-    /// What a reload should look for in the files it reads: the session's ids and the
-    /// selected transcript's (shared, not copied).
+    /// What a reload should look for in the files it reads: the session's ids (shared,
+    /// not copied) and queue, and the selected transcript's id.
     pub fn reload_lookups(&self) -> ReloadLookups {
         ReloadLookups {
-            session: self.session.as_ref().map(|s| s.ids.clone()),
+            session: self.session.as_ref().map(|s| SessionLookup {
+                ids: s.ids.clone(),
+                items: s.queue.items.clone(),
+                stratum_of: s.queue.stratum_of.clone(),
+            }),
             selected: self.selected_id(),
         }
     }
@@ -129,27 +133,32 @@ impl App {
                 return Vec::new();
             }
         };
-        let found = found.filter(|f| Arc::ptr_eq(&f.corpus, &corpus));
-        let carried = match self.session.as_ref().map(|s| match &found {
-            Some(f)
-                if f.session
-                    .as_ref()
-                    .is_some_and(|ids| Arc::ptr_eq(ids, &s.ids)) =>
-            {
-                s.carried_with(|id| f.ids.get(id).copied())
-            }
-            _ => s.carried_over(&corpus),
-        }) {
-            Some(Err(why)) => {
-                self.message = Some(format!("reload set aside: {why}"));
-                return Vec::new();
-            }
-            Some(Ok(c)) => Some(c),
-            None => None,
+        let mut found = found.filter(|f| Arc::ptr_eq(&f.corpus, &corpus));
+        // The session's queue renumbered where the files were read, when it was made
+        // for this session; else here.
+        let renumbered = found.as_mut().and_then(|f| f.renumbered.take());
+        let renumbered = match (&self.session, renumbered) {
+            (None, _) => None,
+            (Some(s), Some(r)) if Arc::ptr_eq(&r.of, &s.ids) => Some(r),
+            (Some(s), _) => Some(s.renumbered_for(&corpus)),
         };
+        if let (Some(s), Some(r)) = (&self.session, &renumbered) {
+            if let Some(why) = s.refuses(r) {
+                self.message = Some(format!("reload set aside: {why}"));
+                return vec![Effect::Discard(Discarded::of((corpus, found, renumbered)))];
+            }
+        }
         let before = self.corpus.len();
         let selected = self.selected_id();
-        self.corpus = corpus;
+        let mut replaced_ids = None;
+        let carried = renumbered.and_then(|mut r| {
+            let mut session = self.session.take()?;
+            let rows = (std::mem::take(&mut r.rows), r.queue.clone(), r.tiers);
+            let (c, replaced) = session.take_renumbered(r);
+            replaced_ids = Some(replaced);
+            Some((session, c, rows))
+        });
+        let replaced_corpus = std::mem::replace(&mut self.corpus, corpus);
         self.changed.clear();
         self.span_counts.clear();
         self.counting.clear();
@@ -169,8 +178,10 @@ impl App {
         self.reader.partner = None;
         self.rows.clear();
         let mut note = String::new();
-        if let Some((session, c)) = carried {
-            self.queue = Some(("labeling".into(), Arc::new(session.queue.items.clone())));
+        let mut queue_rows = None;
+        if let Some((session, c, (rows, queue, tiers))) = carried {
+            self.queue = Some(("labeling".into(), queue));
+            queue_rows = Some((rows, tiers));
             self.session = Some(session);
             note = format!("; labeling carried over: {} items", c.kept);
             if c.gone > 0 {
@@ -182,10 +193,13 @@ impl App {
         }
         let mut fx = match (self.filter.clone(), &self.queue) {
             (Some(q), _) => self.apply_filter(q),
-            (None, Some((_, q))) => {
-                let items = q.to_vec();
-                self.set_rows(None, items)
-            }
+            (None, Some((_, q))) => match queue_rows {
+                Some((rows, tiers)) => self.set_rows_counted(None, rows, Some(tiers)),
+                None => {
+                    let items = q.to_vec();
+                    self.set_rows(None, items)
+                }
+            },
             (None, None) => self.set_rows(None, crate::model::rows::all(self.corpus.len() as u32)),
         };
         if let Some(id) = selected {
@@ -219,6 +233,12 @@ impl App {
         }
         msg.push_str(&note);
         self.message = Some(msg);
+        // The corpus and ids let go of, and the ids found, are freed off this thread.
+        fx.push(Effect::Discard(Discarded::of((
+            replaced_corpus,
+            replaced_ids,
+            found,
+        ))));
         fx
     }
 }
@@ -226,30 +246,45 @@ impl App {
 /// Ids a reload looks for in the files it reads, on its own thread.
 #[derive(Debug, Clone, Default)]
 pub struct ReloadLookups {
-    session: Option<Arc<HashMap<u32, String>>>,
+    session: Option<SessionLookup>,
     selected: Option<String>,
 }
 
-/// The ids a reloading thread found: each one's first transcript and how many have it.
+/// A labeling session's ids and queue, to renumber it where the files are read.
+#[derive(Debug, Clone)]
+struct SessionLookup {
+    ids: Arc<HashMap<u32, String>>,
+    items: Vec<u32>,
+    stratum_of: Vec<u16>,
+}
+
+/// What a reloading thread found: each id's first transcript and how many have it,
+/// and the session's queue renumbered.
 pub struct FoundIds {
     corpus: Arc<Corpus>,
-    session: Option<Arc<HashMap<u32, String>>>,
     ids: HashMap<String, (u32, usize)>,
+    renumbered: Option<super::session_carry::Renumbered>,
 }
 
 impl ReloadLookups {
-    /// Looks for the ids in `corpus` (the files read again).
+    /// Looks for the ids in `corpus` (the files read again) and renumbers the
+    /// session's queue there.
     pub fn find(self, corpus: Arc<Corpus>) -> FoundIds {
-        let session = self.session.iter().flat_map(|ids| ids.values());
+        let session = self.session.iter().flat_map(|s| s.ids.values());
         let wanted = session.map(String::as_str).chain(self.selected.as_deref());
-        let ids = super::session_carry::find_ids(&corpus, wanted)
+        let ids: HashMap<String, (u32, usize)> = super::session_carry::find_ids(&corpus, wanted)
             .into_iter()
             .map(|(id, at)| (id.to_string(), at))
             .collect();
+        let renumbered = self.session.map(|s| {
+            super::session_carry::Renumbered::build(&corpus, s.ids, &s.items, &s.stratum_of, |id| {
+                ids.get(id).copied()
+            })
+        });
         FoundIds {
             corpus,
-            session: self.session,
             ids,
+            renumbered,
         }
     }
 }

@@ -38,7 +38,7 @@ pub mod wrap;
 
 pub use action::Action;
 pub use keymap::Keymap;
-pub use update::{Candidates, Effect};
+pub use update::{Candidates, Discarded, Effect};
 
 use crate::load::Corpus;
 use crate::model::{Problem, Tier, Transcript};

@@ -236,6 +236,16 @@ impl Session {
             .collect();
     }
 
+    /// The queued entries this labeler has a label for.
+    pub(super) fn labelled_entries(&self) -> impl Iterator<Item = u32> + '_ {
+        self.done.iter().copied()
+    }
+
+    /// Sets the queued entries this labeler has a label for, as renumbered.
+    pub(super) fn set_labelled(&mut self, done: std::collections::HashSet<u32>) {
+        self.done = done;
+    }
+
     /// Queued items this labeler has a label for.
     pub fn labelled(&self) -> usize {
         self.done.len()

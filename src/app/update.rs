@@ -54,6 +54,25 @@ pub enum Effect {
     Copy(String),
     /// Take the mouse (true) or leave it to the terminal.
     MouseCapture(bool),
+    /// Free what the app no longer holds away from the interface thread.
+    Discard(Discarded),
+}
+
+/// Something large the app let go of (a corpus read before a reload, a million ids):
+/// freeing it takes tens of milliseconds, so the runner frees it on another thread.
+#[derive(Clone)]
+pub struct Discarded(pub std::sync::Arc<dyn std::any::Any + Send + Sync>);
+
+impl Discarded {
+    pub fn of(what: impl std::any::Any + Send + Sync) -> Discarded {
+        Discarded(std::sync::Arc::new(what))
+    }
+}
+
+impl std::fmt::Debug for Discarded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Discarded")
+    }
 }
 
 /// The entries a search tests.

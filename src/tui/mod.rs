@@ -283,14 +283,17 @@ pub fn run(loader: Loader, opts: Options) -> Result<i32, String> {
             }
             Msg::Reloaded(result) => {
                 app.indexing = None;
-                let before = app.corpus.clone();
+                // Compared by address only: the corpus let go of is freed by the
+                // effects, off this thread, and is alive until then.
+                let before = Arc::as_ptr(&app.corpus);
                 let (result, found) = *result;
-                let fx = app.on_reloaded_found(result, found);
+                let mut fx = app.on_reloaded_found(result, found);
                 // Followed from now on only if taken (a session may set it aside).
-                if !Arc::ptr_eq(&before, &app.corpus) {
+                if !std::ptr::eq(before, Arc::as_ptr(&app.corpus)) {
                     if let Ok(mut s) = shown.lock() {
                         s.generation += 1;
-                        s.corpus = app.corpus.clone();
+                        let was = std::mem::replace(&mut s.corpus, app.corpus.clone());
+                        fx.push(crate::app::Effect::Discard(crate::app::Discarded::of(was)));
                     }
                 }
                 fx

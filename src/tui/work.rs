@@ -174,7 +174,8 @@ fn perform(
         | Effect::Rescue(_)
         | Effect::Reload
         | Effect::Copy(_)
-        | Effect::MouseCapture(_) => None,
+        | Effect::MouseCapture(_)
+        | Effect::Discard(_) => None,
     }
 }
 
@@ -395,6 +396,10 @@ pub(super) fn execute(
                 load(app, entry);
                 continue;
             }
+        }
+        if let Effect::Discard(what) = effect {
+            std::thread::spawn(move || drop(what));
+            continue;
         }
         let corpus = app.corpus.clone();
         let tx = tx.clone();

@@ -150,3 +150,35 @@ fn a_session_is_built_on_a_thread_while_the_interface_goes_on() {
         app.message
     );
 }
+
+#[test]
+fn what_the_app_discards_is_freed_on_another_thread() {
+    /// Says on which thread it was freed.
+    struct Freed(mpsc::Sender<std::thread::ThreadId>);
+    impl Drop for Freed {
+        fn drop(&mut self) {
+            let _ = self.0.send(std::thread::current().id());
+        }
+    }
+    let (freed_tx, freed_rx) = mpsc::channel();
+    let mut app = demo_app();
+    let mut labeling = Labeling::none("");
+    let (tx, _rx) = mpsc::channel();
+    let (mut generation, latest, latest_find) = (0, Arc::default(), Arc::default());
+    let fx = vec![Effect::Discard(crate::app::Discarded::of(
+        std::sync::Mutex::new(Freed(freed_tx)),
+    ))];
+    execute(
+        &mut app,
+        fx,
+        &tx,
+        &mut generation,
+        &latest,
+        &latest_find,
+        &mut labeling,
+    );
+    let on = freed_rx
+        .recv_timeout(std::time::Duration::from_secs(10))
+        .expect("freed");
+    assert_ne!(on, std::thread::current().id());
+}
