@@ -409,3 +409,90 @@ fn marks_made_while_indexing_answer_as_the_search_after_it() {
         }
     }
 }
+
+/// A CSV of random texts (quotes, backslashes, tags, newlines), with a completion
+/// column or scratchpad and output columns, and prompt columns; every cell quoted,
+/// or only those that must be.
+fn random_csv(path: &std::path::Path, seed: u64, split: bool, always: bool) {
+    let mut rng = Rng::new(seed);
+    let style = if always {
+        csv::QuoteStyle::Always
+    } else {
+        csv::QuoteStyle::Necessary
+    };
+    let mut w = csv::WriterBuilder::new()
+        .quote_style(style)
+        .from_path(path)
+        .unwrap();
+    let texts: &[&str] = if split {
+        &["scratchpad", "output"]
+    } else {
+        &["completion"]
+    };
+    let mut header = vec!["id", "tier"];
+    header.extend_from_slice(texts);
+    header.extend(["system", "user"]);
+    w.write_record(&header).unwrap();
+    for n in 0..300 {
+        let mut row = vec![format!("c{n}"), "free".to_string()];
+        for _ in 0..texts.len() + 2 {
+            let mut t = random_text(&mut rng);
+            // What CSV quoting is about: quotes, separators, line ends.
+            for extra in ["\"", ",", "\r\n", "\"\""] {
+                if rng.below(6) == 0 {
+                    let mut at = t.len() / 2;
+                    while !t.is_char_boundary(at) {
+                        at -= 1;
+                    }
+                    t.insert_str(at, extra);
+                }
+            }
+            row.push(t);
+        }
+        w.write_record(&row).unwrap();
+    }
+    w.flush().unwrap();
+}
+
+#[test]
+fn stored_search_of_csv_cells_agrees_with_the_full_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut corpora = Vec::new();
+    let mut paths = Vec::new();
+    for (k, (split, always)) in [(false, false), (false, true), (true, false), (true, true)]
+        .into_iter()
+        .enumerate()
+    {
+        let path = dir.path().join(format!("random-{k}.csv"));
+        random_csv(&path, 300 + k as u64, split, always);
+        let c = common::open_one(&path);
+        assert!(c.problems.is_empty(), "{:?}", c.problems.first());
+        assert_eq!(c.len(), 300);
+        corpora.push((path.display().to_string(), c));
+        paths.push(path);
+    }
+    let decided = agree(&corpora);
+    assert_eq!(decided, 4 * 300 * TERMS.len());
+    // Marks made while indexing read the same cells.
+    for path in paths {
+        let plain = common::open_one(&path);
+        for q in TERMS {
+            let query = Query::parse(q).unwrap();
+            let opts = afscope::load::LoadOptions {
+                tests: query.record_tests(),
+                ..Default::default()
+            };
+            let marked = common::open(std::slice::from_ref(&path), opts);
+            let (a, b) = (query.prepare(&plain), query.prepare(&marked));
+            for i in 0..plain.len() {
+                let tr = plain.transcript(i).unwrap();
+                let want = a.matches(i);
+                assert_eq!(b.matches(i), want, "{q} on {} ({:?})", tr.id, tr.completion);
+                let Expr::Text(t) = &query.expr else {
+                    unreachable!()
+                };
+                assert_eq!(want, afscope::query::eval::text_match(t, &tr), "{q}");
+            }
+        }
+    }
+}

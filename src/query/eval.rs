@@ -220,24 +220,38 @@ impl Prepared<'_> {
         };
         // The record is read and split once, and its texts extracted once, for all
         // the text terms that ask it.
-        let record: OnceCell<Option<std::borrow::Cow<'_, str>>> = OnceCell::new();
+        let record: OnceCell<
+            Option<(
+                std::borrow::Cow<'_, str>,
+                crate::load::record::PlainCells<'_>,
+            )>,
+        > = OnceCell::new();
         let split: OnceCell<Option<crate::load::record::raw::RawObj<'_>>> = OnceCell::new();
         let texts: OnceCell<Option<RecordTexts<'_, '_>>> = OnceCell::new();
         let record_texts = || {
             texts
                 .get_or_init(|| {
-                    let top = match top {
-                        Some(top) => top,
-                        None => split
-                            .get_or_init(|| {
-                                record
-                                    .get_or_init(|| view.record_text(i).ok())
-                                    .as_deref()
-                                    .and_then(crate::load::record::raw::RawObj::split_indexed)
-                            })
-                            .as_ref()?,
+                    let (top, cells) = match top {
+                        Some(top) => (top, None),
+                        None => {
+                            let read = record.get_or_init(|| view.search_text(i).ok()).as_ref();
+                            let top = split
+                                .get_or_init(|| {
+                                    read.and_then(|(text, _)| {
+                                        crate::load::record::raw::RawObj::split_indexed(text)
+                                    })
+                                })
+                                .as_ref()?;
+                            (top, read.map(|(_, cells)| cells))
+                        }
                     };
-                    Some(RecordTexts::new(&view.source(i).profile, top, view.key(i)))
+                    let known = crate::load::profile::extract::Known { turns: None, cells };
+                    Some(RecordTexts::with_known(
+                        &view.source(i).profile,
+                        top,
+                        view.key(i),
+                        known,
+                    ))
                 })
                 .as_ref()
         };

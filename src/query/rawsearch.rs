@@ -284,9 +284,13 @@ fn block_match(
 /// cannot be read that way (the full read then decides).
 pub fn test(corpus: &Corpus, i: usize, t: &TextTest) -> Option<bool> {
     let view = corpus.view();
-    let text = view.record_text(i).ok()?;
+    let (text, cells) = view.search_text(i).ok()?;
     let top = crate::load::record::raw::RawObj::split_indexed(&text)?;
-    test_record(&view.source(i).profile, &top, view.key(i), t)
+    let known = extract::Known {
+        turns: None,
+        cells: Some(&cells),
+    };
+    RecordTexts::with_known(&view.source(i).profile, &top, view.key(i), known).test(t)
 }
 
 /// Tests a text term on the transcript at `key` of a record split into `top`; `None`
@@ -310,8 +314,8 @@ pub struct RecordTexts<'r, 'a> {
     completion: OnceCell<Option<Held<'a>>>,
     /// System prompt, user turn and completion.
     all: OnceCell<Option<[Option<Held<'a>>; 3]>>,
-    /// The messages array's turns, when indexing read them already.
-    turns: Option<extract::Turns<'a>>,
+    /// What was read of the record already (messages turns, CSV cells).
+    known: extract::Known<'a>,
 }
 
 impl<'r, 'a> RecordTexts<'r, 'a> {
@@ -320,15 +324,15 @@ impl<'r, 'a> RecordTexts<'r, 'a> {
         top: &'r RawObj<'a>,
         key: Option<&'r str>,
     ) -> Self {
-        Self::with_turns(profile, top, key, None)
+        Self::with_known(profile, top, key, extract::Known::default())
     }
 
-    /// `new`, starting from the record's messages turns when they were read already.
-    pub fn with_turns(
+    /// `new`, starting from what was read of the record already.
+    pub fn with_known(
         profile: &'r crate::load::Profile,
         top: &'r RawObj<'a>,
         key: Option<&'r str>,
-        turns: Option<extract::Turns<'a>>,
+        known: extract::Known<'a>,
     ) -> Self {
         RecordTexts {
             profile,
@@ -336,7 +340,7 @@ impl<'r, 'a> RecordTexts<'r, 'a> {
             key,
             completion: OnceCell::new(),
             all: OnceCell::new(),
-            turns,
+            known,
         }
     }
 
@@ -344,7 +348,7 @@ impl<'r, 'a> RecordTexts<'r, 'a> {
         self.all
             .get_or_init(|| {
                 let t =
-                    extract::texts_with(self.profile, self.top, self.key, true, self.turns.clone())
+                    extract::texts_with(self.profile, self.top, self.key, true, self.known.clone())
                         .ok()?;
                 Some([
                     t.system.map(Held::new),
@@ -361,7 +365,7 @@ impl<'r, 'a> RecordTexts<'r, 'a> {
         }
         self.completion
             .get_or_init(|| {
-                extract::texts_with(self.profile, self.top, self.key, false, self.turns.clone())
+                extract::texts_with(self.profile, self.top, self.key, false, self.known.clone())
                     .ok()
                     .map(|t| Held::new(t.completion))
             })

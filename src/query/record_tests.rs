@@ -5,7 +5,7 @@ use super::ast::{Expr, TextTest};
 use super::rawsearch::RecordTexts;
 use super::Query;
 use crate::load::index::marks::{set, RecordTests, Tests, MAX_TESTS};
-use crate::load::profile::extract::Turns;
+use crate::load::profile::extract::Known;
 use crate::load::profile::Profile;
 use crate::load::record::raw::RawObj;
 use std::sync::Arc;
@@ -47,9 +47,9 @@ impl RecordTests for TextTerms {
         profile: &Profile,
         top: &RawObj<'a>,
         key: Option<&str>,
-        turns: Option<Turns<'a>>,
+        known: Known<'a>,
     ) -> u64 {
-        let texts = RecordTexts::with_turns(profile, top, key, turns);
+        let texts = RecordTexts::with_known(profile, top, key, known);
         let mut walk = Walk {
             texts: &texts,
             k: 0,

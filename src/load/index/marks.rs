@@ -2,7 +2,7 @@
 //! before loading: the record's bytes are in the cache and split already, so a text
 //! term costs its pattern alone, not a second read of the corpus.
 
-use crate::load::profile::extract::Turns;
+use crate::load::profile::extract::Known;
 use crate::load::profile::Profile;
 use crate::load::record::raw::RawObj;
 use std::sync::Arc;
@@ -32,15 +32,15 @@ pub trait RecordTests: Send + Sync {
     /// Every test's answer for one transcript as a mark (see [`mark`]): by default
     /// each test in turn; an implementation may leave undecided the tests whose
     /// answer cannot change what they are asked for.
-    /// `turns` are the record's messages turns when indexing read them.
+    /// `known` is what indexing read of the record already.
     fn mark<'a>(
         &self,
         profile: &Profile,
         top: &RawObj<'a>,
         key: Option<&str>,
-        turns: Option<Turns<'a>>,
+        known: Known<'a>,
     ) -> u64 {
-        let _ = turns;
+        let _ = known;
         let mut m = 0u64;
         for k in 0..self.len().min(MAX_TESTS) {
             if let Some(found) = self.test(k, profile, top, key) {
@@ -76,9 +76,9 @@ pub fn mark<'a>(
     profile: &Profile,
     top: &RawObj<'a>,
     key: Option<&str>,
-    turns: Option<Turns<'a>>,
+    known: Known<'a>,
 ) -> u64 {
-    tests.mark(profile, top, key, turns)
+    tests.mark(profile, top, key, known)
 }
 
 /// The answer of test `k` in a transcript's mark, when it was decided.

@@ -80,13 +80,42 @@ impl<'a> SourceCtx<'a> {
     }
 
     /// The record's text for indexing: as `record_text`, but a CSV row's cells that
-    /// are only ever read as texts are left empty (still strings), unless the record
-    /// is tested as it is indexed.
-    fn index_text(&self, rec: &RecordRef) -> Result<std::borrow::Cow<'a, str>, Problem> {
-        if self.format != Format::Csv || self.csv_text_only.is_empty() || self.tests.is_some() {
-            return self.record_text(rec);
+    /// are only ever read as texts are left empty (still strings); when the record is
+    /// tested as it is indexed, those that stand as their text are given apart.
+    fn index_text(
+        &self,
+        rec: &RecordRef,
+    ) -> Result<(std::borrow::Cow<'a, str>, record::PlainCells<'a>), Problem> {
+        if self.format != Format::Csv || self.csv_text_only.is_empty() {
+            return Ok((self.record_text(rec)?, Default::default()));
         }
-        self.csv_text(rec, self.csv_text_only)
+        if self.tests.is_some() {
+            return self.search_text(rec);
+        }
+        Ok((self.csv_text(rec, self.csv_text_only)?, Default::default()))
+    }
+
+    /// The record's text for text search: as `record_text`, but the cells of a CSV
+    /// row's text columns that stand as their text are given apart, not escaped into
+    /// its JSON text (texts read from it must be read with them).
+    pub fn search_text(
+        &self,
+        rec: &RecordRef,
+    ) -> Result<(std::borrow::Cow<'a, str>, record::PlainCells<'a>), Problem> {
+        if self.format != Format::Csv || self.csv_text_only.is_empty() {
+            return Ok((self.record_text(rec)?, Default::default()));
+        }
+        let slice: &'a [u8] = &self.bytes[rec.range()];
+        record::csv_row_json_plain(
+            self.csv_headers,
+            self.csv_delimiter,
+            slice,
+            self.csv_text_only,
+        )
+        .map(|(text, cells)| (std::borrow::Cow::Owned(text), cells))
+        .ok_or_else(|| {
+            Problem::new(&self.ctx.path, ProblemKind::CsvShape, "unreadable row").at_line(rec.line)
+        })
     }
 
     /// A CSV row as a JSON object, the cells of the columns marked in `leave` empty.
@@ -192,7 +221,7 @@ impl<'a> SourceCtx<'a> {
     }
 
     fn index_record(&self, rec: &RecordRef, last: bool, out: &mut Partial) {
-        let text = match self.index_text(rec) {
+        let (text, cells) = match self.index_text(rec) {
             Ok(t) => t,
             Err(p) => return out.problems.push(p),
         };
@@ -200,7 +229,7 @@ impl<'a> SourceCtx<'a> {
             Ok(t) => t,
             Err(p) => return out.problems.push(p),
         };
-        self.index_top(rec, &text, &top, out);
+        self.index_top(rec, &text, &top, Some(&cells), out);
     }
 
     /// Where a CSV row's id cell holds the id as it is (unquoted, or quoted without
@@ -233,7 +262,14 @@ impl<'a> SourceCtx<'a> {
 
     /// Indexes a record already checked and split: `text` is its text, `top` its
     /// fields.
-    fn index_top(&self, rec: &RecordRef, text: &str, top: &RawObj<'_>, out: &mut Partial) {
+    fn index_top<'t>(
+        &self,
+        rec: &RecordRef,
+        text: &str,
+        top: &RawObj<'t>,
+        cells: Option<&'t record::PlainCells<'t>>,
+        out: &mut Partial,
+    ) {
         out.problems.extend(self.warnings(rec, top));
         let keys = match extract::wide_keys(self.profile, top) {
             Some(k) if k.is_empty() => {
@@ -324,9 +360,12 @@ impl<'a> SourceCtx<'a> {
             });
             if let Some(tests) = self.tests {
                 let k = key.as_ref().map(|w| w.name.as_str());
-                let turns = fields.turns.take();
+                let known = crate::load::profile::extract::Known {
+                    turns: fields.turns.take(),
+                    cells,
+                };
                 out.marks
-                    .push(marks::mark(tests, self.profile, top, k, turns));
+                    .push(marks::mark(tests, self.profile, top, k, known));
             }
         }
         for issue in issues.drain(..) {
@@ -510,7 +549,7 @@ pub fn split_and_index_json(
             match RawObj::parse_object_at(text, rec.offset) {
                 Ok((top, end)) => {
                     rec.len = end - rec.offset;
-                    src.index_top(&rec, &text[rec.offset..end], &top, &mut out);
+                    src.index_top(&rec, &text[rec.offset..end], &top, None, &mut out);
                     end
                 }
                 Err(_) => {

@@ -180,6 +180,17 @@ impl<'a> View<'a> {
             .record_text(&self.record_ref(i))
     }
 
+    /// Entry `i`'s record for text search (see `SourceCtx::search_text`): texts read
+    /// from it must be read with the cells given apart.
+    pub fn search_text(
+        &self,
+        i: usize,
+    ) -> Result<(Cow<'a, str>, crate::load::record::PlainCells<'a>), Problem> {
+        let src = self.source(i);
+        src.ctx(self.entry(i).source)
+            .search_text(&self.record_ref(i))
+    }
+
     /// The classifier, kind and score of each verdict in entry `i`'s own record, read
     /// as the index reads them (no text decoded); empty when the record is unreadable.
     pub fn verdict_scores(&self, i: usize) -> Vec<Verdict> {

@@ -7,6 +7,7 @@ use crate::load::profile::Profile;
 use crate::load::record::field_path::FieldPath;
 use crate::load::record::members::{items_lazily, Lookup};
 use crate::load::record::raw::{array, as_text, literal_range, type_name, Raw, RawObj};
+use crate::load::record::PlainCells;
 use crate::model::{
     tier::tier_from_user_tag, Locator, ProblemKind, Score, Tier, TierSource, Transcript,
     VerdictKind,
@@ -398,6 +399,25 @@ fn raw_string(raw: Raw<'_>) -> Piece<'_> {
     Piece::Json(&s[1..s.len() - 1])
 }
 
+/// What was read of a record already, for its texts to start from: its messages
+/// turns (`IndexFields::turns`), and the CSV cells given apart from its JSON text
+/// (`csv_row_json_plain`).
+#[derive(Debug, Clone, Default)]
+pub struct Known<'a> {
+    pub turns: Option<Turns<'a>>,
+    pub cells: Option<&'a PlainCells<'a>>,
+}
+
+impl<'a> Known<'a> {
+    /// A string value as a piece of text: the cell given for it, else its contents.
+    fn string(&self, raw: Raw<'a>) -> Piece<'a> {
+        match self.cells.and_then(|c| c.of(raw.get())) {
+            Some(cell) => Piece::Plain(cell),
+            None => raw_string(raw),
+        }
+    }
+}
+
 /// The system prompt, user turn and completion, by the same rules for the full read
 /// and for search; `Err` when the record has no usable completion.
 pub fn texts<'a>(
@@ -405,7 +425,7 @@ pub fn texts<'a>(
     top: &RawObj<'a>,
     key: Option<&str>,
 ) -> Result<Texts<'a>, FieldIssue> {
-    texts_with(profile, top, key, true, None)
+    texts_with(profile, top, key, true, Known::default())
 }
 
 /// The completion alone (a search of scratchpads or answers): a messages array is
@@ -415,24 +435,26 @@ pub fn completion_text<'a>(
     top: &RawObj<'a>,
     key: Option<&str>,
 ) -> Result<Text<'a>, FieldIssue> {
-    texts_with(profile, top, key, false, None).map(|t| t.completion)
+    texts_with(profile, top, key, false, Known::default()).map(|t| t.completion)
 }
 
 /// A messages array's system prompt, first user turn and last assistant turn.
 pub type Turns<'a> = (Option<Text<'a>>, Option<Text<'a>>, Option<Text<'a>>);
 
-/// `texts` (`prompts`) or `completion_text`, from the record's turns when they were
-/// read already (`IndexFields::turns`).
+/// `texts` (`prompts`) or `completion_text`, from what was read of the record
+/// already.
 pub fn texts_with<'a>(
     profile: &Profile,
     top: &RawObj<'a>,
     key: Option<&str>,
     prompts: bool,
-    known: Option<Turns<'a>>,
+    known: Known<'a>,
 ) -> Result<Texts<'a>, FieldIssue> {
     let p = &profile.paths;
-    let mut turns: Option<Turns<'a>> =
-        known.or_else(|| prompts.then(|| messages(profile, top, key)));
+    let mut turns: Option<Turns<'a>> = known
+        .turns
+        .clone()
+        .or_else(|| prompts.then(|| messages(profile, top, key)));
     let at = locate_completion(profile, top, key, || {
         turns
             .get_or_insert_with(|| messages(profile, top, key))
@@ -440,9 +462,9 @@ pub fn texts_with<'a>(
             .is_some()
     })?;
     let completion = match at {
-        CompletionAt::Field(c) | CompletionAt::Output(c) => Text::one(raw_string(c)),
+        CompletionAt::Field(c) | CompletionAt::Output(c) => Text::one(known.string(c)),
         CompletionAt::Scratchpad(s, o) => {
-            texts::scratchpad_and_output(raw_string(s), o.map(raw_string))
+            texts::scratchpad_and_output(known.string(s), o.map(|o| known.string(o)))
         }
         CompletionAt::Messages => turns
             .as_mut()

@@ -12,8 +12,8 @@ use std::borrow::Cow;
 pub enum Piece<'a> {
     /// The contents of a JSON string literal (between the quotes), escapes as stored.
     Json(&'a str),
-    /// Text as it is: a number or boolean used as text, or a separator. Never holds a
-    /// backslash.
+    /// Text as it is: a number or boolean used as text, a separator, or a CSV cell as
+    /// it stands in the file. Never holds a backslash.
     Plain(&'a str),
 }
 

@@ -197,14 +197,56 @@ pub fn csv_row_json_leaving(
     row: &[u8],
     leave: &[bool],
 ) -> Option<String> {
+    row_json(headers, delimiter, row, leave, false).map(|(text, _)| text)
+}
+
+/// Cells of a CSV row given as they stand in the file rather than written into the
+/// row's JSON text: there each stands as an empty string, known by its address.
+#[derive(Debug, Default, Clone)]
+pub struct PlainCells<'a>(Vec<(usize, &'a str)>);
+
+impl<'a> PlainCells<'a> {
+    /// The cell given for `value`, a value of the row's JSON text, if one was.
+    pub fn of(&self, value: &str) -> Option<&'a str> {
+        let at = value.as_ptr() as usize;
+        self.0.iter().find(|(a, _)| *a == at).map(|(_, c)| *c)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// `csv_row_json_leaving` for text search: the cells of the columns marked in `plain`
+/// whose text is the cell as it stands (no quote or backslash in it) are given apart
+/// instead of being escaped into the JSON text; the others are written in full.
+pub fn csv_row_json_plain<'a>(
+    headers: &[String],
+    delimiter: u8,
+    row: &'a [u8],
+    plain: &[bool],
+) -> Option<(String, PlainCells<'a>)> {
+    row_json(headers, delimiter, row, plain, true)
+}
+
+/// The row's JSON text; with `apart`, the marked cells that stand as their text are
+/// given apart (the rest written in full), else every marked cell is left empty.
+fn row_json<'a>(
+    headers: &[String],
+    delimiter: u8,
+    row: &'a [u8],
+    marked: &[bool],
+    apart: bool,
+) -> Option<(String, PlainCells<'a>)> {
     // Quotes, delimiters and the bytes escaped are ASCII: every cut below falls on a
     // character boundary of the validated row.
     let row = simdutf8::basic::from_utf8(row).ok()?;
     let mut cells = Vec::with_capacity(headers.len());
     csv_scan::cells(row.as_bytes(), delimiter, &mut cells);
     // Written by hand to keep the header's column order (a JSON map would sort it).
-    let cells_len = if leave.is_empty() { row.len() } else { 256 };
+    let cells_len = if marked.is_empty() { row.len() } else { 256 };
     let mut text = String::with_capacity(cells_len + headers.len() * 16);
+    let mut given: Vec<(usize, &'a str)> = Vec::new();
     text.push('{');
     for (i, (h, (range, quoted))) in headers.iter().zip(&cells).enumerate() {
         if i > 0 {
@@ -212,14 +254,45 @@ pub fn csv_row_json_leaving(
         }
         text.push('"');
         escape_run(h, &mut text);
-        text.push_str("\":\"");
-        if !leave.get(i).copied().unwrap_or(false) {
-            cell_text(&row[range.clone()], *quoted, &mut text);
+        text.push_str("\":");
+        let cell = &row[range.clone()];
+        if marked.get(i).copied().unwrap_or(false) {
+            match (apart, as_it_stands(cell, *quoted)) {
+                (false, _) => {
+                    text.push_str("\"\"");
+                    continue;
+                }
+                (true, Some(plain)) => {
+                    given.push((text.len(), plain));
+                    text.push_str("\"\"");
+                    continue;
+                }
+                (true, None) => {}
+            }
         }
+        text.push('"');
+        cell_text(cell, *quoted, &mut text);
         text.push('"');
     }
     text.push('}');
-    Some(text)
+    // Addresses once the text is whole (it no longer moves: a `String` moved keeps
+    // its buffer).
+    let base = text.as_ptr() as usize;
+    let given = given.into_iter().map(|(at, c)| (base + at, c)).collect();
+    Some((text, PlainCells(given)))
+}
+
+/// A cell's text when it is the cell as it stands in the file (less its quotes): no
+/// quote or backslash in it.
+fn as_it_stands(cell: &str, quoted: bool) -> Option<&str> {
+    let inner = if quoted {
+        cell.strip_prefix('"')?.strip_suffix('"')?
+    } else {
+        cell
+    };
+    memchr::memchr2(b'"', b'\\', inner.as_bytes())
+        .is_none()
+        .then_some(inner)
 }
 
 /// A cell's text as the CSV reader gives it (`csv_scan::unquote_into`: a quoted cell

@@ -18,7 +18,10 @@ use serde::Deserialize;
 use std::ops::Range;
 use std::path::Path;
 
-pub use csv::{csv_reader, csv_row_json, csv_row_json_leaving, csv_rows, CsvRows};
+pub use csv::{
+    csv_reader, csv_row_json, csv_row_json_leaving, csv_row_json_plain, csv_rows, CsvRows,
+    PlainCells,
+};
 pub use json_array::{json_elements, json_elements_with};
 
 /// The container format of a file.
