@@ -257,17 +257,14 @@ fn row_json<'a>(
         text.push_str("\":");
         let cell = &row[range.clone()];
         if marked.get(i).copied().unwrap_or(false) {
-            match (apart, as_it_stands(cell, *quoted)) {
-                (false, _) => {
-                    text.push_str("\"\"");
-                    continue;
-                }
-                (true, Some(plain)) => {
-                    given.push((text.len(), plain));
-                    text.push_str("\"\"");
-                    continue;
-                }
-                (true, None) => {}
+            if !apart {
+                text.push_str("\"\"");
+                continue;
+            }
+            if let Some(plain) = as_it_stands(cell, *quoted) {
+                given.push((text.len(), plain));
+                text.push_str("\"\"");
+                continue;
             }
         }
         text.push('"');

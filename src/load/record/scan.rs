@@ -139,9 +139,11 @@ static NESTING: [bool; 256] = {
 /// past `bytes.len()` when the string never closes. Each quote found is the end
 /// unless an odd run of backslashes precedes it, so escapes (a `\\n` every line of
 /// escaped text) cost nothing but a look back.
+#[inline]
 pub fn string_end(bytes: &[u8], start: usize) -> usize {
-    // Keys and short values end within a few bytes: looked at one by one before
-    // `memchr` is called (up to the first backslash, which the loop below handles).
+    // Keys and short values end within a few bytes: looked at one by one, where the
+    // caller is, before `memchr` is called (up to the first backslash, which the
+    // search after handles).
     let near = bytes.len().min(start.saturating_add(24));
     let mut i = start;
     while i < near {
@@ -151,9 +153,13 @@ pub fn string_end(bytes: &[u8], start: usize) -> usize {
             _ => i += 1,
         }
     }
-    if i < near {
-        i = start;
-    }
+    far_string_end(bytes, start, if i < near { start } else { i })
+}
+
+/// `string_end` past the first bytes: quotes found by `memchr` from `from`.
+#[inline(never)]
+fn far_string_end(bytes: &[u8], start: usize, from: usize) -> usize {
+    let mut i = from;
     while i <= bytes.len() {
         let Some(off) = memchr::memchr(b'"', &bytes[i..]) else {
             break;
