@@ -34,6 +34,8 @@ struct Partial {
     af_classifiers: Vec<String>,
     /// With record tests: each entry's mark.
     marks: Vec<u64>,
+    /// Wide records' keys as read so far (not merged).
+    wide_keys: extract::WideKeyMemo,
 }
 
 /// A file being indexed.
@@ -271,7 +273,7 @@ impl<'a> SourceCtx<'a> {
         out: &mut Partial,
     ) {
         out.problems.extend(self.warnings(rec, top));
-        let keys = match extract::wide_keys(self.profile, top) {
+        let keys = match extract::wide_keys_with(self.profile, top, &mut out.wide_keys) {
             Some(k) if k.is_empty() => {
                 let field = self
                     .profile

@@ -15,6 +15,8 @@ use crate::model::{
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
+pub use super::wide::{wide_keys, wide_keys_with, WideKey, WideKeyMemo};
+
 /// What a file's path says about its records.
 #[derive(Debug, Clone, Default)]
 pub struct FileContext {
@@ -64,40 +66,6 @@ impl FileContext {
         }
         ctx
     }
-}
-
-/// One transcript inside a wide record: a condition key or tier column.
-#[derive(Debug, Clone, PartialEq)]
-pub struct WideKey {
-    pub name: String,
-    pub tier: Option<Tier>,
-    pub condition: Option<String>,
-}
-
-/// The keys of a wide record that the profile's `wide.keys` regex accepts.
-pub fn wide_keys(profile: &Profile, top: &RawObj<'_>) -> Option<Vec<WideKey>> {
-    let re = profile.wide_keys.as_ref()?;
-    let owned;
-    let map = match &profile.wide_map {
-        Some(p) => {
-            owned = p.lookup(top, None).and_then(RawObj::parse)?;
-            &owned
-        }
-        None => top,
-    };
-    Some(
-        map.entries
-            .iter()
-            .filter_map(|(k, _)| {
-                let c = re.captures(k)?;
-                Some(WideKey {
-                    name: k.to_string(),
-                    tier: c.name("tier").and_then(|t| profile.tier_of(t.as_str())),
-                    condition: c.name("condition").map(|m| m.as_str().to_string()),
-                })
-            })
-            .collect(),
-    )
 }
 
 /// A score reduced to what the index keeps.

@@ -6,6 +6,7 @@ pub mod extract;
 pub mod native_verdicts;
 pub mod texts;
 pub mod verdicts;
+pub mod wide;
 
 use crate::load::record::field_path::FieldPath;
 use crate::model::{Tier, VerdictKind};
