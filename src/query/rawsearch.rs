@@ -147,12 +147,17 @@ impl<'a> Held<'a> {
         let stored = match text.0.as_slice() {
             [] => Cow::Borrowed(""),
             [Piece::Json(s) | Piece::Plain(s)] => Cow::Borrowed(*s),
-            pieces => Cow::Owned(
-                pieces
-                    .iter()
-                    .map(|(Piece::Json(s) | Piece::Plain(s))| *s)
-                    .collect(),
-            ),
+            pieces => {
+                let piece = |p: &Piece<'a>| match *p {
+                    Piece::Json(s) | Piece::Plain(s) => s,
+                };
+                // Sized once: a scratchpad and its answer are kilobytes each.
+                let mut joined = String::with_capacity(pieces.iter().map(|p| piece(p).len()).sum());
+                for p in pieces {
+                    joined.push_str(piece(p));
+                }
+                Cow::Owned(joined)
+            }
         };
         Held {
             escapes: text.has_escapes(),
