@@ -372,6 +372,8 @@ fn raw_string(raw: Raw<'_>) -> Piece<'_> {
 /// (`csv_row_json_plain`).
 #[derive(Debug, Clone, Default)]
 pub struct Known<'a> {
+    /// Read by indexing when it looked for the completion, which is then in no
+    /// completion, scratchpad or output field (it looks there first).
     pub turns: Option<Turns<'a>>,
     pub cells: Option<&'a PlainCells<'a>>,
 }
@@ -423,12 +425,17 @@ pub fn texts_with<'a>(
         .turns
         .clone()
         .or_else(|| prompts.then(|| messages(profile, top, key)));
-    let at = locate_completion(profile, top, key, || {
-        turns
-            .get_or_insert_with(|| messages(profile, top, key))
-            .2
-            .is_some()
-    })?;
+    let at = if known.turns.is_some() {
+        // Indexing looked in the fields already, and found none.
+        CompletionAt::Messages
+    } else {
+        locate_completion(profile, top, key, || {
+            turns
+                .get_or_insert_with(|| messages(profile, top, key))
+                .2
+                .is_some()
+        })?
+    };
     let completion = match at {
         CompletionAt::Field(c) | CompletionAt::Output(c) => Text::one(known.string(c)),
         CompletionAt::Scratchpad(s, o) => {
