@@ -117,10 +117,12 @@ pub fn changes(corpus: &Corpus) -> Vec<Change> {
     let mut out = Vec::new();
     // Sources by path, in the order paths first appear (a log opened in parts, and
     // records appended since, are sources of the same path).
+    // Keyed by the path as spelled (hashed as bytes, not component by component: a
+    // tree of thousands of files): its sources are opened from the same spelling.
     let mut order: Vec<&std::path::Path> = Vec::new();
-    let mut of: std::collections::HashMap<&std::path::Path, Vec<u16>> = Default::default();
+    let mut of: std::collections::HashMap<&std::ffi::OsStr, Vec<u16>> = Default::default();
     for (k, s) in corpus.sources.iter().enumerate() {
-        of.entry(s.path.as_path())
+        of.entry(s.path.as_os_str())
             .or_insert_with(|| {
                 order.push(s.path.as_path());
                 Vec::new()
@@ -130,7 +132,7 @@ pub fn changes(corpus: &Corpus) -> Vec<Change> {
     // Each file is looked at again on the pool: a tree of thousands of files costs
     // a stat each.
     let newest = |path: &std::path::Path| {
-        let ids = &of[path];
+        let ids = &of[path.as_os_str()];
         &corpus.sources[usize::from(ids[ids.len() - 1])]
     };
     let looked: Vec<Option<std::io::Result<std::fs::Metadata>>> = {
@@ -141,7 +143,7 @@ pub fn changes(corpus: &Corpus) -> Vec<Change> {
             .collect()
     };
     for (path, looked) in order.into_iter().zip(looked) {
-        let ids = &of[path];
+        let ids = &of[path.as_os_str()];
         let src = newest(path);
         let (Some(stamp), Some(looked)) = (src.stamp, looked) else {
             continue;
