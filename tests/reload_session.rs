@@ -59,18 +59,25 @@ fn reload(app: &mut App, l: &mut Labeling, data: &Path) {
     execute_sync_with(app, fx, l);
 }
 
-#[test]
-fn ids_found_while_reading_carry_a_session_as_finding_them_after_would() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("runs.jsonl");
+/// Two apps labeling the same ten transcripts into journals of their own, after the
+/// same keys.
+fn two_sessions(dir: &Path, keys: &str) -> (std::path::PathBuf, Vec<(App, Labeling)>) {
+    let data = dir.join("runs.jsonl");
     write(&data, 0..10);
     let mut apps: Vec<(App, Labeling)> = ["a.jsonl", "b.jsonl"]
         .iter()
-        .map(|j| labeling(&data, &dir.path().join(j)))
+        .map(|j| labeling(&data, &dir.join(j)))
         .collect();
     for (app, l) in apps.iter_mut() {
-        press_with(app, "aF", l);
+        press_with(app, keys, l);
     }
+    (data, apps)
+}
+
+#[test]
+fn ids_found_while_reading_carry_a_session_as_finding_them_after_would() {
+    let dir = tempfile::tempdir().unwrap();
+    let (data, mut apps) = two_sessions(dir.path(), "aF");
     write(&data, (0..12).rev().filter(|&i| i != 3));
     let (a, la) = &mut apps[0];
     let fx = a.on_reloaded(Ok(corpus(&data)));
@@ -221,15 +228,7 @@ fn a_reload_that_would_lose_unsaved_answers_is_set_aside() {
 #[test]
 fn labels_made_while_the_files_are_read_are_carried_as_a_reload_after_them_would() {
     let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("runs.jsonl");
-    write(&data, 0..10);
-    let mut apps: Vec<(App, Labeling)> = ["a.jsonl", "b.jsonl"]
-        .iter()
-        .map(|j| labeling(&data, &dir.path().join(j)))
-        .collect();
-    for (app, l) in apps.iter_mut() {
-        press_with(app, "a", l);
-    }
+    let (data, mut apps) = two_sessions(dir.path(), "a");
     write(&data, (0..11).rev().filter(|&i| i != 5));
     // a: the reload's thread renumbers the queue while t01 is labelled and t02 given
     // a draft; b: the same keys, then a reload renumbered on the interface thread.

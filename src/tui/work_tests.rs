@@ -5,6 +5,20 @@ use super::*;
 use crate::app::Keymap;
 use crate::load::LoadOptions;
 
+/// `execute` as the runner calls it first: no search or find under way.
+fn execute_first(app: &mut App, fx: Vec<Effect>, tx: &mpsc::Sender<Msg>, labeling: &mut Labeling) {
+    let (mut generation, latest, latest_find) = (0, Arc::default(), Arc::default());
+    execute(
+        app,
+        fx,
+        tx,
+        &mut generation,
+        &latest,
+        &latest_find,
+        labeling,
+    );
+}
+
 fn demo_app() -> App {
     let corpus = crate::demo::open(&LoadOptions::default()).unwrap();
     App::new(Arc::new(corpus), Keymap::default(), 0)
@@ -105,16 +119,7 @@ fn a_session_is_built_on_a_thread_while_the_interface_goes_on() {
         crossterm::event::KeyCode::Char('i'),
     ));
     assert!(matches!(fx.as_slice(), [Effect::OpenJournal(_)]), "{fx:?}");
-    let (mut generation, latest, latest_find) = (0, Arc::default(), Arc::default());
-    execute(
-        &mut app,
-        fx,
-        &tx,
-        &mut generation,
-        &latest,
-        &latest_find,
-        &mut labeling,
-    );
+    execute_first(&mut app, fx, &tx, &mut labeling);
     // Nothing is started on this thread: the journal went with the worker.
     assert!(app.session.is_none() && app.session_starting);
     assert!(labeling.journal.is_none());
@@ -135,7 +140,7 @@ fn a_session_is_built_on_a_thread_while_the_interface_goes_on() {
     let Ok(Msg::Done(done)) = rx.recv_timeout(Duration::from_secs(30)) else {
         panic!("no session came back")
     };
-    let fx = apply(&mut app, done, generation, &mut labeling);
+    let fx = apply(&mut app, done, 0, &mut labeling);
     assert!(!app.session_starting);
     assert!(labeling.journal.is_some(), "the journal opened is kept");
     let s = app.session.as_ref().expect("session taken in");
@@ -164,19 +169,10 @@ fn what_the_app_discards_is_freed_on_another_thread() {
     let mut app = demo_app();
     let mut labeling = Labeling::none("");
     let (tx, _rx) = mpsc::channel();
-    let (mut generation, latest, latest_find) = (0, Arc::default(), Arc::default());
     let fx = vec![Effect::Discard(crate::app::Discarded::of(
         std::sync::Mutex::new(Freed(freed_tx)),
     ))];
-    execute(
-        &mut app,
-        fx,
-        &tx,
-        &mut generation,
-        &latest,
-        &latest_find,
-        &mut labeling,
-    );
+    execute_first(&mut app, fx, &tx, &mut labeling);
     let on = freed_rx
         .recv_timeout(std::time::Duration::from_secs(10))
         .expect("freed");
