@@ -236,14 +236,10 @@ impl Session {
             .collect();
     }
 
-    /// The queued entries this labeler has a label for.
-    pub(super) fn labelled_entries(&self) -> impl Iterator<Item = u32> + '_ {
-        self.done.iter().copied()
-    }
-
-    /// Sets the queued entries this labeler has a label for, as renumbered.
-    pub(super) fn set_labelled(&mut self, done: std::collections::HashSet<u32>) {
-        self.done = done;
+    /// Renumbers the queued entries this labeler has a label for (a label follows its
+    /// id, so no label is looked up again); those `moved` drops are no longer queued.
+    pub(super) fn renumber_labelled(&mut self, moved: impl Fn(u32) -> Option<u32>) {
+        self.done = self.done.iter().filter_map(|&e| moved(e)).collect();
     }
 
     /// Queued items this labeler has a label for.

@@ -6,7 +6,7 @@
 
 use super::session::{Saved, Session};
 use crate::load::Corpus;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// A write in flight for an item the files no longer hold: confirmed by its sequence
@@ -180,13 +180,12 @@ impl Session {
         saved(&mut self.undo);
         saved(&mut self.redo);
         saved(&mut self.history);
-        let done: HashSet<u32> = self.labelled_entries().filter_map(moved).collect();
+        self.renumber_labelled(moved);
         self.queue.items = r.items;
         self.queue.stratum_of = r.stratum_of;
         self.position_of = r.position_of;
         let replaced = std::mem::replace(&mut self.ids, r.ids);
         self.shared_ids = r.shared_ids;
-        self.set_labelled(done);
         // Sentence positions were of the transcript as it was.
         self.selection = None;
         self.view = super::session::SessionView::Labeling;

@@ -7,7 +7,7 @@
 
 use super::ast::{Alphabet, RawSafety, Scope, TextTest};
 use crate::load::profile::extract;
-use crate::load::profile::texts::{Piece, Text};
+use crate::load::profile::texts::Text;
 use crate::load::record::escapes;
 use crate::load::record::raw::RawObj;
 use crate::load::Corpus;
@@ -144,21 +144,7 @@ pub struct Held<'a> {
 
 impl<'a> Held<'a> {
     pub fn new(text: Text<'a>) -> Held<'a> {
-        let stored = match text.0.as_slice() {
-            [] => Cow::Borrowed(""),
-            [Piece::Json(s) | Piece::Plain(s)] => Cow::Borrowed(*s),
-            pieces => {
-                let piece = |p: &Piece<'a>| match *p {
-                    Piece::Json(s) | Piece::Plain(s) => s,
-                };
-                // Sized once: a scratchpad and its answer are kilobytes each.
-                let mut joined = String::with_capacity(pieces.iter().map(|p| piece(p).len()).sum());
-                for p in pieces {
-                    joined.push_str(piece(p));
-                }
-                Cow::Owned(joined)
-            }
-        };
+        let stored = text.stored();
         Held {
             escapes: text.has_escapes(),
             text,
@@ -405,6 +391,7 @@ impl<'r, 'a> RecordTexts<'r, 'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::load::profile::texts::Piece;
 
     /// Byte ranges of every escape sequence: the reference for `overlaps_escape`.
     fn escapes(raw: &str) -> Vec<Range<usize>> {

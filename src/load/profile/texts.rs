@@ -36,20 +36,20 @@ impl<'a> Text<'a> {
     /// The pieces as stored, concatenated: borrowed when there is one piece. Escapes
     /// in it never cross pieces (string contents end with whole escapes, and string
     /// pieces are always apart), so it decodes to the text as one JSON string would.
-    pub fn stored<'b>(&self, buf: &'b mut String) -> Cow<'b, str>
-    where
-        'a: 'b,
-    {
+    pub fn stored(&self) -> Cow<'a, str> {
+        let piece = |p: &Piece<'a>| match *p {
+            Piece::Json(s) | Piece::Plain(s) => s,
+        };
         match self.0.as_slice() {
             [] => Cow::Borrowed(""),
-            [Piece::Json(s) | Piece::Plain(s)] => Cow::Borrowed(s),
+            [one] => Cow::Borrowed(piece(one)),
             pieces => {
-                buf.clear();
+                // Sized once: a scratchpad and its answer are kilobytes each.
+                let mut joined = String::with_capacity(pieces.iter().map(|p| piece(p).len()).sum());
                 for p in pieces {
-                    let (Piece::Json(s) | Piece::Plain(s)) = p;
-                    buf.push_str(s);
+                    joined.push_str(piece(p));
                 }
-                Cow::Borrowed(buf.as_str())
+                Cow::Owned(joined)
             }
         }
     }
@@ -142,9 +142,8 @@ mod tests {
     #[test]
     fn stored_and_decoded_forms() {
         let t = scratchpad_and_output(Piece::Json(r"a\nb"), Some(Piece::Plain("7")));
-        let mut buf = String::new();
         assert_eq!(
-            t.stored(&mut buf),
+            t.stored(),
             "<SCRATCHPAD_REASONING>a\\nb</SCRATCHPAD_REASONING>\n\n<OUTPUT>7</OUTPUT>"
         );
         assert_eq!(
