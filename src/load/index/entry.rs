@@ -96,7 +96,7 @@ pub(crate) fn tier_source_code(s: TierSource) -> u8 {
 #[derive(Debug, Default, Clone)]
 pub struct Interner {
     names: Vec<String>,
-    map: HashMap<String, u32>,
+    map: HashMap<String, u32, foldhash::fast::RandomState>,
 }
 
 impl Interner {
