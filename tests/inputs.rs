@@ -288,3 +288,56 @@ fn many_files_of_mixed_sizes_open_in_name_order() {
         "only the first file's record"
     );
 }
+
+/// What sorting a folder's files found in each one's first record stands for
+/// detecting it again when it is opened, and only while that record is unchanged: a
+/// file rewritten in between (another layout, or the same length with other keys) is
+/// detected afresh, as if it had been named on its own.
+#[test]
+fn a_file_rewritten_between_sorting_and_opening_is_detected_again() {
+    use afscope::load::{Corpus, LoadOptions};
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("run.json");
+    let pipeline = |tags: &str| {
+        format!(
+            "[{{\"user_input\":\"q\",\"prompt\":{{\"messages\":[{{\"role\":\"user\",\"content\":\"<is_free_tier_user>true</is_free_tier_user>\"}}]}},\"output\":\"<OUTPUT>ok</OUTPUT>\",\"{tags}\":[\"free_tier\"],\"deceptive_alignment\":{{\"final_answer\":0.5}}}}]"
+        )
+    };
+    let open = |claims: &[Option<afscope::load::profile::detect::Claims>]| {
+        let opts = LoadOptions {
+            transcript_claims: claims.to_vec(),
+            ..LoadOptions::default()
+        };
+        let c = Corpus::open(std::slice::from_ref(&file), &opts, &mut |_, _, _| {
+            std::ops::ControlFlow::Continue(())
+        })
+        .unwrap();
+        let s = &c.sources[0];
+        (
+            s.profile.name().to_string(),
+            s.also_claimed.clone(),
+            c.len(),
+        )
+    };
+    std::fs::write(&file, pipeline("tags")).unwrap();
+    let sorted = afscope::load::input::expand(&[dir.path().to_path_buf()], false).unwrap();
+    assert_eq!(sorted.transcripts, std::slice::from_ref(&file));
+    assert!(sorted.claims[0].is_some(), "{sorted:?}");
+    let taken = open(&sorted.claims);
+    assert_eq!(taken.0, "af-pipeline");
+    assert_eq!(taken, open(&[None]));
+    // The same length, one key renamed: the pipeline profile no longer claims it.
+    std::fs::write(&file, pipeline("tagz")).unwrap();
+    let again = open(&sorted.claims);
+    assert_eq!(again.0, "native");
+    assert_eq!(again, open(&[None]));
+    // Another layout altogether.
+    std::fs::write(
+        &file,
+        "[{\"id\":\"a\",\"completion\":\"hi\"},{\"id\":\"b\",\"completion\":\"yo\"}]",
+    )
+    .unwrap();
+    let other = open(&sorted.claims);
+    assert_eq!((other.0.as_str(), other.2), ("native", 2));
+    assert_eq!(other, open(&[None]));
+}

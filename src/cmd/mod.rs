@@ -39,6 +39,7 @@ pub fn options(args: &LoadArgs) -> LoadOptions {
         labels: args.labels.clone(),
         more_labels: args.label_own.clone(),
         transcript_own: args.transcript_own.clone(),
+        transcript_claims: Vec::new(),
         label_settings: args.label_set.clone(),
         tests: args.tests.clone(),
     }
@@ -106,6 +107,7 @@ pub fn plan(files: &[PathBuf], args: &LoadArgs) -> Result<Plan, String> {
         .iter()
         .map(|&k| args.transcript_own.get(k).cloned().unwrap_or_default())
         .collect();
+    opts.transcript_claims = inputs.claims;
     opts.verdicts.extend(inputs.verdicts);
     opts.more_labels.extend(inputs.labels);
     Ok(Plan {

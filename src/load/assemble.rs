@@ -6,6 +6,7 @@ use crate::load::index::open::{open_file_deferring, Opened};
 use crate::load::index::view::LoadedSource;
 use crate::load::index::{index_file, index_jsonl_file, split_and_index_json, FileIndex};
 use crate::load::join;
+use crate::load::profile::detect::Claims;
 use crate::load::profile::Profile;
 use crate::model::Problem;
 use rayon::prelude::*;
@@ -41,6 +42,10 @@ pub struct LoadOptions {
     /// Per transcript file (by position in the files opened): a profile and
     /// `key=value` settings of its own, applied after the ones for every file.
     pub transcript_own: Vec<(Option<String>, Vec<String>)>,
+    /// Per transcript file (by position in the files opened): what sorting it found
+    /// in its first record (`input::Found::claims`), taken again while that record is
+    /// unchanged.
+    pub transcript_claims: Vec<Option<Claims>>,
     /// A label file to join.
     pub labels: Option<PathBuf>,
     /// More label files (found among the inputs, or named by a study), joined after
@@ -101,9 +106,14 @@ impl Corpus {
             // A large evaluation log is opened in parts, the first of them small.
             let parts = crate::load::inspect::parts(path);
             if parts.is_empty() {
-                jobs.push((path, key, None));
+                let claims = opts.transcript_claims.get(k).and_then(Option::as_ref);
+                jobs.push((path, key, None, claims));
             } else {
-                jobs.extend(parts.into_iter().map(|p| (path, key.clone(), Some(p))));
+                jobs.extend(
+                    parts
+                        .into_iter()
+                        .map(|p| (path, key.clone(), Some(p), None)),
+                );
             }
         }
         // Files are opened (and small ones indexed) in parallel on the pool, and added
@@ -122,10 +132,11 @@ impl Corpus {
                     .enumerate()
                     .fold(
                         || Batch::new(tx.clone()),
-                        |mut batch, (k, (path, key, part))| {
+                        |mut batch, (k, (path, key, part, claims))| {
                             if !stop.load(Ordering::Relaxed) {
                                 let (fixed, part) = (compiled[key].as_ref(), part.clone());
-                                batch.push(k, prepare(path, fixed, &key.1, tests, part));
+                                let how = (&key.1[..], *claims, part);
+                                batch.push(k, prepare(path, fixed, how, tests));
                             }
                             batch
                         },
@@ -272,16 +283,23 @@ type ProfileKey<'a> = (Option<&'a str>, Vec<String>);
 /// A file opened, and indexed already when it is small.
 type Prepared = (Opened, Option<FileIndex>);
 
+/// How a file is opened: its `--set` settings, what sorting it found (see
+/// `open_file_deferring`), and the part of an evaluation log.
+type How<'a> = (
+    &'a [String],
+    Option<&'a Claims>,
+    Option<std::ops::Range<usize>>,
+);
+
 /// Opens a file on a worker; a small one split up front (JSON arrays, CSV) is indexed
 /// here too.
 fn prepare(
     path: &Path,
     fixed: Option<&Arc<Profile>>,
-    sets: &[String],
+    (sets, claims, part): How<'_>,
     tests: &Option<crate::load::index::marks::Tests>,
-    part: Option<std::ops::Range<usize>>,
 ) -> Result<Prepared, String> {
-    let mut o = open_file_deferring(path, fixed, sets, false, PRE_INDEX_MAX, part)?;
+    let mut o = open_file_deferring(path, fixed, sets, false, PRE_INDEX_MAX, part, claims)?;
     if let Some(src) = o.source.as_mut() {
         src.tests = tests.clone();
     }

@@ -5,7 +5,7 @@
 use crate::load::index::corpus::Corpus;
 use crate::load::index::view::LoadedSource;
 use crate::load::input::bytes::Bytes;
-use crate::load::profile::detect::{self, Sample};
+use crate::load::profile::detect::{self, Claims, Sample};
 use crate::load::profile::extract::FileContext;
 use crate::load::profile::{Format, Profile};
 use crate::load::record::{self, RecordRef};
@@ -50,7 +50,8 @@ pub struct Opened {
 /// Opens a file, picks its profile and splits it into records where the format needs
 /// that up front, leaving a JSON array of at most `defer_upto` bytes unsplit (only its
 /// first element read, for detection; see `Opened::deferred`). Fails only on a
-/// profile that does not compile.
+/// profile that does not compile. `claims`, what sorting the file found in its first
+/// record, stand for detecting it again while that record is unchanged.
 pub fn open_file_deferring(
     path: &Path,
     fixed: Option<&Arc<Profile>>,
@@ -58,6 +59,7 @@ pub fn open_file_deferring(
     verdict_file: bool,
     defer_upto: usize,
     part: Option<std::ops::Range<usize>>,
+    claims: Option<&Claims>,
 ) -> Result<Opened, String> {
     let mut problems = Vec::new();
     let mut deferred = false;
@@ -67,7 +69,7 @@ pub fn open_file_deferring(
         overrides,
         verdict_file,
         &mut problems,
-        (defer_upto, part),
+        (defer_upto, part, claims),
         &mut deferred,
     )?;
     Ok(Opened {
@@ -93,7 +95,7 @@ impl Corpus {
             overrides,
             verdict_file,
             &mut self.problems,
-            (0, None),
+            (0, None, None),
             &mut false,
         )
     }
@@ -105,7 +107,7 @@ fn open_source(
     overrides: &[String],
     verdict_file: bool,
     problems: &mut Vec<Problem>,
-    (defer_upto, part): (usize, Option<std::ops::Range<usize>>),
+    (defer_upto, part, known): (usize, Option<std::ops::Range<usize>>, Option<&Claims>),
     deferred: &mut bool,
 ) -> Result<Option<LoadedSource>, String> {
     let (bytes, stamp) = match crate::load::input::bytes::read_stamped(path) {
@@ -143,17 +145,24 @@ fn open_source(
     let profile = match fixed {
         Some(p) => p.clone(),
         None => {
-            let first = Sample::first_record(
-                &bytes,
-                format,
-                split.first.as_ref(),
-                &split.csv_headers,
-                split.csv_delimiter,
-            );
-            let sample = Sample::new(path, format, first.as_deref(), &split.csv_headers);
             // Every built-in's rules tried once: the first of the file's role is
             // taken, the others are noted.
-            let claims = detect::candidates(&sample);
+            let known = known.and_then(|c| c.holds_for(format, &bytes, split.first.as_ref()));
+            let claims = known.unwrap_or_else(|| {
+                let first = Sample::first_record(
+                    &bytes,
+                    format,
+                    split.first.as_ref(),
+                    &split.csv_headers,
+                    split.csv_delimiter,
+                );
+                detect::candidates(&Sample::new(
+                    path,
+                    format,
+                    first.as_deref(),
+                    &split.csv_headers,
+                ))
+            });
             let detected = if verdict_file {
                 detect::first_of(&claims, crate::load::profile::FileRole::Verdicts)
             } else {

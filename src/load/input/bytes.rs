@@ -74,6 +74,10 @@ fn without_bom(b: Bytes) -> Bytes {
     }
 }
 
+/// Files up to this size are mapped with their pages entered at once (one call
+/// instead of a fault per few pages): they are read whole right after.
+const POPULATE_BELOW: u64 = 4 << 20;
+
 /// The most read from standard input, or from a file that reports no size (`/proc`).
 pub const MAX_STREAM: u64 = 16 << 30;
 
@@ -186,7 +190,12 @@ pub fn read_stamped(
             // SAFETY: the map is read-only; afscope never writes input files. A file
             // truncated by another process while mapped reads as zeros past its new
             // end (see `guard`) once the guard is installed.
-            Bytes::Mapped(Mapped::new(unsafe { Mmap::map(&file) }.map_err(io)?))
+            let mut opts = memmap2::MmapOptions::new();
+            opts.len(len as usize);
+            if len <= POPULATE_BELOW {
+                opts.populate();
+            }
+            Bytes::Mapped(Mapped::new(unsafe { opts.map(&file) }.map_err(io)?))
         }
     };
     if bytes.starts_with(&[0x1f, 0x8b]) {

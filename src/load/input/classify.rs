@@ -2,7 +2,7 @@
 //! data) by its name and first bytes.
 
 use super::{ending, DATA, NOT_DATA};
-use crate::load::profile::detect::{self, Sample};
+use crate::load::profile::detect::{self, Claims, Sample};
 use crate::load::profile::{FileRole, Format};
 use crate::load::record;
 use std::io::{Read, Seek};
@@ -22,6 +22,9 @@ pub struct Found {
     pub profile: Option<String>,
     /// Label files: how to read them.
     pub label_set: Vec<String>,
+    /// Transcript files: what detection found in the first record, for the open to
+    /// take again (`Claims::holds_for`) rather than detect a second time.
+    pub claims: Option<Claims>,
 }
 
 impl Found {
@@ -30,6 +33,7 @@ impl Found {
             role: FileRole::Transcripts,
             profile: profile.map(str::to_string),
             label_set: Vec::new(),
+            claims: None,
         }
     }
 }
@@ -49,29 +53,49 @@ pub fn classify(path: &Path) -> Option<Found> {
         return Some(Found::transcripts(None));
     };
     let gz = name.ends_with(".gz");
-    let head = read_head(&mut file, gz, FIRST_HEAD);
-    let whole = (head.len() as u64) < FIRST_HEAD;
-    if let Some(found) = sort(path, &name, &end, &head, whole) {
-        return found;
+    // One buffer per thread: a folder of thousands of files reads a head each.
+    thread_local! {
+        static HEAD_BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
     }
-    let head = match file.rewind() {
-        Ok(()) => read_head(&mut file, gz, HEAD),
-        Err(_) => head,
-    };
-    sort(path, &name, &end, &head, true).flatten()
+    HEAD_BUF.with_borrow_mut(|buf| {
+        let n = read_head(&mut file, gz, FIRST_HEAD, buf);
+        let whole = (n as u64) < FIRST_HEAD;
+        if let Some(found) = sort(path, &name, &end, &buf[..n], whole) {
+            return found;
+        }
+        let n = match file.rewind() {
+            Ok(()) => read_head(&mut file, gz, HEAD, buf),
+            Err(_) => n,
+        };
+        sort(path, &name, &end, &buf[..n], true).flatten()
+    })
 }
 
-/// Up to `limit` bytes from the start of the file (decompressed for `.gz`).
-fn read_head(file: &mut std::fs::File, gz: bool, limit: u64) -> Vec<u8> {
-    let mut head = Vec::with_capacity(limit as usize);
+/// Reads up to `limit` bytes from the start of the file (decompressed for `.gz`) into
+/// `buf`; how many were read.
+fn read_head(file: &mut std::fs::File, gz: bool, limit: u64, buf: &mut Vec<u8>) -> usize {
     if gz {
+        buf.clear();
         let _ = flate2::read::MultiGzDecoder::new(&*file)
             .take(limit)
-            .read_to_end(&mut head);
-    } else {
-        let _ = (&*file).take(limit).read_to_end(&mut head);
+            .read_to_end(buf);
+        return buf.len();
     }
-    head
+    // Read straight into the buffer (zeroed once per thread): one call for most files.
+    let limit = limit as usize;
+    if buf.len() < limit {
+        buf.resize(limit, 0);
+    }
+    let mut n = 0;
+    while n < limit {
+        match file.read(&mut buf[n..limit]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => break,
+        }
+    }
+    n
 }
 
 /// The file's role from its head; `None` when the head is cut before its first record
@@ -86,6 +110,7 @@ fn sort(path: &Path, name: &str, end: &str, head: &[u8], last: bool) -> Option<O
             role: FileRole::Labels,
             profile: None,
             label_set: Vec::new(),
+            claims: None,
         }));
     }
     let start = head.iter().position(|b| !b.is_ascii_whitespace());
@@ -114,7 +139,7 @@ fn first_lines(head: &[u8]) -> &[u8] {
 /// false.
 fn content_role(path: &Path, head: &[u8], last: bool) -> Option<Found> {
     let format = record::sniff_format(path, head);
-    let (first, headers, delimiter, rows) = match format {
+    let (first_ref, headers, delimiter, rows) = match format {
         Format::Csv => {
             let (rows, _) = record::csv_rows(path, head);
             let n = rows.rows.len();
@@ -130,7 +155,7 @@ fn content_role(path: &Path, head: &[u8], last: bool) -> Option<Found> {
             (recs.first().copied(), Vec::new(), b',', recs.len())
         }
     };
-    let first = Sample::first_record(head, format, first.as_ref(), &headers, delimiter);
+    let first = Sample::first_record(head, format, first_ref.as_ref(), &headers, delimiter);
     let sample = Sample::new(path, format, first.as_deref(), &headers);
     // A CSV row cut short still reads (with fewer cells): the first row is whole only
     // when another one starts after it.
@@ -138,11 +163,18 @@ fn content_role(path: &Path, head: &[u8], last: bool) -> Option<Found> {
     if !whole && !last {
         return None;
     }
-    if let Some(p) = detect::candidates(&sample).first() {
+    let claimed = detect::candidates(&sample);
+    // Claims on a whole first record hold for the whole file.
+    let claims = match (whole, &first_ref) {
+        (true, Some(first)) => Some(Claims::new(format, head, first.range().end, &claimed)),
+        _ => None,
+    };
+    if let Some(p) = claimed.first() {
         return Some(Found {
             role: p.role(),
             profile: Some(p.name().to_string()),
             label_set: p.spec.label_set.clone(),
+            claims,
         });
     }
     if let Some(top) = &sample.top {
@@ -162,8 +194,12 @@ fn content_role(path: &Path, head: &[u8], last: bool) -> Option<Found> {
                 role: FileRole::Labels,
                 profile: None,
                 label_set: Vec::new(),
+                claims: None,
             });
         }
     }
-    Some(Found::transcripts(None))
+    Some(Found {
+        claims,
+        ..Found::transcripts(None)
+    })
 }

@@ -8,6 +8,7 @@ pub mod guard;
 pub mod study;
 pub mod study_draft;
 
+use crate::load::profile::detect::Claims;
 use crate::load::profile::FileRole;
 pub use classify::{classify, Found};
 use std::path::{Path, PathBuf};
@@ -18,6 +19,9 @@ pub struct Inputs {
     pub transcripts: Vec<PathBuf>,
     /// For each transcript file, the argument it came from (its place in `args`).
     pub origin: Vec<usize>,
+    /// For each transcript file, what sorting it found in its first record (none for
+    /// a file named on its own).
+    pub claims: Vec<Option<Claims>>,
     /// Verdict files found in directories (named ones come with `--verdicts`).
     pub verdicts: Vec<PathBuf>,
     /// Label files and journals found in directories, with the settings of the
@@ -136,6 +140,7 @@ pub fn expand(args: &[PathBuf], hidden: bool) -> Result<Inputs, String> {
         }
         out.origin
             .resize(out.origin.len() + out.transcripts.len() - from, k);
+        out.claims.resize(out.transcripts.len(), None);
     }
     Ok(out)
 }
@@ -168,8 +173,13 @@ impl Inputs {
         match role {
             Some(Found {
                 role: FileRole::Transcripts,
+                claims,
                 ..
-            }) => self.transcripts.push(path),
+            }) => {
+                self.claims.resize(self.transcripts.len(), None);
+                self.transcripts.push(path);
+                self.claims.push(claims);
+            }
             Some(Found {
                 role: FileRole::Verdicts,
                 ..

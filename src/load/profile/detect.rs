@@ -1,7 +1,7 @@
 //! Picks the profile for a file: the first built-in whose `detect` rules hold on the
 //! file's path and first record, else `native`.
 
-use crate::load::profile::extract::wide_keys;
+use crate::load::profile::wide::has_wide_keys;
 use crate::load::profile::{FileRole, Format, Profile};
 use crate::load::record::raw::RawObj;
 use crate::load::record::{self, RecordRef};
@@ -74,10 +74,7 @@ pub fn matches(profile: &Profile, s: &Sample<'_>) -> bool {
     if !d.any_keys.is_empty() && !d.any_keys.iter().any(|k| top.get(k).is_some()) {
         return false;
     }
-    match wide_keys(profile, top) {
-        Some(keys) => !keys.is_empty(),
-        None => true,
-    }
+    has_wide_keys(profile, top).unwrap_or(true)
 }
 
 /// The `native` profile, which takes any transcript file no other claims.
@@ -104,4 +101,74 @@ pub fn candidates(s: &Sample<'_>) -> Vec<&'static Profile> {
         .filter(|p| p.name() != "native" && matches(p, s))
         .map(|p| &**p)
         .collect()
+}
+
+/// What detection found in a file's first record (every built-in that claims it), kept
+/// with that record's fingerprint: opening the file takes the claims again, without
+/// reading the record, only when its first record is still the same bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Claims {
+    format: Format,
+    /// The length of the bytes up to the first record's end, and their hash.
+    fingerprint: (usize, u64),
+    /// Positions in `Profile::builtins()`, in detection order.
+    builtins: Vec<u8>,
+}
+
+impl Claims {
+    /// The claims on a sample whose first record ends at `first_end` in `bytes` (the
+    /// file's start, after any byte-order mark).
+    pub fn new(format: Format, bytes: &[u8], first_end: usize, claims: &[&Profile]) -> Claims {
+        let all = Profile::builtins();
+        let builtins = claims
+            .iter()
+            .filter_map(|c| all.iter().position(|p| std::ptr::eq(&**p, *c)))
+            .map(|k| k as u8)
+            .collect();
+        Claims {
+            format,
+            fingerprint: fingerprint(&bytes[..first_end.min(bytes.len())]),
+            builtins,
+        }
+    }
+
+    /// The claiming profiles, when the file (`bytes`, read as `format`, whose first
+    /// record is `first`) still starts as it did.
+    pub fn holds_for(
+        &self,
+        format: Format,
+        bytes: &[u8],
+        first: Option<&RecordRef>,
+    ) -> Option<Vec<&'static Profile>> {
+        let end = first?.range().end;
+        if format != self.format
+            || end > bytes.len()
+            || fingerprint(&bytes[..end]) != self.fingerprint
+        {
+            return None;
+        }
+        let all = Profile::builtins();
+        Some(
+            self.builtins
+                .iter()
+                .map(|&k| &*all[usize::from(k)])
+                .collect(),
+        )
+    }
+}
+
+/// The length of `bytes` and a 64-bit hash of them (not for adversaries: a file that
+/// changes between two reads of it within one load).
+fn fingerprint(bytes: &[u8]) -> (usize, u64) {
+    const K: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut h = bytes.len() as u64;
+    let mut words = bytes.chunks_exact(8);
+    for w in &mut words {
+        let w = u64::from_le_bytes(w.try_into().expect("8 bytes"));
+        h = (h.rotate_left(23) ^ w).wrapping_mul(K);
+    }
+    let mut last = [0u8; 8];
+    last[..words.remainder().len()].copy_from_slice(words.remainder());
+    h = (h.rotate_left(23) ^ u64::from_le_bytes(last)).wrapping_mul(K);
+    (bytes.len(), h ^ (h >> 29))
 }

@@ -38,14 +38,8 @@ pub fn wide_keys_with(
     memo: &mut WideKeyMemo,
 ) -> Option<Vec<WideKey>> {
     let re = profile.wide_keys.as_ref()?;
-    let owned;
-    let map = match &profile.wide_map {
-        Some(p) => {
-            owned = p.lookup(top, None).and_then(RawObj::parse)?;
-            &owned
-        }
-        None => top,
-    };
+    let mut owned = None;
+    let map = keyed_object(profile, top, &mut owned)?;
     Some(
         map.entries
             .iter()
@@ -75,6 +69,30 @@ pub fn wide_keys_with(
             })
             .collect(),
     )
+}
+
+/// Whether the record has a wide key (`None` as `wide_keys`): what detection asks,
+/// without reading any key's tier and condition.
+pub fn has_wide_keys(profile: &Profile, top: &RawObj<'_>) -> Option<bool> {
+    let re = profile.wide_keys.as_ref()?;
+    let mut owned = None;
+    let map = keyed_object(profile, top, &mut owned)?;
+    Some(map.entries.iter().any(|(k, _)| re.is_match(k)))
+}
+
+/// The object whose keys are the wide keys: the record, or its `wide_map` field.
+fn keyed_object<'r, 'a>(
+    profile: &Profile,
+    top: &'r RawObj<'a>,
+    owned: &'r mut Option<RawObj<'a>>,
+) -> Option<&'r RawObj<'a>> {
+    match &profile.wide_map {
+        Some(p) => {
+            *owned = Some(p.lookup(top, None).and_then(RawObj::parse)?);
+            owned.as_ref()
+        }
+        None => Some(top),
+    }
 }
 
 #[cfg(test)]
