@@ -18,7 +18,7 @@ pub struct WideKey {
 /// the same few keys in every record): a key's tier and condition, or `None` when the
 /// regex refuses it.
 #[derive(Debug, Default)]
-pub struct WideKeyMemo(HashMap<String, Option<KeyRead>>);
+pub struct WideKeyMemo(HashMap<String, Option<KeyRead>, foldhash::fast::RandomState>);
 
 /// A key's tier and condition, as the regex reads them.
 type KeyRead = (Option<Tier>, Option<String>);

@@ -50,7 +50,7 @@ pub struct RawObj<'a> {
     /// Duplicate keys and lone surrogates anywhere in the record (`parse_record` only).
     pub warnings: Vec<Warning>,
     /// Key to entry, for objects of many keys (wide CSV rows).
-    lookup: Option<std::collections::HashMap<Cow<'a, str>, usize>>,
+    lookup: Option<std::collections::HashMap<Cow<'a, str>, usize, foldhash::fast::RandomState>>,
     /// Objects among the values, split when first followed (a wide record's
     /// `results.{key}` and `scores.{key}` are looked up once per key).
     children: std::cell::RefCell<Vec<(usize, std::rc::Rc<[Field]>)>>,
@@ -230,7 +230,7 @@ impl<'a> RawObj<'a> {
         if let Some(map) = &mut self.lookup {
             map.insert(key.clone(), self.entries.len());
         } else if self.entries.len() == LINEAR_KEYS {
-            let mut map: std::collections::HashMap<Cow<'a, str>, usize> = self
+            let mut map: std::collections::HashMap<Cow<'a, str>, usize, _> = self
                 .entries
                 .iter()
                 .enumerate()

@@ -66,7 +66,7 @@ struct Frame<'t> {
     /// Where this object's keys start in the shared key list.
     keys_from: usize,
     /// For objects with many keys, a set instead of a linear search.
-    set: Option<HashSet<Cow<'t, str>>>,
+    set: Option<HashSet<Cow<'t, str>, foldhash::fast::RandomState>>,
     /// Where this container is in its parent, for paths: the index of its key in the
     /// shared key list (object parent), or its item number (array parent).
     place: usize,
@@ -210,7 +210,7 @@ fn key<'t>(
         None => {
             let d = mine.contains(&name);
             if mine.len() >= 32 {
-                let mut set: HashSet<Cow<'t, str>> = mine.iter().cloned().collect();
+                let mut set: HashSet<Cow<'t, str>, _> = mine.iter().cloned().collect();
                 set.insert(name.clone());
                 frame.set = Some(set);
             }
