@@ -255,28 +255,26 @@ fn short(raw: Raw<'_>) -> String {
 }
 
 /// (system, first user, last assistant) of a messages array.
-fn messages<'a>(
-    profile: &Profile,
-    top: &RawObj<'a>,
-    key: Option<&str>,
-) -> (Option<Text<'a>>, Option<Text<'a>>, Option<Text<'a>>) {
+fn messages<'a>(profile: &Profile, top: &RawObj<'a>, key: Option<&str>) -> Turns<'a> {
     let Some(mut items) =
         first(&profile.paths.messages, top, key).and_then(|(raw, _)| items_lazily(raw))
     else {
         return (None, None, None);
     };
-    // Each turn read in one walk for its role and content.
+    // Each turn read in one walk for its role and content: the first system and user
+    // turns whose content reads as text, and the last assistant turn.
     let (mut system, mut user, mut assistant) = (None, None, None);
     while let Some(item) = items.next_picked(&["role", "content"]) {
         let Ok(obj) = item else {
             continue;
         };
         let role = obj.get("role").and_then(as_text);
-        let content = || obj.get("content").and_then(texts::content);
+        let content = obj.get("content");
+        let reads = || content.is_some_and(texts::content_reads);
         match role.as_deref() {
-            Some("system") if system.is_none() => system = content(),
-            Some("user" | "human") if user.is_none() => user = content(),
-            Some("assistant" | "model") => assistant = content(),
+            Some("system") if system.is_none() && reads() => system = content,
+            Some("user" | "human") if user.is_none() && reads() => user = content,
+            Some("assistant" | "model") => assistant = content.filter(|_| reads()),
             _ => {}
         }
     }
@@ -290,6 +288,7 @@ fn messages<'a>(
 fn user_turn<'a>(profile: &Profile, top: &RawObj<'a>, key: Option<&str>) -> Option<Cow<'a, str>> {
     messages(profile, top, key)
         .1
+        .and_then(texts::content)
         .map(|t| t.decoded())
         .or_else(|| first_text(&profile.paths.user, top, key))
 }
@@ -408,8 +407,9 @@ pub fn completion_text<'a>(
     texts_with(profile, top, key, false, Known::default()).map(|t| t.completion)
 }
 
-/// A messages array's system prompt, first user turn and last assistant turn.
-pub type Turns<'a> = (Option<Text<'a>>, Option<Text<'a>>, Option<Text<'a>>);
+/// A messages array's system prompt, first user turn and last assistant turn: the
+/// `content` values, each made a text (`texts::content`) only where it is read.
+pub type Turns<'a> = (Option<Raw<'a>>, Option<Raw<'a>>, Option<Raw<'a>>);
 
 /// `texts` (`prompts`) or `completion_text`, from what was read of the record
 /// already.
@@ -423,7 +423,6 @@ pub fn texts_with<'a>(
     let p = &profile.paths;
     let mut turns: Option<Turns<'a>> = known
         .turns
-        .clone()
         .or_else(|| prompts.then(|| messages(profile, top, key)));
     let at = if known.turns.is_some() {
         // Indexing looked in the fields already, and found none.
@@ -444,6 +443,7 @@ pub fn texts_with<'a>(
         CompletionAt::Messages => turns
             .as_mut()
             .and_then(|t| t.2.take())
+            .and_then(texts::content)
             .ok_or_else(|| missing_completion(profile, key))?,
     };
     if !prompts {
@@ -454,6 +454,10 @@ pub fn texts_with<'a>(
         });
     }
     let (m_system, m_user, _) = turns.unwrap_or_default();
+    let (m_system, m_user) = (
+        m_system.and_then(texts::content),
+        m_user.and_then(texts::content),
+    );
     let text = |paths: &[FieldPath]| {
         paths
             .iter()

@@ -100,6 +100,12 @@ pub fn scalar(raw: Raw<'_>) -> Option<Piece<'_>> {
     }
 }
 
+/// Whether a message `content` reads as text (`content` is `Some`), without making
+/// the text of a scalar.
+pub fn content_reads(raw: Raw<'_>) -> bool {
+    scalar(raw).is_some() || content(raw).is_some()
+}
+
 /// The text of a message `content`: a scalar, or a list of `{type, text}` parts
 /// joined by newlines.
 pub fn content(raw: Raw<'_>) -> Option<Text<'_>> {
