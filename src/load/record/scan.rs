@@ -212,18 +212,29 @@ fn far_string_end(bytes: &[u8], start: usize, from: usize) -> usize {
 mod tests {
     use super::*;
 
+    /// Up to `max` (exclusive) random bytes: `common.0` with weight `common.1`
+    /// against one for each of `others`.
+    fn random_bytes(
+        rng: &mut crate::synth::Rng,
+        max: u64,
+        common: (u8, u64),
+        others: &[u8],
+    ) -> Vec<u8> {
+        let (byte, weight) = common;
+        (0..rng.below(max))
+            .map(|_| match rng.below(weight + others.len() as u64) {
+                k if k < weight => byte,
+                k => others[(k - weight) as usize],
+            })
+            .collect()
+    }
+
     #[test]
     fn whitespace_is_skipped_as_one_byte_at_a_time_would() {
         let mut rng = crate::synth::Rng::new(9);
-        let bytes = [b' ', b'\n', b'\r', b'\t', b'x', b'"'];
         for _ in 0..5_000 {
-            let len = rng.below(40) as usize;
-            let b: Vec<u8> = (0..len)
-                .map(|_| match rng.below(10) {
-                    0..=5 => b' ',
-                    k => bytes[k as usize - 5],
-                })
-                .collect();
+            let b = random_bytes(&mut rng, 40, (b' ', 6), b"\n\r\tx");
+            let len = b.len();
             for pos in 0..=len {
                 let mut slow = pos;
                 while slow < len && matches!(b[slow], b' ' | b'\n' | b'\r' | b'\t') {
@@ -271,15 +282,9 @@ mod tests {
             b.len() + 1
         };
         let mut rng = crate::synth::Rng::new(17);
-        let alphabet = [b'a', b'"', b'\\', b'x', b' ', 0xe2];
         for _ in 0..20_000 {
-            let len = rng.below(90) as usize;
-            let b: Vec<u8> = (0..len)
-                .map(|_| match rng.below(12) {
-                    0..=6 => b'a',
-                    k => alphabet[k as usize - 6],
-                })
-                .collect();
+            let b = random_bytes(&mut rng, 90, (b'a', 7), b"\"\\x \xe2");
+            let len = b.len();
             for start in 0..=len.min(20) {
                 assert_eq!(string_end(&b, start), slow(&b, start), "{b:?} from {start}");
             }
