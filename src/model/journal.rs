@@ -270,20 +270,6 @@ impl Replay {
     }
 }
 
-/// Byte frequencies for finding a key in JSON text, where quotes are everywhere.
-struct JsonBytes;
-
-impl memchr::arch::all::packedpair::HeuristicFrequencyRank for JsonBytes {
-    fn rank(&self, byte: u8) -> u8 {
-        match byte {
-            b'"' | b':' | b',' | b' ' => 255,
-            b'e' | b't' | b'a' | b'o' | b'i' | b'n' | b's' | b'r' | b'h' => 240,
-            b'a'..=b'z' => 160,
-            _ => 100,
-        }
-    }
-}
-
 /// True when a file is a label journal: some line of it is a journal event (a torn
 /// or hand-edited line elsewhere is reported on replay, never the reason to read the
 /// file as something else), or all it holds is the start of a first event cut off by
@@ -292,9 +278,7 @@ pub fn looks_like_journal(text: &[u8]) -> bool {
     // Every event line names its event: one pass over a folder's file heads rules
     // out most of them before any line is looked at.
     static EVENT: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
-        std::sync::LazyLock::new(|| {
-            memchr::memmem::FinderBuilder::new().build_forward_with_ranker(JsonBytes, b"\"event\"")
-        });
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"\"event\""));
     if EVENT.find(text).is_none() {
         return false;
     }

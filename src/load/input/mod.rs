@@ -176,7 +176,6 @@ impl Inputs {
                 claims,
                 ..
             }) => {
-                self.claims.resize(self.transcripts.len(), None);
                 self.transcripts.push(path);
                 self.claims.push(claims);
             }

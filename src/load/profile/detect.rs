@@ -160,15 +160,9 @@ impl Claims {
 /// The length of `bytes` and a 64-bit hash of them (not for adversaries: a file that
 /// changes between two reads of it within one load).
 fn fingerprint(bytes: &[u8]) -> (usize, u64) {
-    const K: u64 = 0x9e37_79b9_7f4a_7c15;
-    let mut h = bytes.len() as u64;
-    let mut words = bytes.chunks_exact(8);
-    for w in &mut words {
-        let w = u64::from_le_bytes(w.try_into().expect("8 bytes"));
-        h = (h.rotate_left(23) ^ w).wrapping_mul(K);
-    }
-    let mut last = [0u8; 8];
-    last[..words.remainder().len()].copy_from_slice(words.remainder());
-    h = (h.rotate_left(23) ^ u64::from_le_bytes(last)).wrapping_mul(K);
-    (bytes.len(), h ^ (h >> 29))
+    use std::hash::BuildHasher;
+    (
+        bytes.len(),
+        foldhash::fast::FixedState::default().hash_one(bytes),
+    )
 }
