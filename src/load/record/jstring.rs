@@ -6,17 +6,27 @@
 pub type Fail = (usize, bool, &'static str);
 use std::borrow::Cow;
 
+/// What checking a string met besides its end.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct Met {
+    /// A `\u` escape of half a surrogate pair alone.
+    pub lone_surrogate: bool,
+    /// Any escape (a string without one is its own text, nothing to decode).
+    pub escape: bool,
+}
+
 /// The byte range of a string's contents: the byte after the opening quote up to the
-/// closing quote. Checks escapes and control characters; notes lone surrogates.
-pub(crate) fn string(b: &[u8], open: usize, lone_surrogate: &mut bool) -> Result<usize, Fail> {
+/// closing quote. Checks escapes and control characters; notes in `met` lone
+/// surrogates and whether there was any escape.
+pub(crate) fn string(b: &[u8], open: usize, met: &mut Met) -> Result<usize, Fail> {
     #[cfg(target_arch = "x86_64")]
     {
         if std::arch::is_x86_feature_detected!("avx2") {
             // SAFETY: AVX2 is present (checked just above).
-            return unsafe { x86::string_avx2(b, open, lone_surrogate) };
+            return unsafe { x86::string_avx2(b, open, met) };
         }
     }
-    string_with(b, open, lone_surrogate, next_special)
+    string_with(b, open, met, next_special)
 }
 
 /// `string`, finding the end of each run of plain content with `scan`.
@@ -24,7 +34,7 @@ pub(crate) fn string(b: &[u8], open: usize, lone_surrogate: &mut bool) -> Result
 fn string_with(
     b: &[u8],
     open: usize,
-    lone_surrogate: &mut bool,
+    met: &mut Met,
     scan: impl Fn(&[u8]) -> Option<usize>,
 ) -> Result<usize, Fail> {
     let mut i = open + 1;
@@ -43,6 +53,7 @@ fn string_with(
             _ => return Err((i, false, "control character in a string (must be escaped)")),
         }
         // An escape.
+        met.escape = true;
         match b.get(i + 1) {
             None => return Err((open, true, "unterminated string")),
             Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => i += 2,
@@ -55,10 +66,10 @@ fn string_with(
                         .flatten();
                     match low {
                         Some(l) if (0xDC00..0xE000).contains(&l) => i += 6,
-                        _ => *lone_surrogate = true,
+                        _ => met.lone_surrogate = true,
                     }
                 } else if (0xDC00..0xE000).contains(&cp) {
-                    *lone_surrogate = true;
+                    met.lone_surrogate = true;
                 }
             }
             Some(_) => return Err((i, false, "invalid escape in a string")),
@@ -117,9 +128,9 @@ mod x86 {
     pub unsafe fn string_avx2(
         b: &[u8],
         open: usize,
-        lone_surrogate: &mut bool,
+        met: &mut super::Met,
     ) -> Result<usize, super::Fail> {
-        super::string_with(b, open, lone_surrogate, find_avx2)
+        super::string_with(b, open, met, find_avx2)
     }
 
     #[inline(always)]

@@ -4,8 +4,8 @@
 //! would cost more than reading it).
 
 use crate::load::record::jstring::unescape;
-use crate::load::record::raw::Raw;
-use crate::load::record::scan::{scan_value, skip_ws, string_end};
+use crate::load::record::raw::{same_key, Raw};
+use crate::load::record::scan::{key_end, scan_value, skip_ws, string_end};
 use std::borrow::Cow;
 
 /// Looking values up by key: a split object, or one read in place.
@@ -59,13 +59,13 @@ impl<'a> Members<'a> {
 }
 
 /// An object read in one walk for the values of a few keys known beforehand (at
-/// most eight): lookups of those keys cost nothing more; any other key walks the
+/// most four): lookups of those keys cost nothing more; any other key walks the
 /// object again. Answers as `RawObj::parse` would split it.
 #[derive(Debug, Clone, Copy)]
 pub struct Picked<'a> {
     whole: Members<'a>,
     keys: &'static [&'static str],
-    values: [Option<Raw<'a>>; 8],
+    values: [Option<Raw<'a>>; MAX_PICKED],
 }
 
 impl<'a> Picked<'a> {
@@ -81,24 +81,54 @@ impl<'a> Picked<'a> {
         open: usize,
         keys: &'static [&'static str],
     ) -> Option<(Picked<'a>, usize)> {
-        assert!(keys.len() <= 8, "at most eight keys are picked");
-        if text.as_bytes().get(open) != Some(&b'{') {
+        assert!(keys.len() <= MAX_PICKED, "at most four keys are picked");
+        let b = text.as_bytes();
+        if b.get(open) != Some(&b'{') {
             return None;
         }
-        let mut values = [None; 8];
-        let mut it = MemberIter {
-            text,
-            pos: open + 1,
-            open,
-            done: false,
-            end: None,
-        };
-        for (k, v) in it.by_ref() {
-            if let Some(i) = keys.iter().position(|key| *key == k) {
-                values[i] = Some(v);
+        // One walk, as `MemberIter` reads members, with each key compared as written
+        // (decoded only when it holds an escape).
+        let mut values = [None; MAX_PICKED];
+        let mut pos = skip_ws(b, open + 1);
+        let end = if b.get(pos) == Some(&b'}') {
+            pos + 1
+        } else {
+            loop {
+                if b.get(pos) != Some(&b'"') {
+                    return None;
+                }
+                let (key_end, escaped) = key_end(b, pos + 1);
+                if key_end > b.len() {
+                    return None;
+                }
+                // SAFETY (both slices): every bound is at an ASCII byte (a quote, or
+                // what ends a value a scan accepted) or the end of `text`, so at a
+                // character boundary.
+                let inner = unsafe { text.get_unchecked(pos + 1..key_end - 1) };
+                let slot = match escaped {
+                    false => keys.iter().position(|k| same_key(k, inner)),
+                    true => {
+                        let key = unescape(inner).0;
+                        keys.iter().position(|k| same_key(k, &key))
+                    }
+                };
+                pos = skip_ws(b, key_end);
+                if b.get(pos) != Some(&b':') {
+                    return None;
+                }
+                pos = skip_ws(b, pos + 1);
+                let value_end = scan_value(b, pos).ok()?;
+                if let Some(i) = slot {
+                    values[i] = Some(Raw::new(unsafe { text.get_unchecked(pos..value_end) }));
+                }
+                pos = skip_ws(b, value_end);
+                match b.get(pos)? {
+                    b',' => pos = skip_ws(b, pos + 1),
+                    b'}' => break pos + 1,
+                    _ => return None,
+                }
             }
-        }
-        let end = it.end?;
+        };
         let p = Picked {
             whole: Members(&text[open..end]),
             keys,
@@ -110,7 +140,13 @@ impl<'a> Picked<'a> {
 
 impl<'a> Lookup<'a> for Picked<'a> {
     fn get(&self, key: &str) -> Option<Raw<'a>> {
-        match self.keys.iter().position(|k| *k == key) {
+        // The caller's key is most often the very literal it picked with.
+        let at = self
+            .keys
+            .iter()
+            .position(|k| std::ptr::eq(k.as_ptr(), key.as_ptr()) && k.len() == key.len())
+            .or_else(|| self.keys.iter().position(|k| same_key(k, key)));
+        match at {
             Some(i) => self.values[i],
             None => self.whole.get(key),
         }
@@ -122,6 +158,9 @@ impl<'a> Lookup<'a> for Picked<'a> {
         crate::load::record::raw::RawObj::parse(Raw::new(self.whole.0)).is_none_or(|o| o.each(f))
     }
 }
+
+/// The most keys a `Picked` reads in its one walk (a verdict's four).
+const MAX_PICKED: usize = 4;
 
 /// Items of an array read one at a time, for a caller that undoes what it made of
 /// them when the array turns out not to read to its end (`ok` false after the last).

@@ -183,10 +183,13 @@ impl<'a> RawObj<'a> {
                 None => return Err(err((pos, true, "record ends early"))),
                 Some(_) => return Err(err((pos, false, "key must be a string"))),
             }
-            let mut lone = false;
-            let close = jstring::string(b, pos, &mut lone).map_err(err)?;
-            let key = unescape(&text[pos + 1..close]).0;
-            if lone {
+            let mut met = jstring::Met::default();
+            let close = jstring::string(b, pos, &mut met).map_err(err)?;
+            let key = match met.escape {
+                true => unescape(&text[pos + 1..close]).0,
+                false => Cow::Borrowed(&text[pos + 1..close]),
+            };
+            if met.lone_surrogate {
                 obj.warnings.push(Warning {
                     field: key.to_string(),
                     message: "lone surrogate in a \\u escape in a key; decoded as U+FFFD".into(),
@@ -221,7 +224,7 @@ impl<'a> RawObj<'a> {
         // dozen keys.
         let at = match &self.lookup {
             Some(map) => map.get(&key).copied(),
-            None => self.entries.iter().position(|(k, _)| *k == key),
+            None => self.entries.iter().position(|(k, _)| same_key(k, &key)),
         };
         if let Some(i) = at {
             self.entries[i].1 = value;
@@ -251,7 +254,7 @@ impl<'a> RawObj<'a> {
     fn position(&self, key: &str) -> Option<usize> {
         match &self.lookup {
             Some(map) => map.get(key).copied(),
-            None => self.entries.iter().position(|(k, _)| k == key),
+            None => self.entries.iter().position(|(k, _)| same_key(k, key)),
         }
     }
 
@@ -285,6 +288,13 @@ impl<'a> RawObj<'a> {
 }
 
 /// A checker's failure as a scan error.
+/// Whether two keys are the same, compared in place: keys are a few bytes, where a
+/// call to compare memory costs more than the comparison.
+#[inline(always)]
+pub(crate) fn same_key(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
+}
+
 fn scan_error((pos, eof, message): jstring::Fail) -> ScanError {
     ScanError {
         pos,

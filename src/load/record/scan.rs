@@ -7,8 +7,13 @@ use crate::load::record::strict;
 
 /// Past the JSON whitespace at `pos` (byte by byte: within a checked record, where
 /// the values are, whitespace is short).
+#[inline(always)]
 pub(crate) fn skip_ws(b: &[u8], mut pos: usize) -> usize {
-    while pos < b.len() && matches!(b[pos], b' ' | b'\n' | b'\r' | b'\t') {
+    // One compare for the common case: a byte above the space is no whitespace.
+    while let Some(&c) = b.get(pos) {
+        if c > b' ' || !matches!(c, b' ' | b'\n' | b'\r' | b'\t') {
+            break;
+        }
         pos += 1;
     }
     pos
@@ -169,6 +174,37 @@ pub fn string_end(bytes: &[u8], start: usize) -> usize {
     far_string_end(bytes, start, if i < near { start } else { i })
 }
 
+/// `string_end` for a key: also whether the string holds an escape (a key without one
+/// is compared as written, with nothing decoded).
+#[inline]
+pub fn key_end(bytes: &[u8], start: usize) -> (usize, bool) {
+    let near = bytes.len().min(start.saturating_add(32));
+    let mut i = start;
+    #[cfg(target_arch = "x86_64")]
+    while i < near && i + 16 <= bytes.len() {
+        // SAFETY: reads the 16 bytes at `i`, inside `bytes`; SSE2 is part of x86-64.
+        let m = unsafe { quote_or_backslash(bytes, i) };
+        if m != 0 {
+            let j = i + m.trailing_zeros() as usize;
+            return match bytes[j] {
+                b'"' => (j + 1, false),
+                _ => (far_string_end(bytes, start, j), true),
+            };
+        }
+        i += 16;
+    }
+    while i < near {
+        match bytes[i] {
+            b'"' => return (i + 1, false),
+            b'\\' => return (far_string_end(bytes, start, i), true),
+            _ => i += 1,
+        }
+    }
+    let end = far_string_end(bytes, start, i);
+    let escaped = memchr::memchr(b'\\', &bytes[i..end.min(bytes.len())]).is_some();
+    (end, escaped)
+}
+
 /// Bit k set when byte `at + k` is a quote or a backslash, for the 16 bytes at `at`.
 ///
 /// # Safety
@@ -269,7 +305,7 @@ mod tests {
     }
 
     #[test]
-    fn string_end_agrees_with_a_byte_by_byte_reading() {
+    fn string_and_key_ends_agree_with_a_byte_by_byte_reading() {
         let slow = |b: &[u8], start: usize| {
             let mut i = start;
             while i < b.len() {
@@ -286,7 +322,11 @@ mod tests {
             let b = random_bytes(&mut rng, 90, (b'a', 7), b"\"\\x \xe2");
             let len = b.len();
             for start in 0..=len.min(20) {
-                assert_eq!(string_end(&b, start), slow(&b, start), "{b:?} from {start}");
+                let end = slow(&b, start);
+                assert_eq!(string_end(&b, start), end, "{b:?} from {start}");
+                // A key's end is the same, and it says whether an escape came before.
+                let escaped = b[start..(end - 1).min(len)].contains(&b'\\');
+                assert_eq!(key_end(&b, start), (end, escaped), "{b:?} from {start}");
             }
         }
     }

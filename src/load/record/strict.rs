@@ -2,7 +2,8 @@
 //! a record, with duplicate keys and lone surrogates noted; and the exact reading of
 //! whole numbers every reader of a record shares (strings are in `jstring`).
 
-use crate::load::record::jstring::{string, unescape, Fail};
+use crate::load::record::jstring::{string, unescape, Fail, Met};
+use crate::load::record::raw::same_key;
 use std::borrow::Cow;
 use std::collections::HashSet;
 
@@ -136,9 +137,9 @@ fn value_inner<'t>(
                 keys.truncate(done.keys_from);
             }
             b'"' => {
-                let mut lone = false;
-                i = string(b, i, &mut lone)? + 1;
-                if lone && !surrogate_noted {
+                let mut met = Met::default();
+                i = string(b, i, &mut met)? + 1;
+                if met.lone_surrogate && !surrogate_noted {
                     surrogate_noted = true;
                     warnings.push(Warning {
                         field: current_path(path, &stack, &keys),
@@ -200,15 +201,18 @@ fn key<'t>(
         None => return Err((i, true, "the text ends inside an object")),
         Some(_) => return Err((i, false, "key must be a string")),
     }
-    let mut lone = false;
-    let close = string(b, i, &mut lone)?;
-    let name = unescape(&text[i + 1..close]).0;
+    let mut met = Met::default();
+    let close = string(b, i, &mut met)?;
+    let name = match met.escape {
+        true => unescape(&text[i + 1..close]).0,
+        false => Cow::Borrowed(&text[i + 1..close]),
+    };
     let frame = stack.last_mut().expect("inside an object");
     let mine = &keys[frame.keys_from..];
     let duplicate = match &mut frame.set {
         Some(set) => !set.insert(name.clone()),
         None => {
-            let d = mine.contains(&name);
+            let d = mine.iter().any(|k| same_key(k, &name));
             if mine.len() >= 32 {
                 let mut set: HashSet<Cow<'t, str>, _> = mine.iter().cloned().collect();
                 set.insert(name.clone());
