@@ -196,27 +196,29 @@ impl<'a> SourceCtx<'a> {
         out: &mut Partial,
     ) {
         out.problems.extend(self.warnings(rec, top));
-        let keys = match extract::wide_keys_with(self.profile, top, &mut out.wide_keys) {
-            Some(k) if k.is_empty() => {
-                let field = self
-                    .profile
-                    .spec
-                    .wide
-                    .as_ref()
-                    .and_then(|w| w.map.clone())
-                    .unwrap_or_else(|| "record".into());
-                let p = Problem::new(
-                    &self.ctx.path,
-                    ProblemKind::MissingField,
-                    "no key matches the profile's wide.keys",
-                )
-                .at_line(rec.line)
-                .in_field(field);
-                return out.problems.push(p);
-            }
-            Some(k) => k.into_iter().map(Some).collect(),
-            None => vec![None],
-        };
+        let keys: smallvec::SmallVec<[Option<WideKey>; 1]> =
+            match extract::wide_keys_with(self.profile, top, &mut out.wide_keys) {
+                Some(k) if k.is_empty() => {
+                    let field = self
+                        .profile
+                        .spec
+                        .wide
+                        .as_ref()
+                        .and_then(|w| w.map.clone())
+                        .unwrap_or_else(|| "record".into());
+                    let p = Problem::new(
+                        &self.ctx.path,
+                        ProblemKind::MissingField,
+                        "no key matches the profile's wide.keys",
+                    )
+                    .at_line(rec.line)
+                    .in_field(field);
+                    return out.problems.push(p);
+                }
+                Some(k) => k.into_iter().map(Some).collect(),
+                // One transcript per record, its key list kept off the heap.
+                None => smallvec::smallvec![None],
+            };
         let mut issues = Vec::new();
         for key in &keys {
             let mut fields =

@@ -4,6 +4,7 @@
 
 use crate::load::record::jstring::{string, unescape, Fail, Met};
 use crate::load::record::raw::same_key;
+use smallvec::SmallVec;
 use std::borrow::Cow;
 use std::collections::HashSet;
 
@@ -61,6 +62,9 @@ pub(crate) fn is_number(t: &[u8]) -> bool {
 
 use super::scan::skip_indented_ws as skip_ws;
 
+/// The keys of the objects open while checking, innermost last.
+type Keys<'t> = SmallVec<[Cow<'t, str>; 8]>;
+
 /// One open object or array while checking.
 struct Frame<'t> {
     object: bool,
@@ -94,8 +98,10 @@ fn value_inner<'t>(
     warnings: &mut Vec<Warning>,
 ) -> Result<usize, Fail> {
     let b = text.as_bytes();
-    let mut stack: Vec<Frame<'t>> = Vec::new();
-    let mut keys: Vec<Cow<'t, str>> = Vec::new();
+    // Kept on the stack for the few levels and keys a record's values have: a
+    // verdict list would otherwise cost two allocations per record.
+    let mut stack: SmallVec<[Frame<'t>; 4]> = SmallVec::new();
+    let mut keys: Keys<'t> = SmallVec::new();
     let mut surrogate_noted = false;
     let mut i = pos;
     // Parse one value; then, inside containers, a separator or close.
@@ -190,7 +196,7 @@ fn key<'t>(
     text: &'t str,
     pos: usize,
     stack: &mut [Frame<'t>],
-    keys: &mut Vec<Cow<'t, str>>,
+    keys: &mut Keys<'t>,
     path: &str,
     warnings: &mut Vec<Warning>,
 ) -> Result<usize, Fail> {
