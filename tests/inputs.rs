@@ -341,3 +341,47 @@ fn a_file_rewritten_between_sorting_and_opening_is_detected_again() {
     assert_eq!((other.0.as_str(), other.2), ("native", 2));
     assert_eq!(other, open(&[None]));
 }
+
+/// A folder's transcript files are opened from the mapping sorting them made (one
+/// open of each file, not two): a file removed between sorting and opening still
+/// loads as it was sorted, is said to be gone, and a second open, with nothing left to
+/// take, reads the path and says it is not there.
+#[test]
+fn a_folder_file_is_opened_from_the_mapping_sorting_made() {
+    use afscope::load::{Corpus, LoadOptions};
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("run.jsonl");
+    std::fs::write(
+        &file,
+        "{\"id\":\"a\",\"completion\":\"hi\"}\n{\"id\":\"b\",\"completion\":\"yo\"}\n",
+    )
+    .unwrap();
+    let sorted = afscope::load::input::expand(&[dir.path().to_path_buf()], false).unwrap();
+    assert_eq!(sorted.transcripts, std::slice::from_ref(&file));
+    let early = sorted.bytes[0].as_ref().expect("mapped when sorted");
+    // Only the open of the same path takes it (a list out of step takes nothing).
+    assert!(early.take(&dir.path().join("other.jsonl")).is_none());
+    std::fs::remove_file(&file).unwrap();
+    let opts = LoadOptions {
+        transcript_claims: sorted.claims.clone(),
+        transcript_bytes: sorted.bytes.clone(),
+        ..LoadOptions::default()
+    };
+    let open = || {
+        Corpus::open(&sorted.transcripts, &opts, &mut |_, _, _| {
+            std::ops::ControlFlow::Continue(())
+        })
+        .unwrap()
+    };
+    let taken = open();
+    assert_eq!(taken.len(), 2);
+    assert!(taken.problems.is_empty(), "{:?}", taken.problems);
+    let changes = afscope::load::watch::changes(&taken);
+    assert_eq!(changes.len(), 1);
+    assert!(changes[0].destructive(), "{}", changes[0].message());
+    assert_eq!(changes[0].path, file);
+    let again = open();
+    assert_eq!(again.len(), 0);
+    assert_eq!(again.problems.len(), 1, "{:?}", again.problems);
+    assert_eq!(again.problems[0].file, file);
+}

@@ -40,6 +40,7 @@ pub fn options(args: &LoadArgs) -> LoadOptions {
         more_labels: args.label_own.clone(),
         transcript_own: args.transcript_own.clone(),
         transcript_claims: Vec::new(),
+        transcript_bytes: Vec::new(),
         label_settings: args.label_set.clone(),
         tests: args.tests.clone(),
     }
@@ -108,6 +109,7 @@ pub fn plan(files: &[PathBuf], args: &LoadArgs) -> Result<Plan, String> {
         .map(|&k| args.transcript_own.get(k).cloned().unwrap_or_default())
         .collect();
     opts.transcript_claims = inputs.claims;
+    opts.transcript_bytes = inputs.bytes;
     opts.verdicts.extend(inputs.verdicts);
     opts.more_labels.extend(inputs.labels);
     Ok(Plan {

@@ -2,9 +2,10 @@
 //! verdict file joined, then the label files.
 
 use crate::load::index::corpus::{Corpus, OnBatch};
-use crate::load::index::open::{open_file_deferring, Opened};
+use crate::load::index::open::{open_file_deferring, Known, Opened};
 use crate::load::index::view::LoadedSource;
 use crate::load::index::{index_file, index_jsonl_file, split_and_index_json, FileIndex};
+use crate::load::input::bytes::Prefetched;
 use crate::load::join;
 use crate::load::profile::detect::Claims;
 use crate::load::profile::Profile;
@@ -46,6 +47,9 @@ pub struct LoadOptions {
     /// in its first record (`input::Found::claims`), taken again while that record is
     /// unchanged.
     pub transcript_claims: Vec<Option<Claims>>,
+    /// Per transcript file (by position in the files opened): the file as mapped when
+    /// it was sorted (`input::Found::bytes`), taken by its open.
+    pub transcript_bytes: Vec<Option<Prefetched>>,
     /// A label file to join.
     pub labels: Option<PathBuf>,
     /// More label files (found among the inputs, or named by a study), joined after
@@ -107,12 +111,13 @@ impl Corpus {
             let parts = crate::load::inspect::parts(path);
             if parts.is_empty() {
                 let claims = opts.transcript_claims.get(k).and_then(Option::as_ref);
-                jobs.push((path, key, None, claims));
+                let early = opts.transcript_bytes.get(k).and_then(Option::as_ref);
+                jobs.push((path, key, None, (claims, early)));
             } else {
                 jobs.extend(
                     parts
                         .into_iter()
-                        .map(|p| (path, key.clone(), Some(p), None)),
+                        .map(|p| (path, key.clone(), Some(p), (None, None))),
                 );
             }
         }
@@ -132,10 +137,10 @@ impl Corpus {
                     .enumerate()
                     .fold(
                         || Batch::new(tx.clone()),
-                        |mut batch, (k, (path, key, part, claims))| {
+                        |mut batch, (k, (path, key, part, known))| {
                             if !stop.load(Ordering::Relaxed) {
                                 let (fixed, part) = (compiled[key].as_ref(), part.clone());
-                                let how = (&key.1[..], *claims, part);
+                                let how = (&key.1[..], *known, part);
                                 batch.push(k, prepare(path, fixed, how, tests));
                             }
                             batch
@@ -283,23 +288,19 @@ type ProfileKey<'a> = (Option<&'a str>, Vec<String>);
 /// A file opened, and indexed already when it is small.
 type Prepared = (Opened, Option<FileIndex>);
 
-/// How a file is opened: its `--set` settings, what sorting it found (see
+/// How a file is opened: its `--set` settings, what sorting found and mapped (see
 /// `open_file_deferring`), and the part of an evaluation log.
-type How<'a> = (
-    &'a [String],
-    Option<&'a Claims>,
-    Option<std::ops::Range<usize>>,
-);
+type How<'a> = (&'a [String], Known<'a>, Option<std::ops::Range<usize>>);
 
 /// Opens a file on a worker; a small one split up front (JSON arrays, CSV) is indexed
 /// here too.
 fn prepare(
     path: &Path,
     fixed: Option<&Arc<Profile>>,
-    (sets, claims, part): How<'_>,
+    (sets, known, part): How<'_>,
     tests: &Option<crate::load::index::marks::Tests>,
 ) -> Result<Prepared, String> {
-    let mut o = open_file_deferring(path, fixed, sets, false, PRE_INDEX_MAX, part, claims)?;
+    let mut o = open_file_deferring(path, fixed, sets, false, PRE_INDEX_MAX, part, known)?;
     if let Some(src) = o.source.as_mut() {
         src.tests = tests.clone();
     }

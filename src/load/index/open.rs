@@ -4,7 +4,7 @@
 
 use crate::load::index::corpus::Corpus;
 use crate::load::index::view::LoadedSource;
-use crate::load::input::bytes::Bytes;
+use crate::load::input::bytes::{Bytes, Prefetched};
 use crate::load::profile::detect::{self, Claims, Sample};
 use crate::load::profile::extract::FileContext;
 use crate::load::profile::{Format, Profile};
@@ -47,11 +47,16 @@ pub struct Opened {
     pub deferred: bool,
 }
 
+/// What sorting a file in a folder found and kept for its open: the claims on its
+/// first record, and the file as mapped.
+pub type Known<'a> = (Option<&'a Claims>, Option<&'a Prefetched>);
+
 /// Opens a file, picks its profile and splits it into records where the format needs
 /// that up front, leaving a JSON array of at most `defer_upto` bytes unsplit (only its
 /// first element read, for detection; see `Opened::deferred`). Fails only on a
-/// profile that does not compile. `claims`, what sorting the file found in its first
-/// record, stand for detecting it again while that record is unchanged.
+/// profile that does not compile. What sorting found (`known`): the claims on the
+/// first record stand for detecting it again while that record is unchanged, and
+/// the file as mapped then is taken rather than mapped again.
 pub fn open_file_deferring(
     path: &Path,
     fixed: Option<&Arc<Profile>>,
@@ -59,7 +64,7 @@ pub fn open_file_deferring(
     verdict_file: bool,
     defer_upto: usize,
     part: Option<std::ops::Range<usize>>,
-    claims: Option<&Claims>,
+    known: Known<'_>,
 ) -> Result<Opened, String> {
     let mut problems = Vec::new();
     let mut deferred = false;
@@ -69,7 +74,7 @@ pub fn open_file_deferring(
         overrides,
         verdict_file,
         &mut problems,
-        (defer_upto, part, claims),
+        (defer_upto, part, known),
         &mut deferred,
     )?;
     Ok(Opened {
@@ -95,7 +100,7 @@ impl Corpus {
             overrides,
             verdict_file,
             &mut self.problems,
-            (0, None, None),
+            (0, None, (None, None)),
             &mut false,
         )
     }
@@ -107,10 +112,14 @@ fn open_source(
     overrides: &[String],
     verdict_file: bool,
     problems: &mut Vec<Problem>,
-    (defer_upto, part, known): (usize, Option<std::ops::Range<usize>>, Option<&Claims>),
+    (defer_upto, part, (known, early)): (usize, Option<std::ops::Range<usize>>, Known<'_>),
     deferred: &mut bool,
 ) -> Result<Option<LoadedSource>, String> {
-    let (bytes, stamp) = match crate::load::input::bytes::read_stamped(path) {
+    let read = match early.and_then(|e| e.take(path)) {
+        Some((b, stamp)) => Ok((b, None, stamp)),
+        None => crate::load::input::bytes::read_stamped(path),
+    };
+    let (bytes, stamp) = match read {
         Ok((b, damage, stamp)) => {
             problems.extend(damage);
             (b, stamp)

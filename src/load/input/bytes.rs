@@ -55,6 +55,15 @@ impl Bytes {
         }
     }
 
+    /// The file's bytes as they start, byte-order mark and all (what reading its head
+    /// gives).
+    pub fn raw(&self) -> &[u8] {
+        match self {
+            Bytes::AfterBom(b) => b.raw(),
+            b => &b[..],
+        }
+    }
+
     /// Whether a read met the end of a file that shrank after it was mapped (the bytes
     /// past its new end read as zeros).
     pub fn lost(&self) -> bool {
@@ -246,4 +255,42 @@ pub fn read_stamped(
         return Ok((without_bom(Bytes::Owned(out)), damage, stamp));
     }
     Ok((without_bom(bytes), None, stamp))
+}
+
+/// A file mapped when it was sorted (`input::classify`), held for its open to take
+/// rather than open and map it a second time. Taken once, and only by the open of
+/// the same path; clones share it.
+#[derive(Clone)]
+pub struct Prefetched(std::sync::Arc<(std::path::PathBuf, std::sync::Mutex<Option<Early>>)>);
+
+/// A file's bytes and how it was when they were read.
+type Early = (Bytes, Option<crate::load::watch::Stamp>);
+
+impl Prefetched {
+    pub fn new(path: &Path, bytes: Bytes, stamp: Option<crate::load::watch::Stamp>) -> Prefetched {
+        let early = std::sync::Mutex::new(Some((bytes, stamp)));
+        Prefetched(std::sync::Arc::new((path.to_path_buf(), early)))
+    }
+
+    /// The bytes and stamp of `path`, the first time they are asked for; none when
+    /// these are another file's (a list of files out of step with its mappings).
+    pub fn take(&self, path: &Path) -> Option<Early> {
+        let (own, early) = &*self.0;
+        if own != path {
+            return None;
+        }
+        early.lock().ok()?.take()
+    }
+}
+
+impl std::fmt::Debug for Prefetched {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Prefetched")
+    }
+}
+
+impl PartialEq for Prefetched {
+    fn eq(&self, other: &Prefetched) -> bool {
+        std::sync::Arc::ptr_eq(&self.0, &other.0)
+    }
 }

@@ -1,6 +1,7 @@
 //! Sorting a file found in a folder into a role (transcripts, verdicts, labels, or not
 //! data) by its name and first bytes.
 
+use super::bytes::Prefetched;
 use super::{ending, DATA, NOT_DATA};
 use crate::load::profile::detect::{self, Claims, Sample};
 use crate::load::profile::{FileRole, Format};
@@ -25,6 +26,8 @@ pub struct Found {
     /// Transcript files: what detection found in the first record, for the open to
     /// take again (`Claims::holds_for`) rather than detect a second time.
     pub claims: Option<Claims>,
+    /// Transcript files: the file as mapped to sort it, for the open to take.
+    pub bytes: Option<Prefetched>,
 }
 
 impl Found {
@@ -34,6 +37,7 @@ impl Found {
             profile: profile.map(str::to_string),
             label_set: Vec::new(),
             claims: None,
+            bytes: None,
         }
     }
 }
@@ -47,12 +51,17 @@ pub fn classify(path: &Path) -> Option<Found> {
         return None;
     }
     let name = path.file_name()?.to_string_lossy().to_lowercase();
+    let gz = name.ends_with(".gz");
+    if !gz {
+        if let Some(found) = classify_mapped(path, &name, &end) {
+            return found;
+        }
+    }
     // A data file that cannot be read (permissions) is opened as transcripts, so the
     // open says why, with the file, rather than skipping it unseen.
     let Ok(mut file) = std::fs::File::open(path) else {
         return Some(Found::transcripts(None));
     };
-    let gz = name.ends_with(".gz");
     // One buffer per thread: a folder of thousands of files reads a head each.
     thread_local! {
         static HEAD_BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
@@ -69,6 +78,29 @@ pub fn classify(path: &Path) -> Option<Found> {
         };
         sort(path, &name, &end, &buf[..n], true).flatten()
     })
+}
+
+/// A file sorted from its mapping, which a transcript file keeps for its open (one
+/// open and map of each file of a folder, not two and a read); `None` when it does
+/// not map as itself (unreadable, empty, or compressed), for `classify` to read.
+fn classify_mapped(path: &Path, name: &str, end: &str) -> Option<Option<Found>> {
+    let (bytes, damage, stamp) = super::bytes::read_stamped(path).ok()?;
+    if !bytes.is_mapped() || damage.is_some() {
+        return None;
+    }
+    let raw = bytes.raw();
+    let first = &raw[..raw.len().min(FIRST_HEAD as usize)];
+    let found = match sort(path, name, end, first, raw.len() < FIRST_HEAD as usize) {
+        Some(found) => found,
+        None => sort(path, name, end, &raw[..raw.len().min(HEAD as usize)], true).flatten(),
+    };
+    Some(found.map(|f| match f.role {
+        FileRole::Transcripts => Found {
+            bytes: Some(Prefetched::new(path, bytes, stamp)),
+            ..f
+        },
+        _ => f,
+    }))
 }
 
 /// Reads up to `limit` bytes from the start of the file (decompressed for `.gz`) into
@@ -111,6 +143,7 @@ fn sort(path: &Path, name: &str, end: &str, head: &[u8], last: bool) -> Option<O
             profile: None,
             label_set: Vec::new(),
             claims: None,
+            bytes: None,
         }));
     }
     let start = head.iter().position(|b| !b.is_ascii_whitespace());
@@ -175,6 +208,7 @@ fn content_role(path: &Path, head: &[u8], last: bool) -> Option<Found> {
             profile: Some(p.name().to_string()),
             label_set: p.spec.label_set.clone(),
             claims,
+            bytes: None,
         });
     }
     if let Some(top) = &sample.top {
@@ -195,6 +229,7 @@ fn content_role(path: &Path, head: &[u8], last: bool) -> Option<Found> {
                 profile: None,
                 label_set: Vec::new(),
                 claims: None,
+                bytes: None,
             });
         }
     }

@@ -22,6 +22,9 @@ pub struct Inputs {
     /// For each transcript file, what sorting it found in its first record (none for
     /// a file named on its own).
     pub claims: Vec<Option<Claims>>,
+    /// For each transcript file, the file as mapped when it was sorted (none for a
+    /// file named on its own), for the open to take.
+    pub bytes: Vec<Option<bytes::Prefetched>>,
     /// Verdict files found in directories (named ones come with `--verdicts`).
     pub verdicts: Vec<PathBuf>,
     /// Label files and journals found in directories, with the settings of the
@@ -141,6 +144,7 @@ pub fn expand(args: &[PathBuf], hidden: bool) -> Result<Inputs, String> {
         out.origin
             .resize(out.origin.len() + out.transcripts.len() - from, k);
         out.claims.resize(out.transcripts.len(), None);
+        out.bytes.resize(out.transcripts.len(), None);
     }
     Ok(out)
 }
@@ -174,10 +178,12 @@ impl Inputs {
             Some(Found {
                 role: FileRole::Transcripts,
                 claims,
+                bytes,
                 ..
             }) => {
                 self.transcripts.push(path);
                 self.claims.push(claims);
+                self.bytes.push(bytes);
             }
             Some(Found {
                 role: FileRole::Verdicts,
