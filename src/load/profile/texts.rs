@@ -4,7 +4,8 @@
 //! search reads them as they lie.
 
 use crate::load::record::jstring;
-use crate::load::record::raw::{array, Raw, RawObj};
+use crate::load::record::members::{items_lazily, Lookup};
+use crate::load::record::raw::Raw;
 use std::borrow::Cow;
 
 /// One piece of a text.
@@ -112,12 +113,12 @@ pub fn content(raw: Raw<'_>) -> Option<Text<'_>> {
     if let Some(p) = scalar(raw) {
         return Some(Text::one(p));
     }
+    // Each part read in place for its `text`; a list that does not read to its end
+    // is no list (as `array` refuses it).
+    let mut parts = items_lazily(raw)?;
     let mut pieces = Vec::new();
-    for part in array(raw)? {
-        let Some(text) = RawObj::parse(part)
-            .and_then(|o| o.get("text"))
-            .and_then(scalar)
-        else {
+    while let Some(part) = parts.next_picked(&["text"]) {
+        let Some(text) = part.ok().and_then(|o| o.get("text")).and_then(scalar) else {
             continue;
         };
         if !pieces.is_empty() {
@@ -125,7 +126,7 @@ pub fn content(raw: Raw<'_>) -> Option<Text<'_>> {
         }
         pieces.push(text);
     }
-    (!pieces.is_empty()).then_some(Text(pieces))
+    (parts.ok && !pieces.is_empty()).then_some(Text(pieces))
 }
 
 /// A completion assembled from separate scratchpad and output fields.
@@ -144,6 +145,7 @@ pub fn scratchpad_and_output<'a>(scratchpad: Piece<'a>, output: Option<Piece<'a>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::load::record::raw::RawObj;
 
     #[test]
     fn stored_and_decoded_forms() {
