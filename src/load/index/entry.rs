@@ -99,14 +99,22 @@ pub struct Interner {
     map: HashMap<String, u32, foldhash::fast::RandomState>,
 }
 
+/// Up to this many names are looked up one by one (a file's few models and
+/// conditions, compared faster than hashed); past it, by the map.
+const LINEAR_NAMES: usize = 8;
+
 impl Interner {
     pub fn intern(&mut self, s: &str) -> u32 {
-        if let Some(&id) = self.map.get(s) {
+        if let Some(id) = self.lookup(s) {
             return id;
         }
         self.names.push(s.to_string());
         let id = self.names.len() as u32;
-        self.map.insert(s.to_string(), id);
+        if !self.map.is_empty() {
+            self.map.insert(s.to_string(), id);
+        } else if self.names.len() > LINEAR_NAMES {
+            self.map = self.iter().map(|(i, n)| (n.to_string(), i)).collect();
+        }
         id
     }
 
@@ -117,6 +125,10 @@ impl Interner {
     }
 
     pub fn lookup(&self, s: &str) -> Option<u32> {
+        if self.map.is_empty() {
+            let at = self.names.iter().position(|n| n == s)?;
+            return Some(at as u32 + 1);
+        }
         self.map.get(s).copied()
     }
 
@@ -201,5 +213,22 @@ mod tests {
         assert_eq!(i.intern("a"), 1);
         assert_eq!(i.get(2), Some("b"));
         assert_eq!(i.get(0), None);
+    }
+
+    /// Names are numbered in the order met and found again alike whether a few
+    /// (looked up one by one) or many (looked up in the map built past the few).
+    #[test]
+    fn names_keep_their_numbers_past_the_few_looked_up_one_by_one() {
+        let mut i = Interner::default();
+        let names: Vec<String> = (0..40).map(|k| format!("model-{}", k % 20)).collect();
+        for (k, n) in names.iter().enumerate() {
+            assert_eq!(i.intern(n), (k % 20) as u32 + 1, "{n}");
+            for m in &names[..=k] {
+                assert_eq!(i.lookup(m), i.intern(m).into(), "{m}");
+            }
+        }
+        assert_eq!(i.len(), 20);
+        assert_eq!(i.lookup("model-20"), None);
+        assert_eq!(i.get(20), Some("model-19"));
     }
 }
