@@ -385,3 +385,53 @@ fn a_folder_file_is_opened_from_the_mapping_sorting_made() {
     assert_eq!(again.problems.len(), 1, "{:?}", again.problems);
     assert_eq!(again.problems[0].file, file);
 }
+
+/// A JSONL file of many chunks, indexed on every core, keeps its records in file
+/// order with their own line numbers, and a bad line in a later chunk is reported
+/// at its line; a JSON array split up front keeps its order too.
+#[test]
+fn a_file_of_many_chunks_keeps_its_order_and_lines() {
+    use afscope::load::{Corpus, LoadOptions};
+    let dir = tempfile::tempdir().unwrap();
+    let jsonl = dir.path().join("big.jsonl");
+    let pad = "x".repeat(200);
+    let n = 40_000;
+    let bad = 31_337;
+    let mut text = String::new();
+    for k in 0..n {
+        if k == bad {
+            text.push_str("{\"id\": broken\n");
+        } else {
+            text.push_str(&format!("{{\"id\":\"r{k}\",\"completion\":\"{pad}\"}}\n"));
+        }
+    }
+    assert!(text.len() > 8 << 20, "more than two chunks");
+    std::fs::write(&jsonl, &text).unwrap();
+    let array = dir.path().join("big.json");
+    let items: Vec<String> = (0..n)
+        .map(|k| format!("{{\"id\":\"a{k}\",\"completion\":\"{pad}\"}}"))
+        .collect();
+    std::fs::write(&array, format!("[{}]", items.join(",\n"))).unwrap();
+    let open = |f: &std::path::Path| {
+        Corpus::open(&[f.to_path_buf()], &LoadOptions::default(), &mut |_, _, _| {
+            std::ops::ControlFlow::Continue(())
+        })
+        .unwrap()
+    };
+    let c = open(&jsonl);
+    assert_eq!(c.len(), n - 1);
+    let v = c.view();
+    for i in (0..n - 1).step_by(997).chain([n - 2]) {
+        let k = if i < bad { i } else { i + 1 };
+        assert_eq!(v.id(i), format!("r{k}"));
+        assert!(v.place(i).ends_with(&format!(":{}", k + 1)), "{}", v.place(i));
+    }
+    assert_eq!(c.problems.len(), 1, "{:?}", c.problems);
+    assert_eq!(c.problems[0].line, Some(bad as u64 + 1));
+    let c = open(&array);
+    assert_eq!(c.len(), n);
+    let v = c.view();
+    for i in (0..n).step_by(997).chain([n - 1]) {
+        assert_eq!(v.id(i), format!("a{i}"));
+    }
+}

@@ -4,6 +4,7 @@
 pub mod corpus;
 pub mod entries;
 pub mod entry;
+mod in_order;
 pub mod marks;
 pub mod open;
 mod record_text;
@@ -13,13 +14,13 @@ use crate::load::index::entry::{
     tier_source_code, Entry, Index, Interner, Names, FLAG_AF_FAILED, FLAG_COMPLIANCE_FAILED,
     ID_OWNED, NONE,
 };
+use crate::load::index::in_order::in_order;
 use crate::load::profile::extract::{self, FileContext, Lite, WideKey};
 use crate::load::profile::verdicts::FieldIssue;
 use crate::load::profile::{Format, Profile};
 use crate::load::record::raw::{RawObj, ScanErrorKind};
 use crate::load::record::{self, RecordRef};
 use crate::model::{Problem, ProblemKind};
-use rayon::prelude::*;
 use std::ops::ControlFlow;
 
 /// What one worker produced: entries with chunk-local name ids.
@@ -335,94 +336,93 @@ pub fn index_source(
     on_batch: &mut IndexBatch<'_>,
 ) -> ControlFlow<()> {
     let total = src.bytes.len() as u64;
-    let threads = rayon::current_num_threads().max(1);
     match records {
         None => {
-            // JSONL: chunks at line boundaries, a batch of chunks at a time.
-            let mut pos = 0usize;
-            let mut line = 1u64;
-            let mut chunk_size = FIRST_CHUNK;
+            // JSONL: chunks at line boundaries, the first small. Every core takes the
+            // next chunk as it finishes one, and this thread adds them in order as each
+            // next one is ready: no core waits for the others at a batch's end.
+            let mut chunks = Vec::new();
+            let (mut pos, mut size) = (0usize, FIRST_CHUNK);
             while pos < src.bytes.len() {
-                let mut chunks = Vec::new();
-                while chunks.len() < threads * 2 && pos < src.bytes.len() {
-                    let end = chunk_end(src.bytes, pos, chunk_size);
-                    chunks.push(pos..end);
-                    pos = end;
-                    if chunk_size == FIRST_CHUNK {
-                        chunk_size = CHUNK;
-                        break;
-                    }
+                let end = chunk_end(src.bytes, pos, size);
+                chunks.push(pos..end);
+                pos = end;
+                size = CHUNK;
+            }
+            let unended = !src.bytes.ends_with(b"\n");
+            let last_end = src.bytes.len();
+            let index_chunk = |k: usize| {
+                let mut out = Partial::default();
+                let lines =
+                    record::for_each_jsonl_record(src.bytes, chunks[k].clone(), 1, &mut |rec| {
+                        let last = unended && rec.offset + rec.len >= last_end;
+                        src.index_record(&rec, last, &mut out);
+                    });
+                out.lines = lines - 1;
+                out
+            };
+            let mut line = 1u64;
+            let mut start = index.entries.len();
+            in_order(chunks.len(), index_chunk, |k, mut p, more| {
+                let base = line - 1;
+                for e in &mut p.entries {
+                    e.line = (u64::from(e.line) + base).min(u64::from(u32::MAX)) as u32;
+                    e.ordinal = (u64::from(e.ordinal) + base).min(u64::from(NONE - 1)) as u32;
                 }
-                let partials: Vec<Partial> = chunks
-                    .par_iter()
-                    .map(|r| {
-                        let mut out = Partial::default();
-                        let last_end = src.bytes.len();
-                        let unended = !src.bytes.ends_with(b"\n");
-                        let lines =
-                            record::for_each_jsonl_record(src.bytes, r.clone(), 1, &mut |rec| {
-                                let last = unended && rec.offset + rec.len >= last_end;
-                                src.index_record(&rec, last, &mut out);
-                            });
-                        out.lines = lines - 1;
-                        out
-                    })
-                    .collect();
-                let start = index.entries.len();
-                for mut p in partials {
-                    let base = line - 1;
-                    for e in &mut p.entries {
-                        e.line = (u64::from(e.line) + base).min(u64::from(u32::MAX)) as u32;
-                        e.ordinal = (u64::from(e.ordinal) + base).min(u64::from(NONE - 1)) as u32;
-                    }
-                    for pr in &mut p.problems {
-                        pr.line = pr.line.map(|l| l + base);
-                    }
-                    line += p.lines;
-                    merge(index, problems, p);
+                for pr in &mut p.problems {
+                    pr.line = pr.line.map(|l| l + base);
                 }
+                line += p.lines;
+                merge(index, problems, p);
+                if more {
+                    return ControlFlow::Continue(());
+                }
+                // Said once for all the chunks that were ready together.
                 let progress = Progress {
-                    bytes_done: pos as u64,
+                    bytes_done: chunks[k].end as u64,
                     bytes_total: total,
                 };
-                on_batch(index, start..index.entries.len(), progress)?;
-            }
-            ControlFlow::Continue(())
+                let range = start..index.entries.len();
+                start = index.entries.len();
+                on_batch(index, range, progress)
+            })
         }
         Some(recs) => {
-            let batch = 4096.max(threads * 64);
-            for (bi, group) in recs.chunks(batch).enumerate() {
-                let last_index = recs.len() - 1;
-                let partials: Vec<Partial> = group
-                    .par_chunks(64)
-                    .enumerate()
-                    .map(|(ci, c)| {
-                        let mut out = Partial::default();
-                        for (i, rec) in c.iter().enumerate() {
-                            let at = bi * batch + ci * 64 + i;
-                            src.index_record(rec, at == last_index, &mut out);
-                        }
-                        out
-                    })
-                    .collect();
-                let start = index.entries.len();
-                for p in partials {
-                    merge(index, problems, p);
+            // Records split up front, a few hundred at a time on every core, added in
+            // order on this thread as each next group is ready.
+            let groups: Vec<&[RecordRef]> = recs.chunks(RECORDS_PER_GROUP).collect();
+            let last_index = recs.len().saturating_sub(1);
+            let index_group = |g: usize| {
+                let mut out = Partial::default();
+                for (i, rec) in groups[g].iter().enumerate() {
+                    let at = g * RECORDS_PER_GROUP + i;
+                    src.index_record(rec, at == last_index, &mut out);
                 }
-                let done = group.last().map_or(total, |r| (r.offset + r.len) as u64);
-                on_batch(
-                    index,
-                    start..index.entries.len(),
-                    Progress {
-                        bytes_done: done,
-                        bytes_total: total,
-                    },
-                )?;
-            }
-            ControlFlow::Continue(())
+                out
+            };
+            let mut start = index.entries.len();
+            in_order(groups.len(), index_group, |g, p, more| {
+                merge(index, problems, p);
+                if more {
+                    return ControlFlow::Continue(());
+                }
+                let done = groups[g]
+                    .last()
+                    .map_or(total, |r| (r.offset + r.len) as u64);
+                let range = start..index.entries.len();
+                start = index.entries.len();
+                let progress = Progress {
+                    bytes_done: done,
+                    bytes_total: total,
+                };
+                on_batch(index, range, progress)
+            })
         }
     }
 }
+
+/// Records split up front are indexed this many at a time.
+const RECORDS_PER_GROUP: usize = 256;
 
 fn chunk_end(bytes: &[u8], start: usize, size: usize) -> usize {
     let target = (start + size).min(bytes.len());
