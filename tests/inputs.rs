@@ -413,9 +413,11 @@ fn a_file_of_many_chunks_keeps_its_order_and_lines() {
         .collect();
     std::fs::write(&array, format!("[{}]", items.join(",\n"))).unwrap();
     let open = |f: &std::path::Path| {
-        Corpus::open(&[f.to_path_buf()], &LoadOptions::default(), &mut |_, _, _| {
-            std::ops::ControlFlow::Continue(())
-        })
+        Corpus::open(
+            &[f.to_path_buf()],
+            &LoadOptions::default(),
+            &mut |_, _, _| std::ops::ControlFlow::Continue(()),
+        )
         .unwrap()
     };
     let c = open(&jsonl);
@@ -424,7 +426,11 @@ fn a_file_of_many_chunks_keeps_its_order_and_lines() {
     for i in (0..n - 1).step_by(997).chain([n - 2]) {
         let k = if i < bad { i } else { i + 1 };
         assert_eq!(v.id(i), format!("r{k}"));
-        assert!(v.place(i).ends_with(&format!(":{}", k + 1)), "{}", v.place(i));
+        assert!(
+            v.place(i).ends_with(&format!(":{}", k + 1)),
+            "{}",
+            v.place(i)
+        );
     }
     assert_eq!(c.problems.len(), 1, "{:?}", c.problems);
     assert_eq!(c.problems[0].line, Some(bad as u64 + 1));
