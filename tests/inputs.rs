@@ -348,7 +348,7 @@ fn a_file_rewritten_between_sorting_and_opening_is_detected_again() {
 /// take, reads the path and says it is not there.
 #[test]
 fn a_folder_file_is_opened_from_the_mapping_sorting_made() {
-    use afscope::load::{Corpus, LoadOptions};
+    use afscope::load::LoadOptions;
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("run.jsonl");
     std::fs::write(
@@ -367,12 +367,7 @@ fn a_folder_file_is_opened_from_the_mapping_sorting_made() {
         transcript_bytes: sorted.bytes.clone(),
         ..LoadOptions::default()
     };
-    let open = || {
-        Corpus::open(&sorted.transcripts, &opts, &mut |_, _, _| {
-            std::ops::ControlFlow::Continue(())
-        })
-        .unwrap()
-    };
+    let open = || common::open(&sorted.transcripts, opts.clone());
     let taken = open();
     assert_eq!(taken.len(), 2);
     assert!(taken.problems.is_empty(), "{:?}", taken.problems);
@@ -391,7 +386,6 @@ fn a_folder_file_is_opened_from_the_mapping_sorting_made() {
 /// at its line; a JSON array split up front keeps its order too.
 #[test]
 fn a_file_of_many_chunks_keeps_its_order_and_lines() {
-    use afscope::load::{Corpus, LoadOptions};
     let dir = tempfile::tempdir().unwrap();
     let jsonl = dir.path().join("big.jsonl");
     let pad = "x".repeat(200);
@@ -412,15 +406,7 @@ fn a_file_of_many_chunks_keeps_its_order_and_lines() {
         .map(|k| format!("{{\"id\":\"a{k}\",\"completion\":\"{pad}\"}}"))
         .collect();
     std::fs::write(&array, format!("[{}]", items.join(",\n"))).unwrap();
-    let open = |f: &std::path::Path| {
-        Corpus::open(
-            &[f.to_path_buf()],
-            &LoadOptions::default(),
-            &mut |_, _, _| std::ops::ControlFlow::Continue(()),
-        )
-        .unwrap()
-    };
-    let c = open(&jsonl);
+    let c = common::open_one(&jsonl);
     assert_eq!(c.len(), n - 1);
     let v = c.view();
     for i in (0..n - 1).step_by(997).chain([n - 2]) {
@@ -434,7 +420,7 @@ fn a_file_of_many_chunks_keeps_its_order_and_lines() {
     }
     assert_eq!(c.problems.len(), 1, "{:?}", c.problems);
     assert_eq!(c.problems[0].line, Some(bad as u64 + 1));
-    let c = open(&array);
+    let c = common::open_one(&array);
     assert_eq!(c.len(), n);
     let v = c.view();
     for i in (0..n).step_by(997).chain([n - 1]) {

@@ -146,38 +146,41 @@ static NESTING: [bool; 256] = {
 /// escaped text) cost nothing but a look back.
 #[inline]
 pub fn string_end(bytes: &[u8], start: usize) -> usize {
-    // Keys and short values end within a few bytes: looked at where the caller is,
-    // 16 at a time and then one by one, before `memchr` is called (up to the first
-    // backslash, which the search after handles).
-    let near = bytes.len().min(start.saturating_add(32));
-    let mut i = start;
-    #[cfg(target_arch = "x86_64")]
-    while i < near && i + 16 <= bytes.len() {
-        // SAFETY: reads the 16 bytes at `i`, inside `bytes`; SSE2 is part of x86-64.
-        let m = unsafe { quote_or_backslash(bytes, i) };
-        if m != 0 {
-            let j = i + m.trailing_zeros() as usize;
-            return match bytes[j] {
-                b'"' => j + 1,
-                _ => far_string_end(bytes, start, j),
-            };
-        }
-        i += 16;
+    match near_end(bytes, start) {
+        Near::End(end) => end,
+        Near::Escape(at) | Near::Beyond(at) => far_string_end(bytes, start, at),
     }
-    while i < near {
-        match bytes[i] {
-            b'"' => return i + 1,
-            b'\\' => break,
-            _ => i += 1,
-        }
-    }
-    far_string_end(bytes, start, if i < near { start } else { i })
 }
 
 /// `string_end` for a key: also whether the string holds an escape (a key without one
 /// is compared as written, with nothing decoded).
 #[inline]
 pub fn key_end(bytes: &[u8], start: usize) -> (usize, bool) {
+    match near_end(bytes, start) {
+        Near::End(end) => (end, false),
+        Near::Escape(at) => (far_string_end(bytes, start, at), true),
+        Near::Beyond(at) => {
+            let end = far_string_end(bytes, start, at);
+            let escaped = memchr::memchr(b'\\', &bytes[at..end.min(bytes.len())]).is_some();
+            (end, escaped)
+        }
+    }
+}
+
+/// What the first bytes of a string say.
+enum Near {
+    /// It ends there: just past its closing quote.
+    End(usize),
+    /// A backslash comes first, here.
+    Escape(usize),
+    /// Neither quote nor backslash before here.
+    Beyond(usize),
+}
+
+/// Keys and short values end within a few bytes: their first 32 are looked at where
+/// the caller is, 16 at a time and then one by one, before `memchr` is called.
+#[inline(always)]
+fn near_end(bytes: &[u8], start: usize) -> Near {
     let near = bytes.len().min(start.saturating_add(32));
     let mut i = start;
     #[cfg(target_arch = "x86_64")]
@@ -187,22 +190,20 @@ pub fn key_end(bytes: &[u8], start: usize) -> (usize, bool) {
         if m != 0 {
             let j = i + m.trailing_zeros() as usize;
             return match bytes[j] {
-                b'"' => (j + 1, false),
-                _ => (far_string_end(bytes, start, j), true),
+                b'"' => Near::End(j + 1),
+                _ => Near::Escape(j),
             };
         }
         i += 16;
     }
     while i < near {
         match bytes[i] {
-            b'"' => return (i + 1, false),
-            b'\\' => return (far_string_end(bytes, start, i), true),
+            b'"' => return Near::End(i + 1),
+            b'\\' => return Near::Escape(i),
             _ => i += 1,
         }
     }
-    let end = far_string_end(bytes, start, i);
-    let escaped = memchr::memchr(b'\\', &bytes[i..end.min(bytes.len())]).is_some();
-    (end, escaped)
+    Near::Beyond(i)
 }
 
 /// Bit k set when byte `at + k` is a quote or a backslash, for the 16 bytes at `at`.
