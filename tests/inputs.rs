@@ -381,6 +381,29 @@ fn a_folder_file_is_opened_from_the_mapping_sorting_made() {
     assert_eq!(again.problems[0].file, file);
 }
 
+/// A compressed file in a folder, named as if it were not, is sorted from the head
+/// of what is stored and decompressed only by its open: sorting keeps no mapping of it.
+#[test]
+fn a_compressed_file_in_a_folder_is_not_kept_mapped_by_sorting() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let packed = dir.path().join("packed.jsonl");
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(b"{\"id\":\"a\",\"completion\":\"hi\"}\n{\"id\":\"b\",\"completion\":\"yo\"}\n")
+        .unwrap();
+    std::fs::write(&packed, gz.finish().unwrap()).unwrap();
+    let sorted = afscope::load::input::expand(&[dir.path().to_path_buf()], false).unwrap();
+    assert_eq!(sorted.transcripts, std::slice::from_ref(&packed));
+    assert!(sorted.bytes[0].is_none(), "{sorted:?}");
+    let opts = afscope::load::LoadOptions {
+        transcript_claims: sorted.claims.clone(),
+        transcript_bytes: sorted.bytes.clone(),
+        ..Default::default()
+    };
+    let c = common::open(&sorted.transcripts, opts);
+    assert_eq!(c.len(), 2, "{:?}", c.problems);
+}
+
 /// A JSONL file of many chunks, indexed on every core, keeps its records in file
 /// order with their own line numbers, and a bad line in a later chunk is reported
 /// at its line; a JSON array split up front keeps its order too.

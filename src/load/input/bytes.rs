@@ -55,15 +55,6 @@ impl Bytes {
         }
     }
 
-    /// The file's bytes as they start, byte-order mark and all (what reading its head
-    /// gives).
-    pub fn raw(&self) -> &[u8] {
-        match self {
-            Bytes::AfterBom(b) => b.raw(),
-            b => &b[..],
-        }
-    }
-
     /// Whether a read met the end of a file that shrank after it was mapped (the bytes
     /// past its new end read as zeros).
     pub fn lost(&self) -> bool {
@@ -75,7 +66,8 @@ impl Bytes {
     }
 }
 
-fn without_bom(b: Bytes) -> Bytes {
+/// The bytes after a leading byte-order mark, if there is one.
+pub fn without_bom(b: Bytes) -> Bytes {
     if b.starts_with(BOM) {
         Bytes::AfterBom(Box::new(b))
     } else {
@@ -168,8 +160,24 @@ pub fn read_with_damage(path: &Path) -> Result<(Bytes, Option<Problem>), Problem
 pub fn read_stamped(
     path: &Path,
 ) -> Result<(Bytes, Option<Problem>, Option<crate::load::watch::Stamp>), Problem> {
+    let (bytes, stamp) = read_as_stored(path)?;
+    if !is_gzip(&bytes) {
+        return Ok((without_bom(bytes), None, stamp));
+    }
+    let (bytes, damage) = gunzip(path, &bytes)?;
+    Ok((without_bom(bytes), damage, stamp))
+}
+
+/// Whether bytes start as gzip does.
+pub fn is_gzip(bytes: &[u8]) -> bool {
+    bytes.starts_with(&[0x1f, 0x8b])
+}
+
+/// A file's bytes as stored (mapped; read to its end when it reports no size), not
+/// decompressed and byte-order mark and all, with how the file was when opened.
+pub fn read_as_stored(path: &Path) -> Result<(Bytes, Option<crate::load::watch::Stamp>), Problem> {
     if let Some(b) = crate::demo::embedded(path) {
-        return Ok((Bytes::Static(b), None, None));
+        return Ok((Bytes::Static(b), None));
     }
     let mut stamp = None;
     let io = |e: std::io::Error| Problem::new(path, ProblemKind::Io, e.to_string());
@@ -207,54 +215,58 @@ pub fn read_stamped(
             Bytes::Mapped(Mapped::new(unsafe { opts.map(&file) }.map_err(io)?))
         }
     };
-    if bytes.starts_with(&[0x1f, 0x8b]) {
-        let cap = (bytes.len() as u64)
-            .saturating_mul(MAX_GZIP_RATIO)
-            .clamp(1 << 20, MAX_STREAM);
-        let mut out = Vec::with_capacity(bytes.len().saturating_mul(4).min(cap as usize));
-        let mut input = std::io::Cursor::new(&bytes[..]);
-        let read = flate2::bufread::MultiGzDecoder::new(&mut input)
-            .take(cap + 1)
-            .read_to_end(&mut out);
-        let damage = read.err().map(|e| {
-            // The decoder reads ahead by at most its buffer: the damage is at or
-            // before the compressed byte it had reached.
-            let (at, len) = (input.position(), bytes.len() as u64);
-            let why = if e.to_string().contains("checksum") {
-                format!(
-                    "gzip checksum does not match ({e}): some of the {} bytes read are damaged; records that do not read are reported one by one",
-                    out.len()
-                )
-            } else if at >= len {
-                format!(
-                    "gzip stream cut off at compressed byte {len} ({e}): the {} bytes before it are read",
-                    out.len()
-                )
-            } else {
-                format!(
-                    "gzip damaged at or before compressed byte {at} of {len} ({e}): the {} bytes before it are read; the {} compressed bytes after it are lost",
-                    out.len(),
-                    len - at
-                )
-            };
-            Problem::new(path, ProblemKind::Truncated, why)
-        });
-        if let (Some(d), true) = (&damage, out.is_empty()) {
-            return Err(d.clone());
-        }
-        if out.len() as u64 > cap {
-            return Err(Problem::new(
-                path,
-                ProblemKind::Io,
-                format!(
-                    "gzip: expands past {} MB ({MAX_GZIP_RATIO}x its size); a decompression bomb, not read",
-                    cap >> 20
-                ),
-            ));
-        }
-        return Ok((without_bom(Bytes::Owned(out)), damage, stamp));
+    Ok((bytes, stamp))
+}
+
+/// A gzip file's bytes decompressed, and for a damaged one (an interrupted copy) what
+/// decompresses before the damage, with the damage as a problem: where it is and what
+/// is lost.
+fn gunzip(path: &Path, bytes: &[u8]) -> Result<(Bytes, Option<Problem>), Problem> {
+    let cap = (bytes.len() as u64)
+        .saturating_mul(MAX_GZIP_RATIO)
+        .clamp(1 << 20, MAX_STREAM);
+    let mut out = Vec::with_capacity(bytes.len().saturating_mul(4).min(cap as usize));
+    let mut input = std::io::Cursor::new(bytes);
+    let read = flate2::bufread::MultiGzDecoder::new(&mut input)
+        .take(cap + 1)
+        .read_to_end(&mut out);
+    let damage = read.err().map(|e| {
+        // The decoder reads ahead by at most its buffer: the damage is at or
+        // before the compressed byte it had reached.
+        let (at, len) = (input.position(), bytes.len() as u64);
+        let why = if e.to_string().contains("checksum") {
+            format!(
+                "gzip checksum does not match ({e}): some of the {} bytes read are damaged; records that do not read are reported one by one",
+                out.len()
+            )
+        } else if at >= len {
+            format!(
+                "gzip stream cut off at compressed byte {len} ({e}): the {} bytes before it are read",
+                out.len()
+            )
+        } else {
+            format!(
+                "gzip damaged at or before compressed byte {at} of {len} ({e}): the {} bytes before it are read; the {} compressed bytes after it are lost",
+                out.len(),
+                len - at
+            )
+        };
+        Problem::new(path, ProblemKind::Truncated, why)
+    });
+    if let (Some(d), true) = (&damage, out.is_empty()) {
+        return Err(d.clone());
     }
-    Ok((without_bom(bytes), None, stamp))
+    if out.len() as u64 > cap {
+        return Err(Problem::new(
+            path,
+            ProblemKind::Io,
+            format!(
+                "gzip: expands past {} MB ({MAX_GZIP_RATIO}x its size); a decompression bomb, not read",
+                cap >> 20
+            ),
+        ));
+    }
+    Ok((Bytes::Owned(out), damage))
 }
 
 /// A file mapped when it was sorted (`input::classify`), held for its open to take

@@ -1,7 +1,7 @@
 //! Sorting a file found in a folder into a role (transcripts, verdicts, labels, or not
 //! data) by its name and first bytes.
 
-use super::bytes::Prefetched;
+use super::bytes::{without_bom, Prefetched};
 use super::{ending, DATA, NOT_DATA};
 use crate::load::profile::detect::{self, Claims, Sample};
 use crate::load::profile::{FileRole, Format};
@@ -82,21 +82,29 @@ pub fn classify(path: &Path) -> Option<Found> {
 
 /// A file sorted from its mapping, which a transcript file keeps for its open (one
 /// open and map of each file of a folder, not two and a read); `None` when it does
-/// not map as itself (unreadable, empty, or compressed), for `classify` to read.
+/// not map as itself (unreadable, empty, or compressed: never decompressed here), for
+/// `classify` to read.
 fn classify_mapped(path: &Path, name: &str, end: &str) -> Option<Option<Found>> {
-    let (bytes, damage, stamp) = super::bytes::read_stamped(path).ok()?;
-    if !bytes.is_mapped() || damage.is_some() {
+    let (bytes, stamp) = super::bytes::read_as_stored(path).ok()?;
+    if !bytes.is_mapped() || super::bytes::is_gzip(&bytes) {
         return None;
     }
-    let raw = bytes.raw();
-    let first = &raw[..raw.len().min(FIRST_HEAD as usize)];
-    let found = match sort(path, name, end, first, raw.len() < FIRST_HEAD as usize) {
+    // Sorted from the bytes as stored, as from a read of its head.
+    let first = &bytes[..bytes.len().min(FIRST_HEAD as usize)];
+    let found = match sort(path, name, end, first, bytes.len() < FIRST_HEAD as usize) {
         Some(found) => found,
-        None => sort(path, name, end, &raw[..raw.len().min(HEAD as usize)], true).flatten(),
+        None => sort(
+            path,
+            name,
+            end,
+            &bytes[..bytes.len().min(HEAD as usize)],
+            true,
+        )
+        .flatten(),
     };
     Some(found.map(|f| match f.role {
         FileRole::Transcripts => Found {
-            bytes: Some(Prefetched::new(path, bytes, stamp)),
+            bytes: Some(Prefetched::new(path, without_bom(bytes), stamp)),
             ..f
         },
         _ => f,
