@@ -91,7 +91,12 @@ impl Corpus {
         on_batch: &mut OnBatch<'_>,
     ) -> Result<bool, String> {
         // Each distinct (profile, settings) compiled once.
-        let mut compiled: HashMap<ProfileKey<'_>, Option<Arc<Profile>>> = HashMap::new();
+        // Looked up once per file: a folder of thousands of files hashes with foldhash.
+        let mut compiled: HashMap<
+            ProfileKey<'_>,
+            Option<Arc<Profile>>,
+            foldhash::fast::RandomState,
+        > = HashMap::default();
         let mut jobs = Vec::with_capacity(files.len());
         for (k, path) in files.iter().enumerate() {
             let own = opts.transcript_own.get(k);

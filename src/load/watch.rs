@@ -120,7 +120,8 @@ pub fn changes(corpus: &Corpus) -> Vec<Change> {
     // Keyed by the path as spelled (hashed as bytes, not component by component: a
     // tree of thousands of files): its sources are opened from the same spelling.
     let mut order: Vec<&std::path::Path> = Vec::new();
-    let mut of: std::collections::HashMap<&std::ffi::OsStr, Vec<u16>> = Default::default();
+    let mut of: std::collections::HashMap<&std::ffi::OsStr, Vec<u16>, foldhash::fast::RandomState> =
+        Default::default();
     for (k, s) in corpus.sources.iter().enumerate() {
         of.entry(s.path.as_os_str())
             .or_insert_with(|| {
