@@ -294,8 +294,7 @@ pub fn looks_like_journal(text: &[u8]) -> bool {
         start = end + 1;
     }
     let event = |l: &[u8]| {
-        memchr::memmem::find(l, b"\"event\"").is_some()
-            && serde_json::from_slice::<Event>(l.trim_ascii()).is_ok()
+        EVENT.find(l).is_some() && serde_json::from_slice::<Event>(l.trim_ascii()).is_ok()
     };
     if lines.iter().any(|l| event(l)) {
         return true;
