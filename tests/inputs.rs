@@ -404,6 +404,65 @@ fn a_compressed_file_in_a_folder_is_not_kept_mapped_by_sorting() {
     assert_eq!(c.len(), 2, "{:?}", c.problems);
 }
 
+/// Label journals in a folder are sorted as labels whatever their name and first
+/// line (a torn or hand-written one, a first label cut short); transcripts beside
+/// them, with or without a profile's claim, stay transcripts.
+#[test]
+fn journals_in_a_folder_are_labels_whatever_their_first_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let event = "{\"event\":\"set\",\"seq\":1,\"label\":{\"transcript_id\":\"a\",\"labeler\":\"ana\",\"time\":\"2026-11-22T10:00:00Z\",\"schema\":1,\"values\":{\"af\":\"yes\"}}}\n";
+    let files = [
+        ("clean.jsonl", event.to_string()),
+        ("torn.jsonl", format!("{{\"event\":\"set\",\"se\n{event}")),
+        ("written.jsonl", format!("# labels of ana\n{event}")),
+        ("commented.jsonl", format!("{{\"note\":\"ana\"}}\n{event}")),
+        (
+            "cut.jsonl",
+            "{\"event\":\"set\",\"seq\":1,\"lab".to_string(),
+        ),
+        ("ana.journal", event.to_string()),
+        (
+            "native.jsonl",
+            "{\"id\":\"a\",\"completion\":\"hi\"}\n".to_string(),
+        ),
+        (
+            "messages.jsonl",
+            "{\"id\":\"b\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}\n".to_string(),
+        ),
+        (
+            "pipeline.json",
+            "[{\"tags\":\"x\",\"output\":\"hi\",\"deceptive_alignment\":{}}]".to_string(),
+        ),
+    ];
+    for (name, text) in &files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    let sorted = afscope::load::input::expand(&[dir.path().to_path_buf()], false).unwrap();
+    let names = |paths: Vec<&std::path::PathBuf>| -> Vec<String> {
+        let mut n: Vec<String> = paths
+            .iter()
+            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        n.sort();
+        n
+    };
+    assert_eq!(
+        names(sorted.labels.iter().map(|(p, _)| p).collect()),
+        [
+            "ana.journal",
+            "clean.jsonl",
+            "commented.jsonl",
+            "cut.jsonl",
+            "torn.jsonl",
+            "written.jsonl"
+        ]
+    );
+    assert_eq!(
+        names(sorted.transcripts.iter().collect()),
+        ["messages.jsonl", "native.jsonl", "pipeline.json"]
+    );
+}
+
 /// A JSONL file of many chunks, indexed on every core, keeps its records in file
 /// order with their own line numbers, and a bad line in a later chunk is reported
 /// at its line; a JSON array split up front keeps its order too.

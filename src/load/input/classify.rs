@@ -31,6 +31,16 @@ pub struct Found {
 }
 
 impl Found {
+    fn labels() -> Found {
+        Found {
+            role: FileRole::Labels,
+            profile: None,
+            label_set: Vec::new(),
+            claims: None,
+            bytes: None,
+        }
+    }
+
     fn transcripts(profile: Option<&str>) -> Found {
         Found {
             role: FileRole::Transcripts,
@@ -145,21 +155,16 @@ fn sort(path: &Path, name: &str, end: &str, head: &[u8], last: bool) -> Option<O
     if crate::load::inspect::detect(head).is_some() {
         return Some(Some(Found::transcripts(Some("inspect"))));
     }
-    if name.contains(".labels.") || crate::model::journal::looks_like_journal(first_lines(head)) {
-        return Some(Some(Found {
-            role: FileRole::Labels,
-            profile: None,
-            label_set: Vec::new(),
-            claims: None,
-            bytes: None,
-        }));
+    let journal = || crate::model::journal::looks_like_journal(first_lines(head));
+    if name.contains(".labels.") {
+        return Some(Some(Found::labels()));
     }
     let start = head.iter().position(|b| !b.is_ascii_whitespace());
     let looks_json = start.is_some_and(|i| matches!(head[i], b'{' | b'['));
     if !DATA.contains(&end) && !looks_json {
-        return Some(None);
+        return Some(journal().then(Found::labels));
     }
-    content_role(path, head, last).map(Some)
+    content_role(path, head, last, journal).map(Some)
 }
 
 /// The first few complete lines of a file's head.
@@ -175,10 +180,11 @@ fn first_lines(head: &[u8]) -> &[u8] {
 }
 
 /// The role of the first built-in profile that claims the file (in `afscope
-/// profiles` order); else label sheets (a label field and no text field); else
-/// transcripts. `None` when the first record is not whole in `head` and `last` is
-/// false.
-fn content_role(path: &Path, head: &[u8], last: bool) -> Option<Found> {
+/// profiles` order); else transcripts when the first record has a text field; else
+/// labels when `journal` says the file is a label journal, or the first record has a
+/// label field; else transcripts. `None` when the first record is not whole in `head`
+/// and `last` is false.
+fn content_role(path: &Path, head: &[u8], last: bool, journal: impl Fn() -> bool) -> Option<Found> {
     let format = record::sniff_format(path, head);
     let (first_ref, headers, delimiter, rows) = match format {
         Format::Csv => {
@@ -219,30 +225,28 @@ fn content_role(path: &Path, head: &[u8], last: bool) -> Option<Found> {
             bytes: None,
         });
     }
-    if let Some(top) = &sample.top {
-        let has = |k: &str| top.get(k).is_some();
-        let text = [
-            "completion",
-            "response",
-            "output",
-            "text",
-            "messages",
-            "prompt",
-            "scratchpad",
-        ];
-        let label = ["af", "label", "human_label", "is_af", "alignment_faking"];
-        if !text.iter().any(|k| has(k)) && label.iter().any(|k| has(k)) {
-            return Some(Found {
-                role: FileRole::Labels,
-                profile: None,
-                label_set: Vec::new(),
-                claims: None,
-                bytes: None,
-            });
-        }
-    }
-    Some(Found {
+    let transcripts = Found {
         claims,
         ..Found::transcripts(None)
-    })
+    };
+    let has = |k: &str| sample.top.as_ref().is_some_and(|top| top.get(k).is_some());
+    let text = [
+        "completion",
+        "response",
+        "output",
+        "text",
+        "messages",
+        "prompt",
+        "scratchpad",
+    ];
+    // No journal event has a text field: a first record with one settles it without
+    // searching the head for events (one search per file of a folder).
+    if text.iter().any(|k| has(k)) {
+        return Some(transcripts);
+    }
+    let label = ["af", "label", "human_label", "is_af", "alignment_faking"];
+    if journal() || label.iter().any(|k| has(k)) {
+        return Some(Found::labels());
+    }
+    Some(transcripts)
 }
