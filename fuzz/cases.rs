@@ -40,13 +40,26 @@ pub fn run(name: &str, data: &[u8]) {
     }
 }
 
-/// A file of this process's own, rewritten for each input.
-fn scratch(ending: &str, data: &[u8]) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
+/// A folder of one thread's own, removed when the thread ends.
+struct Scratch(PathBuf);
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+thread_local! {
+    static SCRATCH: Scratch = Scratch(std::env::temp_dir().join(format!(
         "afscope-fuzz-{}-{:?}",
         std::process::id(),
         std::thread::current().id()
-    ));
+    )));
+}
+
+/// A file of this thread's own, rewritten for each input.
+fn scratch(ending: &str, data: &[u8]) -> PathBuf {
+    let dir = SCRATCH.with(|s| s.0.clone());
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join(format!("input.{ending}"));
     let mut f = std::fs::File::create(&path).unwrap();
