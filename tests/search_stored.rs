@@ -410,6 +410,55 @@ fn marks_made_while_indexing_answer_as_the_search_after_it() {
     }
 }
 
+/// Marks made while indexing read what escapes spell from the record's own check
+/// (gathered as its strings are checked, not by a pass over each text): every term
+/// answers as the search after it does, on records whose escapes spell pattern and
+/// tag characters (`\u0027`, `\u003c`, every character written as `\uXXXX`), on
+/// JSON arrays split up front, and on assembled fields.
+#[test]
+fn marks_from_the_records_own_check_answer_every_term_as_the_search_after_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rng = Rng::new(91);
+    let lines: String = (0..300)
+        .map(|n| random_record(&mut rng, n) + "\n")
+        .collect();
+    let random = dir.path().join("random.jsonl");
+    std::fs::write(&random, lines).unwrap();
+    let mut paths = vec![random];
+    for (name, escape) in [
+        (
+            "quotes.jsonl",
+            (|c: char| matches!(c, '\'' | '<' | '>' | '&')) as fn(char) -> bool,
+        ),
+        ("ascii.jsonl", |c: char| !c.is_ascii()),
+        ("every.jsonl", |c: char| c != ' '),
+    ] {
+        demo_as_written_by(dir.path(), name, escape);
+        paths.push(dir.path().join(name));
+    }
+    let tree = dir.path().join("tree");
+    paths.extend(afscope::synth::pipeline::write_tree(&tree, 1, 9).unwrap());
+    let mut compared = 0;
+    for path in &paths {
+        let plain = common::open_one(path);
+        assert!(!plain.is_empty(), "{}", path.display());
+        for q in TERMS {
+            let query = Query::parse(q).unwrap();
+            let opts = afscope::load::LoadOptions {
+                tests: query.record_tests(),
+                ..Default::default()
+            };
+            let marked = common::open(std::slice::from_ref(path), opts);
+            let (a, b) = (query.prepare(&plain), query.prepare(&marked));
+            for i in 0..plain.len() {
+                assert_eq!(b.matches(i), a.matches(i), "{q} on {} #{i}", path.display());
+                compared += 1;
+            }
+        }
+    }
+    assert!(compared > 20_000, "compared {compared}");
+}
+
 /// A CSV of random texts (quotes, backslashes, tags, newlines), with a completion
 /// column or scratchpad and output columns, and prompt columns; every cell quoted,
 /// or only those that must be.

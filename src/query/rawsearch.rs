@@ -9,6 +9,7 @@ use super::ast::{Alphabet, RawSafety, Scope, TextTest};
 use crate::load::profile::extract;
 use crate::load::profile::texts::Text;
 use crate::load::record::escapes;
+use crate::load::record::jstring::Spelled;
 use crate::load::record::raw::RawObj;
 use crate::load::Corpus;
 use crate::model::segment::{self, SegmentKind};
@@ -140,10 +141,18 @@ pub struct Held<'a> {
     decoded_segments: OnceCell<Vec<segment::Segment>>,
     /// The characters the escapes of the stored text decode to (`escapes::spelled`).
     spelled: OnceCell<Vec<char>>,
+    /// What the escapes of the whole record decode to, when its check gathered it: a
+    /// superset of the text's own, found without a pass over the text.
+    record: Option<Spelled>,
 }
 
 impl<'a> Held<'a> {
     pub fn new(text: Text<'a>) -> Held<'a> {
+        Held::in_record(text, None)
+    }
+
+    /// `new` for a text of a record whose escapes `record` sums up.
+    pub fn in_record(text: Text<'a>, record: Option<Spelled>) -> Held<'a> {
         let stored = text.stored();
         Held {
             escapes: text.has_escapes(),
@@ -153,6 +162,7 @@ impl<'a> Held<'a> {
             stored_segments: OnceCell::new(),
             decoded_segments: OnceCell::new(),
             spelled: OnceCell::new(),
+            record,
         }
     }
 
@@ -165,7 +175,12 @@ impl<'a> Held<'a> {
     /// assumed wherever one is written).
     fn spells(&self, hit: impl Fn(char) -> bool) -> bool {
         self.spelled
-            .get_or_init(|| escapes::spelled(&self.stored))
+            .get_or_init(|| {
+                self.record
+                    .as_ref()
+                    .and_then(Spelled::chars)
+                    .unwrap_or_else(|| escapes::spelled(&self.stored))
+            })
             .iter()
             .any(|c| hit(*c))
     }
@@ -341,10 +356,11 @@ impl<'r, 'a> RecordTexts<'r, 'a> {
                 let t =
                     extract::texts_with(self.profile, self.top, self.key, true, self.known.clone())
                         .ok()?;
+                let held = |t| Held::in_record(t, self.top.spelled);
                 Some([
-                    t.system.map(Held::new),
-                    t.user.map(Held::new),
-                    Some(Held::new(t.completion)),
+                    t.system.map(held),
+                    t.user.map(held),
+                    Some(held(t.completion)),
                 ])
             })
             .as_ref()
@@ -358,7 +374,7 @@ impl<'r, 'a> RecordTexts<'r, 'a> {
             .get_or_init(|| {
                 extract::texts_with(self.profile, self.top, self.key, false, self.known.clone())
                     .ok()
-                    .map(|t| Held::new(t.completion))
+                    .map(|t| Held::in_record(t.completion, self.top.spelled))
             })
             .as_ref()
     }

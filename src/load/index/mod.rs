@@ -71,7 +71,12 @@ impl<'a> SourceCtx<'a> {
                 return Ok(top);
             }
         }
-        RawObj::parse_record(text).map_err(|e| {
+        // Tests run on the record next gather what its escapes spell as it is checked.
+        let parsed = match self.tests {
+            Some(_) => RawObj::parse_record_spelling(text),
+            None => RawObj::parse_record(text),
+        };
+        parsed.map_err(|e| {
             if let Some(start) = crate::load::record::not_json(text) {
                 return Problem::new(
                     &self.ctx.path,
@@ -473,7 +478,7 @@ pub fn split_and_index_json(
     let mut out = Partial::default();
     let (records, problems) =
         record::json_elements_with(&src.ctx.path, bytes, records_key, None, &mut |mut rec| {
-            match RawObj::parse_object_at(text, rec.offset) {
+            match RawObj::parse_object_at(text, rec.offset, src.tests.is_some()) {
                 Ok((top, end)) => {
                     rec.len = end - rec.offset;
                     src.index_top(&rec, &text[rec.offset..end], &top, None, &mut out);

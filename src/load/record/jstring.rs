@@ -4,6 +4,7 @@
 
 /// Why a value is not valid JSON: byte offset, whether the text ended early, message.
 pub type Fail = (usize, bool, &'static str);
+pub use super::spelled::Spelled;
 use std::borrow::Cow;
 
 /// What checking a string met besides its end.
@@ -26,15 +27,34 @@ pub(crate) fn string(b: &[u8], open: usize, met: &mut Met) -> Result<usize, Fail
             return unsafe { x86::string_avx2(b, open, met) };
         }
     }
-    string_with(b, open, met, next_special)
+    string_with::<false>(b, open, met, &mut Spelled::default(), next_special)
+}
+
+/// `string`, adding to `spelled` what its escapes decode to (for a search that reads
+/// the record next; other reads do not pay for it).
+pub(crate) fn string_spelling(
+    b: &[u8],
+    open: usize,
+    met: &mut Met,
+    spelled: &mut Spelled,
+) -> Result<usize, Fail> {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: AVX2 is present (checked just above).
+            return unsafe { x86::string_spelling_avx2(b, open, met, spelled) };
+        }
+    }
+    string_with::<true>(b, open, met, spelled, next_special)
 }
 
 /// `string`, finding the end of each run of plain content with `scan`.
 #[inline(always)]
-fn string_with(
+fn string_with<const SPELL: bool>(
     b: &[u8],
     open: usize,
     met: &mut Met,
+    spelled: &mut Spelled,
     scan: impl Fn(&[u8]) -> Option<usize>,
 ) -> Result<usize, Fail> {
     let mut i = open + 1;
@@ -56,7 +76,13 @@ fn string_with(
         met.escape = true;
         match b.get(i + 1) {
             None => return Err((open, true, "unterminated string")),
-            Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => i += 2,
+            Some(&c @ (b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't')) => {
+                if SPELL {
+                    spelled.simple(c);
+                }
+                i += 2;
+            }
+            Some(b'u') if SPELL => i = u_escape_met(b, i, met, spelled)?,
             Some(b'u') => {
                 let cp = hex4(b, i + 2).ok_or((i, false, "invalid \\u escape"))?;
                 i += 6;
@@ -75,6 +101,17 @@ fn string_with(
             Some(_) => return Err((i, false, "invalid escape in a string")),
         }
     }
+}
+
+/// Checks the `\\u` escape at `i` (its backslash) and returns the position after it,
+/// noting in `met` a lone surrogate and in `spelled` its character (as the plain check
+/// above reads it: a pair is one character, half of one U+FFFD).
+#[inline(never)]
+fn u_escape_met(b: &[u8], i: usize, met: &mut Met, spelled: &mut Spelled) -> Result<usize, Fail> {
+    let (c, len, lone) = u_escape(b, i + 2).ok_or((i, false, "invalid \\u escape"))?;
+    met.lone_surrogate |= lone;
+    spelled.wide(c);
+    Ok(i + 2 + len)
 }
 
 /// Whether a byte ends a run of plain string content.
@@ -130,7 +167,27 @@ mod x86 {
         open: usize,
         met: &mut super::Met,
     ) -> Result<usize, super::Fail> {
-        super::string_with(b, open, met, find_avx2)
+        // Never written: `false` leaves what escapes spell unnoted.
+        let mut unused = super::Spelled::default();
+        // A closure of its own in each of the two: the function passed by name has one
+        // `Fn::call` shim for both, left out of line, its vector compares then calls.
+        #[allow(clippy::redundant_closure)]
+        super::string_with::<false>(b, open, met, &mut unused, |s| find_avx2(s))
+    }
+
+    /// `string_spelling` with 32-byte scans, compiled for AVX2.
+    ///
+    /// # Safety
+    /// The CPU must have AVX2.
+    #[target_feature(enable = "avx2")]
+    pub unsafe fn string_spelling_avx2(
+        b: &[u8],
+        open: usize,
+        met: &mut super::Met,
+        spelled: &mut super::Spelled,
+    ) -> Result<usize, super::Fail> {
+        #[allow(clippy::redundant_closure)]
+        super::string_with::<true>(b, open, met, spelled, |s| find_avx2(s))
     }
 
     #[inline(always)]

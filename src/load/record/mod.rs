@@ -12,6 +12,7 @@ pub mod jstring;
 pub mod members;
 pub mod raw;
 pub mod scan;
+pub mod spelled;
 pub mod strict;
 
 use serde::Deserialize;

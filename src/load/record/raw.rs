@@ -54,6 +54,9 @@ pub struct RawObj<'a> {
     /// Objects among the values, split when first followed (a wide record's
     /// `results.{key}` and `scores.{key}` are looked up once per key).
     children: std::cell::RefCell<Vec<(usize, std::rc::Rc<[Field]>)>>,
+    /// What the escapes of the record's values decode to, gathered while they were
+    /// checked, when asked for (`parse_record_spelling`, `parse_object_at`).
+    pub spelled: Option<jstring::Spelled>,
 }
 
 /// A key of a nested object and where its value lies in the object's text.
@@ -75,6 +78,7 @@ impl<'a> RawObj<'a> {
             warnings: Vec::new(),
             lookup: None,
             children: Default::default(),
+            spelled: None,
         };
         let mut pos = skip_ws(b, 1);
         if b.get(pos) == Some(&b'}') {
@@ -116,6 +120,16 @@ impl<'a> RawObj<'a> {
     /// Splits a whole record, checking it strictly and reporting why it is not a
     /// valid object.
     pub fn parse_record(text: &'a str) -> Result<RawObj<'a>, ScanError> {
+        Self::parse_record_as(text, false)
+    }
+
+    /// `parse_record`, with what the escapes of its values decode to (`spelled`), for
+    /// a search of its texts.
+    pub fn parse_record_spelling(text: &'a str) -> Result<RawObj<'a>, ScanError> {
+        Self::parse_record_as(text, true)
+    }
+
+    fn parse_record_as(text: &'a str, spell: bool) -> Result<RawObj<'a>, ScanError> {
         let b = text.as_bytes();
         let err = scan_error;
         let mut pos = skip_ws(b, 0);
@@ -144,14 +158,22 @@ impl<'a> RawObj<'a> {
                 });
             }
         }
-        let (obj, end) = Self::object_body(text, pos)?;
+        let (obj, end) = match spell {
+            true => Self::object_body::<true>(text, pos)?,
+            false => Self::object_body::<false>(text, pos)?,
+        };
         finish(b, end, obj)
     }
 
     /// Checks strictly and splits the object whose `{` is at `open` in `text`, and
     /// returns it with the position just past its `}` (what follows is not looked
     /// at): a JSON array's elements are read in place this way.
-    pub fn parse_object_at(text: &'a str, open: usize) -> Result<(RawObj<'a>, usize), ScanError> {
+    /// With `spell`, what the escapes of its values decode to is gathered too.
+    pub fn parse_object_at(
+        text: &'a str,
+        open: usize,
+        spell: bool,
+    ) -> Result<(RawObj<'a>, usize), ScanError> {
         if text.as_bytes().get(open) != Some(&b'{') {
             return Err(ScanError {
                 pos: open,
@@ -159,11 +181,18 @@ impl<'a> RawObj<'a> {
                 message: "not an object".into(),
             });
         }
-        Self::object_body(text, open + 1)
+        match spell {
+            true => Self::object_body::<true>(text, open + 1),
+            false => Self::object_body::<false>(text, open + 1),
+        }
     }
 
     /// The members of an object from just past its `{`, and the end past its `}`.
-    fn object_body(text: &'a str, mut pos: usize) -> Result<(RawObj<'a>, usize), ScanError> {
+    /// With `SPELL`, what the escapes of its values decode to is gathered too.
+    fn object_body<const SPELL: bool>(
+        text: &'a str,
+        mut pos: usize,
+    ) -> Result<(RawObj<'a>, usize), ScanError> {
         let b = text.as_bytes();
         let err = scan_error;
         let mut obj = RawObj {
@@ -171,7 +200,9 @@ impl<'a> RawObj<'a> {
             warnings: Vec::new(),
             lookup: None,
             children: Default::default(),
+            spelled: SPELL.then(jstring::Spelled::default),
         };
+        let mut spelled = jstring::Spelled::default();
         pos = skip_ws(b, pos);
         if b.get(pos) == Some(&b'}') {
             return Ok((obj, pos + 1));
@@ -201,7 +232,11 @@ impl<'a> RawObj<'a> {
                 None => return Err(err((pos, true, "record ends early"))),
                 Some(_) => return Err(err((pos, false, "expected `:` after key"))),
             }
-            let end = strict::value(text, pos, &key, &mut obj.warnings).map_err(err)?;
+            let end = match SPELL {
+                true => strict::value_spelling(text, pos, &key, &mut obj.warnings, &mut spelled),
+                false => strict::value(text, pos, &key, &mut obj.warnings),
+            }
+            .map_err(err)?;
             if obj.insert(key.clone(), Raw(&text[pos..end])) {
                 obj.warnings.push(Warning {
                     field: key.into_owned(),
@@ -211,7 +246,10 @@ impl<'a> RawObj<'a> {
             pos = skip_ws(b, end);
             match b.get(pos) {
                 Some(b',') => pos += 1,
-                Some(b'}') => return Ok((obj, pos + 1)),
+                Some(b'}') => {
+                    obj.spelled = SPELL.then_some(spelled);
+                    return Ok((obj, pos + 1));
+                }
                 None => return Err(err((pos, true, "record ends early"))),
                 Some(_) => return Err(err((pos, false, "expected `,` or `}`"))),
             }

@@ -2,7 +2,7 @@
 //! a record, with duplicate keys and lone surrogates noted; and the exact reading of
 //! whole numbers every reader of a record shares (strings are in `jstring`).
 
-use crate::load::record::jstring::{string, unescape, Fail, Met};
+use crate::load::record::jstring::{string, string_spelling, unescape, Fail, Met, Spelled};
 use crate::load::record::raw::same_key;
 use smallvec::SmallVec;
 use std::borrow::Cow;
@@ -87,15 +87,35 @@ pub fn value(
     warnings: &mut Vec<Warning>,
 ) -> Result<usize, Fail> {
     // A value that never ends is reported where it starts.
-    value_inner(text, pos, path, warnings)
+    value_inner::<false>(text, pos, path, warnings, &mut Spelled::default())
         .map_err(|(at, eof, m)| if eof { (pos, eof, m) } else { (at, eof, m) })
 }
 
-fn value_inner<'t>(
+/// `value`, adding to `spelled` what the escapes of its strings decode to.
+pub fn value_spelling(
+    text: &str,
+    pos: usize,
+    path: &str,
+    warnings: &mut Vec<Warning>,
+    spelled: &mut Spelled,
+) -> Result<usize, Fail> {
+    value_inner::<true>(text, pos, path, warnings, spelled).map_err(|(at, eof, m)| {
+        if eof {
+            (pos, eof, m)
+        } else {
+            (at, eof, m)
+        }
+    })
+}
+
+/// `value`'s check; with `SPELL`, what escapes decode to is added to `spelled` (never
+/// touched without).
+fn value_inner<'t, const SPELL: bool>(
     text: &'t str,
     pos: usize,
     path: &str,
     warnings: &mut Vec<Warning>,
+    spelled: &mut Spelled,
 ) -> Result<usize, Fail> {
     let b = text.as_bytes();
     // Kept on the stack for the few levels and keys a record's values have: a
@@ -103,6 +123,7 @@ fn value_inner<'t>(
     let mut stack: SmallVec<[Frame<'t>; 4]> = SmallVec::new();
     let mut keys: Keys<'t> = SmallVec::new();
     let mut surrogate_noted = false;
+
     let mut i = pos;
     // Parse one value; then, inside containers, a separator or close.
     'value: loop {
@@ -144,7 +165,10 @@ fn value_inner<'t>(
             }
             b'"' => {
                 let mut met = Met::default();
-                i = string(b, i, &mut met)? + 1;
+                i = match SPELL {
+                    true => string_spelling(b, i, &mut met, spelled)?,
+                    false => string(b, i, &mut met)?,
+                } + 1;
                 if met.lone_surrogate && !surrogate_noted {
                     surrogate_noted = true;
                     warnings.push(Warning {
