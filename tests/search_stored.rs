@@ -343,15 +343,21 @@ fn stored_search_agrees_with_the_full_read_on_random_escapes() {
     assert_eq!(decided, 4 * 400 * TERMS.len());
 }
 
-#[test]
-fn marks_made_while_indexing_answer_as_the_search_after_it() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut rng = Rng::new(77);
+/// 300 random records (`random_record`) written to `random.jsonl` in `dir`.
+fn random_file(dir: &std::path::Path, seed: u64) -> std::path::PathBuf {
+    let mut rng = Rng::new(seed);
     let lines: String = (0..300)
         .map(|n| random_record(&mut rng, n) + "\n")
         .collect();
-    let random = dir.path().join("random.jsonl");
-    std::fs::write(&random, lines).unwrap();
+    let path = dir.join("random.jsonl");
+    std::fs::write(&path, lines).unwrap();
+    path
+}
+
+#[test]
+fn marks_made_while_indexing_answer_as_the_search_after_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let random = random_file(dir.path(), 77);
     let wide = dir.path().join("wide.json");
     afscope::synth::layouts::write_file(
         &wide,
@@ -418,13 +424,7 @@ fn marks_made_while_indexing_answer_as_the_search_after_it() {
 #[test]
 fn marks_from_the_records_own_check_answer_every_term_as_the_search_after_it() {
     let dir = tempfile::tempdir().unwrap();
-    let mut rng = Rng::new(91);
-    let lines: String = (0..300)
-        .map(|n| random_record(&mut rng, n) + "\n")
-        .collect();
-    let random = dir.path().join("random.jsonl");
-    std::fs::write(&random, lines).unwrap();
-    let mut paths = vec![random];
+    let mut paths = vec![random_file(dir.path(), 91)];
     for (name, escape) in [
         (
             "quotes.jsonl",
