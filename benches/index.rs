@@ -226,6 +226,9 @@ fn cell(d: Option<Duration>) -> String {
     d.map_or("         -".into(), layouts::ms)
 }
 
+/// Runs of each command of the layout table, each in turn with its `rg`.
+const RUNS: usize = 7;
+
 /// Every layout through the binary, against rg on the same files.
 fn layout_table(bin: &str) {
     let mb: u64 = std::env::var("AFSCOPE_BENCH_LAYOUT_MB")
@@ -235,7 +238,7 @@ fn layout_table(bin: &str) {
     let term = format!("scratchpad:/{}/", layouts::PHRASE);
     println!();
     println!(
-        "layouts, about {mb} MiB each; medians of 5 runs; targets: open and text term <= 3x rg"
+        "layouts, about {mb} MiB each; {RUNS} runs of each command in turn with rg's: median times, median of the runs' ratios; targets: open and text term <= 3x rg"
     );
     println!(
         "{:<36} {:>10} {:>10} {:>6}  {:>10} {:>10} {:>6}  {:>9}",
@@ -253,21 +256,24 @@ fn layout_table(bin: &str) {
                 c
             }
         };
-        let open_t = layouts::time_cmd(5, list(&[]));
-        let rg_key = layouts::time_cmd(5, layouts::rg(&["-c", "-F", l.key], &l.path));
-        let text_t = layouts::time_cmd(5, list(&["-q", &term]));
-        let rg_text = layouts::time_cmd(5, layouts::rg(&["-c", layouts::PHRASE], &l.path));
+        let open =
+            layouts::time_against(RUNS, list(&[]), layouts::rg(&["-c", "-F", l.key], &l.path));
+        let text = layouts::time_against(
+            RUNS,
+            list(&["-q", &term]),
+            layouts::rg(&["-c", layouts::PHRASE], &l.path),
+        );
         let c = layouts::open(&l.path);
         let per = c.index.heap_bytes() as f64 / c.len().max(1) as f64;
+        let cells = |t: Option<(Duration, Duration, f64)>| match t {
+            Some((ours, rg, r)) => format!("{} {} {r:>5.2}x", layouts::ms(ours), layouts::ms(rg)),
+            None => format!("{} {} {:>6}", cell(None), cell(None), "-"),
+        };
         println!(
-            "{:<36} {} {} {}  {} {} {}  {:>9.1}",
+            "{:<36} {}  {}  {:>9.1}",
             l.name,
-            cell(open_t),
-            cell(rg_key),
-            ratio(open_t, rg_key),
-            cell(text_t),
-            cell(rg_text),
-            ratio(text_t, rg_text),
+            cells(open),
+            cells(text),
             per
         );
     }

@@ -154,6 +154,28 @@ pub fn time_cmd(n: usize, make: impl Fn() -> Command) -> Option<Duration> {
     Some(times[times.len() / 2])
 }
 
+/// Two commands run in turn `n` times (one of each, then again), so a busy moment of
+/// a shared machine falls on both alike: the median wall time of each, and the median
+/// of the ratios of each turn's two times (`None` when either fails or is absent).
+pub fn time_against(
+    n: usize,
+    ours: impl Fn() -> Command,
+    theirs: impl Fn() -> Command,
+) -> Option<(Duration, Duration, f64)> {
+    let (mut a, mut b, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..n {
+        let x = time_cmd(1, &ours)?;
+        let y = time_cmd(1, &theirs)?;
+        ratios.push(x.as_secs_f64() / y.as_secs_f64().max(1e-9));
+        a.push(x);
+        b.push(y);
+    }
+    a.sort();
+    b.sort();
+    ratios.sort_by(f64::total_cmp);
+    Some((a[n / 2], b[n / 2], ratios[n / 2]))
+}
+
 /// `rg` with these arguments on a layout.
 pub fn rg(args: &[&str], path: &Path) -> impl Fn() -> Command {
     let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
