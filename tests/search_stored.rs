@@ -420,7 +420,7 @@ fn marks_made_while_indexing_answer_as_the_search_after_it() {
 /// (gathered as its strings are checked, not by a pass over each text): every term
 /// answers as the search after it does, on records whose escapes spell pattern and
 /// tag characters (`\u0027`, `\u003c`, every character written as `\uXXXX`), on
-/// JSON arrays split up front, and on assembled fields.
+/// JSON arrays split up front, on assembled fields, and on CSV rows.
 #[test]
 fn marks_from_the_records_own_check_answer_every_term_as_the_search_after_it() {
     let dir = tempfile::tempdir().unwrap();
@@ -438,6 +438,11 @@ fn marks_from_the_records_own_check_answer_every_term_as_the_search_after_it() {
     }
     let tree = dir.path().join("tree");
     paths.extend(afscope::synth::pipeline::write_tree(&tree, 1, 9).unwrap());
+    for (k, split) in [false, true].into_iter().enumerate() {
+        let csv = dir.path().join(format!("random-{k}.csv"));
+        random_csv(&csv, 30 + k as u64, split, k == 0);
+        paths.push(csv);
+    }
     let mut compared = 0;
     for path in &paths {
         let plain = common::open_one(path);
