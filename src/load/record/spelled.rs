@@ -89,6 +89,33 @@ mod tests {
     use crate::load::record::escapes;
     use crate::load::record::jstring::{string_spelling, tests::ESCAPE_PARTS, Met};
 
+    /// Checking a string while noting what it spells answers as the plain check does:
+    /// the same end, or the same error at the same place, and the same flags.
+    #[test]
+    fn noting_what_escapes_spell_changes_no_answer_of_the_check() {
+        use crate::load::record::jstring::string;
+        let mut rng = crate::synth::Rng::new(21);
+        let parts: Vec<&str> = ESCAPE_PARTS
+            .iter()
+            .copied()
+            .chain(["\\ud800\\u0041", "\\ud800\\uzz", "\\udc00", "\"", "\u{1}"])
+            .collect();
+        for _ in 0..20_000 {
+            let n = rng.below(10);
+            let inner: String = (0..n).map(|_| *rng.pick(&parts)).collect();
+            let text = format!("\"{inner}\"");
+            let (mut plain, mut noted) = (Met::default(), Met::default());
+            let a = string(text.as_bytes(), 0, &mut plain);
+            let b = string_spelling(text.as_bytes(), 0, &mut noted, &mut Spelled::default());
+            assert_eq!(a, b, "{inner}");
+            assert_eq!(
+                (plain.escape, plain.lone_surrogate),
+                (noted.escape, noted.lone_surrogate),
+                "{inner}"
+            );
+        }
+    }
+
     /// What checking a string notes is what `escapes::spelled` finds in it, each
     /// character once, or "more" past `WIDE` distinct `\u` characters.
     #[test]
