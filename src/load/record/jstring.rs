@@ -19,7 +19,16 @@ pub(crate) struct Met {
 /// The byte range of a string's contents: the byte after the opening quote up to the
 /// closing quote. Checks escapes and control characters; notes in `met` lone
 /// surrogates and whether there was any escape.
+#[inline]
 pub(crate) fn string(b: &[u8], open: usize, met: &mut Met) -> Result<usize, Fail> {
+    match short_end(b, open) {
+        Some(close) => Ok(close),
+        None => string_full(b, open, met),
+    }
+}
+
+/// `string` past the short strings `short_end` settles.
+fn string_full(b: &[u8], open: usize, met: &mut Met) -> Result<usize, Fail> {
     #[cfg(target_arch = "x86_64")]
     {
         if std::arch::is_x86_feature_detected!("avx2") {
@@ -30,6 +39,37 @@ pub(crate) fn string(b: &[u8], open: usize, met: &mut Met) -> Result<usize, Fail
     string_with::<false>(b, open, met, &mut Spelled::default(), next_special)
 }
 
+/// The closing quote of a string that ends within the 32 bytes after its opening
+/// quote with no backslash or control character before it (keys, ids, names, most
+/// of the strings of a record), found where the caller is, 16 bytes at a time; `None`
+/// for the full check, which would find the same quote.
+#[inline(always)]
+fn short_end(b: &[u8], open: usize) -> Option<usize> {
+    #[cfg(target_arch = "x86_64")]
+    {
+        let mut at = open + 1;
+        for _ in 0..2 {
+            if at + 16 > b.len() {
+                break;
+            }
+            // SAFETY: reads the 16 bytes at `at`, inside `b`; SSE2 is part of x86-64.
+            let (quotes, special) = unsafe { x86::quotes_and_specials(b, at) };
+            // Specials before the first quote, or anywhere when there is none (`q`
+            // is then 32: every bit of the mask).
+            let q = quotes.trailing_zeros();
+            if u64::from(special) & ((1u64 << q) - 1) != 0 {
+                break;
+            }
+            if quotes != 0 {
+                return Some(at + q as usize);
+            }
+            at += 16;
+        }
+    }
+    let _ = (b, open);
+    None
+}
+
 /// `string`, adding to `spelled` what its escapes decode to (for a search that reads
 /// the record next; other reads do not pay for it).
 pub(crate) fn string_spelling(
@@ -38,6 +78,9 @@ pub(crate) fn string_spelling(
     met: &mut Met,
     spelled: &mut Spelled,
 ) -> Result<usize, Fail> {
+    if let Some(close) = short_end(b, open) {
+        return Ok(close);
+    }
     #[cfg(target_arch = "x86_64")]
     {
         if std::arch::is_x86_feature_detected!("avx2") {
@@ -218,6 +261,26 @@ mod x86 {
             .iter()
             .position(|&c| super::special(c))
             .map(|p| i + p)
+    }
+
+    /// For the 16 bytes at `at`: bit k of the first set when byte `at + k` is a quote,
+    /// of the second when it is a backslash or a control character.
+    ///
+    /// # Safety
+    /// `at + 16 <= b.len()`; SSE2 (every x86-64 has it).
+    #[inline(always)]
+    pub unsafe fn quotes_and_specials(b: &[u8], at: usize) -> (u32, u32) {
+        // SAFETY: the caller keeps the load inside `b`.
+        unsafe {
+            let x = _mm_loadu_si128(b.as_ptr().add(at).cast());
+            let q = _mm_cmpeq_epi8(x, _mm_set1_epi8(b'"' as i8));
+            let s = _mm_cmpeq_epi8(x, _mm_set1_epi8(b'\\' as i8));
+            let c = _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(0x1f)), x);
+            (
+                _mm_movemask_epi8(q) as u32,
+                _mm_movemask_epi8(_mm_or_si128(s, c)) as u32,
+            )
+        }
     }
 
     /// Scans 16 bytes at a time from `*i`: the first special byte, or `None` with `*i`
@@ -509,6 +572,38 @@ pub(crate) mod tests {
         "\\u00zz",
         "\\",
     ];
+
+    /// The inline look at a string's first 32 bytes settles only what the full check
+    /// would settle the same way: every string from every start, with quotes,
+    /// backslashes, control characters and multi-byte text near the 16-byte edges.
+    #[test]
+    fn short_strings_end_where_the_full_check_ends_them() {
+        let mut rng = crate::synth::Rng::new(33);
+        let bytes: &[u8] = b"ab \"\\\x01\x1f\xc3\xa9n";
+        let (mut short, mut checked) = (0, 0);
+        for _ in 0..20_000 {
+            let len = rng.below(60) as usize;
+            let b: Vec<u8> = (0..len)
+                .map(|_| match rng.below(12) {
+                    k if k < 8 => b'a',
+                    _ => *rng.pick(bytes),
+                })
+                .collect();
+            for open in 0..b.len().min(40) {
+                let (mut fast, mut full) = (Met::default(), Met::default());
+                let got = string(&b, open, &mut fast);
+                let want = string_full(&b, open, &mut full);
+                assert_eq!(got, want, "{b:?} from {open}");
+                assert_eq!(
+                    (fast.escape, fast.lone_surrogate),
+                    (full.escape, full.lone_surrogate)
+                );
+                checked += 1;
+                short += usize::from(short_end(&b, open).is_some());
+            }
+        }
+        assert!(short > 10_000 && checked > 200_000, "{short} of {checked}");
+    }
 
     #[test]
     fn escapes_spelling_a_character_are_found_as_walking_them_finds_them() {
