@@ -86,9 +86,18 @@ pub fn value(
     path: &str,
     warnings: &mut Vec<Warning>,
 ) -> Result<usize, Fail> {
+    let mut unused = Spelled::default();
+    if let Some(done) = scalar::<false>(text.as_bytes(), pos, path, warnings, &mut unused) {
+        return done;
+    }
     // A value that never ends is reported where it starts.
-    value_inner::<false>(text, pos, path, warnings, &mut Spelled::default())
-        .map_err(|(at, eof, m)| if eof { (pos, eof, m) } else { (at, eof, m) })
+    value_inner::<false>(text, pos, path, warnings, &mut unused).map_err(|(at, eof, m)| {
+        if eof {
+            (pos, eof, m)
+        } else {
+            (at, eof, m)
+        }
+    })
 }
 
 /// `value`, adding to `spelled` what the escapes of its strings decode to.
@@ -99,6 +108,9 @@ pub fn value_spelling(
     warnings: &mut Vec<Warning>,
     spelled: &mut Spelled,
 ) -> Result<usize, Fail> {
+    if let Some(done) = scalar::<true>(text.as_bytes(), pos, path, warnings, spelled) {
+        return done;
+    }
     value_inner::<true>(text, pos, path, warnings, spelled).map_err(|(at, eof, m)| {
         if eof {
             (pos, eof, m)
@@ -107,6 +119,55 @@ pub fn value_spelling(
         }
     })
 }
+
+/// `value` for a string, number or literal at `pos`, checked without the stacks a
+/// container needs (most of a record's values are scalars); `None` for an object or
+/// array, or for what is no value there, which `value_inner` checks.
+#[inline(always)]
+fn scalar<const SPELL: bool>(
+    b: &[u8],
+    pos: usize,
+    path: &str,
+    warnings: &mut Vec<Warning>,
+    spelled: &mut Spelled,
+) -> Option<Result<usize, Fail>> {
+    let end = match *b.get(pos)? {
+        b'"' => {
+            let mut met = Met::default();
+            let close = match SPELL {
+                true => string_spelling(b, pos, &mut met, spelled),
+                false => string(b, pos, &mut met),
+            };
+            match close {
+                Ok(close) => {
+                    if met.lone_surrogate {
+                        warnings.push(Warning {
+                            field: path.to_string(),
+                            message: LONE_SURROGATE.into(),
+                        });
+                    }
+                    close + 1
+                }
+                // A string that never ends is reported where it starts.
+                Err((at, eof, m)) => {
+                    return Some(Err(if eof { (pos, eof, m) } else { (at, eof, m) }))
+                }
+            }
+        }
+        b'-' | b'0'..=b'9' => match number(b, pos) {
+            Some(end) => end,
+            None => return Some(Err((pos, false, "invalid number"))),
+        },
+        b't' if b[pos..].starts_with(b"true") => pos + 4,
+        b'f' if b[pos..].starts_with(b"false") => pos + 5,
+        b'n' if b[pos..].starts_with(b"null") => pos + 4,
+        _ => return None,
+    };
+    Some(Ok(end))
+}
+
+/// The warning for a `\u` escape of half a surrogate pair alone.
+const LONE_SURROGATE: &str = "lone surrogate in a \\u escape; decoded as U+FFFD";
 
 /// `value`'s check; with `SPELL`, what escapes decode to is added to `spelled` (never
 /// touched without).
@@ -173,7 +234,7 @@ fn value_inner<'t, const SPELL: bool>(
                     surrogate_noted = true;
                     warnings.push(Warning {
                         field: current_path(path, &stack, &keys),
-                        message: "lone surrogate in a \\u escape; decoded as U+FFFD".into(),
+                        message: LONE_SURROGATE.into(),
                     });
                 }
             }
@@ -367,6 +428,54 @@ pub fn exact_integer(t: &str) -> Option<u64> {
 mod tests {
     use super::*;
     use crate::load::record::jstring::next_special;
+
+    /// Scalars are checked without the containers' stacks exactly as the full check
+    /// checks them: the same end or error (at the same place) and the same warnings,
+    /// for strings, numbers and literals whole, cut short or misspelled.
+    #[test]
+    fn scalars_are_checked_as_the_full_check_checks_them() {
+        let parts = [
+            "\"a\"",
+            "\"\\ud800\"",
+            "\"\\ud83d\\ude00\"",
+            "\"x",
+            "\"\\q\"",
+            "\"\u{1}\"",
+            "-",
+            "-0",
+            "01",
+            "1.5e",
+            "2.5E-3",
+            "true",
+            "tru",
+            "false",
+            "null",
+            "nul",
+            " 1",
+            "{}",
+            "[1]",
+            "x",
+            "\"é\"",
+            ",",
+            "7",
+        ];
+        let mut rng = crate::synth::Rng::new(9);
+        for _ in 0..20_000 {
+            let n = 1 + rng.below(3);
+            let text: String = (0..n).map(|_| *rng.pick(&parts)).collect();
+            let (mut fast, mut full) = (Vec::new(), Vec::new());
+            let got = value(&text, 0, "k", &mut fast);
+            let want = value_inner::<false>(&text, 0, "k", &mut full, &mut Spelled::default())
+                .map_err(|(at, eof, m)| if eof { (0, eof, m) } else { (at, eof, m) });
+            assert_eq!(got, want, "{text}");
+            let shown = |w: &[Warning]| -> Vec<(String, String)> {
+                w.iter()
+                    .map(|w| (w.field.clone(), w.message.clone()))
+                    .collect()
+            };
+            assert_eq!(shown(&fast), shown(&full), "{text}");
+        }
+    }
 
     fn check(s: &str) -> Result<Vec<Warning>, Fail> {
         let mut w = Vec::new();
