@@ -107,7 +107,7 @@ mod x86 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load::record::jstring::escape_spells;
+    use crate::load::record::jstring::tests::escape_spells;
     use crate::load::record::jstring::tests::ESCAPE_PARTS;
 
     #[test]
