@@ -125,35 +125,27 @@ fn string_with<const SPELL: bool>(
                 }
                 i += 2;
             }
-            Some(b'u') if SPELL => i = u_escape_met(b, i, met, spelled)?,
-            Some(b'u') => {
-                let cp = hex4(b, i + 2).ok_or((i, false, "invalid \\u escape"))?;
-                i += 6;
-                if (0xD800..0xDC00).contains(&cp) {
-                    let low = (b.get(i) == Some(&b'\\') && b.get(i + 1) == Some(&b'u'))
-                        .then(|| hex4(b, i + 2))
-                        .flatten();
-                    match low {
-                        Some(l) if (0xDC00..0xE000).contains(&l) => i += 6,
-                        _ => met.lone_surrogate = true,
-                    }
-                } else if (0xDC00..0xE000).contains(&cp) {
-                    met.lone_surrogate = true;
-                }
-            }
+            Some(b'u') => i = u_escape_met::<SPELL>(b, i, met, spelled)?,
             Some(_) => return Err((i, false, "invalid escape in a string")),
         }
     }
 }
 
 /// Checks the `\\u` escape at `i` (its backslash) and returns the position after it,
-/// noting in `met` a lone surrogate and in `spelled` its character (as the plain check
-/// above reads it: a pair is one character, half of one U+FFFD).
-#[inline(never)]
-fn u_escape_met(b: &[u8], i: usize, met: &mut Met, spelled: &mut Spelled) -> Result<usize, Fail> {
+/// noting in `met` a lone surrogate and, with `SPELL`, in `spelled` its character (a
+/// pair is one character, half of one U+FFFD).
+#[inline(always)]
+fn u_escape_met<const SPELL: bool>(
+    b: &[u8],
+    i: usize,
+    met: &mut Met,
+    spelled: &mut Spelled,
+) -> Result<usize, Fail> {
     let (c, len, lone) = u_escape(b, i + 2).ok_or((i, false, "invalid \\u escape"))?;
     met.lone_surrogate |= lone;
-    spelled.wide(c);
+    if SPELL {
+        spelled.wide(c);
+    }
     Ok(i + 2 + len)
 }
 
