@@ -86,18 +86,7 @@ pub fn value(
     path: &str,
     warnings: &mut Vec<Warning>,
 ) -> Result<usize, Fail> {
-    let mut unused = Spelled::default();
-    if let Some(done) = scalar::<false>(text.as_bytes(), pos, path, warnings, &mut unused) {
-        return done;
-    }
-    // A value that never ends is reported where it starts.
-    value_inner::<false>(text, pos, path, warnings, &mut unused).map_err(|(at, eof, m)| {
-        if eof {
-            (pos, eof, m)
-        } else {
-            (at, eof, m)
-        }
-    })
+    checked::<false>(text, pos, path, warnings, &mut Spelled::default())
 }
 
 /// `value`, adding to `spelled` what the escapes of its strings decode to.
@@ -108,16 +97,47 @@ pub fn value_spelling(
     warnings: &mut Vec<Warning>,
     spelled: &mut Spelled,
 ) -> Result<usize, Fail> {
-    if let Some(done) = scalar::<true>(text.as_bytes(), pos, path, warnings, spelled) {
+    checked::<true>(text, pos, path, warnings, spelled)
+}
+
+/// `value`; with `SPELL`, what escapes decode to is added to `spelled` (never touched
+/// without).
+#[inline(always)]
+fn checked<const SPELL: bool>(
+    text: &str,
+    pos: usize,
+    path: &str,
+    warnings: &mut Vec<Warning>,
+    spelled: &mut Spelled,
+) -> Result<usize, Fail> {
+    if let Some(done) = scalar::<SPELL>(text.as_bytes(), pos, path, warnings, spelled) {
         return done;
     }
-    value_inner::<true>(text, pos, path, warnings, spelled).map_err(|(at, eof, m)| {
-        if eof {
-            (pos, eof, m)
-        } else {
-            (at, eof, m)
-        }
-    })
+    // A value that never ends is reported where it starts.
+    value_inner::<SPELL>(text, pos, path, warnings, spelled).map_err(|f| at_start(f, pos))
+}
+
+/// A failure that ran into the end of the text, moved to where the value starts.
+fn at_start((at, eof, m): Fail, pos: usize) -> Fail {
+    if eof {
+        (pos, eof, m)
+    } else {
+        (at, eof, m)
+    }
+}
+
+/// The string at `pos`, checked, with `SPELL` noting what its escapes decode to.
+#[inline(always)]
+fn string_as<const SPELL: bool>(
+    b: &[u8],
+    pos: usize,
+    met: &mut Met,
+    spelled: &mut Spelled,
+) -> Result<usize, Fail> {
+    match SPELL {
+        true => string_spelling(b, pos, met, spelled),
+        false => string(b, pos, met),
+    }
 }
 
 /// `value` for a string, number or literal at `pos`, checked without the stacks a
@@ -134,11 +154,7 @@ fn scalar<const SPELL: bool>(
     let end = match *b.get(pos)? {
         b'"' => {
             let mut met = Met::default();
-            let close = match SPELL {
-                true => string_spelling(b, pos, &mut met, spelled),
-                false => string(b, pos, &mut met),
-            };
-            match close {
+            match string_as::<SPELL>(b, pos, &mut met, spelled) {
                 Ok(close) => {
                     if met.lone_surrogate {
                         warnings.push(Warning {
@@ -149,9 +165,7 @@ fn scalar<const SPELL: bool>(
                     close + 1
                 }
                 // A string that never ends is reported where it starts.
-                Err((at, eof, m)) => {
-                    return Some(Err(if eof { (pos, eof, m) } else { (at, eof, m) }))
-                }
+                Err(f) => return Some(Err(at_start(f, pos))),
             }
         }
         b'-' | b'0'..=b'9' => match number(b, pos) {
@@ -184,7 +198,6 @@ fn value_inner<'t, const SPELL: bool>(
     let mut stack: SmallVec<[Frame<'t>; 4]> = SmallVec::new();
     let mut keys: Keys<'t> = SmallVec::new();
     let mut surrogate_noted = false;
-
     let mut i = pos;
     // Parse one value; then, inside containers, a separator or close.
     'value: loop {
@@ -226,10 +239,7 @@ fn value_inner<'t, const SPELL: bool>(
             }
             b'"' => {
                 let mut met = Met::default();
-                i = match SPELL {
-                    true => string_spelling(b, i, &mut met, spelled)?,
-                    false => string(b, i, &mut met)?,
-                } + 1;
+                i = string_as::<SPELL>(b, i, &mut met, spelled)? + 1;
                 if met.lone_surrogate && !surrogate_noted {
                     surrogate_noted = true;
                     warnings.push(Warning {
