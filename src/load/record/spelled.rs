@@ -89,6 +89,11 @@ mod tests {
     use crate::load::record::escapes;
     use crate::load::record::jstring::{string_spelling, tests::ESCAPE_PARTS, Met};
 
+    /// Up to `most - 1` of `parts`, picked at random and joined.
+    fn joined(rng: &mut crate::synth::Rng, parts: &[&str], most: u64) -> String {
+        (0..rng.below(most)).map(|_| *rng.pick(parts)).collect()
+    }
+
     /// Checking a string while noting what it spells answers as the plain check does:
     /// the same end, or the same error at the same place, and the same flags.
     #[test]
@@ -101,8 +106,7 @@ mod tests {
             .chain(["\\ud800\\u0041", "\\ud800\\uzz", "\\udc00", "\"", "\u{1}"])
             .collect();
         for _ in 0..20_000 {
-            let n = rng.below(10);
-            let inner: String = (0..n).map(|_| *rng.pick(&parts)).collect();
+            let inner = joined(&mut rng, &parts, 10);
             let text = format!("\"{inner}\"");
             let (mut plain, mut noted) = (Met::default(), Met::default());
             let a = string(text.as_bytes(), 0, &mut plain);
@@ -131,8 +135,7 @@ mod tests {
             .collect();
         let (mut more, mut exact) = (0, 0);
         for _ in 0..20_000 {
-            let n = rng.below(14);
-            let inner: String = (0..n).map(|_| *rng.pick(&parts)).collect();
+            let inner = joined(&mut rng, &parts, 14);
             let text = format!("\"{inner}\"");
             let mut spelled = Spelled::default();
             let close = string_spelling(text.as_bytes(), 0, &mut Met::default(), &mut spelled);
