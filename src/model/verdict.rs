@@ -59,6 +59,10 @@ impl Score {
 
     /// Reads a score from text such as a CSV cell.
     pub fn from_text(s: &str) -> Score {
+        // Most scores are written `0.25`, `1.0`, `0`: read without the general parse.
+        if let Some(x) = short_decimal(s.as_bytes()) {
+            return Score::checked(x, s);
+        }
         let t = s.trim();
         if t.is_empty() {
             return Score::Failed("empty".into());
@@ -77,6 +81,30 @@ impl Score {
             Score::Failed(format!("out of range [0, 1]: {shown}"))
         }
     }
+}
+
+/// A decimal written `digits` or `digits.digits`, 15 digits at most, read as
+/// `str::parse` reads it: the digits as one whole number (exact in an `f64`) over a
+/// power of ten (exact up to 10^22), one correctly rounded division, which is the
+/// correctly rounded value of the decimal. `None` for any other spelling.
+fn short_decimal(b: &[u8]) -> Option<f64> {
+    const POW10: [f64; 16] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+    ];
+    if b.is_empty() || b.len() > 16 || !b[0].is_ascii_digit() {
+        return None;
+    }
+    let (mut whole, mut point) = (0u64, None);
+    for (i, &c) in b.iter().enumerate() {
+        match c {
+            b'0'..=b'9' => whole = whole * 10 + u64::from(c - b'0'),
+            b'.' if point.is_none() && i + 1 < b.len() => point = Some(i),
+            _ => return None,
+        }
+    }
+    let places = point.map_or(0, |i| b.len() - i - 1);
+    let digits = b.len() - usize::from(point.is_some());
+    (digits <= 15).then(|| whole as f64 / POW10[places])
 }
 
 impl fmt::Display for Score {
@@ -196,6 +224,47 @@ mod tests {
         assert!(Score::from_text("").is_failed());
         assert!(Score::from_text("1.5").is_failed());
         assert!(Score::from_text("nan").is_failed());
+    }
+
+    /// Every decimal the short reading takes, it reads to the same bits as
+    /// `str::parse`: random digit strings with and without a point, up to 18
+    /// characters, most of them past what it takes.
+    #[test]
+    fn short_decimals_read_as_parse_reads_them() {
+        let mut rng = crate::synth::Rng::new(11);
+        let mut taken = 0;
+        let mut cases: Vec<String> = [
+            "0.1",
+            "0.3",
+            "1.0",
+            "0",
+            "999999999999999",
+            "0.000000000000001",
+        ]
+        .map(String::from)
+        .to_vec();
+        for _ in 0..200_000 {
+            let len = 1 + rng.below(18) as usize;
+            let mut t: String = (0..len)
+                .map(|_| char::from(b'0' + rng.below(10) as u8))
+                .collect();
+            if rng.below(4) > 0 {
+                let at = rng.below(len as u64 + 1) as usize;
+                t.insert(at, '.');
+            }
+            cases.push(t);
+        }
+        for t in &cases {
+            let parsed = t.parse::<f64>().ok();
+            if let Some(x) = short_decimal(t.as_bytes()) {
+                taken += 1;
+                assert_eq!(Some(x.to_bits()), parsed.map(f64::to_bits), "{t}");
+            }
+        }
+        assert!(taken > 50_000, "{taken}");
+        assert_eq!(short_decimal(b"1234567890123456"), None);
+        assert_eq!(short_decimal(b"1."), None);
+        assert_eq!(short_decimal(b".5"), None);
     }
 
     #[test]

@@ -60,7 +60,8 @@ pub struct Entries {
     af: Vec<f64>,
     compliance: Vec<f64>,
     groups: Vec<Group>,
-    numbers: HashMap<Group, u32>,
+    // Hashed with foldhash: every transcript indexed is numbered here.
+    numbers: HashMap<Group, u32, foldhash::fast::RandomState>,
 }
 
 impl Entries {

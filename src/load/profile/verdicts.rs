@@ -168,6 +168,11 @@ pub fn score_of(raw: Raw<'_>) -> Score {
 
 /// A whole number in any spelling (`3`, `3.0`, `3e0`, `"3"`), exactly.
 pub fn integer(raw: Raw<'_>) -> Option<u64> {
+    // Most are plain digits (vote counts): read as `exact_integer` reads them.
+    let b = raw.get().as_bytes();
+    if !b.is_empty() && b.len() < 20 && b.iter().all(u8::is_ascii_digit) {
+        return Some(b.iter().fold(0, |n, &c| n * 10 + u64::from(c - b'0')));
+    }
     exact_integer(&as_text(raw)?)
 }
 
@@ -319,6 +324,27 @@ mod tests {
 
     fn raw(s: &str) -> Raw<'_> {
         RawObj::parse_record(s).unwrap().get("v").unwrap()
+    }
+
+    /// Plain digits are read without decoding, as `exact_integer` reads them.
+    #[test]
+    fn whole_numbers_read_as_exact_integer_reads_them() {
+        let mut rng = crate::synth::Rng::new(5);
+        for _ in 0..50_000 {
+            let len = 1 + rng.below(22) as usize;
+            let t: String = (0..len)
+                .map(|_| char::from(b"0123456789.e-"[rng.below(13) as usize]))
+                .collect();
+            let rec = format!("{{\"v\":\"{t}\"}}");
+            let quoted = integer(raw(&rec));
+            let bare = RawObj::parse_record(&format!("{{\"v\":{t}}}"))
+                .ok()
+                .map(|o| integer(o.get("v").unwrap()));
+            assert_eq!(quoted, exact_integer(&t), "{t}");
+            if let Some(bare) = bare {
+                assert_eq!(bare, quoted, "{t}");
+            }
+        }
     }
 
     #[test]
