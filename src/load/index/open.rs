@@ -25,19 +25,6 @@ struct Split {
     deferred: bool,
 }
 
-/// The end of a JSONL file's first non-blank line (any length), for detection.
-fn first_line_end(bytes: &[u8]) -> usize {
-    let mut pos = 0;
-    while pos < bytes.len() {
-        let end = memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |i| pos + i + 1);
-        if !bytes[pos..end].iter().all(u8::is_ascii_whitespace) {
-            return end;
-        }
-        pos = end;
-    }
-    bytes.len()
-}
-
 /// An opened file and the problems met opening it; `None` when it cannot be read.
 pub struct Opened {
     pub source: Option<LoadedSource>,
@@ -272,7 +259,7 @@ fn split(path: &Path, bytes: &[u8], format: Format, key: Option<&str>, defer: bo
             let mut recs = Vec::new();
             record::jsonl_records(
                 bytes,
-                0..bytes.len().min(first_line_end(bytes)),
+                0..bytes.len().min(record::first_line_end(bytes)),
                 1,
                 &mut recs,
             );

@@ -197,8 +197,9 @@ fn content_role(path: &Path, head: &[u8], last: bool, journal: impl Fn() -> bool
             (elems.first().copied(), Vec::new(), b',', elems.len())
         }
         Format::Jsonl => {
+            // The first record alone is read.
             let mut recs = Vec::new();
-            record::jsonl_records(head, 0..head.len(), 1, &mut recs);
+            record::jsonl_records(head, 0..record::first_line_end(head), 1, &mut recs);
             (recs.first().copied(), Vec::new(), b',', recs.len())
         }
     };

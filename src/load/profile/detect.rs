@@ -44,7 +44,7 @@ impl<'a> Sample<'a> {
         let slice = &bytes[rec.range()];
         match format {
             Format::Csv => record::csv_row_json(headers, delimiter, slice).map(Into::into),
-            _ => std::str::from_utf8(slice).ok().map(Into::into),
+            _ => simdutf8::basic::from_utf8(slice).ok().map(Into::into),
         }
     }
 }

@@ -120,6 +120,19 @@ impl RecordRef {
     }
 }
 
+/// The end of a JSONL file's first non-blank line (any length), for detection.
+pub fn first_line_end(bytes: &[u8]) -> usize {
+    let mut pos = 0;
+    while pos < bytes.len() {
+        let end = memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |i| pos + i + 1);
+        if !bytes[pos..end].iter().all(u8::is_ascii_whitespace) {
+            return end;
+        }
+        pos = end;
+    }
+    bytes.len()
+}
+
 /// Lines of `bytes[range]` as records (blank lines skipped), numbered from `first_line`.
 /// Line ordinals are 0-based line numbers, so ids stay stable when blank lines move.
 pub fn jsonl_records(
