@@ -181,7 +181,7 @@ fn random_record(rng: &mut Rng, n: u64) -> String {
     format!("{{{}}}", fields.join(","))
 }
 
-const TERMS: [&str; 36] = [
+const TERMS: [&str; 37] = [
     "values",
     "\"RLHF\"",
     "/modif(y|ied)/",
@@ -215,6 +215,8 @@ const TERMS: [&str; 36] = [
     "output:/./",
     "scratchpad:/[^a-z ]/",
     "/\\x{1F600}/",
+    // A first match that starts in a block and runs past its end.
+    "scratchpad:/values<\\/SCRATCH/",
     // Patterns that match the empty text, in blocks and answers of any length.
     "scratchpad:/z*/",
     "output:/(ab)?/",

@@ -112,18 +112,27 @@ fn decides(
     if held.spells(|c| alphabet.contains(c)) {
         return None;
     }
-    decides_unspelled(re, &held.stored, ranges)
+    decides_unspelled(re, &held.stored, ranges, None)
 }
 
 /// `decides`, once no escape is known to spell a character of the pattern's alphabet.
+/// `first` is the first match in all of `stored`, when it was looked for: a range
+/// holding it has it for its own first match (a pattern without look-around matches
+/// the same way in a part of a text as in the whole), so it is not searched again.
 fn decides_unspelled(
     re: &Regex,
     stored: &str,
     ranges: impl IntoIterator<Item = Range<usize>>,
+    first: Option<(usize, usize)>,
 ) -> Option<bool> {
     for r in ranges {
-        if let Some(m) = re.find(&stored[r.clone()]) {
-            let (s, e) = (r.start + m.start(), r.start + m.end());
+        let found = match first {
+            Some((s, e)) if r.start <= s && e <= r.end => Some((s, e)),
+            _ => re
+                .find(&stored[r.clone()])
+                .map(|m| (r.start + m.start(), r.start + m.end())),
+        };
+        if let Some((s, e)) = found {
             return (!overlaps_escape(stored.as_bytes(), s, e)).then_some(true);
         }
     }
@@ -242,7 +251,7 @@ fn in_blocks(t: &TextTest, held: &Held<'_>) -> bool {
             if sound {
                 let after = block_ranges(t.scope, stored, &held.stored_segments)
                     .filter(|r| r.end >= first.0);
-                if let Some(found) = decides_unspelled(&t.regex, stored, after) {
+                if let Some(found) = decides_unspelled(&t.regex, stored, after, Some(first)) {
                     return found;
                 }
             }
