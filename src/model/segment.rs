@@ -71,7 +71,7 @@ fn next_tag(text: &str, from: usize) -> Option<TagAt<'_>> {
             i += 1;
         }
         let name_start = i;
-        while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
+        while i < bytes.len() && NAME_BYTE[usize::from(bytes[i])] {
             i += 1;
         }
         if i > name_start && bytes.get(i) == Some(&b'>') {
@@ -89,6 +89,17 @@ fn next_tag(text: &str, from: usize) -> Option<TagAt<'_>> {
     }
     None
 }
+
+/// The bytes a tag's name is made of: ASCII letters, digits and `_`.
+static NAME_BYTE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        t[c] = (c as u8).is_ascii_alphanumeric() || c == b'_' as usize;
+        c += 1;
+    }
+    t
+};
 
 /// A top-level block as `split` finds it: an opening tag, its content, and where
 /// its closing tag ends (the end of the text when it never closes).
@@ -222,14 +233,22 @@ fn push_drafts(text: &str, within: Range<usize>, out: &mut Vec<Segment>, push: &
     }
 }
 
-/// Finds `</name>` (same spelling, any case) after `from`.
+/// Finds `</name>` (same spelling, any case) after `from`, `name` being a tag's:
+/// each `<` is looked at for that closing tag alone (the first tag `next_tag` finds
+/// that closes `name`).
 fn find_close(text: &str, from: usize, name: &str) -> Option<(usize, usize)> {
+    let b = text.as_bytes();
     let mut pos = from;
-    while let Some(tag) = next_tag(text, pos) {
-        if tag.closing && tag.name.eq_ignore_ascii_case(name) {
-            return Some((tag.start, tag.end));
+    while let Some(off) = memchr::memchr(b'<', &b[pos..]) {
+        let start = pos + off;
+        let end = start + 2 + name.len();
+        if b.get(start + 1) == Some(&b'/')
+            && b.get(end) == Some(&b'>')
+            && b[start + 2..end].eq_ignore_ascii_case(name.as_bytes())
+        {
+            return Some((start, end + 1));
         }
-        pos = tag.end;
+        pos = start + 1;
     }
     None
 }
@@ -394,6 +413,81 @@ mod tests {
                 .collect();
             let lazily: Vec<_> = scratchpad_blocks(&text).collect();
             assert_eq!(lazily, scratchpad_ranges(&split(&text)), "{text:?}");
+        }
+    }
+
+    /// Blocks found by a reading of the rules written apart: tags are what a regex
+    /// finds, `<NAME>` or `</NAME>` with a name of letters, digits and `_` that is
+    /// a known tag; a block opens at an opening tag and closes at the first later
+    /// closing tag of its name, in any case, or runs to the end.
+    #[test]
+    fn blocks_are_those_the_tag_rules_give() {
+        let tag = regex::Regex::new("<(/?)([A-Za-z0-9_]+)>").unwrap();
+        let reference = |text: &str| {
+            let tags: Vec<_> = tag
+                .captures_iter(text)
+                .filter(|c| kind_of(&c[2]).is_some())
+                .map(|c| {
+                    let m = c.get(0).unwrap();
+                    (m.start(), m.end(), !c[1].is_empty(), c[2].to_string())
+                })
+                .collect();
+            let mut out = Vec::new();
+            let mut k = 0;
+            while k < tags.len() {
+                let (_, end, closing, name) = &tags[k];
+                if *closing {
+                    k += 1;
+                    continue;
+                }
+                let close = (k + 1..tags.len())
+                    .find(|&j| tags[j].2 && tags[j].3.eq_ignore_ascii_case(name));
+                let kind = kind_of(name).unwrap();
+                match close {
+                    Some(j) => {
+                        out.push((kind, *end..tags[j].0));
+                        k = j + 1;
+                    }
+                    None => {
+                        out.push((kind, *end..text.len()));
+                        break;
+                    }
+                }
+            }
+            out
+        };
+        let pieces = [
+            "<SCRATCHPAD_REASONING>",
+            "</SCRATCHPAD_REASONING>",
+            "</scratchpad_reasoning>",
+            "</SCRATCHPAD_REASONING",
+            "<think>",
+            "</THINK>",
+            "</think",
+            "think",
+            "think>",
+            "_x>",
+            "<OUTPUT>",
+            "</OUTPUT>",
+            "<DRAFT_OUTPUT>",
+            "</DRAFT_OUTPUT>",
+            "<b>",
+            "<",
+            "</",
+            ">",
+            "/",
+            " ",
+            "text",
+            "é",
+        ];
+        let mut rng = crate::synth::Rng::new(12);
+        for _ in 0..50_000 {
+            let n = rng.below(14) as usize;
+            let text: String = (0..n)
+                .map(|_| pieces[rng.below(pieces.len() as u64) as usize])
+                .collect();
+            let found: Vec<_> = blocks(&text).map(|b| (b.kind, b.content)).collect();
+            assert_eq!(found, reference(&text), "{text:?}");
         }
     }
 
