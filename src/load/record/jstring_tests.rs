@@ -62,6 +62,64 @@ fn short_strings_end_where_the_full_check_ends_them() {
     assert!(short > 10_000 && checked > 200_000, "{short} of {checked}");
 }
 
+/// The 64-byte block check takes the escapes of a block within it, from its mask;
+/// it ends, refuses and notes every string as the plain check does, byte by byte:
+/// random strings of escapes of every kind (invalid and cut ones too), quotes,
+/// control and multi-byte characters between runs long enough to put each across a
+/// block's edge, read from several starts, with and without noting what escapes
+/// spell.
+#[test]
+fn block_check_agrees_with_the_plain_check() {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if !std::arch::is_x86_feature_detected!("avx2") {
+            eprintln!("no AVX2 here: the block check is neither used nor tested");
+            return;
+        }
+        let plain = |s: &[u8]| s.iter().position(|&c| special(c));
+        let mut rng = crate::synth::Rng::new(64);
+        let extra = ["\"", "\u{1}", "\u{1f}", "é", "\u{1f600}", "\\u"];
+        let mut escapes = 0;
+        for _ in 0..20_000 {
+            let mut text = String::new();
+            for _ in 0..rng.below(10) {
+                text.push_str(&"a".repeat(rng.below(70) as usize));
+                match rng.below(3) {
+                    0 => text.push_str(extra[rng.below(extra.len() as u64) as usize]),
+                    _ => text.push_str(ESCAPE_PARTS[rng.below(ESCAPE_PARTS.len() as u64) as usize]),
+                }
+            }
+            let b = text.as_bytes();
+            for open in [0, 1, rng.below(b.len() as u64 + 1) as usize] {
+                if open >= b.len() {
+                    continue;
+                }
+                let (mut m1, mut m2) = (Met::default(), Met::default());
+                let (mut s1, mut s2) = (Spelled::default(), Spelled::default());
+                // SAFETY: AVX2 is present (checked above).
+                let got = unsafe { x86::string_spelling_avx2(b, open, &mut m1, &mut s1) };
+                let want = string_with::<true>(b, open, open + 1, &mut m2, &mut s2, plain);
+                assert_eq!(got, want, "{text:?} from {open}");
+                assert_eq!(
+                    (m1.escape, m1.lone_surrogate),
+                    (m2.escape, m2.lone_surrogate)
+                );
+                assert_eq!(s1, s2, "{text:?} from {open}");
+                let mut m3 = Met::default();
+                // SAFETY: as above.
+                let unspelled = unsafe { x86::string_avx2(b, open, &mut m3) };
+                assert_eq!(unspelled, want, "{text:?} from {open}");
+                assert_eq!(
+                    (m3.escape, m3.lone_surrogate),
+                    (m2.escape, m2.lone_surrogate)
+                );
+                escapes += usize::from(m2.escape);
+            }
+        }
+        assert!(escapes > 20_000, "{escapes}");
+    }
+}
+
 #[test]
 fn escapes_spelling_a_character_are_found_as_walking_them_finds_them() {
     let mut rng = crate::synth::Rng::new(4);
