@@ -405,15 +405,25 @@ mod tests {
             "text",
             "é",
         ];
-        let mut rng = crate::synth::Rng::new(11);
-        for _ in 0..20_000 {
-            let n = rng.below(12) as usize;
-            let text: String = (0..n)
-                .map(|_| pieces[rng.below(pieces.len() as u64) as usize])
-                .collect();
+        for text in random_texts(11, 20_000, 12, &pieces) {
             let lazily: Vec<_> = scratchpad_blocks(&text).collect();
             assert_eq!(lazily, scratchpad_ranges(&split(&text)), "{text:?}");
         }
+    }
+
+    /// `count` texts of fewer than `most` pieces, drawn at random from `pieces`.
+    fn random_texts<'p>(
+        seed: u64,
+        count: usize,
+        most: u64,
+        pieces: &'p [&'p str],
+    ) -> impl Iterator<Item = String> + 'p {
+        let mut rng = crate::synth::Rng::new(seed);
+        (0..count).map(move |_| {
+            (0..rng.below(most))
+                .map(|_| pieces[rng.below(pieces.len() as u64) as usize])
+                .collect()
+        })
     }
 
     /// Blocks found by a reading of the rules written apart: tags are what a regex
@@ -480,12 +490,7 @@ mod tests {
             "text",
             "é",
         ];
-        let mut rng = crate::synth::Rng::new(12);
-        for _ in 0..50_000 {
-            let n = rng.below(14) as usize;
-            let text: String = (0..n)
-                .map(|_| pieces[rng.below(pieces.len() as u64) as usize])
-                .collect();
+        for text in random_texts(12, 50_000, 14, &pieces) {
             let found: Vec<_> = blocks(&text).map(|b| (b.kind, b.content)).collect();
             assert_eq!(found, reference(&text), "{text:?}");
         }
