@@ -75,10 +75,6 @@ pub fn without_bom(b: Bytes) -> Bytes {
     }
 }
 
-/// Files up to this size are mapped with their pages entered at once (one call
-/// instead of a fault per few pages): they are read whole right after.
-const POPULATE_BELOW: u64 = 4 << 20;
-
 /// The most read from standard input, or from a file that reports no size (`/proc`).
 pub const MAX_STREAM: u64 = 16 << 30;
 
@@ -204,15 +200,16 @@ pub fn read_as_stored(path: &Path) -> Result<(Bytes, Option<crate::load::watch::
             // Empty, or a file that reports no size (`/proc`): read what it gives.
             stream(&mut &file)?
         } else {
+            // No page is entered at the map: each is entered as it is first read
+            // (a fault maps several around it, and faults of one thread do not wait
+            // on another's map). Entering a small file's pages at once held the
+            // process's address-space lock while the other cores mapped their
+            // files, which made a folder of many files slower.
             // SAFETY: the map is read-only; afscope never writes input files. A file
             // truncated by another process while mapped reads as zeros past its new
             // end (see `guard`) once the guard is installed.
-            let mut opts = memmap2::MmapOptions::new();
-            opts.len(len as usize);
-            if len <= POPULATE_BELOW {
-                opts.populate();
-            }
-            Bytes::Mapped(Mapped::new(unsafe { opts.map(&file) }.map_err(io)?))
+            let map = unsafe { memmap2::MmapOptions::new().len(len as usize).map(&file) };
+            Bytes::Mapped(Mapped::new(map.map_err(io)?))
         }
     };
     Ok((bytes, stamp))
