@@ -295,7 +295,7 @@ mod x86 {
                         i = next;
                         continue 'blocks;
                     }
-                    m &= !0u64 << rel;
+                    m &= (!0u64).checked_shl(rel as u32).unwrap_or(0);
                 }
                 i += 64;
             }
