@@ -168,12 +168,12 @@ pub fn score_of(raw: Raw<'_>) -> Score {
 
 /// A whole number in any spelling (`3`, `3.0`, `3e0`, `"3"`), exactly.
 pub fn integer(raw: Raw<'_>) -> Option<u64> {
-    // Most are plain digits (vote counts): read as `exact_integer` reads them.
-    let b = raw.get().as_bytes();
-    if !b.is_empty() && b.len() < 20 && b.iter().all(u8::is_ascii_digit) {
-        return Some(b.iter().fold(0, |n, &c| n * 10 + u64::from(c - b'0')));
+    // A number is read as written (`as_text` would only drop a `.0`, which
+    // `exact_integer` reads the same): nothing to decode for most vote counts.
+    match raw.get().as_bytes().first() {
+        Some(b'-' | b'0'..=b'9') => exact_integer(raw.get()),
+        _ => exact_integer(&as_text(raw)?),
     }
-    exact_integer(&as_text(raw)?)
 }
 
 /// A `{final_answer, final_answer_most_common, criteria[], quotes[][], success}` block.
@@ -326,7 +326,8 @@ mod tests {
         RawObj::parse_record(s).unwrap().get("v").unwrap()
     }
 
-    /// Plain digits are read without decoding, as `exact_integer` reads them.
+    /// A number is read as written, a string decoded first, to the same value; plain
+    /// digits (folded as they stand) to the value `str::parse` gives them.
     #[test]
     fn whole_numbers_read_as_exact_integer_reads_them() {
         let mut rng = crate::synth::Rng::new(5);
@@ -341,6 +342,9 @@ mod tests {
                 .ok()
                 .map(|o| integer(o.get("v").unwrap()));
             assert_eq!(quoted, exact_integer(&t), "{t}");
+            if t.len() < 20 && t.bytes().all(|c| c.is_ascii_digit()) {
+                assert_eq!(quoted, t.parse::<u64>().ok(), "{t}");
+            }
             if let Some(bare) = bare {
                 assert_eq!(bare, quoted, "{t}");
             }

@@ -376,9 +376,15 @@ fn push_step(p: &mut String, step: &str, key: bool) {
 /// A whole number written in any JSON spelling (`3`, `3.0`, `3e0`, `30e-1`, `-0`),
 /// exactly, as `u64`; `None` for fractions, negatives and numbers past `u64::MAX`.
 pub fn exact_integer(t: &str) -> Option<u64> {
+    // Plain digits (at most 19: no overflow), the common case, folded as they stand.
+    let plain = |t: &str| !t.is_empty() && t.len() < 20 && t.bytes().all(|c| c.is_ascii_digit());
+    let fold = |t: &str| t.bytes().fold(0, |n, c| n * 10 + u64::from(c - b'0'));
+    if plain(t) {
+        return Some(fold(t));
+    }
     let t = t.trim();
-    if !t.is_empty() && t.len() < 20 && t.bytes().all(|c| c.is_ascii_digit()) {
-        return t.parse().ok();
+    if plain(t) {
+        return Some(fold(t));
     }
     let (neg, t) = match t.as_bytes().first()? {
         b'-' => (true, &t[1..]),
