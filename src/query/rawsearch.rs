@@ -115,10 +115,16 @@ fn decides(
     decides_unspelled(re, &held.stored, ranges, None)
 }
 
+/// Whether range `r` of a text holds its first match `(s, e)`, which is then the
+/// range's own first match too: a pattern without look-around matches the same way
+/// in a part of a text as in the whole, so the range need not be searched again.
+fn holds_first(r: &Range<usize>, (s, e): (usize, usize)) -> bool {
+    r.start <= s && e <= r.end
+}
+
 /// `decides`, once no escape is known to spell a character of the pattern's alphabet.
-/// `first` is the first match in all of `stored`, when it was looked for: a range
-/// holding it has it for its own first match (a pattern without look-around matches
-/// the same way in a part of a text as in the whole), so it is not searched again.
+/// `first` is the first match in all of `stored`, when it was looked for (see
+/// `holds_first`).
 fn decides_unspelled(
     re: &Regex,
     stored: &str,
@@ -127,7 +133,7 @@ fn decides_unspelled(
 ) -> Option<bool> {
     for r in ranges {
         let found = match first {
-            Some((s, e)) if r.start <= s && e <= r.end => Some((s, e)),
+            Some(m) if holds_first(&r, m) => Some(m),
             _ => re
                 .find(&stored[r.clone()])
                 .map(|m| (r.start + m.start(), r.start + m.end())),
@@ -289,9 +295,9 @@ fn block_match(
     let mut ranges = block_ranges(t.scope, text, segments);
     match first {
         None => ranges.any(|r| t.regex.is_match(&text[r])),
-        Some((s, e)) => ranges
-            .filter(|r| r.end >= s)
-            .any(|r| (r.start <= s && e <= r.end) || t.regex.is_match(&text[r])),
+        Some(m) => ranges
+            .filter(|r| r.end >= m.0)
+            .any(|r| holds_first(&r, m) || t.regex.is_match(&text[r])),
     }
 }
 
