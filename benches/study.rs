@@ -59,7 +59,7 @@ fn main() {
         .unwrap_or(2500);
     let dir = tree(mb);
     let bin = PathBuf::from(env!("CARGO_BIN_EXE_afscope"));
-    let inputs = afscope::load::input::expand(std::slice::from_ref(&dir), false).unwrap();
+    let inputs = afscope::load::input::expand(std::slice::from_ref(&dir), false, false).unwrap();
     let files = inputs.transcripts.clone();
     warm(&files);
     let bytes: u64 = files
@@ -74,7 +74,8 @@ fn main() {
         rayon::current_num_threads()
     );
     let open = |on: &mut afscope::load::corpus::OnBatch<'_>| {
-        let inputs = afscope::load::input::expand(std::slice::from_ref(&dir), false).unwrap();
+        let inputs =
+            afscope::load::input::expand(std::slice::from_ref(&dir), false, false).unwrap();
         Corpus::open(&inputs.transcripts, &LoadOptions::default(), on).unwrap()
     };
     let mut transcripts = 0;

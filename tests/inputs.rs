@@ -258,7 +258,7 @@ fn many_files_of_mixed_sizes_open_in_name_order() {
         }
         std::fs::write(dir.path().join(format!("part-{k:03}.jsonl")), text).unwrap();
     }
-    let files = afscope::load::input::expand(&[dir.path().to_path_buf()], false)
+    let files = afscope::load::input::expand(&[dir.path().to_path_buf()], false, false)
         .unwrap()
         .transcripts;
     let open = |stop_after_first: bool| {
@@ -320,7 +320,7 @@ fn a_file_rewritten_between_sorting_and_opening_is_detected_again() {
         )
     };
     std::fs::write(&file, pipeline("tags")).unwrap();
-    let sorted = afscope::load::input::expand(&[dir.path().to_path_buf()], false).unwrap();
+    let sorted = afscope::load::input::expand(&[dir.path().to_path_buf()], false, false).unwrap();
     assert_eq!(sorted.transcripts, std::slice::from_ref(&file));
     assert!(sorted.claims[0].is_some(), "{sorted:?}");
     let taken = open(&sorted.claims);
@@ -356,7 +356,7 @@ fn a_folder_file_is_opened_from_the_mapping_sorting_made() {
         "{\"id\":\"a\",\"completion\":\"hi\"}\n{\"id\":\"b\",\"completion\":\"yo\"}\n",
     )
     .unwrap();
-    let sorted = afscope::load::input::expand(&[dir.path().to_path_buf()], false).unwrap();
+    let sorted = afscope::load::input::expand(&[dir.path().to_path_buf()], false, false).unwrap();
     assert_eq!(sorted.transcripts, std::slice::from_ref(&file));
     let early = sorted.bytes[0].as_ref().expect("mapped when sorted");
     // Only the open of the same path takes it (a list out of step takes nothing).
@@ -392,7 +392,7 @@ fn a_compressed_file_in_a_folder_is_not_kept_mapped_by_sorting() {
     gz.write_all(b"{\"id\":\"a\",\"completion\":\"hi\"}\n{\"id\":\"b\",\"completion\":\"yo\"}\n")
         .unwrap();
     std::fs::write(&packed, gz.finish().unwrap()).unwrap();
-    let sorted = afscope::load::input::expand(&[dir.path().to_path_buf()], false).unwrap();
+    let sorted = afscope::load::input::expand(&[dir.path().to_path_buf()], false, false).unwrap();
     assert_eq!(sorted.transcripts, std::slice::from_ref(&packed));
     assert!(sorted.bytes[0].is_none(), "{sorted:?}");
     let opts = afscope::load::LoadOptions {
@@ -437,7 +437,7 @@ fn journals_in_a_folder_are_labels_whatever_their_first_line() {
     for (name, text) in &files {
         std::fs::write(dir.path().join(name), text).unwrap();
     }
-    let sorted = afscope::load::input::expand(&[dir.path().to_path_buf()], false).unwrap();
+    let sorted = afscope::load::input::expand(&[dir.path().to_path_buf()], false, false).unwrap();
     let names = |paths: Vec<&std::path::PathBuf>| -> Vec<String> {
         let mut n: Vec<String> = paths
             .iter()
@@ -508,4 +508,116 @@ fn a_file_of_many_chunks_keeps_its_order_and_lines() {
     for i in (0..n).step_by(997).chain([n - 1]) {
         assert_eq!(v.id(i), format!("a{i}"));
     }
+}
+
+/// A command that reads only the index (`list --count`) reads each small file of a
+/// folder into a worker's buffer and lets it go once indexed: counts, text terms and
+/// the check for files changed while read are answered without reading any file
+/// again, and a record read later (an id) maps its file again, as it was. Files
+/// past the buffer's size, and compressed ones, are held as before.
+#[test]
+fn a_count_lets_go_of_small_files_once_they_are_indexed() {
+    use afscope::load::{Corpus, LoadOptions};
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let rec = |f: usize, r: usize, pad: usize| {
+        format!(
+            "{{\"id\":\"f{f}-r{r}\",\"model\":\"m{}\",\"tier\":\"{}\",\"completion\":\"<SCRATCHPAD_REASONING>{} {}</SCRATCHPAD_REASONING><OUTPUT>ok</OUTPUT>\"}}\n",
+            f % 3,
+            if r.is_multiple_of(2) { "free" } else { "paid" },
+            if r.is_multiple_of(5) { "I will modify my values" } else { "I refuse" },
+            "x".repeat(pad)
+        )
+    };
+    let mut small = Vec::new();
+    for f in 0..40 {
+        let text: String = (0..1 + f % 7).map(|r| rec(f, r, 100 * f)).collect();
+        let path = dir.path().join(format!("part-{f:02}.jsonl"));
+        // One with a byte-order mark, as some editors write it.
+        let bytes = match f {
+            3 => [&b"\xef\xbb\xbf"[..], text.as_bytes()].concat(),
+            _ => text.into_bytes(),
+        };
+        std::fs::write(&path, bytes).unwrap();
+        small.push(path);
+    }
+    let array: Vec<serde_json::Value> = (0..4)
+        .map(|r| serde_json::from_str(rec(50, r, 10).trim()).unwrap())
+        .collect();
+    std::fs::write(
+        dir.path().join("part-50.json"),
+        serde_json::to_string(&array).unwrap(),
+    )
+    .unwrap();
+    small.push(dir.path().join("part-50.json"));
+    // Past the buffer's size: mapped, and held.
+    let big = dir.path().join("part-60.jsonl");
+    let big_text: String = (0..300).map(|r| rec(60, r, 4000)).collect();
+    assert!(big_text.len() as u64 > afscope::load::input::bytes::BUFFERED_MAX);
+    std::fs::write(&big, big_text).unwrap();
+    let packed = dir.path().join("part-70.jsonl.gz");
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all((0..3).map(|r| rec(70, r, 5)).collect::<String>().as_bytes())
+        .unwrap();
+    std::fs::write(&packed, gz.finish().unwrap()).unwrap();
+
+    let query = afscope::query::Query::parse("scratchpad:/modify my values/").unwrap();
+    let open = |index_only: bool| {
+        let sorted =
+            afscope::load::input::expand(&[dir.path().to_path_buf()], false, index_only).unwrap();
+        assert_eq!(sorted.bytes.iter().all(Option::is_none), index_only);
+        let opts = LoadOptions {
+            transcript_claims: sorted.claims.clone(),
+            transcript_bytes: sorted.bytes.clone(),
+            tests: query.record_tests(),
+            index_only,
+            ..LoadOptions::default()
+        };
+        Corpus::open(&sorted.transcripts, &opts, &mut |_, _, _| {
+            std::ops::ControlFlow::Continue(())
+        })
+        .unwrap()
+    };
+    let held = open(false);
+    let count = open(true);
+    assert!(count.problems.is_empty(), "{:?}", count.problems);
+    assert_eq!(count.len(), held.len());
+    let let_go = |c: &Corpus| -> Vec<bool> { c.sources.iter().map(|s| s.bytes.let_go()).collect() };
+    let want: Vec<bool> = count
+        .sources
+        .iter()
+        .map(|s| small.contains(&s.path))
+        .collect();
+    assert_eq!(want.iter().filter(|s| **s).count(), 41);
+    assert_eq!(let_go(&count), want);
+    assert!(let_go(&held).iter().all(|g| !g));
+
+    // What a count reads: tiers, models, the text term's marks, the files' stamps.
+    let tally = |c: &Corpus| {
+        let p = query.prepare(c);
+        let v = c.view();
+        (0..c.len())
+            .filter(|&i| p.fields(i).unwrap_or_else(|| p.matches(i)))
+            .map(|i| (v.model(i).map(str::to_string), v.entry(i).tier().as_str()))
+            .fold(std::collections::BTreeMap::new(), |mut m, k| {
+                *m.entry(k).or_insert(0) += 1;
+                m
+            })
+    };
+    let matched = tally(&count);
+    assert_eq!(matched, tally(&held));
+    // Every fifth record of each file says it: 50 in the small files, 1, 60, 1.
+    assert_eq!(matched.values().sum::<usize>(), 112);
+    assert!(afscope::load::watch::changes(&count).is_empty());
+    assert_eq!(let_go(&count), want, "nothing was read again");
+
+    // A record read later maps its file again, as it was opened.
+    let ids = |c: &Corpus| {
+        (0..c.len())
+            .map(|i| c.view().id(i).to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(ids(&count), ids(&held));
+    assert!(let_go(&count).iter().all(|g| !g));
+    assert!(count.sources.iter().all(|s| !s.bytes.lost()));
 }

@@ -25,7 +25,7 @@ const OPUS: &str = "mockllm/claude-3-opus-sim/af_helpful_only/";
 
 #[test]
 fn a_study_folder_of_logs_opens_every_sample_by_model_tier_and_task() {
-    let found = afscope::load::input::expand(&[log("study")], false).unwrap();
+    let found = afscope::load::input::expand(&[log("study")], false, false).unwrap();
     assert_eq!(found.transcripts.len(), 2, "{:?}", found.skipped);
     let c = open(&found.transcripts, LoadOptions::default());
     assert_eq!(c.len(), 32, "16 samples (8 × 2 epochs) in each of two logs");
@@ -377,7 +377,7 @@ fn a_scorer_kind_is_set_by_name_where_its_name_does_not_say_it() {
 }
 
 fn study_app(width: u16, height: u16) -> afscope::app::App {
-    let found = afscope::load::input::expand(&[log("study")], false).unwrap();
+    let found = afscope::load::input::expand(&[log("study")], false, false).unwrap();
     let corpus = open(&found.transcripts, LoadOptions::default());
     let mut app = afscope::app::App::new(
         std::sync::Arc::new(corpus),

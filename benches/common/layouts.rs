@@ -120,7 +120,7 @@ pub fn warm(path: &Path) {
 
 /// The files of a layout, as the index opens them.
 pub fn files(path: &Path) -> Vec<PathBuf> {
-    afscope::load::input::expand(&[path.to_path_buf()], false)
+    afscope::load::input::expand(&[path.to_path_buf()], false, false)
         .unwrap()
         .transcripts
 }

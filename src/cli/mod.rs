@@ -140,6 +140,11 @@ pub struct LoadArgs {
     #[arg(skip)]
     pub tests: Option<afscope::load::index::marks::Tests>,
 
+    /// The command reads nothing but the index once the files are open (see
+    /// `LoadOptions::index_only`).
+    #[arg(skip)]
+    pub index_only: bool,
+
     /// Label files from the study file, each with its label-sheet settings.
     #[arg(skip)]
     pub label_own: Vec<(PathBuf, Vec<String>)>,

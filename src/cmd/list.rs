@@ -225,6 +225,8 @@ pub fn run(args: &ListArgs, load: &LoadArgs) -> Result<Status, String> {
         if args.count || args.limit.is_none() {
             load.tests = query.record_tests();
         }
+        // A count reads the index alone once the files are open.
+        load.index_only = args.count;
         let corpus = super::load_with_progress(&args.files, &load)?;
         super::strict_gate(&corpus, &load)?;
         let hits = if args.count {

@@ -43,6 +43,7 @@ pub fn options(args: &LoadArgs) -> LoadOptions {
         transcript_bytes: Vec::new(),
         label_settings: args.label_set.clone(),
         tests: args.tests.clone(),
+        index_only: args.index_only,
     }
 }
 
@@ -95,7 +96,7 @@ pub struct Plan {
 /// Resolves the inputs of a load (with the journal beside them, when `--labels`
 /// names none).
 pub fn plan(files: &[PathBuf], args: &LoadArgs) -> Result<Plan, String> {
-    let inputs = afscope::load::input::expand(files, args.hidden)?;
+    let inputs = afscope::load::input::expand(files, args.hidden, args.index_only)?;
     let found = match journal_path(files, args) {
         Ok(j) if args.labels.is_none() => Some(with_journal_labels(args, &j)),
         _ => None,
@@ -112,6 +113,9 @@ pub fn plan(files: &[PathBuf], args: &LoadArgs) -> Result<Plan, String> {
     opts.transcript_bytes = inputs.bytes;
     opts.verdicts.extend(inputs.verdicts);
     opts.more_labels.extend(inputs.labels);
+    // Joins read each transcript's id from its record.
+    opts.index_only &=
+        opts.verdicts.is_empty() && opts.labels.is_none() && opts.more_labels.is_empty();
     Ok(Plan {
         transcripts: inputs.transcripts,
         opts,

@@ -59,6 +59,10 @@ pub struct LoadOptions {
     pub label_settings: Vec<String>,
     /// Tests to run on each transcript as it is indexed (a command's text terms).
     pub tests: Option<crate::load::index::marks::Tests>,
+    /// The command reads nothing but the index once the files are open (`list
+    /// --count`): a small file is read into a worker's buffer, indexed and let go
+    /// of (mapped again if it is ever read), not mapped for the life of the corpus.
+    pub index_only: bool,
 }
 
 impl Corpus {
@@ -117,12 +121,22 @@ impl Corpus {
             if parts.is_empty() {
                 let claims = opts.transcript_claims.get(k).and_then(Option::as_ref);
                 let early = opts.transcript_bytes.get(k).and_then(Option::as_ref);
-                jobs.push((path, key, None, (claims, early)));
+                let buffered = opts.index_only;
+                jobs.push((
+                    path,
+                    key,
+                    None,
+                    Known {
+                        claims,
+                        early,
+                        buffered,
+                    },
+                ));
             } else {
                 jobs.extend(
                     parts
                         .into_iter()
-                        .map(|p| (path, key.clone(), Some(p), (None, None))),
+                        .map(|p| (path, key.clone(), Some(p), Known::default())),
                 );
             }
         }
@@ -323,6 +337,9 @@ fn prepare(
         None => None,
     };
     o.problems.shrink_to_fit();
+    if let (Some(src), Some(_)) = (o.source.as_mut(), &pre) {
+        src.bytes.release();
+    }
     Ok((o, pre))
 }
 

@@ -34,9 +34,17 @@ pub struct Opened {
     pub deferred: bool,
 }
 
-/// What sorting a file in a folder found and kept for its open: the claims on its
-/// first record, and the file as mapped.
-pub type Known<'a> = (Option<&'a Claims>, Option<&'a Prefetched>);
+/// What sorting a file in a folder found and kept for its open, and how to read it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Known<'a> {
+    /// The claims on its first record.
+    pub claims: Option<&'a Claims>,
+    /// The file as mapped.
+    pub early: Option<&'a Prefetched>,
+    /// Read a small file into this thread's buffer rather than map it
+    /// (`bytes::read_buffered`), for a command that reads nothing but the index.
+    pub buffered: bool,
+}
 
 /// Opens a file, picks its profile and splits it into records where the format needs
 /// that up front, leaving a JSON array of at most `defer_upto` bytes unsplit (only its
@@ -87,7 +95,7 @@ impl Corpus {
             overrides,
             verdict_file,
             &mut self.problems,
-            (0, None, (None, None)),
+            (0, None, Known::default()),
             &mut false,
         )
     }
@@ -99,13 +107,16 @@ fn open_source(
     overrides: &[String],
     verdict_file: bool,
     problems: &mut Vec<Problem>,
-    (defer_upto, part, (known, early)): (usize, Option<std::ops::Range<usize>>, Known<'_>),
+    (defer_upto, part, known): (usize, Option<std::ops::Range<usize>>, Known<'_>),
     deferred: &mut bool,
 ) -> Result<Option<LoadedSource>, String> {
-    let read = match early.and_then(|e| e.take(path)) {
+    use crate::load::input::bytes::{read_buffered, read_stamped};
+    let read = match known.early.and_then(|e| e.take(path)) {
         Some((b, stamp)) => Ok((b, None, stamp)),
-        None => crate::load::input::bytes::read_stamped(path),
+        None if known.buffered && part.is_none() => read_buffered(path),
+        None => read_stamped(path),
     };
+    let known = known.claims;
     let (bytes, stamp) = match read {
         Ok((b, damage, stamp)) => {
             problems.extend(damage);

@@ -226,7 +226,7 @@ impl<'a> View<'a> {
         let shrank = |mut p: Problem| {
             if src.bytes.lost() {
                 p.reason = format!(
-                    "{} (the file shrank while open: what lay past its new end reads as zeros; reload to read it as it is now)",
+                    "{} (the file changed while open: what is no longer there as it was read reads as zeros; reload to read it as it is now)",
                     p.reason
                 );
             }

@@ -27,6 +27,47 @@ pub enum Bytes {
     Static(&'static [u8]),
     /// The file after a byte-order mark.
     AfterBom(Box<Bytes>),
+    /// A small file read into a worker's buffer to be indexed, for a command that
+    /// reads nothing but the index after (`read_buffered`); `release` hands the
+    /// buffer back once the file is indexed.
+    Read(Vec<u8>, Box<Again>),
+    /// A file whose buffer was handed back: mapped again the first time its bytes
+    /// are asked for (see `Again`).
+    Released(Box<Again>),
+}
+
+/// A file let go of after it was indexed, mapped again if it is ever read: as it
+/// was opened while it is the same file at least as long, else zeros the length it
+/// had (as a file cut short reads past its new end) and `lost`.
+pub struct Again {
+    path: std::path::PathBuf,
+    stamp: crate::load::watch::Stamp,
+    mapped: std::sync::OnceLock<(Bytes, bool)>,
+}
+
+impl Again {
+    fn bytes(&self) -> &(Bytes, bool) {
+        self.mapped.get_or_init(|| {
+            let len = self.stamp.len as usize;
+            let same = |now: &crate::load::watch::Stamp| {
+                (now.dev, now.ino) == (self.stamp.dev, self.stamp.ino) && now.len >= self.stamp.len
+            };
+            let map = open_regular_meta(&self.path).ok().and_then(|(file, meta)| {
+                let now = crate::load::watch::Stamp::of(&meta);
+                if !same(&now) || len == 0 {
+                    return None;
+                }
+                // SAFETY: as in `read_as_stored`: read-only, and registered with
+                // the guard against the file shrinking.
+                let map = unsafe { memmap2::MmapOptions::new().len(len).map(&file) };
+                map.ok().map(|m| Bytes::Mapped(Mapped::new(m)))
+            });
+            match map {
+                Some(b) => (b, false),
+                None => (Bytes::Owned(vec![0; len]), len > 0),
+            }
+        })
+    }
 }
 
 impl std::ops::Deref for Bytes {
@@ -37,6 +78,8 @@ impl std::ops::Deref for Bytes {
             Bytes::Owned(v) => v,
             Bytes::Static(s) => s,
             Bytes::AfterBom(b) => &b[BOM.len()..],
+            Bytes::Read(v, _) => v,
+            Bytes::Released(again) => &again.bytes().0,
         }
     }
 }
@@ -49,7 +92,7 @@ impl Bytes {
     /// stream): offsets in them are offsets in the file, after any byte-order mark.
     pub fn is_mapped(&self) -> bool {
         match self {
-            Bytes::Mapped(_) => true,
+            Bytes::Mapped(_) | Bytes::Read(..) | Bytes::Released(_) => true,
             Bytes::AfterBom(b) => b.is_mapped(),
             _ => false,
         }
@@ -61,8 +104,66 @@ impl Bytes {
         match self {
             Bytes::Mapped(m) => m.slot.as_ref().is_some_and(|s| s.lost()),
             Bytes::AfterBom(b) => b.lost(),
+            Bytes::Released(again) => again
+                .mapped
+                .get()
+                .is_some_and(|(b, lost)| *lost || b.lost()),
             _ => false,
         }
+    }
+
+    /// Whether these are a released file's, not read since it was let go of.
+    pub fn let_go(&self) -> bool {
+        match self {
+            Bytes::Released(again) => again.mapped.get().is_none(),
+            Bytes::AfterBom(b) => b.let_go(),
+            _ => false,
+        }
+    }
+
+    /// How many bytes there are, without mapping a released file again.
+    pub fn len(&self) -> usize {
+        match self {
+            Bytes::Released(again) => again.stamp.len as usize,
+            Bytes::AfterBom(b) => b.len() - BOM.len(),
+            b => b.as_ref().len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Lets go of the buffer of a file read with `read_buffered`, for this thread's
+    /// next read to reuse: the file is mapped again from then on if it is ever read.
+    /// Other bytes are left as they are.
+    pub fn release(&mut self) {
+        match self {
+            Bytes::AfterBom(b) => b.release(),
+            Bytes::Read(..) => {
+                let Bytes::Read(v, again) = std::mem::replace(self, Bytes::Static(&[])) else {
+                    unreachable!("matched above")
+                };
+                *self = Bytes::Released(again);
+                BUFFER.with_borrow_mut(|b| {
+                    if v.capacity() > b.capacity() {
+                        *b = v;
+                    }
+                });
+            }
+            _ => {}
+        }
+    }
+}
+
+thread_local! {
+    /// The buffer `read_buffered` reads into on this thread, while no file holds it.
+    static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+impl AsRef<[u8]> for Bytes {
+    fn as_ref(&self) -> &[u8] {
+        self
     }
 }
 
@@ -215,6 +316,71 @@ pub fn read_as_stored(path: &Path) -> Result<(Bytes, Option<crate::load::watch::
     Ok((bytes, stamp))
 }
 
+/// Files up to this size are read into a worker's buffer by `read_buffered`.
+pub const BUFFERED_MAX: u64 = 1 << 20;
+
+/// `read_stamped` for a command that reads nothing but the index once a file is
+/// indexed: a file of at most `BUFFERED_MAX` bytes is read into this thread's
+/// buffer (`Bytes::release` hands it back once the file is indexed), which costs
+/// less than mapping it for the life of the corpus (its pages entered a few at a
+/// time, and unmapped when the process ends). Larger files, compressed ones and
+/// standard input are read as `read_stamped` reads them.
+pub fn read_buffered(
+    path: &Path,
+) -> Result<(Bytes, Option<Problem>, Option<crate::load::watch::Stamp>), Problem> {
+    if is_stdin(path) || crate::demo::embedded(path).is_some() {
+        return read_stamped(path);
+    }
+    BUFFER.with_borrow_mut(|buffer| read_into(path, buffer))
+}
+
+fn read_into(
+    path: &Path,
+    buffer: &mut Vec<u8>,
+) -> Result<(Bytes, Option<Problem>, Option<crate::load::watch::Stamp>), Problem> {
+    let io = |e: std::io::Error| Problem::new(path, ProblemKind::Io, e.to_string());
+    let (file, meta) = open_regular_meta(path).map_err(io)?;
+    let stamp = crate::load::watch::Stamp::of(&meta);
+    if meta.len() == 0 || meta.len() > BUFFERED_MAX {
+        drop(file);
+        return read_stamped(path);
+    }
+    // The buffer keeps the bytes it was last given: growing it writes zeros only
+    // past them (a fresh zeroed buffer per file would cost a pass over each).
+    let mut v = std::mem::take(buffer);
+    let len = meta.len() as usize;
+    if v.len() < len {
+        v.resize(len, 0);
+    } else {
+        v.truncate(len);
+    }
+    // The file as it was opened: what it grew by since is left for a later read.
+    if let Err(e) = (&file).read_exact(&mut v) {
+        *buffer = v;
+        return match e.kind() {
+            // Cut short while it was read: read it as `read_stamped` does.
+            std::io::ErrorKind::UnexpectedEof => read_stamped(path),
+            _ => Err(io(e)),
+        };
+    }
+    if is_gzip(&v) {
+        let out = gunzip(path, &v);
+        *buffer = v;
+        let (bytes, damage) = out?;
+        return Ok((without_bom(bytes), damage, Some(stamp)));
+    }
+    let again = Again {
+        path: path.to_path_buf(),
+        stamp,
+        mapped: std::sync::OnceLock::new(),
+    };
+    Ok((
+        without_bom(Bytes::Read(v, Box::new(again))),
+        None,
+        Some(stamp),
+    ))
+}
+
 /// A gzip file's bytes decompressed, and for a damaged one (an interrupted copy) what
 /// decompresses before the damage, with the damage as a problem: where it is and what
 /// is lost.
@@ -301,5 +467,88 @@ impl std::fmt::Debug for Prefetched {
 impl PartialEq for Prefetched {
     fn eq(&self, other: &Prefetched) -> bool {
         std::sync::Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A file read into the buffer and let go of reads again as it was opened while
+    /// it is the same file, grown or not; replaced or removed, it reads as zeros the
+    /// length it had, and says so (`lost`).
+    #[test]
+    fn a_released_file_reads_again_as_it_was_or_says_it_is_lost() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = b"\xef\xbb\xbf{\"id\":\"a\"}\n{\"id\":\"b\"}\n";
+        let read = |name: &str| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, text).unwrap();
+            let (mut b, damage, stamp) = read_buffered(&path).unwrap();
+            assert!(damage.is_none());
+            assert_eq!(stamp.unwrap().len, text.len() as u64);
+            assert_eq!(&b[..], &text[3..]);
+            assert!(matches!(&b, Bytes::AfterBom(inner) if matches!(**inner, Bytes::Read(..))));
+            b.release();
+            assert!(b.let_go());
+            assert_eq!(b.len(), text.len() - 3);
+            assert!(b.let_go(), "its length is known without reading it");
+            (path, b)
+        };
+
+        let (path, grown) = read("grown.jsonl");
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .unwrap();
+        std::io::Write::write_all(&mut f, b"{\"id\":\"c\"}\n").unwrap();
+        assert_eq!(&grown[..], &text[3..]);
+        assert!(!grown.let_go() && !grown.lost());
+
+        let (path, replaced) = read("replaced.jsonl");
+        let other = dir.path().join("other.jsonl");
+        std::fs::write(&other, b"{\"id\":\"z\"}\n{\"id\":\"y\"}\n{\"id\":\"x\"}\n").unwrap();
+        std::fs::rename(&other, &path).unwrap();
+        assert_eq!(&replaced[..], &vec![0; text.len() - 3][..]);
+        assert!(replaced.lost());
+
+        let (path, removed) = read("removed.jsonl");
+        std::fs::remove_file(&path).unwrap();
+        assert_eq!(removed.len(), text.len() - 3);
+        assert!(removed.iter().all(|&b| b == 0));
+        assert!(removed.lost());
+
+        let (path, shrunk) = read("shrunk.jsonl");
+        std::fs::write(&path, b"{}").unwrap();
+        assert!(shrunk.iter().all(|&b| b == 0) && shrunk.lost());
+    }
+
+    /// Past `BUFFERED_MAX`, and compressed, a file is read as `read_stamped` reads
+    /// it; the buffer's next file reads whole whatever the last one left in it.
+    #[test]
+    fn the_buffer_holds_small_plain_files_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let big = dir.path().join("big.jsonl");
+        std::fs::write(&big, vec![b' '; BUFFERED_MAX as usize + 1]).unwrap();
+        let (b, _, _) = read_buffered(&big).unwrap();
+        assert!(matches!(b, Bytes::Mapped(_)));
+
+        let packed = dir.path().join("p.jsonl");
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        std::io::Write::write_all(&mut gz, b"{\"a\":1}\n").unwrap();
+        std::fs::write(&packed, gz.finish().unwrap()).unwrap();
+        let (mut b, _, _) = read_buffered(&packed).unwrap();
+        assert_eq!(&b[..], b"{\"a\":1}\n");
+        b.release();
+        assert!(matches!(b, Bytes::Owned(_)));
+
+        for (name, len) in [("a", 5000), ("b", 10), ("c", 7000), ("d", 7000)] {
+            let path = dir.path().join(name);
+            let text: Vec<u8> = (0..len).map(|i| b'a' + (i % 26) as u8).collect();
+            std::fs::write(&path, &text).unwrap();
+            let (mut b, _, _) = read_buffered(&path).unwrap();
+            assert_eq!(&b[..], &text[..], "{name}");
+            b.release();
+        }
     }
 }

@@ -54,15 +54,16 @@ impl Found {
 
 /// A file found in a directory sorted by its name and first bytes; `None` when it is
 /// not data. The first 16 KiB are read, and up to 64 KiB when the first record does
-/// not end in them.
-pub fn classify(path: &Path) -> Option<Found> {
+/// not end in them. `map`: a transcript file is mapped, and kept so for its open to
+/// take; else it is sorted from a read of its head.
+pub fn classify(path: &Path, map: bool) -> Option<Found> {
     let end = ending(path);
     if NOT_DATA.contains(&end.as_str()) {
         return None;
     }
     let name = path.file_name()?.to_string_lossy().to_lowercase();
     let gz = name.ends_with(".gz");
-    if !gz {
+    if !gz && map {
         if let Some(found) = classify_mapped(path, &name, &end) {
             return found;
         }

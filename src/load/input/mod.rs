@@ -32,6 +32,8 @@ pub struct Inputs {
     pub labels: Vec<(PathBuf, Vec<String>)>,
     /// Files in directories that are not data (READMEs, scripts, images).
     pub skipped: Vec<PathBuf>,
+    /// Files are sorted from a read of their first bytes, not kept mapped.
+    index_only: bool,
 }
 
 /// Endings of files that are never data.
@@ -112,9 +114,13 @@ pub(crate) fn has_glob(s: &str) -> bool {
 
 /// Resolves the arguments. A directory with no data files, a glob matching nothing,
 /// and a named file that does not exist, cannot be read or is not data are errors
-/// that name it.
-pub fn expand(args: &[PathBuf], hidden: bool) -> Result<Inputs, String> {
-    let mut out = Inputs::default();
+/// that name it. `index_only`: the files are sorted from a read of their first bytes,
+/// not mapped for their open to take (see `LoadOptions::index_only`).
+pub fn expand(args: &[PathBuf], hidden: bool, index_only: bool) -> Result<Inputs, String> {
+    let mut out = Inputs {
+        index_only,
+        ..Inputs::default()
+    };
     for (k, arg) in args.iter().enumerate() {
         let from = out.transcripts.len();
         let shown = arg.display().to_string();
@@ -167,7 +173,8 @@ impl Inputs {
     /// (a folder of thousands of files), in their order.
     fn add_all(&mut self, files: Vec<PathBuf>) {
         use rayon::prelude::*;
-        let roles: Vec<Option<Found>> = files.par_iter().map(|f| classify(f)).collect();
+        let map = !self.index_only;
+        let roles: Vec<Option<Found>> = files.par_iter().map(|f| classify(f, map)).collect();
         for (path, role) in files.into_iter().zip(roles) {
             self.add_found(path, role);
         }

@@ -170,7 +170,7 @@ impl Reader<'_> {
             let found: Vec<PathBuf> = if path.is_dir() {
                 let files: Vec<PathBuf> = walk(&path, false)
                     .into_iter()
-                    .filter(|f| classify(f).is_some_and(|c| c.role == role))
+                    .filter(|f| classify(f, false).is_some_and(|c| c.role == role))
                     .collect();
                 if files.is_empty() {
                     return self.err(

@@ -122,7 +122,7 @@ pub fn draft(root: &Path) -> Result<String, String> {
         if f.file_name().is_some_and(|n| n == FILE_NAME) || f == journal {
             continue;
         }
-        match classify(&f) {
+        match classify(&f, false) {
             Some(Found { role, profile, .. }) => {
                 let profile = match (role, profile) {
                     (FileRole::Transcripts, None) => Some("native".to_string()),
