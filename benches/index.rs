@@ -163,8 +163,65 @@ fn main() {
         println!("`afscope list --limit 50`    {}  (whole process)", secs(d));
     }
     layout_table(bin);
+    small_files_against_one(bin);
     many_terms(bin);
     csv_against_jsonl(bin);
+}
+
+/// The 3,000 small files against the same bytes in one file, each command run in
+/// turn with the other: open and the text term.
+fn small_files_against_one(bin: &str) {
+    let mb: u64 = std::env::var("AFSCOPE_BENCH_LAYOUT_MB")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(300);
+    let Some(small) = layouts::all(mb)
+        .into_iter()
+        .find(|l| l.name.contains("small files"))
+    else {
+        return;
+    };
+    let one = small.path.with_file_name("small-files-as-one.jsonl");
+    if !one.exists() {
+        // The files in the order the folder is opened in, one after another.
+        let tmp = one.with_extension("tmp");
+        let mut out = std::io::BufWriter::new(std::fs::File::create(&tmp).unwrap());
+        for f in layouts::files(&small.path) {
+            std::io::Write::write_all(&mut out, &std::fs::read(f).unwrap()).unwrap();
+        }
+        std::io::Write::flush(&mut out).unwrap();
+        drop(out);
+        std::fs::rename(&tmp, &one).unwrap();
+    }
+    layouts::warm(&small.path);
+    layouts::warm(&one);
+    let term = format!("scratchpad:/{}/", layouts::PHRASE);
+    let list = |path: &Path, extra: &[&str]| {
+        let (path, extra): (PathBuf, Vec<String>) = (
+            path.to_path_buf(),
+            extra.iter().map(|s| s.to_string()).collect(),
+        );
+        move || {
+            let mut c = Command::new(bin);
+            c.arg("list").arg(&path).args(&extra).arg("--count");
+            c
+        }
+    };
+    println!();
+    println!(
+        "{} against the same bytes in one file ({RUNS} runs in turn; target <= 2x)",
+        small.name
+    );
+    for (what, extra) in [("open", &[][..]), ("text term", &["-q", term.as_str()][..])] {
+        match layouts::time_against(RUNS, list(&small.path, extra), list(&one, extra)) {
+            Some((many, single, r)) => println!(
+                "  {what:<10} {} files, {} one file: {r:5.2}x",
+                layouts::ms(many),
+                layouts::ms(single)
+            ),
+            None => println!("  {what:<10} failed"),
+        }
+    }
 }
 
 /// Queries of many text terms on the fields layout (a completion assembled from two
