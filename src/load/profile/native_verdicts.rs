@@ -4,8 +4,9 @@
 
 use super::verdicts::{criterion_name, integer, score_of, strings, Reader};
 use crate::load::profile::VerdictSpec;
-use crate::load::record::members::{items_lazily, Lookup, Picked};
+use crate::load::record::members::{items_lazily, pick_nested, Lookup, Picked};
 use crate::load::record::raw::{array, as_text, type_name, Raw, RawObj};
+use crate::load::record::scan::scan_value;
 use crate::load::record::strict::exact_integer;
 use crate::model::verdict::truncate;
 use crate::model::{Criterion, OffsetUnit, Score, Span, Verdict, VerdictKind, Votes};
@@ -13,10 +14,10 @@ use crate::model::{Criterion, OffsetUnit, Score, Span, Verdict, VerdictKind, Vot
 /// A native verdict value: one verdict object, a list of them, or an object of them
 /// keyed by classifier. Read in place for the index and scores; split for full
 /// reads, which look up many keys of each.
-pub(super) fn read_native(
+pub(super) fn read_native<'a>(
     spec: &VerdictSpec,
     name: &str,
-    raw: Raw<'_>,
+    raw: Raw<'a>,
     field: &str,
     r: &mut Reader<'_>,
     out: &mut Vec<Verdict>,
@@ -27,14 +28,38 @@ pub(super) fn read_native(
         });
         return;
     }
-    // Read in place: a list's items one walk each, and what was read undone if the
-    // list does not read to its end (as `array` would refuse it), which no record
-    // checked when indexed has.
+    // Read in place: a list's items one walk each (a verdict and its votes together
+    // where no key holds an escape), and what was read undone if the list does not
+    // read to its end (as `array` would refuse it), which no record checked when
+    // indexed has.
     let start = out.len();
     if let Some(mut list) = items_lazily(raw) {
-        while let Some(item) = list.next_picked(VERDICT_KEYS) {
-            if let Ok(obj) = item {
-                out.extend(native(spec, name, &obj, "", r));
+        let read = |text: &'a str, pos: usize| match pick_nested(text, pos, NESTED) {
+            Some((outer, inner, end)) => Some((Item::Nested(outer, inner), end)),
+            None => match Picked::at(text, pos, VERDICT_KEYS) {
+                Some((p, end)) => Some((Item::Picked(p), end)),
+                None => scan_value(text.as_bytes(), pos)
+                    .ok()
+                    .map(|end| (Item::Other, end)),
+            },
+        };
+        while let Some(item) = list.step(read) {
+            match item {
+                Item::Nested([classifier, kind, votes, score], [yes, n, total]) => {
+                    let votes = votes.map(|v| match v.get().starts_with('{') {
+                        true => VotesAt::Counts(yes, n.or(total)),
+                        false => VotesAt::Value(v),
+                    });
+                    let found = Found {
+                        classifier,
+                        kind,
+                        score,
+                        votes,
+                    };
+                    out.push(head(spec, name, found, "", r));
+                }
+                Item::Picked(obj) => out.extend(native(spec, name, &obj, "", r)),
+                Item::Other => {}
             }
         }
         if list.ok {
@@ -53,6 +78,23 @@ pub(super) fn read_native(
         |_| None::<std::iter::Empty<Raw<'_>>>,
     );
 }
+
+/// An item of a verdict list as the index reads it.
+enum Item<'a> {
+    /// A verdict object read with its votes (`NESTED`).
+    Nested([Option<Raw<'a>>; 4], [Option<Raw<'a>>; 3]),
+    /// A verdict object with an escape in a key, read with `Picked`.
+    Picked(Picked<'a>),
+    /// Not an object.
+    Other,
+}
+
+/// A verdict's keys (`VERDICT_KEYS`), and its votes' whole numbers, read in one walk.
+const NESTED: (&[&str; 4], usize, &[&str; 3]) = (
+    &["classifier", "kind", "votes", "score"],
+    2,
+    &["yes", "n", "total"],
+);
 
 /// The keys of a verdict object that the index and scores read.
 const VERDICT_KEYS: &[&str] = &["classifier", "kind", "votes", "score"];
@@ -118,19 +160,33 @@ fn read_with<'a, O: Lookup<'a>, I: Iterator<Item = Raw<'a>>>(
     }
 }
 
-/// afscope's verdict object:
-/// `{classifier, kind, score, votes: {yes, n, detail}, criteria: [{name, score, quotes}],
-///   spans: [{start, end, unit, criterion}], answer, raw}`.
-pub(super) fn native<'a>(
+/// What a verdict object says of its classifier, kind, votes and score.
+struct Found<'a> {
+    classifier: Option<Raw<'a>>,
+    kind: Option<Raw<'a>>,
+    score: Option<Raw<'a>>,
+    votes: Option<VotesAt<'a>>,
+}
+
+/// A verdict's votes: the value, or the counts already read out of its object.
+enum VotesAt<'a> {
+    Value(Raw<'a>),
+    /// `yes`, and `n` (else `total`), of a votes object (no `detail`: for the index).
+    Counts(Option<Raw<'a>>, Option<Raw<'a>>),
+}
+
+/// A verdict's classifier, kind, votes and score: the rules, however its object was
+/// read.
+fn head(
     spec: &VerdictSpec,
     name: &str,
-    obj: &impl Lookup<'a>,
+    found: Found<'_>,
     field: &str,
     r: &mut Reader<'_>,
-) -> Option<Verdict> {
-    let own = obj.get("classifier").and_then(as_text);
+) -> Verdict {
+    let own = found.classifier.and_then(as_text);
     let set = r.kinds.get(own.as_deref().unwrap_or(name)).copied();
-    let kind = match obj.get("kind").filter(|_| set.is_none()) {
+    let kind = match found.kind.filter(|_| set.is_none()) {
         None => set.unwrap_or(spec.kind),
         Some(k) => match as_text(k).as_deref().and_then(VerdictKind::parse) {
             Some(kind) => kind,
@@ -152,11 +208,14 @@ pub(super) fn native<'a>(
         None => name.to_string(),
     };
     let mut verdict = Verdict::new(classifier, kind, Score::Unscored);
-    verdict.votes = obj.get("votes").and_then(|v| {
+    verdict.votes = found.votes.and_then(|v| {
         let f = r.path(|| format!("{field}.votes"));
-        votes(v, &f, r)
+        match v {
+            VotesAt::Value(v) => votes(v, &f, r),
+            VotesAt::Counts(yes, total) => counts(yes, total, Vec::new(), &f, r),
+        }
     });
-    verdict.score = match obj.get("score") {
+    verdict.score = match found.score {
         Some(s) => score_of(s),
         None => verdict
             .votes
@@ -164,6 +223,26 @@ pub(super) fn native<'a>(
             .and_then(Votes::fraction)
             .map_or(Score::Unscored, Score::Value),
     };
+    verdict
+}
+
+/// afscope's verdict object:
+/// `{classifier, kind, score, votes: {yes, n, detail}, criteria: [{name, score, quotes}],
+///   spans: [{start, end, unit, criterion}], answer, raw}`.
+pub(super) fn native<'a>(
+    spec: &VerdictSpec,
+    name: &str,
+    obj: &impl Lookup<'a>,
+    field: &str,
+    r: &mut Reader<'_>,
+) -> Option<Verdict> {
+    let found = Found {
+        classifier: obj.get("classifier"),
+        kind: obj.get("kind"),
+        score: obj.get("score"),
+        votes: obj.get("votes").map(VotesAt::Value),
+    };
+    let mut verdict = head(spec, name, found, field, r);
     if !r.full() {
         return Some(verdict);
     }
@@ -219,16 +298,27 @@ fn votes(raw: Raw<'_>, field: &str, r: &mut Reader<'_>) -> Option<Votes> {
         );
         return None;
     };
-    let yes = o.get("yes").and_then(integer);
-    let total = o.get("n").or_else(|| o.get("total")).and_then(integer);
-    match (yes, total) {
+    let detail = match (r.full(), o.get("detail").and_then(array)) {
+        (true, Some(d)) => d.into_iter().filter_map(vote).collect(),
+        _ => Vec::new(),
+    };
+    let total = o.get("n").or_else(|| o.get("total"));
+    counts(o.get("yes"), total, detail, field, r)
+}
+
+/// Votes from a votes object's `yes` and `n` (or `total`): whole numbers, yes <= n.
+fn counts(
+    yes: Option<Raw<'_>>,
+    total: Option<Raw<'_>>,
+    detail: Vec<bool>,
+    field: &str,
+    r: &mut Reader<'_>,
+) -> Option<Votes> {
+    match (yes.and_then(integer), total.and_then(integer)) {
         (Some(y), Some(n)) if y <= n && n <= u64::from(u32::MAX) => Some(Votes {
             yes: y as u32,
             total: n as u32,
-            detail: match (r.full(), o.get("detail").and_then(array)) {
-                (true, Some(d)) => d.into_iter().filter_map(vote).collect(),
-                _ => Vec::new(),
-            },
+            detail,
         }),
         _ => {
             r.issue(field, "expected {yes, n} with whole numbers, yes <= n");
@@ -312,71 +402,5 @@ fn span(raw: Raw<'_>, verdict: &Verdict) -> Result<Span, String> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::load::profile::verdicts::Detail;
-
-    #[test]
-    fn votes_in_every_spelling() {
-        let mut issues = Vec::new();
-        let kinds = std::collections::BTreeMap::new();
-        let mut r = Reader {
-            detail: Detail::Full,
-            issues: &mut issues,
-            kinds: &kinds,
-        };
-        let v = |text: &str, r: &mut Reader<'_>| {
-            let rec = format!("{{\"v\":{text}}}");
-            let o = RawObj::parse_record(&rec).unwrap();
-            votes(o.get("v").unwrap(), "votes", r).map(|v| (v.yes, v.total))
-        };
-        assert_eq!(v("[1.0, 0.0, 1e0, \"yes\", false]", &mut r), Some((3, 5)));
-        assert_eq!(v("{\"yes\": 2.0, \"n\": 4}", &mut r), Some((2, 4)));
-        assert_eq!(
-            v("{\"yes\": \"2\", \"total\": 40e-1}", &mut r),
-            Some((2, 4))
-        );
-        assert_eq!(v("[2]", &mut r), None);
-        assert_eq!(v("{\"yes\": 5, \"n\": 4}", &mut r), None);
-        assert_eq!(v("{\"yes\": 1.5, \"n\": 4}", &mut r), None);
-        assert_eq!(issues.len(), 3);
-    }
-
-    /// The index reads verdicts in place and full reads split them: on every form
-    /// (one object, a list, an object keyed by classifier, a key written twice) the
-    /// two give the same kind, score and classifier to each verdict.
-    #[test]
-    fn the_index_and_full_reads_see_the_same_verdicts() {
-        let profile = crate::load::profile::Profile::builtin("native").unwrap();
-        for verdicts in [
-            r#"{"classifier": "j", "kind": "alignment_faking", "score": 0.25}"#,
-            r#"[{"classifier": "j", "kind": "alignment_faking", "votes": {"n": 20, "yes": 8}}, {"classifier": "c", "kind": "compliance", "score": "0.5"}, 3]"#,
-            r#"{"judge_a": {"kind": "alignment_faking", "score": 0.9}, "judge_b": {"kind": "compliance", "score": 1}, "judge_a": {"kind": "alignment_faking", "score": 0.1}}"#,
-            r#"{"score": 0.3, "score": 0.6, "kind": "alignment_faking"}"#,
-            r#"[{"kind": "bogus", "score": 2}, {"votes": [true, "no", 1]}]"#,
-        ] {
-            let rec = format!("{{\"verdicts\": {verdicts}}}");
-            let top = RawObj::parse_record(&rec).unwrap();
-            let read = |detail| {
-                let got = crate::load::profile::verdicts::read_all(
-                    &profile,
-                    "stem",
-                    &top,
-                    None,
-                    detail,
-                    &mut Vec::new(),
-                );
-                got.into_iter()
-                    .map(|v| {
-                        let named = v.kind == VerdictKind::AlignmentFaking;
-                        (v.kind, v.score, named.then_some(v.classifier))
-                    })
-                    .collect::<Vec<_>>()
-            };
-            let full = read(Detail::Full);
-            assert!(!full.is_empty(), "{verdicts}");
-            assert_eq!(read(Detail::Index), full, "{verdicts}");
-            assert_eq!(read(Detail::Scores), full, "{verdicts}");
-        }
-    }
-}
+#[path = "native_verdicts_tests.rs"]
+mod tests;

@@ -162,6 +162,92 @@ impl<'a> Lookup<'a> for Picked<'a> {
 /// The most keys a `Picked` reads in its one walk (a verdict's four).
 const MAX_PICKED: usize = 4;
 
+/// The values of `keys` in the object opening at byte `open` of `text`, and, when
+/// the value of `keys[inner]` is an object, of `inner_keys` in it: a verdict and its
+/// votes, read in one walk. Each is the last written, as `Picked` answers; the
+/// inner values are those of the last `keys[inner]`, none when that is no object.
+/// `None` when a key anywhere holds an escape (the caller reads the object with
+/// `Picked`, which decodes keys), or when `Picked::at` would answer `None`.
+pub fn pick_nested<'a, const N: usize, const M: usize>(
+    text: &'a str,
+    open: usize,
+    (keys, inner, inner_keys): (&[&str; N], usize, &[&str; M]),
+) -> Option<PickedNested<'a, N, M>> {
+    let b = text.as_bytes();
+    let mut outer = [None; N];
+    let mut nested = [None; M];
+    let end = walk_plain(text, open, &mut |key, pos| {
+        let slot = keys.iter().position(|k| same_key(k, key));
+        let value_end = match (slot == Some(inner), b.get(pos)) {
+            (true, Some(b'{')) => {
+                nested = [None; M];
+                walk_plain(text, pos, &mut |k, at| {
+                    let end = scan_value(b, at).ok()?;
+                    if let Some(j) = inner_keys.iter().position(|want| same_key(want, k)) {
+                        nested[j] = Some(Raw::new(&text[at..end]));
+                    }
+                    Some(end)
+                })?
+            }
+            (true, _) => {
+                nested = [None; M];
+                scan_value(b, pos).ok()?
+            }
+            _ => scan_value(b, pos).ok()?,
+        };
+        if let Some(i) = slot {
+            outer[i] = Some(Raw::new(&text[pos..value_end]));
+        }
+        Some(value_end)
+    })?;
+    Some((outer, nested, end))
+}
+
+/// What `pick_nested` found: the outer values, the inner ones, and the end of the
+/// object's text.
+pub type PickedNested<'a, const N: usize, const M: usize> =
+    ([Option<Raw<'a>>; N], [Option<Raw<'a>>; M], usize);
+
+/// Walks the members of the object opening at byte `open` of `text` (as `Picked::at`
+/// reads them), giving `member` each key, as written, and where its value starts;
+/// `member` answers where the value ends. The end of the object's text; `None` when
+/// a key holds an escape, or a member does not read.
+fn walk_plain<'a>(
+    text: &'a str,
+    open: usize,
+    member: &mut dyn FnMut(&'a str, usize) -> Option<usize>,
+) -> Option<usize> {
+    let b = text.as_bytes();
+    if b.get(open) != Some(&b'{') {
+        return None;
+    }
+    let mut pos = skip_ws(b, open + 1);
+    if b.get(pos) == Some(&b'}') {
+        return Some(pos + 1);
+    }
+    loop {
+        if b.get(pos) != Some(&b'"') {
+            return None;
+        }
+        let (key_end, escaped) = key_end(b, pos + 1);
+        if escaped || key_end > b.len() {
+            return None;
+        }
+        let key = &text[pos + 1..key_end - 1];
+        pos = skip_ws(b, key_end);
+        if b.get(pos) != Some(&b':') {
+            return None;
+        }
+        pos = skip_ws(b, pos + 1);
+        pos = skip_ws(b, member(key, pos)?);
+        match b.get(pos)? {
+            b',' => pos = skip_ws(b, pos + 1),
+            b'}' => return Some(pos + 1),
+            _ => return None,
+        }
+    }
+}
+
 /// Items of an array read one at a time, for a caller that undoes what it made of
 /// them when the array turns out not to read to its end (`ok` false after the last).
 pub fn items_lazily(raw: Raw<'_>) -> Option<Items<'_>> {
@@ -256,7 +342,10 @@ impl<'a> Items<'a> {
 
     /// Reads one item with `read` (given the text and where the item starts; it
     /// answers the item and its end), then the separator after it.
-    fn step<T>(&mut self, read: impl FnOnce(&'a str, usize) -> Option<(T, usize)>) -> Option<T> {
+    pub fn step<T>(
+        &mut self,
+        read: impl FnOnce(&'a str, usize) -> Option<(T, usize)>,
+    ) -> Option<T> {
         if self.done {
             return None;
         }
