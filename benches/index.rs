@@ -171,14 +171,7 @@ fn main() {
 /// The 3,000 small files against the same bytes in one file, each command run in
 /// turn with the other: open and the text term.
 fn small_files_against_one(bin: &str) {
-    let mb: u64 = std::env::var("AFSCOPE_BENCH_LAYOUT_MB")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(300);
-    let Some(small) = layouts::all(mb)
-        .into_iter()
-        .find(|l| l.name.contains("small files"))
-    else {
+    let Some(small) = layouts::layout("3,000 small files") else {
         return;
     };
     let one = small.path.with_file_name("small-files-as-one.jsonl");
@@ -196,17 +189,7 @@ fn small_files_against_one(bin: &str) {
     layouts::warm(&small.path);
     layouts::warm(&one);
     let term = format!("scratchpad:/{}/", layouts::PHRASE);
-    let list = |path: &Path, extra: &[&str]| {
-        let (path, extra): (PathBuf, Vec<String>) = (
-            path.to_path_buf(),
-            extra.iter().map(|s| s.to_string()).collect(),
-        );
-        move || {
-            let mut c = Command::new(bin);
-            c.arg("list").arg(&path).args(&extra).arg("--count");
-            c
-        }
-    };
+    let list = |path: &Path, extra: &[&str]| layouts::count(bin, path, extra);
     println!();
     println!(
         "{} against the same bytes in one file ({RUNS} runs in turn; target <= 2x)",
@@ -228,14 +211,7 @@ fn small_files_against_one(bin: &str) {
 /// fields): an `and` stops at its first absent term, and every term asked of a record
 /// shares the texts extracted from it once.
 fn many_terms(bin: &str) {
-    let mb: u64 = std::env::var("AFSCOPE_BENCH_LAYOUT_MB")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(300);
-    let Some(l) = layouts::all(mb)
-        .into_iter()
-        .find(|l| l.name.starts_with("fields"))
-    else {
+    let Some(l) = layouts::layout("fields") else {
         return;
     };
     layouts::warm(&l.path);
@@ -248,15 +224,7 @@ fn many_terms(bin: &str) {
         "text terms on {} (list -q ... --count; medians of 5)",
         l.name
     );
-    let path = l.path.to_str().unwrap().to_string();
-    let time = |q: &str| {
-        let (path, q) = (path.clone(), q.to_string());
-        layouts::time_cmd(5, move || {
-            let mut c = Command::new(bin);
-            c.arg("list").arg(&path).args(["-q", &q, "--count"]);
-            c
-        })
-    };
+    let time = |q: &str| layouts::time_cmd(5, layouts::count(bin, &l.path, &["-q", q]));
     let base = time(&one);
     println!("  one absent term                  {}", cell(base));
     for (name, q) in [
@@ -288,10 +256,7 @@ const RUNS: usize = 7;
 
 /// Every layout through the binary, against rg on the same files.
 fn layout_table(bin: &str) {
-    let mb: u64 = std::env::var("AFSCOPE_BENCH_LAYOUT_MB")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(300);
+    let mb = layouts::layout_mb();
     let term = format!("scratchpad:/{}/", layouts::PHRASE);
     println!();
     println!(
@@ -303,16 +268,7 @@ fn layout_table(bin: &str) {
     );
     for l in layouts::all(mb) {
         layouts::warm(&l.path);
-        let path = l.path.to_str().unwrap().to_string();
-        let list = |extra: &[&str]| {
-            let (path, extra): (String, Vec<String>) =
-                (path.clone(), extra.iter().map(|s| s.to_string()).collect());
-            move || {
-                let mut c = Command::new(bin);
-                c.arg("list").arg(&path).args(&extra).arg("--count");
-                c
-            }
-        };
+        let list = |extra: &[&str]| layouts::count(bin, &l.path, extra);
         let open =
             layouts::time_against(RUNS, list(&[]), layouts::rg(&["-c", "-F", l.key], &l.path));
         let text = layouts::time_against(

@@ -238,10 +238,7 @@ fn main() {
 /// The background search over each layout once indexed, against `rg -c` on the same
 /// files (target: at most 2x).
 fn layout_searches() {
-    let mb: u64 = std::env::var("AFSCOPE_BENCH_LAYOUT_MB")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(300);
+    let mb = layouts::layout_mb();
     println!(
         "background search per layout, about {mb} MiB each (median of 5; target <= 2x rg -c):"
     );

@@ -107,6 +107,21 @@ pub fn all(mb: u64) -> Vec<Layout> {
     out
 }
 
+/// The size of each layout in MiB: `AFSCOPE_BENCH_LAYOUT_MB`, else 300.
+pub fn layout_mb() -> u64 {
+    std::env::var("AFSCOPE_BENCH_LAYOUT_MB")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(300)
+}
+
+/// The layout of `layout_mb()` whose name starts with `name`.
+pub fn layout(name: &str) -> Option<Layout> {
+    all(layout_mb())
+        .into_iter()
+        .find(|l| l.name.starts_with(name))
+}
+
 /// Reads every file of a layout, so runs compare from the page cache.
 pub fn warm(path: &Path) {
     if path.is_dir() {
@@ -174,6 +189,17 @@ pub fn time_against(
     b.sort();
     ratios.sort_by(f64::total_cmp);
     Some((a[n / 2], b[n / 2], ratios[n / 2]))
+}
+
+/// `afscope list PATH EXTRA --count` through the binary `bin`.
+pub fn count(bin: &str, path: &Path, extra: &[&str]) -> impl Fn() -> Command {
+    let (bin, path) = (bin.to_string(), path.to_path_buf());
+    let extra: Vec<String> = extra.iter().map(|s| s.to_string()).collect();
+    move || {
+        let mut c = Command::new(&bin);
+        c.arg("list").arg(&path).args(&extra).arg("--count");
+        c
+    }
 }
 
 /// `rg` with these arguments on a layout.

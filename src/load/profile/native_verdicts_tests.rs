@@ -35,7 +35,6 @@ fn votes_in_every_spelling() {
 /// two give the same kind, score and classifier to each verdict.
 #[test]
 fn the_index_and_full_reads_see_the_same_verdicts() {
-    let profile = crate::load::profile::Profile::builtin("native").unwrap();
     for verdicts in [
         r#"{"classifier": "j", "kind": "alignment_faking", "score": 0.25}"#,
         r#"[{"classifier": "j", "kind": "alignment_faking", "votes": {"n": 20, "yes": 8}}, {"classifier": "c", "kind": "compliance", "score": "0.5"}, 3]"#,
@@ -44,27 +43,7 @@ fn the_index_and_full_reads_see_the_same_verdicts() {
         r#"[{"kind": "bogus", "score": 2}, {"votes": [true, "no", 1]}]"#,
     ] {
         let rec = format!("{{\"verdicts\": {verdicts}}}");
-        let top = RawObj::parse_record(&rec).unwrap();
-        let read = |detail| {
-            let got = crate::load::profile::verdicts::read_all(
-                &profile,
-                "stem",
-                &top,
-                None,
-                detail,
-                &mut Vec::new(),
-            );
-            got.into_iter()
-                .map(|v| {
-                    let named = v.kind == VerdictKind::AlignmentFaking;
-                    (v.kind, v.score, named.then_some(v.classifier))
-                })
-                .collect::<Vec<_>>()
-        };
-        let full = read(Detail::Full);
-        assert!(!full.is_empty(), "{verdicts}");
-        assert_eq!(read(Detail::Index), full, "{verdicts}");
-        assert_eq!(read(Detail::Scores), full, "{verdicts}");
+        assert!(!read_alike(&rec).is_empty(), "{verdicts}");
     }
 }
 
@@ -75,7 +54,6 @@ fn the_index_and_full_reads_see_the_same_verdicts() {
 /// give the same kind, score and classifier.
 #[test]
 fn the_index_reads_random_verdicts_as_full_reads_do() {
-    let profile = crate::load::profile::Profile::builtin("native").unwrap();
     let mut rng = crate::synth::Rng::new(7);
     let mut pick = |xs: &[&'static str]| xs[rng.below(xs.len() as u64) as usize];
     let counts = [
@@ -148,27 +126,38 @@ fn the_index_reads_random_verdicts_as_full_reads_do() {
             });
         }
         let rec = format!("{{\"verdicts\": [{}]}}", items.join(", "));
-        let Ok(top) = RawObj::parse_record(&rec) else {
-            panic!("{rec}");
-        };
-        let read = |detail| {
-            crate::load::profile::verdicts::read_all(
-                &profile,
-                "stem",
-                &top,
-                None,
-                detail,
-                &mut Vec::new(),
-            )
-            .into_iter()
-            .map(|v| {
-                let named = v.kind == VerdictKind::AlignmentFaking;
-                (v.kind, v.score, named.then_some(v.classifier))
-            })
-            .collect::<Vec<_>>()
-        };
-        let full = read(Detail::Full);
-        assert_eq!(read(Detail::Index), full, "{rec}");
-        assert_eq!(read(Detail::Scores), full, "{rec}");
+        read_alike(&rec);
     }
+}
+
+/// Each verdict's kind, score and (an alignment-faking one's) classifier.
+type Seen = Vec<(VerdictKind, Score, Option<String>)>;
+
+/// What the index and scores read of the verdicts of record `rec`, asserted to be
+/// what full reads read.
+fn read_alike(rec: &str) -> Seen {
+    let profile = crate::load::profile::Profile::builtin("native").unwrap();
+    let Ok(top) = RawObj::parse_record(rec) else {
+        panic!("{rec}");
+    };
+    let read = |detail| -> Seen {
+        crate::load::profile::verdicts::read_all(
+            &profile,
+            "stem",
+            &top,
+            None,
+            detail,
+            &mut Vec::new(),
+        )
+        .into_iter()
+        .map(|v| {
+            let named = v.kind == VerdictKind::AlignmentFaking;
+            (v.kind, v.score, named.then_some(v.classifier))
+        })
+        .collect()
+    };
+    let full = read(Detail::Full);
+    assert_eq!(read(Detail::Index), full, "{rec}");
+    assert_eq!(read(Detail::Scores), full, "{rec}");
+    full
 }
