@@ -97,7 +97,7 @@ const NESTED: (&[&str; 4], usize, &[&str; 3]) = (
 );
 
 /// The keys of a verdict object that the index and scores read.
-const VERDICT_KEYS: &[&str] = &["classifier", "kind", "votes", "score"];
+const VERDICT_KEYS: &[&str] = NESTED.0;
 
 #[allow(clippy::too_many_arguments)]
 fn read_with<'a, O: Lookup<'a>, I: Iterator<Item = Raw<'a>>>(

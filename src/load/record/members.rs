@@ -398,6 +398,8 @@ mod tests {
             r#"{"a": 1}"#,
             r#"{"a": 1, "b": "x\"y", "a": [1, {"c": 2}], "d\u0041": null}"#,
             r#"{ "classifier" : "af" , "votes" : {"n": 20, "yes": 8} }"#,
+            r#"{"a": {"c": 1, "c": [2]}, "b": 3, "a": {"d": {"c": 4}}}"#,
+            r#"{"a": {"c": 1}, "a": 2}"#,
             r#"{"a": 1,}"#,
             r#"{"a" 1}"#,
             r#"{"a": 1"#,
@@ -415,6 +417,22 @@ mod tests {
             let keys: Vec<&str> = split.entries.iter().map(|(k, _)| &**k).collect();
             for k in keys.iter().copied().chain(["a", "b", "zz"]) {
                 assert_eq!(split.get(k), picked.get(k), "{text} {k}");
+            }
+            // Read with the inner object of the last `a` in the same walk: the same
+            // values, and none when a key anywhere holds an escape.
+            let nested = pick_nested(text, 0, (&["a", "b", "classifier"], 0, &["c"]));
+            let escaped = keys.iter().any(|k| !text.contains(&format!("\"{k}\"")));
+            assert_eq!(nested.is_none(), escaped, "{text}");
+            if let Some((outer, inner, end)) = nested {
+                assert_eq!(end, text.trim_end().len(), "{text}");
+                for (k, v) in ["a", "b", "classifier"].into_iter().zip(outer) {
+                    assert_eq!(v, split.get(k), "{text} {k}");
+                }
+                let within = split
+                    .get("a")
+                    .and_then(RawObj::parse)
+                    .and_then(|o| o.get("c"));
+                assert_eq!(inner[0], within, "{text}");
             }
             let mut seen = Vec::new();
             picked.each(&mut |k, v| {
