@@ -96,12 +96,15 @@ pub struct Plan {
 /// Resolves the inputs of a load (with the journal beside them, when `--labels`
 /// names none).
 pub fn plan(files: &[PathBuf], args: &LoadArgs) -> Result<Plan, String> {
-    let inputs = afscope::load::input::expand(files, args.hidden, args.index_only)?;
     let found = match journal_path(files, args) {
         Ok(j) if args.labels.is_none() => Some(with_journal_labels(args, &j)),
         _ => None,
     };
     let args = found.as_ref().unwrap_or(args);
+    // Joins read each transcript's id from its record: files to join, named or found
+    // beside the data, keep the transcript files mapped.
+    let named = !args.verdicts.is_empty() || args.labels.is_some() || !args.label_own.is_empty();
+    let inputs = afscope::load::input::expand(files, args.hidden, args.index_only && !named)?;
     let mut opts = options(args);
     // Per-file settings follow the argument each file came from.
     opts.transcript_own = inputs
@@ -113,7 +116,6 @@ pub fn plan(files: &[PathBuf], args: &LoadArgs) -> Result<Plan, String> {
     opts.transcript_bytes = inputs.bytes;
     opts.verdicts.extend(inputs.verdicts);
     opts.more_labels.extend(inputs.labels);
-    // Joins read each transcript's id from its record.
     opts.index_only &=
         opts.verdicts.is_empty() && opts.labels.is_none() && opts.more_labels.is_empty();
     Ok(Plan {
