@@ -82,53 +82,27 @@ impl<'a> Picked<'a> {
         keys: &'static [&'static str],
     ) -> Option<(Picked<'a>, usize)> {
         assert!(keys.len() <= MAX_PICKED, "at most four keys are picked");
-        let b = text.as_bytes();
-        if b.get(open) != Some(&b'{') {
-            return None;
-        }
         // One walk, as `MemberIter` reads members, with each key compared as written
         // (decoded only when it holds an escape).
+        let b = text.as_bytes();
         let mut values = [None; MAX_PICKED];
-        let mut pos = skip_ws(b, open + 1);
-        let end = if b.get(pos) == Some(&b'}') {
-            pos + 1
-        } else {
-            loop {
-                if b.get(pos) != Some(&b'"') {
-                    return None;
+        let end = walk_members(text, open, |inner, escaped, pos| {
+            let slot = match escaped {
+                false => keys.iter().position(|k| same_key(k, inner)),
+                true => {
+                    let key = unescape(inner).0;
+                    keys.iter().position(|k| same_key(k, &key))
                 }
-                let (key_end, escaped) = key_end(b, pos + 1);
-                if key_end > b.len() {
-                    return None;
-                }
-                // SAFETY (both slices): every bound is at an ASCII byte (a quote, or
-                // what ends a value a scan accepted) or the end of `text`, so at a
-                // character boundary.
-                let inner = unsafe { text.get_unchecked(pos + 1..key_end - 1) };
-                let slot = match escaped {
-                    false => keys.iter().position(|k| same_key(k, inner)),
-                    true => {
-                        let key = unescape(inner).0;
-                        keys.iter().position(|k| same_key(k, &key))
-                    }
-                };
-                pos = skip_ws(b, key_end);
-                if b.get(pos) != Some(&b':') {
-                    return None;
-                }
-                pos = skip_ws(b, pos + 1);
-                let value_end = scan_value(b, pos).ok()?;
-                if let Some(i) = slot {
-                    values[i] = Some(Raw::new(unsafe { text.get_unchecked(pos..value_end) }));
-                }
-                pos = skip_ws(b, value_end);
-                match b.get(pos)? {
-                    b',' => pos = skip_ws(b, pos + 1),
-                    b'}' => break pos + 1,
-                    _ => return None,
-                }
+            };
+            let value_end = scan_value(b, pos).ok()?;
+            if let Some(i) = slot {
+                // SAFETY: both bounds are at ASCII bytes (a value's first byte, and
+                // what ends a value a scan accepted) or the end of `text`, so at
+                // character boundaries.
+                values[i] = Some(Raw::new(unsafe { text.get_unchecked(pos..value_end) }));
             }
-        };
+            Some(value_end)
+        })?;
         let p = Picked {
             whole: Members(&text[open..end]),
             keys,
@@ -176,12 +150,18 @@ pub fn pick_nested<'a, const N: usize, const M: usize>(
     let b = text.as_bytes();
     let mut outer = [None; N];
     let mut nested = [None; M];
-    let end = walk_plain(text, open, &mut |key, pos| {
+    let end = walk_members(text, open, |key, escaped, pos| {
+        if escaped {
+            return None;
+        }
         let slot = keys.iter().position(|k| same_key(k, key));
         let value_end = match (slot == Some(inner), b.get(pos)) {
             (true, Some(b'{')) => {
                 nested = [None; M];
-                walk_plain(text, pos, &mut |k, at| {
+                walk_members(text, pos, |k, escaped, at| {
+                    if escaped {
+                        return None;
+                    }
                     let end = scan_value(b, at).ok()?;
                     if let Some(j) = inner_keys.iter().position(|want| same_key(want, k)) {
                         nested[j] = Some(Raw::new(&text[at..end]));
@@ -208,14 +188,14 @@ pub fn pick_nested<'a, const N: usize, const M: usize>(
 pub type PickedNested<'a, const N: usize, const M: usize> =
     ([Option<Raw<'a>>; N], [Option<Raw<'a>>; M], usize);
 
-/// Walks the members of the object opening at byte `open` of `text` (as `Picked::at`
-/// reads them), giving `member` each key, as written, and where its value starts;
-/// `member` answers where the value ends. The end of the object's text; `None` when
-/// a key holds an escape, or a member does not read.
-fn walk_plain<'a>(
+/// Walks the members of the object opening at byte `open` of `text`, giving `member`
+/// each key as written (between its quotes), whether it holds an escape, and where
+/// its value starts; `member` answers where the value ends, or `None` to stop. The
+/// end of the object's text; `None` when a member does not read or `member` stopped.
+fn walk_members<'a>(
     text: &'a str,
     open: usize,
-    member: &mut dyn FnMut(&'a str, usize) -> Option<usize>,
+    mut member: impl FnMut(&'a str, bool, usize) -> Option<usize>,
 ) -> Option<usize> {
     let b = text.as_bytes();
     if b.get(open) != Some(&b'{') {
@@ -230,16 +210,17 @@ fn walk_plain<'a>(
             return None;
         }
         let (key_end, escaped) = key_end(b, pos + 1);
-        if escaped || key_end > b.len() {
+        if key_end > b.len() {
             return None;
         }
-        let key = &text[pos + 1..key_end - 1];
+        // SAFETY: both bounds are at quotes, so at character boundaries.
+        let key = unsafe { text.get_unchecked(pos + 1..key_end - 1) };
         pos = skip_ws(b, key_end);
         if b.get(pos) != Some(&b':') {
             return None;
         }
         pos = skip_ws(b, pos + 1);
-        pos = skip_ws(b, member(key, pos)?);
+        pos = skip_ws(b, member(key, escaped, pos)?);
         match b.get(pos)? {
             b',' => pos = skip_ws(b, pos + 1),
             b'}' => return Some(pos + 1),
