@@ -153,7 +153,8 @@ fn emit(
 fn query_text(args: &ListArgs) -> String {
     let quote = |s: &str| format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""));
     let mut parts = Vec::new();
-    if let Some(q) = &args.query {
+    // A blank query asks for everything, as no query does.
+    if let Some(q) = args.query.as_deref().filter(|q| !q.trim().is_empty()) {
         parts.push(format!("({q})"));
     }
     if let Some(m) = &args.model {

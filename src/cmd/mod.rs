@@ -41,6 +41,7 @@ pub fn options(args: &LoadArgs) -> LoadOptions {
         transcript_own: args.transcript_own.clone(),
         transcript_claims: Vec::new(),
         transcript_bytes: Vec::new(),
+        transcript_sort_at_open: Vec::new(),
         label_settings: args.label_set.clone(),
         tests: args.tests.clone(),
         index_only: args.index_only,
@@ -114,6 +115,7 @@ pub fn plan(files: &[PathBuf], args: &LoadArgs) -> Result<Plan, String> {
         .collect();
     opts.transcript_claims = inputs.claims;
     opts.transcript_bytes = inputs.bytes;
+    opts.transcript_sort_at_open = inputs.sort_at_open;
     opts.verdicts.extend(inputs.verdicts);
     opts.more_labels.extend(inputs.labels);
     opts.index_only &=
@@ -139,7 +141,9 @@ pub fn load(
     let plan = plan(files, args)?;
     let mut corpus = Corpus::open(&plan.transcripts, &plan.opts, on_batch)?;
     corpus.labels_found_beside = plan.found;
-    corpus.skipped_inputs = plan.skipped;
+    // Files left out when sorted where they were opened come after those left out before.
+    let late = std::mem::replace(&mut corpus.skipped_inputs, plan.skipped);
+    corpus.skipped_inputs.extend(late);
     Ok(corpus)
 }
 

@@ -5,10 +5,11 @@ use crate::load::index::corpus::{Corpus, OnBatch};
 use crate::load::index::open::{open_file_deferring, Known, Opened};
 use crate::load::index::view::LoadedSource;
 use crate::load::index::{index_file, index_jsonl_file, split_and_index_json, FileIndex};
-use crate::load::input::bytes::Prefetched;
+use crate::load::input::bytes::{read_buffered, Prefetched};
+use crate::load::input::{classify, classify_read, Found};
 use crate::load::join;
 use crate::load::profile::detect::Claims;
-use crate::load::profile::Profile;
+use crate::load::profile::{FileRole, Profile};
 use crate::model::Problem;
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -50,6 +51,11 @@ pub struct LoadOptions {
     /// Per transcript file (by position in the files opened): the file as mapped when
     /// it was sorted (`input::Found::bytes`), taken by its open.
     pub transcript_bytes: Vec<Option<Prefetched>>,
+    /// Per transcript file (by position in the files opened): it was not sorted yet
+    /// (`input::Inputs::sort_at_open`), and is sorted where it is opened; one that
+    /// holds verdicts or labels is joined as the files of `verdicts` and
+    /// `more_labels` found beside the data are, after them.
+    pub transcript_sort_at_open: Vec<bool>,
     /// A label file to join.
     pub labels: Option<PathBuf>,
     /// More label files (found among the inputs, or named by a study), joined after
@@ -77,23 +83,32 @@ impl Corpus {
         if let Some(t) = &opts.tests {
             corpus.index.marks.fingerprint = t.0.fingerprint().to_string();
         }
-        if corpus.add_files(files, opts, on_batch)? {
+        let added = corpus.add_files(files, opts, on_batch)?;
+        if added.stopped {
             return Ok(corpus);
         }
         corpus.index.entries.shrink_to_fit();
-        corpus.join_inputs(opts)?;
+        corpus.skipped_inputs.extend(added.skipped);
+        if added.verdicts.is_empty() && added.labels.is_empty() {
+            corpus.join_inputs(opts)?;
+        } else {
+            let mut opts = opts.clone();
+            opts.verdicts.extend(added.verdicts);
+            opts.more_labels.extend(added.labels);
+            corpus.join_inputs(&opts)?;
+        }
         Ok(corpus)
     }
 
     /// Opens and indexes `files` after those already in, in order (each file's own
-    /// settings at its place in `opts.transcript_own`); true when `on_batch` stopped
-    /// it.
+    /// settings at its place in `opts.transcript_own`); with the files sorted where
+    /// they were opened that are not transcripts, and whether `on_batch` stopped it.
     pub(crate) fn add_files(
         &mut self,
         files: &[PathBuf],
         opts: &LoadOptions,
         on_batch: &mut OnBatch<'_>,
-    ) -> Result<bool, String> {
+    ) -> Result<Added, String> {
         // Each distinct (profile, settings) compiled once.
         // Looked up once per file: a folder of thousands of files hashes with foldhash.
         let mut compiled: HashMap<
@@ -122,6 +137,7 @@ impl Corpus {
                 let claims = opts.transcript_claims.get(k).and_then(Option::as_ref);
                 let early = opts.transcript_bytes.get(k).and_then(Option::as_ref);
                 let buffered = opts.index_only;
+                let sort_at_open = opts.transcript_sort_at_open.get(k) == Some(&true);
                 jobs.push((
                     path,
                     key,
@@ -130,6 +146,7 @@ impl Corpus {
                         claims,
                         early,
                         buffered,
+                        sort_at_open,
                     },
                 ));
             } else {
@@ -146,9 +163,9 @@ impl Corpus {
         // in batches (`Batch`): one wake of this thread per file would cost more than
         // indexing a small file.
         let stop = AtomicBool::new(false);
-        let (tx, rx) = std::sync::mpsc::channel::<Vec<(usize, Result<Prepared, String>)>>();
+        let (tx, rx) = std::sync::mpsc::channel::<Vec<(usize, Result<Ready, String>)>>();
         let mut failed = None;
-        let mut stopped = false;
+        let mut added = Added::default();
         std::thread::scope(|scope| -> Result<(), String> {
             let (jobs, compiled, stop, tests) = (&jobs, &compiled, &stop, &opts.tests);
             scope.spawn(move || {
@@ -160,7 +177,7 @@ impl Corpus {
                             if !stop.load(Ordering::Relaxed) {
                                 let (fixed, part) = (compiled[key].as_ref(), part.clone());
                                 let how = (&key.1[..], *known, part);
-                                batch.push(k, prepare(path, fixed, how, tests));
+                                batch.push(k, make_ready(path, fixed, how, tests));
                             }
                             batch
                         },
@@ -173,7 +190,7 @@ impl Corpus {
                 ready.insert(k, r);
                 while let Some(r) = ready.remove(&next) {
                     next += 1;
-                    if failed.is_some() || stopped {
+                    if failed.is_some() || added.stopped {
                         continue;
                     }
                     match r {
@@ -181,12 +198,13 @@ impl Corpus {
                             failed = Some(e);
                             stop.store(true, Ordering::Relaxed);
                         }
-                        Ok((o, pre)) => {
+                        Ok(Ready::Sorted(path, found)) => added.found(path, found),
+                        Ok(Ready::Opened(o, pre)) => {
                             self.problems.extend(o.problems);
                             if let Some(src) = o.source {
                                 match self.add_opened(src, pre, on_batch) {
                                     Ok(flow) if flow.is_break() => {
-                                        stopped = true;
+                                        added.stopped = true;
                                         stop.store(true, Ordering::Relaxed);
                                     }
                                     Ok(_) => {}
@@ -204,7 +222,7 @@ impl Corpus {
         })?;
         match failed {
             Some(e) => Err(e),
-            None => Ok(stopped),
+            None => Ok(added),
         }
     }
 
@@ -259,8 +277,8 @@ impl Corpus {
 /// hold `BATCH_BYTES` of input or `BATCH_FILES` files, and at the worker's end. The
 /// first files of a study go over at once, so the first records show at once.
 struct Batch {
-    tx: std::sync::mpsc::Sender<Vec<(usize, Result<Prepared, String>)>>,
-    files: Vec<(usize, Result<Prepared, String>)>,
+    tx: std::sync::mpsc::Sender<Vec<(usize, Result<Ready, String>)>>,
+    files: Vec<(usize, Result<Ready, String>)>,
     bytes: usize,
 }
 
@@ -270,7 +288,7 @@ const BATCH_FILES: usize = 64;
 const EAGER_FILES: usize = 4;
 
 impl Batch {
-    fn new(tx: std::sync::mpsc::Sender<Vec<(usize, Result<Prepared, String>)>>) -> Batch {
+    fn new(tx: std::sync::mpsc::Sender<Vec<(usize, Result<Ready, String>)>>) -> Batch {
         Batch {
             tx,
             files: Vec::new(),
@@ -278,9 +296,10 @@ impl Batch {
         }
     }
 
-    fn push(&mut self, k: usize, prepared: Result<Prepared, String>) {
+    fn push(&mut self, k: usize, prepared: Result<Ready, String>) {
         self.bytes += match &prepared {
-            Ok((o, _)) => o.source.as_ref().map_or(0, |s| s.bytes.len()),
+            Ok(Ready::Opened(o, _)) => o.source.as_ref().map_or(0, |s| s.bytes.len()),
+            Ok(Ready::Sorted(..)) => 0,
             Err(_) => BATCH_BYTES,
         };
         self.files.push((k, prepared));
@@ -307,9 +326,96 @@ type ProfileKey<'a> = (Option<&'a str>, Vec<String>);
 /// A file opened, and indexed already when it is small.
 type Prepared = (Opened, Option<FileIndex>);
 
+/// A file made ready on a worker: opened (see `Prepared`), or sorted where it was
+/// opened and found to hold no transcripts (its role; none when it is not data).
+// Nearly every file is opened: boxing that variant would cost an allocation a file.
+#[allow(clippy::large_enum_variant)]
+enum Ready {
+    Opened(Opened, Option<FileIndex>),
+    Sorted(PathBuf, Option<Found>),
+}
+
+/// What `add_files` did besides indexing: the files sorted where they were opened
+/// that hold verdicts or labels, or are not data, in order; and whether `on_batch`
+/// stopped it.
+#[derive(Default)]
+pub(crate) struct Added {
+    pub stopped: bool,
+    pub verdicts: Vec<PathBuf>,
+    pub labels: Vec<(PathBuf, Vec<String>)>,
+    pub skipped: Vec<PathBuf>,
+}
+
+impl Added {
+    fn found(&mut self, path: PathBuf, found: Option<Found>) {
+        match found {
+            Some(Found {
+                role: FileRole::Verdicts,
+                ..
+            }) => self.verdicts.push(path),
+            Some(Found {
+                role: FileRole::Labels,
+                label_set,
+                ..
+            }) => self.labels.push((path, label_set)),
+            // A file that holds transcripts is opened, never handed over sorted.
+            Some(_) | None => self.skipped.push(path),
+        }
+    }
+}
+
 /// How a file is opened: its `--set` settings, what sorting found and mapped (see
 /// `open_file_deferring`), and the part of an evaluation log.
 type How<'a> = (&'a [String], Known<'a>, Option<std::ops::Range<usize>>);
+
+/// Makes a file ready on a worker: sorted first when it was not (see
+/// `Known::sort_at_open`): read once, sorted from those bytes, and opened from them
+/// when it holds transcripts.
+fn make_ready(
+    path: &Path,
+    fixed: Option<&Arc<Profile>>,
+    (sets, known, part): How<'_>,
+    tests: &Option<crate::load::index::marks::Tests>,
+) -> Result<Ready, String> {
+    let opened = |known: Known<'_>| {
+        let (o, pre) = prepare(path, fixed, (sets, known, part.clone()), tests)?;
+        Ok(Ready::Opened(o, pre))
+    };
+    if !known.sort_at_open {
+        return opened(known);
+    }
+    let known = Known {
+        sort_at_open: false,
+        ..known
+    };
+    // Unreadable: sorted as sorting reads it, for the open to say why.
+    let Ok((mut bytes, damage, stamp)) = read_buffered(path) else {
+        return match classify(path, false) {
+            Some(found) if found.role == FileRole::Transcripts => opened(known),
+            found => Ok(Ready::Sorted(path.to_path_buf(), found)),
+        };
+    };
+    match classify_read(path, &bytes) {
+        Some(found) if found.role == FileRole::Transcripts => {
+            let early = Prefetched::new(path, bytes, stamp);
+            let claims = found.claims.as_ref();
+            let mut r = opened(Known {
+                claims,
+                early: Some(&early),
+                ..known
+            })?;
+            // A damaged compressed file is reported first, as its open reports it.
+            if let (Ready::Opened(o, _), Some(p)) = (&mut r, damage) {
+                o.problems.insert(0, p);
+            }
+            Ok(r)
+        }
+        found => {
+            bytes.release();
+            Ok(Ready::Sorted(path.to_path_buf(), found))
+        }
+    }
+}
 
 /// Opens a file on a worker; a small one split up front (JSON arrays, CSV) is indexed
 /// here too.

@@ -65,6 +65,8 @@ impl Corpus {
             let files: Vec<PathBuf> = new.iter().map(|(p, _)| p.clone()).collect();
             let mut own = opts.clone();
             own.transcript_own = new.iter().map(|(_, o)| o.clone()).collect();
+            // Positions in `opts` are the first open's files, not these.
+            own.transcript_sort_at_open = Vec::new();
             let known = c.sources.len();
             c.add_files(&files, &own, &mut |_, _, _| ControlFlow::Continue(()))?;
             let opened: std::collections::HashSet<&Path> = c.sources[known..]

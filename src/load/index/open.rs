@@ -44,6 +44,9 @@ pub struct Known<'a> {
     /// Read a small file into this thread's buffer rather than map it
     /// (`bytes::read_buffered`), for a command that reads nothing but the index.
     pub buffered: bool,
+    /// The file was not sorted yet (`input::Inputs::sort_at_open`): it is sorted
+    /// from the bytes its open reads, and may hold verdicts or labels instead.
+    pub sort_at_open: bool,
 }
 
 /// Opens a file, picks its profile and splits it into records where the format needs

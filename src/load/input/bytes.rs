@@ -121,6 +121,14 @@ impl Bytes {
         }
     }
 
+    /// The bytes as stored, with the byte-order mark `without_bom` skips.
+    pub fn as_stored(&self) -> &[u8] {
+        match self {
+            Bytes::AfterBom(b) => b,
+            b => b,
+        }
+    }
+
     /// How many bytes there are, without mapping a released file again.
     pub fn len(&self) -> usize {
         match self {

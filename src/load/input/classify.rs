@@ -1,7 +1,7 @@
 //! Sorting a file found in a folder into a role (transcripts, verdicts, labels, or not
 //! data) by its name and first bytes.
 
-use super::bytes::{without_bom, Prefetched};
+use super::bytes::{without_bom, Bytes, Prefetched};
 use super::{ending, DATA, NOT_DATA};
 use crate::load::profile::detect::{self, Claims, Sample};
 use crate::load::profile::{FileRole, Format};
@@ -100,9 +100,38 @@ fn classify_mapped(path: &Path, name: &str, end: &str) -> Option<Option<Found>> 
     if !bytes.is_mapped() || super::bytes::is_gzip(&bytes) {
         return None;
     }
-    // Sorted from the bytes as stored, as from a read of its head.
+    let found = sort_stored(path, name, end, &bytes);
+    Some(found.map(|f| match f.role {
+        FileRole::Transcripts => Found {
+            bytes: Some(Prefetched::new(path, without_bom(bytes), stamp)),
+            ..f
+        },
+        _ => f,
+    }))
+}
+
+/// A file of a folder sorted where it is opened, from the bytes its open read
+/// (`bytes::read_buffered`), as `classify` sorts it from a read of its head: the
+/// first 16 KiB, then 64 KiB when the first record does not end in them. Bytes that
+/// are not the file as stored (decompressed, or of a file named `.gz`) are not sorted
+/// from: its head is read as `classify` reads it.
+pub fn classify_read(path: &Path, bytes: &Bytes) -> Option<Found> {
+    let end = ending(path);
+    if NOT_DATA.contains(&end.as_str()) {
+        return None;
+    }
+    let name = path.file_name()?.to_string_lossy().to_lowercase();
+    if !bytes.is_mapped() || name.ends_with(".gz") || super::bytes::is_gzip(bytes.as_stored()) {
+        return classify(path, false);
+    }
+    sort_stored(path, &name, &end, bytes.as_stored())
+}
+
+/// The role of a file from its bytes as stored, sorted from their first 16 KiB, then
+/// 64 KiB when the first record does not end in them.
+fn sort_stored(path: &Path, name: &str, end: &str, bytes: &[u8]) -> Option<Found> {
     let first = &bytes[..bytes.len().min(FIRST_HEAD as usize)];
-    let found = match sort(path, name, end, first, bytes.len() < FIRST_HEAD as usize) {
+    match sort(path, name, end, first, bytes.len() < FIRST_HEAD as usize) {
         Some(found) => found,
         None => sort(
             path,
@@ -112,14 +141,7 @@ fn classify_mapped(path: &Path, name: &str, end: &str) -> Option<Option<Found>> 
             true,
         )
         .flatten(),
-    };
-    Some(found.map(|f| match f.role {
-        FileRole::Transcripts => Found {
-            bytes: Some(Prefetched::new(path, without_bom(bytes), stamp)),
-            ..f
-        },
-        _ => f,
-    }))
+    }
 }
 
 /// Reads up to `limit` bytes from the start of the file (decompressed for `.gz`) into

@@ -10,7 +10,7 @@ pub mod study_draft;
 
 use crate::load::profile::detect::Claims;
 use crate::load::profile::FileRole;
-pub use classify::{classify, Found};
+pub use classify::{classify, classify_read, Found};
 use std::path::{Path, PathBuf};
 
 /// The inputs resolved to files.
@@ -25,6 +25,9 @@ pub struct Inputs {
     /// For each transcript file, the file as mapped when it was sorted (none for a
     /// file named on its own), for the open to take.
     pub bytes: Vec<Option<bytes::Prefetched>>,
+    /// For each transcript file, whether it is left to be sorted where it is opened
+    /// (`expand`): a file a folder holds, which may hold verdicts or labels instead.
+    pub sort_at_open: Vec<bool>,
     /// Verdict files found in directories (named ones come with `--verdicts`).
     pub verdicts: Vec<PathBuf>,
     /// Label files and journals found in directories, with the settings of the
@@ -114,45 +117,91 @@ pub(crate) fn has_glob(s: &str) -> bool {
 
 /// Resolves the arguments. A directory with no data files, a glob matching nothing,
 /// and a named file that does not exist, cannot be read or is not data are errors
-/// that name it. `index_only`: the files are sorted from a read of their first bytes,
-/// not mapped for their open to take (see `LoadOptions::index_only`).
+/// that name it. `index_only` (see `LoadOptions::index_only`): the files are sorted
+/// from a read of their first bytes, not mapped for their open to take; and when
+/// every file the folders and globs hold is sorted alike wherever it is sorted (see
+/// `sorts_at_open`), they are left to be sorted where they are opened.
 pub fn expand(args: &[PathBuf], hidden: bool, index_only: bool) -> Result<Inputs, String> {
+    let resolved: Vec<Resolved> = args.iter().map(|a| resolve(a, hidden)).collect();
+    let at_open = index_only
+        && resolved.iter().all(|r| match r {
+            Resolved::Dir(files) | Resolved::Glob(files) => files.iter().all(|f| sorts_at_open(f)),
+            _ => true,
+        });
     let mut out = Inputs {
         index_only,
         ..Inputs::default()
     };
-    for (k, arg) in args.iter().enumerate() {
+    for (k, (arg, r)) in args.iter().zip(resolved).enumerate() {
         let from = out.transcripts.len();
-        let shown = arg.display().to_string();
-        if arg.is_dir() {
-            let before = (out.transcripts.len(), out.verdicts.len(), out.labels.len());
-            out.add_all(walk(arg, hidden));
-            let after = (out.transcripts.len(), out.verdicts.len(), out.labels.len());
-            if before == after {
-                return Err(format!("{shown}: no data files in this directory"));
+        match r {
+            Resolved::Dir(files) => {
+                let before = (out.transcripts.len(), out.verdicts.len(), out.labels.len());
+                out.add_all(files, at_open);
+                let after = (out.transcripts.len(), out.verdicts.len(), out.labels.len());
+                if before == after {
+                    return Err(format!(
+                        "{}: no data files in this directory",
+                        arg.display()
+                    ));
+                }
             }
-        } else if bytes::is_stdin(arg) {
-            out.transcripts.push(arg.clone());
-        } else if arg.exists() {
-            named_file(arg)?;
-            out.transcripts.push(arg.clone());
-        } else if has_glob(&shown) {
-            let found = glob(&shown, hidden)?;
-            if found.is_empty() {
-                return Err(format!("{shown}: matches no file"));
-            }
-            out.add_all(found);
-        } else if crate::demo::embedded(arg).is_some() {
-            out.transcripts.push(arg.clone());
-        } else {
-            return Err(format!("{shown}: no such file or directory"));
+            Resolved::Glob(files) => out.add_all(files, at_open),
+            Resolved::File => out.transcripts.push(arg.clone()),
+            Resolved::Failed(e) => return Err(e),
         }
         out.origin
             .resize(out.origin.len() + out.transcripts.len() - from, k);
         out.claims.resize(out.transcripts.len(), None);
         out.bytes.resize(out.transcripts.len(), None);
+        out.sort_at_open.resize(out.transcripts.len(), false);
     }
     Ok(out)
+}
+
+/// An argument resolved to files, before they are sorted.
+enum Resolved {
+    /// The files a directory holds.
+    Dir(Vec<PathBuf>),
+    /// The files a glob matches (at least one).
+    Glob(Vec<PathBuf>),
+    /// A file named on its own (or standard input, or a demo corpus).
+    File,
+    /// Why the argument cannot be read.
+    Failed(String),
+}
+
+fn resolve(arg: &Path, hidden: bool) -> Resolved {
+    let shown = arg.display().to_string();
+    if arg.is_dir() {
+        Resolved::Dir(walk(arg, hidden))
+    } else if bytes::is_stdin(arg) {
+        Resolved::File
+    } else if arg.exists() {
+        match named_file(arg) {
+            Ok(()) => Resolved::File,
+            Err(e) => Resolved::Failed(e),
+        }
+    } else if has_glob(&shown) {
+        match glob(&shown, hidden) {
+            Ok(found) if found.is_empty() => Resolved::Failed(format!("{shown}: matches no file")),
+            Ok(found) => Resolved::Glob(found),
+            Err(e) => Resolved::Failed(e),
+        }
+    } else if crate::demo::embedded(arg).is_some() {
+        Resolved::File
+    } else {
+        Resolved::Failed(format!("{shown}: no such file or directory"))
+    }
+}
+
+/// Whether a file found in a folder can be left to be sorted where it is opened:
+/// one never data by its name (left out unread, as sorting leaves it), or one named
+/// as JSON, JSONL or CSV (plain or `.gz`), which sorting always takes as data of some
+/// role. Evaluation logs (opened in parts) and files named otherwise are sorted first.
+fn sorts_at_open(path: &Path) -> bool {
+    let end = ending(path);
+    NOT_DATA.contains(&end.as_str()) || (DATA.contains(&end.as_str()) && end != "eval")
 }
 
 /// A file named on the command line: readable, and not of a kind that is never data.
@@ -169,10 +218,23 @@ fn named_file(path: &Path) -> Result<(), String> {
 }
 
 impl Inputs {
-    /// Adds files found in a folder or by a glob, each read for its role on the pool
-    /// (a folder of thousands of files), in their order.
-    fn add_all(&mut self, files: Vec<PathBuf>) {
+    /// Adds files found in a folder or by a glob, in their order: each read for its
+    /// role on the pool (a folder of thousands of files), or, `at_open`, left to be
+    /// sorted where it is opened (those never data by their name left out now).
+    fn add_all(&mut self, files: Vec<PathBuf>, at_open: bool) {
         use rayon::prelude::*;
+        if at_open {
+            for path in files {
+                if is_data_name(&path) {
+                    self.transcripts.push(path);
+                    self.sort_at_open.resize(self.transcripts.len() - 1, false);
+                    self.sort_at_open.push(true);
+                } else {
+                    self.skipped.push(path);
+                }
+            }
+            return;
+        }
         let map = !self.index_only;
         let roles: Vec<Option<Found>> = files.par_iter().map(|f| classify(f, map)).collect();
         for (path, role) in files.into_iter().zip(roles) {
