@@ -9,6 +9,7 @@ pub mod input;
 pub mod inspect;
 pub mod join;
 pub mod profile;
+pub mod ready;
 pub mod record;
 pub mod watch;
 
