@@ -91,18 +91,10 @@ pub(crate) struct Added {
 
 impl Added {
     pub(crate) fn found(&mut self, path: PathBuf, found: Option<Found>) {
-        match found {
-            Some(Found {
-                role: FileRole::Verdicts,
-                ..
-            }) => self.verdicts.push(path),
-            Some(Found {
-                role: FileRole::Labels,
-                label_set,
-                ..
-            }) => self.labels.push((path, label_set)),
-            // A file that holds transcripts is opened, never handed over sorted.
-            Some(_) | None => self.skipped.push(path),
+        let others = (&mut self.verdicts, &mut self.labels, &mut self.skipped);
+        // A file that holds transcripts is opened, never handed over sorted.
+        if let Some((path, _)) = crate::load::input::place(path, found, others) {
+            self.skipped.push(path);
         }
     }
 }

@@ -243,29 +243,34 @@ impl Inputs {
     }
 
     fn add_found(&mut self, path: PathBuf, role: Option<Found>) {
-        match role {
-            Some(Found {
-                role: FileRole::Transcripts,
-                claims,
-                bytes,
-                ..
-            }) => {
-                self.transcripts.push(path);
-                self.claims.push(claims);
-                self.bytes.push(bytes);
-            }
-            Some(Found {
-                role: FileRole::Verdicts,
-                ..
-            }) => self.verdicts.push(path),
-            Some(Found {
-                role: FileRole::Labels,
-                label_set,
-                ..
-            }) => self.labels.push((path, label_set)),
-            None => self.skipped.push(path),
+        let others = (&mut self.verdicts, &mut self.labels, &mut self.skipped);
+        if let Some((path, found)) = place(path, role, others) {
+            self.transcripts.push(path);
+            self.claims.push(found.claims);
+            self.bytes.push(found.bytes);
         }
     }
+}
+
+/// Where files sorted as not transcripts go: verdict files, label files with their
+/// settings, and files that are not data.
+pub type Others<'a> = (
+    &'a mut Vec<PathBuf>,
+    &'a mut Vec<(PathBuf, Vec<String>)>,
+    &'a mut Vec<PathBuf>,
+);
+
+/// Puts a sorted file where its role says among `others`; a transcript file is given
+/// back, with what sorting found.
+pub fn place(path: PathBuf, found: Option<Found>, others: Others<'_>) -> Option<(PathBuf, Found)> {
+    let (verdicts, labels, skipped) = others;
+    match found {
+        Some(f) if f.role == FileRole::Transcripts => return Some((path, f)),
+        Some(f) if f.role == FileRole::Verdicts => verdicts.push(path),
+        Some(f) if f.role == FileRole::Labels => labels.push((path, f.label_set)),
+        _ => skipped.push(path),
+    }
+    None
 }
 
 /// Files under `dir`, sorted, as `ignore` walks them.
