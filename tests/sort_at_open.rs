@@ -190,3 +190,36 @@ fn a_count_of_a_mixed_folder_agrees_with_its_listing() {
         }
     }
 }
+
+/// A file gone between the folder's walk and its open is reported, naming it, as a
+/// file that cannot be read; the rest of the folder opens and joins as before.
+#[test]
+fn a_file_gone_before_its_open_is_reported_and_the_rest_opens() {
+    let dir = tempfile::tempdir().unwrap();
+    mixed_folder(dir.path());
+    let query = afscope::query::Query::parse("label:any").unwrap();
+    let inputs = afscope::load::input::expand(&[dir.path().to_path_buf()], false, true).unwrap();
+    assert!(inputs.sort_at_open.iter().all(|s| *s));
+    let gone = dir.path().join("a.jsonl");
+    std::fs::remove_file(&gone).unwrap();
+    let opts = LoadOptions {
+        transcript_sort_at_open: inputs.sort_at_open.clone(),
+        verdicts: inputs.verdicts.clone(),
+        more_labels: inputs.labels.clone(),
+        tests: query.record_tests(),
+        index_only: true,
+        ..LoadOptions::default()
+    };
+    let c = Corpus::open(&inputs.transcripts, &opts, &mut |_, _, _| {
+        std::ops::ControlFlow::Continue(())
+    })
+    .unwrap();
+    let about: Vec<&afscope::model::Problem> =
+        c.problems.iter().filter(|p| p.file == gone).collect();
+    assert_eq!(about.len(), 1, "{:?}", c.problems);
+    assert_eq!(about[0].kind, afscope::model::ProblemKind::Io);
+    let (first, _) = open(dir.path(), false, &query);
+    assert_eq!(c.len(), first.len());
+    assert_eq!(c.joins, first.joins);
+    assert_eq!(c.label_files, first.label_files);
+}
