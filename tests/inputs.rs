@@ -323,6 +323,12 @@ fn a_file_rewritten_between_sorting_and_opening_is_detected_again() {
     let sorted = afscope::load::input::expand(&[dir.path().to_path_buf()], false, false).unwrap();
     assert_eq!(sorted.transcripts, std::slice::from_ref(&file));
     assert!(sorted.claims[0].is_some(), "{sorted:?}");
+    // Sorted from a read of its head, as a count sorts a folder it cannot leave to
+    // the open: the claims are fingerprinted, for the open's read of the file.
+    let found = afscope::load::input::classify(&file, false).unwrap();
+    let mut sorted = sorted;
+    sorted.claims = vec![found.claims];
+    assert!(sorted.claims[0].is_some());
     let taken = open(&sorted.claims);
     assert_eq!(taken.0, "af-pipeline");
     assert_eq!(taken, open(&[None]));
@@ -340,6 +346,51 @@ fn a_file_rewritten_between_sorting_and_opening_is_detected_again() {
     let other = open(&sorted.claims);
     assert_eq!((other.0.as_str(), other.2), ("native", 2));
     assert_eq!(other, open(&[None]));
+}
+
+/// What sorting found is taken by the open, not found again: with the bytes it was
+/// found in, or, fingerprinted, on a first record read again unchanged; a record
+/// changed since is detected afresh. Claims naming a profile detection would not
+/// pick show which way the open went.
+#[test]
+fn claims_are_taken_with_their_bytes_or_on_an_unchanged_first_record() {
+    use afscope::load::input::bytes::{read_buffered, Prefetched};
+    use afscope::load::profile::detect::Claims;
+    use afscope::load::{Corpus, Format, LoadOptions};
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("run.jsonl");
+    let first = "{\"id\":\"a\",\"tier\":\"free\",\"completion\":\"hi\"}\n";
+    std::fs::write(&file, format!("{first}{first}")).unwrap();
+    let pipeline = afscope::load::Profile::builtins()
+        .iter()
+        .find(|p| p.name() == "af-pipeline")
+        .unwrap();
+    let claims = Claims::new(Format::Jsonl, first.len() - 1, &[&**pipeline]);
+    let open = |claims: Option<Claims>, early: Option<Prefetched>| {
+        let opts = LoadOptions {
+            transcript_claims: vec![claims],
+            transcript_bytes: vec![early],
+            ..LoadOptions::default()
+        };
+        let c = Corpus::open(std::slice::from_ref(&file), &opts, &mut |_, _, _| {
+            std::ops::ControlFlow::Continue(())
+        })
+        .unwrap();
+        c.sources[0].profile.name().to_string()
+    };
+    assert_eq!(open(None, None), "native");
+    // With the bytes they came with: taken.
+    let (bytes, _, stamp) = read_buffered(&file).unwrap();
+    let early = Prefetched::new(&file, bytes, stamp, Some(claims.clone()));
+    assert_eq!(open(None, Some(early)), "af-pipeline");
+    // Without them and no fingerprint: found again.
+    assert_eq!(open(Some(claims.clone()), None), "native");
+    // Fingerprinted on the file as it is: taken; once its first record changed (the
+    // same length): found again.
+    let printed = claims.fingerprinted(format!("\u{feff}{first}").as_bytes());
+    assert_eq!(open(Some(printed.clone()), None), "af-pipeline");
+    std::fs::write(&file, format!("{}{first}", first.replace("hi", "ho"))).unwrap();
+    assert_eq!(open(Some(printed), None), "native");
 }
 
 /// A folder's transcript files are opened from the mapping sorting them made (one

@@ -132,10 +132,8 @@ pub(crate) fn make_ready(
     };
     match classify_read(path, &bytes) {
         Some(found) if found.role == FileRole::Transcripts => {
-            let early = Prefetched::new(path, bytes, stamp);
-            let claims = found.claims.as_ref();
+            let early = Prefetched::new(path, bytes, stamp, found.claims);
             let mut r = opened(Known {
-                claims,
                 early: Some(&early),
                 ..known
             })?;

@@ -114,8 +114,13 @@ fn open_source(
     deferred: &mut bool,
 ) -> Result<Option<LoadedSource>, String> {
     use crate::load::input::bytes::{read_buffered, read_stamped};
+    // Claims that come with the bytes they were found in hold without a second look.
+    let mut trusted = None;
     let read = match known.early.and_then(|e| e.take(path)) {
-        Some((b, stamp)) => Ok((b, None, stamp)),
+        Some((b, stamp, claims)) => {
+            trusted = claims;
+            Ok((b, None, stamp))
+        }
         None if known.buffered && part.is_none() => read_buffered(path),
         None => read_stamped(path),
     };
@@ -157,7 +162,10 @@ fn open_source(
         None => {
             // Every built-in's rules tried once: the first of the file's role is
             // taken, the others are noted.
-            let known = known.and_then(|c| c.holds_for(format, &bytes, split.first.as_ref()));
+            let known = match &trusted {
+                Some(c) => c.trusted(format, split.first.as_ref()),
+                None => known.and_then(|c| c.holds_for(format, &bytes, split.first.as_ref())),
+            };
             let claims = known.unwrap_or_else(|| {
                 let first = Sample::first_record(
                     &bytes,

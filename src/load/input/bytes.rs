@@ -446,16 +446,26 @@ fn gunzip(path: &Path, bytes: &[u8]) -> Result<(Bytes, Option<Problem>), Problem
 #[derive(Clone)]
 pub struct Prefetched(std::sync::Arc<(std::path::PathBuf, std::sync::Mutex<Option<Early>>)>);
 
-/// A file's bytes and how it was when they were read.
-type Early = (Bytes, Option<crate::load::watch::Stamp>);
+/// A file's bytes, how it was when they were read, and what detection found in its
+/// first record when it was sorted from them.
+type Early = (
+    Bytes,
+    Option<crate::load::watch::Stamp>,
+    Option<crate::load::profile::detect::Claims>,
+);
 
 impl Prefetched {
-    pub fn new(path: &Path, bytes: Bytes, stamp: Option<crate::load::watch::Stamp>) -> Prefetched {
-        let early = std::sync::Mutex::new(Some((bytes, stamp)));
+    pub fn new(
+        path: &Path,
+        bytes: Bytes,
+        stamp: Option<crate::load::watch::Stamp>,
+        claims: Option<crate::load::profile::detect::Claims>,
+    ) -> Prefetched {
+        let early = std::sync::Mutex::new(Some((bytes, stamp, claims)));
         Prefetched(std::sync::Arc::new((path.to_path_buf(), early)))
     }
 
-    /// The bytes and stamp of `path`, the first time they are asked for; none when
+    /// The bytes, stamp and claims of `path`, the first time they are asked for; none when
     /// these are another file's (a list of files out of step with its mappings).
     pub fn take(&self, path: &Path) -> Option<Early> {
         let (own, early) = &*self.0;

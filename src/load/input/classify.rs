@@ -77,17 +77,28 @@ pub fn classify(path: &Path, map: bool) -> Option<Found> {
     thread_local! {
         static HEAD_BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
     }
+    // The open reads the file again: the claims are taken there only on the same
+    // first record.
+    let fingerprinted = |found: Option<Found>, head: &[u8]| {
+        found.map(|f| Found {
+            claims: f.claims.map(|c| c.fingerprinted(head)),
+            ..f
+        })
+    };
     HEAD_BUF.with_borrow_mut(|buf| {
         let n = read_head(&mut file, gz, FIRST_HEAD, buf);
         let whole = (n as u64) < FIRST_HEAD;
         if let Some(found) = sort(path, &name, &end, &buf[..n], whole) {
-            return found;
+            return fingerprinted(found, &buf[..n]);
         }
         let n = match file.rewind() {
             Ok(()) => read_head(&mut file, gz, HEAD, buf),
             Err(_) => n,
         };
-        sort(path, &name, &end, &buf[..n], true).flatten()
+        fingerprinted(
+            sort(path, &name, &end, &buf[..n], true).flatten(),
+            &buf[..n],
+        )
     })
 }
 
@@ -103,7 +114,12 @@ fn classify_mapped(path: &Path, name: &str, end: &str) -> Option<Option<Found>> 
     let found = sort_stored(path, name, end, &bytes);
     Some(found.map(|f| match f.role {
         FileRole::Transcripts => Found {
-            bytes: Some(Prefetched::new(path, without_bom(bytes), stamp)),
+            bytes: Some(Prefetched::new(
+                path,
+                without_bom(bytes),
+                stamp,
+                f.claims.clone(),
+            )),
             ..f
         },
         _ => f,
@@ -237,7 +253,7 @@ fn content_role(path: &Path, head: &[u8], last: bool, journal: impl Fn() -> bool
     let claimed = detect::candidates(&sample);
     // Claims on a whole first record hold for the whole file.
     let claims = match (whole, &first_ref) {
-        (true, Some(first)) => Some(Claims::new(format, head, first.range().end, &claimed)),
+        (true, Some(first)) => Some(Claims::new(format, first.range().end, &claimed)),
         _ => None,
     };
     if let Some(p) = claimed.first() {

@@ -103,22 +103,26 @@ pub fn candidates(s: &Sample<'_>) -> Vec<&'static Profile> {
         .collect()
 }
 
-/// What detection found in a file's first record (every built-in that claims it), kept
-/// with that record's fingerprint: opening the file takes the claims again, without
-/// reading the record, only when its first record is still the same bytes.
+/// What detection found in a file's first record (every built-in that claims it).
+/// Opening the file takes the claims again, without reading the record: with the very
+/// bytes they were found in (`trusted`), or, once fingerprinted, when its first record
+/// is still the same bytes (`holds_for`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Claims {
     format: Format,
-    /// The length of the bytes up to the first record's end, and their hash.
-    fingerprint: (usize, u64),
+    /// Where the first record ends (after any byte-order mark).
+    first_end: usize,
+    /// The length of the bytes up to the first record's end, and their hash, when
+    /// the claims are to be taken on bytes read again.
+    fingerprint: Option<(usize, u64)>,
     /// Positions in `Profile::builtins()`, in detection order.
     builtins: Vec<u8>,
 }
 
 impl Claims {
-    /// The claims on a sample whose first record ends at `first_end` in `bytes` (the
-    /// file's start, after any byte-order mark).
-    pub fn new(format: Format, bytes: &[u8], first_end: usize, claims: &[&Profile]) -> Claims {
+    /// The claims on a sample whose first record ends at `first_end` (in the file's
+    /// bytes after any byte-order mark).
+    pub fn new(format: Format, first_end: usize, claims: &[&Profile]) -> Claims {
         let all = Profile::builtins();
         let builtins = claims
             .iter()
@@ -127,9 +131,37 @@ impl Claims {
             .collect();
         Claims {
             format,
-            fingerprint: fingerprint(&bytes[..first_end.min(bytes.len())]),
+            first_end,
+            fingerprint: None,
             builtins,
         }
+    }
+
+    /// These claims with the fingerprint of the first record in `head` (the file's
+    /// first bytes, byte-order mark and all), for an open that reads the file again.
+    pub fn fingerprinted(mut self, head: &[u8]) -> Claims {
+        let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
+        self.fingerprint = Some(fingerprint(&head[..self.first_end.min(head.len())]));
+        self
+    }
+
+    /// The claiming profiles, for the very bytes they were found in, read as `format`
+    /// with the same first record.
+    pub fn trusted(
+        &self,
+        format: Format,
+        first: Option<&RecordRef>,
+    ) -> Option<Vec<&'static Profile>> {
+        let end = first?.range().end;
+        (format == self.format && end == self.first_end).then(|| self.profiles())
+    }
+
+    fn profiles(&self) -> Vec<&'static Profile> {
+        let all = Profile::builtins();
+        self.builtins
+            .iter()
+            .map(|&k| &*all[usize::from(k)])
+            .collect()
     }
 
     /// The claiming profiles, when the file (`bytes`, read as `format`, whose first
@@ -143,17 +175,11 @@ impl Claims {
         let end = first?.range().end;
         if format != self.format
             || end > bytes.len()
-            || fingerprint(&bytes[..end]) != self.fingerprint
+            || Some(fingerprint(&bytes[..end])) != self.fingerprint
         {
             return None;
         }
-        let all = Profile::builtins();
-        Some(
-            self.builtins
-                .iter()
-                .map(|&k| &*all[usize::from(k)])
-                .collect(),
-        )
+        Some(self.profiles())
     }
 }
 
