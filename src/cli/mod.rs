@@ -145,6 +145,10 @@ pub struct LoadArgs {
     #[arg(skip)]
     pub index_only: bool,
 
+    /// Whether indexing reads the records' scores (see `LoadOptions::scores`).
+    #[arg(skip)]
+    pub scores: afscope::load::profile::extract::Scores,
+
     /// Label files from the study file, each with its label-sheet settings.
     #[arg(skip)]
     pub label_own: Vec<(PathBuf, Vec<String>)>,

@@ -226,8 +226,12 @@ pub fn run(args: &ListArgs, load: &LoadArgs) -> Result<Status, String> {
         if args.count || args.limit.is_none() {
             load.tests = query.record_tests();
         }
-        // A count reads the index alone once the files are open.
+        // A count reads the index alone once the files are open, and the scores only
+        // when the query tests them.
         load.index_only = args.count;
+        if args.count && !query.reads_scores() {
+            load.scores = afscope::load::profile::extract::Scores::Unread;
+        }
         let corpus = super::load_with_progress(&args.files, &load)?;
         super::strict_gate(&corpus, &load)?;
         let hits = if args.count {

@@ -45,6 +45,7 @@ pub fn options(args: &LoadArgs) -> LoadOptions {
         label_settings: args.label_set.clone(),
         tests: args.tests.clone(),
         index_only: args.index_only,
+        scores: args.scores,
     }
 }
 

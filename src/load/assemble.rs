@@ -7,7 +7,7 @@ use crate::load::input::bytes::Prefetched;
 use crate::load::join;
 use crate::load::profile::detect::Claims;
 use crate::load::profile::Profile;
-use crate::load::ready::{make_ready, Added, Batch, Ready};
+use crate::load::ready::{make_ready, Added, Asks, Batch, Ready};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -54,6 +54,10 @@ pub struct LoadOptions {
     pub label_settings: Vec<String>,
     /// Tests to run on each transcript as it is indexed (a command's text terms).
     pub tests: Option<crate::load::index::marks::Tests>,
+    /// Whether indexing reads each record's classifier scores: a command that uses
+    /// none (a count whose query tests no score) leaves them unread, and every
+    /// score of the corpus is then none.
+    pub scores: crate::load::profile::extract::Scores,
     /// The command reads nothing but the index once the files are open (`list
     /// --count`): a small file is read into a worker's buffer, indexed and let go
     /// of (mapped again if it is ever read), not mapped for the life of the corpus.
@@ -156,7 +160,11 @@ impl Corpus {
         let mut failed = None;
         let mut added = Added::default();
         std::thread::scope(|scope| -> Result<(), String> {
-            let (jobs, compiled, stop, tests) = (&jobs, &compiled, &stop, &opts.tests);
+            let (jobs, compiled, stop) = (&jobs, &compiled, &stop);
+            let asks = Asks {
+                tests: &opts.tests,
+                scores: opts.scores,
+            };
             scope.spawn(move || {
                 jobs.par_iter()
                     .enumerate()
@@ -166,7 +174,7 @@ impl Corpus {
                             if !stop.load(Ordering::Relaxed) {
                                 let (fixed, part) = (compiled[key].as_ref(), part.clone());
                                 let how = (&key.1[..], *known, part);
-                                batch.push(k, make_ready(path, fixed, how, tests));
+                                batch.push(k, make_ready(path, fixed, how, asks));
                             }
                             batch
                         },

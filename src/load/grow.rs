@@ -136,6 +136,7 @@ impl Corpus {
             record_total: None,
             also_claimed: last.also_claimed.clone(),
             tests: last.tests.clone(),
+            scores: last.scores,
             csv_unique_headers: last.csv_unique_headers,
             csv_text_only: last.csv_text_only.clone(),
             members: None,

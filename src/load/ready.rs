@@ -6,6 +6,7 @@ use crate::load::index::view::LoadedSource;
 use crate::load::index::{index_file, index_jsonl_file, split_and_index_json, FileIndex};
 use crate::load::input::bytes::{read_buffered, Prefetched};
 use crate::load::input::{classify, classify_read, Found};
+use crate::load::profile::extract::Scores;
 use crate::load::profile::{FileRole, Profile};
 use crate::model::Problem;
 use std::path::{Path, PathBuf};
@@ -103,6 +104,14 @@ impl Added {
 /// `open_file_deferring`), and the part of an evaluation log.
 pub(crate) type How<'a> = (&'a [String], Known<'a>, Option<std::ops::Range<usize>>);
 
+/// What indexing does with each record besides reading its fields: the command's
+/// text tests, and whether it reads the record's scores.
+#[derive(Clone, Copy)]
+pub(crate) struct Asks<'a> {
+    pub tests: &'a Option<crate::load::index::marks::Tests>,
+    pub scores: Scores,
+}
+
 /// Makes a file ready on a worker: sorted first when it was not (see
 /// `Known::sort_at_open`): read once, sorted from those bytes, and opened from them
 /// when it holds transcripts.
@@ -110,10 +119,10 @@ pub(crate) fn make_ready(
     path: &Path,
     fixed: Option<&Arc<Profile>>,
     (sets, known, part): How<'_>,
-    tests: &Option<crate::load::index::marks::Tests>,
+    asks: Asks<'_>,
 ) -> Result<Ready, String> {
     let opened = |known: Known<'_>| {
-        let (o, pre) = prepare(path, fixed, (sets, known, part.clone()), tests)?;
+        let (o, pre) = prepare(path, fixed, (sets, known, part.clone()), asks)?;
         Ok(Ready::Opened(o, pre))
     };
     if !known.sort_at_open {
@@ -156,11 +165,12 @@ fn prepare(
     path: &Path,
     fixed: Option<&Arc<Profile>>,
     (sets, known, part): How<'_>,
-    tests: &Option<crate::load::index::marks::Tests>,
+    asks: Asks<'_>,
 ) -> Result<Prepared, String> {
     let mut o = open_file_deferring(path, fixed, sets, false, PRE_INDEX_MAX, part, known)?;
     if let Some(src) = o.source.as_mut() {
-        src.tests = tests.clone();
+        src.tests = asks.tests.clone();
+        src.scores = asks.scores;
     }
     let pre = match o.source.as_mut() {
         Some(src) if o.deferred => Some(split_and_index(src, &mut o.problems)),

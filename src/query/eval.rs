@@ -70,6 +70,25 @@ impl Query {
         walk(&self.expr)
     }
 
+    /// Whether any term tests a transcript's indexed scores (`af>0.5`, `af:failed`,
+    /// `verdict:failed`) or its free/paid pair (`pair:discordant` compares scores).
+    pub fn reads_scores(&self) -> bool {
+        fn walk(e: &Expr) -> bool {
+            match e {
+                Expr::Field(
+                    FieldTest::Score(..)
+                    | FieldTest::ScoreState(..)
+                    | FieldTest::VerdictFailed
+                    | FieldTest::Pair(_),
+                ) => true,
+                Expr::And(v) | Expr::Or(v) => v.iter().any(walk),
+                Expr::Not(e) => walk(e),
+                Expr::All | Expr::Field(_) | Expr::Text(_) | Expr::Evidence(_) => false,
+            }
+        }
+        walk(&self.expr)
+    }
+
     /// Binds the query to a corpus: string tests on models and conditions are run
     /// once per distinct name.
     pub fn prepare<'c>(&'c self, corpus: &'c Corpus) -> Prepared<'c> {

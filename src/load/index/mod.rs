@@ -51,6 +51,8 @@ pub struct SourceCtx<'a> {
     pub csv_delimiter: u8,
     /// Tests to run on each transcript as it is indexed.
     pub tests: Option<&'a dyn marks::RecordTests>,
+    /// Whether each record's scores are read.
+    pub scores: extract::Scores,
     /// A CSV header without a name written twice: its rows, turned into JSON by
     /// afscope, are valid by construction and need no check.
     pub csv_unique_headers: bool,
@@ -227,15 +229,20 @@ impl<'a> SourceCtx<'a> {
             };
         let mut issues = Vec::new();
         for key in &keys {
-            let mut fields =
-                match extract::index_fields(self.profile, self.ctx, top, key.as_ref(), &mut issues)
-                {
-                    Ok(f) => f,
-                    Err(issue) => {
-                        out.problems.push(self.issue(rec, key.as_ref(), issue));
-                        continue;
-                    }
-                };
+            let mut fields = match extract::index_fields(
+                self.profile,
+                self.ctx,
+                top,
+                key.as_ref(),
+                self.scores,
+                &mut issues,
+            ) {
+                Ok(f) => f,
+                Err(issue) => {
+                    out.problems.push(self.issue(rec, key.as_ref(), issue));
+                    continue;
+                }
+            };
             let at = |raw| match self.format {
                 Format::Csv => self.csv_id_range(rec, top, raw),
                 _ => extract::id_range(text, raw),

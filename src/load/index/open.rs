@@ -239,6 +239,7 @@ fn open_source(
         record_total,
         also_claimed,
         tests: None,
+        scores: Default::default(),
         csv_unique_headers,
         csv_text_only,
         members,

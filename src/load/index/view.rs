@@ -30,6 +30,8 @@ pub struct LoadedSource {
     pub also_claimed: Vec<String>,
     /// Tests to run on each transcript as it is indexed.
     pub tests: Option<super::marks::Tests>,
+    /// Whether indexing reads each record's scores (`LoadOptions::scores`).
+    pub scores: crate::load::profile::extract::Scores,
     /// No CSV header name is written twice.
     pub csv_unique_headers: bool,
     /// Per CSV column: read only as text (`Profile::text_only`), so indexing leaves
@@ -77,6 +79,7 @@ impl LoadedSource {
             csv_headers: &self.csv_headers,
             csv_delimiter: self.csv_delimiter,
             tests: self.tests.as_ref().map(|t| &*t.0),
+            scores: self.scores,
             csv_unique_headers: self.csv_unique_headers,
             csv_text_only: &self.csv_text_only,
         }

@@ -87,6 +87,16 @@ impl Lite {
     }
 }
 
+/// Whether indexing reads each record's classifier scores. A command that uses none
+/// (a count whose query tests no score) leaves the verdicts unread: every entry's
+/// scores are then none, and no alignment-faking classifier is named.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Scores {
+    #[default]
+    Read,
+    Unread,
+}
+
 /// The fields filtering needs, read without copying the long text fields.
 #[derive(Debug, Default)]
 pub struct IndexFields<'a> {
@@ -162,12 +172,14 @@ fn index_number(
     }
 }
 
-/// Reads the index fields of one (sub-)record; `Err` when it has no usable completion.
+/// Reads the index fields of one (sub-)record, its scores as `scores` says; `Err` when
+/// it has no usable completion.
 pub fn index_fields<'a>(
     profile: &Profile,
     ctx: &'a FileContext,
     top: &RawObj<'a>,
     key: Option<&'a WideKey>,
+    scores: Scores,
     issues: &mut Vec<FieldIssue>,
 ) -> Result<IndexFields<'a>, FieldIssue> {
     let k = key.map(|w| w.name.as_str());
@@ -177,14 +189,17 @@ pub fn index_fields<'a>(
         turns.insert(messages(profile, top, k)).2.is_some()
     })?;
     let (tier, tier_source) = resolve_tier(profile, ctx, top, key, issues);
-    let scores = verdicts::read_all(
-        profile,
-        &ctx.stem,
-        top,
-        k,
-        verdicts::Detail::Index,
-        &mut Vec::new(),
-    );
+    let scores = match scores {
+        Scores::Read => verdicts::read_all(
+            profile,
+            &ctx.stem,
+            top,
+            k,
+            verdicts::Detail::Index,
+            &mut Vec::new(),
+        ),
+        Scores::Unread => Vec::new(),
+    };
     let pick = |kind| {
         scores
             .iter()
@@ -482,7 +497,8 @@ pub fn transcript(
 ) -> Result<(Transcript, Vec<FieldIssue>), FieldIssue> {
     let mut issues = Vec::new();
     let k = key.map(|w| w.name.as_str());
-    let fields = index_fields(profile, ctx, top, key, &mut issues)?;
+    // The verdicts are read in full below, not a second time for the index's scores.
+    let fields = index_fields(profile, ctx, top, key, Scores::Unread, &mut issues)?;
     let verdicts = verdicts::read_all(
         profile,
         &ctx.stem,
